@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test project once and prints one closing line: "N passed, N failed, N skipped".
+# Installs what the tests need first (Azurite from package-lock.json).
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+"$root/scripts/setup.sh" || { echo "0 passed, 1 failed"; exit 1; }
+
+results="$root/.build/test-results"
+rm -rf "$results"; mkdir -p "$results"
+dotnet test KampungKB.Functions.sln --nologo -c Debug \
+  --logger "trx" --results-directory "$results" "$@"
+status=$?
+
+python_sum() {
+  # Sums the counters of every .trx file; falls back to grep when python3 is absent.
+  local passed=0 failed=0 skipped=0 f
+  for f in "$results"/*.trx; do
+    [ -f "$f" ] || continue
+    local line
+    line=$(grep -o '<Counters [^>]*>' "$f" | head -n 1)
+    p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$line"); passed=$((passed + ${p:-0}))
+    x=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$line"); failed=$((failed + ${x:-0}))
+    n=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$line"); skipped=$((skipped + ${n:-0}))
+  done
+  echo "$passed $failed $skipped"
+}
+read -r passed failed skipped < <(python_sum)
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi   # a build failure counts as a failure
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
