@@ -9,9 +9,15 @@ cd "$root"
 
 results="$root/.build/test-results"
 rm -rf "$results"; mkdir -p "$results"
-dotnet test KampungKB.Functions.sln --nologo -c Debug \
-  --logger "trx" --results-directory "$results" "$@"
-status=$?
+status=0
+dotnet build KampungKB.Functions.sln --nologo -c Debug -v quiet || status=$?
+if [ "$status" -eq 0 ]; then
+  for proj in tests/*/*.Tests.csproj; do
+    name=$(basename "$proj" .csproj)
+    dotnet test "$proj" --no-build --nologo -c Debug \
+      --logger "trx;LogFileName=$name.trx" --results-directory "$results" "$@" || status=$?
+  done
+fi
 
 python_sum() {
   # Sums the counters of every .trx file; falls back to grep when python3 is absent.

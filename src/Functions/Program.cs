@@ -1,2 +1,5 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.Run();
+using KampungKB.Functions;
+
+return await HandlerApp.RunAsync(args);
+
+public partial class Program;
