@@ -1,0 +1,72 @@
+using System.Text.Json;
+using KampungKB.Core.Model;
+using KampungKB.Core.Storage;
+
+namespace KampungKB.Core.Pipeline;
+
+/// <summary>Everything the uploader is told about one upload.</summary>
+public sealed record FeedbackDocument(
+    string UploadId,
+    string FileName,
+    string Status,
+    RegistryEntry? Kampung,
+    ReportingPeriod? Period,
+    IngestionReport? Report,
+    IReadOnlyList<Problem> Problems,
+    DateTimeOffset ReceivedAt);
+
+/// <summary>Turns feedback into the HTML page (and email body) the cadre reads; templates are data.</summary>
+public interface IFeedbackRenderer
+{
+    string RenderHtml(FeedbackDocument feedback);
+}
+
+/// <summary>Writes <c>feedback/{uploadId}.json</c> (for the upload page and tools) and <c>.html</c> (for people).</summary>
+public sealed class FeedbackWriter(IBlobStore blobs, IFeedbackRenderer renderer)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public async Task WriteAsync(FeedbackDocument feedback, CancellationToken cancellationToken = default)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(ToJson(feedback), Json);
+        await blobs.PutAsync(Containers.Feedback, feedback.UploadId + ".json", BinaryData.FromBytes(json),
+            new BlobPutOptions { ContentType = "application/json; charset=utf-8" }, cancellationToken).ConfigureAwait(false);
+        var html = renderer.RenderHtml(feedback);
+        await blobs.PutAsync(Containers.Feedback, feedback.UploadId + ".html", BinaryData.FromString(html),
+            new BlobPutOptions { ContentType = "text/html; charset=utf-8" }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads a feedback document back (for the upload page); null when not written yet.</summary>
+    public async Task<JsonElement?> ReadAsync(string uploadId, CancellationToken cancellationToken = default)
+    {
+        var blob = await blobs.GetAsync(Containers.Feedback, uploadId + ".json", cancellationToken).ConfigureAwait(false);
+        if (blob is null) return null;
+        using var doc = JsonDocument.Parse(blob.Content.ToMemory());
+        return doc.RootElement.Clone();
+    }
+
+    internal static object ToJson(FeedbackDocument f) => new
+    {
+        uploadId = f.UploadId,
+        file = f.FileName,
+        status = f.Status,
+        receivedAt = f.ReceivedAt,
+        period = f.Period?.ToString(),
+        kampung = f.Kampung is null ? null : new { areaCode = f.Kampung.AreaCode, name = f.Kampung.Name, village = f.Kampung.Village, district = f.Kampung.District },
+        activities = f.Report?.Activities.Count ?? 0,
+        participants = f.Report?.Activities.Sum(a => a.Participants ?? 0) ?? 0,
+        male = f.Report?.Activities.Sum(a => a.Male ?? 0) ?? 0,
+        female = f.Report?.Activities.Sum(a => a.Female ?? 0) ?? 0,
+        indicators = f.Report?.Indicators ?? new Dictionary<string, decimal>(),
+        problems = f.Problems.Select(p => new
+        {
+            severity = p.Severity == Severity.Error ? "error" : "warning",
+            code = p.Code,
+            sheet = p.Sheet,
+            row = p.Row,
+            column = p.Column,
+            text = p.Text,
+            message = p.Message,
+        }),
+    };
+}

@@ -1,0 +1,218 @@
+using System.Globalization;
+using Azure;
+using KampungKB.Core.Model;
+using KampungKB.Core.Storage;
+
+namespace KampungKB.Core.Pipeline;
+
+/// <summary>What a versioned write did.</summary>
+public enum VersionWrite
+{
+    /// <summary>The new version is now the one readers see.</summary>
+    Switched,
+    /// <summary>The same bytes are already the current version: nothing stored.</summary>
+    SameContent,
+    /// <summary>A newer upload is already current: this older one is logged, not shown.</summary>
+    Superseded,
+}
+
+/// <summary>The current report of one kampung for one period, as readers see it.</summary>
+public sealed record StoredReport(
+    string AreaCode,
+    ReportingPeriod Period,
+    string Version,
+    string ContentHash,
+    DateTimeOffset ReceivedAt,
+    string FileName,
+    int ActivityCount,
+    int Participants,
+    int Male,
+    int Female,
+    int WarningCount,
+    IReadOnlyDictionary<string, decimal> Indicators);
+
+/// <summary>
+/// Reports and their activity rows (docs/storage.md): rows of a new version are written first, then the
+/// <c>Reports</c> pointer switches in one conditional single-entity write, so readers never see a mix.
+/// </summary>
+public sealed class ReportStore(ITableStore tables)
+{
+    private const string IndicatorPrefix = "I_";
+    private const int MaxSwitchAttempts = 5;
+
+    public async Task<VersionWrite> WriteVersionAsync(
+        RegistryEntry kampung, ReportingPeriod period, string version, string contentHash,
+        DateTimeOffset receivedAt, IngestionReport report, CancellationToken cancellationToken = default)
+    {
+        var partition = Tables.RegencyPeriodKey(kampung.RegencyCode, period);
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await tables.GetEntityAsync(Tables.Reports, partition, kampung.AreaCode, cancellationToken).ConfigureAwait(false);
+            if (current is not null)
+            {
+                if (current.GetString("ContentHash") == contentHash) return VersionWrite.SameContent;
+                if (current.GetString("Version") == version) return VersionWrite.Switched; // a retry after the switch
+                if (current.GetDateTimeOffset("ReceivedAt") is { } theirs && theirs > receivedAt) return VersionWrite.Superseded;
+            }
+
+            if (attempt == 1) await WriteActivitiesAsync(partition, kampung.AreaCode, version, report.Activities, cancellationToken).ConfigureAwait(false);
+
+            var pointer = ToPointer(partition, kampung, period, version, contentHash, receivedAt, report);
+            try
+            {
+                if (current is null) await tables.AddEntityAsync(Tables.Reports, pointer, cancellationToken).ConfigureAwait(false);
+                else await tables.UpdateEntityAsync(Tables.Reports, pointer, current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (RequestFailedException e) when ((e.Status is 409 or 412) && attempt < MaxSwitchAttempts)
+            {
+                // Another upload for this kampung and period switched first: look again.
+            }
+        }
+
+        await RemoveOtherVersionsAsync(partition, kampung.AreaCode, version, cancellationToken).ConfigureAwait(false);
+        return VersionWrite.Switched;
+    }
+
+    public async Task<StoredReport?> GetAsync(string regencyCode, string areaCode, ReportingPeriod period, CancellationToken cancellationToken = default)
+    {
+        var entity = await tables.GetEntityAsync(Tables.Reports, Tables.RegencyPeriodKey(regencyCode, period), areaCode, cancellationToken).ConfigureAwait(false);
+        return entity is null ? null : FromPointer(entity, period);
+    }
+
+    /// <summary>Every current report of a kabupaten/kota for a period: one partition scan.</summary>
+    public async Task<IReadOnlyList<StoredReport>> ListAsync(string regencyCode, ReportingPeriod period, CancellationToken cancellationToken = default)
+    {
+        var list = new List<StoredReport>();
+        var filter = TableFilter.PartitionKeyEquals(Tables.RegencyPeriodKey(regencyCode, period));
+        await foreach (var e in tables.QueryAsync(Tables.Reports, filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+            list.Add(FromPointer(e, period));
+        return list;
+    }
+
+    /// <summary>
+    /// The activities of the current versions only, for a kabupaten/kota and period: rows of superseded or
+    /// half-written versions are never returned.
+    /// </summary>
+    public async Task<IReadOnlyList<(string AreaCode, Activity Activity)>> ListActivitiesAsync(
+        string regencyCode, ReportingPeriod period, CancellationToken cancellationToken = default)
+    {
+        var current = (await ListAsync(regencyCode, period, cancellationToken).ConfigureAwait(false))
+            .ToDictionary(r => r.AreaCode, r => r.Version, StringComparer.Ordinal);
+        var list = new List<(string, Activity)>();
+        var filter = TableFilter.PartitionKeyEquals(Tables.RegencyPeriodKey(regencyCode, period));
+        await foreach (var e in tables.QueryAsync(Tables.Activities, filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var area = e.GetString("AreaCode") ?? "";
+            if (current.TryGetValue(area, out var version) && e.GetString("Version") == version)
+                list.Add((area, ActivityFrom(e)));
+        }
+        return list;
+    }
+
+    private async Task WriteActivitiesAsync(string partition, string areaCode, string version, IReadOnlyList<Activity> activities, CancellationToken cancellationToken)
+    {
+        var index = 0;
+        foreach (var chunk in activities.Chunk(100))
+        {
+            var actions = chunk
+                .Select(a => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ActivityEntity(partition, areaCode, version, ++index, a)))
+                .ToList();
+            await tables.SubmitTransactionAsync(Tables.Activities, actions, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RemoveOtherVersionsAsync(string partition, string areaCode, string keep, CancellationToken cancellationToken)
+    {
+        var filter = TableFilter.And(
+            TableFilter.PartitionKeyEquals(partition),
+            "RowKey ge " + TableFilter.Literal(areaCode + "_"),
+            "RowKey lt " + TableFilter.Literal(areaCode + "`"));
+        var stale = new List<TableEntity>();
+        await foreach (var e in tables.QueryAsync(Tables.Activities, filter, ["Version"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            if (e.GetString("Version") != keep) stale.Add(e);
+        foreach (var chunk in stale.Chunk(100))
+        {
+            var actions = chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(e.PartitionKey, e.RowKey))).ToList();
+            await tables.SubmitTransactionAsync(Tables.Activities, actions, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static TableEntity ActivityEntity(string partition, string areaCode, string version, int index, Activity a)
+    {
+        var e = new TableEntity(partition, $"{areaCode}_{version}_{index:D5}")
+        {
+            ["AreaCode"] = areaCode,
+            ["Version"] = version,
+            ["Date"] = a.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["Title"] = Cut(a.Title),
+        };
+        if (a.Category is not null) e["Category"] = Cut(a.Category);
+        if (a.Participants is { } p) e["Participants"] = p;
+        if (a.Male is { } m) e["Male"] = m;
+        if (a.Female is { } f) e["Female"] = f;
+        if (a.Partners.Count > 0) e["Partners"] = Cut(string.Join("\n", a.Partners));
+        if (a.Target is not null) e["Target"] = Cut(a.Target);
+        if (a.Funding is not null) e["Funding"] = Cut(a.Funding);
+        if (a.Notes is not null) e["Notes"] = Cut(a.Notes);
+        if (a.Link is not null) e["Link"] = Cut(a.Link);
+        if (a.Sheet is not null) e["Sheet"] = Cut(a.Sheet);
+        if (a.Row is { } row) e["Row"] = row;
+        return e;
+    }
+
+    private static Activity ActivityFrom(TableEntity e) => new(
+        Date: DateOnly.ParseExact(e.GetString("Date") ?? "2000-01-01", "yyyy-MM-dd", CultureInfo.InvariantCulture),
+        Title: e.GetString("Title") ?? "",
+        Category: e.GetString("Category"),
+        Participants: e.GetInt32("Participants"),
+        Male: e.GetInt32("Male"),
+        Female: e.GetInt32("Female"),
+        Partners: (e.GetString("Partners") ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries),
+        Target: e.GetString("Target"),
+        Funding: e.GetString("Funding"),
+        Notes: e.GetString("Notes"),
+        Link: e.GetString("Link"),
+        Sheet: e.GetString("Sheet"),
+        Row: e.GetInt32("Row"));
+
+    private static TableEntity ToPointer(string partition, RegistryEntry kampung, ReportingPeriod period, string version,
+        string contentHash, DateTimeOffset receivedAt, IngestionReport report)
+    {
+        var e = new TableEntity(partition, kampung.AreaCode)
+        {
+            ["Period"] = period.ToString(),
+            ["Version"] = version,
+            ["ContentHash"] = contentHash,
+            ["ReceivedAt"] = receivedAt,
+            ["FileName"] = Cut(report.FileName),
+            ["DistrictCode"] = kampung.DistrictCode,
+            ["ActivityCount"] = report.Activities.Count,
+            ["Participants"] = report.Activities.Sum(a => a.Participants ?? 0),
+            ["Male"] = report.Activities.Sum(a => a.Male ?? 0),
+            ["Female"] = report.Activities.Sum(a => a.Female ?? 0),
+            ["WarningCount"] = report.Warnings.Count(),
+        };
+        foreach (var (code, value) in report.Indicators)
+            e[IndicatorPrefix + code] = (double)value;
+        return e;
+    }
+
+    private static StoredReport FromPointer(TableEntity e, ReportingPeriod period)
+    {
+        var indicators = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var name in e.PropertyNames)
+            if (name.StartsWith(IndicatorPrefix, StringComparison.Ordinal) && e.GetDouble(name) is { } v)
+                indicators[name[IndicatorPrefix.Length..]] = (decimal)v;
+        return new StoredReport(
+            e.RowKey, period,
+            e.GetString("Version") ?? "", e.GetString("ContentHash") ?? "",
+            e.GetDateTimeOffset("ReceivedAt") ?? DateTimeOffset.MinValue,
+            e.GetString("FileName") ?? "",
+            e.GetInt32("ActivityCount") ?? 0, e.GetInt32("Participants") ?? 0,
+            e.GetInt32("Male") ?? 0, e.GetInt32("Female") ?? 0,
+            e.GetInt32("WarningCount") ?? 0, indicators);
+    }
+
+    private static string Cut(string text) => text.Length > 8_000 ? text[..8_000] : text;
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using KampungKB.Core.Model;
+using KampungKB.Core.Storage;
+
+namespace KampungKB.Core.Pipeline;
+
+/// <summary>One line of the upload log: every upload and its outcome, accepted or not.</summary>
+public sealed record UploadRecord(
+    string UploadId,
+    string RegencyCode,
+    string Path,
+    string FileName,
+    string? AreaCode,
+    ReportingPeriod? Period,
+    string Status,
+    string ContentHash,
+    long Size,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset ProcessedAt,
+    int ActivityCount,
+    int ErrorCount,
+    int WarningCount,
+    IReadOnlyList<Problem> Problems);
+
+/// <summary>The <c>Uploads</c> table: the evidence of what arrived, when, and what we said about it.</summary>
+public sealed class UploadLog(ITableStore tables)
+{
+    private const int MaxProblemsKept = 200;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task RecordAsync(UploadRecord record, CancellationToken cancellationToken = default)
+    {
+        var problems = JsonSerializer.Serialize(record.Problems.Take(MaxProblemsKept).Select(ProblemDto.From), Json);
+        while (problems.Length > 30_000)
+            problems = JsonSerializer.Serialize(record.Problems.Take(Math.Max(1, record.Problems.Count / 2)).Select(ProblemDto.From), Json);
+        var e = new TableEntity(record.RegencyCode, record.UploadId)
+        {
+            ["Path"] = record.Path,
+            ["FileName"] = record.FileName,
+            ["Status"] = record.Status,
+            ["ContentHash"] = record.ContentHash,
+            ["Size"] = record.Size,
+            ["ReceivedAt"] = record.ReceivedAt,
+            ["ProcessedAt"] = record.ProcessedAt,
+            ["ActivityCount"] = record.ActivityCount,
+            ["ErrorCount"] = record.ErrorCount,
+            ["WarningCount"] = record.WarningCount,
+            ["ProblemCount"] = record.Problems.Count,
+            ["Problems"] = problems,
+        };
+        if (record.AreaCode is not null) e["AreaCode"] = record.AreaCode;
+        if (record.Period is { } p) e["Period"] = p.ToString();
+        await tables.UpsertEntityAsync(Tables.Uploads, e, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The uploads of one kabupaten/kota (or of <see cref="Tables.UnknownRegency"/>), newest first.</summary>
+    public async Task<IReadOnlyList<UploadRecord>> ListAsync(string regencyCode, string? areaCode = null, CancellationToken cancellationToken = default)
+    {
+        var filter = TableFilter.PartitionKeyEquals(regencyCode);
+        if (areaCode is not null) filter = TableFilter.And(filter, TableFilter.Equal("AreaCode", areaCode));
+        var list = new List<UploadRecord>();
+        await foreach (var e in tables.QueryAsync(Tables.Uploads, filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+            list.Add(From(e));
+        return list.OrderByDescending(r => r.ReceivedAt).ThenByDescending(r => r.UploadId, StringComparer.Ordinal).ToList();
+    }
+
+    private static UploadRecord From(TableEntity e)
+    {
+        var problems = JsonSerializer.Deserialize<List<ProblemDto>>(e.GetString("Problems") ?? "[]", Json) ?? [];
+        return new UploadRecord(
+            e.RowKey, e.PartitionKey, e.GetString("Path") ?? "", e.GetString("FileName") ?? "", e.GetString("AreaCode"),
+            ReportingPeriod.TryParse(e.GetString("Period"), out var p) ? p : null,
+            e.GetString("Status") ?? "", e.GetString("ContentHash") ?? "", e.GetInt64("Size") ?? 0,
+            e.GetDateTimeOffset("ReceivedAt") ?? default, e.GetDateTimeOffset("ProcessedAt") ?? default,
+            e.GetInt32("ActivityCount") ?? 0, e.GetInt32("ErrorCount") ?? 0, e.GetInt32("WarningCount") ?? 0,
+            problems.Select(d => d.ToProblem()).ToList());
+    }
+
+    private sealed record ProblemDto(string Severity, string Code, string? Sheet, int? Row, string? Column, string? Text, string Message)
+    {
+        public static ProblemDto From(Problem p) => new(
+            p.Severity == Model.Severity.Error ? "error" : "warning", p.Code, p.Sheet, p.Row, p.Column,
+            p.Text is { Length: > 200 } t ? t[..200] + "…" : p.Text, p.Message);
+
+        public Problem ToProblem() => new(
+            Severity == "error" ? Model.Severity.Error : Model.Severity.Warning, Code, Sheet, Row, Column, Text, Message);
+    }
+}

@@ -1,0 +1,34 @@
+using System.Text;
+using KampungKB.Core.Model;
+
+namespace KampungKB.Core.Pipeline;
+
+/// <summary>
+/// Reads a blob name in <c>uploads/</c>: <c>{areaCode}/{file}</c> from the upload page names its kampung;
+/// <c>{file}</c> (or any other folder) is a bulk drop whose kampung is found from the content.
+/// </summary>
+internal sealed record UploadPath(string? AreaCode, string FileName, string? Problem)
+{
+    public static UploadPath Parse(string name)
+    {
+        var segments = name.Split('/');
+        var fileName = segments[^1];
+        if (segments.Any(s => s is "" or "." or ".." || s.Any(char.IsControl)) || fileName.Length == 0)
+            return new UploadPath(null, SafeFileName(fileName.Length == 0 ? "berkas" : fileName), ProblemCodes.InvalidUploadPath);
+        var area = segments.Length > 1 && Model.AreaCode.TryParse(segments[0], out var code) ? code.Value : null;
+        return new UploadPath(area, fileName, null);
+    }
+
+    /// <summary>A file name safe as the last segment of a blob name: no separators, controls or dot-only names.</summary>
+    public static string SafeFileName(string fileName)
+    {
+        var sb = new StringBuilder(Math.Min(fileName.Length, 150));
+        foreach (var ch in fileName)
+        {
+            if (sb.Length >= 150) break;
+            sb.Append(char.IsControl(ch) || ch is '/' or '\\' or '#' or '?' ? '_' : ch);
+        }
+        var safe = sb.ToString().Trim().Trim('.');
+        return safe.Length == 0 ? "berkas" : safe;
+    }
+}

@@ -1,0 +1,225 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using KampungKB.Core.Intake;
+using KampungKB.Core.Model;
+using KampungKB.Core.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace KampungKB.Core.Pipeline;
+
+/// <summary>A blob that arrived in <c>uploads/</c>, as the trigger describes it.</summary>
+public sealed record UploadEvent(string Name, long? ContentLength = null, DateTimeOffset? LastModified = null);
+
+/// <summary>What happened to one upload; <see cref="Status"/> is one of <see cref="UploadStatus"/>.</summary>
+public sealed record UploadOutcome(
+    string UploadId,
+    string Status,
+    string? AreaCode,
+    ReportingPeriod? Period,
+    int ActivityCount,
+    int IndicatorCount,
+    int ErrorCount,
+    int WarningCount,
+    bool Repeated = false);
+
+public static class UploadStatus
+{
+    public const string Accepted = "accepted";
+    public const string Rejected = "rejected";
+    /// <summary>Accepted, but the same bytes were already the current report: nothing new stored.</summary>
+    public const string Unchanged = "unchanged";
+    /// <summary>Accepted, but a newer upload for the same kampung and period is already current.</summary>
+    public const string Superseded = "superseded";
+}
+
+/// <summary>A claim is held by a live invocation: the trigger should be retried later (transient).</summary>
+public sealed class UploadBusyException(string uploadId) : Exception($"Upload {uploadId} is being processed by another invocation.")
+{
+    public string UploadId { get; } = uploadId;
+}
+
+public sealed class PipelineOptions
+{
+    /// <summary>Uploads larger than this are refused before they are read.</summary>
+    public long MaxUploadBytes { get; set; } = 20L * 1024 * 1024;
+
+    /// <summary>How long a claim protects an upload in progress before another invocation may take over.</summary>
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>
+/// The upload path, exactly once per (blob name, content): claim → read and validate → attribute to a
+/// kampung → store a new version (accepted only) → log → keep the original → write feedback → done.
+/// User data never throws; infrastructure failures propagate so the host retries.
+/// </summary>
+public sealed class UploadProcessor
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly IngestionEngine _engine;
+    private readonly IBlobStore _blobs;
+    private readonly RegistryStore _registry;
+    private readonly ReportStore _reports;
+    private readonly UploadLog _log;
+    private readonly FeedbackWriter _feedback;
+    private readonly ClaimLedger _claims;
+    private readonly TimeProvider _time;
+    private readonly PipelineOptions _options;
+    private readonly ILogger _logger;
+
+    public UploadProcessor(IngestionEngine engine, IBlobStore blobs, ITableStore tables, FeedbackWriter feedback,
+        TimeProvider time, PipelineOptions options, ILogger<UploadProcessor> logger)
+    {
+        _engine = engine;
+        _blobs = blobs;
+        _registry = new RegistryStore(tables);
+        _reports = new ReportStore(tables);
+        _log = new UploadLog(tables);
+        _feedback = feedback;
+        _claims = new ClaimLedger(tables, time, options.ClaimLease);
+        _time = time;
+        _options = options;
+        _logger = logger;
+    }
+
+    public async Task<UploadOutcome> ProcessAsync(UploadEvent upload, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        var contentHash = Convert.ToHexStringLower(SHA256.HashData(content.Span));
+        var claimId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Containers.Uploads + "/" + upload.Name + "\n" + contentHash)));
+        var receivedAt = upload.LastModified ?? _time.GetUtcNow();
+
+        var claim = await _claims.ClaimAsync(claimId, Containers.Uploads + "/" + upload.Name, receivedAt, cancellationToken).ConfigureAwait(false);
+        switch (claim)
+        {
+            case ClaimLedger.Result.Done done:
+                _logger.LogInformation(PipelineEvents.UploadRepeated, "Upload claim {ClaimId} already done; nothing repeated", claimId[..12]);
+                return JsonSerializer.Deserialize<UploadOutcome>(done.Summary, Json)! with { Repeated = true };
+            case ClaimLedger.Result.Busy:
+                throw new UploadBusyException(claimId[..12]);
+        }
+        var owned = (ClaimLedger.Result.Owned)claim;
+        var uploadId = $"{owned.ReceivedAt.UtcDateTime:yyyyMMdd'T'HHmmss}-{claimId[..12]}";
+
+        var path = UploadPath.Parse(upload.Name);
+        var problems = new List<Problem>();
+        IngestionReport? report = null;
+        if (path.Problem is { } pathProblem) problems.Add(_engine.Problem(pathProblem, null));
+        else if (content.Length > _options.MaxUploadBytes)
+            problems.Add(_engine.Problem(ProblemCodes.FileTooLarge, new Dictionary<string, string> { ["maxMb"] = (_options.MaxUploadBytes / 1024 / 1024).ToString() }));
+        else
+        {
+            using var stream = new MemoryStream(content.ToArray(), writable: false);
+            report = _engine.Ingest(stream, path.FileName, cancellationToken);
+            problems.AddRange(report.Problems);
+        }
+
+        RegistryEntry? kampung = null;
+        if (report is not null)
+        {
+            kampung = await AttributeAsync(path, report, problems, cancellationToken).ConfigureAwait(false);
+        }
+
+        var accepted = report is not null && kampung is not null && report.Period is not null && !problems.Any(p => p.Severity == Severity.Error);
+        var status = UploadStatus.Rejected;
+        if (accepted)
+        {
+            var write = await _reports.WriteVersionAsync(kampung!, report!.Period!.Value, uploadId, contentHash, owned.ReceivedAt, report, cancellationToken).ConfigureAwait(false);
+            status = write switch
+            {
+                VersionWrite.SameContent => UploadStatus.Unchanged,
+                VersionWrite.Superseded => UploadStatus.Superseded,
+                _ => UploadStatus.Accepted,
+            };
+        }
+
+        var regency = kampung?.RegencyCode ?? Tables.UnknownRegency;
+        var outcome = new UploadOutcome(uploadId, status, kampung?.AreaCode, report?.Period,
+            report?.Activities.Count ?? 0, report?.Indicators.Count ?? 0,
+            problems.Count(p => p.Severity == Severity.Error), problems.Count(p => p.Severity == Severity.Warning));
+
+        await _log.RecordAsync(new UploadRecord(uploadId, regency, Containers.Uploads + "/" + upload.Name, path.FileName,
+            kampung?.AreaCode, report?.Period, status, contentHash, content.Length, owned.ReceivedAt, _time.GetUtcNow(),
+            outcome.ActivityCount, outcome.ErrorCount, outcome.WarningCount, problems), cancellationToken).ConfigureAwait(false);
+
+        await KeepOriginalAsync(content, path.FileName, uploadId, kampung, report?.Period, accepted, outcome, cancellationToken).ConfigureAwait(false);
+        await _feedback.WriteAsync(new FeedbackDocument(uploadId, path.FileName, status, kampung, report?.Period,
+            report, problems, owned.ReceivedAt), cancellationToken).ConfigureAwait(false);
+
+        await _claims.CompleteAsync(owned, JsonSerializer.Serialize(outcome, Json), cancellationToken).ConfigureAwait(false);
+        _logger.LogInformation(PipelineEvents.UploadProcessed,
+            "Upload {UploadId} {Status}: area {AreaCode}, period {Period}, {Activities} activities, {Indicators} indicators, {Errors} errors, {Warnings} warnings",
+            uploadId, status, kampung?.AreaCode, report?.Period?.ToString(), outcome.ActivityCount, outcome.IndicatorCount, outcome.ErrorCount, outcome.WarningCount);
+        return outcome;
+    }
+
+    private async Task<RegistryEntry?> AttributeAsync(UploadPath path, IngestionReport report, List<Problem> problems, CancellationToken cancellationToken)
+    {
+        Attribution attribution;
+        if (path.AreaCode is { } code)
+        {
+            var entry = await _registry.GetAsync(code, cancellationToken).ConfigureAwait(false);
+            if (entry is null)
+            {
+                problems.Add(_engine.Problem(ProblemCodes.KampungNotRegistered, new Dictionary<string, string> { ["areaCode"] = code }));
+                return null;
+            }
+            attribution = KampungMatcher.Confirm(entry, report.Kampung);
+        }
+        else
+        {
+            var all = await _registry.ListAsync(null, cancellationToken).ConfigureAwait(false);
+            attribution = KampungMatcher.Find(all, report.Kampung, path.FileName);
+        }
+
+        switch (attribution)
+        {
+            case Attribution.Found found:
+                return found.Entry;
+            case Attribution.Mismatch mismatch:
+                problems.Add(_engine.Problem(ProblemCodes.KampungMismatch, new Dictionary<string, string>
+                {
+                    ["found"] = mismatch.NameInFile,
+                    ["expected"] = mismatch.Expected.Name,
+                }));
+                return null;
+            case Attribution.Ambiguous ambiguous:
+                problems.Add(_engine.Problem(ProblemCodes.KampungAmbiguous, new Dictionary<string, string>
+                {
+                    ["found"] = report.Kampung?.Village ?? report.Kampung?.Name ?? path.FileName,
+                    ["candidates"] = string.Join("; ", ambiguous.Candidates.Take(5).Select(c => $"{c.Name} ({c.AreaCode}, Kec. {c.District})")),
+                }));
+                return null;
+            default:
+                problems.Add(_engine.Problem(ProblemCodes.KampungUnknown, new Dictionary<string, string>
+                {
+                    ["found"] = report.Kampung?.Village ?? report.Kampung?.Name ?? "-",
+                }));
+                return null;
+        }
+    }
+
+    /// <summary>Keeps the very bytes that were judged, whatever happens to the blob in <c>uploads/</c> later.</summary>
+    private async Task KeepOriginalAsync(ReadOnlyMemory<byte> content, string fileName, string uploadId, RegistryEntry? kampung,
+        ReportingPeriod? period, bool accepted, UploadOutcome outcome, CancellationToken cancellationToken)
+    {
+        var safeFile = UploadPath.SafeFileName(fileName);
+        var target = accepted
+            ? $"{kampung!.AreaCode}/{period}/{uploadId}/{safeFile}"
+            : $"{kampung?.AreaCode ?? Tables.UnknownRegency}/{uploadId}/{safeFile}";
+        var container = accepted ? Containers.Processed : Containers.Rejected;
+        var options = new BlobPutOptions
+        {
+            ContentType = "application/octet-stream",
+            Metadata = new Dictionary<string, string>
+            {
+                ["uploadid"] = uploadId,
+                ["status"] = outcome.Status,
+                ["areacode"] = kampung?.AreaCode ?? "",
+                ["period"] = period?.ToString() ?? "",
+                ["errors"] = outcome.ErrorCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["warnings"] = outcome.WarningCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+        };
+        await _blobs.PutAsync(container, target, BinaryData.FromBytes(content), options, cancellationToken).ConfigureAwait(false);
+    }
+}
