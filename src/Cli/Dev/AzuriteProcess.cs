@@ -1,0 +1,222 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace KampungKB.Cli.Dev;
+
+/// <summary>
+/// Starts the Azurite emulator (pinned in package.json, installed by scripts/setup.sh) on free loopback
+/// ports, for local runs and tests. Runs node on azurite.js directly so the PID held is the server's own.
+/// </summary>
+internal sealed class AzuriteProcess : IAsyncDisposable
+{
+    public const string AccountName = "devstoreaccount1";
+    public const string AccountKey =
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    private const string ScriptPath = "node_modules/azurite/dist/src/azurite.js";
+
+    private readonly Process _process;
+    private readonly StringBuilder _output;
+
+    private AzuriteProcess(Process process, StringBuilder output, int blobPort, int queuePort, int tablePort)
+    {
+        _process = process;
+        _output = output;
+        BlobPort = blobPort;
+        QueuePort = queuePort;
+        TablePort = tablePort;
+    }
+
+    public int BlobPort { get; }
+    public int QueuePort { get; }
+    public int TablePort { get; }
+    public int ProcessId => _process.Id;
+
+    public Uri BlobEndpoint => new($"http://127.0.0.1:{BlobPort}/{AccountName}");
+    public Uri QueueEndpoint => new($"http://127.0.0.1:{QueuePort}/{AccountName}");
+    public Uri TableEndpoint => new($"http://127.0.0.1:{TablePort}/{AccountName}");
+
+    /// <summary>A connection string with explicit endpoints for the dev account (ports are not the defaults).</summary>
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
+        $"BlobEndpoint={BlobEndpoint};QueueEndpoint={QueueEndpoint};TableEndpoint={TableEndpoint};";
+
+    /// <summary>The directory holding package.json and node_modules/azurite, searched upwards from <paramref name="start"/>.</summary>
+    public static string? FindRepositoryRoot(string? start = null)
+    {
+        var dir = new DirectoryInfo(start ?? AppContext.BaseDirectory);
+        for (; dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "package.json")) && File.Exists(Path.Combine(dir.FullName, "KampungKB.Functions.sln")))
+                return dir.FullName;
+        }
+        return null;
+    }
+
+    public static bool IsInstalled(string repositoryRoot) => File.Exists(Path.Combine(repositoryRoot, ScriptPath));
+
+    /// <summary>
+    /// Starts Azurite in memory (<paramref name="location"/> null) or persisting to <paramref name="location"/>,
+    /// and waits until its three ports answer. Retries with new ports if a port was taken meanwhile.
+    /// </summary>
+    public static async Task<AzuriteProcess> StartAsync(string repositoryRoot, string? location = null,
+        TimeSpan? startTimeout = null, CancellationToken cancellationToken = default)
+    {
+        if (!IsInstalled(repositoryRoot))
+            throw new InvalidOperationException($"Azurite is not installed under '{repositoryRoot}'; run scripts/setup.sh (npm ci).");
+        InvalidOperationException? last = null;
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(repositoryRoot, location, startTimeout ?? TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            }
+            catch (AzuriteStartException ex) when (ex.PortInUse)
+            {
+                last = ex;
+            }
+        }
+        throw last!;
+    }
+
+    private static async Task<AzuriteProcess> StartOnceAsync(string root, string? location, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
+        var start = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+        {
+            ScriptPath,
+            "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--tableHost", "127.0.0.1", "--tablePort", table.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--silent", "--disableTelemetry",
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        if (location is null)
+        {
+            start.ArgumentList.Add("--inMemoryPersistence");
+        }
+        else
+        {
+            Directory.CreateDirectory(location);
+            start.ArgumentList.Add("--location");
+            start.ArgumentList.Add(location);
+        }
+
+        var output = new StringBuilder();
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        DataReceivedEventHandler collect = (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (output)
+            {
+                if (output.Length < 64 * 1024) output.AppendLine(e.Data);
+            }
+        };
+        process.OutputDataReceived += collect;
+        process.ErrorDataReceived += collect;
+        if (!process.Start()) throw new InvalidOperationException("Could not start node.");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var azurite = new AzuriteProcess(process, output, blob, queue, table);
+
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                var text = azurite.Output;
+                process.Dispose();
+                throw new AzuriteStartException(
+                    $"Azurite exited with code {process.ExitCode} before listening: {text.Trim()}",
+                    text.Contains("EADDRINUSE", StringComparison.Ordinal));
+            }
+            if (await AnswersAsync(blob).ConfigureAwait(false) && await AnswersAsync(queue).ConfigureAwait(false) && await AnswersAsync(table).ConfigureAwait(false))
+                return azurite;
+            if (deadline.Elapsed > timeout || cancellationToken.IsCancellationRequested)
+            {
+                await azurite.StopAsync().ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                throw new AzuriteStartException($"Azurite did not listen within {timeout}: {azurite.Output.Trim()}", false);
+            }
+            await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>What Azurite printed so far (errors only, as it runs with --silent).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output) return _output.ToString();
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Kills the process tree and waits for it to exit.</summary>
+    public async Task StopAsync()
+    {
+        try
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Gave up waiting; nothing more we can do.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<bool> AnswersAsync(int port)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+            await client.ConnectAsync(IPAddress.Loopback, port, cts.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
+
+internal sealed class AzuriteStartException(string message, bool portInUse) : InvalidOperationException(message)
+{
+    public bool PortInUse { get; } = portInUse;
+}
