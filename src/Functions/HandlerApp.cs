@@ -1,3 +1,9 @@
+using KampungKB.Core.Intake;
+using KampungKB.Core.Pipeline;
+using KampungKB.Core.Storage;
+using KampungKB.Core.Templating;
+using KampungKB.Functions.Endpoints;
+
 namespace KampungKB.Functions;
 
 /// <summary>All wiring of the custom handler in one place: settings, Core services, endpoints.</summary>
@@ -5,18 +11,63 @@ public static class HandlerApp
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var app = Build(args);
+        WebApplication app;
+        try { app = Build(args); }
+        catch (InvalidSettingsException e)
+        {
+            await Console.Error.WriteLineAsync("KampungKB.Functions refuses to start; fix these app settings:");
+            foreach (var error in e.Errors) await Console.Error.WriteLineAsync("  - " + error);
+            return 1;
+        }
         await app.RunAsync();
         return 0;
     }
 
-    public static WebApplication Build(string[] args)
+    /// <summary>Builds the handler; <paramref name="configure"/> lets tests and the local runner add settings.</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        var settings = HandlerSettings.Load(builder.Configuration, out var errors);
+        if (errors.Count > 0) throw new InvalidSettingsException(errors);
+
         var port = builder.Configuration["FUNCTIONS_CUSTOMHANDLER_PORT"];
         if (!string.IsNullOrEmpty(port)) builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        // Blob content arrives base64-encoded inside the JSON body.
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = settings.Pipeline.MaxUploadBytes * 3 / 2 + 1024 * 1024);
+
+        AddCore(builder.Services, settings);
         var app = builder.Build();
         app.MapGet("/", () => Results.Text("KampungKB.Functions custom handler"));
+        BlobFunctions.Map(app);
         return app;
     }
+
+    private static void AddCore(IServiceCollection services, HandlerSettings settings)
+    {
+        services.AddSingleton(settings);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(settings.Pipeline);
+        services.AddSingleton<IBlobStore>(_ => new BlobStorageClient(settings.Storage));
+        services.AddSingleton<ITableStore>(_ => new TableStorageClient(settings.Storage));
+        services.AddSingleton(_ => IngestionEngine.Load(settings.TemplatesDirectory));
+        services.AddSingleton(_ => EmailTemplates.Load(Path.Combine(settings.TemplatesDirectory, "email")));
+        services.AddSingleton<IFeedbackRenderer, TemplateFeedbackRenderer>();
+        services.AddSingleton<FeedbackWriter>();
+        services.AddSingleton<UploadProcessor>();
+        services.AddSingleton<RegistryImporter>();
+        services.AddHostedService<StorageBootstrapService>();
+    }
+}
+
+public sealed class InvalidSettingsException(IReadOnlyList<string> errors) : Exception("Invalid app settings: " + string.Join("; ", errors))
+{
+    public IReadOnlyList<string> Errors { get; } = errors;
+}
+
+/// <summary>Creates containers and tables before the first invocation is answered.</summary>
+internal sealed class StorageBootstrapService(IBlobStore blobs, ITableStore tables) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => StorageBootstrap.EnsureAsync(blobs, tables, cancellationToken);
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

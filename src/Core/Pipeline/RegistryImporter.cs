@@ -1,0 +1,30 @@
+using KampungKB.Core.Intake;
+using KampungKB.Core.Model;
+using KampungKB.Core.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace KampungKB.Core.Pipeline;
+
+public sealed record RegistryImportOutcome(bool Accepted, int Kampung, IReadOnlyList<Problem> Problems);
+
+/// <summary>
+/// Loads the dinas' registry workbook (from <c>./kkb registry import</c> or a blob in <c>registry/</c>)
+/// through the same reading and validation machinery as uploads. Any error stores nothing; writing is
+/// an idempotent upsert per kampung, so a repeated trigger is harmless.
+/// </summary>
+public sealed class RegistryImporter(IngestionEngine engine, ITableStore tables, TimeProvider time, ILogger<RegistryImporter> logger)
+{
+    private readonly RegistryStore _store = new(tables);
+
+    public async Task<RegistryImportOutcome> ImportAsync(string fileName, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        using var stream = new MemoryStream(content.ToArray(), writable: false);
+        var import = engine.ReadRegistry(stream, fileName, cancellationToken);
+        if (import.IsAccepted)
+            await _store.SaveAsync(import.Entries, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        logger.LogInformation(PipelineEvents.RegistryImported, "Registry import {Status}: {Count} kampung, {Errors} errors, {Warnings} warnings",
+            import.IsAccepted ? "accepted" : "rejected", import.Entries.Count,
+            import.Problems.Count(p => p.Severity == Severity.Error), import.Problems.Count(p => p.Severity == Severity.Warning));
+        return new RegistryImportOutcome(import.IsAccepted, import.IsAccepted ? import.Entries.Count : 0, import.Problems);
+    }
+}

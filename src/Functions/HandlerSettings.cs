@@ -1,0 +1,58 @@
+using System.Globalization;
+using KampungKB.Core.Pipeline;
+using KampungKB.Core.Storage;
+
+namespace KampungKB.Functions;
+
+/// <summary>
+/// Every setting the handler reads, parsed and checked once at start-up (conventions 11). A bad value
+/// stops the process with a message naming each bad key: a Functions app that starts on a wrong
+/// setting fails later, one upload at a time.
+/// </summary>
+public sealed class HandlerSettings
+{
+    public required StorageConnection Storage { get; init; }
+    public required PipelineOptions Pipeline { get; init; }
+    public required string TemplatesDirectory { get; init; }
+
+    /// <summary>App settings read here (the Bicep template and docs name the same keys; a test keeps them in step).</summary>
+    public static readonly IReadOnlyList<string> Keys =
+    [
+        "AzureWebJobsStorage", "FUNCTIONS_CUSTOMHANDLER_PORT", "Pipeline__MaxUploadBytes", "Pipeline__ClaimLease", "KKB_TEMPLATES",
+    ];
+
+    public static HandlerSettings Load(IConfiguration configuration, out IReadOnlyList<string> errors)
+    {
+        var problems = new List<string>();
+        string? Get(string key) => configuration[key.Replace("__", ":", StringComparison.Ordinal)] ?? configuration[key];
+
+        StorageConnection? storage = null;
+        try { storage = StorageConnection.FromConfiguration(Get); }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
+        {
+            problems.Add($"AzureWebJobsStorage: {e.Message}");
+        }
+
+        var pipeline = new PipelineOptions();
+        if (Get("Pipeline__MaxUploadBytes") is { Length: > 0 } max)
+        {
+            if (long.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) && bytes is >= 1024 and <= 100L * 1024 * 1024)
+                pipeline.MaxUploadBytes = bytes;
+            else problems.Add($"Pipeline__MaxUploadBytes: '{max}' is not a whole number of bytes between 1024 and 104857600.");
+        }
+        if (Get("Pipeline__ClaimLease") is { Length: > 0 } lease)
+        {
+            if (TimeSpan.TryParse(lease, CultureInfo.InvariantCulture, out var span) && span >= TimeSpan.FromSeconds(10) && span <= TimeSpan.FromHours(1))
+                pipeline.ClaimLease = span;
+            else problems.Add($"Pipeline__ClaimLease: '{lease}' is not a duration between 00:00:10 and 01:00:00.");
+        }
+        if (Get("FUNCTIONS_CUSTOMHANDLER_PORT") is { Length: > 0 } port && !(int.TryParse(port, out var p) && p is > 0 and < 65536))
+            problems.Add($"FUNCTIONS_CUSTOMHANDLER_PORT: '{port}' is not a TCP port.");
+
+        var templates = Get("KKB_TEMPLATES") is { Length: > 0 } t ? t : Path.Combine(AppContext.BaseDirectory, "templates");
+        if (!Directory.Exists(templates)) problems.Add($"KKB_TEMPLATES: the templates folder '{templates}' does not exist.");
+
+        errors = problems;
+        return new HandlerSettings { Storage = storage!, Pipeline = pipeline, TemplatesDirectory = templates };
+    }
+}
