@@ -1,0 +1,118 @@
+using System.Net.Sockets;
+using KampungKB.Core.Storage;
+using KampungKB.Functions;
+
+namespace KampungKB.Cli.Dev;
+
+/// <summary>
+/// Where the operator's commands find storage: <c>AzureWebJobsStorage</c> when it is set (a real
+/// account), else the local Azurite that <c>kkb dev</c> uses (127.0.0.1:10000–10002, data in
+/// <c>.kkb/azurite</c>), started here when it is not already running and stopped when we started it.
+/// </summary>
+internal sealed class LocalEnvironment : IAsyncDisposable
+{
+    public static readonly (int Blob, int Queue, int Table) DevPorts = (10000, 10001, 10002);
+
+    private readonly AzuriteProcess? _azurite;
+    private WebApplication? _handler;
+
+    private LocalEnvironment(string root, string connectionString, AzuriteProcess? azurite, string source)
+    {
+        Root = root;
+        ConnectionString = connectionString;
+        _azurite = azurite;
+        Source = source;
+        Connection = StorageConnection.Parse(connectionString);
+        Blobs = new BlobStorageClient(Connection);
+        Tables = new TableStorageClient(Connection);
+    }
+
+    public string Root { get; }
+    public string ConnectionString { get; }
+    public StorageConnection Connection { get; }
+    public BlobStorageClient Blobs { get; }
+    public TableStorageClient Tables { get; }
+    /// <summary>Human-readable: which storage this is.</summary>
+    public string Source { get; }
+
+    public static string RepositoryRoot =>
+        Environment.GetEnvironmentVariable("KKB_ROOT") is { Length: > 0 } root ? root
+        : AzuriteProcess.FindRepositoryRoot() ?? Directory.GetCurrentDirectory();
+
+    public static string TemplatesDirectory =>
+        Directory.Exists(Path.Combine(RepositoryRoot, "templates")) ? Path.Combine(RepositoryRoot, "templates")
+        : Path.Combine(AppContext.BaseDirectory, "templates");
+
+    /// <param name="ephemeral">A throw-away in-memory Azurite on free ports (the demo), whatever is configured.</param>
+    public static async Task<LocalEnvironment> OpenAsync(bool ephemeral = false, CancellationToken cancellationToken = default)
+    {
+        var root = RepositoryRoot;
+        if (!ephemeral && Environment.GetEnvironmentVariable("AzureWebJobsStorage") is { Length: > 0 } configured)
+            return new LocalEnvironment(root, configured, null, "AzureWebJobsStorage");
+        if (!AzuriteProcess.IsInstalled(root))
+            throw new InvalidOperationException("Azurite belum terpasang. Jalankan: scripts/setup.sh (atau ./kkb test sekali).");
+        if (ephemeral)
+        {
+            var temp = await AzuriteProcess.StartAsync(root, cancellationToken: cancellationToken);
+            return new LocalEnvironment(root, temp.ConnectionString, temp, $"Azurite sementara (port {temp.BlobPort})");
+        }
+        var dev = DevConnectionString();
+        if (await AnswersAsync(DevPorts.Blob) && await AnswersAsync(DevPorts.Table))
+            return new LocalEnvironment(root, dev, null, "Azurite lokal yang sudah berjalan (127.0.0.1:10000)");
+        var azurite = await AzuriteProcess.StartAsync(root, Path.Combine(root, ".kkb", "azurite"), cancellationToken: cancellationToken, ports: DevPorts);
+        return new LocalEnvironment(root, dev, azurite, "Azurite lokal (.kkb/azurite)");
+    }
+
+    /// <summary>Starts the custom handler in this process on a free port, as the Functions host would start it.</summary>
+    public async Task<HttpClient> StartHandlerAsync(CancellationToken cancellationToken = default)
+    {
+        var port = FreePort();
+        _handler = HandlerApp.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["AzureWebJobsStorage"] = ConnectionString,
+                ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["KKB_TEMPLATES"] = TemplatesDirectory,
+                ["Logging:LogLevel:Default"] = "Warning",
+                ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "None",
+            });
+        });
+        await _handler.StartAsync(cancellationToken);
+        return new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(5) };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_handler is not null)
+        {
+            await _handler.StopAsync();
+            await _handler.DisposeAsync();
+        }
+        if (_azurite is not null) await _azurite.DisposeAsync();
+    }
+
+    private static string DevConnectionString() =>
+        $"DefaultEndpointsProtocol=http;AccountName={StorageConnection.DevelopmentAccountName};AccountKey={StorageConnection.DevelopmentAccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{DevPorts.Blob}/{StorageConnection.DevelopmentAccountName};" +
+        $"TableEndpoint=http://127.0.0.1:{DevPorts.Table}/{StorageConnection.DevelopmentAccountName};";
+
+    private static async Task<bool> AnswersAsync(int port)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+            await client.ConnectAsync("127.0.0.1", port, cts.Token);
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException) { return false; }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
