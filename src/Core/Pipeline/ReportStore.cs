@@ -16,14 +16,17 @@ public enum VersionWrite
     Superseded,
 }
 
-/// <summary>The current report of one kampung for one period, as readers see it.</summary>
+/// <summary>
+/// The current report of one kampung for one period, as readers see it. Cadres often send activities
+/// and figures in separate files, so each part has its own version: a file with only figures replaces
+/// the figures and keeps the activities, and the other way round.
+/// </summary>
 public sealed record StoredReport(
     string AreaCode,
     ReportingPeriod Period,
-    string Version,
-    string ContentHash,
+    string? ActivitiesVersion,
+    string? IndicatorsVersion,
     DateTimeOffset ReceivedAt,
-    string FileName,
     int ActivityCount,
     int Participants,
     int Male,
@@ -38,40 +41,88 @@ public sealed record StoredReport(
 public sealed class ReportStore(ITableStore tables)
 {
     private const string IndicatorPrefix = "I_";
-    private const int MaxSwitchAttempts = 5;
+    private const int MaxSwitchAttempts = 8;
+
+    private sealed record Part(string Name, bool Present)
+    {
+        public string Version => Name + "Version";
+        public string Hash => Name + "Hash";
+        public string ReceivedAt => Name + "ReceivedAt";
+    }
 
     public async Task<VersionWrite> WriteVersionAsync(
         RegistryEntry kampung, ReportingPeriod period, string version, string contentHash,
         DateTimeOffset receivedAt, IngestionReport report, CancellationToken cancellationToken = default)
     {
         var partition = Tables.RegencyPeriodKey(kampung.RegencyCode, period);
+        var parts = new[] { new Part("Activities", report.Activities.Count > 0), new Part("Indicators", report.Indicators.Count > 0) }
+            .Where(p => p.Present).ToList();
+        if (parts.Count == 0) return VersionWrite.SameContent;
+        var rowsWritten = false;
         for (var attempt = 1; ; attempt++)
         {
             var current = await tables.GetEntityAsync(Tables.Reports, partition, kampung.AreaCode, cancellationToken).ConfigureAwait(false);
-            if (current is not null)
+            var toSwitch = new List<Part>();
+            var same = 0;
+            foreach (var part in parts)
             {
-                if (current.GetString("ContentHash") == contentHash) return VersionWrite.SameContent;
-                if (current.GetString("Version") == version) return VersionWrite.Switched; // a retry after the switch
-                if (current.GetDateTimeOffset("ReceivedAt") is { } theirs && theirs > receivedAt) return VersionWrite.Superseded;
+                if (current?.GetString(part.Version) == version || current?.GetString(part.Hash) == contentHash) { same++; continue; }
+                if (current?.GetDateTimeOffset(part.ReceivedAt) is { } theirs && theirs > receivedAt) continue;
+                toSwitch.Add(part);
+            }
+            if (toSwitch.Count == 0) return same > 0 ? VersionWrite.SameContent : VersionWrite.Superseded;
+
+            if (!rowsWritten && toSwitch.Any(p => p.Name == "Activities"))
+            {
+                await WriteActivitiesAsync(partition, kampung.AreaCode, version, report.Activities, cancellationToken).ConfigureAwait(false);
+                rowsWritten = true;
             }
 
-            if (attempt == 1) await WriteActivitiesAsync(partition, kampung.AreaCode, version, report.Activities, cancellationToken).ConfigureAwait(false);
-
-            var pointer = ToPointer(partition, kampung, period, version, contentHash, receivedAt, report);
+            var pointer = current is null ? new TableEntity(partition, kampung.AreaCode) : Copy(current);
+            pointer["Period"] = period.ToString();
+            pointer["DistrictCode"] = kampung.DistrictCode;
+            pointer["ReceivedAt"] = receivedAt > (current?.GetDateTimeOffset("ReceivedAt") ?? DateTimeOffset.MinValue) ? receivedAt : current!.GetDateTimeOffset("ReceivedAt")!.Value;
+            foreach (var part in toSwitch)
+            {
+                pointer[part.Version] = version;
+                pointer[part.Hash] = contentHash;
+                pointer[part.ReceivedAt] = receivedAt;
+                if (part.Name == "Activities")
+                {
+                    pointer["ActivityCount"] = report.Activities.Count;
+                    pointer["Participants"] = report.Activities.Sum(a => a.Participants ?? 0);
+                    pointer["Male"] = report.Activities.Sum(a => a.Male ?? 0);
+                    pointer["Female"] = report.Activities.Sum(a => a.Female ?? 0);
+                }
+                else
+                {
+                    foreach (var name in pointer.PropertyNames.Where(n => n.StartsWith(IndicatorPrefix, StringComparison.Ordinal)).ToList())
+                        pointer.Remove(name);
+                    foreach (var (code, value) in report.Indicators)
+                        pointer[IndicatorPrefix + code] = (double)value;
+                }
+            }
+            pointer["WarningCount"] = report.Warnings.Count();
             try
             {
                 if (current is null) await tables.AddEntityAsync(Tables.Reports, pointer, cancellationToken).ConfigureAwait(false);
                 else await tables.UpdateEntityAsync(Tables.Reports, pointer, current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-                break;
+                if (toSwitch.Any(p => p.Name == "Activities"))
+                    await RemoveOtherVersionsAsync(partition, kampung.AreaCode, version, cancellationToken).ConfigureAwait(false);
+                return VersionWrite.Switched;
             }
             catch (RequestFailedException e) when ((e.Status is 409 or 412) && attempt < MaxSwitchAttempts)
             {
                 // Another upload for this kampung and period switched first: look again.
             }
         }
+    }
 
-        await RemoveOtherVersionsAsync(partition, kampung.AreaCode, version, cancellationToken).ConfigureAwait(false);
-        return VersionWrite.Switched;
+    private static TableEntity Copy(TableEntity source)
+    {
+        var copy = new TableEntity(source.PartitionKey, source.RowKey);
+        foreach (var (name, value) in source) copy[name] = value;
+        return copy;
     }
 
     public async Task<StoredReport?> GetAsync(string regencyCode, string areaCode, ReportingPeriod period, CancellationToken cancellationToken = default)
@@ -98,7 +149,8 @@ public sealed class ReportStore(ITableStore tables)
         string regencyCode, ReportingPeriod period, CancellationToken cancellationToken = default)
     {
         var current = (await ListAsync(regencyCode, period, cancellationToken).ConfigureAwait(false))
-            .ToDictionary(r => r.AreaCode, r => r.Version, StringComparer.Ordinal);
+            .Where(r => r.ActivitiesVersion is not null)
+            .ToDictionary(r => r.AreaCode, r => r.ActivitiesVersion!, StringComparer.Ordinal);
         var list = new List<(string, Activity)>();
         var filter = TableFilter.PartitionKeyEquals(Tables.RegencyPeriodKey(regencyCode, period));
         await foreach (var e in tables.QueryAsync(Tables.Activities, filter, cancellationToken: cancellationToken).ConfigureAwait(false))
@@ -176,28 +228,6 @@ public sealed class ReportStore(ITableStore tables)
         Sheet: e.GetString("Sheet"),
         Row: e.GetInt32("Row"));
 
-    private static TableEntity ToPointer(string partition, RegistryEntry kampung, ReportingPeriod period, string version,
-        string contentHash, DateTimeOffset receivedAt, IngestionReport report)
-    {
-        var e = new TableEntity(partition, kampung.AreaCode)
-        {
-            ["Period"] = period.ToString(),
-            ["Version"] = version,
-            ["ContentHash"] = contentHash,
-            ["ReceivedAt"] = receivedAt,
-            ["FileName"] = Cut(report.FileName),
-            ["DistrictCode"] = kampung.DistrictCode,
-            ["ActivityCount"] = report.Activities.Count,
-            ["Participants"] = report.Activities.Sum(a => a.Participants ?? 0),
-            ["Male"] = report.Activities.Sum(a => a.Male ?? 0),
-            ["Female"] = report.Activities.Sum(a => a.Female ?? 0),
-            ["WarningCount"] = report.Warnings.Count(),
-        };
-        foreach (var (code, value) in report.Indicators)
-            e[IndicatorPrefix + code] = (double)value;
-        return e;
-    }
-
     private static StoredReport FromPointer(TableEntity e, ReportingPeriod period)
     {
         var indicators = new Dictionary<string, decimal>(StringComparer.Ordinal);
@@ -206,9 +236,8 @@ public sealed class ReportStore(ITableStore tables)
                 indicators[name[IndicatorPrefix.Length..]] = (decimal)v;
         return new StoredReport(
             e.RowKey, period,
-            e.GetString("Version") ?? "", e.GetString("ContentHash") ?? "",
+            e.GetString("ActivitiesVersion"), e.GetString("IndicatorsVersion"),
             e.GetDateTimeOffset("ReceivedAt") ?? DateTimeOffset.MinValue,
-            e.GetString("FileName") ?? "",
             e.GetInt32("ActivityCount") ?? 0, e.GetInt32("Participants") ?? 0,
             e.GetInt32("Male") ?? 0, e.GetInt32("Female") ?? 0,
             e.GetInt32("WarningCount") ?? 0, indicators);
