@@ -1,0 +1,93 @@
+using System.Text.Json;
+using KampungKB.Cli.Dev;
+using KampungKB.Core.Pipeline;
+using KampungKB.Core.Storage;
+
+namespace KampungKB.Cli.Commands;
+
+/// <summary>
+/// <c>kkb demo [--json]</c>: the whole job on a fresh machine — a throw-away Azurite, the handler, the
+/// local trigger runner; loads <c>samples/registry</c>, drops <c>samples/uploads</c>, lets the runner
+/// ingest them, prints what happened, and stops everything it started.
+/// </summary>
+internal static class DemoCommand
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var json = args.Contains("--json");
+        var samples = Path.Combine(LocalEnvironment.RepositoryRoot, "samples");
+        if (!Directory.Exists(samples)) { Console.Error.WriteLine($"Folder contoh tidak ditemukan: {samples}"); return 2; }
+        void Say(string line) { if (!json) Console.WriteLine(line); else Console.Error.WriteLine(line); }
+
+        Say("Menyalakan Azurite sementara dan handler Functions...");
+        await using var env = await LocalEnvironment.OpenAsync(ephemeral: true);
+        await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables);
+        using var handler = await env.StartHandlerAsync();
+        var runner = new BlobTriggerRunner(env.Blobs, env.Tables, handler, BlobTriggerRunner.Default);
+
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(samples, "registry")).Order(StringComparer.Ordinal))
+            await Drop(env.Blobs, Containers.Registry, Path.GetFileName(file), file);
+        var registry = await runner.RunOnceAsync();
+        foreach (var d in registry) Say("Daftar kampung: " + StorageCommands.DescribeDispatch(d));
+
+        var uploadsRoot = Path.Combine(samples, "uploads");
+        foreach (var file in Directory.EnumerateFiles(uploadsRoot, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            await Drop(env.Blobs, Containers.Uploads, Path.GetRelativePath(uploadsRoot, file).Replace('\\', '/'), file);
+        var uploads = (await runner.RunOnceAsync()).Where(d => d.Function == "IngestUpload").ToList();
+
+        var outcomes = uploads
+            .Select(d => (Dispatch: d, Outcome: d.ReturnValue is { } rv ? rv.Deserialize<UploadOutcome>(Json) : null))
+            .ToList();
+        Say("");
+        Say($"{uploads.Count} unggahan diproses:");
+        foreach (var (d, o) in outcomes)
+        {
+            if (o is null) { Say($"  ✗ {d.BlobName}: gagal diproses ({string.Join(" | ", d.Logs)})"); continue; }
+            var mark = o.Status == UploadStatus.Rejected ? "✗ DITOLAK " : "✓ diterima";
+            Say($"  {mark} {d.BlobName}");
+            Say($"      kampung {o.AreaCode ?? "-"}, periode {o.Period?.ToString() ?? "-"}, {o.ActivityCount} kegiatan, {o.IndicatorCount} indikator, {o.ErrorCount} kesalahan, {o.WarningCount} peringatan");
+            var feedback = await new FeedbackWriter(env.Blobs, NullRenderer.Instance).ReadAsync(o.UploadId);
+            if (feedback is { } f && f.TryGetProperty("problems", out var problems))
+                foreach (var p in problems.EnumerateArray().Where(p => p.GetProperty("severity").GetString() == "error").Take(4))
+                    Say($"      - {Where(p)}{p.GetProperty("message").GetString()}");
+        }
+
+        var accepted = outcomes.Where(x => x.Outcome is { Status: not UploadStatus.Rejected }).Select(x => x.Outcome!).ToList();
+        var summary = new
+        {
+            uploads = uploads.Count,
+            accepted = accepted.Count,
+            rejected = uploads.Count - accepted.Count,
+            activities = accepted.Sum(o => o.ActivityCount),
+            indicators = accepted.Sum(o => o.IndicatorCount),
+            emails = 0,
+        };
+        Say("");
+        Say($"Ringkasan: {summary.accepted} diterima, {summary.rejected} ditolak, {summary.activities} kegiatan dan {summary.indicators} angka indikator tersimpan.");
+        Say("Umpan balik tiap unggahan ada di kontainer 'feedback' (HTML dan JSON); berkas aslinya di 'processed' dan 'rejected'.");
+        if (json) Console.WriteLine(JsonSerializer.Serialize(summary, Json));
+        return 0;
+    }
+
+    private static async Task Drop(IBlobStore blobs, string container, string name, string file)
+    {
+        await using var stream = File.OpenRead(file);
+        await blobs.PutAsync(container, name, stream);
+    }
+
+    private static string Where(JsonElement p)
+    {
+        var parts = new List<string>();
+        if (p.TryGetProperty("row", out var r) && r.ValueKind == JsonValueKind.Number) parts.Add($"baris {r.GetInt32()}");
+        if (p.TryGetProperty("column", out var c) && c.ValueKind == JsonValueKind.String) parts.Add($"kolom {c.GetString()}");
+        return parts.Count == 0 ? "" : string.Join(", ", parts) + ": ";
+    }
+
+    private sealed class NullRenderer : IFeedbackRenderer
+    {
+        public static readonly NullRenderer Instance = new();
+        public string RenderHtml(FeedbackDocument feedback) => "";
+    }
+}
