@@ -8,7 +8,7 @@ namespace KampungKB.Core.Pipeline;
 /// claim owns the work; a claim already done is answered from its record; a claim held by a live
 /// owner makes the caller retry later; an abandoned claim (lease expired) is taken over by ETag.
 /// </summary>
-internal sealed class ClaimLedger(ITableStore tables, TimeProvider time, TimeSpan lease)
+internal sealed class ClaimLedger(ITableStore tables, StorageNames names, TimeProvider time, TimeSpan lease)
 {
     internal abstract record Result
     {
@@ -28,13 +28,13 @@ internal sealed class ClaimLedger(ITableStore tables, TimeProvider time, TimeSpa
             ["LeaseUntil"] = now + lease,
             ["Attempt"] = 1,
         };
-        if (await tables.TryAddEntityAsync(Tables.Claims, entity, cancellationToken).ConfigureAwait(false))
+        if (await tables.TryAddEntityAsync(names.ClaimsTable, entity, cancellationToken).ConfigureAwait(false))
         {
-            var created = await tables.GetEntityAsync(Tables.Claims, entity.PartitionKey, claimId, cancellationToken).ConfigureAwait(false);
+            var created = await tables.GetEntityAsync(names.ClaimsTable, entity.PartitionKey, claimId, cancellationToken).ConfigureAwait(false);
             return new Result.Owned(claimId, receivedAt, created?.ETag ?? ETag.All, 1);
         }
 
-        var existing = await tables.GetEntityAsync(Tables.Claims, entity.PartitionKey, claimId, cancellationToken).ConfigureAwait(false);
+        var existing = await tables.GetEntityAsync(names.ClaimsTable, entity.PartitionKey, claimId, cancellationToken).ConfigureAwait(false);
         if (existing is null) return new Result.Busy(claimId); // deleted between our insert and read: retry later
         if (existing.GetString("State") == "Done") return new Result.Done(claimId, existing.GetString("Summary") ?? "");
         if (existing.GetDateTimeOffset("LeaseUntil") is { } until && until > now) return new Result.Busy(claimId);
@@ -48,7 +48,7 @@ internal sealed class ClaimLedger(ITableStore tables, TimeProvider time, TimeSpa
         };
         try
         {
-            var etag = await tables.UpdateEntityAsync(Tables.Claims, takeover, existing.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            var etag = await tables.UpdateEntityAsync(names.ClaimsTable, takeover, existing.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
             return new Result.Owned(claimId, existing.GetDateTimeOffset("ReceivedAt") ?? receivedAt, etag, attempt);
         }
         catch (RequestFailedException e) when (e.Status == 412)
@@ -65,7 +65,7 @@ internal sealed class ClaimLedger(ITableStore tables, TimeProvider time, TimeSpa
             ["Summary"] = summary.Length > 30_000 ? summary[..30_000] : summary,
             ["CompletedAt"] = time.GetUtcNow(),
         };
-        await tables.UpsertEntityAsync(Tables.Claims, done, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        await tables.UpsertEntityAsync(names.ClaimsTable, done, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
     }
 
     private static string PartitionOf(string claimId) => claimId[..2];

@@ -12,9 +12,9 @@ public sealed record RegistryImportOutcome(bool Accepted, int Kampung, IReadOnly
 /// through the same reading and validation machinery as uploads. Any error stores nothing; writing is
 /// an idempotent upsert per kampung, so a repeated trigger is harmless.
 /// </summary>
-public sealed class RegistryImporter(IngestionEngine engine, ITableStore tables, TimeProvider time, ILogger<RegistryImporter> logger)
+public sealed class RegistryImporter(IngestionEngine engine, ITableStore tables, StorageNames names, TimeProvider time, ILogger<RegistryImporter> logger)
 {
-    private readonly RegistryStore _store = new(tables);
+    private readonly RegistryStore _store = new(tables, names);
 
     public async Task<RegistryImportOutcome> ImportAsync(string fileName, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {

@@ -4,12 +4,12 @@ using KampungKB.Core.Storage;
 namespace KampungKB.Core.Pipeline;
 
 /// <summary>The registry of Kampung KB in Table Storage: one partition per kabupaten/kota.</summary>
-public sealed class RegistryStore(ITableStore tables)
+public sealed class RegistryStore(ITableStore tables, StorageNames names)
 {
     public async Task<RegistryEntry?> GetAsync(string areaCode, CancellationToken cancellationToken = default)
     {
         if (!AreaCode.TryParse(areaCode, out var code)) return null;
-        var entity = await tables.GetEntityAsync(Tables.Registry, code.Regency, code.Value, cancellationToken).ConfigureAwait(false);
+        var entity = await tables.GetEntityAsync(names.RegistryTable, code.Regency, code.Value, cancellationToken).ConfigureAwait(false);
         return entity is null ? null : FromEntity(entity);
     }
 
@@ -17,7 +17,7 @@ public sealed class RegistryStore(ITableStore tables)
     {
         var filter = regencyCode is null ? null : TableFilter.PartitionKeyEquals(regencyCode);
         var list = new List<RegistryEntry>();
-        await foreach (var e in tables.QueryAsync(Tables.Registry, filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var e in tables.QueryAsync(names.RegistryTable, filter, cancellationToken: cancellationToken).ConfigureAwait(false))
             list.Add(FromEntity(e));
         return list;
     }
@@ -31,7 +31,7 @@ public sealed class RegistryStore(ITableStore tables)
             var actions = chunk
                 .Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(e, importedAt)))
                 .ToList();
-            await tables.SubmitTransactionAsync(Tables.Registry, actions, cancellationToken).ConfigureAwait(false);
+            await tables.SubmitTransactionAsync(names.RegistryTable, actions, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -38,7 +38,7 @@ public sealed record StoredReport(
 /// Reports and their activity rows (docs/storage.md): rows of a new version are written first, then the
 /// <c>Reports</c> pointer switches in one conditional single-entity write, so readers never see a mix.
 /// </summary>
-public sealed class ReportStore(ITableStore tables)
+public sealed class ReportStore(ITableStore tables, StorageNames names)
 {
     private const string IndicatorPrefix = "I_";
     private const int MaxSwitchAttempts = 8;
@@ -54,14 +54,14 @@ public sealed class ReportStore(ITableStore tables)
         RegistryEntry kampung, ReportingPeriod period, string version, string contentHash,
         DateTimeOffset receivedAt, IngestionReport report, CancellationToken cancellationToken = default)
     {
-        var partition = Tables.RegencyPeriodKey(kampung.RegencyCode, period);
+        var partition = StorageNames.RegencyPeriodKey(kampung.RegencyCode, period);
         var parts = new[] { new Part("Activities", report.Activities.Count > 0), new Part("Indicators", report.Indicators.Count > 0) }
             .Where(p => p.Present).ToList();
         if (parts.Count == 0) return VersionWrite.SameContent;
         var rowsWritten = false;
         for (var attempt = 1; ; attempt++)
         {
-            var current = await tables.GetEntityAsync(Tables.Reports, partition, kampung.AreaCode, cancellationToken).ConfigureAwait(false);
+            var current = await tables.GetEntityAsync(names.ReportsTable, partition, kampung.AreaCode, cancellationToken).ConfigureAwait(false);
             var toSwitch = new List<Part>();
             var same = 0;
             foreach (var part in parts)
@@ -105,8 +105,8 @@ public sealed class ReportStore(ITableStore tables)
             pointer["WarningCount"] = report.Warnings.Count();
             try
             {
-                if (current is null) await tables.AddEntityAsync(Tables.Reports, pointer, cancellationToken).ConfigureAwait(false);
-                else await tables.UpdateEntityAsync(Tables.Reports, pointer, current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                if (current is null) await tables.AddEntityAsync(names.ReportsTable, pointer, cancellationToken).ConfigureAwait(false);
+                else await tables.UpdateEntityAsync(names.ReportsTable, pointer, current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
                 if (toSwitch.Any(p => p.Name == "Activities"))
                     await RemoveOtherVersionsAsync(partition, kampung.AreaCode, version, cancellationToken).ConfigureAwait(false);
                 return VersionWrite.Switched;
@@ -127,7 +127,7 @@ public sealed class ReportStore(ITableStore tables)
 
     public async Task<StoredReport?> GetAsync(string regencyCode, string areaCode, ReportingPeriod period, CancellationToken cancellationToken = default)
     {
-        var entity = await tables.GetEntityAsync(Tables.Reports, Tables.RegencyPeriodKey(regencyCode, period), areaCode, cancellationToken).ConfigureAwait(false);
+        var entity = await tables.GetEntityAsync(names.ReportsTable, StorageNames.RegencyPeriodKey(regencyCode, period), areaCode, cancellationToken).ConfigureAwait(false);
         return entity is null ? null : FromPointer(entity, period);
     }
 
@@ -135,8 +135,8 @@ public sealed class ReportStore(ITableStore tables)
     public async Task<IReadOnlyList<StoredReport>> ListAsync(string regencyCode, ReportingPeriod period, CancellationToken cancellationToken = default)
     {
         var list = new List<StoredReport>();
-        var filter = TableFilter.PartitionKeyEquals(Tables.RegencyPeriodKey(regencyCode, period));
-        await foreach (var e in tables.QueryAsync(Tables.Reports, filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        var filter = TableFilter.PartitionKeyEquals(StorageNames.RegencyPeriodKey(regencyCode, period));
+        await foreach (var e in tables.QueryAsync(names.ReportsTable, filter, cancellationToken: cancellationToken).ConfigureAwait(false))
             list.Add(FromPointer(e, period));
         return list;
     }
@@ -152,8 +152,8 @@ public sealed class ReportStore(ITableStore tables)
             .Where(r => r.ActivitiesVersion is not null)
             .ToDictionary(r => r.AreaCode, r => r.ActivitiesVersion!, StringComparer.Ordinal);
         var list = new List<(string, Activity)>();
-        var filter = TableFilter.PartitionKeyEquals(Tables.RegencyPeriodKey(regencyCode, period));
-        await foreach (var e in tables.QueryAsync(Tables.Activities, filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        var filter = TableFilter.PartitionKeyEquals(StorageNames.RegencyPeriodKey(regencyCode, period));
+        await foreach (var e in tables.QueryAsync(names.ActivitiesTable, filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             var area = e.GetString("AreaCode") ?? "";
             if (current.TryGetValue(area, out var version) && e.GetString("Version") == version)
@@ -170,7 +170,7 @@ public sealed class ReportStore(ITableStore tables)
             var actions = chunk
                 .Select(a => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ActivityEntity(partition, areaCode, version, ++index, a)))
                 .ToList();
-            await tables.SubmitTransactionAsync(Tables.Activities, actions, cancellationToken).ConfigureAwait(false);
+            await tables.SubmitTransactionAsync(names.ActivitiesTable, actions, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -181,12 +181,12 @@ public sealed class ReportStore(ITableStore tables)
             "RowKey ge " + TableFilter.Literal(areaCode + "_"),
             "RowKey lt " + TableFilter.Literal(areaCode + "`"));
         var stale = new List<TableEntity>();
-        await foreach (var e in tables.QueryAsync(Tables.Activities, filter, ["Version"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var e in tables.QueryAsync(names.ActivitiesTable, filter, ["Version"], cancellationToken: cancellationToken).ConfigureAwait(false))
             if (e.GetString("Version") != keep) stale.Add(e);
         foreach (var chunk in stale.Chunk(100))
         {
             var actions = chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(e.PartitionKey, e.RowKey))).ToList();
-            await tables.SubmitTransactionAsync(Tables.Activities, actions, cancellationToken).ConfigureAwait(false);
+            await tables.SubmitTransactionAsync(names.ActivitiesTable, actions, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -5,11 +5,11 @@ namespace KampungKB.Core.Pipeline;
 /// <summary>Creates the containers and tables the product needs; idempotent, run once per process start.</summary>
 public static class StorageBootstrap
 {
-    public static async Task EnsureAsync(IBlobStore blobs, ITableStore tables, CancellationToken cancellationToken = default)
+    public static async Task EnsureAsync(IBlobStore blobs, ITableStore tables, StorageNames names, CancellationToken cancellationToken = default)
     {
-        foreach (var container in Containers.All)
+        foreach (var container in names.Containers)
             await blobs.CreateContainerIfNotExistsAsync(container, cancellationToken).ConfigureAwait(false);
-        foreach (var table in Tables.All)
+        foreach (var table in names.Tables)
             await tables.CreateTableIfNotExistsAsync(table, cancellationToken).ConfigureAwait(false);
     }
 }

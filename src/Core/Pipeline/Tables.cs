@@ -1,26 +1,31 @@
 namespace KampungKB.Core.Pipeline;
 
-/// <summary>Names of the containers and tables the product uses (docs/storage.md).</summary>
-public static class Containers
+/// <summary>
+/// Names of the containers and tables the product uses (docs/storage.md). Production uses
+/// <see cref="Default"/> (function.json binds <c>uploads</c> and <c>registry</c>); tests give each run
+/// its own prefix so none shares state.
+/// </summary>
+public sealed record StorageNames(string Prefix = "")
 {
-    public const string Uploads = "uploads";
-    public const string Registry = "registry";
-    public const string Processed = "processed";
-    public const string Rejected = "rejected";
-    public const string Feedback = "feedback";
+    public static readonly StorageNames Default = new();
 
-    public static readonly IReadOnlyList<string> All = [Uploads, Registry, Processed, Rejected, Feedback];
-}
+    public string Uploads => Container("uploads");
+    public string Registry => Container("registry");
+    public string Processed => Container("processed");
+    public string Rejected => Container("rejected");
+    public string Feedback => Container("feedback");
 
-public static class Tables
-{
-    public const string Registry = "Registry";
-    public const string Reports = "Reports";
-    public const string Activities = "Activities";
-    public const string Uploads = "Uploads";
-    public const string Claims = "Claims";
+    public string RegistryTable => Table("Registry");
+    public string ReportsTable => Table("Reports");
+    public string ActivitiesTable => Table("Activities");
+    public string UploadsTable => Table("Uploads");
+    public string ClaimsTable => Table("Claims");
 
-    public static readonly IReadOnlyList<string> All = [Registry, Reports, Activities, Uploads, Claims];
+    public IReadOnlyList<string> Containers => [Uploads, Registry, Processed, Rejected, Feedback];
+    public IReadOnlyList<string> Tables => [RegistryTable, ReportsTable, ActivitiesTable, UploadsTable, ClaimsTable];
+
+    private string Container(string name) => Prefix.Length == 0 ? name : $"{Prefix.ToLowerInvariant()}-{name}";
+    private string Table(string name) => Prefix.Length == 0 ? name : $"{Prefix}{name}";
 
     /// <summary>The partition a dinas recap scans: one kabupaten/kota, one period.</summary>
     public static string RegencyPeriodKey(string regencyCode, Model.ReportingPeriod period) => $"{regencyCode}_{period}";

@@ -66,17 +66,19 @@ public sealed class UploadProcessor
     private readonly TimeProvider _time;
     private readonly PipelineOptions _options;
     private readonly ILogger _logger;
+    private readonly StorageNames _names;
 
-    public UploadProcessor(IngestionEngine engine, IBlobStore blobs, ITableStore tables, FeedbackWriter feedback,
+    public UploadProcessor(IngestionEngine engine, IBlobStore blobs, ITableStore tables, StorageNames names, FeedbackWriter feedback,
         TimeProvider time, PipelineOptions options, ILogger<UploadProcessor> logger)
     {
         _engine = engine;
         _blobs = blobs;
-        _registry = new RegistryStore(tables);
-        _reports = new ReportStore(tables);
-        _log = new UploadLog(tables);
+        _names = names;
+        _registry = new RegistryStore(tables, names);
+        _reports = new ReportStore(tables, names);
+        _log = new UploadLog(tables, names);
         _feedback = feedback;
-        _claims = new ClaimLedger(tables, time, options.ClaimLease);
+        _claims = new ClaimLedger(tables, names, time, options.ClaimLease);
         _time = time;
         _options = options;
         _logger = logger;
@@ -85,10 +87,10 @@ public sealed class UploadProcessor
     public async Task<UploadOutcome> ProcessAsync(UploadEvent upload, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
         var contentHash = Convert.ToHexStringLower(SHA256.HashData(content.Span));
-        var claimId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Containers.Uploads + "/" + upload.Name + "\n" + contentHash)));
+        var claimId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(_names.Uploads + "/" + upload.Name + "\n" + contentHash)));
         var receivedAt = upload.LastModified ?? _time.GetUtcNow();
 
-        var claim = await _claims.ClaimAsync(claimId, Containers.Uploads + "/" + upload.Name, receivedAt, cancellationToken).ConfigureAwait(false);
+        var claim = await _claims.ClaimAsync(claimId, _names.Uploads + "/" + upload.Name, receivedAt, cancellationToken).ConfigureAwait(false);
         switch (claim)
         {
             case ClaimLedger.Result.Done done:
@@ -132,12 +134,12 @@ public sealed class UploadProcessor
             };
         }
 
-        var regency = kampung?.RegencyCode ?? Tables.UnknownRegency;
+        var regency = kampung?.RegencyCode ?? StorageNames.UnknownRegency;
         var outcome = new UploadOutcome(uploadId, status, kampung?.AreaCode, report?.Period,
             report?.Activities.Count ?? 0, report?.Indicators.Count ?? 0,
             problems.Count(p => p.Severity == Severity.Error), problems.Count(p => p.Severity == Severity.Warning));
 
-        await _log.RecordAsync(new UploadRecord(uploadId, regency, Containers.Uploads + "/" + upload.Name, path.FileName,
+        await _log.RecordAsync(new UploadRecord(uploadId, regency, _names.Uploads + "/" + upload.Name, path.FileName,
             kampung?.AreaCode, report?.Period, status, contentHash, content.Length, owned.ReceivedAt, _time.GetUtcNow(),
             outcome.ActivityCount, outcome.ErrorCount, outcome.WarningCount, problems), cancellationToken).ConfigureAwait(false);
 
@@ -205,8 +207,8 @@ public sealed class UploadProcessor
         var safeFile = UploadPath.SafeFileName(fileName);
         var target = accepted
             ? $"{kampung!.AreaCode}/{period}/{uploadId}/{safeFile}"
-            : $"{kampung?.AreaCode ?? Tables.UnknownRegency}/{uploadId}/{safeFile}";
-        var container = accepted ? Containers.Processed : Containers.Rejected;
+            : $"{kampung?.AreaCode ?? StorageNames.UnknownRegency}/{uploadId}/{safeFile}";
+        var container = accepted ? _names.Processed : _names.Rejected;
         var options = new BlobPutOptions
         {
             ContentType = "application/octet-stream",
