@@ -48,6 +48,7 @@ public static class HandlerApp
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(settings.Pipeline);
+        services.AddSingleton(StorageNames.Default);
         services.AddSingleton<IBlobStore>(_ => new BlobStorageClient(settings.Storage));
         services.AddSingleton<ITableStore>(_ => new TableStorageClient(settings.Storage));
         services.AddSingleton(_ => IngestionEngine.Load(settings.TemplatesDirectory));
@@ -66,8 +67,8 @@ public sealed class InvalidSettingsException(IReadOnlyList<string> errors) : Exc
 }
 
 /// <summary>Creates containers and tables before the first invocation is answered.</summary>
-internal sealed class StorageBootstrapService(IBlobStore blobs, ITableStore tables) : IHostedService
+internal sealed class StorageBootstrapService(IBlobStore blobs, ITableStore tables, StorageNames names) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => StorageBootstrap.EnsureAsync(blobs, tables, cancellationToken);
+    public Task StartAsync(CancellationToken cancellationToken) => StorageBootstrap.EnsureAsync(blobs, tables, names, cancellationToken);
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -23,18 +23,18 @@ internal static class DemoCommand
 
         Say("Menyalakan Azurite sementara dan handler Functions...");
         await using var env = await LocalEnvironment.OpenAsync(ephemeral: true);
-        await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables);
+        await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables, StorageNames.Default);
         using var handler = await env.StartHandlerAsync();
         var runner = new BlobTriggerRunner(env.Blobs, env.Tables, handler, BlobTriggerRunner.Default);
 
         foreach (var file in Directory.EnumerateFiles(Path.Combine(samples, "registry")).Order(StringComparer.Ordinal))
-            await Drop(env.Blobs, Containers.Registry, Path.GetFileName(file), file);
+            await Drop(env.Blobs, StorageNames.Default.Registry, Path.GetFileName(file), file);
         var registry = await runner.RunOnceAsync();
         foreach (var d in registry) Say("Daftar kampung: " + StorageCommands.DescribeDispatch(d));
 
         var uploadsRoot = Path.Combine(samples, "uploads");
         foreach (var file in Directory.EnumerateFiles(uploadsRoot, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-            await Drop(env.Blobs, Containers.Uploads, Path.GetRelativePath(uploadsRoot, file).Replace('\\', '/'), file);
+            await Drop(env.Blobs, StorageNames.Default.Uploads, Path.GetRelativePath(uploadsRoot, file).Replace('\\', '/'), file);
         var uploads = (await runner.RunOnceAsync()).Where(d => d.Function == "IngestUpload").ToList();
 
         var outcomes = uploads
@@ -48,7 +48,7 @@ internal static class DemoCommand
             var mark = o.Status == UploadStatus.Rejected ? "✗ DITOLAK " : "✓ diterima";
             Say($"  {mark} {d.BlobName}");
             Say($"      kampung {o.AreaCode ?? "-"}, periode {o.Period?.ToString() ?? "-"}, {o.ActivityCount} kegiatan, {o.IndicatorCount} indikator, {o.ErrorCount} kesalahan, {o.WarningCount} peringatan");
-            var feedback = await new FeedbackWriter(env.Blobs, NullRenderer.Instance).ReadAsync(o.UploadId);
+            var feedback = await FeedbackWriter.ReadAsync(env.Blobs, StorageNames.Default, o.UploadId);
             if (feedback is { } f && f.TryGetProperty("problems", out var problems))
                 foreach (var p in problems.EnumerateArray().Where(p => p.GetProperty("severity").GetString() == "error").Take(4))
                     Say($"      - {Where(p)}{p.GetProperty("message").GetString()}");
@@ -83,11 +83,5 @@ internal static class DemoCommand
         if (p.TryGetProperty("row", out var r) && r.ValueKind == JsonValueKind.Number) parts.Add($"baris {r.GetInt32()}");
         if (p.TryGetProperty("column", out var c) && c.ValueKind == JsonValueKind.String) parts.Add($"kolom {c.GetString()}");
         return parts.Count == 0 ? "" : string.Join(", ", parts) + ": ";
-    }
-
-    private sealed class NullRenderer : IFeedbackRenderer
-    {
-        public static readonly NullRenderer Instance = new();
-        public string RenderHtml(FeedbackDocument feedback) => "";
     }
 }

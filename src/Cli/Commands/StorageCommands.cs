@@ -24,9 +24,9 @@ internal static class StorageCommands
         if (!File.Exists(file)) return Usage($"Berkas tidak ditemukan: {file}");
 
         await using var env = await LocalEnvironment.OpenAsync();
-        await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables);
+        await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables, StorageNames.Default);
         var engine = IngestionEngine.Load(LocalEnvironment.TemplatesDirectory);
-        var importer = new RegistryImporter(engine, env.Tables, TimeProvider.System, NullLogger<RegistryImporter>.Instance);
+        var importer = new RegistryImporter(engine, env.Tables, StorageNames.Default, TimeProvider.System, NullLogger<RegistryImporter>.Instance);
         var outcome = await importer.ImportAsync(Path.GetFileName(file), await File.ReadAllBytesAsync(file));
         if (json)
         {
@@ -57,9 +57,9 @@ internal static class StorageCommands
             return Usage("kkb reports --period YYYY-MM [--json]");
 
         await using var env = await LocalEnvironment.OpenAsync();
-        await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables);
-        var registry = (await new RegistryStore(env.Tables).ListAsync()).ToDictionary(e => e.AreaCode);
-        var store = new ReportStore(env.Tables);
+        await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables, StorageNames.Default);
+        var registry = (await new RegistryStore(env.Tables, StorageNames.Default).ListAsync()).ToDictionary(e => e.AreaCode);
+        var store = new ReportStore(env.Tables, StorageNames.Default);
         var rows = new List<(RegistryEntry? Kampung, StoredReport? Report, string AreaCode)>();
         foreach (var regency in registry.Values.Select(e => e.RegencyCode).Distinct().Order(StringComparer.Ordinal))
         {
@@ -106,7 +106,7 @@ internal static class StorageCommands
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
         await using var env = await LocalEnvironment.OpenAsync();
-        await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables);
+        await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables, StorageNames.Default);
         using var handler = await env.StartHandlerAsync();
         var runner = new BlobTriggerRunner(env.Blobs, env.Tables, handler, BlobTriggerRunner.Default);
         Console.WriteLine($"kkb dev berjalan: penyimpanan = {env.Source}; handler = {handler.BaseAddress}");
