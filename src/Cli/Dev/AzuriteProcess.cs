@@ -61,7 +61,7 @@ internal sealed class AzuriteProcess : IAsyncDisposable
     /// and waits until its three ports answer. Retries with new ports if a port was taken meanwhile.
     /// </summary>
     public static async Task<AzuriteProcess> StartAsync(string repositoryRoot, string? location = null,
-        TimeSpan? startTimeout = null, CancellationToken cancellationToken = default, (int Blob, int Queue, int Table)? ports = null)
+        TimeSpan? startTimeout = null, CancellationToken cancellationToken = default)
     {
         if (!IsInstalled(repositoryRoot))
             throw new InvalidOperationException($"Azurite is not installed under '{repositoryRoot}'; run scripts/setup.sh (npm ci).");
@@ -70,9 +70,9 @@ internal sealed class AzuriteProcess : IAsyncDisposable
         {
             try
             {
-                return await StartOnceAsync(repositoryRoot, location, startTimeout ?? TimeSpan.FromSeconds(30), cancellationToken, ports).ConfigureAwait(false);
+                return await StartOnceAsync(repositoryRoot, location, startTimeout ?? TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
             }
-            catch (AzuriteStartException ex) when (ex.PortInUse && ports is null)
+            catch (AzuriteStartException ex) when (ex.PortInUse)
             {
                 last = ex;
             }
@@ -80,10 +80,9 @@ internal sealed class AzuriteProcess : IAsyncDisposable
         throw last!;
     }
 
-    private static async Task<AzuriteProcess> StartOnceAsync(string root, string? location, TimeSpan timeout, CancellationToken cancellationToken,
-        (int Blob, int Queue, int Table)? ports)
+    private static async Task<AzuriteProcess> StartOnceAsync(string root, string? location, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var (blob, queue, table) = ports ?? (FreePort(), FreePort(), FreePort());
+        var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
         var start = new ProcessStartInfo("node")
         {
             WorkingDirectory = root,
