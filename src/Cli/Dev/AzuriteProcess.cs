@@ -60,17 +60,19 @@ internal sealed class AzuriteProcess : IAsyncDisposable
     /// Starts Azurite in memory (<paramref name="location"/> null) or persisting to <paramref name="location"/>,
     /// and waits until its three ports answer. Retries with new ports if a port was taken meanwhile.
     /// </summary>
+    /// <param name="ports">Fixed blob/queue/table ports (no retry when taken); null picks free ones.</param>
     public static async Task<AzuriteProcess> StartAsync(string repositoryRoot, string? location = null,
-        TimeSpan? startTimeout = null, CancellationToken cancellationToken = default)
+        TimeSpan? startTimeout = null, (int Blob, int Queue, int Table)? ports = null, CancellationToken cancellationToken = default)
     {
         if (!IsInstalled(repositoryRoot))
             throw new InvalidOperationException($"Azurite is not installed under '{repositoryRoot}'; run scripts/setup.sh (npm ci).");
         InvalidOperationException? last = null;
-        for (var attempt = 0; attempt < 3; attempt++)
+        for (var attempt = 0; attempt < (ports is null ? 3 : 1); attempt++)
         {
             try
             {
-                return await StartOnceAsync(repositoryRoot, location, startTimeout ?? TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+                var chosen = ports ?? (FreePort(), FreePort(), FreePort());
+                return await StartOnceAsync(repositoryRoot, location, chosen, startTimeout ?? TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
             }
             catch (AzuriteStartException ex) when (ex.PortInUse)
             {
@@ -80,9 +82,10 @@ internal sealed class AzuriteProcess : IAsyncDisposable
         throw last!;
     }
 
-    private static async Task<AzuriteProcess> StartOnceAsync(string root, string? location, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<AzuriteProcess> StartOnceAsync(string root, string? location, (int, int, int) ports,
+        TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
+        var (blob, queue, table) = ports;
         var start = new ProcessStartInfo("node")
         {
             WorkingDirectory = root,
@@ -137,9 +140,10 @@ internal sealed class AzuriteProcess : IAsyncDisposable
             {
                 await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
                 var text = azurite.Output;
+                var exitCode = process.ExitCode;
                 process.Dispose();
                 throw new AzuriteStartException(
-                    $"Azurite exited with code {process.ExitCode} before listening: {text.Trim()}",
+                    $"Azurite exited with code {exitCode} before listening: {text.Trim()}",
                     text.Contains("EADDRINUSE", StringComparison.Ordinal));
             }
             if (await AnswersAsync(blob).ConfigureAwait(false) && await AnswersAsync(queue).ConfigureAwait(false) && await AnswersAsync(table).ConfigureAwait(false))
@@ -165,9 +169,26 @@ internal sealed class AzuriteProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Kills the process tree and waits for it to exit.</summary>
+    /// <summary>
+    /// Asks Azurite to stop (SIGTERM, so a --location store flushes its metadata), then kills the process tree
+    /// if it has not exited within a few seconds, and waits for it to exit.
+    /// </summary>
     public async Task StopAsync()
     {
+        if (HasExitedSafe()) return;
+        if (!OperatingSystem.IsWindows() && SendTerminate(_process.Id) == 0)
+        {
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await _process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                // Did not stop in time: kill below.
+            }
+        }
         try
         {
             if (!_process.HasExited) _process.Kill(entireProcessTree: true);
@@ -184,6 +205,34 @@ internal sealed class AzuriteProcess : IAsyncDisposable
         catch (OperationCanceledException)
         {
             // Gave up waiting; nothing more we can do.
+        }
+    }
+
+    private bool HasExitedSafe()
+    {
+        try
+        {
+            return _process.HasExited;
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
+        }
+    }
+
+    private static int SendTerminate(int pid)
+    {
+        // The kill(1) command avoids P/Invoke (which would need unsafe code enabled in this project).
+        try
+        {
+            using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false });
+            if (kill is null) return -1;
+            kill.WaitForExit(5000);
+            return kill.HasExited ? kill.ExitCode : -1;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return -1;
         }
     }
 
