@@ -27,6 +27,7 @@ internal sealed class ClaimLedger(ITableStore tables, StorageNames names, TimePr
             ["ReceivedAt"] = receivedAt,
             ["LeaseUntil"] = now + lease,
             ["Attempt"] = 1,
+            ["Owner"] = Guid.NewGuid().ToString("N"),
         };
         if (await tables.TryAddEntityAsync(names.ClaimsTable, entity, cancellationToken).ConfigureAwait(false))
         {
@@ -45,6 +46,7 @@ internal sealed class ClaimLedger(ITableStore tables, StorageNames names, TimePr
         {
             ["LeaseUntil"] = now + lease,
             ["Attempt"] = attempt,
+            ["Owner"] = Guid.NewGuid().ToString("N"),
         };
         try
         {
