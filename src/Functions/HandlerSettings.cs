@@ -18,7 +18,7 @@ public sealed class HandlerSettings
     /// <summary>App settings read here (the Bicep template and docs name the same keys; a test keeps them in step).</summary>
     public static readonly IReadOnlyList<string> Keys =
     [
-        "AzureWebJobsStorage", "FUNCTIONS_CUSTOMHANDLER_PORT", "Pipeline__MaxUploadBytes", "Pipeline__ClaimLease", "KKB_TEMPLATES",
+        "AzureWebJobsStorage", "FUNCTIONS_CUSTOMHANDLER_PORT", "Pipeline__MaxUploadBytes", "KKB_TEMPLATES",
     ];
 
     public static HandlerSettings Load(IConfiguration configuration, out IReadOnlyList<string> errors)
@@ -39,12 +39,6 @@ public sealed class HandlerSettings
             if (long.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) && bytes is >= 1024 and <= 100L * 1024 * 1024)
                 pipeline.MaxUploadBytes = bytes;
             else problems.Add($"Pipeline__MaxUploadBytes: '{max}' is not a whole number of bytes between 1024 and 104857600.");
-        }
-        if (Get("Pipeline__ClaimLease") is { Length: > 0 } lease)
-        {
-            if (TimeSpan.TryParse(lease, CultureInfo.InvariantCulture, out var span) && span >= TimeSpan.FromSeconds(10) && span <= TimeSpan.FromHours(1))
-                pipeline.ClaimLease = span;
-            else problems.Add($"Pipeline__ClaimLease: '{lease}' is not a duration between 00:00:10 and 01:00:00.");
         }
         if (Get("FUNCTIONS_CUSTOMHANDLER_PORT") is { Length: > 0 } port && !(int.TryParse(port, out var p) && p is > 0 and < 65536))
             problems.Add($"FUNCTIONS_CUSTOMHANDLER_PORT: '{port}' is not a TCP port.");

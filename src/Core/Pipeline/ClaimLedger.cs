@@ -1,65 +1,50 @@
-using Azure;
 using KampungKB.Core.Storage;
 
 namespace KampungKB.Core.Pipeline;
 
 /// <summary>
-/// Exactly-once effect for at-least-once triggers (conventions 8): the first invocation to insert the
-/// claim owns the work; a claim already done is answered from its record; a claim held by a live
-/// owner makes the caller retry later; an abandoned claim (lease expired) is taken over by ETag.
+/// The exactly-once ledger for at-least-once triggers (conventions 8). The first invocation inserts the
+/// claim; a claim already done is answered from its record, so a repeated trigger changes nothing. A
+/// claim that exists but is not done (a crashed or concurrent invocation) is resumed rather than
+/// waited for: every step after it is idempotent (keys derive from the claim), so two invocations
+/// converge on one result, and nothing waits on a lease that a crash left behind. Messages to people
+/// have their own insert-once claim before sending.
 /// </summary>
-internal sealed class ClaimLedger(ITableStore tables, StorageNames names, TimeProvider time, TimeSpan lease)
+internal sealed class ClaimLedger(ITableStore tables, StorageNames names, TimeProvider time)
 {
     internal abstract record Result
     {
-        public sealed record Owned(string ClaimId, DateTimeOffset ReceivedAt, ETag ETag, int Attempt) : Result;
+        /// <summary>This invocation does (or redoes) the work; <see cref="ReceivedAt"/> is the first invocation's.</summary>
+        public sealed record Proceed(string ClaimId, DateTimeOffset ReceivedAt, int Attempt) : Result;
         public sealed record Done(string ClaimId, string Summary) : Result;
-        public sealed record Busy(string ClaimId) : Result;
     }
 
     public async Task<Result> ClaimAsync(string claimId, string subject, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
         var entity = new TableEntity(PartitionOf(claimId), claimId)
         {
-            ["Subject"] = subject,
+            ["Subject"] = subject.Length > 1000 ? subject[..1000] : subject,
             ["State"] = "Started",
             ["ReceivedAt"] = receivedAt,
-            ["LeaseUntil"] = now + lease,
+            ["StartedAt"] = time.GetUtcNow(),
             ["Attempt"] = 1,
             ["Owner"] = Guid.NewGuid().ToString("N"),
         };
         if (await tables.TryAddEntityAsync(names.ClaimsTable, entity, cancellationToken).ConfigureAwait(false))
-        {
-            var created = await tables.GetEntityAsync(names.ClaimsTable, entity.PartitionKey, claimId, cancellationToken).ConfigureAwait(false);
-            return new Result.Owned(claimId, receivedAt, created?.ETag ?? ETag.All, 1);
-        }
+            return new Result.Proceed(claimId, receivedAt, 1);
 
         var existing = await tables.GetEntityAsync(names.ClaimsTable, entity.PartitionKey, claimId, cancellationToken).ConfigureAwait(false);
-        if (existing is null) return new Result.Busy(claimId); // deleted between our insert and read: retry later
-        if (existing.GetString("State") == "Done") return new Result.Done(claimId, existing.GetString("Summary") ?? "");
-        if (existing.GetDateTimeOffset("LeaseUntil") is { } until && until > now) return new Result.Busy(claimId);
-
-        // The previous owner stopped without finishing: take over, unless someone else just did.
-        var attempt = (existing.GetInt32("Attempt") ?? 1) + 1;
-        var takeover = new TableEntity(existing.PartitionKey, claimId)
+        if (existing?.GetString("State") == "Done") return new Result.Done(claimId, existing.GetString("Summary") ?? "");
+        var attempt = (existing?.GetInt32("Attempt") ?? 1) + 1;
+        await tables.UpsertEntityAsync(names.ClaimsTable, new TableEntity(entity.PartitionKey, claimId)
         {
-            ["LeaseUntil"] = now + lease,
             ["Attempt"] = attempt,
-            ["Owner"] = Guid.NewGuid().ToString("N"),
-        };
-        try
-        {
-            var etag = await tables.UpdateEntityAsync(names.ClaimsTable, takeover, existing.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
-            return new Result.Owned(claimId, existing.GetDateTimeOffset("ReceivedAt") ?? receivedAt, etag, attempt);
-        }
-        catch (RequestFailedException e) when (e.Status == 412)
-        {
-            return new Result.Busy(claimId);
-        }
+            ["StartedAt"] = time.GetUtcNow(),
+        }, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        return new Result.Proceed(claimId, existing?.GetDateTimeOffset("ReceivedAt") ?? receivedAt, attempt);
     }
 
-    public async Task CompleteAsync(Result.Owned claim, string summary, CancellationToken cancellationToken)
+    public async Task CompleteAsync(Result.Proceed claim, string summary, CancellationToken cancellationToken)
     {
         var done = new TableEntity(PartitionOf(claim.ClaimId), claim.ClaimId)
         {

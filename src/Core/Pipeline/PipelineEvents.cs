@@ -7,7 +7,6 @@ public static class PipelineEvents
 {
     public static readonly EventId UploadProcessed = new(1001, nameof(UploadProcessed));
     public static readonly EventId UploadRepeated = new(1002, nameof(UploadRepeated));
-    public static readonly EventId UploadBusy = new(1003, nameof(UploadBusy));
     public static readonly EventId RegistryImported = new(1101, nameof(RegistryImported));
     public static readonly EventId CleanupFailed = new(1201, nameof(CleanupFailed));
 }

@@ -33,19 +33,10 @@ public static class UploadStatus
     public const string Superseded = "superseded";
 }
 
-/// <summary>A claim is held by a live invocation: the trigger should be retried later (transient).</summary>
-public sealed class UploadBusyException(string uploadId) : Exception($"Upload {uploadId} is being processed by another invocation.")
-{
-    public string UploadId { get; } = uploadId;
-}
-
 public sealed class PipelineOptions
 {
     /// <summary>Uploads larger than this are refused before they are read.</summary>
     public long MaxUploadBytes { get; set; } = 20L * 1024 * 1024;
-
-    /// <summary>How long a claim protects an upload in progress before another invocation may take over.</summary>
-    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(10);
 }
 
 /// <summary>
@@ -78,7 +69,7 @@ public sealed class UploadProcessor
         _reports = new ReportStore(tables, names);
         _log = new UploadLog(tables, names);
         _feedback = feedback;
-        _claims = new ClaimLedger(tables, names, time, options.ClaimLease);
+        _claims = new ClaimLedger(tables, names, time);
         _time = time;
         _options = options;
         _logger = logger;
@@ -96,10 +87,8 @@ public sealed class UploadProcessor
             case ClaimLedger.Result.Done done:
                 _logger.LogInformation(PipelineEvents.UploadRepeated, "Upload claim {ClaimId} already done; nothing repeated", claimId[..12]);
                 return JsonSerializer.Deserialize<UploadOutcome>(done.Summary, Json)! with { Repeated = true };
-            case ClaimLedger.Result.Busy:
-                throw new UploadBusyException(claimId[..12]);
         }
-        var owned = (ClaimLedger.Result.Owned)claim;
+        var owned = (ClaimLedger.Result.Proceed)claim;
         var uploadId = $"{owned.ReceivedAt.UtcDateTime:yyyyMMdd'T'HHmmss}-{claimId[..12]}";
 
         var path = UploadPath.Parse(upload.Name);

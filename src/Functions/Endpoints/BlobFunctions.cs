@@ -16,7 +16,7 @@ internal static class BlobFunctions
         app.MapPost("/ImportRegistry", ImportRegistry);
     }
 
-    private static async Task<IResult> IngestUpload(InvocationRequest request, UploadProcessor processor, ILogger<UploadProcessor> logger, CancellationToken ct)
+    private static async Task<IResult> IngestUpload(InvocationRequest request, UploadProcessor processor, CancellationToken ct)
     {
         var name = request.MetadataString("name");
         if (string.IsNullOrEmpty(name)) return Fail("IngestUpload: the payload has no blob name (Metadata.name).");
@@ -33,11 +33,6 @@ internal static class BlobFunctions
                 Logs = [$"upload {outcome.UploadId}: {outcome.Status}, {outcome.ActivityCount} activities, {outcome.ErrorCount} errors{(outcome.Repeated ? " (repeat)" : "")}"],
                 ReturnValue = outcome,
             });
-        }
-        catch (UploadBusyException e)
-        {
-            logger.LogWarning(PipelineEvents.UploadBusy, "Upload {UploadId} busy; the host will retry", e.UploadId);
-            return Fail($"upload {e.UploadId} is being processed by another invocation; retry later");
         }
         catch (Exception e) when (StorageErrors.IsTransient(e))
         {
