@@ -95,7 +95,7 @@ public sealed class UploadProcessor
         var problems = new List<Problem>();
         IngestionReport? report = null;
         if (path.Problem is { } pathProblem) problems.Add(_engine.Problem(pathProblem, null));
-        else if (content.Length > _options.MaxUploadBytes)
+        else if (content.Length > _options.MaxUploadBytes || (upload.ContentLength ?? 0) > _options.MaxUploadBytes)
             problems.Add(_engine.Problem(ProblemCodes.FileTooLarge, new Dictionary<string, string> { ["maxMb"] = (_options.MaxUploadBytes / 1024 / 1024).ToString() }));
         else
         {
@@ -105,12 +105,11 @@ public sealed class UploadProcessor
         }
 
         RegistryEntry? kampung = null;
+        var confirmed = false;
         if (report is not null)
-        {
-            kampung = await AttributeAsync(path, report, problems, cancellationToken).ConfigureAwait(false);
-        }
+            (kampung, confirmed) = await AttributeAsync(path, report, problems, cancellationToken).ConfigureAwait(false);
 
-        var accepted = report is not null && kampung is not null && report.Period is not null && !problems.Any(p => p.Severity == Severity.Error);
+        var accepted = report is not null && confirmed && report.Period is not null && !problems.Any(p => p.Severity == Severity.Error);
         var status = UploadStatus.Rejected;
         if (accepted)
         {
@@ -143,7 +142,9 @@ public sealed class UploadProcessor
         return outcome;
     }
 
-    private async Task<RegistryEntry?> AttributeAsync(UploadPath path, IngestionReport report, List<Problem> problems, CancellationToken cancellationToken)
+    /// <returns>The kampung the upload is about (the path's, even when the content disagrees, so the
+    /// dinas sees the attempt) and whether the content confirmed it.</returns>
+    private async Task<(RegistryEntry? Kampung, bool Confirmed)> AttributeAsync(UploadPath path, IngestionReport report, List<Problem> problems, CancellationToken cancellationToken)
     {
         Attribution attribution;
         if (path.AreaCode is { } code)
@@ -152,7 +153,7 @@ public sealed class UploadProcessor
             if (entry is null)
             {
                 problems.Add(_engine.Problem(ProblemCodes.KampungNotRegistered, new Dictionary<string, string> { ["areaCode"] = code }));
-                return null;
+                return (null, false);
             }
             attribution = KampungMatcher.Confirm(entry, report.Kampung);
         }
@@ -165,27 +166,27 @@ public sealed class UploadProcessor
         switch (attribution)
         {
             case Attribution.Found found:
-                return found.Entry;
+                return (found.Entry, true);
             case Attribution.Mismatch mismatch:
                 problems.Add(_engine.Problem(ProblemCodes.KampungMismatch, new Dictionary<string, string>
                 {
                     ["found"] = mismatch.NameInFile,
                     ["expected"] = mismatch.Expected.Name,
                 }));
-                return null;
+                return (mismatch.Expected, false);
             case Attribution.Ambiguous ambiguous:
                 problems.Add(_engine.Problem(ProblemCodes.KampungAmbiguous, new Dictionary<string, string>
                 {
                     ["found"] = report.Kampung?.Village ?? report.Kampung?.Name ?? path.FileName,
                     ["candidates"] = string.Join("; ", ambiguous.Candidates.Take(5).Select(c => $"{c.Name} ({c.AreaCode}, Kec. {c.District})")),
                 }));
-                return null;
+                return (null, false);
             default:
                 problems.Add(_engine.Problem(ProblemCodes.KampungUnknown, new Dictionary<string, string>
                 {
                     ["found"] = report.Kampung?.Village ?? report.Kampung?.Name ?? "-",
                 }));
-                return null;
+                return (null, false);
         }
     }
 
