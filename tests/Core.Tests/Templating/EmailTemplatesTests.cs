@@ -1,0 +1,144 @@
+using KampungKB.Core.Templating;
+
+namespace KampungKB.Core.Tests.Templating;
+
+public class EmailTemplatesTests
+{
+    private static readonly Lazy<EmailTemplates> Templates = new(() => EmailTemplates.Load(TemplateSamples.TemplateDirectory));
+
+    public static TheoryData<string> AllRenders => new()
+    {
+        "feedback-accepted", "feedback-rejected", "reminder.before-deadline", "reminder.after-deadline", "reminder.escalation", "reminder.dinas", "recap",
+    };
+
+    private static RenderedEmail RenderCase(string name) => name switch
+    {
+        "feedback-accepted" => Templates.Value.RenderFeedback(TemplateSamples.Feedback(true)),
+        "feedback-rejected" => Templates.Value.RenderFeedback(TemplateSamples.Feedback(false)),
+        "reminder.before-deadline" => Templates.Value.RenderReminder(TemplateSamples.Reminder(ReminderStage.BeforeDeadline)),
+        "reminder.after-deadline" => Templates.Value.RenderReminder(TemplateSamples.Reminder(ReminderStage.AfterDeadline)),
+        "reminder.escalation" => Templates.Value.RenderReminder(TemplateSamples.Reminder(ReminderStage.Escalation)),
+        "reminder.dinas" => Templates.Value.RenderReminder(TemplateSamples.Reminder(ReminderStage.Dinas)),
+        _ => Templates.Value.RenderRecap(TemplateSamples.Recap()),
+    };
+
+    [Theory]
+    [MemberData(nameof(AllRenders))]
+    public void Render_FullViewModel_ProducesCompleteMail(string name)
+    {
+        var mail = RenderCase(name);
+
+        Assert.False(string.IsNullOrWhiteSpace(mail.Subject));
+        Assert.DoesNotContain('\n', mail.Subject);
+        Assert.StartsWith("<!DOCTYPE html>", mail.Html.TrimStart(), StringComparison.Ordinal);
+        Assert.EndsWith("</html>", mail.Html.TrimEnd(), StringComparison.Ordinal);
+        Assert.DoesNotContain("{{", mail.Html, StringComparison.Ordinal);
+        Assert.Contains("Sungai Biru", mail.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("<td", mail.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllRenders))]
+    public void Render_HostileNames_ComeOutInert(string name)
+    {
+        var mail = RenderCase(name);
+
+        Assert.DoesNotContain("<script", mail.Html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<img", mail.Html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("=HYPERLINK", mail.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("onerror=", mail.Html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;", mail.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_ReminderStages_UseDifferentWording()
+    {
+        var bodies = Enum.GetValues<ReminderStage>().Select(s => Templates.Value.RenderReminder(TemplateSamples.Reminder(s))).ToList();
+
+        Assert.Equal(4, bodies.Select(b => b.Subject).Distinct().Count());
+        Assert.Equal(4, bodies.Select(b => b.Text).Distinct().Count());
+    }
+
+    [Fact]
+    public void Render_Reminder_NamesKampungMonthDeadlineAndLink()
+    {
+        var mail = Templates.Value.RenderReminder(TemplateSamples.Reminder(ReminderStage.BeforeDeadline));
+
+        Assert.Contains("Oktober 2025", mail.Subject, StringComparison.Ordinal);
+        Assert.Contains("10 November 2025", mail.Text, StringComparison.Ordinal);
+        Assert.Contains("data capaian indikator", mail.Text, StringComparison.Ordinal);
+        Assert.Contains("href=\"https://kkb.example.go.id/unggah\"", mail.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_Recap_FormatsIndonesianNumbersAndBars()
+    {
+        var mail = Templates.Value.RenderRecap(TemplateSamples.Recap());
+
+        Assert.Contains("41.204", mail.Html, StringComparison.Ordinal);
+        Assert.Contains("62,1%", mail.Html, StringComparison.Ordinal);
+        Assert.Contains("-0,8 poin", mail.Html, StringComparison.Ordinal);
+        Assert.Contains("width=\"77%\"", mail.Html, StringComparison.Ordinal);
+        Assert.Contains("40 dari 52", mail.Subject, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_Subject_KeepsNamesReadableNotHtmlEncoded()
+    {
+        var mail = Templates.Value.RenderFeedback(TemplateSamples.Feedback(true) with { KampungName = "Kampung KB \"Maju & Jaya\"" });
+        Assert.Contains("\"Maju & Jaya\"", mail.Subject, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_MissingTemplate_FailsAtStartupNamingIt()
+    {
+        var dir = CopyTemplates();
+        try
+        {
+            File.Delete(Path.Combine(dir, "reminder.hbs"));
+            var ex = Assert.Throws<TemplateConfigurationException>(() => EmailTemplates.Load(dir));
+            Assert.Contains(ex.Problems, p => p.Contains("reminder.hbs", StringComparison.Ordinal));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void Load_MissingSubjectOrPartial_FailsAtStartup()
+    {
+        var dir = CopyTemplates();
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "subjects.json"), "{\"recap\": \"x\"}");
+            File.Delete(Path.Combine(dir, "partials", "layout.hbs"));
+            var ex = Assert.Throws<TemplateConfigurationException>(() => EmailTemplates.Load(dir));
+            Assert.Contains(ex.Problems, p => p.Contains("layout", StringComparison.Ordinal));
+            Assert.Contains(ex.Problems, p => p.Contains("reminder.dinas", StringComparison.Ordinal));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void Load_BrokenTemplateSyntax_FailsAtStartup()
+    {
+        var dir = CopyTemplates();
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "recap.hbs"), "{{#each Kecamatan}} tidak ditutup");
+            var ex = Assert.Throws<TemplateConfigurationException>(() => EmailTemplates.Load(dir));
+            Assert.Contains(ex.Problems, p => p.Contains("recap.hbs", StringComparison.Ordinal));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    private static string CopyTemplates()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "kkb-templates-" + Guid.NewGuid().ToString("N"));
+        foreach (var file in Directory.GetFiles(TemplateSamples.TemplateDirectory, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(dir, Path.GetRelativePath(TemplateSamples.TemplateDirectory, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        return dir;
+    }
+}
