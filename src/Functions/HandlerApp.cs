@@ -53,7 +53,8 @@ public static class HandlerApp
         services.AddSingleton<ITableStore>(_ => new TableStorageClient(settings.Storage));
         services.AddSingleton(_ => IngestionEngine.Load(settings.TemplatesDirectory));
         services.AddSingleton(_ => EmailTemplates.Load(Path.Combine(settings.TemplatesDirectory, "email")));
-        services.AddSingleton<IFeedbackRenderer, TemplateFeedbackRenderer>();
+        services.AddSingleton<TemplateFeedbackRenderer>();
+        services.AddSingleton<IFeedbackRenderer>(sp => sp.GetRequiredService<TemplateFeedbackRenderer>());
         services.AddSingleton<FeedbackWriter>();
         services.AddSingleton<UploadProcessor>();
         services.AddSingleton<RegistryImporter>();
