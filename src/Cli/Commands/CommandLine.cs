@@ -15,7 +15,9 @@ internal static class CommandLine
 {
     internal const int Ok = 0, Rejected = 1, Usage = 2;
 
-    internal static int Run(string[] args, IReadOnlyDictionary<string, Func<ICommand>> commands)
+    internal static Task<int> Sync(ICommand command, string[] args) => Task.FromResult(command.Run(args, Console.Out, Console.Error));
+
+    internal static async Task<int> RunAsync(string[] args, IReadOnlyDictionary<string, Func<string[], Task<int>>> commands)
     {
         Console.OutputEncoding = System.Text.Encoding.UTF8;
         if (args.Length == 0 || !commands.TryGetValue(args[0], out var make))
@@ -24,7 +26,7 @@ internal static class CommandLine
             Console.Error.WriteLine("Perintah yang tersedia: " + string.Join(", ", commands.Keys.Order()));
             return Usage;
         }
-        return make().Run(args.Skip(1).ToArray(), Console.Out, Console.Error);
+        return await make(args[1..]);
     }
 
     internal static readonly JsonSerializerOptions Json = new()

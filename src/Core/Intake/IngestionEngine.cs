@@ -42,6 +42,18 @@ public sealed class IngestionEngine
 
     public IngestionOptions Options => _options;
 
+    /// <summary>
+    /// A whole-file problem with its message from the same catalogue, for the stages after reading (the
+    /// pipeline's attribution to a kampung, size caps before reading).
+    /// </summary>
+    public Problem Problem(string code, string fileName, IReadOnlyDictionary<string, string>? args = null, Severity severity = Severity.Error)
+    {
+        var sink = new ProblemSink(_messages, fileName);
+        var pairs = (args ?? new Dictionary<string, string>()).Select(a => (a.Key, (object?)a.Value)).ToArray();
+        sink.Add(severity, code, null, null, null, null, pairs);
+        return sink.Problems[0];
+    }
+
     public IngestionReport Ingest(Stream content, string fileName, CancellationToken cancellationToken = default)
         => Ingest(content, new IngestionContext(fileName), cancellationToken);
 

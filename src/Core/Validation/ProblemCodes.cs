@@ -53,6 +53,13 @@ public static class ProblemCodes
     public const string UnknownClass = "unknown-class";
     public const string MissingContact = "missing-contact";
 
+    // Attribution of an upload to a kampung of the registry (the pipeline, after reading).
+    public const string InvalidUploadPath = "invalid-upload-path";
+    public const string KampungNotRegistered = "kampung-not-registered";
+    public const string KampungUnknown = "kampung-unknown";
+    public const string KampungAmbiguous = "kampung-ambiguous";
+    public const string KampungMismatch = "kampung-mismatch";
+
     /// <summary>All codes above, for the catalogue check.</summary>
     public static IReadOnlyList<string> All { get; } = typeof(ProblemCodes)
         .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
