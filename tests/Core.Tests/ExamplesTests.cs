@@ -61,3 +61,32 @@ public class ExamplesTests
         Assert.Contains(import.Problems, p => p.Code == "missing-contact" && p.Row == 7 && p.Column == "H");
     }
 }
+
+public class ConcurrencyTests
+{
+    [Fact]
+    public void OneEngine_ManyThreads_SameResults()
+    {
+        var files = Directory.EnumerateFiles(Repo.Examples, "E0*").Where(f => !f.Contains("E06")).Select(f => (Name: Path.GetFileName(f), Bytes: File.ReadAllBytes(f))).ToArray();
+        var results = new System.Collections.Concurrent.ConcurrentBag<(string, int, bool)>();
+
+        Parallel.For(0, 40, i =>
+        {
+            var (name, bytes) = files[i % files.Length];
+            var r = Engines.Default.Ingest(new MemoryStream(bytes), name, CancellationToken.None);
+            results.Add((name, r.Activities.Count + r.Indicators.Count, r.IsAccepted));
+        });
+
+        Assert.All(results, r => Assert.True(r.Item3));
+        Assert.All(results.GroupBy(r => r.Item1), g => Assert.Single(g.Select(r => r.Item2).Distinct()));
+    }
+
+    [Fact]
+    public void Cancelled_Throws_OperationCanceled()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        var bytes = File.ReadAllBytes(Path.Combine(Repo.Examples, "E01_kegiatan_oktober_2025_pelambuan.xlsx"));
+        Assert.ThrowsAny<OperationCanceledException>(() => Engines.Default.Ingest(new MemoryStream(bytes), "a.xlsx", cts.Token));
+    }
+}

@@ -100,7 +100,7 @@ public sealed class IngestionEngine
         if (Read(content, fileName, sink, findings, AnalysisMode.Registry, cancellationToken) is not null
             && findings.Registry.Count == 0 && !sink.HasErrors)
             sink.Error(ProblemCodes.EmptyReport);
-        return new RegistryImport(fileName, sink.HasErrors ? findings.Registry : findings.Registry, sink.Problems);
+        return new RegistryImport(fileName, findings.Registry, sink.Problems);
     }
 
     private static IngestionReport Rejected(string fileName, ProblemSink sink, string? format) =>
