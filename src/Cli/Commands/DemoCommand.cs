@@ -51,7 +51,7 @@ internal static class DemoCommand
             var feedback = await FeedbackWriter.ReadAsync(env.Blobs, StorageNames.Default, o.UploadId);
             if (feedback is { } f && f.TryGetProperty("problems", out var problems))
                 foreach (var p in problems.EnumerateArray().Where(p => p.GetProperty("severity").GetString() == "error").Take(4))
-                    Say($"      - {Where(p)}{p.GetProperty("message").GetString()}");
+                    Say($"      - {p.GetProperty("message").GetString()}");
         }
 
         var accepted = outcomes.Where(x => x.Outcome is { Status: not UploadStatus.Rejected }).Select(x => x.Outcome!).ToList();
@@ -77,11 +77,4 @@ internal static class DemoCommand
         await blobs.PutAsync(container, name, stream);
     }
 
-    private static string Where(JsonElement p)
-    {
-        var parts = new List<string>();
-        if (p.TryGetProperty("row", out var r) && r.ValueKind == JsonValueKind.Number) parts.Add($"baris {r.GetInt32()}");
-        if (p.TryGetProperty("column", out var c) && c.ValueKind == JsonValueKind.String) parts.Add($"kolom {c.GetString()}");
-        return parts.Count == 0 ? "" : string.Join(", ", parts) + ": ";
-    }
 }

@@ -90,7 +90,7 @@ internal sealed class BlobTriggerRunner(IBlobStore blobs, ITableStore tables, Ht
         var receipt = new TableEntity(function.Name, ReceiptKey(blob))
         {
             ["BlobName"] = blob.Name,
-            ["ETag"] = blob.ETag.ToString(),
+            ["BlobETag"] = blob.ETag.ToString(),
             ["Status"] = succeeded ? "done" : "poison",
             ["Attempts"] = attempts,
             ["LastLog"] = string.Join(" | ", logs.TakeLast(3)) is { Length: > 0 } last ? (last.Length > 4000 ? last[..4000] : last) : "-",

@@ -1,4 +1,6 @@
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using KampungKB.Core.Storage;
 using KampungKB.Functions;
 

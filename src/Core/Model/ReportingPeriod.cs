@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace KampungKB.Core.Model;
 
@@ -7,6 +9,7 @@ namespace KampungKB.Core.Model;
 /// A calendar month a kampung reports on (<c>YYYY-MM</c>). Reports for month M are due on a
 /// deadline day of month M+1 that each dinas sets, so the period knows how to find its due date.
 /// </summary>
+[JsonConverter(typeof(ReportingPeriodJsonConverter))]
 public readonly record struct ReportingPeriod(int Year, int Month) : IComparable<ReportingPeriod>
 {
     public static ReportingPeriod Of(DateOnly date) => new(date.Year, date.Month);
@@ -43,4 +46,14 @@ public readonly record struct ReportingPeriod(int Year, int Month) : IComparable
     public int CompareTo(ReportingPeriod other) => (Year * 12 + Month).CompareTo(other.Year * 12 + other.Month);
 
     public override string ToString() => $"{Year:D4}-{Month:D2}";
+}
+
+/// <summary>Writes and reads a period as its <c>YYYY-MM</c> text, the form every API and file uses.</summary>
+public sealed class ReportingPeriodJsonConverter : JsonConverter<ReportingPeriod>
+{
+    public override ReportingPeriod Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        ReportingPeriod.TryParse(reader.GetString(), out var p) ? p : throw new JsonException("Expected a period YYYY-MM.");
+
+    public override void Write(Utf8JsonWriter writer, ReportingPeriod value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.ToString());
 }

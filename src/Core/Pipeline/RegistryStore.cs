@@ -40,14 +40,14 @@ public sealed class RegistryStore(ITableStore tables, StorageNames names)
         var entity = new TableEntity(e.RegencyCode, e.AreaCode)
         {
             ["Name"] = e.Name,
-            ["Village"] = e.Village,
-            ["District"] = e.District,
             ["DistrictCode"] = e.DistrictCode,
-            ["Regency"] = e.Regency,
-            ["Class"] = e.Class.ToString(),
-            ["ClassLabel"] = e.ClassLabel ?? e.Class.ToString(),
             ["ImportedAt"] = importedAt,
         };
+        SetIfPresent(entity, "Village", e.Village);
+        SetIfPresent(entity, "District", e.District);
+        SetIfPresent(entity, "Regency", e.Regency);
+        SetIfPresent(entity, "Class", e.Class?.ToString());
+        SetIfPresent(entity, "ClassLabel", e.ClassLabel);
         if (e.YearFounded is { } year) entity["YearFounded"] = year;
         SetIfPresent(entity, "PokjaEmail", e.PokjaEmail);
         SetIfPresent(entity, "PokjaPhone", e.PokjaPhone);
@@ -64,11 +64,11 @@ public sealed class RegistryStore(ITableStore tables, StorageNames names)
     private static RegistryEntry FromEntity(TableEntity e) => new(
         AreaCode: e.RowKey,
         Name: e.GetString("Name") ?? "",
-        Village: e.GetString("Village") ?? "",
-        District: e.GetString("District") ?? "",
-        Regency: e.GetString("Regency") ?? "",
+        Village: e.GetString("Village"),
+        District: e.GetString("District"),
+        Regency: e.GetString("Regency"),
         ClassLabel: e.GetString("ClassLabel"),
-        Class: Enum.TryParse<KampungClass>(e.GetString("Class"), out var c) ? c : KampungClass.Dasar,
+        Class: Enum.TryParse<KampungClass>(e.GetString("Class"), out var c) ? c : null,
         YearFounded: e.GetInt32("YearFounded"),
         PokjaEmail: e.GetString("PokjaEmail"),
         PokjaPhone: e.GetString("PokjaPhone"),

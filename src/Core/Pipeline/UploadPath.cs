@@ -1,5 +1,6 @@
 using System.Text;
 using KampungKB.Core.Model;
+using KampungKB.Core.Validation;
 
 namespace KampungKB.Core.Pipeline;
 

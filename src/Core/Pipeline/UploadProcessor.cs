@@ -4,6 +4,7 @@ using System.Text.Json;
 using KampungKB.Core.Intake;
 using KampungKB.Core.Model;
 using KampungKB.Core.Storage;
+using KampungKB.Core.Validation;
 using Microsoft.Extensions.Logging;
 
 namespace KampungKB.Core.Pipeline;
@@ -94,9 +95,9 @@ public sealed class UploadProcessor
         var path = UploadPath.Parse(upload.Name);
         var problems = new List<Problem>();
         IngestionReport? report = null;
-        if (path.Problem is { } pathProblem) problems.Add(_engine.Problem(pathProblem, null));
+        if (path.Problem is { } pathProblem) problems.Add(_engine.Problem(pathProblem, path.FileName));
         else if (content.Length > _options.MaxUploadBytes || (upload.ContentLength ?? 0) > _options.MaxUploadBytes)
-            problems.Add(_engine.Problem(ProblemCodes.FileTooLarge, new Dictionary<string, string> { ["maxMb"] = (_options.MaxUploadBytes / 1024 / 1024).ToString() }));
+            problems.Add(_engine.Problem(ProblemCodes.FileTooLarge, path.FileName, new Dictionary<string, string> { ["size"] = Megabytes(Math.Max(content.Length, upload.ContentLength ?? 0)), ["max"] = Megabytes(_options.MaxUploadBytes) }));
         else
         {
             using var stream = new MemoryStream(content.ToArray(), writable: false);
@@ -152,7 +153,7 @@ public sealed class UploadProcessor
             var entry = await _registry.GetAsync(code, cancellationToken).ConfigureAwait(false);
             if (entry is null)
             {
-                problems.Add(_engine.Problem(ProblemCodes.KampungNotRegistered, new Dictionary<string, string> { ["areaCode"] = code }));
+                problems.Add(_engine.Problem(ProblemCodes.KampungNotRegistered, path.FileName, new Dictionary<string, string> { ["areaCode"] = code }));
                 return (null, false);
             }
             attribution = KampungMatcher.Confirm(entry, report.Kampung);
@@ -168,27 +169,29 @@ public sealed class UploadProcessor
             case Attribution.Found found:
                 return (found.Entry, true);
             case Attribution.Mismatch mismatch:
-                problems.Add(_engine.Problem(ProblemCodes.KampungMismatch, new Dictionary<string, string>
+                problems.Add(_engine.Problem(ProblemCodes.KampungMismatch, path.FileName, new Dictionary<string, string>
                 {
                     ["found"] = mismatch.NameInFile,
                     ["expected"] = mismatch.Expected.Name,
                 }));
                 return (mismatch.Expected, false);
             case Attribution.Ambiguous ambiguous:
-                problems.Add(_engine.Problem(ProblemCodes.KampungAmbiguous, new Dictionary<string, string>
+                problems.Add(_engine.Problem(ProblemCodes.KampungAmbiguous, path.FileName, new Dictionary<string, string>
                 {
                     ["found"] = report.Kampung?.Village ?? report.Kampung?.Name ?? path.FileName,
                     ["candidates"] = string.Join("; ", ambiguous.Candidates.Take(5).Select(c => $"{c.Name} ({c.AreaCode}, Kec. {c.District})")),
                 }));
                 return (null, false);
             default:
-                problems.Add(_engine.Problem(ProblemCodes.KampungUnknown, new Dictionary<string, string>
+                problems.Add(_engine.Problem(ProblemCodes.KampungUnknown, path.FileName, new Dictionary<string, string>
                 {
                     ["found"] = report.Kampung?.Village ?? report.Kampung?.Name ?? "-",
                 }));
                 return (null, false);
         }
     }
+
+    private static string Megabytes(long bytes) => (bytes / 1024d / 1024d).ToString("0.#", System.Globalization.CultureInfo.GetCultureInfo("id-ID")) + " MB";
 
     /// <summary>Keeps the very bytes that were judged, whatever happens to the blob in <c>uploads/</c> later.</summary>
     private async Task KeepOriginalAsync(ReadOnlyMemory<byte> content, string fileName, string uploadId, RegistryEntry? kampung,

@@ -30,16 +30,25 @@ internal sealed class PipelineHarness
     private static readonly Lazy<IngestionEngine> s_engine = new(() => IngestionEngine.Load(Path.Combine(Root, "templates")));
 
     public PipelineHarness(AzuriteFixture azurite, ITableStore? tables = null, IBlobStore? blobs = null)
+        : this(new StorageNames(AzuriteFixture.UniqueName("t")), blobs ?? azurite.Blobs, tables ?? azurite.Tables,
+            new ManualTime(new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero)))
     {
-        Names = new StorageNames(AzuriteFixture.UniqueName("t"));
-        Blobs = blobs ?? azurite.Blobs;
-        Tables = tables ?? azurite.Tables;
-        Time = new ManualTime(new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero));
+    }
+
+    private PipelineHarness(StorageNames names, IBlobStore blobs, ITableStore tables, ManualTime time)
+    {
+        Names = names;
+        Blobs = blobs;
+        Tables = tables;
+        Time = time;
         Feedback = new FeedbackWriter(Blobs, Names, new PlainFeedbackRenderer());
         Processor = new UploadProcessor(Engine, Blobs, Tables, Names, Feedback, Time, new PipelineOptions(), NullLogger<UploadProcessor>.Instance);
         Reports = new ReportStore(Tables, Names);
         Log = new UploadLog(Tables, Names);
     }
+
+    /// <summary>The same storage names, blobs and clock over another table client (e.g. one that fails on cue).</summary>
+    public PipelineHarness WithTables(ITableStore tables) => new(Names, Blobs, tables, Time);
 
     public static string Root => AzuriteProcess.FindRepositoryRoot() ?? throw new InvalidOperationException("repository root not found");
     public static string Examples => Path.Combine(Root, "..", "shared", "examples");

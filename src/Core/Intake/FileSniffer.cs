@@ -1,0 +1,104 @@
+using System.IO.Compression;
+using System.Text;
+
+namespace KampungKB.Core.Intake;
+
+internal enum FileFormat { Empty, Xlsx, Xls, Csv, Html, Ods, EncryptedOoxml, SpreadsheetXml, Unsupported }
+
+/// <summary>Decides what a file is from its bytes, never from its name.</summary>
+internal static class FileSniffer
+{
+    private static readonly byte[] Zip = [0x50, 0x4B, 0x03, 0x04];
+    private static readonly byte[] Cfb = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+    internal static FileFormat Sniff(Stream s)
+    {
+        var start = s.Position;
+        var head = new byte[8192];
+        var n = ReadFully(s, head);
+        s.Position = start;
+        if (n == 0) return FileFormat.Empty;
+        var span = head.AsSpan(0, n);
+        if (span.StartsWith(Zip)) return SniffZip(s);
+        if (span.StartsWith(Cfb))
+        {
+            // An encrypted .xlsx is a compound file holding EncryptionInfo + EncryptedPackage streams.
+            var all = ReadPrefix(s, 1 << 20);
+            var marker = Encoding.Unicode.GetBytes("EncryptedPackage");
+            return all.AsSpan().IndexOf(marker) >= 0 ? FileFormat.EncryptedOoxml : FileFormat.Xls;
+        }
+        if (span.StartsWith("%PDF"u8)) return FileFormat.Unsupported;
+        if (span.IndexOf((byte)0) >= 0 && !(n >= 2 && (span[0] == 0xFF && span[1] == 0xFE || span[0] == 0xFE && span[1] == 0xFF)))
+            return FileFormat.Unsupported;
+        var text = Encoding.Latin1.GetString(span).TrimStart('\uFEFF', 'ï', '»', '¿', ' ', '\r', '\n', '\t');
+        var lower = text.Length > 2048 ? text[..2048].ToLowerInvariant() : text.ToLowerInvariant();
+        if (lower.StartsWith('<'))
+        {
+            if (lower.Contains("urn:schemas-microsoft-com:office:spreadsheet") && !lower.Contains("<html")) return FileFormat.SpreadsheetXml;
+            if (lower.Contains("<html") || lower.Contains("<table") || lower.Contains("<!doctype")) return FileFormat.Html;
+            return FileFormat.Unsupported;
+        }
+        return text.Trim().Length == 0 ? FileFormat.Empty : FileFormat.Csv;
+    }
+
+    private static FileFormat SniffZip(Stream s)
+    {
+        var start = s.Position;
+        try
+        {
+            using var zip = new ZipArchive(s, ZipArchiveMode.Read, leaveOpen: true);
+            var mimetype = zip.GetEntry("mimetype");
+            if (mimetype is not null && mimetype.Length < 200)
+            {
+                using var r = new StreamReader(mimetype.Open());
+                if (r.ReadToEnd().Contains("opendocument.spreadsheet", StringComparison.Ordinal)) return FileFormat.Ods;
+            }
+            if (zip.GetEntry("xl/workbook.xml") is not null || zip.GetEntry("xl/workbook.bin") is not null) return FileFormat.Xlsx;
+            if (zip.GetEntry("content.xml") is not null) return FileFormat.Ods;
+            return FileFormat.Unsupported;
+        }
+        catch (InvalidDataException) { return FileFormat.Xlsx; } // truncated or damaged: let the reader report it as unreadable
+        finally { s.Position = start; }
+    }
+
+    private static byte[] ReadPrefix(Stream s, int max)
+    {
+        var start = s.Position;
+        var buf = new byte[(int)Math.Min(max, s.Length - start)];
+        ReadFully(s, buf);
+        s.Position = start;
+        return buf;
+    }
+
+    private static int ReadFully(Stream s, byte[] buffer)
+    {
+        var total = 0;
+        int read;
+        while (total < buffer.Length && (read = s.Read(buffer, total, buffer.Length - total)) > 0) total += read;
+        return total;
+    }
+}
+
+/// <summary>Refuses .xlsx files whose entries would inflate far beyond their size before any XML is parsed.</summary>
+internal static class ZipGuard
+{
+    internal static bool IsSafe(Stream s, IngestionOptions options)
+    {
+        var start = s.Position;
+        try
+        {
+            using var zip = new ZipArchive(s, ZipArchiveMode.Read, leaveOpen: true);
+            if (zip.Entries.Count > 10_000) return false;
+            long total = 0;
+            foreach (var e in zip.Entries)
+            {
+                total += e.Length;
+                if (total > options.MaxUncompressedBytes) return false;
+                if (e.Length > 1_000_000 && e.CompressedLength > 0 && e.Length / e.CompressedLength > options.MaxCompressionRatio) return false;
+            }
+            return true;
+        }
+        catch (InvalidDataException) { return true; } // not a readable zip: the reader reports it as unreadable
+        finally { s.Position = start; }
+    }
+}

@@ -1,0 +1,230 @@
+using System.Globalization;
+using KampungKB.Core.Layouts;
+using KampungKB.Core.Model;
+using KampungKB.Core.Normalisation;
+using KampungKB.Core.Validation;
+
+namespace KampungKB.Core.Intake;
+
+/// <summary>
+/// The front door of ingestion: any Pokja spreadsheet in (.xlsx, .xlsm, .xls, .csv, .tsv), a validated,
+/// normalised <see cref="IngestionReport"/> out. Nothing in a user's file throws: every problem becomes a
+/// <see cref="Problem"/> with a code and an Indonesian message. Templates are loaded once; one instance is
+/// thread-safe and meant to live for the whole process.
+/// </summary>
+public sealed class IngestionEngine
+{
+    private readonly IngestionOptions _options;
+    private readonly LayoutCatalogue _layouts;
+    private readonly MessageCatalogue _messages;
+
+    private IngestionEngine(IngestionOptions options, LayoutCatalogue layouts, MessageCatalogue messages)
+    {
+        _options = options;
+        _layouts = layouts;
+        _messages = messages;
+    }
+
+    /// <summary>Loads and checks the templates under <paramref name="templatesDir"/> (layouts/, messages/).</summary>
+    /// <exception cref="TemplateException">A template is missing or invalid; the message lists every fault.</exception>
+    public static IngestionEngine Load(string templatesDir) => Create(new IngestionOptions { TemplatesDirectory = templatesDir });
+
+    /// <exception cref="TemplateException">Options or templates are invalid; the message lists every fault.</exception>
+    public static IngestionEngine Create(IngestionOptions options)
+    {
+        var errors = options.Validate();
+        if (errors.Count > 0) throw new TemplateException("Invalid ingestion options: " + string.Join("; ", errors));
+        ExcelSource.EnsureCodePages();
+        var layouts = LayoutCatalogue.Load(Path.Combine(options.TemplatesDirectory, "layouts"));
+        var messages = MessageCatalogue.Load(Path.Combine(options.TemplatesDirectory, "messages", "problems.json"));
+        return new IngestionEngine(options, layouts, messages);
+    }
+
+    public IngestionOptions Options => _options;
+
+    /// <summary>
+    /// A whole-file problem with its message from the same catalogue, for the stages after reading (the
+    /// pipeline's attribution to a kampung, size caps before reading).
+    /// </summary>
+    public Problem Problem(string code, string fileName, IReadOnlyDictionary<string, string>? args = null, Severity severity = Severity.Error)
+    {
+        var sink = new ProblemSink(_messages, fileName);
+        var pairs = (args ?? new Dictionary<string, string>()).Select(a => (a.Key, (object?)a.Value)).ToArray();
+        sink.Add(severity, code, null, null, null, null, pairs);
+        return sink.Problems[0];
+    }
+
+    public IngestionReport Ingest(Stream content, string fileName, CancellationToken cancellationToken = default)
+        => Ingest(content, new IngestionContext(fileName), cancellationToken);
+
+    public IngestionReport Ingest(Stream content, string fileName, ReportingPeriod? expectedPeriod, CancellationToken cancellationToken = default)
+        => Ingest(content, new IngestionContext(fileName) { ExpectedPeriod = expectedPeriod }, cancellationToken);
+
+    public IngestionReport Ingest(Stream content, IngestionContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(context);
+        var sink = new ProblemSink(_messages, context.FileName);
+        var findings = new Findings();
+        var format = Read(content, context.FileName, sink, findings, AnalysisMode.Report, cancellationToken);
+        if (format is null) return Rejected(context.FileName, sink, null);
+
+        var stated = findings.StatedPeriod;
+        var fromName = PeriodFromFileName(context.FileName);
+        ReportingPeriod? period = null;
+        if (context.ExpectedPeriod is { } expected)
+        {
+            period = expected;
+            if (stated is { } s && s.Period != expected)
+                sink.Error(ProblemCodes.PeriodMismatch, s.Cell?.Sheet, s.Cell?.Row, s.Cell?.Column, s.Cell?.Text, ("found", s.Period), ("expected", expected));
+        }
+        else if (stated is { } s) period = s.Period;
+        else if (fromName is { } n) period = n;
+        else if (findings.Activities.Count > 0)
+            period = findings.Activities.GroupBy(a => ReportingPeriod.Of(a.Activity.Date)).OrderByDescending(g => g.Count()).ThenByDescending(g => g.Key).First().Key;
+
+        if (period is { } p)
+            foreach (var a in findings.Activities.Where(a => !p.Contains(a.Activity.Date)))
+                sink.Error(ProblemCodes.DateOutsidePeriod, a.DateCell.Sheet, a.DateCell.Row, a.DateCell.Column, a.DateCell.Text, ("period", p), ("date", a.Activity.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+
+        IndicatorRules.Check(findings.Indicators, _layouts, sink, context.PreviousIndicators);
+
+        if (findings.Activities.Count == 0 && findings.Indicators.Count == 0 && !findings.RecognisedAnything)
+            sink.Error(ProblemCodes.EmptyReport);
+        else if (period is null)
+            sink.Error(ProblemCodes.PeriodUnknown);
+
+        var kampung = Identity(findings, context.FileName);
+        var status = sink.HasErrors ? ReportStatus.Rejected : ReportStatus.Accepted;
+        return new IngestionReport(
+            context.FileName, status, period, kampung,
+            findings.Activities.Select(a => a.Activity).ToArray(),
+            findings.Indicators.ToDictionary(i => i.Key, i => i.Value.Value, StringComparer.Ordinal),
+            sink.Problems, format, findings.Profile.Count > 0 ? findings.Profile : null);
+    }
+
+    /// <summary>Reads a dinas' registry workbook (one row per Kampung KB) through the same reading and layout machinery.</summary>
+    public RegistryImport ReadRegistry(Stream content, string fileName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var sink = new ProblemSink(_messages, fileName);
+        var findings = new Findings();
+        if (Read(content, fileName, sink, findings, AnalysisMode.Registry, cancellationToken) is not null
+            && findings.Registry.Count == 0 && !sink.HasErrors)
+            sink.Error(ProblemCodes.EmptyReport);
+        return new RegistryImport(fileName, sink.HasErrors ? findings.Registry : findings.Registry, sink.Problems);
+    }
+
+    private static IngestionReport Rejected(string fileName, ProblemSink sink, string? format) =>
+        new(fileName, ReportStatus.Rejected, null, null, [], new Dictionary<string, decimal>(), sink.Problems, format);
+
+    /// <summary>Sniffs, bounds and reads the file; returns the format read, or null when the file was refused.</summary>
+    private string? Read(Stream content, string fileName, ProblemSink sink, Findings findings, AnalysisMode mode, CancellationToken ct)
+    {
+        Stream? owned = null;
+        try
+        {
+            var stream = content;
+            if (!content.CanSeek)
+            {
+                var copy = new MemoryStream();
+                var buffer = new byte[81920];
+                int n;
+                while ((n = content.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    copy.Write(buffer, 0, n);
+                    if (copy.Length > _options.MaxFileBytes) { TooLarge(copy.Length, true); return null; }
+                    ct.ThrowIfCancellationRequested();
+                }
+                copy.Position = 0;
+                stream = owned = copy;
+            }
+            else
+            {
+                if (content.Length - content.Position > _options.MaxFileBytes) { TooLarge(content.Length - content.Position, false); return null; }
+                if (content.Position != 0) { var copy = new MemoryStream(); content.CopyTo(copy); copy.Position = 0; stream = owned = copy; }
+            }
+
+            var format = FileSniffer.Sniff(stream);
+            switch (format)
+            {
+                case FileFormat.Empty: sink.Error(ProblemCodes.EmptyFile); return null;
+                case FileFormat.Html: sink.Error(ProblemCodes.HtmlTableFile); return null;
+                case FileFormat.Ods: sink.Error(ProblemCodes.OdsFile); return null;
+                case FileFormat.EncryptedOoxml: sink.Error(ProblemCodes.EncryptedFile); return null;
+                case FileFormat.SpreadsheetXml or FileFormat.Unsupported: sink.Error(ProblemCodes.UnsupportedFormat); return null;
+                case FileFormat.Xlsx when !ZipGuard.IsSafe(stream, _options): sink.Error(ProblemCodes.SuspiciousArchive); return null;
+            }
+
+            try
+            {
+                using IWorkbookSource source = format == FileFormat.Csv
+                    ? new CsvSource(stream, SheetNameFor(fileName), _options.MaxColumns)
+                    : ExcelSource.Open(stream, format, _options.MaxColumns);
+                var analyzer = new SheetAnalyzer(_layouts, sink, findings, mode, _options);
+                foreach (var sheet in source.Sheets())
+                {
+                    ct.ThrowIfCancellationRequested();
+                    if (sheet.Hidden) continue;
+                    analyzer.Analyze(sheet, ct);
+                    if (analyzer.CellLimitReached) { sink.Error(ProblemCodes.TooManyCells, args: [("max", _options.MaxCells)]); break; }
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Whatever the readers throw on a damaged or hostile file is about the file, not about us.
+                var code = e is ExcelDataReader.Exceptions.InvalidPasswordException || e.GetType().Name.Contains("Password", StringComparison.Ordinal)
+                    ? ProblemCodes.EncryptedFile : ProblemCodes.UnreadableFile;
+                sink.Error(code, args: [("reason", e.GetType().Name)]);
+                return null;
+            }
+            return format switch { FileFormat.Xls => "xls", FileFormat.Csv => "csv", _ => IsMacroName(fileName) ? "xlsm" : "xlsx" };
+        }
+        finally { owned?.Dispose(); }
+
+        void TooLarge(long size, bool atLeast) => sink.Error(ProblemCodes.FileTooLarge,
+            args: [("size", (atLeast ? "lebih dari " : "") + Mib(size)), ("max", Mib(_options.MaxFileBytes))]);
+    }
+
+    private static string Mib(long bytes) => (bytes / 1024.0 / 1024.0).ToString("0.#", CultureInfo.InvariantCulture) + " MB";
+
+    private static bool IsMacroName(string fileName) => fileName.EndsWith(".xlsm", StringComparison.OrdinalIgnoreCase);
+
+    private static string SheetNameFor(string fileName) => Path.GetFileNameWithoutExtension(fileName);
+
+    private static ReportingPeriod? PeriodFromFileName(string fileName)
+    {
+        var stem = Path.GetFileNameWithoutExtension(fileName).Replace('_', ' ');
+        return IndonesianDate.TryFindPeriod(stem, out var p) ? p : null;
+    }
+
+    private KampungIdentity? Identity(Findings f, string fileName)
+    {
+        var name = f.Identity("name");
+        var village = f.Identity("village") ?? VillageFromFileName(fileName, name) ?? StripPrefix(name);
+        var district = f.Identity("district");
+        var regency = f.Identity("regency");
+        return (name ?? village ?? district ?? regency) is null ? null : new KampungIdentity(name, village, district, regency);
+    }
+
+    private static string? StripPrefix(string? name) =>
+        name is not null && name.StartsWith("Kampung KB ", StringComparison.OrdinalIgnoreCase) ? name["Kampung KB ".Length..].Trim() : name;
+
+    /// <summary>
+    /// "E02_data_capaian_oktober_2025_pelambuan.xlsx" → "Pelambuan": the words of the file name that are not
+    /// report words, months, years or numbers — used only when they agree with the kampung name (or there is none).
+    /// </summary>
+    private string? VillageFromFileName(string fileName, string? kampungName)
+    {
+        var words = Text.Key(Path.GetFileNameWithoutExtension(fileName)).Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Where(w => !w.Any(char.IsDigit) && !IndonesianDate.IsMonthWord(w) && !_layouts.FileNameStopWords.Contains(w))
+            .ToList();
+        if (words.Count == 0 || words.Count > 5) return null;
+        if (kampungName is not null)
+        {
+            var nameWords = Text.Key(kampungName).Split(' ');
+            if (!words.All(nameWords.Contains)) return null;
+        }
+        return CultureInfo.InvariantCulture.TextInfo.ToTitleCase(string.Join(' ', words));
+    }
+}

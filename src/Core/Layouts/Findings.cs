@@ -1,0 +1,41 @@
+using KampungKB.Core.Model;
+
+namespace KampungKB.Core.Layouts;
+
+/// <summary>Where a value came from, as the cadre sees it.</summary>
+internal readonly record struct CellRef(string Sheet, int Row, int Column, string? Text);
+
+internal sealed record IndicatorValue(string Code, decimal Value, CellRef Cell);
+
+/// <summary>An accepted activity row plus where its date came from, for the period check made once the period is known.</summary>
+internal sealed record FoundActivity(Activity Activity, CellRef DateCell);
+
+/// <summary>Everything recognised in a file, before the file-level rules run.</summary>
+internal sealed class Findings
+{
+    internal enum Source { Profile = 1, Banner = 2, FileName = 3, Dates = 4 }
+
+    internal List<FoundActivity> Activities { get; } = [];
+    internal Dictionary<string, IndicatorValue> Indicators { get; } = new(StringComparer.Ordinal);
+    internal Dictionary<string, string> Profile { get; } = new(StringComparer.Ordinal);
+    internal List<RegistryEntry> Registry { get; } = [];
+    internal bool RecognisedAnything { get; set; }
+
+    private readonly Dictionary<string, (string Value, Source Source)> _identity = new(StringComparer.Ordinal);
+    internal (ReportingPeriod Period, Source Source, CellRef? Cell)? StatedPeriod { get; private set; }
+
+    internal void SetIdentity(string field, string? value, Source source)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return;
+        if (_identity.TryGetValue(field, out var existing) && existing.Source <= source) return;
+        _identity[field] = (value, source);
+    }
+
+    internal string? Identity(string field) => _identity.TryGetValue(field, out var v) ? v.Value : null;
+
+    internal void SetPeriod(ReportingPeriod period, Source source, CellRef? cell)
+    {
+        if (StatedPeriod is { } p && p.Source <= source) return;
+        StatedPeriod = (period, source, cell);
+    }
+}

@@ -1,0 +1,40 @@
+namespace KampungKB.Core.Model;
+
+/// <summary>The class of a Kampung KB (PerBKKBN 20/2023). Many dinas call the top class "Paripurna".</summary>
+public enum KampungClass { Dasar, Berkembang, Mandiri, Berkelanjutan }
+
+/// <summary>
+/// One Kampung KB in a dinas' registry workbook. <see cref="AreaCode"/> is the Kemendagri code of its
+/// desa/kelurahan (<c>PP.KK.CC.DDDD</c>); the regency and district codes are its prefixes.
+/// </summary>
+public sealed record RegistryEntry(
+    string AreaCode,
+    string Name,
+    string? Village,
+    string? District,
+    string? Regency,
+    string? ClassLabel,
+    KampungClass? Class,
+    int? YearFounded,
+    string? PokjaEmail,
+    string? PokjaPhone,
+    string? PkbName,
+    string? PkbEmail,
+    string? Sheet = null,
+    int? Row = null)
+{
+    /// <summary>Kabupaten/kota code, <c>PP.KK</c>.</summary>
+    public string RegencyCode => AreaCode.Length >= 5 ? AreaCode[..5] : AreaCode;
+
+    /// <summary>Kecamatan code, <c>PP.KK.CC</c>.</summary>
+    public string DistrictCode => AreaCode.Length >= 8 ? AreaCode[..8] : AreaCode;
+}
+
+/// <summary>The outcome of reading a registry workbook: the entries, and every problem found. Any error rejects the import.</summary>
+public sealed record RegistryImport(
+    string FileName,
+    IReadOnlyList<RegistryEntry> Entries,
+    IReadOnlyList<Problem> Problems)
+{
+    public bool IsAccepted => !Problems.Any(p => p.Severity == Severity.Error);
+}

@@ -1,0 +1,69 @@
+namespace KampungKB.Core.Validation;
+
+/// <summary>
+/// Every problem code the engine can report: stable kebab-case identifiers that callers, tests and the
+/// message catalogue (templates/messages/problems.json) key on. Add a code here and a message there.
+/// </summary>
+public static class ProblemCodes
+{
+    // The file as a whole.
+    public const string UnreadableFile = "unreadable-file";
+    public const string UnsupportedFormat = "unsupported-format";
+    public const string HtmlTableFile = "html-table-file";
+    public const string OdsFile = "ods-file";
+    public const string EncryptedFile = "encrypted-file";
+    public const string FileTooLarge = "file-too-large";
+    public const string EmptyFile = "empty-file";
+    public const string SuspiciousArchive = "suspicious-archive";
+    public const string TooManyRows = "too-many-rows";
+    public const string TooManyCells = "too-many-cells";
+    public const string EmptyReport = "empty-report";
+    public const string PeriodUnknown = "period-unknown";
+    public const string PeriodMismatch = "period-mismatch";
+
+    // Cells.
+    public const string InvalidDate = "invalid-date";
+    public const string NotANumber = "not-a-number";
+    public const string NotWholeNumber = "not-whole-number";
+    public const string NegativeCount = "negative-count";
+    public const string MissingRequired = "missing-required";
+    public const string DateOutsidePeriod = "date-outside-period";
+    public const string TotalMismatch = "total-mismatch";
+    public const string TotalRowMismatch = "total-row-mismatch";
+    public const string DuplicateIndicator = "duplicate-indicator";
+
+    // Indicator rules (errors).
+    public const string KbActiveExceedsPus = "kb-active-exceeds-pus";
+    public const string MethodSumMismatch = "method-sum-mismatch";
+    public const string PusSumMismatch = "pus-sum-mismatch";
+    public const string MembersExceedTarget = "members-exceed-target";
+
+    // Plausibility (warnings).
+    public const string CprImplausible = "cpr-implausible";
+    public const string UnmetNeedHigh = "unmet-need-high";
+    public const string UnmetNeedMismatch = "unmet-need-mismatch";
+    public const string StockChangeLarge = "stock-change-large";
+    public const string FiguresUnchanged = "figures-unchanged";
+
+    // Registry.
+    public const string DuplicateCode = "duplicate-code";
+    public const string InvalidAreaCode = "invalid-area-code";
+    public const string InvalidEmail = "invalid-email";
+    public const string InvalidYear = "invalid-year";
+    public const string UnknownClass = "unknown-class";
+    public const string MissingContact = "missing-contact";
+
+    // Attribution of an upload to a kampung of the registry (the pipeline, after reading).
+    public const string InvalidUploadPath = "invalid-upload-path";
+    public const string KampungNotRegistered = "kampung-not-registered";
+    public const string KampungUnknown = "kampung-unknown";
+    public const string KampungAmbiguous = "kampung-ambiguous";
+    public const string KampungMismatch = "kampung-mismatch";
+
+    /// <summary>All codes above, for the catalogue check.</summary>
+    public static IReadOnlyList<string> All { get; } = typeof(ProblemCodes)
+        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+        .Select(f => (string)f.GetRawConstantValue()!)
+        .ToArray();
+}
