@@ -137,6 +137,7 @@ var roles = {
   storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+  storageQueueDataReader: '19e7f393-937e-4f77-808e-94535e297925'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
 
@@ -211,8 +212,12 @@ resource appRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01'
   }
 }]
 
-// The IT officer: upload a registry workbook, read tables for support and backups.
-var operatorRoles = empty(operatorPrincipalId) ? [] : [roles.storageBlobDataContributor, roles.storageTableDataContributor]
+// The IT officer: upload a registry workbook, export tables for backups, peek at the poison queue.
+var operatorRoles = empty(operatorPrincipalId) ? [] : [
+  roles.storageBlobDataContributor
+  roles.storageTableDataContributor
+  roles.storageQueueDataReader
+]
 
 resource operatorRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for r in operatorRoles: {
   name: guid(storage.id, operatorPrincipalId, r)
