@@ -106,10 +106,10 @@ type regency = {
   @minValue(1)
   @maxValue(28)
   deadlineDay: int
-  timeZone: ('WIB' | 'WITA' | 'WIT')
+  timeZone: 'WIB' | 'WITA' | 'WIT'
   @description('Who receives the recap.')
   recipients: string[]
-  topClassLabel: ('Paripurna' | 'Berkelanjutan')
+  topClassLabel: 'Paripurna' | 'Berkelanjutan'
   @description('Reminder days relative to the deadline: before, after, escalation, dinas. Default -3,1,3,7.')
   reminderOffsets: string?
 }
@@ -119,7 +119,7 @@ param regencies regency[]
 
 // --- Names ----------------------------------------------------------------------------------------
 var suffix = uniqueString(resourceGroup().id, baseName)
-var storageName = take('st${replace(baseName, '-', '')}${suffix}', 24)
+var storageName = take(toLower('st${replace(baseName, '-', '')}${suffix}'), 24)
 var deploymentContainerName = 'app-package'
 var containerNames = ['uploads', 'registry', 'processed', 'rejected', 'feedback', deploymentContainerName]
 var tableNames = ['Registry', 'Reports', 'Activities', 'Uploads', 'Claims', 'Notifications']
@@ -284,6 +284,8 @@ var mailSettings = [
   { name: 'Mail__UseManagedIdentity', value: string(mailUseManagedIdentity) }
   // With managed identity, the client id of the user-assigned identity; else the app registration's.
   { name: 'Mail__ClientId', value: mailUseManagedIdentity ? identity.properties.clientId : mailClientId }
+  // Outbox mode (no mail sent) writes .eml files; the deployed package is read-only, /tmp is not.
+  { name: 'Mail__OutboxDirectory', value: '/tmp/kkb-outbox' }
 ]
 
 var mailSecretSettings = mailUseManagedIdentity ? [] : [
@@ -383,10 +385,9 @@ resource systemTopic 'Microsoft.EventGrid/systemTopics@2023-12-15-preview' = {
   }
 }
 
-resource functionHost 'Microsoft.Web/sites/host@2024-04-01' existing = {
-  parent: functionApp
-  name: 'default'
-}
+// The host's system key for the blob extension webhook; ARM's if() evaluates only the chosen branch,
+// so the first deployment (no code, no key yet) never calls listKeys.
+var blobsExtensionKey = wireEventGrid ? listKeys('${functionApp.id}/host/default', '2024-04-01').systemKeys.blobs_extension : ''
 
 resource blobSubscriptions 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2023-12-15-preview' = [for f in blobTriggeredFunctions: if (wireEventGrid) {
   parent: systemTopic
@@ -395,7 +396,7 @@ resource blobSubscriptions 'Microsoft.EventGrid/systemTopics/eventSubscriptions@
     destination: {
       endpointType: 'WebHook'
       properties: {
-        endpointUrl: 'https://${functionApp.properties.defaultHostName}/runtime/webhooks/blobs?functionName=Host.Functions.${f.name}&code=${functionHost.listKeys().systemKeys.blobs_extension}'
+        endpointUrl: 'https://${functionApp.properties.defaultHostName}/runtime/webhooks/blobs?functionName=Host.Functions.${f.name}&code=${blobsExtensionKey}'
         maxEventsPerBatch: 1
         preferredBatchSizeInKilobytes: 64
       }
