@@ -47,9 +47,9 @@ work="$root/.build/publish"
 mkdir -p "$work"
 exec 9>"$work/.lock"
 if have flock; then flock 9; fi   # one publish at a time per checkout
-rm -rf "$work/src" "$work/handler"
+rm -rf "$work/src" "$work/handler" "$work/functions" "$work/templates"
 mkdir -p "$work/src"
-tar -C "$root" --exclude=bin --exclude=obj -cf - src | tar -C "$work" -xf -
+tar -C "$root" --exclude=bin --exclude=obj -cf - src functions templates host.json | tar -C "$work" -xf -
 for f in Directory.Build.props Directory.Build.targets Directory.Packages.props global.json NuGet.config nuget.config; do
   [ -f "$root/$f" ] && cp -p "$root/$f" "$work/$f"
 done
@@ -74,7 +74,8 @@ count=0
 for fj in "$root"/functions/*/function.json; do
   [ -f "$fj" ] || continue
   name=$(basename "$(dirname "$fj")")
-  [ -e "$app/$name" ] && { say "function folder '$name' collides with a file of the handler"; exit 1; }
+  # dotnet publish already placed function folders beside the handler; anything else by that name is a clash.
+  [ -e "$app/$name" ] && [ ! -f "$app/$name/function.json" ] && { say "function folder '$name' collides with a file of the handler"; exit 1; }
   mkdir -p "$app/$name"
   cp "$fj" "$app/$name/function.json"
   count=$((count + 1))
