@@ -180,3 +180,16 @@ public static class NotificationKeys
     public static string ReminderRow(string areaCode, string stageKey) => $"{areaCode}_{stageKey}";
     public static string FeedbackPartition(string regencyCode) => $"{regencyCode}_feedback";
 }
+
+/// <summary>The kabupaten/kota a timer run covers: every configured one, plus every one in the registry (with the defaults of domain.md).</summary>
+public static class RegencyScope
+{
+    public static async Task<IReadOnlyList<Settings.RegencySettings>> ResolveAsync(IReadOnlyList<Settings.RegencySettings> configured,
+        ITableStore tables, StorageNames names, CancellationToken ct = default)
+    {
+        var list = configured.ToDictionary(r => r.Code, StringComparer.Ordinal);
+        await foreach (var e in tables.QueryAsync(names.RegistryTable, select: ["PartitionKey"], cancellationToken: ct).ConfigureAwait(false))
+            if (!list.ContainsKey(e.PartitionKey)) list[e.PartitionKey] = Settings.RegencySettings.Default(e.PartitionKey);
+        return list.Values.OrderBy(r => r.Code, StringComparer.Ordinal).ToList();
+    }
+}
