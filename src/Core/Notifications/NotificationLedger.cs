@@ -188,7 +188,7 @@ public static class RegencyScope
         ITableStore tables, StorageNames names, CancellationToken ct = default)
     {
         var list = configured.ToDictionary(r => r.Code, StringComparer.Ordinal);
-        await foreach (var e in tables.QueryAsync(names.RegistryTable, select: ["PartitionKey"], cancellationToken: ct).ConfigureAwait(false))
+        await foreach (var e in tables.QueryAsync(names.RegistryTable, select: ["PartitionKey", "RowKey"], cancellationToken: ct).ConfigureAwait(false))
             if (!list.ContainsKey(e.PartitionKey)) list[e.PartitionKey] = Settings.RegencySettings.Default(e.PartitionKey);
         return list.Values.OrderBy(r => r.Code, StringComparer.Ordinal).ToList();
     }

@@ -34,7 +34,7 @@ public sealed class RegistryStore(ITableStore tables, StorageNames names)
         foreach (var partition in entries.GroupBy(e => e.RegencyCode))
         {
             var stored = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
-            await foreach (var e in tables.QueryAsync(names.RegistryTable, TableFilter.PartitionKeyEquals(partition.Key), ["Class", "PreviousClass", "ClassRaisedAt"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (var e in tables.QueryAsync(names.RegistryTable, TableFilter.PartitionKeyEquals(partition.Key), cancellationToken: cancellationToken).ConfigureAwait(false))
                 stored[e.RowKey] = e;
         foreach (var chunk in partition.Chunk(100))
         {
@@ -50,7 +50,7 @@ public sealed class RegistryStore(ITableStore tables, StorageNames names)
     public async Task<IReadOnlyList<ClassChange>> ListClassChangesAsync(string regencyCode, CancellationToken cancellationToken = default)
     {
         var list = new List<ClassChange>();
-        await foreach (var e in tables.QueryAsync(names.RegistryTable, TableFilter.PartitionKeyEquals(regencyCode), ["Class", "PreviousClass", "ClassRaisedAt"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var e in tables.QueryAsync(names.RegistryTable, TableFilter.PartitionKeyEquals(regencyCode), cancellationToken: cancellationToken).ConfigureAwait(false))
             if (e.GetDateTimeOffset("ClassRaisedAt") is { } at && Enum.TryParse<KampungClass>(e.GetString("PreviousClass"), out var before) && Enum.TryParse<KampungClass>(e.GetString("Class"), out var now))
                 list.Add(new ClassChange(e.RowKey, before, now, at));
         return list;
