@@ -27,8 +27,11 @@ public static class HandlerApp
         return 0;
     }
 
-    /// <summary>Builds the handler; <paramref name="configure"/> lets tests and the local runner add settings.</summary>
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <summary>
+    /// Builds the handler. <paramref name="configure"/> lets tests and the local runner add settings;
+    /// <paramref name="overrideServices"/> runs after the wiring (tests give storage names a prefix).
+    /// </summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, Action<IServiceCollection>? overrideServices = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
@@ -41,6 +44,7 @@ public static class HandlerApp
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = settings.Pipeline.MaxUploadBytes * 3 / 2 + 1024 * 1024);
 
         AddCore(builder.Services, settings);
+        overrideServices?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapGet("/", () => Results.Text("KampungKB.Functions custom handler"));
         BlobFunctions.Map(app);

@@ -69,13 +69,16 @@ public sealed class ReportStore(ITableStore tables, StorageNames names)
             var current = await tables.GetEntityAsync(names.ReportsTable, partition, kampung.AreaCode, cancellationToken).ConfigureAwait(false);
             var toSwitch = new List<Part>();
             var same = 0;
+            var alreadyMine = 0;
             foreach (var part in parts)
             {
-                if (current?.GetString(part.Version) == version || current?.GetString(part.Hash) == contentHash) { same++; continue; }
+                if (current?.GetString(part.Version) == version) { alreadyMine++; continue; } // a repeated trigger of this very upload
+                if (current?.GetString(part.Hash) == contentHash) { same++; continue; }
                 if (current?.GetDateTimeOffset(part.ReceivedAt) is { } theirs && theirs > receivedAt) continue;
                 toSwitch.Add(part);
             }
-            if (toSwitch.Count == 0) return same > 0 ? VersionWrite.SameContent : VersionWrite.Superseded;
+            if (toSwitch.Count == 0)
+                return alreadyMine > 0 ? VersionWrite.Switched : same > 0 ? VersionWrite.SameContent : VersionWrite.Superseded;
 
             if (!rowsWritten && toSwitch.Any(p => p.Name == "Activities"))
             {
@@ -189,7 +192,7 @@ public sealed class ReportStore(ITableStore tables, StorageNames names)
             "RowKey ge " + TableFilter.Literal(areaCode + "_"),
             "RowKey lt " + TableFilter.Literal(areaCode + "`"));
         var stale = new List<TableEntity>();
-        await foreach (var e in tables.QueryAsync(names.ActivitiesTable, filter, ["Version"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var e in tables.QueryAsync(names.ActivitiesTable, filter, ["PartitionKey", "RowKey", "Version"], cancellationToken: cancellationToken).ConfigureAwait(false))
             if (e.GetString("Version") != keep) stale.Add(e);
         foreach (var chunk in stale.Chunk(100))
         {
