@@ -1,4 +1,8 @@
 using KampungKB.Core.Intake;
+using KampungKB.Core.Mail;
+using KampungKB.Core.Notifications;
+using KampungKB.Core.Recaps;
+using KampungKB.Core.Reminders;
 using KampungKB.Core.Pipeline;
 using KampungKB.Core.Storage;
 using KampungKB.Core.Templating;
@@ -44,6 +48,7 @@ public static class HandlerApp
         var app = builder.Build();
         app.MapGet("/", () => Results.Text("KampungKB.Functions custom handler"));
         BlobFunctions.Map(app);
+        TimerFunctions.Map(app); // issue 4
         return app;
     }
 
@@ -62,6 +67,14 @@ public static class HandlerApp
         services.AddSingleton<FeedbackWriter>();
         services.AddSingleton<UploadProcessor>();
         services.AddSingleton<RegistryImporter>();
+        // Issue 4: recaps, reminders and feedback mails.
+        services.AddSingleton(settings.Regencies);
+        services.AddSingleton(_ => MailSenderFactory.Create(settings.Mail));
+        services.AddSingleton(_ => RecapCatalogue.Load(settings.TemplatesDirectory));
+        services.AddSingleton<RecapCompiler>();
+        services.AddSingleton<RecapSender>();
+        services.AddSingleton<ReminderRunner>();
+        services.AddSingleton<IFeedbackNotifier, MailFeedbackNotifier>();
         services.AddHostedService<StorageBootstrapService>();
     }
 }

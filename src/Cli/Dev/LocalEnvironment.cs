@@ -69,7 +69,8 @@ internal sealed class LocalEnvironment : IAsyncDisposable
     }
 
     /// <summary>Starts the custom handler in this process on a free port, as the Functions host would start it.</summary>
-    public async Task<HttpClient> StartHandlerAsync(CancellationToken cancellationToken = default)
+    /// <param name="settings">Extra app settings (the demo's outbox and regency settings).</param>
+    public async Task<HttpClient> StartHandlerAsync(CancellationToken cancellationToken = default, IReadOnlyDictionary<string, string?>? settings = null)
     {
         if (ConnectionString is null)
             throw new InvalidOperationException("kkb dev/demo menjalankan handler lokal hanya dengan connection string (Azurite atau AccountKey).");
@@ -84,6 +85,7 @@ internal sealed class LocalEnvironment : IAsyncDisposable
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "None",
             });
+            if (settings is not null) builder.Configuration.AddInMemoryCollection(settings); // issue 4: demo mail/regency settings
         });
         await _handler.StartAsync(cancellationToken);
         return new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(5) };
