@@ -29,8 +29,7 @@ public sealed class HandlerSettings
         "Schedules__CompileRecap", "Schedules__SendReminders",
         "Mail__Mode", "Mail__Sender", "Mail__SenderName", "Mail__TenantId", "Mail__ClientId", "Mail__ClientSecret",
         "Mail__UseManagedIdentity", "Mail__OutboxDirectory",
-        // Mail__SaveToSentItems, Mail__GraphBaseUrl, Mail__InlineAttachmentLimitBytes are also read (tuning, with defaults; docs/mail.md)
-        // but infra/main.bicep neither sets nor documents them yet, so they are not listed here for the drift test.
+        "Mail__SaveToSentItems", "Mail__GraphBaseUrl", "Mail__InlineAttachmentLimitBytes",
         .. RegencySettings.SettingNames.Select(n => RegencySettings.Key("{PPKK}", n)),
     ];
 
