@@ -14,11 +14,13 @@ public sealed class HandlerSettings
     public required StorageConnection Storage { get; init; }
     public required PipelineOptions Pipeline { get; init; }
     public required string TemplatesDirectory { get; init; }
+    public required KampungKB.Core.Links.LinkOptions Links { get; init; }
 
     /// <summary>App settings read here (the Bicep template and docs name the same keys; a test keeps them in step).</summary>
     public static readonly IReadOnlyList<string> Keys =
     [
         "AzureWebJobsStorage", "FUNCTIONS_CUSTOMHANDLER_PORT", "Pipeline__MaxUploadBytes", "KKB_TEMPLATES",
+        "Links__SigningKey", "Links__BaseUrl",
     ];
 
     public static HandlerSettings Load(IConfiguration configuration, out IReadOnlyList<string> errors)
@@ -46,7 +48,17 @@ public sealed class HandlerSettings
         var templates = Get("KKB_TEMPLATES") is { Length: > 0 } t ? t : Path.Combine(AppContext.BaseDirectory, "templates");
         if (!Directory.Exists(templates)) problems.Add($"KKB_TEMPLATES: the templates folder '{templates}' does not exist.");
 
+        // Upload links (docs/upload-page.md): a missing or short key would make every link forgeable or dead.
+        if (!KampungKB.Core.Links.LinkOptions.TryParseKey(Get("Links__SigningKey"), out var linkKey, out var keyError))
+            problems.Add($"Links__SigningKey: {keyError}");
+        if (!KampungKB.Core.Links.LinkOptions.TryParseBaseUrl(Get("Links__BaseUrl"), out var baseUrl))
+            problems.Add($"Links__BaseUrl: '{Get("Links__BaseUrl")}' is not an absolute http(s) URL without a query.");
+
         errors = problems;
-        return new HandlerSettings { Storage = storage!, Pipeline = pipeline, TemplatesDirectory = templates };
+        return new HandlerSettings
+        {
+            Storage = storage!, Pipeline = pipeline, TemplatesDirectory = templates,
+            Links = new KampungKB.Core.Links.LinkOptions { SigningKey = linkKey, BaseUrl = baseUrl },
+        };
     }
 }
