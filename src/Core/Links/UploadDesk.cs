@@ -126,7 +126,7 @@ public sealed class UploadDesk
         if (feedback is not { } f)
         {
             var stalled = _time.GetUtcNow() - storedAt > PendingFor;
-            var file = record?.FileName ?? "";
+            var file = DisplayName(record?.FileName ?? "");
             return Ok(Model(kampung, new
             {
                 pending = new
@@ -144,7 +144,7 @@ public sealed class UploadDesk
     private object ResultModel(JsonElement f, RegistryEntry kampung)
     {
         var status = Str(f, "status") ?? UploadStatus.Rejected;
-        var file = Str(f, "file") ?? "";
+        var file = DisplayName(Str(f, "file") ?? "");
         var problems = f.TryGetProperty("problems", out var ps) && ps.ValueKind == JsonValueKind.Array ? ps.EnumerateArray().ToList() : [];
         var errors = problems.Where(p => Str(p, "severity") == "error").Select(ProblemModel).ToList();
         var warnings = problems.Where(p => Str(p, "severity") != "error").Select(ProblemModel).ToList();
@@ -180,7 +180,7 @@ public sealed class UploadDesk
     private object ProblemModel(JsonElement p)
     {
         var where = new List<string>();
-        if (Str(p, "sheet") is { Length: > 0 } sheet) where.Add($"{_page.Texts["where_sheet"]} \"{sheet}\"");
+        if (Str(p, "sheet") is { Length: > 0 } sheet) where.Add($"{_page.Texts["where_sheet"]} \"{DisplayName(sheet)}\"");
         if (p.TryGetProperty("row", out var row) && row.ValueKind == JsonValueKind.Number) where.Add($"{_page.Texts["where_row"]} {row.GetInt32()}");
         if (Str(p, "column") is { Length: > 0 } column) where.Add($"{_page.Texts["where_column"]} {column}");
         var text = Str(p, "text");
@@ -197,7 +197,7 @@ public sealed class UploadDesk
         var uploads = await _log.ListAsync(kampung.RegencyCode, kampung.AreaCode, cancellationToken).ConfigureAwait(false);
         var recent = uploads.Take(RecentShown).Select(r => new
         {
-            file = r.FileName,
+            file = DisplayName(r.FileName),
             when = IndonesianFormat.Date(r.ReceivedAt) + " " + IndonesianFormat.Time(r.ReceivedAt) + " UTC",
             period = r.Period is { } p ? IndonesianFormat.Month(p) : null,
             status = r.Status,
@@ -291,6 +291,10 @@ public sealed class UploadDesk
         if (!DateTimeOffset.TryParseExact(stamp, "yyyyMMddHHmmss", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out storedAt)) return false;
         return true;
     }
+
+    /// <summary>The name the cadre chose: without the <c>{yyyyMMddHHmmss}-</c> the page put in front of it.</summary>
+    private static string DisplayName(string name) =>
+        name.Length > 15 && name[14] == '-' && name.AsSpan(0, 14).ContainsAnyExcept("0123456789") == false ? name[15..] : name;
 
     private static string? Str(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
