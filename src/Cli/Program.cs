@@ -10,4 +10,5 @@ return await CommandLine.RunAsync(args, new Dictionary<string, Func<string[], Ta
     ["demo"] = DemoCommand.RunAsync,
     ["recap"] = RecapCommand.RunAsync, // issue 4
     ["remind"] = RemindCommand.RunAsync, // issue 4
+    ["links"] = LinksCommand.RunAsync,
 });

@@ -20,6 +20,7 @@ public sealed class HandlerSettings
     // Issue 4 (recaps, reminders, feedback mails): per-kabupaten settings, mail, timer schedules.
     public IReadOnlyList<RegencySettings> Regencies { get; init; } = [];
     public MailOptions Mail { get; init; } = new();
+    public required KampungKB.Core.Links.LinkOptions Links { get; init; }
 
     /// <summary>App settings read here (the Bicep template and docs name the same keys; a test keeps them in step).</summary>
     public static readonly IReadOnlyList<string> Keys =
@@ -31,6 +32,7 @@ public sealed class HandlerSettings
         "Mail__UseManagedIdentity", "Mail__OutboxDirectory",
         "Mail__SaveToSentItems", "Mail__GraphBaseUrl", "Mail__InlineAttachmentLimitBytes",
         .. RegencySettings.SettingNames.Select(n => RegencySettings.Key("{PPKK}", n)),
+        "Links__SigningKey", "Links__BaseUrl",
     ];
 
     /// <summary>The timer schedules function.json names as <c>%Schedules__…%</c>.</summary>
@@ -70,7 +72,17 @@ public sealed class HandlerSettings
         var mail = MailOptions.FromSettings(Get);
         problems.AddRange(mail.Validate().Select(e => $"{e.Key}: {e.Message}"));
 
+        // Upload links (docs/upload-page.md): a missing or short key would make every link forgeable or dead.
+        if (!KampungKB.Core.Links.LinkOptions.TryParseKey(Get("Links__SigningKey"), out var linkKey, out var keyError))
+            problems.Add($"Links__SigningKey: {keyError}");
+        if (!KampungKB.Core.Links.LinkOptions.TryParseBaseUrl(Get("Links__BaseUrl"), out var baseUrl))
+            problems.Add($"Links__BaseUrl: '{Get("Links__BaseUrl")}' is not an absolute http(s) URL without a query.");
+
         errors = problems;
-        return new HandlerSettings { Storage = storage!, Pipeline = pipeline, TemplatesDirectory = templates, Regencies = regencies, Mail = mail };
+        return new HandlerSettings
+        {
+            Storage = storage!, Pipeline = pipeline, TemplatesDirectory = templates, Regencies = regencies, Mail = mail,
+            Links = new KampungKB.Core.Links.LinkOptions { SigningKey = linkKey, BaseUrl = baseUrl },
+        };
     }
 }

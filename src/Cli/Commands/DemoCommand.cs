@@ -72,6 +72,13 @@ internal static class DemoCommand
         Say("");
         Say($"Ringkasan: {summary.accepted} diterima, {summary.rejected} ditolak, {summary.activities} kegiatan dan {summary.indicators} angka indikator tersimpan.");
         Say("Umpan balik tiap unggahan ada di kontainer 'feedback' (HTML dan JSON); berkas aslinya di 'processed' dan 'rejected'.");
+        if (await new RegistryStore(env.Tables, StorageNames.Default).ListAsync() is { Count: > 0 } kampung)
+        {
+            var links = LinksCommand.Create(env);
+            await links.EnsureAsync();
+            var link = await links.IssueAsync(kampung.OrderBy(k => k.AreaCode, StringComparer.Ordinal).First());
+            Say($"Halaman unggah untuk {link.Kampung}: jalankan ./kkb dev dan ./kkb registry import samples/registry/*.xlsx, lalu buka {link.Url}");
+        }
         if (json) Console.WriteLine(JsonSerializer.Serialize(summary, Json));
         return 0;
     }

@@ -109,7 +109,10 @@ internal static class StorageCommands
         await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables, StorageNames.Default);
         using var handler = await env.StartHandlerAsync();
         var runner = new BlobTriggerRunner(env.Blobs, env.Tables, handler, BlobTriggerRunner.Default);
-        Console.WriteLine($"kkb dev berjalan: penyimpanan = {env.Source}; handler = {handler.BaseAddress}");
+        // HTTP triggers (the upload page) where `func start` would serve them.
+        await using var http = await HttpTriggerHost.StartAsync(handler, HttpTriggerHost.Discover(Path.Combine(env.Root, "functions")),
+            HttpTriggerHost.DevPort, new Core.Pipeline.PipelineOptions().MaxUploadBytes * 2);
+        Console.WriteLine($"kkb dev berjalan: penyimpanan = {env.Source}; handler = {handler.BaseAddress}; halaman unggah = {http.Address}api/kampung/… (./kkb links)");
         Console.WriteLine("Taruh berkas di kontainer 'uploads' atau 'registry'; tekan Ctrl+C untuk berhenti.");
         await runner.WatchAsync(d => Console.WriteLine(DescribeDispatch(d)), TimeSpan.FromSeconds(1), stop.Token);
         return 0;

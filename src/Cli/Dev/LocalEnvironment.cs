@@ -82,6 +82,8 @@ internal sealed class LocalEnvironment : IAsyncDisposable
                 ["AzureWebJobsStorage"] = ConnectionString,
                 ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["KKB_TEMPLATES"] = TemplatesDirectory,
+                ["Links__SigningKey"] = LocalLinkKey.Resolve(Root),
+                ["Links__BaseUrl"] = Environment.GetEnvironmentVariable("Links__BaseUrl") is { Length: > 0 } b ? b : $"http://127.0.0.1:{HttpTriggerHost.DevPort}",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "None",
             });
