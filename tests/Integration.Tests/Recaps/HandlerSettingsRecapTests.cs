@@ -47,6 +47,7 @@ public class HandlerSettingsRecapTests
         };
         values.TryAdd("AzureWebJobsStorage", "UseDevelopmentStorage=true");
         values.TryAdd("KKB_TEMPLATES", Path.GetTempPath());
+        values.TryAdd("Links__SigningKey", KampungKB.Integration.Tests.Page.PageHarness.SigningKey);
         var settings = HandlerSettings.Load(new ConfigurationBuilder().AddInMemoryCollection(values).Build(), out var errors);
 
         Assert.Empty(errors);
