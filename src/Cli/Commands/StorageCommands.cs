@@ -35,7 +35,7 @@ internal static class StorageCommands
                 file,
                 status = outcome.Accepted ? "accepted" : "rejected",
                 kampung = outcome.Kampung,
-                problems = outcome.Problems.Select(ProblemJson),
+                problems = outcome.Problems.Select(ProblemJson.From),
             }, Json));
         }
         else
@@ -123,17 +123,6 @@ internal static class StorageCommands
         if (!d.Succeeded) return $"[{d.Function}] {d.BlobName}: GAGAL setelah {d.Attempts} kali ({string.Join(" | ", d.Logs.TakeLast(1))})";
         return $"[{d.Function}] {d.BlobName}: {string.Join(" | ", d.Logs)}";
     }
-
-    internal static object ProblemJson(Problem p) => new
-    {
-        severity = p.Severity == Severity.Error ? "error" : "warning",
-        code = p.Code,
-        sheet = p.Sheet,
-        row = p.Row,
-        column = p.Column,
-        text = p.Text,
-        message = p.Message,
-    };
 
     internal static string Describe(Problem p)
     {
