@@ -17,8 +17,17 @@ internal sealed record UploadPath(string? AreaCode, string FileName, string? Pro
         if (segments.Any(s => s is "" or "." or ".." || s.Any(char.IsControl)) || fileName.Length == 0)
             return new UploadPath(null, SafeFileName(fileName.Length == 0 ? "berkas" : fileName), ProblemCodes.InvalidUploadPath);
         var area = segments.Length > 1 && Model.AreaCode.TryParse(segments[0], out var code) ? code.Value : null;
-        return new UploadPath(area, fileName, null);
+        return new UploadPath(area, WithoutUploadStamp(fileName), null);
     }
+
+    /// <summary>
+    /// The upload page stores <c>{yyyyMMddHHmmss}-{name}</c> so that two uploads never overwrite each other;
+    /// the cadre named the file <c>{name}</c>, and that is what messages should quote.
+    /// </summary>
+    internal static string WithoutUploadStamp(string fileName) =>
+        fileName.Length > 15 && fileName[14] == '-' && fileName.AsSpan(0, 14).IndexOfAnyExceptInRange('0', '9') < 0
+            ? fileName[15..]
+            : fileName;
 
     /// <summary>A file name safe as the last segment of a blob name: no separators, controls or dot-only names.</summary>
     public static string SafeFileName(string fileName)
