@@ -8,4 +8,5 @@ return await CommandLine.RunAsync(args, new Dictionary<string, Func<string[], Ta
     ["reports"] = StorageCommands.ReportsAsync,
     ["dev"] = StorageCommands.DevAsync,
     ["demo"] = DemoCommand.RunAsync,
+    ["bench"] = BenchCommand.RunAsync,
 });
