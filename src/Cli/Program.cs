@@ -9,4 +9,5 @@ return await CommandLine.RunAsync(args, new Dictionary<string, Func<string[], Ta
     ["dev"] = StorageCommands.DevAsync,
     ["demo"] = DemoCommand.RunAsync,
     ["bench"] = BenchCommand.RunAsync,
+    ["poison"] = PoisonCommand.RunAsync,
 });
