@@ -8,8 +8,14 @@ using KampungKB.Bench;
 // handler and the empty API, starts an in-memory Azurite and passes everything in the environment.
 //   kkb-bench [--quick] [--json]                    the whole run
 //   kkb-bench --child ingest|raw FILE               one measured read in a fresh process (peak memory)
+//   kkb-bench --write ROWS SHEETS FILE              writes one benchmark workbook (to profile by hand)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var root = Environment.GetEnvironmentVariable("KKB_ROOT") ?? Directory.GetCurrentDirectory();
+if (args.Length == 4 && args[0] == "--write")
+{
+    Workbooks.Write(args[3], int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture));
+    return 0;
+}
 if (args.Length >= 3 && args[0] == "--child")
     return Reads.Child(args[1], args[2], Path.Combine(root, "templates"));
 
