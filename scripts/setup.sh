@@ -11,3 +11,12 @@ if [ ! -f node_modules/azurite/dist/src/azurite.js ] || [ package-lock.json -nt 
     sleep 5
   done
 fi
+# Browser tests of the upload page drive Debian's Chromium (never a downloaded browser).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: memasang chromium (apt-get)..." >&2
+    apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >&2 || { echo "setup: chromium gagal dipasang" >&2; exit 1; }
+  else
+    echo "setup: /usr/bin/chromium tidak ada; uji peramban dilewati (jalankan sebagai root: apt-get install -y chromium)" >&2
+  fi
+fi

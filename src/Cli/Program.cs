@@ -8,6 +8,9 @@ return await CommandLine.RunAsync(args, new Dictionary<string, Func<string[], Ta
     ["reports"] = StorageCommands.ReportsAsync,
     ["dev"] = StorageCommands.DevAsync,
     ["demo"] = DemoCommand.RunAsync,
+    ["recap"] = RecapCommand.RunAsync, // issue 4
+    ["remind"] = RemindCommand.RunAsync, // issue 4
+    ["links"] = LinksCommand.RunAsync,
     ["bench"] = BenchCommand.RunAsync,
     ["poison"] = PoisonCommand.RunAsync,
 });

@@ -1,4 +1,8 @@
 using KampungKB.Core.Intake;
+using KampungKB.Core.Mail;
+using KampungKB.Core.Notifications;
+using KampungKB.Core.Recaps;
+using KampungKB.Core.Reminders;
 using KampungKB.Core.Pipeline;
 using KampungKB.Core.Storage;
 using KampungKB.Core.Templating;
@@ -44,6 +48,8 @@ public static class HandlerApp
         var app = builder.Build();
         app.MapGet("/", () => Results.Text("KampungKB.Functions custom handler"));
         BlobFunctions.Map(app);
+        TimerFunctions.Map(app); // issue 4
+        UploadPageFunctions.Map(app);
         return app;
     }
 
@@ -62,13 +68,35 @@ public static class HandlerApp
         services.AddSingleton<FeedbackWriter>();
         services.AddSingleton<UploadProcessor>();
         services.AddSingleton<RegistryImporter>();
+        // Issue 4: recaps, reminders and feedback mails.
+        services.AddSingleton(settings.Regencies);
+        services.AddSingleton(_ => MailSenderFactory.Create(settings.Mail));
+        services.AddSingleton(_ => RecapCatalogue.Load(settings.TemplatesDirectory));
+        services.AddSingleton<RecapCompiler>();
+        services.AddSingleton<RecapSender>();
+        services.AddSingleton<ReminderRunner>();
+        services.AddSingleton<IFeedbackNotifier, MailFeedbackNotifier>();
         services.AddHostedService<StorageBootstrapService>();
+        // Upload page (issue 5): links, the page templates and the page service.
+        services.AddSingleton(settings.Links);
+        services.AddSingleton<KampungKB.Core.Links.UploadLinks>();
+        services.AddSingleton(_ => KampungKB.Core.Links.PageTemplates.Load(Path.Combine(settings.TemplatesDirectory, "page")));
+        services.AddSingleton<KampungKB.Core.Links.UploadDesk>();
+        services.AddHostedService<UploadLinksBootstrapService>();
     }
 }
 
 public sealed class InvalidSettingsException(IReadOnlyList<string> errors) : Exception("Invalid app settings: " + string.Join("; ", errors))
 {
     public IReadOnlyList<string> Errors { get; } = errors;
+}
+
+/// <summary>Loads the page templates (failing start-up when broken) and creates the link-keys table.</summary>
+internal sealed class UploadLinksBootstrapService(KampungKB.Core.Links.UploadLinks links, KampungKB.Core.Links.PageTemplates templates) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        templates.Texts.Count > 0 ? links.EnsureAsync(cancellationToken) : Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>Creates containers and tables before the first invocation is answered.</summary>

@@ -1,6 +1,9 @@
 using System.Globalization;
+using KampungKB.Core.Mail;
 using KampungKB.Core.Pipeline;
+using KampungKB.Core.Settings;
 using KampungKB.Core.Storage;
+using NCrontab;
 
 namespace KampungKB.Functions;
 
@@ -14,12 +17,26 @@ public sealed class HandlerSettings
     public required StorageConnection Storage { get; init; }
     public required PipelineOptions Pipeline { get; init; }
     public required string TemplatesDirectory { get; init; }
+    // Issue 4 (recaps, reminders, feedback mails): per-kabupaten settings, mail, timer schedules.
+    public IReadOnlyList<RegencySettings> Regencies { get; init; } = [];
+    public MailOptions Mail { get; init; } = new();
+    public required KampungKB.Core.Links.LinkOptions Links { get; init; }
 
     /// <summary>App settings read here (the Bicep template and docs name the same keys; a test keeps them in step).</summary>
     public static readonly IReadOnlyList<string> Keys =
     [
         "AzureWebJobsStorage", "FUNCTIONS_CUSTOMHANDLER_PORT", "Pipeline__MaxUploadBytes", "KKB_TEMPLATES",
+        // Issue 4: timer CRONs (NCRONTAB, six fields, UTC), mail, and per-kabupaten settings ({PPKK} = regency code without the dot).
+        "Schedules__CompileRecap", "Schedules__SendReminders",
+        "Mail__Mode", "Mail__Sender", "Mail__SenderName", "Mail__TenantId", "Mail__ClientId", "Mail__ClientSecret",
+        "Mail__UseManagedIdentity", "Mail__OutboxDirectory",
+        "Mail__SaveToSentItems", "Mail__GraphBaseUrl", "Mail__InlineAttachmentLimitBytes",
+        .. RegencySettings.SettingNames.Select(n => RegencySettings.Key("{PPKK}", n)),
+        "Links__SigningKey", "Links__BaseUrl",
     ];
+
+    /// <summary>The timer schedules function.json names as <c>%Schedules__…%</c>.</summary>
+    public static readonly IReadOnlyList<string> ScheduleKeys = ["Schedules__CompileRecap", "Schedules__SendReminders"];
 
     public static HandlerSettings Load(IConfiguration configuration, out IReadOnlyList<string> errors)
     {
@@ -46,7 +63,26 @@ public sealed class HandlerSettings
         var templates = Get("KKB_TEMPLATES") is { Length: > 0 } t ? t : Path.Combine(AppContext.BaseDirectory, "templates");
         if (!Directory.Exists(templates)) problems.Add($"KKB_TEMPLATES: the templates folder '{templates}' does not exist.");
 
+        // Issue 4: schedules (the host resolves them; a bad CRON would only show as a host indexing error), regencies, mail.
+        foreach (var key in ScheduleKeys)
+            if (Get(key) is { Length: > 0 } cron && CrontabSchedule.TryParse(cron, new CrontabSchedule.ParseOptions { IncludingSeconds = true }) is null)
+                problems.Add($"{key}: '{cron}' is not a six-field NCRONTAB expression (seconds minutes hours day month weekday, UTC), e.g. 0 0 1 * * *.");
+        var regencies = RegencySettings.Load(configuration.AsEnumerable(), out var regencyErrors);
+        problems.AddRange(regencyErrors);
+        var mail = MailOptions.FromSettings(Get);
+        problems.AddRange(mail.Validate().Select(e => $"{e.Key}: {e.Message}"));
+
+        // Upload links (docs/upload-page.md): a missing or short key would make every link forgeable or dead.
+        if (!KampungKB.Core.Links.LinkOptions.TryParseKey(Get("Links__SigningKey"), out var linkKey, out var keyError))
+            problems.Add($"Links__SigningKey: {keyError}");
+        if (!KampungKB.Core.Links.LinkOptions.TryParseBaseUrl(Get("Links__BaseUrl"), out var baseUrl))
+            problems.Add($"Links__BaseUrl: '{Get("Links__BaseUrl")}' is not an absolute http(s) URL without a query.");
+
         errors = problems;
-        return new HandlerSettings { Storage = storage!, Pipeline = pipeline, TemplatesDirectory = templates };
+        return new HandlerSettings
+        {
+            Storage = storage!, Pipeline = pipeline, TemplatesDirectory = templates, Regencies = regencies, Mail = mail,
+            Links = new KampungKB.Core.Links.LinkOptions { SigningKey = linkKey, BaseUrl = baseUrl },
+        };
     }
 }

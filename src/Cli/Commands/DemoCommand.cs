@@ -24,7 +24,9 @@ internal static class DemoCommand
         Say("Menyalakan Azurite sementara dan handler Functions...");
         await using var env = await LocalEnvironment.OpenAsync(ephemeral: true);
         await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables, StorageNames.Default);
-        using var handler = await env.StartHandlerAsync();
+        // Issue 4: feedback mails, reminders and the recap go to a fresh outbox folder of .eml files.
+        var outbox = Path.Combine(LocalEnvironment.RepositoryRoot, ".build", "demo-outbox", DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss", System.Globalization.CultureInfo.InvariantCulture));
+        using var handler = await env.StartHandlerAsync(settings: DemoNotifications.Settings(outbox));
         var runner = new BlobTriggerRunner(env.Blobs, env.Tables, handler, BlobTriggerRunner.Default);
 
         foreach (var file in Directory.EnumerateFiles(Path.Combine(samples, "registry")).Order(StringComparer.Ordinal))
@@ -54,6 +56,8 @@ internal static class DemoCommand
                     Say($"      - {p.GetProperty("message").GetString()}");
         }
 
+        var emails = await DemoNotifications.RunAsync(env.Tables, outbox, Say);
+
         var accepted = outcomes.Where(x => x.Outcome is { Status: not UploadStatus.Rejected }).Select(x => x.Outcome!).ToList();
         var summary = new
         {
@@ -62,13 +66,62 @@ internal static class DemoCommand
             rejected = uploads.Count - accepted.Count,
             activities = accepted.Sum(o => o.ActivityCount),
             indicators = accepted.Sum(o => o.IndicatorCount),
-            emails = 0,
+            emails,
+            outbox,
         };
         Say("");
         Say($"Ringkasan: {summary.accepted} diterima, {summary.rejected} ditolak, {summary.activities} kegiatan dan {summary.indicators} angka indikator tersimpan.");
         Say("Umpan balik tiap unggahan ada di kontainer 'feedback' (HTML dan JSON); berkas aslinya di 'processed' dan 'rejected'.");
+        if (await new RegistryStore(env.Tables, StorageNames.Default).ListAsync() is { Count: > 0 } kampung)
+        {
+            var links = LinksCommand.Create(env);
+            await links.EnsureAsync();
+            var link = await links.IssueAsync(kampung.OrderBy(k => k.AreaCode, StringComparer.Ordinal).First());
+            Say($"Halaman unggah untuk {link.Kampung}: jalankan ./kkb dev dan ./kkb registry import samples/registry/*.xlsx, lalu buka {link.Url}");
+        }
         if (json) Console.WriteLine(JsonSerializer.Serialize(summary, Json));
         return 0;
+    }
+
+    /// <summary>Issue 4: the recap and the reminders of the sample period, written to the demo's outbox.</summary>
+    private static class DemoNotifications
+    {
+        public static readonly Core.Model.ReportingPeriod Period = new(2025, 10);
+        /// <summary>D+7 for a deadline on the 10th: the after-deadline, escalation and dinas stages are due; D−3 is stale.</summary>
+        public static readonly DateOnly Today = new(2025, 11, 17);
+
+        public static IReadOnlyDictionary<string, string?> Settings(string outbox) => new Dictionary<string, string?>
+        {
+            ["Mail:Mode"] = "Outbox",
+            ["Mail:OutboxDirectory"] = outbox,
+            ["Mail:SenderName"] = "DPPKB Kota Banjarmasin",
+            ["Regencies:6371:Name"] = "Kota Banjarmasin",
+            ["Regencies:6371:DinasName"] = "DPPKB Kota Banjarmasin",
+            ["Regencies:6371:DeadlineDay"] = "10",
+            ["Regencies:6371:TimeZone"] = "WITA",
+            ["Regencies:6371:Recipients"] = "rekap@dppkb.banjarmasin.example",
+        };
+
+        public static async Task<int> RunAsync(ITableStore tables, string outbox, Action<string> say)
+        {
+            var regencies = Core.Settings.RegencySettings.Load(Settings(outbox), out _);
+            var regency = regencies.Single();
+            var mail = Core.Mail.MailOptions.FromSettings(k => Settings(outbox).GetValueOrDefault(k.Replace("__", ":", StringComparison.Ordinal)));
+            var n = Notifications.Create(tables, StorageNames.Default, mail, TimeProvider.System);
+            say("");
+            var reminders = await n.Reminders.RunAsync(regency, Today);
+            RemindCommand.Print([reminders], json: false, new SayWriter(say));
+            var recap = await n.Sender.SendAsync(regency, Period);
+            say($"Rekap {regency.Name} {Period}: {recap.Action}{(recap.Location is null ? "" : " → " + recap.Location)}");
+            var emails = Directory.Exists(outbox) ? Directory.GetFiles(outbox, "*.eml").Length : 0;
+            say($"{emails} surel (umpan balik, pengingat, rekap) ditulis ke {outbox}");
+            return emails;
+        }
+
+        private sealed class SayWriter(Action<string> say) : StringWriter
+        {
+            public override void WriteLine(string? value) => say(value ?? "");
+        }
     }
 
     private static async Task Drop(IBlobStore blobs, string container, string name, string file)

@@ -55,16 +55,7 @@ internal sealed class IngestCommand : ICommand
         problems = r.Problems.Select(ProblemJson),
     };
 
-    internal static object ProblemJson(Problem p) => new
-    {
-        severity = p.Severity == Severity.Error ? "error" : "warning",
-        code = p.Code,
-        sheet = p.Sheet,
-        row = p.Row,
-        column = p.Column,
-        text = p.Text,
-        message = p.Message,
-    };
+    internal static object ProblemJson(Problem p) => Core.Model.ProblemJson.From(p);
 
     private static void WriteSummary(IngestionReport r, TextWriter o)
     {

@@ -35,7 +35,7 @@ internal static class StorageCommands
                 file,
                 status = outcome.Accepted ? "accepted" : "rejected",
                 kampung = outcome.Kampung,
-                problems = outcome.Problems.Select(ProblemJson),
+                problems = outcome.Problems.Select(ProblemJson.From),
             }, Json));
         }
         else
@@ -109,7 +109,10 @@ internal static class StorageCommands
         await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables, StorageNames.Default);
         using var handler = await env.StartHandlerAsync();
         var runner = new BlobTriggerRunner(env.Blobs, env.Tables, handler, BlobTriggerRunner.Default);
-        Console.WriteLine($"kkb dev berjalan: penyimpanan = {env.Source}; handler = {handler.BaseAddress}");
+        // HTTP triggers (the upload page) where `func start` would serve them.
+        await using var http = await HttpTriggerHost.StartAsync(handler, HttpTriggerHost.Discover(Path.Combine(env.Root, "functions")),
+            HttpTriggerHost.DevPort, new Core.Pipeline.PipelineOptions().MaxUploadBytes * 2);
+        Console.WriteLine($"kkb dev berjalan: penyimpanan = {env.Source}; handler = {handler.BaseAddress}; halaman unggah = {http.Address}api/kampung/… (./kkb links)");
         Console.WriteLine("Taruh berkas di kontainer 'uploads' atau 'registry'; tekan Ctrl+C untuk berhenti.");
         await runner.WatchAsync(d => Console.WriteLine(DescribeDispatch(d)), TimeSpan.FromSeconds(1), stop.Token);
         return 0;
@@ -120,17 +123,6 @@ internal static class StorageCommands
         if (!d.Succeeded) return $"[{d.Function}] {d.BlobName}: GAGAL setelah {d.Attempts} kali ({string.Join(" | ", d.Logs.TakeLast(1))})";
         return $"[{d.Function}] {d.BlobName}: {string.Join(" | ", d.Logs)}";
     }
-
-    internal static object ProblemJson(Problem p) => new
-    {
-        severity = p.Severity == Severity.Error ? "error" : "warning",
-        code = p.Code,
-        sheet = p.Sheet,
-        row = p.Row,
-        column = p.Column,
-        text = p.Text,
-        message = p.Message,
-    };
 
     internal static string Describe(Problem p)
     {

@@ -18,19 +18,20 @@ internal sealed class LocalEnvironment : IAsyncDisposable
     private readonly AzuriteProcess? _azurite;
     private WebApplication? _handler;
 
-    private LocalEnvironment(string root, string connectionString, AzuriteProcess? azurite, string source)
+    private LocalEnvironment(string root, string? connectionString, StorageConnection connection, AzuriteProcess? azurite, string source)
     {
         Root = root;
         ConnectionString = connectionString;
         _azurite = azurite;
         Source = source;
-        Connection = StorageConnection.Parse(connectionString);
+        Connection = connection;
         Blobs = new BlobStorageClient(Connection);
         Tables = new TableStorageClient(Connection);
     }
 
     public string Root { get; }
-    public string ConnectionString { get; }
+    /// <summary>The connection string, or null for an identity-based account (AzureWebJobsStorage__blobServiceUri …).</summary>
+    public string? ConnectionString { get; }
     public StorageConnection Connection { get; }
     public BlobStorageClient Blobs { get; }
     public TableStorageClient Tables { get; }
@@ -50,24 +51,29 @@ internal sealed class LocalEnvironment : IAsyncDisposable
     {
         var root = RepositoryRoot;
         if (!ephemeral && Environment.GetEnvironmentVariable("AzureWebJobsStorage") is { Length: > 0 } configured)
-            return new LocalEnvironment(root, configured, null, "AzureWebJobsStorage");
+            return new LocalEnvironment(root, configured, StorageConnection.Parse(configured), null, "AzureWebJobsStorage");
+        if (!ephemeral && Environment.GetEnvironmentVariable("AzureWebJobsStorage__blobServiceUri") is { Length: > 0 })
+            return new LocalEnvironment(root, null, StorageConnection.FromConfiguration(Environment.GetEnvironmentVariable), null, "AzureWebJobsStorage__* (identitas Azure)");
         if (!AzuriteProcess.IsInstalled(root))
             throw new InvalidOperationException("Azurite belum terpasang. Jalankan: scripts/setup.sh (atau ./kkb test sekali).");
         if (ephemeral)
         {
             var temp = await AzuriteProcess.StartAsync(root, cancellationToken: cancellationToken);
-            return new LocalEnvironment(root, temp.ConnectionString, temp, $"Azurite sementara (port {temp.BlobPort})");
+            return new LocalEnvironment(root, temp.ConnectionString, StorageConnection.Parse(temp.ConnectionString), temp, $"Azurite sementara (port {temp.BlobPort})");
         }
         var dev = DevConnectionString();
         if (await AnswersAsync(DevPorts.Blob) && await AnswersAsync(DevPorts.Table))
-            return new LocalEnvironment(root, dev, null, "Azurite lokal yang sudah berjalan (127.0.0.1:10000)");
+            return new LocalEnvironment(root, dev, StorageConnection.Parse(dev), null, "Azurite lokal yang sudah berjalan (127.0.0.1:10000)");
         var azurite = await AzuriteProcess.StartAsync(root, Path.Combine(root, ".kkb", "azurite"), cancellationToken: cancellationToken, ports: DevPorts);
-        return new LocalEnvironment(root, dev, azurite, "Azurite lokal (.kkb/azurite)");
+        return new LocalEnvironment(root, dev, StorageConnection.Parse(dev), azurite, "Azurite lokal (.kkb/azurite)");
     }
 
     /// <summary>Starts the custom handler in this process on a free port, as the Functions host would start it.</summary>
-    public async Task<HttpClient> StartHandlerAsync(CancellationToken cancellationToken = default)
+    /// <param name="settings">Extra app settings (the demo's outbox and regency settings).</param>
+    public async Task<HttpClient> StartHandlerAsync(CancellationToken cancellationToken = default, IReadOnlyDictionary<string, string?>? settings = null)
     {
+        if (ConnectionString is null)
+            throw new InvalidOperationException("kkb dev/demo menjalankan handler lokal hanya dengan connection string (Azurite atau AccountKey).");
         var port = FreePort();
         _handler = HandlerApp.Build([], builder =>
         {
@@ -76,9 +82,12 @@ internal sealed class LocalEnvironment : IAsyncDisposable
                 ["AzureWebJobsStorage"] = ConnectionString,
                 ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["KKB_TEMPLATES"] = TemplatesDirectory,
+                ["Links__SigningKey"] = LocalLinkKey.Resolve(Root),
+                ["Links__BaseUrl"] = Environment.GetEnvironmentVariable("Links__BaseUrl") is { Length: > 0 } b ? b : $"http://127.0.0.1:{HttpTriggerHost.DevPort}",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "None",
             });
+            if (settings is not null) builder.Configuration.AddInMemoryCollection(settings); // issue 4: demo mail/regency settings
         });
         await _handler.StartAsync(cancellationToken);
         return new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(5) };

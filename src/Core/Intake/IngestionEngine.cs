@@ -112,7 +112,7 @@ public sealed class IngestionEngine
         if (Read(content, fileName, sink, findings, AnalysisMode.Registry, cancellationToken) is not null
             && findings.Registry.Count == 0 && !sink.HasErrors)
             sink.Error(ProblemCodes.EmptyReport);
-        return new RegistryImport(fileName, sink.HasErrors ? findings.Registry : findings.Registry, sink.Problems);
+        return new RegistryImport(fileName, findings.Registry, sink.Problems);
     }
 
     private static IngestionReport Rejected(string fileName, ProblemSink sink, string? format) =>
@@ -212,19 +212,16 @@ public sealed class IngestionEngine
 
     /// <summary>
     /// "E02_data_capaian_oktober_2025_pelambuan.xlsx" → "Pelambuan": the words of the file name that are not
-    /// report words, months, years or numbers — used only when they agree with the kampung name (or there is none).
+    /// report words, months, years or numbers — used only when they are words of the kampung name.
     /// </summary>
     private string? VillageFromFileName(string fileName, string? kampungName)
     {
         var words = Text.Key(Path.GetFileNameWithoutExtension(fileName)).Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Where(w => !w.Any(char.IsDigit) && !IndonesianDate.IsMonthWord(w) && !_layouts.FileNameStopWords.Contains(w))
             .ToList();
-        if (words.Count == 0 || words.Count > 5) return null;
-        if (kampungName is not null)
-        {
-            var nameWords = Text.Key(kampungName).Split(' ');
-            if (!words.All(nameWords.Contains)) return null;
-        }
+        if (words.Count == 0 || kampungName is null) return null;
+        var nameWords = Text.Key(kampungName).Split(' ');
+        if (!words.All(nameWords.Contains)) return null;
         return CultureInfo.InvariantCulture.TextInfo.ToTitleCase(string.Join(' ', words));
     }
 }

@@ -58,15 +58,6 @@ public sealed class FeedbackWriter(IBlobStore blobs, StorageNames names, IFeedba
         male = f.Report?.Activities.Sum(a => a.Male ?? 0) ?? 0,
         female = f.Report?.Activities.Sum(a => a.Female ?? 0) ?? 0,
         indicators = f.Report?.Indicators ?? new Dictionary<string, decimal>(),
-        problems = f.Problems.Select(p => new
-        {
-            severity = p.Severity == Severity.Error ? "error" : "warning",
-            code = p.Code,
-            sheet = p.Sheet,
-            row = p.Row,
-            column = p.Column,
-            text = p.Text,
-            message = p.Message,
-        }),
+        problems = f.Problems.Select(ProblemJson.From),
     };
 }

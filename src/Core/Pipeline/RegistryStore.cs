@@ -3,6 +3,9 @@ using KampungKB.Core.Storage;
 
 namespace KampungKB.Core.Pipeline;
 
+/// <summary>A kampung whose class rose on a registry import (for the yearly target that 5% rise a class).</summary>
+public sealed record ClassChange(string AreaCode, KampungClass PreviousClass, KampungClass Class, DateTimeOffset RaisedAt);
+
 /// <summary>The registry of Kampung KB in Table Storage: one partition per kabupaten/kota.</summary>
 public sealed class RegistryStore(ITableStore tables, StorageNames names)
 {
@@ -22,17 +25,54 @@ public sealed class RegistryStore(ITableStore tables, StorageNames names)
         return list;
     }
 
-    /// <summary>Writes every entry (insert or replace), in single-partition batches of up to 100.</summary>
+    /// <summary>
+    /// Writes every entry (insert or replace), in single-partition batches of up to 100. A class that rose
+    /// since the stored entry is recorded (<c>PreviousClass</c>, <c>ClassRaisedAt</c>) for the yearly 5% target.
+    /// </summary>
     public async Task SaveAsync(IEnumerable<RegistryEntry> entries, DateTimeOffset importedAt, CancellationToken cancellationToken = default)
     {
         foreach (var partition in entries.GroupBy(e => e.RegencyCode))
+        {
+            var stored = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+            await foreach (var e in tables.QueryAsync(names.RegistryTable, TableFilter.PartitionKeyEquals(partition.Key), cancellationToken: cancellationToken).ConfigureAwait(false))
+                stored[e.RowKey] = e;
         foreach (var chunk in partition.Chunk(100))
         {
             var actions = chunk
-                .Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(e, importedAt)))
+                .Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, WithClassHistory(ToEntity(e, importedAt), stored.GetValueOrDefault(e.AreaCode), importedAt)))
                 .ToList();
             await tables.SubmitTransactionAsync(names.RegistryTable, actions, cancellationToken).ConfigureAwait(false);
         }
+        }
+    }
+
+    /// <summary>Class changes of one kabupaten/kota: the kampung whose class rose, when, and from what.</summary>
+    public async Task<IReadOnlyList<ClassChange>> ListClassChangesAsync(string regencyCode, CancellationToken cancellationToken = default)
+    {
+        var list = new List<ClassChange>();
+        await foreach (var e in tables.QueryAsync(names.RegistryTable, TableFilter.PartitionKeyEquals(regencyCode), cancellationToken: cancellationToken).ConfigureAwait(false))
+            if (e.GetDateTimeOffset("ClassRaisedAt") is { } at && Enum.TryParse<KampungClass>(e.GetString("PreviousClass"), out var before) && Enum.TryParse<KampungClass>(e.GetString("Class"), out var now))
+                list.Add(new ClassChange(e.RowKey, before, now, at));
+        return list;
+    }
+
+    /// <summary>Keeps the last rise of class: a higher class records it, the same class keeps it, a lower class clears it.</summary>
+    private static TableEntity WithClassHistory(TableEntity next, TableEntity? stored, DateTimeOffset importedAt)
+    {
+        if (stored is null) return next;
+        var had = Enum.TryParse<KampungClass>(stored.GetString("Class"), out var old) ? old : (KampungClass?)null;
+        var has = Enum.TryParse<KampungClass>(next.GetString("Class"), out var cur) ? cur : (KampungClass?)null;
+        if (had is { } o && has is { } n && n > o)
+        {
+            next["PreviousClass"] = o.ToString();
+            next["ClassRaisedAt"] = importedAt;
+        }
+        else if (has is null || had is null || has == had)
+        {
+            next["PreviousClass"] = stored.GetString("PreviousClass");
+            next["ClassRaisedAt"] = stored.GetDateTimeOffset("ClassRaisedAt");
+        }
+        return next;
     }
 
     private static TableEntity ToEntity(RegistryEntry e, DateTimeOffset importedAt)

@@ -32,7 +32,12 @@ public sealed record StoredReport(
     int Male,
     int Female,
     int WarningCount,
-    IReadOnlyDictionary<string, decimal> Indicators);
+    IReadOnlyDictionary<string, decimal> Indicators,
+    DateTimeOffset? FirstReceivedAt = null)
+{
+    /// <summary>When the kampung's first accepted upload for the period arrived (decides "on time"); never moves later.</summary>
+    public DateTimeOffset FirstArrival => FirstReceivedAt ?? ReceivedAt;
+}
 
 /// <summary>
 /// Reports and their activity rows (docs/storage.md): rows of a new version are written first, then the
@@ -85,6 +90,9 @@ public sealed class ReportStore(ITableStore tables, StorageNames names)
             pointer["Period"] = period.ToString();
             pointer["DistrictCode"] = kampung.DistrictCode;
             pointer["ReceivedAt"] = receivedAt > (current?.GetDateTimeOffset("ReceivedAt") ?? DateTimeOffset.MinValue) ? receivedAt : current!.GetDateTimeOffset("ReceivedAt")!.Value;
+            // Recaps judge "on time" by the first accepted upload: set on creation, only ever moved earlier.
+            var first = current?.GetDateTimeOffset("FirstReceivedAt") ?? current?.GetDateTimeOffset("ReceivedAt");
+            pointer["FirstReceivedAt"] = first is { } f && f <= receivedAt ? f : receivedAt;
             foreach (var part in toSwitch)
             {
                 pointer[part.Version] = version;
@@ -247,7 +255,8 @@ public sealed class ReportStore(ITableStore tables, StorageNames names)
             e.GetDateTimeOffset("ReceivedAt") ?? DateTimeOffset.MinValue,
             e.GetInt32("ActivityCount") ?? 0, e.GetInt32("Participants") ?? 0,
             e.GetInt32("Male") ?? 0, e.GetInt32("Female") ?? 0,
-            e.GetInt32("WarningCount") ?? 0, indicators);
+            e.GetInt32("WarningCount") ?? 0, indicators,
+            e.GetDateTimeOffset("FirstReceivedAt"));
     }
 
     private static string Cut(string text) => text.Length > 8_000 ? text[..8_000] : text;

@@ -20,9 +20,11 @@ public sealed record StorageNames(string Prefix = "")
     public string ActivitiesTable => Table("Activities");
     public string UploadsTable => Table("Uploads");
     public string ClaimsTable => Table("Claims");
+    /// <summary>Insert-once ledger of mails to people: reminders, recaps, feedback (docs/recaps-and-reminders.md).</summary>
+    public string NotificationsTable => Table("Notifications");
 
     public IReadOnlyList<string> Containers => [Uploads, Registry, Processed, Rejected, Feedback];
-    public IReadOnlyList<string> Tables => [RegistryTable, ReportsTable, ActivitiesTable, UploadsTable, ClaimsTable];
+    public IReadOnlyList<string> Tables => [RegistryTable, ReportsTable, ActivitiesTable, UploadsTable, ClaimsTable, NotificationsTable];
 
     private string Container(string name) => Prefix.Length == 0 ? name : $"{Prefix.ToLowerInvariant()}-{name}";
     private string Table(string name) => Prefix.Length == 0 ? name : $"{Prefix}{name}";

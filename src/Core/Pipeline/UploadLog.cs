@@ -30,9 +30,9 @@ public sealed class UploadLog(ITableStore tables, StorageNames names)
 
     public async Task RecordAsync(UploadRecord record, CancellationToken cancellationToken = default)
     {
-        var problems = JsonSerializer.Serialize(record.Problems.Take(MaxProblemsKept).Select(ProblemDto.From), Json);
+        var problems = JsonSerializer.Serialize(record.Problems.Take(MaxProblemsKept).Select(Kept), Json);
         while (problems.Length > 30_000)
-            problems = JsonSerializer.Serialize(record.Problems.Take(Math.Max(1, record.Problems.Count / 2)).Select(ProblemDto.From), Json);
+            problems = JsonSerializer.Serialize(record.Problems.Take(Math.Max(1, record.Problems.Count / 2)).Select(Kept), Json);
         var e = new TableEntity(record.RegencyCode, record.UploadId)
         {
             ["Path"] = record.Path,
@@ -66,7 +66,7 @@ public sealed class UploadLog(ITableStore tables, StorageNames names)
 
     private static UploadRecord From(TableEntity e)
     {
-        var problems = JsonSerializer.Deserialize<List<ProblemDto>>(e.GetString("Problems") ?? "[]", Json) ?? [];
+        var problems = JsonSerializer.Deserialize<List<ProblemJson>>(e.GetString("Problems") ?? "[]", Json) ?? [];
         return new UploadRecord(
             e.RowKey, e.PartitionKey, e.GetString("Path") ?? "", e.GetString("FileName") ?? "", e.GetString("AreaCode"),
             ReportingPeriod.TryParse(e.GetString("Period"), out var p) ? p : null,
@@ -76,13 +76,7 @@ public sealed class UploadLog(ITableStore tables, StorageNames names)
             problems.Select(d => d.ToProblem()).ToList());
     }
 
-    private sealed record ProblemDto(string Severity, string Code, string? Sheet, int? Row, string? Column, string? Text, string Message)
-    {
-        public static ProblemDto From(Problem p) => new(
-            p.Severity == Model.Severity.Error ? "error" : "warning", p.Code, p.Sheet, p.Row, p.Column,
-            p.Text is { Length: > 200 } t ? t[..200] + "…" : p.Text, p.Message);
-
-        public Problem ToProblem() => new(
-            Severity == "error" ? Model.Severity.Error : Model.Severity.Warning, Code, Sheet, Row, Column, Text, Message);
-    }
+    /// <summary>The log keeps the cell text short: the original file is kept in full anyway.</summary>
+    private static ProblemJson Kept(Problem p) =>
+        ProblemJson.From(p) with { Text = p.Text is { Length: > 200 } t ? t[..200] + "…" : p.Text };
 }

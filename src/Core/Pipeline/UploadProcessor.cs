@@ -59,10 +59,12 @@ public sealed class UploadProcessor
     private readonly PipelineOptions _options;
     private readonly ILogger _logger;
     private readonly StorageNames _names;
+    private readonly IFeedbackNotifier? _notifier;
 
     public UploadProcessor(IngestionEngine engine, IBlobStore blobs, ITableStore tables, StorageNames names, FeedbackWriter feedback,
-        TimeProvider time, PipelineOptions options, ILogger<UploadProcessor> logger)
+        TimeProvider time, PipelineOptions options, ILogger<UploadProcessor> logger, IFeedbackNotifier? notifier = null)
     {
+        _notifier = notifier;
         _engine = engine;
         _blobs = blobs;
         _names = names;
@@ -133,8 +135,11 @@ public sealed class UploadProcessor
             outcome.ActivityCount, outcome.ErrorCount, outcome.WarningCount, problems), cancellationToken).ConfigureAwait(false);
 
         await KeepOriginalAsync(content, path.FileName, uploadId, kampung, report?.Period, accepted, outcome, cancellationToken).ConfigureAwait(false);
-        await _feedback.WriteAsync(new FeedbackDocument(uploadId, path.FileName, status, kampung, report?.Period,
-            report, problems, owned.ReceivedAt), cancellationToken).ConfigureAwait(false);
+        var feedbackDocument = new FeedbackDocument(uploadId, path.FileName, status, kampung, report?.Period,
+            report, problems, owned.ReceivedAt);
+        await _feedback.WriteAsync(feedbackDocument, cancellationToken).ConfigureAwait(false);
+        // Feedback mail (issue 4): its own insert-once claim keyed by the upload id, so a resumed claim never mails twice.
+        if (_notifier is not null) await _notifier.NotifyAsync(feedbackDocument, cancellationToken).ConfigureAwait(false);
 
         await _claims.CompleteAsync(owned, JsonSerializer.Serialize(outcome, Json), cancellationToken).ConfigureAwait(false);
         _logger.LogInformation(PipelineEvents.UploadProcessed,

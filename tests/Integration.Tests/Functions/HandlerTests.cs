@@ -28,6 +28,7 @@ public class HandlerTests(AzuriteFixture azurite)
             {
                 ["AzureWebJobsStorage"] = azurite.Process!.ConnectionString,
                 ["KKB_TEMPLATES"] = Path.Combine(PipelineHarness.Root, "templates"),
+                ["Links__SigningKey"] = KampungKB.Integration.Tests.Page.PageHarness.SigningKey,
             });
         }, services => services.AddSingleton(names));
         await app.StartAsync();

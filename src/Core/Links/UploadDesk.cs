@@ -1,0 +1,314 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using KampungKB.Core.Model;
+using KampungKB.Core.Pipeline;
+using KampungKB.Core.Storage;
+using KampungKB.Core.Templating;
+using Microsoft.Extensions.Logging;
+
+namespace KampungKB.Core.Links;
+
+/// <summary>What the upload page answers: a status, a body, and where to go next (303) if anywhere.</summary>
+public sealed record PageResponse(int StatusCode, string Body, string ContentType = PageResponse.Html, string? Location = null)
+{
+    public const string Html = "text/html; charset=utf-8";
+    public const string Json = "application/json; charset=utf-8";
+}
+
+/// <summary>
+/// The cadre's upload page behind a personal link: the page itself (form, recent uploads, months still
+/// missing), receiving a file into <c>uploads/{areaCode}/{yyyyMMddHHmmss}-{file}</c>, and the result of
+/// that upload once ingestion has judged it. Every request checks the link first; a refused link gets
+/// the same friendly page whatever the reason.
+/// </summary>
+public sealed class UploadDesk
+{
+    public static readonly IReadOnlyList<string> AcceptedExtensions = [".xlsx", ".xls", ".xlsm", ".csv"];
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+    private static readonly TimeSpan PendingFor = TimeSpan.FromMinutes(15);
+    private const int RecentShown = 5;
+    private const int MonthsChecked = 6;
+
+    private readonly UploadLinks _links;
+    private readonly PageTemplates _page;
+    private readonly IBlobStore _blobs;
+    private readonly StorageNames _names;
+    private readonly RegistryStore _registry;
+    private readonly UploadLog _log;
+    private readonly ReportStore _reports;
+    private readonly PipelineOptions _pipeline;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public UploadDesk(UploadLinks links, PageTemplates page, IBlobStore blobs, ITableStore tables, StorageNames names,
+        PipelineOptions pipeline, TimeProvider time, ILogger<UploadDesk> logger)
+    {
+        _links = links;
+        _page = page;
+        _blobs = blobs;
+        _names = names;
+        _registry = new RegistryStore(tables, names);
+        _log = new UploadLog(tables, names);
+        _reports = new ReportStore(tables, names);
+        _pipeline = pipeline;
+        _time = time;
+        _logger = logger;
+    }
+
+    public long MaxUploadBytes => _pipeline.MaxUploadBytes;
+
+    /// <summary>GET of the link: the form, recent uploads and missing months.</summary>
+    public async Task<PageResponse> HomeAsync(string? token, CancellationToken cancellationToken = default)
+    {
+        var (claims, kampung) = await OpenAsync(token, cancellationToken).ConfigureAwait(false);
+        if (claims is null || kampung is null) return Refused();
+        return Ok(await HomeModelAsync(token!, kampung, null, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// POST of the form: checks type and size before storing, stores, then redirects to the result page
+    /// (or, for the page's script, answers <c>{"result": url}</c>). A failed send changes nothing: retry.
+    /// </summary>
+    public async Task<PageResponse> ReceiveAsync(string? token, string? fileName, ReadOnlyMemory<byte>? content, bool wantsJson, CancellationToken cancellationToken = default)
+    {
+        var (claims, kampung) = await OpenAsync(token, cancellationToken).ConfigureAwait(false);
+        if (claims is null || kampung is null) return wantsJson ? JsonError(403, _page.Texts["refused_text"]) : Refused();
+
+        var name = Path.GetFileName((fileName ?? "").Replace('\\', '/'));
+        string? notice = null;
+        var status = 400;
+        if (content is null || content.Value.Length == 0 || name.Length == 0) notice = _page.Text("no_file");
+        else if (!AcceptedExtensions.Contains(Path.GetExtension(name).ToLowerInvariant())) { notice = _page.Text("bad_type", ("file", name)); status = 415; }
+        else if (content.Value.Length > _pipeline.MaxUploadBytes)
+        {
+            notice = _page.Text("too_large", ("file", name), ("size", Megabytes(content.Value.Length)), ("max", Megabytes(_pipeline.MaxUploadBytes)));
+            status = 413;
+        }
+        if (notice is not null) return await NoticeAsync(token!, kampung, notice, status, wantsJson, cancellationToken).ConfigureAwait(false);
+
+        var bytes = content!.Value;
+        var stamp = _time.GetUtcNow().UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes.Span));
+        var blobName = $"{claims.AreaCode}/{stamp}-{UploadPath.SafeFileName(name)}";
+        try
+        {
+            await _blobs.PutAsync(_names.Uploads, blobName, BinaryData.FromBytes(bytes), new BlobPutOptions
+            {
+                ContentType = "application/octet-stream",
+                Metadata = new Dictionary<string, string> { ["source"] = "upload-page", ["sha256"] = hash },
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (StorageErrors.IsTransient(e))
+        {
+            _logger.LogWarning(LinkEvents.StoreFailed, "Upload page could not store a file for {AreaCode}: {Error}", claims.AreaCode, e.GetType().Name);
+            return await NoticeAsync(token!, kampung, _page.Text("storage_down"), 503, wantsJson, cancellationToken).ConfigureAwait(false);
+        }
+        _logger.LogInformation(LinkEvents.Stored, "Upload page stored {Bytes} bytes for {AreaCode} as {Reference}", bytes.Length, claims.AreaCode, stamp + "-" + hash[..16]);
+        var result = ResultUrl(token!, stamp + "-" + hash[..16]);
+        return wantsJson
+            ? new PageResponse(200, JsonSerializer.Serialize(new { result }, JsonOptions), PageResponse.Json)
+            : new PageResponse(303, "", PageResponse.Html, result);
+    }
+
+    /// <summary>The result of one upload: pending (refreshes itself), accepted with a summary, or what to fix.</summary>
+    public async Task<PageResponse> ResultAsync(string? token, string? reference, CancellationToken cancellationToken = default)
+    {
+        var (claims, kampung) = await OpenAsync(token, cancellationToken).ConfigureAwait(false);
+        if (claims is null || kampung is null) return Refused();
+        if (!TryParseReference(reference, out var stamp, out var hashPrefix, out var storedAt)) return await HomeAsync(token, cancellationToken).ConfigureAwait(false);
+
+        var prefix = $"{_names.Uploads}/{claims.AreaCode}/{stamp}-";
+        var record = (await _log.ListAsync(kampung.RegencyCode, claims.AreaCode, cancellationToken).ConfigureAwait(false))
+            .FirstOrDefault(r => r.Path.StartsWith(prefix, StringComparison.Ordinal) && r.ContentHash.StartsWith(hashPrefix, StringComparison.Ordinal));
+        var feedback = record is null ? null : await FeedbackWriter.ReadAsync(_blobs, _names, record.UploadId, cancellationToken).ConfigureAwait(false);
+        var self = ResultUrl(token!, reference!);
+        if (feedback is not { } f)
+        {
+            var stalled = _time.GetUtcNow() - storedAt > PendingFor;
+            var file = DisplayName(record?.FileName ?? "");
+            return Ok(Model(kampung, new
+            {
+                pending = new
+                {
+                    title = _page.Text(stalled ? "stalled_title" : "pending_title"),
+                    text = stalled ? _page.Text("stalled_text") : _page.Text("pending_text", ("file", file.Length > 0 ? file : _page.Texts["summary"])),
+                },
+                refresh = stalled ? null : "3",
+                self,
+            }));
+        }
+        return Ok(Model(kampung, new { result = ResultModel(f, kampung), home_url = _links.PageUrl(token!) }));
+    }
+
+    private object ResultModel(JsonElement f, RegistryEntry kampung)
+    {
+        var status = Str(f, "status") ?? UploadStatus.Rejected;
+        var file = DisplayName(Str(f, "file") ?? "");
+        var problems = f.TryGetProperty("problems", out var ps) && ps.ValueKind == JsonValueKind.Array ? ps.EnumerateArray().ToList() : [];
+        var errors = problems.Where(p => Str(p, "severity") == "error").Select(ProblemModel).ToList();
+        var warnings = problems.Where(p => Str(p, "severity") != "error").Select(ProblemModel).ToList();
+        if (status == UploadStatus.Rejected)
+            return new { accepted = false, text = _page.Text("rejected_text", ("count", errors.Count.ToString(CultureInfo.InvariantCulture)), ("file", file)), errors, warnings };
+
+        var period = Str(f, "period");
+        var figures = new List<object>
+        {
+            new { label = _page.Texts["period"], value = IndonesianFormat.Month(period) },
+            new { label = _page.Texts["activities"], value = Int(f, "activities").ToString(CultureInfo.InvariantCulture) },
+        };
+        if (Int(f, "activities") > 0)
+        {
+            var split = Int(f, "male") + Int(f, "female") > 0
+                ? " (" + _page.Text("participants_split", ("male", IndonesianFormat.Number(Int(f, "male"), 0)), ("female", IndonesianFormat.Number(Int(f, "female"), 0))) + ")"
+                : "";
+            figures.Add(new { label = _page.Texts["participants"], value = IndonesianFormat.Number(Int(f, "participants"), 0) + split });
+        }
+        if (f.TryGetProperty("indicators", out var ind) && ind.ValueKind == JsonValueKind.Object)
+            foreach (var (code, label) in _page.Indicators)
+                if (ind.TryGetProperty(code, out var v) && v.TryGetDecimal(out var d))
+                    figures.Add(new { label, value = IndonesianFormat.Number(d, 0) });
+        var note = status switch
+        {
+            UploadStatus.Unchanged => _page.Text("unchanged_text"),
+            UploadStatus.Superseded => _page.Text("superseded_text"),
+            _ => null,
+        };
+        return new { accepted = true, text = _page.Text("accepted_text", ("period", IndonesianFormat.Month(period)), ("kampung", kampung.Name)), note, figures, errors, warnings };
+    }
+
+    private object ProblemModel(JsonElement p)
+    {
+        var where = new List<string>();
+        if (Str(p, "sheet") is { Length: > 0 } sheet) where.Add($"{_page.Texts["where_sheet"]} \"{DisplayName(sheet)}\"");
+        if (p.TryGetProperty("row", out var row) && row.ValueKind == JsonValueKind.Number) where.Add($"{_page.Texts["where_row"]} {row.GetInt32()}");
+        if (Str(p, "column") is { Length: > 0 } column) where.Add($"{_page.Texts["where_column"]} {column}");
+        var text = Str(p, "text");
+        return new
+        {
+            where = where.Count == 0 ? null : string.Join(", ", where),
+            message = Str(p, "message") ?? Str(p, "code") ?? "",
+            found = string.IsNullOrEmpty(text) ? null : text.Length > 120 ? text[..120] + "…" : text,
+        };
+    }
+
+    private async Task<object> HomeModelAsync(string token, RegistryEntry kampung, string? notice, CancellationToken cancellationToken)
+    {
+        var uploads = await _log.ListAsync(kampung.RegencyCode, kampung.AreaCode, cancellationToken).ConfigureAwait(false);
+        var recent = uploads.Take(RecentShown).Select(r => new
+        {
+            file = DisplayName(r.FileName),
+            when = IndonesianFormat.Date(r.ReceivedAt) + " " + IndonesianFormat.Time(r.ReceivedAt) + " UTC",
+            period = r.Period is { } p ? IndonesianFormat.Month(p) : null,
+            status = r.Status,
+            label = _page.Texts.TryGetValue("status_" + r.Status, out var l) ? l : r.Status,
+            url = ReferenceOf(r) is { } reference ? ResultUrl(token, reference) : null,
+        }).ToList();
+
+        var current = ReportingPeriod.Of(DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime));
+        var missing = new List<string>();
+        var period = current;
+        for (var i = 0; i < MonthsChecked; i++)
+        {
+            period = period.Previous;
+            if (await _reports.GetAsync(kampung.RegencyCode, kampung.AreaCode, period, cancellationToken).ConfigureAwait(false) is null)
+                missing.Add(IndonesianFormat.Month(period));
+        }
+        missing.Reverse();
+        return Model(kampung, new
+        {
+            home = true,
+            notice,
+            action = _links.PageUrl(token),
+            typesHint = _page.Text("accepted_types", ("max", Megabytes(_pipeline.MaxUploadBytes))),
+            recent,
+            missing,
+        });
+    }
+
+    private async Task<PageResponse> NoticeAsync(string token, RegistryEntry kampung, string notice, int status, bool wantsJson, CancellationToken cancellationToken)
+    {
+        if (wantsJson) return JsonError(status, notice);
+        return new PageResponse(status, _page.Render(await HomeModelAsync(token, kampung, notice, cancellationToken).ConfigureAwait(false)));
+    }
+
+    private async Task<(LinkClaims? Claims, RegistryEntry? Kampung)> OpenAsync(string? token, CancellationToken cancellationToken)
+    {
+        var (claims, refusal) = await _links.VerifyAsync(token, cancellationToken).ConfigureAwait(false);
+        if (claims is null)
+        {
+            _logger.LogInformation(LinkEvents.Refused, "Upload link refused: {Refusal}", refusal);
+            return (null, null);
+        }
+        var kampung = await _registry.GetAsync(claims.AreaCode, cancellationToken).ConfigureAwait(false);
+        if (kampung is null) _logger.LogInformation(LinkEvents.Refused, "Upload link refused: {AreaCode} is not in the registry", claims.AreaCode);
+        return (claims, kampung);
+    }
+
+    /// <summary>The merged page model: texts and the kampung header, plus what this page shows.</summary>
+    private Dictionary<string, object?> Model(RegistryEntry? kampung, object part)
+    {
+        var model = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["t"] = new Dictionary<string, string>(_page.Texts),
+            ["kampung"] = kampung is null ? null : new
+            {
+                name = kampung.Name,
+                place = string.Join(", ", new[] { kampung.Village, kampung.District is null ? null : "Kec. " + kampung.District }.Where(x => !string.IsNullOrWhiteSpace(x))),
+            },
+        };
+        foreach (var p in part.GetType().GetProperties()) model[p.Name] = p.GetValue(part);
+        return model;
+    }
+
+    private PageResponse Ok(object model) => new(200, _page.Render(model));
+
+    private PageResponse Refused() => new(403, _page.Render(Model(null, new { refused = true })));
+
+    private static PageResponse JsonError(int status, string message) =>
+        new(status, JsonSerializer.Serialize(new { error = message }, JsonOptions), PageResponse.Json);
+
+    private string ResultUrl(string token, string reference) => _links.PageUrl(token) + "/hasil/" + reference;
+
+    /// <summary>The page's reference for an upload it stored: <c>{yyyyMMddHHmmss}-{first 16 hex of the content's SHA-256}</c>.</summary>
+    private string? ReferenceOf(UploadRecord r)
+    {
+        var rest = r.Path.StartsWith(_names.Uploads + "/", StringComparison.Ordinal) ? r.Path[(_names.Uploads.Length + 1)..] : "";
+        var slash = rest.IndexOf('/');
+        if (slash < 0 || rest.Length < slash + 16 || r.ContentHash.Length < 16) return null;
+        var stamp = rest.Substring(slash + 1, 14);
+        return rest[slash + 15] == '-' && stamp.All(char.IsAsciiDigit) ? stamp + "-" + r.ContentHash[..16] : null;
+    }
+
+    private static bool TryParseReference(string? reference, out string stamp, out string hashPrefix, out DateTimeOffset storedAt)
+    {
+        stamp = hashPrefix = "";
+        storedAt = default;
+        if (reference is not { Length: 31 } || reference[14] != '-') return false;
+        stamp = reference[..14];
+        hashPrefix = reference[15..];
+        if (!hashPrefix.All(char.IsAsciiHexDigitLower)) return false;
+        if (!DateTimeOffset.TryParseExact(stamp, "yyyyMMddHHmmss", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out storedAt)) return false;
+        return true;
+    }
+
+    /// <summary>The name the cadre chose: without the <c>{yyyyMMddHHmmss}-</c> the page put in front of it.</summary>
+    private static string DisplayName(string name) =>
+        name.Length > 15 && name[14] == '-' && name.AsSpan(0, 14).ContainsAnyExcept("0123456789") == false ? name[15..] : name;
+
+    private static string? Str(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static int Int(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : 0;
+
+    private static string Megabytes(long bytes) => (bytes / 1024d / 1024d).ToString("0.#", CultureInfo.GetCultureInfo("id-ID")) + " MB";
+}
+
+/// <summary>Stable event ids of the upload page (conventions 13: ids and codes, never names).</summary>
+internal static class LinkEvents
+{
+    public static readonly EventId Refused = new(5001, nameof(Refused));
+    public static readonly EventId Stored = new(5002, nameof(Stored));
+    public static readonly EventId StoreFailed = new(5003, nameof(StoreFailed));
+}

@@ -1,0 +1,60 @@
+using KampungKB.Core.Mail;
+using KampungKB.Core.Pipeline;
+using KampungKB.Core.Reminders;
+using KampungKB.Core.Settings;
+using KampungKB.Core.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace KampungKB.Core.Notifications;
+
+/// <summary>
+/// Mails the feedback page to the kampung's Pokja (the email in the registry) once per upload: a
+/// <c>Notifications</c> row (PK <c>{regency}_feedback</c>, RK <c>{uploadId}</c>) is inserted before
+/// sending. Uploads without a known kampung or without a Pokja email are recorded as skipped.
+/// </summary>
+public sealed class MailFeedbackNotifier(TemplateFeedbackRenderer renderer, IMailSender mail, ITableStore tables, StorageNames names,
+    TimeProvider time, IReadOnlyList<RegencySettings> regencies, ILogger<MailFeedbackNotifier> logger) : IFeedbackNotifier
+{
+    public const string NoKampung = "no-kampung";
+    private readonly NotificationLedger _ledger = new(tables, names, time);
+
+    public async Task NotifyAsync(FeedbackDocument feedback, CancellationToken cancellationToken = default)
+    {
+        var regency = feedback.Kampung?.RegencyCode ?? StorageNames.UnknownRegency;
+        var partition = NotificationKeys.FeedbackPartition(regency);
+        var info = new Dictionary<string, object?>
+        {
+            ["Kind"] = NotificationKinds.Feedback,
+            ["Regency"] = regency,
+            ["Period"] = feedback.Period?.ToString(),
+            ["AreaCode"] = feedback.Kampung?.AreaCode,
+            ["Stage"] = feedback.Status,
+            ["RecipientRole"] = ReminderStages.RolePokja,
+        };
+        var to = feedback.Kampung?.PokjaEmail?.Trim();
+        if (feedback.Kampung is null || string.IsNullOrEmpty(to))
+        {
+            var reason = feedback.Kampung is null ? NoKampung : ReminderSkipReasons.NoPokjaEmail;
+            await _ledger.RecordSkipAsync(partition, feedback.UploadId, info, reason, cancellationToken).ConfigureAwait(false);
+            logger.LogInformation(NotificationEvents.FeedbackNotMailed, "Feedback for upload {UploadId} not mailed: {Reason}", feedback.UploadId, reason);
+            return;
+        }
+        var claim = await _ledger.TryClaimAsync(partition, feedback.UploadId, info, cancellationToken).ConfigureAwait(false);
+        if (claim is null) return;
+
+        var settings = regencies.FirstOrDefault(r => r.Code == regency) ?? RegencySettings.Default(regency);
+        var rendered = renderer.Render(feedback, settings.DinasName);
+        var result = await mail.SendAsync(new MailMessage([to], [], rendered.Subject, rendered.Html, rendered.Text, []), cancellationToken).ConfigureAwait(false);
+        if (result.Succeeded)
+        {
+            await _ledger.CompleteAsync(claim, NotificationState.Sent, messageId: result.MessageId, ct: cancellationToken).ConfigureAwait(false);
+            logger.LogInformation(NotificationEvents.FeedbackMailed, "Feedback for upload {UploadId} mailed ({Status})", feedback.UploadId, feedback.Status);
+        }
+        else
+        {
+            await _ledger.CompleteAsync(claim, NotificationState.Failed, ReminderSkipReasons.MailRefused, result.ErrorCode, result.IsTransient, ct: cancellationToken).ConfigureAwait(false);
+            logger.LogWarning(NotificationEvents.FeedbackNotMailed, "Feedback for upload {UploadId} not mailed: {ErrorCode} (transient {Transient})",
+                feedback.UploadId, result.ErrorCode, result.IsTransient);
+        }
+    }
+}

@@ -1,0 +1,195 @@
+using Azure;
+using KampungKB.Core.Pipeline;
+using KampungKB.Core.Storage;
+
+namespace KampungKB.Core.Notifications;
+
+/// <summary>States of a row in the <c>Notifications</c> table.</summary>
+public static class NotificationState
+{
+    /// <summary>Claimed by a run that has not (yet) recorded the outcome: in progress, or that run crashed.</summary>
+    public const string Claimed = "claimed";
+    public const string Sent = "sent";
+    /// <summary>Decided not to send (no address, stale stage, report arrived): recorded so it is never reconsidered and the dinas sees why.</summary>
+    public const string Skipped = "skipped";
+    /// <summary>The mail sender refused it; <see cref="NotificationRecord.Transient"/> says whether a later run retries.</summary>
+    public const string Failed = "failed";
+}
+
+/// <summary>What a row of the <c>Notifications</c> table is about.</summary>
+public static class NotificationKinds
+{
+    public const string Reminder = "reminder";
+    public const string Recap = "recap";
+    public const string Feedback = "feedback";
+}
+
+/// <summary>One row of the notification log: what was (or was not) sent, to whom by role, and when.</summary>
+public sealed record NotificationRecord(
+    string PartitionKey,
+    string RowKey,
+    string Kind,
+    string RegencyCode,
+    string? Period,
+    string? AreaCode,
+    string? Stage,
+    string State,
+    string? Reason,
+    string? RecipientRole,
+    DateOnly? DueOn,
+    DateTimeOffset ClaimedAt,
+    DateTimeOffset? CompletedAt,
+    int Attempt,
+    bool Transient,
+    string? ErrorCode,
+    string? MessageId);
+
+/// <summary>
+/// The insert-once ledger for messages to people (conventions 8), in the <c>Notifications</c> table.
+/// A run first inserts the row (state <see cref="NotificationState.Claimed"/>), then sends, then marks the
+/// row sent. Insert conflicts mean another run owns it. A row left <c>claimed</c> longer than
+/// <see cref="Lease"/> (the run crashed between claim and mark) or failed transiently is taken over by
+/// exactly one later run through an ETag-conditional update, up to <see cref="MaxAttempts"/> attempts.
+/// The crash window (sent, then crashed before the mark) therefore yields at most one repeat per crash.
+/// </summary>
+internal sealed class NotificationLedger(ITableStore tables, StorageNames names, TimeProvider time)
+{
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
+    public const int MaxAttempts = 3;
+
+    internal sealed record Claim(string PartitionKey, string RowKey, ETag ETag, int Attempt);
+
+    public string Table => names.NotificationsTable;
+
+    /// <summary>Claims the row; null when another run owns it or it is already settled.</summary>
+    public async Task<Claim?> TryClaimAsync(string partitionKey, string rowKey, IReadOnlyDictionary<string, object?> info, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var entity = new TableEntity(partitionKey, rowKey);
+        foreach (var (k, v) in info) entity[k] = v;
+        entity["State"] = NotificationState.Claimed;
+        entity["ClaimedAt"] = now;
+        entity["Attempt"] = 1;
+        entity["Owner"] = Guid.NewGuid().ToString("N");
+        if (await tables.TryAddEntityAsync(Table, entity, ct).ConfigureAwait(false))
+        {
+            var added = await tables.GetEntityAsync(Table, partitionKey, rowKey, ct).ConfigureAwait(false);
+            return new Claim(partitionKey, rowKey, added?.ETag ?? default, 1);
+        }
+
+        var existing = await tables.GetEntityAsync(Table, partitionKey, rowKey, ct).ConfigureAwait(false);
+        if (existing is null || !CanTakeOver(existing, now)) return null;
+        var attempt = (existing.GetInt32("Attempt") ?? 1) + 1;
+        var takeOver = new TableEntity(partitionKey, rowKey)
+        {
+            ["State"] = NotificationState.Claimed,
+            ["ClaimedAt"] = now,
+            ["Attempt"] = attempt,
+            ["Owner"] = Guid.NewGuid().ToString("N"),
+        };
+        try
+        {
+            var etag = await tables.UpdateEntityAsync(Table, takeOver, existing.ETag, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+            return new Claim(partitionKey, rowKey, etag, attempt);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)
+        {
+            return null; // another run took it over first
+        }
+    }
+
+    private static bool CanTakeOver(TableEntity e, DateTimeOffset now)
+    {
+        var attempt = e.GetInt32("Attempt") ?? 1;
+        if (attempt >= MaxAttempts) return false;
+        return e.GetString("State") switch
+        {
+            NotificationState.Claimed => (e.GetDateTimeOffset("ClaimedAt") ?? now) + Lease <= now,
+            NotificationState.Failed => e.GetBoolean("Transient") == true,
+            _ => false,
+        };
+    }
+
+    /// <summary>Records the outcome of a claimed row (merge: the claim's own properties stay).</summary>
+    public async Task CompleteAsync(Claim claim, string state, string? reason = null, string? errorCode = null, bool transient = false,
+        string? messageId = null, CancellationToken ct = default)
+    {
+        var done = new TableEntity(claim.PartitionKey, claim.RowKey)
+        {
+            ["State"] = state,
+            ["CompletedAt"] = time.GetUtcNow(),
+            ["Transient"] = transient,
+        };
+        if (reason is not null) done["Reason"] = reason;
+        if (errorCode is not null) done["ErrorCode"] = errorCode;
+        if (messageId is not null) done["MessageId"] = messageId;
+        await tables.UpsertEntityAsync(Table, done, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Records a decision not to send, once; false when the row already exists (sent, skipped or in progress).</summary>
+    public async Task<bool> RecordSkipAsync(string partitionKey, string rowKey, IReadOnlyDictionary<string, object?> info, string reason, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var entity = new TableEntity(partitionKey, rowKey);
+        foreach (var (k, v) in info) entity[k] = v;
+        entity["State"] = NotificationState.Skipped;
+        entity["Reason"] = reason;
+        entity["ClaimedAt"] = now;
+        entity["CompletedAt"] = now;
+        entity["Attempt"] = 1;
+        return await tables.TryAddEntityAsync(Table, entity, ct).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<NotificationRecord>> ListAsync(string? filter, CancellationToken ct)
+    {
+        var list = new List<NotificationRecord>();
+        await foreach (var e in tables.QueryAsync(Table, filter, cancellationToken: ct).ConfigureAwait(false))
+            list.Add(From(e));
+        return list;
+    }
+
+    internal static NotificationRecord From(TableEntity e) => new(
+        e.PartitionKey, e.RowKey,
+        e.GetString("Kind") ?? "", e.GetString("Regency") ?? "", e.GetString("Period"), e.GetString("AreaCode"), e.GetString("Stage"),
+        e.GetString("State") ?? "", e.GetString("Reason"), e.GetString("RecipientRole"),
+        DateOnly.TryParseExact(e.GetString("DueOn"), "yyyy-MM-dd", out var d) ? d : null,
+        e.GetDateTimeOffset("ClaimedAt") ?? default, e.GetDateTimeOffset("CompletedAt"),
+        e.GetInt32("Attempt") ?? 1, e.GetBoolean("Transient") ?? false, e.GetString("ErrorCode"), e.GetString("MessageId"));
+}
+
+/// <summary>Reads the notification log: the evidence of which reminders, recaps and feedback mails went out.</summary>
+public sealed class NotificationLog(ITableStore tables, StorageNames names)
+{
+    private readonly NotificationLedger _ledger = new(tables, names, TimeProvider.System);
+
+    /// <summary>Every row for one kabupaten/kota and period (reminders and the recap), ordered by kampung and stage.</summary>
+    public async Task<IReadOnlyList<NotificationRecord>> ListAsync(string regencyCode, Model.ReportingPeriod period, CancellationToken ct = default) =>
+        (await _ledger.ListAsync(TableFilter.PartitionKeyEquals(StorageNames.RegencyPeriodKey(regencyCode, period)), ct).ConfigureAwait(false))
+        .OrderBy(r => r.RowKey, StringComparer.Ordinal).ToList();
+
+    /// <summary>Feedback mails of one kabupaten/kota (or <see cref="StorageNames.UnknownRegency"/>).</summary>
+    public async Task<IReadOnlyList<NotificationRecord>> ListFeedbackAsync(string regencyCode, CancellationToken ct = default) =>
+        await _ledger.ListAsync(TableFilter.PartitionKeyEquals(NotificationKeys.FeedbackPartition(regencyCode)), ct).ConfigureAwait(false);
+}
+
+/// <summary>Keys of the <c>Notifications</c> table (docs/recaps-and-reminders.md).</summary>
+public static class NotificationKeys
+{
+    public const string RecapRow = "recap";
+    public static string Partition(string regencyCode, Model.ReportingPeriod period) => StorageNames.RegencyPeriodKey(regencyCode, period);
+    public static string ReminderRow(string areaCode, string stageKey) => $"{areaCode}_{stageKey}";
+    public static string FeedbackPartition(string regencyCode) => $"{regencyCode}_feedback";
+}
+
+/// <summary>The kabupaten/kota a timer run covers: every configured one, plus every one in the registry (with the defaults of domain.md).</summary>
+public static class RegencyScope
+{
+    public static async Task<IReadOnlyList<Settings.RegencySettings>> ResolveAsync(IReadOnlyList<Settings.RegencySettings> configured,
+        ITableStore tables, StorageNames names, CancellationToken ct = default)
+    {
+        var list = configured.ToDictionary(r => r.Code, StringComparer.Ordinal);
+        await foreach (var e in tables.QueryAsync(names.RegistryTable, select: ["PartitionKey", "RowKey"], cancellationToken: ct).ConfigureAwait(false))
+            if (!list.ContainsKey(e.PartitionKey)) list[e.PartitionKey] = Settings.RegencySettings.Default(e.PartitionKey);
+        return list.Values.OrderBy(r => r.Code, StringComparer.Ordinal).ToList();
+    }
+}

@@ -1,0 +1,199 @@
+using KampungKB.Core.Mail;
+using KampungKB.Core.Model;
+using KampungKB.Core.Notifications;
+using KampungKB.Core.Pipeline;
+using KampungKB.Core.Recaps;
+using KampungKB.Core.Settings;
+using KampungKB.Core.Storage;
+using KampungKB.Core.Templating;
+using Microsoft.Extensions.Logging;
+
+namespace KampungKB.Core.Reminders;
+
+/// <summary>What a run did (or, in a dry run, would do) about one kampung, period and stage.</summary>
+public static class ReminderActions
+{
+    public const string Sent = "sent";
+    public const string Skipped = "skipped";
+    public const string Failed = "failed";
+    /// <summary>Already handled by an earlier or concurrent run: nothing done.</summary>
+    public const string Already = "already";
+    public const string WouldSend = "would-send";
+    public const string WouldSkip = "would-skip";
+}
+
+/// <summary>Why a due stage was not sent.</summary>
+public static class ReminderSkipReasons
+{
+    /// <summary>A "before the deadline" reminder found due only after the deadline (catch-up after an outage): never sent late.</summary>
+    public const string StaleBeforeDeadline = "stale-before-deadline";
+    /// <summary>The stage day is more than <see cref="ReminderRunner.CatchUpDays"/> days ago.</summary>
+    public const string Expired = "expired";
+    public const string NoPokjaEmail = "no-pokja-email";
+    public const string NoPkbEmail = "no-pkb-email";
+    public const string NoDinasRecipients = "no-dinas-recipients";
+    public const string MailRefused = "mail-refused";
+}
+
+public sealed record ReminderItem(
+    string RegencyCode, ReportingPeriod Period, string AreaCode, string KampungName, string Stage, DateOnly StageDay,
+    string RecipientRole, string Action, string? Reason);
+
+public sealed record ReminderRunResult(string RegencyCode, DateOnly Today, bool DryRun, IReadOnlyList<ReminderItem> Items)
+{
+    public int Sent => Items.Count(i => i.Action == ReminderActions.Sent);
+    public int Skipped => Items.Count(i => i.Action == ReminderActions.Skipped);
+    public int Failed => Items.Count(i => i.Action == ReminderActions.Failed);
+}
+
+/// <summary>
+/// Sends the reminders due on a (local) day for one kabupaten/kota, exactly once each: for every period
+/// whose stages are current, every registered kampung without a report, every stage whose day has come.
+/// Each message is claimed in the <c>Notifications</c> table (PK <c>{regency}_{period}</c>, RK
+/// <c>{area}_{stage}</c>) before sending, so repeated, late or concurrent timer runs send it once. A run
+/// after an outage catches up on every stage still missing, except "before the deadline" ones once the
+/// deadline has passed and stages older than <see cref="CatchUpDays"/> days (recorded as skipped).
+/// </summary>
+public sealed class ReminderRunner(ITableStore tables, StorageNames names, EmailTemplates templates, RecapCatalogue catalogue,
+    IMailSender mail, TimeProvider time, ILogger<ReminderRunner> logger)
+{
+    /// <summary>A stage whose day is more than this many days past is not sent any more (recorded as expired).</summary>
+    public const int CatchUpDays = 10;
+
+    private readonly RegistryStore _registry = new(tables, names);
+    private readonly ReportStore _reports = new(tables, names);
+    private readonly NotificationLedger _ledger = new(tables, names, time);
+
+    /// <param name="today">The local day to act for; default today in the regency's time zone.</param>
+    public async Task<ReminderRunResult> RunAsync(RegencySettings regency, DateOnly? today = null, bool dryRun = false, CancellationToken ct = default)
+    {
+        var day = today ?? regency.TimeZone.Today(time);
+        var items = new List<ReminderItem>();
+        IReadOnlyList<RegistryEntry>? kampung = null;
+        for (var (period, i) = (ReportingPeriod.Of(day).Previous, 0); i < 3; period = period.Previous, i++)
+        {
+            var stages = ReminderStages.For(regency, period);
+            if (day < stages[0].Day || day > stages[^1].Day.AddDays(CatchUpDays)) continue;
+            kampung ??= (await _registry.ListAsync(regency.Code, ct).ConfigureAwait(false)).OrderBy(k => k.AreaCode, StringComparer.Ordinal).ToList();
+            var reported = (await _reports.ListAsync(regency.Code, period, ct).ConfigureAwait(false)).Select(r => r.AreaCode).ToHashSet(StringComparer.Ordinal);
+            var partition = NotificationKeys.Partition(regency.Code, period);
+            var log = (await _ledger.ListAsync(TableFilter.PartitionKeyEquals(partition), ct).ConfigureAwait(false))
+                .ToDictionary(r => r.RowKey, StringComparer.Ordinal);
+            var due = regency.DueDate(period);
+
+            foreach (var k in kampung.Where(k => !reported.Contains(k.AreaCode)))
+            foreach (var stage in stages.Where(s => s.Day <= day))
+            {
+                var rowKey = NotificationKeys.ReminderRow(k.AreaCode, stage.Key);
+                var to = Recipients(stage, k, regency);
+                string? skip = stage.Stage == ReminderStage.BeforeDeadline && day > due ? ReminderSkipReasons.StaleBeforeDeadline
+                    : day.DayNumber - stage.Day.DayNumber > CatchUpDays ? ReminderSkipReasons.Expired
+                    : to.Count == 0 ? stage.Stage switch
+                    {
+                        ReminderStage.Escalation => ReminderSkipReasons.NoPkbEmail,
+                        ReminderStage.Dinas => ReminderSkipReasons.NoDinasRecipients,
+                        _ => ReminderSkipReasons.NoPokjaEmail,
+                    }
+                    : null;
+                ReminderItem Item(string action, string? reason) =>
+                    new(regency.Code, period, k.AreaCode, k.Name, stage.Key, stage.Day, stage.RecipientRole, action, reason);
+
+                if (log.TryGetValue(rowKey, out var existing) && !Retryable(existing))
+                {
+                    items.Add(Item(ReminderActions.Already, existing.State));
+                    continue;
+                }
+                if (dryRun)
+                {
+                    items.Add(Item(skip is null ? ReminderActions.WouldSend : ReminderActions.WouldSkip, skip));
+                    continue;
+                }
+                var info = Info(regency, period, k.AreaCode, stage);
+                if (skip is not null)
+                {
+                    var recorded = await _ledger.RecordSkipAsync(partition, rowKey, info, skip, ct).ConfigureAwait(false);
+                    items.Add(Item(recorded ? ReminderActions.Skipped : ReminderActions.Already, skip));
+                    continue;
+                }
+                var claim = await _ledger.TryClaimAsync(partition, rowKey, info, ct).ConfigureAwait(false);
+                if (claim is null) { items.Add(Item(ReminderActions.Already, null)); continue; }
+
+                var previous = log.Values
+                    .Where(r => r.AreaCode == k.AreaCode && r.State == NotificationState.Sent && r.CompletedAt is not null)
+                    .OrderBy(r => r.CompletedAt)
+                    .Select(r => new PreviousReminderRow(DateOnly.FromDateTime(regency.TimeZone.ToLocal(r.CompletedAt!.Value)), ReminderStages.Label(r.Stage, regency), r.RecipientRole ?? ""))
+                    .ToList();
+                var rendered = templates.RenderReminder(View(regency, period, k, stage, day, previous));
+                var result = await mail.SendAsync(new MailMessage(to, [], rendered.Subject, rendered.Html, rendered.Text, []), ct).ConfigureAwait(false);
+                if (result.Succeeded)
+                {
+                    await _ledger.CompleteAsync(claim, NotificationState.Sent, messageId: result.MessageId, ct: ct).ConfigureAwait(false);
+                    items.Add(Item(ReminderActions.Sent, null));
+                }
+                else
+                {
+                    await _ledger.CompleteAsync(claim, NotificationState.Failed, ReminderSkipReasons.MailRefused, result.ErrorCode, result.IsTransient, ct: ct).ConfigureAwait(false);
+                    items.Add(Item(ReminderActions.Failed, result.ErrorCode));
+                }
+            }
+        }
+        var outcome = new ReminderRunResult(regency.Code, day, dryRun, items);
+        logger.LogInformation(NotificationEvents.RemindersRun,
+            "Reminders {Regency} for {Day}: {Sent} sent, {Skipped} skipped, {Failed} failed, {Already} already handled{DryRun}",
+            regency.Code, day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), outcome.Sent, outcome.Skipped, outcome.Failed,
+            items.Count(i => i.Action == ReminderActions.Already), dryRun ? " (dry run)" : "");
+        return outcome;
+    }
+
+    /// <summary>A claimed row whose lease ran out, or a transient failure: a run may take it over (once, by ETag).</summary>
+    private bool Retryable(NotificationRecord r) =>
+        r.Attempt < NotificationLedger.MaxAttempts &&
+        (r.State == NotificationState.Failed && r.Transient ||
+         r.State == NotificationState.Claimed && r.ClaimedAt + NotificationLedger.Lease <= time.GetUtcNow());
+
+    private static IReadOnlyList<string> Recipients(ReminderStageDay stage, RegistryEntry k, RegencySettings regency) => stage.Stage switch
+    {
+        ReminderStage.Escalation => string.IsNullOrWhiteSpace(k.PkbEmail) ? [] : [k.PkbEmail.Trim()],
+        ReminderStage.Dinas => regency.Recipients,
+        _ => string.IsNullOrWhiteSpace(k.PokjaEmail) ? [] : [k.PokjaEmail.Trim()],
+    };
+
+    private static Dictionary<string, object?> Info(RegencySettings regency, ReportingPeriod period, string area, ReminderStageDay stage) => new()
+    {
+        ["Kind"] = NotificationKinds.Reminder,
+        ["Regency"] = regency.Code,
+        ["Period"] = period.ToString(),
+        ["AreaCode"] = area,
+        ["Stage"] = stage.Key,
+        ["DueOn"] = stage.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        ["RecipientRole"] = stage.RecipientRole,
+    };
+
+    private ReminderView View(RegencySettings regency, ReportingPeriod period, RegistryEntry k, ReminderStageDay stage, DateOnly today,
+        IReadOnlyList<PreviousReminderRow> previous)
+    {
+        var month = IndonesianFormat.Month(period.ToString());
+        var due = regency.DueDate(period);
+        return new ReminderView(
+            stage.Stage,
+            stage.Stage switch
+            {
+                ReminderStage.Escalation => k.PkbName ?? "Bapak/Ibu PKB/PLKB",
+                ReminderStage.Dinas => regency.DinasName,
+                _ => "Pokja " + k.Name,
+            },
+            k.Name, k.AreaCode, k.Village, k.District, period.ToString(), due, today.DayNumber - due.DayNumber,
+            catalogue.ReminderMissing.Select(m => m.Replace("{month}", month, StringComparison.Ordinal)).ToList(),
+            UploadLink: null, UploadEmail: null, regency.DinasName, HelpContact: null, k.PkbName, previous);
+    }
+}
+
+/// <summary>Stable event ids for notification logs (ids and counts only, never names or addresses).</summary>
+public static class NotificationEvents
+{
+    public static readonly EventId RemindersRun = new(4001, nameof(RemindersRun));
+    public static readonly EventId RecapSent = new(4002, nameof(RecapSent));
+    public static readonly EventId RecapSkipped = new(4003, nameof(RecapSkipped));
+    public static readonly EventId FeedbackMailed = new(4004, nameof(FeedbackMailed));
+    public static readonly EventId FeedbackNotMailed = new(4005, nameof(FeedbackNotMailed));
+}

@@ -1,0 +1,132 @@
+using System.Net;
+using System.Net.Sockets;
+using KampungKB.Cli.Dev;
+using KampungKB.Core.Links;
+using KampungKB.Core.Pipeline;
+using KampungKB.Functions;
+using KampungKB.Integration.Tests.Azurite;
+using KampungKB.Integration.Tests.Pipeline;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Playwright;
+
+namespace KampungKB.Integration.Tests.Page;
+
+/// <summary>
+/// The upload page end to end, as <c>kkb dev</c> runs it: the handler, the local HTTP-trigger host on a
+/// free port (browser → host payload → handler), the blob-trigger runner ingesting what the page stores,
+/// all over the run's Azurite with this test's own name prefix; and Debian's Chromium driven by Playwright.
+/// </summary>
+internal sealed class PageHarness : IAsyncDisposable
+{
+    public const string Pelambuan = "63.71.04.1005";
+    public const string BanuaAnyar = "63.71.03.1002";
+    public static readonly string SigningKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
+    private const string ChromiumPath = "/usr/bin/chromium";
+
+    private readonly CancellationTokenSource _stop = new();
+    private WebApplication _handler = null!;
+    private HttpTriggerHost _http = null!;
+    private Task _runner = Task.CompletedTask;
+    private IPlaywright? _playwright;
+
+    public StorageNames Names { get; } = new(AzuriteFixture.UniqueName("pg"));
+    public UploadLinks Links { get; private set; } = null!;
+    public RegistryStore Registry { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+    public AzuriteFixture Azurite { get; private set; } = null!;
+
+    /// <summary>True when Chromium is there; false (skip) locally without it; throws when CI=true.</summary>
+    public static bool RequireChromium()
+    {
+        if (File.Exists(ChromiumPath)) return true;
+        if (AzuriteFixture.IsCi) throw new InvalidOperationException($"{ChromiumPath} is missing (scripts/setup.sh installs it). CI=true: failing instead of skipping.");
+        Console.Error.WriteLine($"SKIPPED (locally): {ChromiumPath} is missing; run scripts/setup.sh.");
+        return false;
+    }
+
+    public static async Task<PageHarness> StartAsync(AzuriteFixture azurite)
+    {
+        var h = new PageHarness { Azurite = azurite };
+        var port = FreePort();
+        h._handler = HandlerApp.Build([], b =>
+        {
+            b.WebHost.UseTestServer();
+            b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["AzureWebJobsStorage"] = azurite.Process!.ConnectionString,
+                ["KKB_TEMPLATES"] = Path.Combine(PipelineHarness.Root, "templates"),
+                ["Links__SigningKey"] = SigningKey,
+                ["Links__BaseUrl"] = $"http://127.0.0.1:{port}",
+                ["Logging:LogLevel:Default"] = "Warning",
+            });
+        }, services => services.AddSingleton(h.Names));
+        await h._handler.StartAsync();
+        var client = h._handler.GetTestClient();
+        h.Links = h._handler.Services.GetRequiredService<UploadLinks>();
+        h.Registry = new RegistryStore(azurite.Tables, h.Names);
+
+        var importer = new RegistryImporter(PipelineHarness.Engine, azurite.Tables, h.Names, TimeProvider.System, NullLogger<RegistryImporter>.Instance);
+        var registry = await importer.ImportAsync("daftar.xlsx", PipelineHarness.Example("E06"));
+        Assert.True(registry.Accepted);
+
+        h._http = await HttpTriggerHost.StartAsync(client, HttpTriggerHost.Discover(Path.Combine(PipelineHarness.Root, "functions")), port, 64L * 1024 * 1024);
+        var runner = new BlobTriggerRunner(azurite.Blobs, azurite.Tables, client, [new BlobFunction("IngestUpload", h.Names.Uploads, "upload")]);
+        h._runner = Task.Run(() => runner.WatchAsync(_ => { }, TimeSpan.FromMilliseconds(300), h._stop.Token));
+
+        h._playwright = await Playwright.CreateAsync();
+        h.Browser = await h._playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        return h;
+    }
+
+    public async Task<string> LinkAsync(string areaCode, TimeSpan? lifetime = null) =>
+        (await Links.IssueAsync((await Registry.GetAsync(areaCode))!, lifetime)).Url;
+
+    public async Task<IPage> NewPageAsync(bool javaScript = true, int width = 412, int height = 860)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = javaScript, ViewportSize = new ViewportSize { Width = width, Height = height } });
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Saves a screenshot into docs/img when KKB_SCREENSHOTS=1 (the docs' pictures are made this way).</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("KKB_SCREENSHOTS") != "1") return;
+        var dir = Path.Combine(PipelineHarness.Root, "docs", "img");
+        Directory.CreateDirectory(dir);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, name), FullPage = true });
+    }
+
+    public async Task<List<string>> UploadedBlobNamesAsync()
+    {
+        var list = new List<string>();
+        await foreach (var b in Azurite.Blobs.ListAsync(Names.Uploads)) list.Add(b.Name);
+        return list;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        try { await _runner; } catch (OperationCanceledException) { }
+        if (Browser is not null) await Browser.CloseAsync();
+        _playwright?.Dispose();
+        if (_http is not null) await _http.DisposeAsync();
+        await _handler.StopAsync();
+        await _handler.DisposeAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
