@@ -42,7 +42,7 @@ try
     }
     else
     {
-        await new StorageBench(storage, quick, log).RunAsync(result);
+        await new StorageBench(storage, root, quick, log).RunAsync(result);
         await new StartBench(root, storage, quick, log).RunAsync(result);
     }
 }

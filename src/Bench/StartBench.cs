@@ -49,6 +49,10 @@ internal sealed class StartBench(string root, string storage, bool quick, TextWr
         psi.Environment["AzureWebJobsStorage"] = storage;
         psi.Environment["KKB_TEMPLATES"] = Path.Combine(root, "templates");
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        // Settings the handler refuses to start without (docs/deploy.md); throw-away values for the benchmark.
+        psi.Environment["Links__SigningKey"] = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
+        psi.Environment["Mail__Mode"] = "Outbox";
+        psi.Environment["Mail__OutboxDirectory"] = Path.Combine(Path.GetTempPath(), "kkb-bench-outbox");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var name = $"63.71.04.1005/bench-{Guid.NewGuid():N}.csv";
         var csv = "Kampung KB Pelambuan Sejahtera,,,\r\nBulan: Oktober 2025,,,\r\nTanggal,Nama Kegiatan,Peserta L,Peserta P\r\n01/10/2025,Rapat Pokja,3,4\r\n"u8.ToArray();
@@ -64,14 +68,15 @@ internal sealed class StartBench(string root, string storage, bool quick, TextWr
         var sw = Stopwatch.StartNew();
         using var p = Process.Start(psi)!;
         p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
+        var stderr = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) stderr.Enqueue(e.Data); };
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         try
         {
             while (true)
             {
-                if (p.HasExited) throw new InvalidOperationException($"{Path.GetFileName(dll)} exited with {p.ExitCode} before answering");
+                if (p.HasExited) throw new InvalidOperationException($"{Path.GetFileName(dll)} exited with {p.ExitCode} before answering: {string.Join(" | ", stderr)}");
                 if (sw.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException($"{Path.GetFileName(dll)} did not answer within 60 s");
                 try
                 {

@@ -27,9 +27,19 @@ internal static class BenchCommand
         if (!await DotnetAsync(root, progress, "publish", "src/Bench/EmptyApi/KampungKB.Bench.EmptyApi.csproj", "-c", "Release", "-o", Path.Combine(output, "empty"))) return 2;
         string? r2rReason = null;
         // ReadyToRun needs the runtime-specific crossgen2 pack; where the registry lacks it, the gap is reported.
-        if (!await DotnetAsync(root, TextWriter.Null, "publish", "src/Functions/KampungKB.Functions.csproj", "-c", "Release", "-r", "linux-x64",
-                "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", Path.Combine(output, "handler-r2r")))
-            r2rReason = "ReadyToRun publish failed (crossgen2 pack not restorable from this registry)";
+        // A runtime-specific restore rewrites the committed lock files with a runtime section: put them back.
+        var locks = new[] { "src/Core/packages.lock.json", "src/Functions/packages.lock.json" }.Select(f => Path.Combine(root, f)).Where(File.Exists)
+            .ToDictionary(f => f, File.ReadAllBytes);
+        try
+        {
+            if (!await DotnetAsync(root, TextWriter.Null, "publish", "src/Functions/KampungKB.Functions.csproj", "-c", "Release", "-r", "linux-x64",
+                    "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", Path.Combine(output, "handler-r2r")))
+                r2rReason = "ReadyToRun publish failed (crossgen2 pack not restorable from this registry)";
+        }
+        finally
+        {
+            foreach (var (file, bytes) in locks) File.WriteAllBytes(file, bytes);
+        }
 
         await using var env = await LocalEnvironment.OpenAsync(ephemeral: true);
         var psi = new ProcessStartInfo("dotnet", [Path.Combine(output, "tool", "kkb-bench.dll"), .. args]) { UseShellExecute = false };
