@@ -11,4 +11,6 @@ return await CommandLine.RunAsync(args, new Dictionary<string, Func<string[], Ta
     ["recap"] = RecapCommand.RunAsync, // issue 4
     ["remind"] = RemindCommand.RunAsync, // issue 4
     ["links"] = LinksCommand.RunAsync,
+    ["bench"] = BenchCommand.RunAsync,
+    ["poison"] = PoisonCommand.RunAsync,
 });

@@ -9,6 +9,9 @@ namespace KampungKB.Cli.Dev;
 /// <summary>One blob-triggered function as function.json declares it.</summary>
 internal sealed record BlobFunction(string Name, string Container, string Binding);
 
+/// <summary>A blob the runner gave up on, and why.</summary>
+internal sealed record PoisonBlob(string Function, string BlobName, int Attempts, string Reason, DateTimeOffset? At);
+
 /// <summary>What the runner did with one blob version.</summary>
 internal sealed record Dispatch(string Function, string BlobName, bool Succeeded, int Attempts, JsonElement? ReturnValue, IReadOnlyList<string> Logs);
 
@@ -18,7 +21,8 @@ internal sealed record Dispatch(string Function, string BlobName, bool Succeeded
 /// content, double-encoded <c>name</c>, nested <c>Properties</c>), retried up to the host's limit (5);
 /// receipts live in a table like the host's own blob receipts.
 /// </summary>
-internal sealed class BlobTriggerRunner(IBlobStore blobs, ITableStore tables, HttpClient handler, IReadOnlyList<BlobFunction> functions)
+internal sealed class BlobTriggerRunner(IBlobStore blobs, ITableStore tables, HttpClient handler, IReadOnlyList<BlobFunction> functions,
+    string receiptsTable = BlobTriggerRunner.ReceiptsTable)
 {
     public const string ReceiptsTable = "DevRunnerReceipts";
     private const int MaxAttempts = 5;
@@ -32,7 +36,7 @@ internal sealed class BlobTriggerRunner(IBlobStore blobs, ITableStore tables, Ht
     /// <summary>Sends every blob version not yet receipted; returns what was dispatched, in order.</summary>
     public async Task<IReadOnlyList<Dispatch>> RunOnceAsync(CancellationToken cancellationToken = default)
     {
-        await tables.CreateTableIfNotExistsAsync(ReceiptsTable, cancellationToken);
+        await tables.CreateTableIfNotExistsAsync(receiptsTable, cancellationToken);
         var done = new List<Dispatch>();
         foreach (var function in functions)
         {
@@ -40,7 +44,7 @@ internal sealed class BlobTriggerRunner(IBlobStore blobs, ITableStore tables, Ht
             var pending = new List<BlobProperties>();
             await foreach (var blob in blobs.ListAsync(function.Container, cancellationToken: cancellationToken))
             {
-                var receipt = await tables.GetEntityAsync(ReceiptsTable, function.Name, ReceiptKey(blob), cancellationToken);
+                var receipt = await tables.GetEntityAsync(receiptsTable, function.Name, ReceiptKey(blob), cancellationToken);
                 if (receipt is null) pending.Add(blob);
             }
             foreach (var blob in pending.OrderBy(b => b.LastModified).ThenBy(b => b.Name, StringComparer.Ordinal))
@@ -95,8 +99,21 @@ internal sealed class BlobTriggerRunner(IBlobStore blobs, ITableStore tables, Ht
             ["Attempts"] = attempts,
             ["LastLog"] = string.Join(" | ", logs.TakeLast(3)) is { Length: > 0 } last ? (last.Length > 4000 ? last[..4000] : last) : "-",
         };
-        await tables.UpsertEntityAsync(ReceiptsTable, receipt, TableUpdateMode.Replace, cancellationToken);
+        await tables.UpsertEntityAsync(receiptsTable, receipt, TableUpdateMode.Replace, cancellationToken);
         return new Dispatch(function.Name, blob.Name, succeeded, attempts, returnValue, logs);
+    }
+
+    /// <summary>
+    /// Blobs given up on after <see cref="MaxAttempts"/> failed attempts, with the handler's last words: the
+    /// local counterpart of the host's <c>webjobs-blobtrigger-poison</c> queue (<c>kkb poison</c>).
+    /// </summary>
+    public static async Task<IReadOnlyList<PoisonBlob>> ListPoisonAsync(ITableStore tables, string receiptsTable = ReceiptsTable, CancellationToken cancellationToken = default)
+    {
+        var list = new List<PoisonBlob>();
+        await tables.CreateTableIfNotExistsAsync(receiptsTable, cancellationToken);
+        await foreach (var e in tables.QueryAsync(receiptsTable, "Status eq 'poison'", cancellationToken: cancellationToken))
+            list.Add(new PoisonBlob(e.PartitionKey, e.GetString("BlobName") ?? "", e.GetInt32("Attempts") ?? 0, e.GetString("LastLog") ?? "-", e.Timestamp));
+        return list;
     }
 
     /// <summary>The request body the Functions host sends a custom handler for a blob trigger.</summary>

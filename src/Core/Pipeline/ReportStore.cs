@@ -187,13 +187,17 @@ public sealed class ReportStore(ITableStore tables, StorageNames names)
 
     private async Task RemoveOtherVersionsAsync(string partition, string areaCode, string keep, CancellationToken cancellationToken)
     {
-        var filter = TableFilter.And(
-            TableFilter.PartitionKeyEquals(partition),
-            "RowKey ge " + TableFilter.Literal(areaCode + "_"),
-            "RowKey lt " + TableFilter.Literal(areaCode + "`"));
+        // Two key ranges around the kept version's rows ({area}_{keep}_…), so the rows just written are not read back.
         var stale = new List<TableEntity>();
-        await foreach (var e in tables.QueryAsync(names.ActivitiesTable, filter, ["PartitionKey", "RowKey", "Version"], cancellationToken: cancellationToken).ConfigureAwait(false))
-            if (e.GetString("Version") != keep) stale.Add(e);
+        foreach (var (from, to) in new[] { (areaCode + "_", areaCode + "_" + keep + "_"), (areaCode + "_" + keep + "`", areaCode + "`") })
+        {
+            var filter = TableFilter.And(
+                TableFilter.PartitionKeyEquals(partition),
+                "RowKey ge " + TableFilter.Literal(from),
+                "RowKey lt " + TableFilter.Literal(to));
+            await foreach (var e in tables.QueryAsync(names.ActivitiesTable, filter, ["PartitionKey", "RowKey", "Version"], cancellationToken: cancellationToken).ConfigureAwait(false))
+                if (e.GetString("Version") != keep) stale.Add(e);
+        }
         foreach (var chunk in stale.Chunk(100))
         {
             var actions = chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(e.PartitionKey, e.RowKey))).ToList();

@@ -1,0 +1,47 @@
+using KampungKB.Core.Model;
+using KampungKB.Core.Pipeline;
+using KampungKB.Core.Storage;
+using KampungKB.Integration.Tests.Azurite;
+
+namespace KampungKB.Integration.Tests.Robustness;
+
+/// <summary>
+/// The switch removes every other version's rows — older ones and orphans of a crashed attempt whose
+/// version sorts after the new one — while not reading back the rows it just wrote (see docs/performance.md).
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public class VersionCleanupTests(AzuriteFixture azurite)
+{
+    private static readonly ReportingPeriod October = new(2025, 10);
+
+    private static IngestionReport Report(int n) => new("k.csv", ReportStatus.Accepted, October, null,
+        Enumerable.Range(1, n).Select(i => new Activity(new DateOnly(2025, 10, 1 + i % 28), $"Kegiatan {i}", null, 3, 1, 2, [])).ToArray(),
+        new Dictionary<string, decimal>(), []);
+
+    [Fact]
+    public async Task Switch_RemovesOlderAndLaterSortingOrphans_KeepsNewRows()
+    {
+        if (!azurite.Require()) return;
+        var names = new StorageNames(AzuriteFixture.UniqueName("v"));
+        await StorageBootstrap.EnsureAsync(azurite.Blobs, azurite.Tables, names);
+        var store = new ReportStore(azurite.Tables, names);
+        var kampung = new RegistryEntry("63.71.04.1005", "Kampung KB Pelambuan", "Pelambuan", null, null, null, null, null, null, null, null, null);
+        var t0 = new DateTimeOffset(2025, 11, 3, 1, 0, 0, TimeSpan.Zero);
+        Assert.Equal(VersionWrite.Switched, await store.WriteVersionAsync(kampung, October, "20251103T010000-aaaa", "h1", t0, Report(150)));
+
+        // Rows of a crashed attempt whose version sorts after the next one (its pointer never switched).
+        var partition = StorageNames.RegencyPeriodKey("63.71", October);
+        var orphans = Enumerable.Range(1, 120).Select(i => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+            new TableEntity(partition, $"63.71.04.1005_20251103T030000-zzzz_{i:D5}") { ["AreaCode"] = "63.71.04.1005", ["Version"] = "20251103T030000-zzzz" })).ToList();
+        foreach (var chunk in orphans.Chunk(100)) await azurite.Tables.SubmitTransactionAsync(names.ActivitiesTable, chunk);
+
+        Assert.Equal(VersionWrite.Switched, await store.WriteVersionAsync(kampung, October, "20251103T020000-mmmm", "h2", t0.AddHours(1), Report(130)));
+
+        var versions = new List<string>();
+        await foreach (var e in azurite.Tables.QueryAsync(names.ActivitiesTable, TableFilter.PartitionKeyEquals(partition)))
+            versions.Add(e.GetString("Version")!);
+        Assert.Equal(130, versions.Count);
+        Assert.All(versions, v => Assert.Equal("20251103T020000-mmmm", v));
+        Assert.Equal(130, (await store.ListActivitiesAsync("63.71", October)).Count);
+    }
+}
