@@ -195,17 +195,18 @@ public sealed class UploadDesk
     private async Task<object> HomeModelAsync(string token, RegistryEntry kampung, string? notice, CancellationToken cancellationToken)
     {
         var uploads = await _log.ListAsync(kampung.RegencyCode, kampung.AreaCode, cancellationToken).ConfigureAwait(false);
+        var zone = LocalTime.ForProvince(kampung.AreaCode); // cadres read times in their own WIB/WITA/WIT
         var recent = uploads.Take(RecentShown).Select(r => new
         {
             file = DisplayName(r.FileName),
-            when = IndonesianFormat.Date(r.ReceivedAt) + " " + IndonesianFormat.Time(r.ReceivedAt) + " UTC",
+            when = IndonesianFormat.Date(zone.ToLocal(r.ReceivedAt)) + " " + IndonesianFormat.Time(zone.ToLocal(r.ReceivedAt)) + " " + zone.Label,
             period = r.Period is { } p ? IndonesianFormat.Month(p) : null,
             status = r.Status,
             label = _page.Texts.TryGetValue("status_" + r.Status, out var l) ? l : r.Status,
             url = ReferenceOf(r) is { } reference ? ResultUrl(token, reference) : null,
         }).ToList();
 
-        var current = ReportingPeriod.Of(DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime));
+        var current = ReportingPeriod.Of(zone.Today(_time));
         var missing = new List<string>();
         var period = current;
         for (var i = 0; i < MonthsChecked; i++)
