@@ -87,7 +87,9 @@ public sealed class RecapCompiler(ITableStore tables, StorageNames names, EmailT
             var status = report is null ? Timeliness.Missing : report.FirstArrival < deadlineEnd ? Timeliness.OnTime : Timeliness.Late;
             var (values, asOf) = ValuesAsOf(k.AreaCode, period, history);
             var missingRun = 0;
-            for (var p = period; missingRun <= HistoryMonths && history.TryGetValue(p, out var reports) && !reports.ContainsKey(k.AreaCode); p = p.Previous) missingRun++;
+            // Months before anyone in the kabupaten reported (before the system was in use) do not count as missed.
+            for (var p = period; missingRun <= HistoryMonths && history.TryGetValue(p, out var reports)
+                 && (p == period || reports.Count > 0) && !reports.ContainsKey(k.AreaCode); p = p.Previous) missingRun++;
             rows.Add(new RecapKampungRow(
                 k.AreaCode, k.Name, k.Village, k.District, ClassLabel(k.Class, regency) ?? k.ClassLabel,
                 status, report?.FirstArrival,
