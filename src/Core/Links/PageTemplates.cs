@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using HandlebarsDotNet;
 using KampungKB.Core.Exports;
+using KampungKB.Core.Templating;
 
 namespace KampungKB.Core.Links;
 
@@ -77,17 +78,4 @@ public sealed class PageTemplates
     }
 
     public string Render(object model) => _page(model);
-
-    private sealed class SanitizingEncoder : ITextEncoder
-    {
-        public void Encode(StringBuilder? text, TextWriter target) => target.Write(ExportSanitizer.Html(text?.ToString()));
-        public void Encode(string? text, TextWriter target) => target.Write(ExportSanitizer.Html(text));
-        public void Encode<T>(T? text, TextWriter target) where T : IEnumerator<char>
-        {
-            if (text is null) return;
-            var sb = new StringBuilder();
-            while (text.MoveNext()) sb.Append(text.Current);
-            target.Write(ExportSanitizer.Html(sb.ToString()));
-        }
-    }
 }

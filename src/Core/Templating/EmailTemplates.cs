@@ -164,20 +164,6 @@ public sealed class EmailTemplates
 
     private static int IntArg(Arguments args, int i, int fallback) =>
         IndonesianFormat.ToDecimal(Arg(args, i)) is { } d ? (int)d : fallback;
-
-    /// <summary>Routes Handlebars' escaping through the one export sanitiser.</summary>
-    private sealed class SanitizingEncoder : ITextEncoder
-    {
-        public void Encode(StringBuilder? text, TextWriter target) => target.Write(ExportSanitizer.Html(text?.ToString()));
-        public void Encode(string? text, TextWriter target) => target.Write(ExportSanitizer.Html(text));
-        public void Encode<T>(T? text, TextWriter target) where T : IEnumerator<char>
-        {
-            if (text is null) return;
-            var sb = new StringBuilder();
-            while (text.MoveNext()) sb.Append(text.Current);
-            target.Write(ExportSanitizer.Html(sb.ToString()));
-        }
-    }
 }
 
 /// <summary>A horizontal bar as a two-cell table with percentage widths and background colours: renders in Outlook, Gmail and phone clients, no images or CSS classes.</summary>
