@@ -111,7 +111,7 @@ public sealed class IngestionEngine
         var findings = new Findings();
         if (Read(content, fileName, sink, findings, AnalysisMode.Registry, cancellationToken) is not null
             && findings.Registry.Count == 0 && !sink.HasErrors)
-            sink.Error(ProblemCodes.EmptyReport);
+            sink.Error(ProblemCodes.NotARegistry, args: [("expected", _layouts.RegistryExpected)]);
         return new RegistryImport(fileName, findings.Registry, sink.Problems);
     }
 

@@ -39,7 +39,8 @@ internal sealed class TableLayout
     {
         if (headerKey.Length == 0) return null;
         if (_exact.TryGetValue(headerKey, out var f)) return f;
-        if (!allowPrefix) return null;
+        // "desa_id", "kabupaten_id": an id column is never a name column by prefix ("Desa", "Kabupaten").
+        if (!allowPrefix || headerKey.EndsWith(" id", StringComparison.Ordinal)) return null;
         foreach (var (k, field) in _prefixes)
             if (k.Length >= 4 && headerKey.Length > k.Length && headerKey.StartsWith(k, StringComparison.Ordinal) && headerKey[k.Length] == ' ')
                 return field;
@@ -54,7 +55,11 @@ internal sealed class TableLayout
 internal sealed partial class LayoutCatalogue
 {
     internal static readonly string[] ActivityFields = ["number", "date", "title", "category", "target", "male", "female", "participants", "partners", "funding", "notes", "link"];
-    internal static readonly string[] RegistryFields = ["areaCode", "name", "village", "district", "regency", "class", "yearFounded", "pokjaEmail", "pokjaPhone", "pkbName", "pkbEmail"];
+    /// <summary>Optional registry columns that feed the class (<see cref="KampungProfile"/>).</summary>
+    internal static readonly string[] RegistryProfileFields =
+        ["pokjaDecree", "pokjaMembers", "pokjaTrained", "fundingSources", "poktanOwned", "secretariat", "rumahDataKu", "pkbAssigned", "regulation", "dataSources", "mechanisms"];
+    internal static readonly string[] RegistryFields = ["areaCode", "name", "village", "district", "regency", "class", "yearFounded", "pokjaEmail", "pokjaPhone", "pkbName", "pkbEmail",
+        "province", "provinceId", "regencyId", "districtId", "villageId", "rw", .. RegistryProfileFields];
     internal static readonly string[] ProfileFields = ["name", "village", "district", "regency", "province", "period", "yearFounded", "class", "skNumber", "email", "phone", "chair"];
 
     private Dictionary<string, string> _abbreviations = new(StringComparer.Ordinal);
@@ -73,6 +78,19 @@ internal sealed partial class LayoutCatalogue
     internal IReadOnlySet<string> FileNameStopWords { get; private set; } = new HashSet<string>();
 
     internal string Key(string text) => Text.Key(text, _abbreviations);
+
+    private HashSet<string> _yes = new(StringComparer.Ordinal);
+    private HashSet<string> _no = new(StringComparer.Ordinal);
+    private HashSet<string> _placeholders = new(StringComparer.Ordinal);
+
+    /// <summary>The columns a registry needs, in words, for the "not a registry" message.</summary>
+    internal string RegistryExpected { get; private set; } = "";
+
+    /// <summary>"Ada", "Ya", "Sudah" → true; "Tidak", "Belum", "0" → false; anything else null (registry.json profileValues).</summary>
+    internal bool? YesNo(string text) => _yes.Contains(Key(text)) || _yes.Contains(text.Trim()) ? true : _no.Contains(Key(text)) || _no.Contains(text.Trim()) ? false : null;
+
+    /// <summary>".-", "-", "?": a name cell filled only to not leave it empty.</summary>
+    internal bool IsPlaceholder(string text) => _placeholders.Contains(text.Trim());
 
     internal bool IsTotalMarker(string key) => _totalMarkers.Contains(key);
 
@@ -185,6 +203,17 @@ internal sealed partial class LayoutCatalogue
         }
 
         var (regPath, reg) = docs["registry"];
+        if (!reg.TryGetProperty("profileValues", out var pv) || pv.ValueKind != JsonValueKind.Object)
+            errors.Add($"{regPath}: needs \"profileValues\": {{ yes, no, placeholders }}");
+        else
+        {
+            cat._yes = ReadList(pv, "yes", regPath, errors).SelectMany(w => new[] { cat.Key(w), w.Trim() }).Where(w => w.Length > 0).ToHashSet(StringComparer.Ordinal);
+            cat._no = ReadList(pv, "no", regPath, errors).SelectMany(w => new[] { cat.Key(w), w.Trim() }).Where(w => w.Length > 0).ToHashSet(StringComparer.Ordinal);
+            cat._placeholders = ReadList(pv, "placeholders", regPath, errors).Select(w => w.Trim()).ToHashSet(StringComparer.Ordinal);
+            foreach (var both in cat._yes.Intersect(cat._no)) errors.Add($"{regPath}: \"{both}\" is both a yes and a no word");
+        }
+        if (reg.TryGetProperty("notRegistryExpected", out var ne) && ne.ValueKind == JsonValueKind.String) cat.RegistryExpected = ne.GetString()!;
+        else errors.Add($"{regPath}: needs \"notRegistryExpected\" (the columns a registry needs, in words)");
         foreach (var (label, synonyms) in ReadMapOfLists(reg, "classes", regPath, errors))
         {
             if (!Enum.TryParse<KampungClass>(label, ignoreCase: true, out var cls)) { errors.Add($"{regPath}: unknown class '{label}' (Dasar, Berkembang, Mandiri, Berkelanjutan)"); continue; }
