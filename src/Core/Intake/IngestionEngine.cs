@@ -115,6 +115,9 @@ public sealed class IngestionEngine
         return new RegistryImport(fileName, findings.Registry, sink.Problems);
     }
 
+    /// <summary>The registry workbook a dinas can fill (.xlsx bytes): every registry column of the templates, two example rows, a hint sheet.</summary>
+    public byte[] BuildRegistryTemplate() => RegistryTemplate.Build(_layouts);
+
     private static IngestionReport Rejected(string fileName, ProblemSink sink, string? format) =>
         new(fileName, ReportStatus.Rejected, null, null, [], new Dictionary<string, decimal>(), sink.Problems, format);
 

@@ -7,7 +7,7 @@ using KampungKB.Core.Validation;
 namespace KampungKB.Core.Layouts;
 
 /// <summary>A field of a table layout: the column names that mean it.</summary>
-internal sealed record FieldSpec(string Field, string DisplayName, bool Required, IReadOnlyList<string> Synonyms);
+internal sealed record FieldSpec(string Field, string DisplayName, bool Required, IReadOnlyList<string> Synonyms, string? Hint = null);
 
 /// <summary>A table layout (activities, registry): header synonyms per field, matched on normalised keys.</summary>
 internal sealed class TableLayout
@@ -18,6 +18,7 @@ internal sealed class TableLayout
     internal TableLayout(string kind, IReadOnlyList<FieldSpec> fields, Func<string, string> key)
     {
         Kind = kind;
+        Ordered = fields;
         Fields = fields.ToDictionary(f => f.Field);
         foreach (var f in fields)
             foreach (var s in f.Synonyms)
@@ -31,6 +32,8 @@ internal sealed class TableLayout
     }
 
     internal string Kind { get; }
+    /// <summary>The fields in the order the template file lists them.</summary>
+    internal IReadOnlyList<FieldSpec> Ordered { get; }
     internal IReadOnlyDictionary<string, FieldSpec> Fields { get; }
     internal IReadOnlyList<string> Required { get; }
 
@@ -258,7 +261,8 @@ internal sealed partial class LayoutCatalogue
         var synonyms = ReadList(v, "synonyms", $"{path} '{p.Name}'", errors);
         if (synonyms.Count == 0) errors.Add($"{path}: '{p.Name}' has no synonyms");
         foreach (var s in synonyms) if (Text.Key(s).Length == 0) errors.Add($"{path}: '{p.Name}' has a synonym with no letters or digits: \"{s}\"");
-        return new FieldSpec(p.Name, name, required, synonyms);
+        var hint = v.TryGetProperty("hint", out var h) && h.ValueKind == JsonValueKind.String ? h.GetString() : null;
+        return new FieldSpec(p.Name, name, required, synonyms, hint);
     }
 
     private static List<string> ReadList(JsonElement e, string prop, string where, List<string> errors, bool required = true)
