@@ -55,6 +55,7 @@ public sealed class ClassCatalogue
     [
         "missingData", "atLeast", "atMost", "computed", "official", "unclassified",
         "cliHeader", "cliKampung", "cliScores", "cliMissing", "cliLift", "cliDistribution", "cliNone", "usage",
+        "liftMissing", "liftValue", "classDasar", "classBerkembang", "classMandiri", "classBerkelanjutan",
     ];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
@@ -63,7 +64,8 @@ public sealed class ClassCatalogue
     private sealed record IndicatorDoc(string? Code, string? Index, string? Label, string? Unit, List<BandDoc>? Bands);
     private sealed record Document(
         int? ReachScore, Dictionary<string, string>? Indices, List<IndicatorDoc>? Indicators, List<PoktanSpec>? Poktan,
-        int? FiguresLookbackMonths, int? PartnerWindowMonths, decimal? YearlyRiseTarget, Dictionary<string, string>? Texts);
+        int? FiguresLookbackMonths, int? PartnerWindowMonths, decimal? YearlyRiseTarget, Dictionary<string, string>? Texts,
+        Dictionary<string, string>? Parts);
 
     private ClassCatalogue() { }
 
@@ -79,6 +81,31 @@ public sealed class ClassCatalogue
     /// <summary>Share of a kabupaten's kampung that must rise a class each year (0.05).</summary>
     public decimal YearlyRiseTarget { get; private init; }
     public IReadOnlyDictionary<string, string> Texts { get; private init; } = null!;
+    /// <summary>Labels of the parts a missing entry can name (<c>pokja.trained</c> → "anggota Pokja terlatih").</summary>
+    public IReadOnlyDictionary<string, string> Parts { get; private init; } = null!;
+
+    /// <summary>The Indonesian label of a missing entry: an indicator's label, or "label (part)".</summary>
+    public string MissingLabel(string entry)
+    {
+        var dot = entry.IndexOf('.', StringComparison.Ordinal);
+        var indicator = Indicator(dot < 0 ? entry : entry[..dot]).Label;
+        return dot < 0 ? indicator : $"{indicator} ({Parts.GetValueOrDefault(entry, entry[(dot + 1)..])})";
+    }
+
+    /// <summary>The label of a class (<c>classDasar</c> …); the top class as the dinas calls it when given.</summary>
+    public string ClassLabel(Model.KampungClass c, string? topClassLabel = null) =>
+        c == Model.KampungClass.Berkelanjutan && !string.IsNullOrWhiteSpace(topClassLabel) ? topClassLabel : Texts["class" + c];
+
+    /// <summary>"CPR (…): 40% → minimal 41% (skor 2 → 3)", or for missing data what to fill.</summary>
+    public string LiftText(Lift lift)
+    {
+        var spec = Indicator(lift.Code);
+        if (lift.Value is not { } v) return Text("liftMissing", ("label", spec.Label), ("from", lift.Score), ("to", lift.TargetScore));
+        var band = lift.TargetBand;
+        var bound = band.From is { } f && v < f ? Text("atLeast", ("value", f)) : Text("atMost", ("value", band.To ?? v));
+        var unit = spec.IsPercent ? Texts.GetValueOrDefault("unitPercent", "%") : "";
+        return Text("liftValue", ("label", spec.Label), ("value", v), ("bound", bound), ("unit", unit), ("from", lift.Score), ("to", lift.TargetScore));
+    }
 
     public IndicatorSpec Indicator(string code) => Indicators.First(i => i.Code == code);
 
@@ -115,6 +142,7 @@ public sealed class ClassCatalogue
             PartnerWindowMonths = d.PartnerWindowMonths!.Value,
             YearlyRiseTarget = d.YearlyRiseTarget!.Value,
             Texts = d.Texts!,
+            Parts = d.Parts ?? [],
         };
     }
 
