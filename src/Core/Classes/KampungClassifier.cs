@@ -102,6 +102,16 @@ public sealed class KampungClassifier(ClassCatalogue catalogue)
         return best ?? [];
     }
 
+    /// <summary>The class the kampung would have after <paramref name="lifts"/> (its own class when there are none).</summary>
+    public KampungClass ClassAfter(Classification c, IReadOnlyList<Lift> lifts)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        ArgumentNullException.ThrowIfNull(lifts);
+        var raised = c.Scores.Select(s => lifts.FirstOrDefault(l => l.Code == s.Code) is { } l ? s with { Score = l.TargetScore } : s).ToArray();
+        var reach = ClassCatalogue.IndexCodes.Select(x => IndexOf(x, raised).Reaches).ToArray();
+        return Decide(reach[0], reach[1], reach[2]);
+    }
+
     private static IEnumerable<bool[]> Combos()
     {
         for (var m = 0; m < 8; m++) yield return [(m & 1) != 0, (m & 2) != 0, (m & 4) != 0];

@@ -1,3 +1,4 @@
+using KampungKB.Core.Classes;
 using KampungKB.Core.Model;
 using KampungKB.Core.Notifications;
 using KampungKB.Core.Pipeline;
@@ -161,6 +162,8 @@ public sealed class RecapCompiler(ITableStore tables, StorageNames names, EmailT
             .Select(k => new UnreachableKampungRow(k.Name, k.AreaCode, k.District, k.PokjaPhone))
             .ToList();
 
+        var classReport = await new ClassReader(_registry, _reports, catalogue.Classifier).ReadAsync(regency.Code, period, ct).ConfigureAwait(false);
+
         var attachment = $"rekap-kampung-kb-{regency.Code}-{period}.xlsx";
         var view = new RecapView(
             regency.DinasName, regency.Name, period.ToString(), period.Previous.ToString(), due,
@@ -168,9 +171,12 @@ public sealed class RecapCompiler(ITableStore tables, StorageNames names, EmailT
             completeness, byKecamatan, missing,
             registeredActivities.Count, bidang, participants, partners,
             indicators, ratios, classes, target, rejected, unreachable,
-            attachment, DashboardLink: null);
+            attachment, DashboardLink: null)
+        {
+            Classification = ClassRecap.View(classReport, catalogue.Classifier, regency.TopClassLabel),
+        };
         var email = templates.RenderRecap(view);
-        var xlsx = RecapWorkbook.Build(view, rows, registeredActivities, catalogue, zone);
+        var xlsx = RecapWorkbook.Build(view, rows, registeredActivities, catalogue, zone, ClassRecap.Sheet(classReport, catalogue.Classifier, regency.TopClassLabel));
         return new Recap(regency.Code, period, view, email, xlsx, attachment, rows);
     }
 
