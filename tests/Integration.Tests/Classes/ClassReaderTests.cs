@@ -85,4 +85,34 @@ public class ClassReaderTests(AzuriteFixture azurite)
         // 5 kampung × 5% = 0.25 → 1 must rise; 2 rose.
         Assert.Equal((2, 1, 0), (report.RoseThisYear, report.TargetCount, report.MoreToRise));
     }
+
+    [Fact]
+    public async Task Recap_ClassSection_ComputedNextToOfficial_MovesTargetAndLifts_AndKelasSheet()
+    {
+        if (!azurite.Require()) return;
+        var (h, _) = await SeedAsync();
+        var recap = await h.Compiler.CompileAsync(Settings, October);
+        var c = recap.View.Classification!;
+        // Computed: 3 dasar, 2 berkelanjutan. Official (registry): Alpha mandiri, Beta berkembang, Gamma and Delta dasar, Epsilon berkelanjutan.
+        Assert.Equal([("Dasar", 3, 2), ("Berkembang", 0, 1), ("Mandiri", 0, 1), ("Paripurna", 2, 1)],
+            c.Distribution.Select(d => (d.Label, d.Computed, d.Official)));
+        Assert.Equal((2, 1, 0, "2024-12"), (c.Rose, c.TargetCount, c.MoreToRise, c.BaselinePeriod));
+        Assert.Equal([("Kampung KB Beta", "Dasar", "Paripurna", true), (HostileName, "Berkembang", "Dasar", false)],
+            c.MovedSincePrevious.Select(m => (m.KampungName, m.From, m.To, m.Up)));
+        // Epsilon: input ✓ only; proses data 3 + mechanisms 3 + partners missing (1) = 7 of 9: one band each, missing first —
+        // partners 1 → 2, then the lowest of the rest (data sources, 2 sources: 3 → 4 needs at least 4) — to berkembang.
+        var epsilon = c.NearestToRise.Single(l => l.AreaCode == Epsilon);
+        Assert.Equal(("Dasar", "Berkembang"), (epsilon.Class, epsilon.NextClass));
+        Assert.Equal(["Mitra lintas sektor dalam kegiatan (12 bulan): belum ada data, isi/laporkan (skor 1 → 2)",
+            "Sumber data untuk perencanaan: 2 → minimal 4 (skor 3 → 4)"], epsilon.Items);
+
+        var html = recap.Email.Html;
+        Assert.Contains("Paling dekat naik kelas", html);
+        Assert.Contains("Berpindah kelas sejak bulan lalu (2)", html);
+        Assert.DoesNotContain("<script>", html);
+
+        var sheet = RecapCompilerTests.ReadXlsx(recap.Xlsx)["Kelas"];
+        Assert.Equal(1 + 5, sheet.Count);
+        Assert.Equal([Alpha, "Paripurna", "Mandiri"], sheet[1][..1].Append(sheet[1][3]).Append(sheet[1][4]));
+    }
 }
