@@ -107,6 +107,8 @@ public class ClassReaderTests(AzuriteFixture azurite)
             "Sumber data untuk perencanaan: 2 → minimal 4 (skor 3 → 4)"], epsilon.Items);
 
         var html = recap.Email.Html;
+        // docs/img/recap-classes-phone.png is rendered from this recap: set KKB_DOCS_RECAP_HTML to a path to write it.
+        if (Environment.GetEnvironmentVariable("KKB_DOCS_RECAP_HTML") is { Length: > 0 } docs) await File.WriteAllTextAsync(docs, html);
         Assert.Contains("Paling dekat naik kelas", html);
         Assert.Contains("Berpindah kelas sejak bulan lalu (2)", html);
         Assert.DoesNotContain("<script>", html);
