@@ -24,6 +24,24 @@ public sealed class RegistryExportTests
     }
 
     [Fact]
+    public void WebsiteExport_IdsWithoutNameColumns_LeaveNamesEmpty()
+    {
+        // Today's bug: "desa_id" read as the village ("2001"), "kecamatan_id" as the kecamatan ("6").
+        var r = Csv("nama_kampung,provinsi_id,kabupaten_id,kecamatan_id,desa_id\nKampung KB Sungai Rasau,63,29,6,2001\n");
+        var e = Assert.Single(r.Entries);
+        Assert.Equal(("63.29.06.2001", null, null, null), (e.AreaCode, e.Village, e.District, e.Regency));
+    }
+
+    [Theory]
+    [InlineData("63.71.02.1011", true)]
+    [InlineData("63.71.02.1011-RW05", true)]
+    [InlineData("63.71.02.1011-", false)]
+    [InlineData("63.71.02.1011x", false)]
+    [InlineData("63.71.02.1011-RW/5", false)]
+    [InlineData("63.71.02.101", false)]
+    public void AreaCode_AcceptsAnRwSuffixOnly(string text, bool valid) => Assert.Equal(valid, AreaCode.TryParse(text, out _));
+
+    [Fact]
     public void WebsiteExport_FullPrefixIds_KeepTheirOwnDigits()
     {
         var r = Csv(ExportHeader + "1,Kampung KB Angsau,63,KALSEL,6301,TANAH LAUT,630106,PELAIHARI,6301061003,ANGSAU,2020,Mandiri\n");
