@@ -3,10 +3,12 @@ using KampungKB.Core.Mail;
 using KampungKB.Core.Notifications;
 using KampungKB.Core.Recaps;
 using KampungKB.Core.Reminders;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Storage;
 using KampungKB.Core.Templating;
 using KampungKB.Functions.Endpoints;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Registry;
 
 namespace KampungKB.Functions;
 

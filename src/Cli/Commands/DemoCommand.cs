@@ -1,7 +1,9 @@
 using System.Text.Json;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Storage;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Registry;
 
 namespace KampungKB.Cli.Commands;
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Mail;
 using KampungKB.Core.Model;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Recaps;
 using KampungKB.Core.Reminders;
 using KampungKB.Core.Settings;

@@ -1,6 +1,5 @@
 using Azure;
 using KampungKB.Core.Model;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Storage;
 
 namespace KampungKB.Core.Links;

@@ -1,5 +1,4 @@
 using KampungKB.Core.Model;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Storage;
 
 namespace KampungKB.Core.Links;

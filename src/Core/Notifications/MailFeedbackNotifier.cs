@@ -1,9 +1,9 @@
 using KampungKB.Core.Mail;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Reminders;
 using KampungKB.Core.Settings;
 using KampungKB.Core.Storage;
 using Microsoft.Extensions.Logging;
+using KampungKB.Core.Feedback;
 
 namespace KampungKB.Core.Notifications;
 

@@ -1,5 +1,4 @@
 using Azure;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Storage;
 
 namespace KampungKB.Core.Notifications;

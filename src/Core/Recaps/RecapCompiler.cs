@@ -1,10 +1,12 @@
 using KampungKB.Core.Model;
 using KampungKB.Core.Notifications;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Reminders;
 using KampungKB.Core.Settings;
 using KampungKB.Core.Storage;
 using KampungKB.Core.Templating;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Reports;
 
 namespace KampungKB.Core.Recaps;
 

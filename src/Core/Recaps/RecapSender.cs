@@ -1,7 +1,6 @@
 using KampungKB.Core.Mail;
 using KampungKB.Core.Model;
 using KampungKB.Core.Notifications;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Reminders;
 using KampungKB.Core.Settings;
 using KampungKB.Core.Storage;

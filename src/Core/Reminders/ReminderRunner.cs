@@ -1,12 +1,13 @@
 using KampungKB.Core.Mail;
 using KampungKB.Core.Model;
 using KampungKB.Core.Notifications;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Recaps;
 using KampungKB.Core.Settings;
 using KampungKB.Core.Storage;
 using KampungKB.Core.Templating;
 using Microsoft.Extensions.Logging;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Reports;
 
 namespace KampungKB.Core.Reminders;
 

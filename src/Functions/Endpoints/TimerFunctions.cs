@@ -1,5 +1,4 @@
 using KampungKB.Core.Notifications;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Recaps;
 using KampungKB.Core.Reminders;
 using KampungKB.Core.Settings;

@@ -1,10 +1,13 @@
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Intake;
 using KampungKB.Core.Model;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Storage;
 using KampungKB.Integration.Tests.Azurite;
 using Microsoft.Extensions.Logging.Abstractions;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Reports;
 
 namespace KampungKB.Integration.Tests.Pipeline;
 

@@ -4,9 +4,10 @@ using System.Text;
 using Azure;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Model;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Storage;
 using KampungKB.Integration.Tests.Azurite;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Reports;
 
 namespace KampungKB.Integration.Tests.Pipeline;
 

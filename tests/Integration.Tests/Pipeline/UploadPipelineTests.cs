@@ -1,7 +1,9 @@
 using System.Text;
 using KampungKB.Core.Model;
-using KampungKB.Core.Pipeline;
 using KampungKB.Integration.Tests.Azurite;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Storage;
 
 namespace KampungKB.Integration.Tests.Pipeline;
 

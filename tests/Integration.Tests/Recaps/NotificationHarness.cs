@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using KampungKB.Core.Mail;
 using KampungKB.Core.Model;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Recaps;
 using KampungKB.Core.Reminders;
 using KampungKB.Core.Settings;
@@ -10,6 +9,9 @@ using KampungKB.Core.Templating;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Extensions.Logging.Abstractions;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Reports;
 
 namespace KampungKB.Integration.Tests.Recaps;
 

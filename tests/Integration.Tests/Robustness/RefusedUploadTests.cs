@@ -1,11 +1,11 @@
 using System.Net;
 using System.Text;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Storage;
 using KampungKB.Core.Validation;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;
+using KampungKB.Core.Uploads;
 
 namespace KampungKB.Integration.Tests.Robustness;
 

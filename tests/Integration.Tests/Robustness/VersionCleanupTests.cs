@@ -1,7 +1,7 @@
 using KampungKB.Core.Model;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Storage;
 using KampungKB.Integration.Tests.Azurite;
+using KampungKB.Core.Reports;
 
 namespace KampungKB.Integration.Tests.Robustness;
 

@@ -3,7 +3,7 @@ using KampungKB.Core.Model;
 using KampungKB.Core.Storage;
 using Microsoft.Extensions.Logging;
 
-namespace KampungKB.Core.Pipeline;
+namespace KampungKB.Core.Registry;
 
 public sealed record RegistryImportOutcome(bool Accepted, int Kampung, IReadOnlyList<Problem> Problems);
 

@@ -3,7 +3,7 @@ using Azure;
 using KampungKB.Core.Model;
 using KampungKB.Core.Storage;
 
-namespace KampungKB.Core.Pipeline;
+namespace KampungKB.Core.Reports;
 
 /// <summary>What a versioned write did.</summary>
 public enum VersionWrite

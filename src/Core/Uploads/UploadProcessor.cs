@@ -6,8 +6,11 @@ using KampungKB.Core.Model;
 using KampungKB.Core.Storage;
 using KampungKB.Core.Validation;
 using Microsoft.Extensions.Logging;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Reports;
 
-namespace KampungKB.Core.Pipeline;
+namespace KampungKB.Core.Uploads;
 
 /// <summary>A blob that arrived in <c>uploads/</c>, as the trigger describes it.</summary>
 public sealed record UploadEvent(string Name, long? ContentLength = null, DateTimeOffset? LastModified = null);

@@ -2,7 +2,7 @@ using System.Text.Json;
 using KampungKB.Core.Model;
 using KampungKB.Core.Storage;
 
-namespace KampungKB.Core.Pipeline;
+namespace KampungKB.Core.Uploads;
 
 /// <summary>One line of the upload log: every upload and its outcome, accepted or not.</summary>
 public sealed record UploadRecord(

@@ -1,7 +1,7 @@
 using KampungKB.Core.Model;
 using KampungKB.Core.Storage;
 
-namespace KampungKB.Core.Pipeline;
+namespace KampungKB.Core.Registry;
 
 /// <summary>A kampung whose class rose on a registry import (for the yearly target that 5% rise a class).</summary>
 public sealed record ClassChange(string AreaCode, KampungClass PreviousClass, KampungClass Class, DateTimeOffset RaisedAt);

@@ -1,6 +1,6 @@
 using KampungKB.Core.Storage;
 
-namespace KampungKB.Core.Pipeline;
+namespace KampungKB.Core.Uploads;
 
 /// <summary>
 /// The exactly-once ledger for at-least-once triggers (conventions 8). The first invocation inserts the

@@ -2,7 +2,7 @@ using System.Text.Json;
 using KampungKB.Core.Model;
 using KampungKB.Core.Storage;
 
-namespace KampungKB.Core.Pipeline;
+namespace KampungKB.Core.Feedback;
 
 /// <summary>Everything the uploader is told about one upload.</summary>
 public sealed record FeedbackDocument(

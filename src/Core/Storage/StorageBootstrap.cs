@@ -1,6 +1,6 @@
 using KampungKB.Core.Storage;
 
-namespace KampungKB.Core.Pipeline;
+namespace KampungKB.Core.Storage;
 
 /// <summary>Creates the containers and tables the product needs; idempotent, run once per process start.</summary>
 public static class StorageBootstrap
