@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using KampungKB.Core.Model;
 using KampungKB.Core.Storage;
 
@@ -22,7 +23,7 @@ public sealed class UploadLinks
     private readonly LinkKeyStore _keys;
     private readonly TimeProvider _time;
 
-    public UploadLinks(LinkOptions options, ITableStore tables, StorageNames names, TimeProvider time)
+    public UploadLinks(LinkOptions options, TableServiceClient tables, StorageNames names, TimeProvider time)
     {
         _options = options;
         _keys = new LinkKeyStore(tables, names);

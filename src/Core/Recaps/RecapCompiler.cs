@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using KampungKB.Core.Model;
 using KampungKB.Core.Notifications;
 using KampungKB.Core.Reminders;
@@ -52,7 +53,7 @@ public sealed record Recap(
 /// over months; flows are summed; ratios are recomputed from summed numerators and denominators over the
 /// kampung that have both, never averaged.
 /// </summary>
-public sealed class RecapCompiler(ITableStore tables, StorageNames names, EmailTemplates templates, RecapCatalogue catalogue, TimeProvider time)
+public sealed class RecapCompiler(TableServiceClient tables, StorageNames names, EmailTemplates templates, RecapCatalogue catalogue, TimeProvider time)
 {
     /// <summary>How many earlier months a stock value may come from when a kampung sent no figures this month.</summary>
     public const int StockLookbackMonths = 3;

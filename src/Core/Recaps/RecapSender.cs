@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using KampungKB.Core.Mail;
 using KampungKB.Core.Model;
 using KampungKB.Core.Notifications;
@@ -17,7 +18,7 @@ public sealed record RecapSendOutcome(string RegencyCode, ReportingPeriod Period
 /// concurrent timer runs send it once. The timer sends the recap of a period from the day after its
 /// deadline (local time), catching up for up to <see cref="CatchUpDays"/> days after an outage.
 /// </summary>
-public sealed class RecapSender(RecapCompiler compiler, IMailSender mail, ITableStore tables, StorageNames names, TimeProvider time, ILogger<RecapSender> logger)
+public sealed class RecapSender(RecapCompiler compiler, IMailSender mail, TableServiceClient tables, StorageNames names, TimeProvider time, ILogger<RecapSender> logger)
 {
     public const int CatchUpDays = 31;
     private readonly NotificationLedger _ledger = new(tables, names, time);

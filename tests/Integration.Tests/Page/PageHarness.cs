@@ -109,7 +109,7 @@ internal sealed class PageHarness : IAsyncDisposable
     public async Task<List<string>> UploadedBlobNamesAsync()
     {
         var list = new List<string>();
-        await foreach (var b in Azurite.Blobs.ListAsync(Names.Uploads)) list.Add(b.Name);
+        await foreach (var b in Azurite.Blobs.GetBlobContainerClient(Names.Uploads).GetBlobsAsync()) list.Add(b.Name);
         return list;
     }
 

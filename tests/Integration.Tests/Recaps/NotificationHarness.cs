@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using KampungKB.Core.Mail;
 using KampungKB.Core.Model;
 using KampungKB.Core.Recaps;
@@ -66,8 +68,8 @@ internal sealed class NotificationHarness
     public static EmailTemplates Templates => s_templates.Value;
     public static RecapCatalogue Catalogue => s_catalogue.Value;
     public StorageNames Names { get; }
-    public ITableStore Tables { get; }
-    public IBlobStore Blobs { get; }
+    public TableServiceClient Tables { get; }
+    public BlobServiceClient Blobs { get; }
     public ManualTime Time { get; }
     public RegistryStore Registry { get; }
     public ReportStore Reports { get; }
