@@ -48,13 +48,13 @@ public static class StorageServiceCollectionExtensions
             if (connection.ConnectionString is { } cs)
             {
                 builder.AddBlobServiceClient(cs);
-                builder.AddQueueServiceClient(cs);
+                builder.AddQueueServiceClient(cs).ConfigureOptions(HostQueueEncoding);
                 builder.AddTableServiceClient(cs);
             }
             else
             {
                 builder.AddBlobServiceClient(connection.BlobServiceUri);
-                builder.AddQueueServiceClient(connection.QueueServiceUri);
+                builder.AddQueueServiceClient(connection.QueueServiceUri).ConfigureOptions(HostQueueEncoding);
                 builder.AddTableServiceClient(connection.TableServiceUri);
                 builder.UseCredential(connection.Credential!);
             }
@@ -62,6 +62,12 @@ public static class StorageServiceCollectionExtensions
         });
         return services;
     }
+
+    /// <summary>
+    /// Queue messages are base64, as the Functions host writes and reads them (its storage queues default),
+    /// so a message on <c>webjobs-blobtrigger-poison</c> reads the same whoever wrote it.
+    /// </summary>
+    private static void HostQueueEncoding(QueueClientOptions options) => options.MessageEncoding = QueueMessageEncoding.Base64;
 
     /// <summary>
     /// The three clients for one connection without a container (CLI tools, benchmarks and tests that are

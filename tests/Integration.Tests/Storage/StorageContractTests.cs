@@ -144,4 +144,17 @@ public sealed class StorageContractTests(AzuriteFixture azurite)
         Assert.All(listed, b => Assert.Equal("test", b.Metadata["source"]));
         Assert.All(listed, b => Assert.Equal("text/csv", b.Properties.ContentType));
     }
+
+    [Fact]
+    public async Task Queue_MessagesTravelBase64_AsTheFunctionsHostWritesThem()
+    {
+        if (!azurite.Require()) return;
+        var queue = azurite.Queues.GetQueueClient(AzuriteFixture.UniqueName("q"));
+        await queue.CreateIfNotExistsAsync();
+        await queue.SendMessageAsync("{\"BlobName\":\"63.71.04.1005/oktober.xlsx\"}");
+
+        var raw = new Azure.Storage.Queues.QueueClient(azurite.Connection.ConnectionString, queue.Name);
+        var message = Assert.Single((await raw.ReceiveMessagesAsync(1)).Value);
+        Assert.Equal("{\"BlobName\":\"63.71.04.1005/oktober.xlsx\"}", System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(message.MessageText)));
+    }
 }
