@@ -3,7 +3,8 @@ using System.Text.Json;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Classes;
 using KampungKB.Core.Model;
-using KampungKB.Core.Pipeline;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Reports;
 using KampungKB.Core.Storage;
 
 namespace KampungKB.Cli.Commands;

@@ -1,5 +1,6 @@
 using KampungKB.Core.Model;
-using KampungKB.Core.Pipeline;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Reports;
 
 namespace KampungKB.Core.Classes;
 
