@@ -74,7 +74,7 @@ public sealed class ClassCatalogue
     public IReadOnlyDictionary<string, string> IndexLabels { get; private init; } = null!;
     public IReadOnlyList<IndicatorSpec> Indicators { get; private init; } = null!;
     public IReadOnlyList<PoktanSpec> Poktan { get; private init; } = null!;
-    /// <summary>How many months back a kampung's latest figures may come from (output indicators).</summary>
+    /// <summary>How many months a kampung's latest figures may come from: the period and the ones before (output indicators).</summary>
     public int FiguresLookbackMonths { get; private init; }
     /// <summary>How many months of activities count toward distinct partner agencies (the period and the ones before).</summary>
     public int PartnerWindowMonths { get; private init; }
@@ -164,7 +164,7 @@ public sealed class ClassCatalogue
         foreach (var index in IndexCodes.Where(x => list.All(i => i.Index != x))) problems.Add($"index '{index}' has no indicator");
         if (d.Poktan is not { Count: > 0 } || d.Poktan.Any(p => string.IsNullOrWhiteSpace(p.Code) || string.IsNullOrWhiteSpace(p.Label) || string.IsNullOrWhiteSpace(p.Members) || string.IsNullOrWhiteSpace(p.Target)))
             problems.Add("poktan: each needs code, label, members and target indicator codes");
-        if (d.FiguresLookbackMonths is not (>= 0 and <= 36)) problems.Add("figuresLookbackMonths must be 0-36");
+        if (d.FiguresLookbackMonths is not (>= 1 and <= 36)) problems.Add("figuresLookbackMonths must be 1-36");
         if (d.PartnerWindowMonths is not (>= 1 and <= 36)) problems.Add("partnerWindowMonths must be 1-36");
         if (d.YearlyRiseTarget is not (> 0 and <= 1)) problems.Add("yearlyRiseTarget must be a share between 0 and 1");
         foreach (var key in RequiredTexts.Where(k => d.Texts is null || string.IsNullOrWhiteSpace(d.Texts.GetValueOrDefault(k))))

@@ -65,7 +65,7 @@ public sealed class ClassReader(RegistryStore registry, ReportStore reports, Kam
         var kampung = (await registry.ListAsync(regencyCode, cancellationToken).ConfigureAwait(false))
             .OrderBy(k => k.AreaCode, StringComparer.Ordinal).ToList();
         var yearEnd = new ReportingPeriod(period.Year - 1, 12);
-        var reach = Math.Max(catalogue.FiguresLookbackMonths, catalogue.PartnerWindowMonths - 1);
+        var reach = Math.Max(catalogue.FiguresLookbackMonths, catalogue.PartnerWindowMonths) - 1;
         var months = new Dictionary<ReportingPeriod, Month>();
         // The end of last year is never later than the previous period, so this window covers now, last month and the baseline.
         for (var m = Back(yearEnd, reach); m.CompareTo(period) <= 0; m = m.Next)
@@ -92,7 +92,7 @@ public sealed class ClassReader(RegistryStore registry, ReportStore reports, Kam
         var catalogue = classifier.Catalogue;
         IReadOnlyDictionary<string, decimal>? figures = null;
         ReportingPeriod? asOf = null;
-        for (var (p, i) = (at, 0); i <= catalogue.FiguresLookbackMonths; p = p.Previous, i++)
+        for (var (p, i) = (at, 0); i < catalogue.FiguresLookbackMonths; p = p.Previous, i++)
             if (months.TryGetValue(p, out var m) && m.Reports.TryGetValue(k.AreaCode, out var r) && r.Indicators.Count > 0)
             { figures = r.Indicators; asOf = p; break; }
 

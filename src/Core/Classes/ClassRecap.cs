@@ -16,6 +16,7 @@ public sealed record ClassLiftRow(string KampungName, string AreaCode, string Cl
 /// The recap's class section (template partial <c>partials/classes.hbs</c>): distribution computed next to
 /// official, moves since the previous period and since the baseline, the yearly target, and the kampung
 /// nearest to rising with the indicators that would lift them (all kampung are in the workbook sheet).
+/// <see cref="IncompleteData"/> counts kampung with any missing data (scored 1), so dasar is not mistaken for unreported.
 /// </summary>
 public sealed record ClassRecapView(
     IReadOnlyList<ClassCountRow> Distribution,
@@ -30,7 +31,8 @@ public sealed record ClassRecapView(
     int Rose,
     int MoreToRise,
     IReadOnlyList<ClassLiftRow> NearestToRise,
-    int OtherLifts)
+    int OtherLifts,
+    int IncompleteData)
 {
     public decimal? ProgressRatio => TargetCount == 0 ? null : Math.Min(1m, (decimal)Rose / TargetCount);
     public bool Reached => Rose >= TargetCount;
@@ -42,6 +44,7 @@ public static class ClassRecap
     /// <summary>How many kampung the email lists with their lifts (nearest to rising first); the workbook lists all.</summary>
     public const int EmailLiftRows = 10;
 
+    /// <summary>The section's view; <paramref name="topClassLabel"/> is the regency's word for the top class (Paripurna).</summary>
     public static ClassRecapView View(ClassReport report, KampungClassifier classifier, string? topClassLabel = null)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -61,7 +64,8 @@ public static class ClassRecap
             report.MovedSincePrevious.Select(k => Move(k, k.Previous!, L)).ToList(),
             report.MovedSinceYearStart.Select(k => Move(k, k.YearStart!, L)).ToList(),
             report.Baseline?.ToString(), report.Period.Year, report.TargetRatio, report.TargetCount, report.RoseThisYear, report.MoreToRise,
-            lifts.Take(EmailLiftRows).ToList(), Math.Max(0, lifts.Count - EmailLiftRows));
+            lifts.Take(EmailLiftRows).ToList(), Math.Max(0, lifts.Count - EmailLiftRows),
+            report.Kampung.Count(k => k.Now.Missing.Count > 0));
     }
 
     private static ClassMoveRow Move(KampungClassRow k, Classification before, Func<KampungClass, string> label) =>

@@ -70,6 +70,18 @@ public class ClassReaderTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Registry_ProfileColumns_RoundTripThroughTheStore()
+    {
+        if (!azurite.Require()) return;
+        var (h, _) = await SeedAsync();
+        Assert.Equal(Strong, (await h.Registry.GetAsync(Alpha))!.Profile);
+        Assert.Null((await h.Registry.GetAsync(Gamma))!.Profile);
+        // A re-import without the profile columns clears them (insert or replace), so stale profiles never score.
+        await h.Registry.SaveAsync([(await h.Registry.GetAsync(Alpha))! with { Profile = new KampungProfile(Mechanisms: 0) }], h.Time.Now);
+        Assert.Equal(new KampungProfile(Mechanisms: 0), (await h.Registry.GetAsync(Alpha))!.Profile);
+    }
+
+    [Fact]
     public async Task RealisticKabupaten_MovesAndTheFivePercentTarget()
     {
         if (!azurite.Require()) return;
@@ -97,6 +109,9 @@ public class ClassReaderTests(AzuriteFixture azurite)
         Assert.Equal([("Dasar", 3, 2), ("Berkembang", 0, 1), ("Mandiri", 0, 1), ("Paripurna", 2, 1)],
             c.Distribution.Select(d => (d.Label, d.Computed, d.Official)));
         Assert.Equal((2, 1, 0, "2024-12"), (c.Rose, c.TargetCount, c.MoreToRise, c.BaselinePeriod));
+        // Alpha and Beta have all 12 inputs; Gamma (no profile), Delta (nothing) and Epsilon (no partners, no figures since
+        // its October 2024 report left the 12 months) lack some.
+        Assert.Equal(3, c.IncompleteData);
         Assert.Equal([("Kampung KB Beta", "Dasar", "Paripurna", true), (HostileName, "Berkembang", "Dasar", false)],
             c.MovedSincePrevious.Select(m => (m.KampungName, m.From, m.To, m.Up)));
         // Epsilon: input ✓ only; proses data 3 + mechanisms 3 + partners missing (1) = 7 of 9: one band each, missing first —
