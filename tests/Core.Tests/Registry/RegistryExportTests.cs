@@ -127,5 +127,8 @@ public sealed class RegistryExportTests
         Assert.True(r.IsAccepted, string.Join(" | ", r.Problems.Select(p => p.Code)));
         Assert.All(r.Entries, e => Assert.NotNull(e.Profile));
         Assert.Contains(r.Entries, e => e.Profile!.Mechanisms is not null && e.Profile.PokjaTrained is not null && e.Profile.DataSources is not null);
+        // The committed file is what `kkb registry template` writes from today's registry.json (regenerate when it changes).
+        var generated = Engines.Default.ReadRegistry(new MemoryStream(Engines.Default.BuildRegistryTemplate()), "baru.xlsx");
+        Assert.Equal(generated.Entries.Select(e => (e.AreaCode, e.Name, e.Profile)), r.Entries.Select(e => (e.AreaCode, e.Name, e.Profile)));
     }
 }
