@@ -42,7 +42,9 @@ internal sealed partial class SheetAnalyzer
                 if (owner.IsEndRow(row)) return TableReader.Outcome.EndSignature;
             }
             if (codeText is null && name is null && !hasIds) return TableReader.Outcome.Continue;
-            if (name is null && village is not null) name = "Kampung KB " + village;
+            // A placeholder name (warned above) takes the desa's; a blank name stays an error.
+            if (name is null && village is not null && header.Column("name") is var nc && nc >= 0 && row[nc] is string ns && Catalogue.IsPlaceholder(ns.Trim()))
+                name = "Kampung KB " + village;
             var ok = true;
             if (codeText is null) { Sink.Error(ProblemCodes.MissingRequired, sheet, row.Number, codeCol, null, ("field", Display(header.Columns.ContainsKey("areaCode") ? "areaCode" : "villageId"))); ok = false; }
             if (name is null) { Sink.Error(ProblemCodes.MissingRequired, sheet, row.Number, header.Column("name"), null, ("field", Display("name"))); ok = false; }
