@@ -68,6 +68,14 @@ public sealed class RegistryExportTests
     }
 
     [Fact]
+    public void BlankName_StaysMissingRequired()
+    {
+        var r = Csv(ExportHeader + "1,,63,KALSEL,1,TANAH LAUT,6,PELAIHARI,2003,KARANG TARUNA,2018,Dasar\n");
+        Assert.False(r.IsAccepted);
+        Assert.Contains(r.Problems, p => p.Code == "missing-required" && p.Row == 2);
+    }
+
+    [Fact]
     public void TwoKampungInOneDesa_OneAtRwLevel_BothRegistered()
     {
         var r = Csv(ExportHeader +
