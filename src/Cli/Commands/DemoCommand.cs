@@ -56,7 +56,7 @@ internal static class DemoCommand
                     Say($"      - {p.GetProperty("message").GetString()}");
         }
 
-        var emails = await DemoNotifications.RunAsync(env.Tables, outbox, Say);
+        var emails = await DemoNotifications.RunAsync(env, outbox, Say);
 
         var accepted = outcomes.Where(x => x.Outcome is { Status: not UploadStatus.Rejected }).Select(x => x.Outcome!).ToList();
         var summary = new
@@ -102,12 +102,14 @@ internal static class DemoCommand
             ["Regencies:6371:Recipients"] = "rekap@dppkb.banjarmasin.example",
         };
 
-        public static async Task<int> RunAsync(ITableStore tables, string outbox, Action<string> say)
+        public static async Task<int> RunAsync(LocalEnvironment env, string outbox, Action<string> say)
         {
             var regencies = Core.Settings.RegencySettings.Load(Settings(outbox), out _);
             var regency = regencies.Single();
             var mail = Core.Mail.MailOptions.FromSettings(k => Settings(outbox).GetValueOrDefault(k.Replace("__", ":", StringComparison.Ordinal)));
-            var n = Notifications.Create(tables, StorageNames.Default, mail, TimeProvider.System);
+            var links = LinksCommand.Create(env);
+            await links.EnsureAsync();
+            var n = Notifications.Create(env.Tables, StorageNames.Default, mail, TimeProvider.System, links);
             say("");
             var reminders = await n.Reminders.RunAsync(regency, Today);
             RemindCommand.Print([reminders], json: false, new SayWriter(say));

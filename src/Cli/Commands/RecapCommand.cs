@@ -84,7 +84,8 @@ internal static class RecapCommand
 /// <summary>The recap and reminder services over one storage and one mail sender (CLI and demo).</summary>
 internal sealed record Notifications(RecapCompiler Compiler, RecapSender Sender, ReminderRunner Reminders, IMailSender Mail)
 {
-    public static Notifications Create(ITableStore tables, StorageNames names, MailOptions mail, TimeProvider time)
+    /// <param name="links">Issues each reminder's personal upload link; without it reminders say where else to send.</param>
+    public static Notifications Create(ITableStore tables, StorageNames names, MailOptions mail, TimeProvider time, Core.Links.UploadLinks? links = null)
     {
         var templatesDir = LocalEnvironment.TemplatesDirectory;
         var templates = EmailTemplates.Load(Path.Combine(templatesDir, "email"));
@@ -93,7 +94,7 @@ internal sealed record Notifications(RecapCompiler Compiler, RecapSender Sender,
         var compiler = new RecapCompiler(tables, names, templates, catalogue, time);
         return new Notifications(compiler,
             new RecapSender(compiler, sender, tables, names, time, NullLogger<RecapSender>.Instance),
-            new ReminderRunner(tables, names, templates, catalogue, sender, time, NullLogger<ReminderRunner>.Instance),
+            new ReminderRunner(tables, names, templates, catalogue, sender, time, NullLogger<ReminderRunner>.Instance, links),
             sender);
     }
 

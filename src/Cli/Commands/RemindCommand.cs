@@ -50,7 +50,9 @@ internal static class RemindCommand
             return CommandLine.Ok;
         }
 
-        var n = Notifications.Create(env.Tables, StorageNames.Default, mail, TimeProvider.System);
+        var links = LinksCommand.Create(env);
+        await links.EnsureAsync();
+        var n = Notifications.Create(env.Tables, StorageNames.Default, mail, TimeProvider.System, links);
         var scope = await RegencyScope.ResolveAsync(configured, env.Tables, StorageNames.Default);
         if (code is not null) scope = [scope.FirstOrDefault(r => r.Code == code) ?? RegencySettings.Default(code)];
         var results = new List<ReminderRunResult>();

@@ -6,9 +6,10 @@ namespace KampungKB.Core.Pipeline;
 /// <summary>Feedback pages (and emails) from the <c>feedback-accepted</c> / <c>feedback-rejected</c> templates.</summary>
 public sealed class TemplateFeedbackRenderer(EmailTemplates templates) : IFeedbackRenderer
 {
-    public string RenderHtml(FeedbackDocument feedback) => Render(feedback).Html;
+    /// <summary>The feedback page kept beside the upload: it says nothing about a mail having been sent.</summary>
+    public string RenderHtml(FeedbackDocument feedback) => Render(feedback, isPage: true).Html;
 
-    public RenderedEmail Render(FeedbackDocument f, string dinasName = "Dinas PPKB", string? uploadLink = null, string? helpContact = null)
+    public RenderedEmail Render(FeedbackDocument f, string dinasName = "Dinas PPKB", string? uploadLink = null, string? helpContact = null, bool isPage = false)
     {
         var zone = LocalTime.ForProvince(f.Kampung?.AreaCode ?? "");
         var activities = f.Report?.Activities ?? [];
@@ -33,7 +34,8 @@ public sealed class TemplateFeedbackRenderer(EmailTemplates templates) : IFeedba
             ReplacesEarlier: false,
             DinasName: dinasName,
             UploadLink: uploadLink,
-            HelpContact: helpContact);
+            HelpContact: helpContact,
+            IsPage: isPage);
         return templates.RenderFeedback(view);
     }
 

@@ -1,3 +1,4 @@
+using KampungKB.Core.Links;
 using KampungKB.Core.Mail;
 using KampungKB.Core.Model;
 using KampungKB.Core.Notifications;
@@ -37,7 +38,7 @@ public static class ReminderSkipReasons
 
 public sealed record ReminderItem(
     string RegencyCode, ReportingPeriod Period, string AreaCode, string KampungName, string Stage, DateOnly StageDay,
-    string RecipientRole, string Action, string? Reason);
+    string RecipientRole, string Action, string? Reason, bool FileRejected = false);
 
 public sealed record ReminderRunResult(string RegencyCode, DateOnly Today, bool DryRun, IReadOnlyList<ReminderItem> Items)
 {
@@ -53,16 +54,23 @@ public sealed record ReminderRunResult(string RegencyCode, DateOnly Today, bool 
 /// <c>{area}_{stage}</c>) before sending, so repeated, late or concurrent timer runs send it once. A run
 /// after an outage catches up on every stage still missing, except "before the deadline" ones once the
 /// deadline has passed and stages older than <see cref="CatchUpDays"/> days (recorded as skipped).
+/// A kampung whose latest upload for the period was rejected is told that its file arrived and what to
+/// fix (<see cref="ReminderView.Rejected"/>); every Pokja and PKB/PLKB reminder carries the kampung's own
+/// upload link when <paramref name="links"/> is given.
 /// </summary>
 public sealed class ReminderRunner(ITableStore tables, StorageNames names, EmailTemplates templates, RecapCatalogue catalogue,
-    IMailSender mail, TimeProvider time, ILogger<ReminderRunner> logger)
+    IMailSender mail, TimeProvider time, ILogger<ReminderRunner> logger, UploadLinks? links = null)
 {
+    /// <summary>How many of a rejected file's problems a reminder quotes.</summary>
+    public const int TopProblems = 3;
+
     /// <summary>A stage whose day is more than this many days past is not sent any more (recorded as expired).</summary>
     public const int CatchUpDays = 10;
 
     private readonly RegistryStore _registry = new(tables, names);
     private readonly ReportStore _reports = new(tables, names);
     private readonly NotificationLedger _ledger = new(tables, names, time);
+    private readonly UploadLog _uploads = new(tables, names);
 
     /// <param name="today">The local day to act for; default today in the regency's time zone.</param>
     public async Task<ReminderRunResult> RunAsync(RegencySettings regency, DateOnly? today = null, bool dryRun = false, CancellationToken ct = default)
@@ -70,6 +78,7 @@ public sealed class ReminderRunner(ITableStore tables, StorageNames names, Email
         var day = today ?? regency.TimeZone.Today(time);
         var items = new List<ReminderItem>();
         IReadOnlyList<RegistryEntry>? kampung = null;
+        IReadOnlyList<UploadRecord>? uploads = null;
         for (var (period, i) = (ReportingPeriod.Of(day).Previous, 0); i < 3; period = period.Previous, i++)
         {
             var stages = ReminderStages.For(regency, period);
@@ -80,6 +89,8 @@ public sealed class ReminderRunner(ITableStore tables, StorageNames names, Email
             var log = (await _ledger.ListAsync(TableFilter.PartitionKeyEquals(partition), ct).ConfigureAwait(false))
                 .ToDictionary(r => r.RowKey, StringComparer.Ordinal);
             var due = regency.DueDate(period);
+            uploads ??= await _uploads.ListAsync(regency.Code, cancellationToken: ct).ConfigureAwait(false);
+            var rejected = LatestRejected(uploads, period, regency);
 
             foreach (var k in kampung.Where(k => !reported.Contains(k.AreaCode)))
             foreach (var stage in stages.Where(s => s.Day <= day))
@@ -95,8 +106,9 @@ public sealed class ReminderRunner(ITableStore tables, StorageNames names, Email
                         _ => ReminderSkipReasons.NoPokjaEmail,
                     }
                     : null;
+                var fileRejected = rejected.GetValueOrDefault(k.AreaCode);
                 ReminderItem Item(string action, string? reason) =>
-                    new(regency.Code, period, k.AreaCode, k.Name, stage.Key, stage.Day, stage.RecipientRole, action, reason);
+                    new(regency.Code, period, k.AreaCode, k.Name, stage.Key, stage.Day, stage.RecipientRole, action, reason, fileRejected is not null);
 
                 if (log.TryGetValue(rowKey, out var existing) && !Retryable(existing))
                 {
@@ -123,7 +135,9 @@ public sealed class ReminderRunner(ITableStore tables, StorageNames names, Email
                     .OrderBy(r => r.CompletedAt)
                     .Select(r => new PreviousReminderRow(DateOnly.FromDateTime(regency.TimeZone.ToLocal(r.CompletedAt!.Value)), ReminderStages.Label(r.Stage, regency), r.RecipientRole ?? ""))
                     .ToList();
-                var rendered = templates.RenderReminder(View(regency, period, k, stage, day, previous));
+                var link = links is not null && stage.Stage != ReminderStage.Dinas
+                    ? (await links.IssueAsync(k, cancellationToken: ct).ConfigureAwait(false)).Url : null;
+                var rendered = templates.RenderReminder(View(regency, period, k, stage, day, previous, link, fileRejected));
                 var result = await mail.SendAsync(new MailMessage(to, [], rendered.Subject, rendered.Html, rendered.Text, []), ct).ConfigureAwait(false);
                 if (result.Succeeded)
                 {
@@ -169,8 +183,23 @@ public sealed class ReminderRunner(ITableStore tables, StorageNames names, Email
         ["RecipientRole"] = stage.RecipientRole,
     };
 
+    /// <summary>Per kampung, its latest upload for <paramref name="period"/> when that upload was rejected (uploads are newest first).</summary>
+    private static Dictionary<string, RejectedUploadView> LatestRejected(IReadOnlyList<UploadRecord> uploads, ReportingPeriod period, RegencySettings regency)
+    {
+        var map = new Dictionary<string, RejectedUploadView>(StringComparer.Ordinal);
+        foreach (var latest in uploads.Where(u => u.AreaCode is not null && u.Period == period).GroupBy(u => u.AreaCode!).Select(g => g.First()))
+        {
+            if (latest.Status != UploadStatus.Rejected) continue;
+            var errors = latest.Problems.Where(p => p.Severity == Severity.Error).ToList();
+            map[latest.AreaCode!] = new RejectedUploadView(
+                latest.FileName, DateOnly.FromDateTime(regency.TimeZone.ToLocal(latest.ReceivedAt)), Math.Max(latest.ErrorCount, errors.Count),
+                errors.Take(TopProblems).Select(p => new ProblemRow(p.Sheet, p.Row, p.Column, p.Text, p.Message)).ToList());
+        }
+        return map;
+    }
+
     private ReminderView View(RegencySettings regency, ReportingPeriod period, RegistryEntry k, ReminderStageDay stage, DateOnly today,
-        IReadOnlyList<PreviousReminderRow> previous)
+        IReadOnlyList<PreviousReminderRow> previous, string? uploadLink, RejectedUploadView? rejected)
     {
         var month = IndonesianFormat.Month(period.ToString());
         var due = regency.DueDate(period);
@@ -184,7 +213,7 @@ public sealed class ReminderRunner(ITableStore tables, StorageNames names, Email
             },
             k.Name, k.AreaCode, k.Village, k.District, period.ToString(), due, today.DayNumber - due.DayNumber,
             catalogue.ReminderMissing.Select(m => m.Replace("{month}", month, StringComparison.Ordinal)).ToList(),
-            UploadLink: null, UploadEmail: null, regency.DinasName, HelpContact: null, k.PkbName, previous);
+            uploadLink, UploadEmail: null, regency.DinasName, HelpContact: null, k.PkbName, previous, rejected);
     }
 }
 

@@ -30,8 +30,13 @@ public sealed record FeedbackView(
     bool ReplacesEarlier,
     string DinasName,
     string? UploadLink,
-    string? HelpContact)
+    string? HelpContact,
+    bool IsPage = false)
 {
+    /// <summary>Activity tiles only when the file had activities (an indicator-only file shows none).</summary>
+    public bool HasActivities => ActivityCount > 0;
+    /// <summary>The L/P tile only when some activity gave a male/female split, not for a total-only column.</summary>
+    public bool HasSplit => ParticipantsMale + ParticipantsFemale > 0;
     public bool HasWarnings => Warnings.Count > 0;
     public int WarningCount => Warnings.Count;
     public int ErrorCount => Errors.Count;
@@ -41,6 +46,15 @@ public enum ReminderStage { BeforeDeadline, AfterDeadline, Escalation, Dinas }
 
 /// <summary>A previous reminder for the same kampung and period, e.g. (2025-11-02, "Pengingat H-3", "Pokja").</summary>
 public sealed record PreviousReminderRow(DateOnly SentOn, string StageLabel, string RecipientRole);
+
+/// <summary>
+/// The latest upload of a kampung for the period, which arrived but could not be accepted: its file
+/// name, the local day it arrived, how many errors it had and the first few of them.
+/// </summary>
+public sealed record RejectedUploadView(string FileName, DateOnly ReceivedOn, int ErrorCount, IReadOnlyList<ProblemRow> TopProblems)
+{
+    public int MoreErrors => Math.Max(0, ErrorCount - TopProblems.Count);
+}
 
 /// <summary>
 /// One reminder about one kampung's missing report (template <c>reminder</c>, subject
@@ -63,8 +77,11 @@ public sealed record ReminderView(
     string DinasName,
     string? HelpContact,
     string? PkbName,
-    IReadOnlyList<PreviousReminderRow> PreviousReminders)
+    IReadOnlyList<PreviousReminderRow> PreviousReminders,
+    RejectedUploadView? Rejected = null)
 {
+    /// <summary>A file arrived for the period but was rejected: the reminder says "fix and resend", not "not received".</summary>
+    public bool IsRejected => Rejected is not null;
     public bool IsBeforeDeadline => Stage == ReminderStage.BeforeDeadline;
     public bool IsAfterDeadline => Stage == ReminderStage.AfterDeadline;
     public bool IsEscalation => Stage == ReminderStage.Escalation;
