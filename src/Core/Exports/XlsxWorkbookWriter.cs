@@ -8,7 +8,9 @@ namespace KampungKB.Core.Exports;
 
 /// <summary>
 /// Writes a workbook of simple tables: one bold, frozen, filterable header row per sheet and typed
-/// cells below it. Built on the Open XML SDK because it is the writer the registry here can restore;
+/// cells below it (whole numbers as <c>#,##0</c>, dates as <c>dd/mm/yyyy</c>). Every sheet prints
+/// landscape on A4, one page wide, with the header row repeated on each page; a sheet may carry a native
+/// line chart (<see cref="XlsxChartWriter"/>). Built on the Open XML SDK because it is the writer the registry here can restore;
 /// every text goes through <see cref="ExportSanitizer"/> so user text never becomes a formula.
 /// </summary>
 public static class XlsxWorkbookWriter
@@ -47,6 +49,8 @@ public static class XlsxWorkbookWriter
             var name = SanitizeSheetName(sheet.Name, i + 1, names);
             var worksheetPart = workbookPart.AddNewPart<WorksheetPart>();
             worksheetPart.Worksheet = BuildWorksheet(sheet, shared, i == 0, out var lastRow, out var lastColumn);
+            if (sheet.Chart is not null && sheet.Rows.Count > 0)
+                worksheetPart.Worksheet.Append(XlsxChartWriter.Add(worksheetPart, name, sheet, lastRow));
             sheetsElement.Append(new Sheet
             {
                 Name = name,
@@ -60,6 +64,11 @@ public static class XlsxWorkbookWriter
                     Name = "_xlnm._FilterDatabase",
                     LocalSheetId = (uint)i,
                     Hidden = true,
+                });
+                definedNames.Append(new DefinedName($"'{name.Replace("'", "''", StringComparison.Ordinal)}'!$1:$1")
+                {
+                    Name = "_xlnm.Print_Titles",
+                    LocalSheetId = (uint)i,
                 });
             }
         }
@@ -130,12 +139,14 @@ public static class XlsxWorkbookWriter
                         widths[c] = Math.Max(widths[c], DisplayLength(cell.TextValue) + 2);
                         break;
                     default:
+                        var whole = cell.Kind == XlsxCellKind.Number && Math.Abs(cell.NumberValue) < 1e15 && cell.NumberValue == Math.Floor(cell.NumberValue);
                         row.Append(new Cell
                         {
                             CellReference = reference,
                             StyleIndex = cell.Kind switch
                             {
                                 XlsxCellKind.Integer => StyleInteger,
+                                XlsxCellKind.Number when whole => StyleInteger,
                                 XlsxCellKind.Percent => StylePercent,
                                 XlsxCellKind.Date => StyleDate,
                                 _ => StyleNumber,
@@ -153,10 +164,13 @@ public static class XlsxWorkbookWriter
         lastColumn = columnCount;
 
         var view = new SheetView { WorkbookViewId = 0, TabSelected = selected };
-        view.Append(new Pane { VerticalSplit = 1, TopLeftCell = "A2", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen });
-        view.Append(new Selection { Pane = PaneValues.BottomLeft, ActiveCell = "A2", SequenceOfReferences = new ListValue<StringValue> { InnerText = "A2" } });
+        var frozen = Math.Clamp(sheet.FrozenColumns, 0, Math.Max(0, columnCount - 1));
+        var topLeft = ColumnName(frozen + 1) + "2";
+        var pane = frozen > 0 ? PaneValues.BottomRight : PaneValues.BottomLeft;
+        view.Append(new Pane { HorizontalSplit = frozen > 0 ? frozen : null, VerticalSplit = 1, TopLeftCell = topLeft, ActivePane = pane, State = PaneStateValues.Frozen });
+        view.Append(new Selection { Pane = pane, ActiveCell = topLeft, SequenceOfReferences = new ListValue<StringValue> { InnerText = topLeft } });
 
-        var worksheet = new Worksheet(new SheetViews(view));
+        var worksheet = new Worksheet(new SheetProperties(new PageSetupProperties { FitToPage = true }), new SheetViews(view));
         if (columnCount > 0)
         {
             var columns = new Columns();
@@ -170,6 +184,10 @@ public static class XlsxWorkbookWriter
         worksheet.Append(data);
         if (columnCount > 0)
             worksheet.Append(new AutoFilter { Reference = $"A1:{ColumnName(columnCount)}{Math.Max(rowIndex, 1)}" });
+        // Print: A4 landscape, one page wide (as many pages tall as needed), header row on every page (Print_Titles), page x/y in the footer.
+        worksheet.Append(new PageMargins { Left = 0.4, Right = 0.4, Top = 0.5, Bottom = 0.6, Header = 0.3, Footer = 0.3 });
+        worksheet.Append(new PageSetup { PaperSize = 9, Orientation = OrientationValues.Landscape, FitToWidth = 1, FitToHeight = 0 });
+        worksheet.Append(new HeaderFooter(new OddFooter("&L&A&R&P / &N")));
         return worksheet;
     }
 
@@ -204,7 +222,7 @@ public static class XlsxWorkbookWriter
     {
         var numberingFormats = new NumberingFormats(
             new NumberingFormat { NumberFormatId = 164, FormatCode = "0.0%" },
-            new NumberingFormat { NumberFormatId = 165, FormatCode = "yyyy-mm-dd" })
+            new NumberingFormat { NumberFormatId = 165, FormatCode = "dd/mm/yyyy" })
         { Count = 2 };
 
         var fonts = new Fonts(

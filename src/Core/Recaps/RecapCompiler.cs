@@ -67,6 +67,7 @@ public sealed class RecapCompiler(ITableStore tables, StorageNames names, EmailT
     {
         var zone = regency.TimeZone;
         var kampung = (await _registry.ListAsync(regency.Code, ct).ConfigureAwait(false)).OrderBy(k => k.AreaCode, StringComparer.Ordinal).ToList();
+        regency = regency.WithRegistry(kampung);
         var history = new Dictionary<ReportingPeriod, Dictionary<string, StoredReport>>();
         for (var (p, i) = (period, 0); i <= HistoryMonths; p = p.Previous, i++)
             history[p] = (await _reports.ListAsync(regency.Code, p, ct).ConfigureAwait(false)).ToDictionary(r => r.AreaCode, StringComparer.Ordinal);
@@ -168,7 +169,12 @@ public sealed class RecapCompiler(ITableStore tables, StorageNames names, EmailT
             completeness, byKecamatan, missing,
             registeredActivities.Count, bidang, participants, partners,
             indicators, ratios, classes, target, rejected, unreachable,
-            attachment, DashboardLink: null);
+            attachment, DashboardLink: null)
+        {
+            Trend = RecapTrend.Build(regency, period, kampung, history),
+            IndicatorKampung = rows.Count(r => r.Values.Count > 0),
+            IndicatorKampungThisMonth = rows.Count(r => r.StocksAsOf == period || current.TryGetValue(r.AreaCode, out var c) && c.Indicators.Count > 0),
+        };
         var email = templates.RenderRecap(view);
         var xlsx = RecapWorkbook.Build(view, rows, registeredActivities, catalogue, zone);
         return new Recap(regency.Code, period, view, email, xlsx, attachment, rows);

@@ -83,7 +83,11 @@ public sealed class ReminderRunner(ITableStore tables, StorageNames names, Email
         {
             var stages = ReminderStages.For(regency, period);
             if (day < stages[0].Day || day > stages[^1].Day.AddDays(CatchUpDays)) continue;
-            kampung ??= (await _registry.ListAsync(regency.Code, ct).ConfigureAwait(false)).OrderBy(k => k.AreaCode, StringComparer.Ordinal).ToList();
+            if (kampung is null)
+            {
+                kampung = (await _registry.ListAsync(regency.Code, ct).ConfigureAwait(false)).OrderBy(k => k.AreaCode, StringComparer.Ordinal).ToList();
+                regency = regency.WithRegistry(kampung);
+            }
             var reported = (await _reports.ListAsync(regency.Code, period, ct).ConfigureAwait(false)).Select(r => r.AreaCode).ToHashSet(StringComparer.Ordinal);
             var partition = NotificationKeys.Partition(regency.Code, period);
             var log = (await _ledger.ListAsync(TableFilter.PartitionKeyEquals(partition), ct).ConfigureAwait(false))
@@ -138,7 +142,7 @@ public sealed class ReminderRunner(ITableStore tables, StorageNames names, Email
                 var link = links is not null && stage.Stage != ReminderStage.Dinas
                     ? (await links.IssueAsync(k, cancellationToken: ct).ConfigureAwait(false)).Url : null;
                 var rendered = templates.RenderReminder(View(regency, period, k, stage, day, previous, link, fileRejected));
-                var result = await mail.SendAsync(new MailMessage(to, [], rendered.Subject, rendered.Html, rendered.Text, []), ct).ConfigureAwait(false);
+                var result = await mail.SendAsync(new MailMessage(to, [], rendered.Subject, rendered.Html, rendered.Text, [], regency.DinasName), ct).ConfigureAwait(false);
                 if (result.Succeeded)
                 {
                     await _ledger.CompleteAsync(claim, NotificationState.Sent, messageId: result.MessageId, ct: ct).ConfigureAwait(false);

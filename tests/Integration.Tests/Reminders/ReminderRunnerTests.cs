@@ -195,12 +195,12 @@ public class ReminderContentTests(AzuriteFixture azurite)
         var beta = h.Mail.Sent.Single(m => m.To.SequenceEqual(["beta@pokja.example"]));
         var gamma = h.Mail.Sent.Single(m => m.To.SequenceEqual(["gamma@pokja.example"]));
         Assert.NotEqual(Subject(gamma.Subject, "Kampung KB Gamma"), Subject(beta.Subject, "Kampung KB Beta"));
-        Assert.Contains("laporan oktober beta.xlsx", beta.Text);
-        Assert.Contains("Tanggal nomor 1 tidak dikenali", beta.Text);
-        Assert.Contains("Tanggal nomor 3 tidak dikenali", beta.Text);
-        Assert.DoesNotContain("Tanggal nomor 4 tidak dikenali", beta.Text);   // only the top three
-        Assert.DoesNotContain("laporan oktober beta.xlsx", gamma.Text);
-        Assert.Equal(Beta, await LinkArea(h, beta.Html));
+        Assert.Contains("laporan oktober beta.xlsx", beta.TextBody!);
+        Assert.Contains("Tanggal nomor 1 tidak dikenali", beta.TextBody!);
+        Assert.Contains("Tanggal nomor 3 tidak dikenali", beta.TextBody!);
+        Assert.DoesNotContain("Tanggal nomor 4 tidak dikenali", beta.TextBody!);   // only the top three
+        Assert.DoesNotContain("laporan oktober beta.xlsx", gamma.TextBody!);
+        Assert.Equal(Beta, await LinkArea(h, beta.HtmlBody));
     }
 
     [Fact]
@@ -215,12 +215,12 @@ public class ReminderContentTests(AzuriteFixture azurite)
 
         var toPeople = h.Mail.Sent.Where(m => !m.To.SequenceEqual(["rekap@dppkb.example"])).ToList();
         Assert.Equal(7, toPeople.Count);                 // after-deadline to 3 Pokja, escalation to 4 PKB/PLKB
-        var areas = run.Items.Where(i => i.Action == ReminderActions.Sent && i.RecipientRole != "Dinas").Select(i => i.AreaCode).Order().ToList();
+        var areas = run.Items.Where(i => i.Action == ReminderActions.Sent && i.RecipientRole != "Dinas").Select(i => (string?)i.AreaCode).Order().ToList();
         var linked = new List<string?>();
         foreach (var m in toPeople)
         {
-            var area = await LinkArea(h, m.Html);
-            Assert.Equal(area, await LinkArea(h, m.Text));   // the plain-text part carries the same link
+            var area = await LinkArea(h, m.HtmlBody);
+            Assert.Equal(area, await LinkArea(h, m.TextBody!));   // the plain-text part carries the same link
             linked.Add(area);
         }
         Assert.Equal(areas, linked.Order().ToList());
@@ -232,7 +232,7 @@ public class ReminderContentTests(AzuriteFixture azurite)
     /// <summary>The area code signed into the one upload link in a mail body.</summary>
     private static async Task<string?> LinkArea(NotificationHarness h, string body)
     {
-        var tokens = System.Text.RegularExpressions.Regex.Matches(body, @"/api/kampung/([A-Za-z0-9_\-\.]+)").Select(m => m.Groups[1].Value).Distinct().ToList();
+        var tokens = System.Text.RegularExpressions.Regex.Matches(body, @"/api/kampung/([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+)").Select(m => m.Groups[1].Value).Distinct().ToList();
         Assert.Single(tokens);
         return (await h.Links.VerifyAsync(tokens[0])).Claims?.AreaCode;
     }
