@@ -89,9 +89,14 @@ internal static class DemoCommand
         public static readonly Core.Model.ReportingPeriod Period = new(2025, 10);
         /// <summary>D+7 for a deadline on the 10th: the after-deadline, escalation and dinas stages are due; D−3 is stale.</summary>
         public static readonly DateOnly Today = new(2025, 11, 17);
+        /// <summary>The simulated instant the sample files arrive (5 November 2025, 10.00 WITA): October's reports are on time.</summary>
+        public static readonly DateTimeOffset UploadsArrive = new(2025, 11, 5, 2, 0, 0, TimeSpan.Zero);
+        /// <summary>Reminders and the recap run on the same timeline, on <see cref="Today"/> at 09.00 WITA.</summary>
+        public static readonly DateTimeOffset NotificationsRun = new(2025, 11, 17, 1, 0, 0, TimeSpan.Zero);
 
         public static IReadOnlyDictionary<string, string?> Settings(string outbox) => new Dictionary<string, string?>
         {
+            ["Demo:SimulatedNow"] = UploadsArrive.ToString("o", System.Globalization.CultureInfo.InvariantCulture),
             ["Mail:Mode"] = "Outbox",
             ["Mail:OutboxDirectory"] = outbox,
             ["Mail:SenderName"] = "DPPKB Kota Banjarmasin",
@@ -109,12 +114,15 @@ internal static class DemoCommand
             var mail = Core.Mail.MailOptions.FromSettings(k => Settings(outbox).GetValueOrDefault(k.Replace("__", ":", StringComparison.Ordinal)));
             var links = LinksCommand.Create(env);
             await links.EnsureAsync();
-            var n = Notifications.Create(env.Tables, StorageNames.Default, mail, TimeProvider.System, links);
+            var clock = new Core.Model.SimulatedClock(NotificationsRun);
+            var n = Notifications.Create(env.Tables, StorageNames.Default, mail, clock, links);
             say("");
             var reminders = await n.Reminders.RunAsync(regency, Today);
             RemindCommand.Print([reminders], json: false, new SayWriter(say));
             var recap = await n.Sender.SendAsync(regency, Period);
-            say($"Rekap {regency.Name} {Period}: {recap.Action}{(recap.Location is null ? "" : " → " + recap.Location)}");
+            var t = CliTexts.Default;
+            say(t.T("recap.mail", ("action", t.Label("action", recap.Action)), ("reason", recap.Reason is null ? "" : " (" + t.Label("reason", recap.Reason) + ")"),
+                ("location", recap.Location is null ? "" : " → " + recap.Location)).Trim());
             var emails = Directory.Exists(outbox) ? Directory.GetFiles(outbox, "*.eml").Length : 0;
             say($"{emails} surel (umpan balik, pengingat, rekap) ditulis ke {outbox}");
             return emails;
