@@ -17,6 +17,8 @@ public static class XlsxWorkbookWriter
 {
     public const int MaxSheetNameLength = 31;
 
+    /// <summary>Headers wrap: a long header does not widen its column beyond this (characters).</summary>
+    private const double MaxHeaderWidth = 18, MaxTextWidth = 45;
     private const uint StyleHeader = 1, StyleInteger = 2, StyleNumber = 3, StylePercent = 4, StyleDate = 5, StyleText = 6;
 
     public static byte[] ToBytes(IReadOnlyList<XlsxSheet> sheets)
@@ -113,7 +115,7 @@ public static class XlsxWorkbookWriter
         var columnCount = Math.Max(sheet.Columns.Count, sheet.Rows.Count == 0 ? 0 : sheet.Rows.Max(r => r.Count));
         var widths = new double[columnCount];
         for (var c = 0; c < columnCount; c++)
-            widths[c] = c < sheet.Columns.Count ? DisplayLength(sheet.Columns[c].Header) + 3 : 8;
+            widths[c] = c < sheet.Columns.Count ? Math.Min(DisplayLength(sheet.Columns[c].Header) + 3, MaxHeaderWidth) : 8;
 
         var data = new SheetData();
         var header = new Row { RowIndex = 1 };
@@ -136,7 +138,7 @@ public static class XlsxWorkbookWriter
                         continue;
                     case XlsxCellKind.Text:
                         row.Append(TextCell(c + 1, rowIndex, cell.TextValue, shared, StyleText));
-                        widths[c] = Math.Max(widths[c], DisplayLength(cell.TextValue) + 2);
+                        widths[c] = Math.Max(widths[c], Math.Min(DisplayLength(cell.TextValue) + 2, MaxTextWidth));
                         break;
                     default:
                         var whole = cell.Kind == XlsxCellKind.Number && Math.Abs(cell.NumberValue) < 1e15 && cell.NumberValue == Math.Floor(cell.NumberValue);
@@ -174,12 +176,18 @@ public static class XlsxWorkbookWriter
         if (columnCount > 0)
         {
             var columns = new Columns();
+            var headerLines = 1;
             for (var c = 0; c < columnCount; c++)
             {
                 var width = c < sheet.Columns.Count && sheet.Columns[c].Width is { } w ? w : Math.Min(widths[c], 60);
                 columns.Append(new Column { Min = (uint)(c + 1), Max = (uint)(c + 1), Width = width, CustomWidth = true });
+                if (c < sheet.Columns.Count)
+                    headerLines = Math.Max(headerLines, (int)Math.Ceiling(DisplayLength(sheet.Columns[c].Header) / Math.Max(1, width - 1.5)));
             }
             worksheet.Append(columns);
+            // Headers wrap within their column; the row is as tall as the longest needs (Excel does not fit it on open).
+            header.Height = 15 * Math.Min(headerLines, 4);
+            header.CustomHeight = true;
         }
         worksheet.Append(data);
         if (columnCount > 0)
@@ -241,7 +249,7 @@ public static class XlsxWorkbookWriter
 
         var cellFormats = new CellFormats(
             new CellFormat { NumberFormatId = 0, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0 },
-            new CellFormat { NumberFormatId = 0, FontId = 1, FillId = 2, BorderId = 0, FormatId = 0, ApplyFont = true, ApplyFill = true },
+            new CellFormat(new Alignment { WrapText = true, Vertical = VerticalAlignmentValues.Top }) { NumberFormatId = 0, FontId = 1, FillId = 2, BorderId = 0, FormatId = 0, ApplyFont = true, ApplyFill = true, ApplyAlignment = true },
             new CellFormat { NumberFormatId = 3, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0, ApplyNumberFormat = true },
             new CellFormat { NumberFormatId = 4, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0, ApplyNumberFormat = true },
             new CellFormat { NumberFormatId = 164, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0, ApplyNumberFormat = true },

@@ -194,10 +194,14 @@ public sealed class UploadDesk
         if (p.TryGetProperty("row", out var row) && row.ValueKind == JsonValueKind.Number) where.Add($"{_page.Texts["where_row"]} {row.GetInt32()}");
         if (Str(p, "column") is { Length: > 0 } column) where.Add($"{_page.Texts["where_column"]} {column}");
         var text = Str(p, "text");
+        var message = Str(p, "message") ?? Str(p, "code") ?? "";
+        // The place is said once: most messages already name the sheet, row and column.
+        var placed = p.TryGetProperty("row", out var r) && r.ValueKind == JsonValueKind.Number
+            && message.Contains($"{_page.Texts["where_row"]} {r.GetInt32().ToString(CultureInfo.InvariantCulture)}", StringComparison.Ordinal);
         return new
         {
-            where = where.Count == 0 ? null : string.Join(", ", where),
-            message = Str(p, "message") ?? Str(p, "code") ?? "",
+            where = where.Count == 0 || placed ? null : string.Join(", ", where),
+            message,
             found = string.IsNullOrEmpty(text) ? null : text.Length > 120 ? text[..120] + "…" : text,
         };
     }

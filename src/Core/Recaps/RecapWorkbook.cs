@@ -45,7 +45,9 @@ internal static class RecapWorkbook
         foreach (var r in v.Indicators)
             rows.Add(Row(r.Label, XlsxCell.Number(r.Value), XlsxCell.Number(r.Previous), XlsxCell.Number(r.Change)));
         foreach (var c in v.Classes)
-            rows.Add(Row("Kelas " + c.Label, c.Count, XlsxCell.Integer(c.PreviousYearCount)));
+            rows.Add(Row("Kelas " + c.Label, c.Count));
+        foreach (var c in v.Classes.Where(c => c.PreviousYearCount is not null))
+            rows.Add(Row($"Kelas {c.Label} pada awal {v.ClassTarget.Year}", XlsxCell.Integer(c.PreviousYearCount)));
         rows.Add(Row($"Target naik kelas {v.ClassTarget.Year} (kampung)", v.ClassTarget.TargetCount));
         rows.Add(Row($"Sudah naik kelas {v.ClassTarget.Year}", v.ClassTarget.RaisedThisYear));
         rows.Add(Row("Unggahan ditolak", v.RejectedUploads.Count));
@@ -76,19 +78,20 @@ internal static class RecapWorkbook
         return new XlsxSheet(KampungSheet, columns, data) { FrozenColumns = 2 };
     }
 
+    /// <summary>One row per kampung and indicator (ratios first, catalogue order), so the sheet prints legibly and filters by indicator.</summary>
     private static XlsxSheet Indicators(IReadOnlyList<RecapKampungRow> rows, RecapCatalogue catalogue)
     {
-        var columns = new List<XlsxColumn> { new("Kode wilayah"), new("Kampung KB"), new("Angka stok dari bulan") };
-        columns.AddRange(catalogue.Ratios.Select(r => new XlsxColumn(r.Label, 14)));
-        columns.AddRange(catalogue.Indicators.Select(i => new XlsxColumn(i.Label, 14)));
-        var data = rows.Select(r =>
+        var data = new List<IReadOnlyList<XlsxCell>>();
+        foreach (var r in rows)
         {
-            var cells = new List<XlsxCell> { r.AreaCode, r.Name, XlsxCell.Text(r.StocksAsOf is { } p ? IndonesianFormat.Month(p) : null) };
-            cells.AddRange(catalogue.Ratios.Select(x => XlsxCell.Percent(r.Ratios.GetValueOrDefault(x.Code))));
-            cells.AddRange(catalogue.Indicators.Select(i => r.Values.TryGetValue(i.Code, out var v) ? XlsxCell.Number(v) : XlsxCell.Empty));
-            return (IReadOnlyList<XlsxCell>)cells;
-        }).ToList();
-        return new XlsxSheet(IndicatorSheet, columns, data) { FrozenColumns = 2 };
+            var asOf = XlsxCell.Text(r.StocksAsOf is { } p ? IndonesianFormat.Month(p) : null);
+            foreach (var x in catalogue.Ratios)
+                if (r.Ratios.GetValueOrDefault(x.Code) is { } ratio) data.Add([r.AreaCode, r.Name, x.Label, XlsxCell.Percent(ratio), asOf]);
+            foreach (var i in catalogue.Indicators)
+                if (r.Values.TryGetValue(i.Code, out var v)) data.Add([r.AreaCode, r.Name, i.Label, XlsxCell.Number(v), i.IsFlow ? XlsxCell.Empty : asOf]);
+        }
+        return new XlsxSheet(IndicatorSheet,
+            [new("Kode wilayah"), new("Kampung KB", 32), new("Indikator", 40), new("Nilai", 12), new("Angka stok dari bulan", 16)], data) { FrozenColumns = 2 };
     }
 
     /// <summary>One row per month: the kabupaten's counts and ratios, then each kecamatan's coverage and timeliness; a line chart under it.</summary>
@@ -96,7 +99,7 @@ internal static class RecapWorkbook
     {
         var columns = new List<XlsxColumn>
         {
-            new("Bulan", 12), new("Kampung terdaftar", 11), new("Melapor", 10), new("Tepat waktu", 10), new("Terlambat", 10), new("Belum melapor", 10),
+            new("Bulan", 15), new("Kampung terdaftar", 11), new("Melapor", 10), new("Tepat waktu", 10), new("Terlambat", 10), new("Belum melapor", 10),
             new("Cakupan (melapor / terdaftar)", 14), new("Tepat waktu (/ terdaftar)", 14),
         };
         var kecamatan = trend.Rows.Where(r => !r.IsTotal).ToList();
@@ -137,8 +140,8 @@ internal static class RecapWorkbook
                 XlsxCell.Integer(a.Activity.Participants), string.Join("; ", a.Activity.Partners),
             ]).ToList();
         return new XlsxSheet(ActivitiesSheet,
-            [new("Kode wilayah"), new("Kampung KB"), new("Tanggal"), new("Kegiatan", 50), new("Bidang (tertulis)"), new("Bidang"),
-             new("L"), new("P"), new("Peserta"), new("Mitra")], data);
+            [new("Kode wilayah"), new("Kampung KB", 30), new("Tanggal"), new("Kegiatan", 40), new("Bidang (tertulis)", 22), new("Bidang", 22),
+             new("Peserta L"), new("Peserta P"), new("Peserta (jumlah)"), new("Mitra", 30)], data) { FrozenColumns = 2 };
     }
 
     private static XlsxSheet Rejected(RecapView v) => new(RejectedSheet,

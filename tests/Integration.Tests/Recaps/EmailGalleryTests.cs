@@ -79,6 +79,13 @@ public class EmailGalleryTests(AzuriteFixture azurite)
         var h = new NotificationHarness(azurite);
         await h.InitAsync();
         await h.SeedRealisticAsync();   // Delta's October upload was rejected; Epsilon has nothing for October
+        // Plain names and a Pokja address for Delta, so the pictures show what a cadre reads (escaping is tested elsewhere).
+        await h.Registry.SaveAsync(h.Entries().Select(e => e.AreaCode switch
+        {
+            Delta => e with { Name = "Kampung KB Sungai Jingah", PokjaEmail = "pokja.sungaijingah@example.id" },
+            Epsilon => e with { Name = "Kampung KB Kuin Utara" },
+            _ => e,
+        }).ToList(), new DateTimeOffset(2025, 7, 1, 0, 0, 0, TimeSpan.Zero));
 
         await h.Reminders.RunAsync(Settings, new DateOnly(2025, 11, 7));
         await h.Reminders.RunAsync(Settings, new DateOnly(2025, 11, 11));

@@ -152,3 +152,40 @@ public class RecapPresentationTests(AzuriteFixture azurite)
         Assert.Equal(0.6d, (double)rows[^1][6]!, 6);                        // October coverage 3/5
     }
 }
+
+/// <summary>The recap workbook printed through LibreOffice (when installed): a handful of legible pages, not dozens.</summary>
+[Collection(AzuriteCollection.Name)]
+public class RecapPrintTests(AzuriteFixture azurite)
+{
+    private const string Soffice = "/usr/bin/soffice";
+
+    [Fact]
+    public async Task RecapWorkbook_PrintedByLibreOffice_OnePagePerSheetOrSo()
+    {
+        if (!azurite.Require()) return;
+        if (!File.Exists(Soffice)) { Console.Error.WriteLine($"SKIPPED (locally): {Soffice} is missing (apt-get install libreoffice-calc-nogui)."); return; }
+        var h = new NotificationHarness(azurite);
+        await h.InitAsync();
+        await h.SeedRealisticAsync();
+        var recap = await h.Compiler.CompileAsync(Settings, October);
+        var dir = Path.Combine(Path.GetTempPath(), "kkb-print-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var xlsx = Path.Combine(dir, recap.AttachmentName);
+            await File.WriteAllBytesAsync(xlsx, recap.Xlsx);
+            var psi = new System.Diagnostics.ProcessStartInfo(Soffice, ["--headless", $"-env:UserInstallation=file://{dir}/profile", "--convert-to", "pdf", "--outdir", dir, xlsx])
+            { RedirectStandardOutput = true, RedirectStandardError = true };
+            using (var p = System.Diagnostics.Process.Start(psi)!)
+            {
+                await p.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(3)).Token);
+                Assert.Equal(0, p.ExitCode);
+            }
+            var pdf = await File.ReadAllTextAsync(Path.ChangeExtension(xlsx, ".pdf"), System.Text.Encoding.Latin1);
+            var pages = Regex.Matches(pdf, @"/Type\s*/Page[^s]").Count;
+            // Six sheets; the summary may take two pages. Before print setup, four kampung printed on 32 pages.
+            Assert.InRange(pages, 6, 8);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+}
