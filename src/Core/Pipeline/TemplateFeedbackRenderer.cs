@@ -40,7 +40,7 @@ public sealed class TemplateFeedbackRenderer(EmailTemplates templates) : IFeedba
     }
 
     private static List<ProblemRow> Rows(IEnumerable<Problem> problems, Severity severity) =>
-        problems.Where(p => p.Severity == severity).Take(200).Select(p => new ProblemRow(p.Sheet, p.Row, p.Column, p.Text, p.Message)).ToList();
+        problems.Where(p => p.Severity == severity).Take(200).Select(p => ProblemRow.Of(p.Sheet, p.Row, p.Column, p.Text, p.Message)).ToList();
 
     private static List<FigureRow> KeyFigures(IReadOnlyDictionary<string, decimal> i)
     {

@@ -136,7 +136,7 @@ public sealed class ReminderRunner(ITableStore tables, StorageNames names, Email
 
                 var previous = log.Values
                     .Where(r => r.AreaCode == k.AreaCode && r.State == NotificationState.Sent && r.CompletedAt is not null)
-                    .OrderBy(r => r.CompletedAt)
+                    .OrderBy(r => r.CompletedAt).ThenBy(r => ReminderStages.Order(r.Stage))
                     .Select(r => new PreviousReminderRow(DateOnly.FromDateTime(regency.TimeZone.ToLocal(r.CompletedAt!.Value)), ReminderStages.Label(r.Stage, regency), r.RecipientRole ?? ""))
                     .ToList();
                 var link = links is not null && stage.Stage != ReminderStage.Dinas
@@ -197,7 +197,7 @@ public sealed class ReminderRunner(ITableStore tables, StorageNames names, Email
             var errors = latest.Problems.Where(p => p.Severity == Severity.Error).ToList();
             map[latest.AreaCode!] = new RejectedUploadView(
                 latest.FileName, DateOnly.FromDateTime(regency.TimeZone.ToLocal(latest.ReceivedAt)), Math.Max(latest.ErrorCount, errors.Count),
-                errors.Take(TopProblems).Select(p => new ProblemRow(p.Sheet, p.Row, p.Column, p.Text, p.Message)).ToList());
+                errors.Take(TopProblems).Select(p => ProblemRow.Of(p.Sheet, p.Row, p.Column, p.Text, p.Message)).ToList());
         }
         return map;
     }

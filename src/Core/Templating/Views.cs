@@ -5,7 +5,17 @@ namespace KampungKB.Core.Templating;
 // "62,5%"); *Local date-times are already in the dinas' time zone, named by TimeZone ("WITA").
 
 /// <summary>One problem found in an upload, located as the cadre sees it in Excel.</summary>
-public sealed record ProblemRow(string? Sheet, int? Row, string? Column, string? Text, string Message);
+public sealed record ProblemRow(string? Sheet, int? Row, string? Column, string? Text, string Message)
+{
+    /// <summary>Whether the mail shows a place column: not when the message already names the row (the place is said once).</summary>
+    public bool HasPlace => (Sheet ?? Column) is not null || Row is not null;
+
+    /// <summary>A row whose place is dropped when <paramref name="message"/> already says "baris {row}".</summary>
+    public static ProblemRow Of(string? sheet, int? row, string? column, string? text, string message) =>
+        row is { } r && message.Contains("baris " + r.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            ? new ProblemRow(null, null, null, text, message)
+            : new ProblemRow(sheet, row, column, text, message);
+}
 
 /// <summary>A labelled figure; when <paramref name="IsPercent"/> the value is a ratio 0–1.</summary>
 public sealed record FigureRow(string Label, decimal? Value, bool IsPercent = false);

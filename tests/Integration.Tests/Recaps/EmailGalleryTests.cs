@@ -87,10 +87,11 @@ public class EmailGalleryTests(AzuriteFixture azurite)
             _ => e,
         }).ToList(), new DateTimeOffset(2025, 7, 1, 0, 0, 0, TimeSpan.Zero));
 
-        await h.Reminders.RunAsync(Settings, new DateOnly(2025, 11, 7));
-        await h.Reminders.RunAsync(Settings, new DateOnly(2025, 11, 11));
-        await h.Reminders.RunAsync(Settings, new DateOnly(2025, 11, 13));
-        await h.Reminders.RunAsync(Settings, new DateOnly(2025, 11, 17));
+        foreach (var day in new[] { 7, 11, 13, 17 })
+        {
+            h.Time.Now = new DateTimeOffset(2025, 11, day, 1, 0, 0, TimeSpan.Zero);   // 09.00 WITA, when the timer runs
+            await h.Reminders.RunAsync(Settings, new DateOnly(2025, 11, day));
+        }
         var recap = await h.Compiler.CompileAsync(Settings, October);
 
         var mails = h.Mail.Sent.ToList();
