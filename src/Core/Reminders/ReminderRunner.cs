@@ -94,7 +94,9 @@ public sealed class ReminderRunner(ITableStore tables, StorageNames names, Email
                 .ToDictionary(r => r.RowKey, StringComparer.Ordinal);
             var due = regency.DueDate(period);
             uploads ??= await _uploads.ListAsync(regency.Code, cancellationToken: ct).ConfigureAwait(false);
-            var rejected = LatestRejected(uploads, period, regency);
+            // As of the run's day: a dry run for an earlier date does not quote a file that arrived later.
+            var asOf = RecapCompiler.EndOfDay(day, regency.TimeZone);
+            var rejected = LatestRejected(uploads.Where(u => u.ReceivedAt < asOf).ToList(), period, regency);
 
             foreach (var k in kampung.Where(k => !reported.Contains(k.AreaCode)))
             foreach (var stage in stages.Where(s => s.Day <= day))
