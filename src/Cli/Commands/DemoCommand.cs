@@ -1,7 +1,11 @@
 using System.Text.Json;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Storage;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Registry;
 
 namespace KampungKB.Cli.Commands;
 
@@ -134,10 +138,10 @@ internal static class DemoCommand
         }
     }
 
-    private static async Task Drop(IBlobStore blobs, string container, string name, string file)
+    private static async Task Drop(BlobServiceClient blobs, string container, string name, string file)
     {
         await using var stream = File.OpenRead(file);
-        await blobs.PutAsync(container, name, stream);
+        await blobs.GetBlobContainerClient(container).GetBlobClient(name).UploadAsync(stream, overwrite: true);
     }
 
 }

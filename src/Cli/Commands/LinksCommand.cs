@@ -1,11 +1,15 @@
+using Azure.Data.Tables;
 using System.Globalization;
 using System.Text.Json;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Links;
 using KampungKB.Core.Model;
 using KampungKB.Core.Templating;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Storage;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Reports;
 
 namespace KampungKB.Cli.Commands;
 
@@ -45,7 +49,7 @@ internal static class LinksCommand
     }
 
     /// <summary>One link per kampung (of one kabupaten/kota); an empty registry or a kabupaten/kota without kampung is an error, not an empty list.</summary>
-    internal static async Task<int> IssueAsync(UploadLinks links, ITableStore tables, StorageNames names, string? regency, TimeSpan lifetime, bool json,
+    internal static async Task<int> IssueAsync(UploadLinks links, TableServiceClient tables, StorageNames names, string? regency, TimeSpan lifetime, bool json,
         TextWriter output, TextWriter error)
     {
         var t = CliTexts.Default;
@@ -72,7 +76,7 @@ internal static class LinksCommand
     }
 
     /// <summary>Revokes every link of a registered kampung; an area code not in the registry is an error and revokes nothing.</summary>
-    internal static async Task<int> RevokeAsync(UploadLinks links, ITableStore tables, StorageNames names, string area, TextWriter output, TextWriter error)
+    internal static async Task<int> RevokeAsync(UploadLinks links, TableServiceClient tables, StorageNames names, string area, TextWriter output, TextWriter error)
     {
         var t = CliTexts.Default;
         if (await new RegistryStore(tables, names).GetAsync(area) is not { } kampung)

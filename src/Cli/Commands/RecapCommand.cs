@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
+using Azure.Data.Tables;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Mail;
 using KampungKB.Core.Notifications;
 using KampungKB.Core.Model;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Recaps;
 using KampungKB.Core.Reminders;
 using KampungKB.Core.Settings;
@@ -39,7 +39,7 @@ internal static class RecapCommand
     }
 
     /// <summary>Writes (and with <paramref name="send"/> mails) the recap; an empty registry or an unknown kabupaten/kota is an error.</summary>
-    internal static async Task<int> ExecuteAsync(ITableStore tables, StorageNames names, IReadOnlyList<RegencySettings> regencies, MailOptions mailOptions,
+    internal static async Task<int> ExecuteAsync(TableServiceClient tables, StorageNames names, IReadOnlyList<RegencySettings> regencies, MailOptions mailOptions,
         string code, ReportingPeriod period, string outDir, bool send, bool json, TextWriter output, TextWriter error)
     {
         if (!await StorageCommands.RegistryHasEntriesAsync(tables, names, error)) return CommandLine.Rejected;
@@ -82,7 +82,7 @@ internal static class RecapCommand
 internal sealed record Notifications(RecapCompiler Compiler, RecapSender Sender, ReminderRunner Reminders, IMailSender Mail)
 {
     /// <param name="links">Issues each reminder's personal upload link; without it reminders say where else to send.</param>
-    public static Notifications Create(ITableStore tables, StorageNames names, MailOptions mail, TimeProvider time, Core.Links.UploadLinks? links = null)
+    public static Notifications Create(TableServiceClient tables, StorageNames names, MailOptions mail, TimeProvider time, Core.Links.UploadLinks? links = null)
     {
         var templatesDir = LocalEnvironment.TemplatesDirectory;
         var templates = EmailTemplates.Load(Path.Combine(templatesDir, "email"));

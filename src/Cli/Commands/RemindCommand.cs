@@ -1,9 +1,9 @@
+using Azure.Data.Tables;
 using System.Text.Json;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Links;
 using KampungKB.Core.Mail;
 using KampungKB.Core.Notifications;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Reminders;
 using KampungKB.Core.Settings;
 using KampungKB.Core.Storage;
@@ -39,7 +39,7 @@ internal static class RemindCommand
     }
 
     /// <summary>Runs (or dry-runs) the reminders of one or every kabupaten/kota; an unknown kabupaten/kota or an empty registry is an error.</summary>
-    internal static async Task<int> ExecuteAsync(ITableStore tables, StorageNames names, IReadOnlyList<RegencySettings> configured, MailOptions mail,
+    internal static async Task<int> ExecuteAsync(TableServiceClient tables, StorageNames names, IReadOnlyList<RegencySettings> configured, MailOptions mail,
         UploadLinks? links, string? code, DateOnly? date, bool dryRun, bool json, TextWriter output, TextWriter error)
     {
         var scope = await RegencyScope.ResolveAsync(configured, tables, names);
@@ -56,7 +56,7 @@ internal static class RemindCommand
         return results.Any(r => r.Failed > 0) ? CommandLine.Rejected : CommandLine.Ok;
     }
 
-    private static async Task<int> LogAsync(ITableStore tables, StorageNames names, string code, Core.Model.ReportingPeriod period, bool json, TextWriter output)
+    private static async Task<int> LogAsync(TableServiceClient tables, StorageNames names, string code, Core.Model.ReportingPeriod period, bool json, TextWriter output)
     {
         var t = CliTexts.Default;
         var rows = await new NotificationLog(tables, names).ListAsync(code, period);

@@ -1,12 +1,15 @@
+using Azure.Data.Tables;
 using System.Globalization;
 using System.Text.Json;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Intake;
 using KampungKB.Core.Model;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Storage;
 using KampungKB.Core.Templating;
 using Microsoft.Extensions.Logging.Abstractions;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Reports;
 
 namespace KampungKB.Cli.Commands;
 
@@ -63,7 +66,7 @@ internal static class StorageCommands
     }
 
     /// <summary>The reports of one period, per registered kampung (of one kabupaten/kota when <paramref name="regencyFilter"/> is given).</summary>
-    internal static async Task<int> ReportsAsync(ITableStore tables, StorageNames names, ReportingPeriod period, string? regencyFilter, bool json,
+    internal static async Task<int> ReportsAsync(TableServiceClient tables, StorageNames names, ReportingPeriod period, string? regencyFilter, bool json,
         string source, TextWriter output, TextWriter error)
     {
         var t = CliTexts.Default;
@@ -121,9 +124,9 @@ internal static class StorageCommands
     }
 
     /// <summary>False, after telling the operator how to import one, when the registry holds no kampung.</summary>
-    internal static async Task<bool> RegistryHasEntriesAsync(ITableStore tables, StorageNames names, TextWriter error)
+    internal static async Task<bool> RegistryHasEntriesAsync(TableServiceClient tables, StorageNames names, TextWriter error)
     {
-        await foreach (var _ in tables.QueryAsync(names.RegistryTable, select: ["PartitionKey"]).ConfigureAwait(false)) return true;
+        await foreach (var _ in tables.GetTableClient(names.RegistryTable).QueryAsync<TableEntity>(select: ["PartitionKey"], maxPerPage: 1).ConfigureAwait(false)) return true;
         error.WriteLine(CliTexts.Default.T("registry.empty"));
         return false;
     }
@@ -153,7 +156,7 @@ internal static class StorageCommands
         var runner = new BlobTriggerRunner(env.Blobs, env.Tables, handler, BlobTriggerRunner.Default);
         // HTTP triggers (the upload page) where `func start` would serve them.
         await using var http = await HttpTriggerHost.StartAsync(handler, HttpTriggerHost.Discover(Path.Combine(env.Root, "functions")),
-            HttpTriggerHost.DevPort, new Core.Pipeline.PipelineOptions().MaxUploadBytes * 2);
+            HttpTriggerHost.DevPort, new Core.Uploads.PipelineOptions().MaxUploadBytes * 2);
         Console.WriteLine($"kkb dev berjalan: penyimpanan = {env.Source}; handler = {handler.BaseAddress}; halaman unggah = {http.Address}api/kampung/… (./kkb links)");
         Console.WriteLine("Taruh berkas di kontainer 'uploads' atau 'registry'; tekan Ctrl+C untuk berhenti.");
         await runner.WatchAsync(d => Console.WriteLine(DescribeDispatch(d)), TimeSpan.FromSeconds(1), stop.Token);

@@ -1,7 +1,10 @@
 using KampungKB.Core.Model;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Settings;
 using KampungKB.Core.Templating;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Reports;
+using KampungKB.Core.Registry;
 
 namespace KampungKB.Core.Recaps;
 

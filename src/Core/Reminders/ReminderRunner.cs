@@ -1,13 +1,16 @@
 using KampungKB.Core.Links;
+using KampungKB.Core.Uploads;
+using Azure.Data.Tables;
 using KampungKB.Core.Mail;
 using KampungKB.Core.Model;
 using KampungKB.Core.Notifications;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Recaps;
 using KampungKB.Core.Settings;
 using KampungKB.Core.Storage;
 using KampungKB.Core.Templating;
 using Microsoft.Extensions.Logging;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Reports;
 
 namespace KampungKB.Core.Reminders;
 
@@ -58,7 +61,7 @@ public sealed record ReminderRunResult(string RegencyCode, DateOnly Today, bool 
 /// fix (<see cref="ReminderView.Rejected"/>); every Pokja and PKB/PLKB reminder carries the kampung's own
 /// upload link when <paramref name="links"/> is given.
 /// </summary>
-public sealed class ReminderRunner(ITableStore tables, StorageNames names, EmailTemplates templates, RecapCatalogue catalogue,
+public sealed class ReminderRunner(TableServiceClient tables, StorageNames names, EmailTemplates templates, RecapCatalogue catalogue,
     IMailSender mail, TimeProvider time, ILogger<ReminderRunner> logger, UploadLinks? links = null)
 {
     /// <summary>How many of a rejected file's problems a reminder quotes.</summary>
@@ -90,7 +93,7 @@ public sealed class ReminderRunner(ITableStore tables, StorageNames names, Email
             }
             var reported = (await _reports.ListAsync(regency.Code, period, ct).ConfigureAwait(false)).Select(r => r.AreaCode).ToHashSet(StringComparer.Ordinal);
             var partition = NotificationKeys.Partition(regency.Code, period);
-            var log = (await _ledger.ListAsync(TableFilter.PartitionKeyEquals(partition), ct).ConfigureAwait(false))
+            var log = (await _ledger.ListAsync(partition, ct).ConfigureAwait(false))
                 .ToDictionary(r => r.RowKey, StringComparer.Ordinal);
             var due = regency.DueDate(period);
             uploads ??= await _uploads.ListAsync(regency.Code, cancellationToken: ct).ConfigureAwait(false);

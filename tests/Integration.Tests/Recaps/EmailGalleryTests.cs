@@ -1,12 +1,15 @@
 using System.Text;
 using KampungKB.Core.Model;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Templating;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Page;
 using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Playwright;
 using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Reports;
+using KampungKB.Core.Registry;
 
 namespace KampungKB.Integration.Tests.Recaps;
 

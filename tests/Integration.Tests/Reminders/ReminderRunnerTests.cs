@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using KampungKB.Core.Notifications;
 using KampungKB.Core.Reminders;
 using KampungKB.Core.Storage;
@@ -136,7 +137,7 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
         var h = await SetUpAsync();
         // A run claimed Beta's D+1 reminder and crashed before sending.
         var partition = NotificationKeys.Partition(Regency, October);
-        await h.Tables.AddEntityAsync(h.Names.NotificationsTable, new TableEntity(partition, NotificationKeys.ReminderRow(Beta, ReminderStages.AfterDeadline))
+        await h.Tables.GetTableClient(h.Names.NotificationsTable).AddEntityAsync(new TableEntity(partition, NotificationKeys.ReminderRow(Beta, ReminderStages.AfterDeadline))
         {
             ["Kind"] = NotificationKinds.Reminder, ["Regency"] = Regency, ["Period"] = "2025-10", ["AreaCode"] = Beta,
             ["Stage"] = ReminderStages.AfterDeadline, ["State"] = NotificationState.Claimed, ["ClaimedAt"] = h.Time.Now, ["Attempt"] = 1,
@@ -174,8 +175,8 @@ public class ReminderContentTests(AzuriteFixture azurite)
 {
     private static DateOnly Nov(int day) => new(2025, 11, day);
 
-    private static KampungKB.Core.Pipeline.UploadRecord Rejected(string area, string file, DateTimeOffset at, int errors) => new(
-        $"{at:yyyyMMdd'T'HHmmss}-{Guid.NewGuid():N}"[..28], Regency, area + "/" + file, file, area, October, KampungKB.Core.Pipeline.UploadStatus.Rejected,
+    private static KampungKB.Core.Uploads.UploadRecord Rejected(string area, string file, DateTimeOffset at, int errors) => new(
+        $"{at:yyyyMMdd'T'HHmmss}-{Guid.NewGuid():N}"[..28], Regency, area + "/" + file, file, area, October, KampungKB.Core.Uploads.UploadStatus.Rejected,
         "hash", 1234, at, at, 0, errors, 0,
         Enumerable.Range(1, errors).Select(i => new KampungKB.Core.Model.Problem(KampungKB.Core.Model.Severity.Error, "date-invalid", "Kegiatan", 4 + i, "B", "31/13/2025", $"Tanggal nomor {i} tidak dikenali")).ToList());
 
@@ -186,7 +187,7 @@ public class ReminderContentTests(AzuriteFixture azurite)
         var h = new NotificationHarness(azurite);
         await h.InitAsync();
         await h.WriteAsync(Alpha, October, new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero), Figures(100, 60));
-        await new KampungKB.Core.Pipeline.UploadLog(h.Tables, h.Names).RecordAsync(Rejected(Beta, "laporan oktober beta.xlsx", new DateTimeOffset(2025, 11, 5, 2, 0, 0, TimeSpan.Zero), 5));
+        await new KampungKB.Core.Uploads.UploadLog(h.Tables, h.Names).RecordAsync(Rejected(Beta, "laporan oktober beta.xlsx", new DateTimeOffset(2025, 11, 5, 2, 0, 0, TimeSpan.Zero), 5));
 
         var run = await h.Reminders.RunAsync(Settings, Nov(7));
 
