@@ -9,8 +9,8 @@ using Microsoft.Extensions.Logging;
 
 namespace KampungKB.Core.Pipeline;
 
-/// <summary>A blob that arrived in <c>uploads/</c>, as the trigger describes it.</summary>
-public sealed record UploadEvent(string Name, long? ContentLength = null, DateTimeOffset? LastModified = null);
+/// <summary>A blob that arrived in <c>uploads/</c>, as the trigger describes it (name relative to the container, size in bytes, ETag).</summary>
+public sealed record UploadEvent(string Name, long? ContentLength = null, DateTimeOffset? LastModified = null, string? ETag = null);
 
 /// <summary>What happened to one upload; <see cref="Status"/> is one of <see cref="UploadStatus"/>.</summary>
 public sealed record UploadOutcome(
@@ -78,9 +78,21 @@ public sealed class UploadProcessor
         _logger = logger;
     }
 
-    public async Task<UploadOutcome> ProcessAsync(UploadEvent upload, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    /// <summary>Judges an upload whose bytes were read (at most <see cref="PipelineOptions.MaxUploadBytes"/>).</summary>
+    public Task<UploadOutcome> ProcessAsync(UploadEvent upload, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+        ProcessCoreAsync(upload, content, Convert.ToHexStringLower(SHA256.HashData(content.Span)), read: true, cancellationToken);
+
+    /// <summary>
+    /// Refuses an upload whose properties show it over the cap, without reading it: the cadre gets the
+    /// usual <c>file-too-large</c> feedback, and the original is copied server-side into <c>rejected/</c>.
+    /// The claim is keyed by the blob's ETag and size instead of a content hash.
+    /// </summary>
+    public Task<UploadOutcome> ProcessUnreadTooLargeAsync(UploadEvent upload, CancellationToken cancellationToken = default) =>
+        ProcessCoreAsync(upload, ReadOnlyMemory<byte>.Empty,
+            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"unread\n{upload.ETag}\n{upload.ContentLength}"))), read: false, cancellationToken);
+
+    private async Task<UploadOutcome> ProcessCoreAsync(UploadEvent upload, ReadOnlyMemory<byte> content, string contentHash, bool read, CancellationToken cancellationToken)
     {
-        var contentHash = Convert.ToHexStringLower(SHA256.HashData(content.Span));
         var claimId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(_names.Uploads + "/" + upload.Name + "\n" + contentHash)));
         var receivedAt = upload.LastModified ?? _time.GetUtcNow();
 
@@ -98,7 +110,7 @@ public sealed class UploadProcessor
         var problems = new List<Problem>();
         IngestionReport? report = null;
         if (path.Problem is { } pathProblem) problems.Add(_engine.Problem(pathProblem, path.FileName));
-        else if (content.Length > _options.MaxUploadBytes || (upload.ContentLength ?? 0) > _options.MaxUploadBytes)
+        else if (!read || content.Length > _options.MaxUploadBytes || (upload.ContentLength ?? 0) > _options.MaxUploadBytes)
             problems.Add(_engine.Problem(ProblemCodes.FileTooLarge, path.FileName, new Dictionary<string, string> { ["size"] = Megabytes(Math.Max(content.Length, upload.ContentLength ?? 0)), ["max"] = Megabytes(_options.MaxUploadBytes) }));
         else
         {
@@ -131,10 +143,10 @@ public sealed class UploadProcessor
             problems.Count(p => p.Severity == Severity.Error), problems.Count(p => p.Severity == Severity.Warning));
 
         await _log.RecordAsync(new UploadRecord(uploadId, regency, _names.Uploads + "/" + upload.Name, path.FileName,
-            kampung?.AreaCode, report?.Period, status, contentHash, content.Length, owned.ReceivedAt, _time.GetUtcNow(),
+            kampung?.AreaCode, report?.Period, status, contentHash, read ? content.Length : upload.ContentLength ?? 0, owned.ReceivedAt, _time.GetUtcNow(),
             outcome.ActivityCount, outcome.ErrorCount, outcome.WarningCount, problems), cancellationToken).ConfigureAwait(false);
 
-        await KeepOriginalAsync(content, path.FileName, uploadId, kampung, report?.Period, accepted, outcome, cancellationToken).ConfigureAwait(false);
+        await KeepOriginalAsync(read ? content : null, upload.Name, path.FileName, uploadId, kampung, report?.Period, accepted, outcome, cancellationToken).ConfigureAwait(false);
         var feedbackDocument = new FeedbackDocument(uploadId, path.FileName, status, kampung, report?.Period,
             report, problems, owned.ReceivedAt);
         await _feedback.WriteAsync(feedbackDocument, cancellationToken).ConfigureAwait(false);
@@ -198,8 +210,11 @@ public sealed class UploadProcessor
 
     private static string Megabytes(long bytes) => (bytes / 1024d / 1024d).ToString("0.#", System.Globalization.CultureInfo.GetCultureInfo("id-ID")) + " MB";
 
-    /// <summary>Keeps the very bytes that were judged, whatever happens to the blob in <c>uploads/</c> later.</summary>
-    private async Task KeepOriginalAsync(ReadOnlyMemory<byte> content, string fileName, string uploadId, RegistryEntry? kampung,
+    /// <summary>
+    /// Keeps the very bytes that were judged, whatever happens to the blob in <c>uploads/</c> later; an
+    /// upload that was not read (<paramref name="content"/> null) is copied server-side from <paramref name="blobName"/>.
+    /// </summary>
+    private async Task KeepOriginalAsync(ReadOnlyMemory<byte>? content, string blobName, string fileName, string uploadId, RegistryEntry? kampung,
         ReportingPeriod? period, bool accepted, UploadOutcome outcome, CancellationToken cancellationToken)
     {
         var safeFile = UploadPath.SafeFileName(fileName);
@@ -220,6 +235,12 @@ public sealed class UploadProcessor
                 ["warnings"] = outcome.WarningCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
             },
         };
-        await _blobs.PutAsync(container, target, BinaryData.FromBytes(content), options, cancellationToken).ConfigureAwait(false);
+        if (content is { } bytes)
+        {
+            await _blobs.PutAsync(container, target, BinaryData.FromBytes(bytes), options, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        await _blobs.CopyAsync(_names.Uploads, blobName, container, target, cancellationToken).ConfigureAwait(false);
+        await _blobs.SetMetadataAsync(container, target, options.Metadata!, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }
