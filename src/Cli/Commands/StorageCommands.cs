@@ -100,28 +100,35 @@ internal static class StorageCommands
         return 0;
     }
 
-    /// <summary><c>kkb dev</c>: Azurite + the handler + the local trigger runner, until Ctrl+C.</summary>
+    /// <summary><c>kkb dev</c>: Azurite + the Functions app under the local runner (blob, timer and HTTP triggers), until Ctrl+C or SIGTERM.</summary>
     public static async Task<int> DevAsync(string[] args)
     {
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         await using var env = await LocalEnvironment.OpenAsync();
-        await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables, StorageNames.Default);
-        using var handler = await env.StartHandlerAsync();
-        var runner = new BlobTriggerRunner(env.Blobs, env.Tables, handler, BlobTriggerRunner.Default);
-        // HTTP triggers (the upload page) where `func start` would serve them.
-        await using var http = await HttpTriggerHost.StartAsync(handler, HttpTriggerHost.Discover(Path.Combine(env.Root, "functions")),
-            HttpTriggerHost.DevPort, new Core.Pipeline.PipelineOptions().MaxUploadBytes * 2);
-        Console.WriteLine($"kkb dev berjalan: penyimpanan = {env.Source}; handler = {handler.BaseAddress}; halaman unggah = {http.Address}api/kampung/… (./kkb links)");
-        Console.WriteLine("Taruh berkas di kontainer 'uploads' atau 'registry'; tekan Ctrl+C untuk berhenti.");
+        var functions = await env.StartFunctionsAsync(port: LocalFunctionHost.DevPort);
+        var runner = env.Runner(functions);
+        Console.WriteLine($"kkb dev berjalan: penyimpanan = {env.Source}; fungsi: {string.Join(", ", functions.Functions.Select(f => f.Name))}");
+        Console.WriteLine($"Halaman unggah: {functions.Address}{functions.Host.RoutePrefix}/kampung/… (./kkb links)");
+        Console.WriteLine("Taruh berkas di kontainer 'uploads' atau 'registry' (atau ./kkb upload BERKAS); tekan Ctrl+C untuk berhenti.");
+        var timers = TimerSchedule.RunAsync(functions, d => Console.WriteLine(d), stop.Token);
         await runner.WatchAsync(d => Console.WriteLine(DescribeDispatch(d)), TimeSpan.FromSeconds(1), stop.Token);
+        await timers;
+        Console.WriteLine("kkb dev berhenti.");
         return 0;
     }
 
     internal static string DescribeDispatch(Dispatch d)
     {
-        if (!d.Succeeded) return $"[{d.Function}] {d.BlobName}: GAGAL setelah {d.Attempts} kali ({string.Join(" | ", d.Logs.TakeLast(1))})";
-        return $"[{d.Function}] {d.BlobName}: {string.Join(" | ", d.Logs)}";
+        if (!d.Succeeded) return $"[{d.Function}] {d.BlobName}: GAGAL setelah {d.Attempts} kali, dipindah ke antrean {PoisonQueue.Name} ({d.Error})";
+        return d.ReturnValue switch
+        {
+            UploadOutcome o => $"[{d.Function}] {d.BlobName}: {o.Status}, {o.ActivityCount} kegiatan, {o.IndicatorCount} indikator, {o.ErrorCount} kesalahan{(o.Repeated ? " (ulangan)" : "")}",
+            RegistryImportOutcome r => $"[{d.Function}] {d.BlobName}: {(r.Accepted ? "diterima" : "DITOLAK")}, {r.Kampung} kampung, {r.Problems.Count} masalah",
+            null => $"[{d.Function}] {d.BlobName}: blob sudah dihapus sebelum dibaca",
+            var other => $"[{d.Function}] {d.BlobName}: {other}",
+        };
     }
 
     internal static string Describe(Problem p)

@@ -65,7 +65,7 @@ internal sealed class AzuriteProcess : IAsyncDisposable
         TimeSpan? startTimeout = null, (int Blob, int Queue, int Table)? ports = null, CancellationToken cancellationToken = default)
     {
         if (!IsInstalled(repositoryRoot))
-            throw new InvalidOperationException($"Azurite is not installed under '{repositoryRoot}'; run scripts/setup.sh (npm ci).");
+            throw new InvalidOperationException($"Azurite belum terpasang di '{repositoryRoot}'; jalankan scripts/setup.sh (npm ci).");
         InvalidOperationException? last = null;
         for (var attempt = 0; attempt < (ports is null ? 3 : 1); attempt++)
         {
@@ -101,6 +101,8 @@ internal sealed class AzuriteProcess : IAsyncDisposable
             "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--tableHost", "127.0.0.1", "--tablePort", table.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--silent", "--disableTelemetry",
+            // Azure.Storage.Blobs/Queues 12.30 speak service version 2026-10-06, newer than Azurite 3.37 knows.
+            "--skipApiVersionCheck",
         })
         {
             start.ArgumentList.Add(arg);

@@ -1,95 +1,83 @@
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
+using KampungKB.Core.Pipeline;
 using KampungKB.Core.Storage;
 
 namespace KampungKB.Cli.Dev;
 
-/// <summary>One blob-triggered function as function.json declares it.</summary>
-internal sealed record BlobFunction(string Name, string Container, string Binding);
-
-/// <summary>A blob the runner gave up on, and why.</summary>
-internal sealed record PoisonBlob(string Function, string BlobName, int Attempts, string Reason, DateTimeOffset? At);
-
-/// <summary>What the runner did with one blob version.</summary>
-internal sealed record Dispatch(string Function, string BlobName, bool Succeeded, int Attempts, JsonElement? ReturnValue, IReadOnlyList<string> Logs);
+/// <summary>What the runner did with one blob version: the function's return value, or the last error after every attempt failed.</summary>
+internal sealed record Dispatch(string Function, string BlobName, bool Succeeded, int Attempts, object? ReturnValue, string? Error);
 
 /// <summary>
-/// Plays the Functions host's part for blob triggers, for local runs only: every new blob version (name
-/// + ETag) in a watched container is POSTed once to the handler with the host's payload shape (base64
-/// content, double-encoded <c>name</c>, nested <c>Properties</c>), retried up to the host's limit (5);
-/// receipts live in a table like the host's own blob receipts.
+/// Plays the host's part for blob triggers, locally: polls the watched containers (Azurite sends no Event
+/// Grid events) and invokes each new blob version (name + ETag) once through <see cref="LocalFunctionHost"/>.
+/// A function that throws is retried up to host.json's <c>poisonBlobThreshold</c>; then, as the host does,
+/// the blob's message goes on <c>webjobs-blobtrigger-poison</c>. Receipts in a table remember what was seen.
 /// </summary>
-internal sealed class BlobTriggerRunner(IBlobStore blobs, ITableStore tables, HttpClient handler, IReadOnlyList<BlobFunction> functions,
-    string receiptsTable = BlobTriggerRunner.ReceiptsTable)
+internal sealed class BlobTriggerRunner(LocalFunctionHost host, IBlobStore blobs, ITableStore tables, StorageNames names, PoisonQueue poison,
+    string receiptsTable = BlobTriggerRunner.ReceiptsTable, Func<int, TimeSpan>? backoff = null)
 {
     public const string ReceiptsTable = "DevRunnerReceipts";
-    private const int MaxAttempts = 5;
+    private readonly Func<int, TimeSpan> _backoff = backoff ?? (attempt => TimeSpan.FromMilliseconds(200 * attempt));
 
-    public static readonly IReadOnlyList<BlobFunction> Default =
-    [
-        new("ImportRegistry", "registry", "registry"),
-        new("IngestUpload", "uploads", "upload"),
-    ];
+    /// <summary>The account container a trigger path's container stands for (a test's prefixed names).</summary>
+    private string Container(FunctionDescriptor f) =>
+        StorageNames.Default.Containers.Zip(names.Containers).FirstOrDefault(p => p.First == f.Container).Second ?? f.Container!;
 
-    /// <summary>Sends every blob version not yet receipted; returns what was dispatched, in order.</summary>
+    /// <summary>Invokes every blob version not yet receipted, registry before uploads; returns what was dispatched, in order.</summary>
     public async Task<IReadOnlyList<Dispatch>> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         await tables.CreateTableIfNotExistsAsync(receiptsTable, cancellationToken);
         var done = new List<Dispatch>();
-        foreach (var function in functions)
+        foreach (var function in host.Functions.Where(f => f.TriggerType == "blobTrigger").OrderBy(f => f.Container == "registry" ? 0 : 1))
         {
-            await blobs.CreateContainerIfNotExistsAsync(function.Container, cancellationToken);
+            var container = Container(function);
+            await blobs.CreateContainerIfNotExistsAsync(container, cancellationToken);
             var pending = new List<BlobProperties>();
-            await foreach (var blob in blobs.ListAsync(function.Container, cancellationToken: cancellationToken))
-            {
-                var receipt = await tables.GetEntityAsync(receiptsTable, function.Name, ReceiptKey(blob), cancellationToken);
-                if (receipt is null) pending.Add(blob);
-            }
+            await foreach (var blob in blobs.ListAsync(container, cancellationToken: cancellationToken))
+                if (await tables.GetEntityAsync(receiptsTable, function.Name, ReceiptKey(blob), cancellationToken) is null) pending.Add(blob);
             foreach (var blob in pending.OrderBy(b => b.LastModified).ThenBy(b => b.Name, StringComparer.Ordinal))
-                done.Add(await DispatchAsync(function, blob, cancellationToken));
+                done.Add(await DispatchAsync(function, container, blob, cancellationToken));
         }
         return done;
     }
 
-    /// <summary>Runs until nothing new arrives (the demo) or until cancelled (<c>kkb dev</c>).</summary>
+    /// <summary>Runs until cancelled (<c>kkb dev</c>), reporting each dispatch.</summary>
     public async Task WatchAsync(Action<Dispatch> report, TimeSpan interval, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            foreach (var d in await RunOnceAsync(cancellationToken)) report(d);
-            try { await Task.Delay(interval, cancellationToken); }
-            catch (OperationCanceledException) { break; }
+            try
+            {
+                foreach (var d in await RunOnceAsync(cancellationToken)) report(d);
+                await Task.Delay(interval, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { break; }
         }
     }
 
-    private async Task<Dispatch> DispatchAsync(BlobFunction function, BlobProperties blob, CancellationToken cancellationToken)
+    private async Task<Dispatch> DispatchAsync(FunctionDescriptor function, string container, BlobProperties blob, CancellationToken cancellationToken)
     {
-        var logs = new List<string>();
-        JsonElement? returnValue = null;
+        object? returned = null;
+        string? error = null;
         var attempts = 0;
         var succeeded = false;
-        while (!succeeded && attempts < MaxAttempts)
+        while (!succeeded && attempts < host.Host.PoisonBlobThreshold)
         {
             attempts++;
-            var download = await blobs.GetAsync(function.Container, blob.Name, cancellationToken);
-            if (download is null) { logs.Add("blob deleted before it was processed"); break; }
-            var payload = Payload(function, download);
-            using var response = await handler.PostAsJsonAsync("/" + function.Name, payload, cancellationToken);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
             try
             {
-                using var doc = JsonDocument.Parse(body);
-                if (doc.RootElement.TryGetProperty("Logs", out var l) && l.ValueKind == JsonValueKind.Array)
-                    logs.AddRange(l.EnumerateArray().Select(x => x.GetString() ?? ""));
-                if (doc.RootElement.TryGetProperty("ReturnValue", out var rv) && rv.ValueKind != JsonValueKind.Null)
-                    returnValue = rv.Clone();
+                returned = await host.InvokeBlobAsync(function, container, blob.Name, cancellationToken);
+                succeeded = true;
             }
-            catch (JsonException) { logs.Add(body.Length > 500 ? body[..500] : body); }
-            succeeded = response.IsSuccessStatusCode;
-            if (!succeeded && attempts < MaxAttempts) await Task.Delay(TimeSpan.FromMilliseconds(200 * attempts), cancellationToken);
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                error = $"{e.GetType().Name}: {e.Message}";
+                if (attempts < host.Host.PoisonBlobThreshold) await Task.Delay(_backoff(attempts), cancellationToken);
+            }
         }
+        if (!succeeded)
+            await poison.AddAsync(new PoisonMessage("BlobTrigger", "Host.Functions." + function.Name, "BlockBlob", container, blob.Name, blob.ETag.ToString()), cancellationToken);
 
         var receipt = new TableEntity(function.Name, ReceiptKey(blob))
         {
@@ -97,52 +85,21 @@ internal sealed class BlobTriggerRunner(IBlobStore blobs, ITableStore tables, Ht
             ["BlobETag"] = blob.ETag.ToString(),
             ["Status"] = succeeded ? "done" : "poison",
             ["Attempts"] = attempts,
-            ["LastLog"] = string.Join(" | ", logs.TakeLast(3)) is { Length: > 0 } last ? (last.Length > 4000 ? last[..4000] : last) : "-",
+            ["LastError"] = error is null ? "-" : error.Length > 4000 ? error[..4000] : error,
         };
         await tables.UpsertEntityAsync(receiptsTable, receipt, TableUpdateMode.Replace, cancellationToken);
-        return new Dispatch(function.Name, blob.Name, succeeded, attempts, returnValue, logs);
+        return new Dispatch(function.Name, blob.Name, succeeded, attempts, returned, error);
     }
 
-    /// <summary>
-    /// Blobs given up on after <see cref="MaxAttempts"/> failed attempts, with the handler's last words: the
-    /// local counterpart of the host's <c>webjobs-blobtrigger-poison</c> queue (<c>kkb poison</c>).
-    /// </summary>
-    public static async Task<IReadOnlyList<PoisonBlob>> ListPoisonAsync(ITableStore tables, string receiptsTable = ReceiptsTable, CancellationToken cancellationToken = default)
+    /// <summary>The runner's last error for each blob it gave up on (by function and blob name), to explain <c>kkb poison</c>'s entries locally.</summary>
+    public static async Task<IReadOnlyDictionary<(string Function, string BlobName), string>> PoisonReasonsAsync(ITableStore tables, string receiptsTable = ReceiptsTable,
+        CancellationToken cancellationToken = default)
     {
-        var list = new List<PoisonBlob>();
+        var map = new Dictionary<(string, string), string>();
         await tables.CreateTableIfNotExistsAsync(receiptsTable, cancellationToken);
         await foreach (var e in tables.QueryAsync(receiptsTable, "Status eq 'poison'", cancellationToken: cancellationToken))
-            list.Add(new PoisonBlob(e.PartitionKey, e.GetString("BlobName") ?? "", e.GetInt32("Attempts") ?? 0, e.GetString("LastLog") ?? "-", e.Timestamp));
-        return list;
-    }
-
-    /// <summary>The request body the Functions host sends a custom handler for a blob trigger.</summary>
-    internal static object Payload(BlobFunction function, BlobDownloadResult blob)
-    {
-        var p = blob.Properties;
-        return new Dictionary<string, object>
-        {
-            ["Data"] = new Dictionary<string, object> { [function.Binding] = Convert.ToBase64String(blob.Content.ToMemory().Span) },
-            ["Metadata"] = new Dictionary<string, object>
-            {
-                ["name"] = JsonSerializer.Serialize(p.Name),
-                ["Uri"] = JsonSerializer.Serialize($"{function.Container}/{p.Name}"),
-                ["Properties"] = new Dictionary<string, object?>
-                {
-                    ["ContentLength"] = p.ContentLength,
-                    ["ContentType"] = p.ContentType,
-                    ["ETag"] = p.ETag.ToString(),
-                    ["LastModified"] = p.LastModified.ToString("O"),
-                },
-                ["Metadata"] = p.Metadata,
-                ["sys"] = new Dictionary<string, object>
-                {
-                    ["MethodName"] = function.Name,
-                    ["UtcNow"] = DateTimeOffset.UtcNow.ToString("O"),
-                    ["RandGuid"] = Guid.NewGuid().ToString(),
-                },
-            },
-        };
+            map[(e.PartitionKey, e.GetString("BlobName") ?? "")] = e.GetString("LastError") ?? "-";
+        return map;
     }
 
     private static string ReceiptKey(BlobProperties blob) =>

@@ -1,0 +1,134 @@
+using System.Reflection;
+using Azure.Storage.Blobs;
+using KampungKB.Functions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace KampungKB.Cli.Dev;
+
+/// <summary>
+/// Plays the Functions host's part locally (Core Tools cannot be installed here): the app is wired by
+/// the same <see cref="AppComposition.AddKampungKB"/> as under the host; each invocation gets its own DI
+/// scope and a fresh instance of the function class, with the trigger's value bound as the worker would
+/// (a <see cref="BlobClient"/> and <c>{name}</c> for blobs, <see cref="TimerInfo"/>, <see cref="HttpRequest"/>
+/// and route values for HTTP). HTTP functions are served on Kestrel under the host's route prefix.
+/// </summary>
+internal sealed class LocalFunctionHost : IAsyncDisposable
+{
+    public const int DevPort = 7071;
+    private readonly WebApplication _app;
+
+    private LocalFunctionHost(WebApplication app, IReadOnlyList<FunctionDescriptor> functions, HostOptions host)
+    {
+        _app = app;
+        Functions = functions;
+        Host = host;
+    }
+
+    public IReadOnlyList<FunctionDescriptor> Functions { get; }
+    public HostOptions Host { get; }
+    public IServiceProvider Services => _app.Services;
+    /// <summary>Where HTTP functions answer, e.g. <c>http://127.0.0.1:7071/</c>.</summary>
+    public Uri Address => new(_app.Urls.First().TrimEnd('/') + "/");
+
+    /// <summary>
+    /// Builds and starts the app. <paramref name="settings"/> are app settings over the environment's;
+    /// <paramref name="port"/> 0 picks a free port; <paramref name="overrideServices"/> runs after the
+    /// composition (tests give storage names a prefix or inject faults).
+    /// </summary>
+    /// <exception cref="InvalidSettingsException">Bad settings, each key named.</exception>
+    public static async Task<LocalFunctionHost> StartAsync(IReadOnlyDictionary<string, string?> settings, HostOptions host, int port = 0,
+        Action<IServiceCollection>? overrideServices = null, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "None",
+        });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Services.AddKampungKB(builder.Configuration);
+        builder.Services.AddMvcCore(); // executes the functions' IActionResult, as the worker's ASP.NET Core integration does
+        overrideServices?.Invoke(builder.Services);
+        var app = builder.Build();
+        var functions = FunctionCatalog.Discover();
+        foreach (var f in functions.Where(f => f.TriggerType == "httpTrigger"))
+        {
+            var pattern = "/" + (host.RoutePrefix.Length == 0 ? "" : host.RoutePrefix + "/") + f.Route;
+            app.MapMethods(pattern, f.Methods!.Select(m => m.ToUpperInvariant()), (HttpContext context) => ServeAsync(context, f));
+        }
+        await app.StartAsync(cancellationToken);
+        return new LocalFunctionHost(app, functions, host);
+    }
+
+    /// <summary>Invokes a blob-triggered function for <paramref name="container"/>/<paramref name="blobName"/>; exceptions propagate (the caller retries).</summary>
+    public Task<object?> InvokeBlobAsync(FunctionDescriptor function, string container, string blobName, CancellationToken cancellationToken)
+    {
+        var client = Services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(container).GetBlobClient(blobName);
+        var pattern = function.Path!.Split('/', 2)[1];
+        var data = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        if (pattern.StartsWith('{') && pattern.EndsWith('}')) data[pattern[1..^1]] = blobName; // path tokens are greedy: {name} is the whole name
+        return InvokeAsync(function, client, data, null, cancellationToken);
+    }
+
+    /// <summary>Invokes a timer-triggered function now.</summary>
+    public Task<object?> InvokeTimerAsync(FunctionDescriptor function, bool pastDue, CancellationToken cancellationToken) =>
+        InvokeAsync(function, new TimerInfo { IsPastDue = pastDue }, new Dictionary<string, object?>(), null, cancellationToken);
+
+    private static async Task ServeAsync(HttpContext context, FunctionDescriptor function)
+    {
+        var data = context.GetRouteData().Values.ToDictionary(v => v.Key, v => (object?)v.Value?.ToString(), StringComparer.OrdinalIgnoreCase);
+        var result = await InvokeCoreAsync(function, context.Request, data, context.RequestServices, context.RequestServices, context.RequestAborted);
+        if (result is IActionResult action)
+            await action.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
+        else context.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    private Task<object?> InvokeAsync(FunctionDescriptor function, object trigger, IReadOnlyDictionary<string, object?> data, IServiceProvider? requestServices,
+        CancellationToken cancellationToken) => InvokeCoreAsync(function, trigger, data, requestServices, Services, cancellationToken);
+
+    /// <summary>
+    /// One invocation: a new DI scope (or the HTTP request's own), a new instance of the function class,
+    /// parameters bound by position (trigger), type (<see cref="CancellationToken"/>), name (binding data)
+    /// or else from services; a <c>Task&lt;T&gt;</c>'s result is returned.
+    /// </summary>
+    private static async Task<object?> InvokeCoreAsync(FunctionDescriptor function, object trigger, IReadOnlyDictionary<string, object?> data,
+        IServiceProvider? requestServices, IServiceProvider root, CancellationToken cancellationToken)
+    {
+        await using var scope = root.CreateAsyncScope();
+        var services = requestServices ?? scope.ServiceProvider;
+        var method = function.Method;
+        var target = method.IsStatic ? null : ActivatorUtilities.CreateInstance(services, method.DeclaringType!);
+        var args = method.GetParameters().Select(p =>
+            p.Position == function.Trigger.Position ? trigger
+            : p.ParameterType == typeof(CancellationToken) ? cancellationToken
+            : data.TryGetValue(p.Name!, out var value) ? value
+            : services.GetService(p.ParameterType)).ToArray();
+        object? returned;
+        try { returned = method.Invoke(target, args); }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
+            throw;
+        }
+        if (returned is not Task task) return returned;
+        await task;
+        return method.ReturnType.IsGenericType ? method.ReturnType.GetProperty("Result")!.GetValue(task) : null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
