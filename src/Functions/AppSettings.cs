@@ -40,14 +40,14 @@ public sealed class AppSettings
     public static readonly IReadOnlyList<string> ScheduleKeys = ["Schedules__CompileRecap", "Schedules__SendReminders"];
 
     /// <summary>
-    /// Schedules used where none is configured (the local runner, tests): the recap hourly at :05, the
-    /// reminders daily at 01:00 UTC (09:00 WITA). infra/main.bicep sets the same values explicitly, because
-    /// the Functions host resolves <c>%Schedules__…%</c> from app settings, not from this code.
+    /// Schedules used where none is configured (the local runner, tests): recaps daily at 01:00 UTC,
+    /// reminders at 02:00 UTC (09:00 / 10:00 WITA). infra/main.bicep sets the same defaults explicitly,
+    /// because the Functions host resolves <c>%Schedules__…%</c> from app settings, not from this code.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> DefaultSchedules = new Dictionary<string, string>
     {
-        ["Schedules__CompileRecap"] = "0 5 * * * *",
-        ["Schedules__SendReminders"] = "0 0 1 * * *",
+        ["Schedules__CompileRecap"] = "0 0 1 * * *",
+        ["Schedules__SendReminders"] = "0 0 2 * * *",
     };
 
     /// <summary>The CRON of each timer (configured, else <see cref="DefaultSchedules"/>), validated.</summary>

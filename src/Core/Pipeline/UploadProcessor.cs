@@ -146,7 +146,7 @@ public sealed class UploadProcessor
             kampung?.AreaCode, report?.Period, status, contentHash, read ? content.Length : upload.ContentLength ?? 0, owned.ReceivedAt, _time.GetUtcNow(),
             outcome.ActivityCount, outcome.ErrorCount, outcome.WarningCount, problems), cancellationToken).ConfigureAwait(false);
 
-        await KeepOriginalAsync(read ? content : null, upload.Name, path.FileName, uploadId, kampung, report?.Period, accepted, outcome, cancellationToken).ConfigureAwait(false);
+        await KeepOriginalAsync(read ? content : (ReadOnlyMemory<byte>?)null, upload.Name, path.FileName, uploadId, kampung, report?.Period, accepted, outcome, cancellationToken).ConfigureAwait(false);
         var feedbackDocument = new FeedbackDocument(uploadId, path.FileName, status, kampung, report?.Period,
             report, problems, owned.ReceivedAt);
         await _feedback.WriteAsync(feedbackDocument, cancellationToken).ConfigureAwait(false);

@@ -3,12 +3,9 @@ using System.Net.Sockets;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Links;
 using KampungKB.Core.Pipeline;
-using KampungKB.Functions;
+using KampungKB.Integration.Tests.Functions;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Playwright;
@@ -16,8 +13,8 @@ using Microsoft.Playwright;
 namespace KampungKB.Integration.Tests.Page;
 
 /// <summary>
-/// The upload page end to end, as <c>kkb dev</c> runs it: the handler, the local HTTP-trigger host on a
-/// free port (browser → host payload → handler), the blob-trigger runner ingesting what the page stores,
+/// The upload page end to end, as <c>kkb dev</c> runs it: the Functions app under the local runner, its
+/// HTTP functions on a free port (browser → UploadPage function), the blob trigger ingesting what the page stores,
 /// all over the run's Azurite with this test's own name prefix; and Debian's Chromium driven by Playwright.
 /// </summary>
 internal sealed class PageHarness : IAsyncDisposable
@@ -28,8 +25,7 @@ internal sealed class PageHarness : IAsyncDisposable
     private const string ChromiumPath = "/usr/bin/chromium";
 
     private readonly CancellationTokenSource _stop = new();
-    private WebApplication _handler = null!;
-    private HttpTriggerHost _http = null!;
+    private LocalFunctionHost _functions = null!;
     private Task _runner = Task.CompletedTask;
     private IPlaywright? _playwright;
 
@@ -52,29 +48,19 @@ internal sealed class PageHarness : IAsyncDisposable
     {
         var h = new PageHarness { Azurite = azurite };
         var port = FreePort();
-        h._handler = HandlerApp.Build([], b =>
-        {
-            b.WebHost.UseTestServer();
-            b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["AzureWebJobsStorage"] = azurite.Process!.ConnectionString,
-                ["KKB_TEMPLATES"] = Path.Combine(PipelineHarness.Root, "templates"),
-                ["Links__SigningKey"] = SigningKey,
-                ["Links__BaseUrl"] = $"http://127.0.0.1:{port}",
-                ["Logging:LogLevel:Default"] = "Warning",
-            });
-        }, services => services.AddSingleton(h.Names));
-        await h._handler.StartAsync();
-        var client = h._handler.GetTestClient();
-        h.Links = h._handler.Services.GetRequiredService<UploadLinks>();
+        var settings = FunctionsHarness.Settings(azurite);
+        settings["Links__BaseUrl"] = $"http://127.0.0.1:{port}";
+        h._functions = await LocalFunctionHost.StartAsync(settings, HostOptions.Load(Path.Combine(PipelineHarness.Root, "host.json")), port,
+            services => services.AddSingleton(h.Names));
+        h.Links = h._functions.Services.GetRequiredService<UploadLinks>();
         h.Registry = new RegistryStore(azurite.Tables, h.Names);
 
         var importer = new RegistryImporter(PipelineHarness.Engine, azurite.Tables, h.Names, TimeProvider.System, NullLogger<RegistryImporter>.Instance);
         var registry = await importer.ImportAsync("daftar.xlsx", PipelineHarness.Example("E06"));
         Assert.True(registry.Accepted);
 
-        h._http = await HttpTriggerHost.StartAsync(client, HttpTriggerHost.Discover(Path.Combine(PipelineHarness.Root, "functions")), port, 64L * 1024 * 1024);
-        var runner = new BlobTriggerRunner(azurite.Blobs, azurite.Tables, client, [new BlobFunction("IngestUpload", h.Names.Uploads, "upload")]);
+        var receipts = AzuriteFixture.UniqueName("Receipts").Replace("-", "", StringComparison.Ordinal);
+        var runner = new BlobTriggerRunner(h._functions, azurite.Blobs, azurite.Tables, h.Names, PoisonQueue.For(azurite.Process!.ConnectionString), receipts);
         h._runner = Task.Run(() => runner.WatchAsync(_ => { }, TimeSpan.FromMilliseconds(300), h._stop.Token));
 
         h._playwright = await Playwright.CreateAsync();
@@ -118,9 +104,7 @@ internal sealed class PageHarness : IAsyncDisposable
         try { await _runner; } catch (OperationCanceledException) { }
         if (Browser is not null) await Browser.CloseAsync();
         _playwright?.Dispose();
-        if (_http is not null) await _http.DisposeAsync();
-        await _handler.StopAsync();
-        await _handler.DisposeAsync();
+        if (_functions is not null) await _functions.DisposeAsync();
     }
 
     private static int FreePort()
