@@ -42,6 +42,17 @@ internal sealed class BlobTriggerRunner(LocalFunctionHost host, IBlobStore blobs
         return done;
     }
 
+    /// <summary>Invokes <paramref name="functionName"/> for one blob now (<c>kkb upload</c>), with the same retries, poison message and receipt.</summary>
+    /// <returns>Null when the blob does not exist.</returns>
+    public async Task<Dispatch?> RunBlobAsync(string functionName, string blobName, CancellationToken cancellationToken = default)
+    {
+        var function = host.Functions.Single(f => f.Name == functionName && f.TriggerType == "blobTrigger");
+        var container = Container(function);
+        if (await blobs.GetPropertiesAsync(container, blobName, cancellationToken) is not { } blob) return null;
+        await tables.CreateTableIfNotExistsAsync(receiptsTable, cancellationToken);
+        return await DispatchAsync(function, container, blob, cancellationToken);
+    }
+
     /// <summary>Runs until cancelled (<c>kkb dev</c>), reporting each dispatch.</summary>
     public async Task WatchAsync(Action<Dispatch> report, TimeSpan interval, CancellationToken cancellationToken)
     {

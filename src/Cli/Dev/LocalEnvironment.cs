@@ -33,6 +33,14 @@ internal sealed class LocalEnvironment : IAsyncDisposable
     public StorageConnection Connection { get; }
     public BlobStorageClient Blobs { get; }
     public TableStorageClient Tables { get; }
+    /// <summary>True for the local Azurite (ephemeral or <c>.kkb/azurite</c>), false for <c>AzureWebJobsStorage</c>.</summary>
+    public bool IsLocal { get; private init; }
+    /// <summary>True when this command started Azurite itself (so no <c>kkb dev</c> is running).</summary>
+    public bool StartedAzurite => _azurite is not null;
+
+    /// <summary>Whether a <c>kkb dev</c> (its HTTP functions on 127.0.0.1:7071) is running and will pick up new blobs.</summary>
+    public static Task<bool> DevRunnerAnswersAsync() => AnswersAsync(LocalFunctionHost.DevPort);
+
     /// <summary>Human-readable: which storage this is.</summary>
     public string Source { get; }
 
@@ -57,13 +65,13 @@ internal sealed class LocalEnvironment : IAsyncDisposable
         if (ephemeral)
         {
             var temp = await AzuriteProcess.StartAsync(root, cancellationToken: cancellationToken);
-            return new LocalEnvironment(root, temp.ConnectionString, StorageConnection.Parse(temp.ConnectionString), temp, $"Azurite sementara (port {temp.BlobPort})");
+            return new LocalEnvironment(root, temp.ConnectionString, StorageConnection.Parse(temp.ConnectionString), temp, $"Azurite sementara (port {temp.BlobPort})") { IsLocal = true };
         }
         var dev = DevConnectionString();
         if (await AnswersAsync(DevPorts.Blob) && await AnswersAsync(DevPorts.Queue) && await AnswersAsync(DevPorts.Table))
-            return new LocalEnvironment(root, dev, StorageConnection.Parse(dev), null, "Azurite lokal yang sudah berjalan (127.0.0.1:10000)");
+            return new LocalEnvironment(root, dev, StorageConnection.Parse(dev), null, "Azurite lokal yang sudah berjalan (127.0.0.1:10000)") { IsLocal = true };
         var azurite = await AzuriteProcess.StartAsync(root, Path.Combine(root, ".kkb", "azurite"), cancellationToken: cancellationToken, ports: DevPorts);
-        return new LocalEnvironment(root, dev, StorageConnection.Parse(dev), azurite, "Azurite lokal (.kkb/azurite)");
+        return new LocalEnvironment(root, dev, StorageConnection.Parse(dev), azurite, "Azurite lokal (.kkb/azurite)") { IsLocal = true };
     }
 
     /// <summary>

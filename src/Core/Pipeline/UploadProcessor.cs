@@ -91,9 +91,26 @@ public sealed class UploadProcessor
         ProcessCoreAsync(upload, ReadOnlyMemory<byte>.Empty,
             Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"unread\n{upload.ETag}\n{upload.ContentLength}"))), read: false, cancellationToken);
 
+    /// <summary>
+    /// The outcome of the upload of <paramref name="content"/> as <c>uploads/{blobName}</c> once some
+    /// invocation (here or in a deployed app) has finished it; null while it has not. Read from the
+    /// claims ledger, whose key is derived from the name and the content exactly as when processing.
+    /// </summary>
+    public static async Task<UploadOutcome?> FindOutcomeAsync(ITableStore tables, StorageNames names, string blobName, ReadOnlyMemory<byte> content,
+        CancellationToken cancellationToken = default)
+    {
+        var claimId = ClaimIdOf(names, blobName, Convert.ToHexStringLower(SHA256.HashData(content.Span)));
+        await tables.CreateTableIfNotExistsAsync(names.ClaimsTable, cancellationToken).ConfigureAwait(false);
+        var summary = await new ClaimLedger(tables, names, TimeProvider.System).GetDoneSummaryAsync(claimId, cancellationToken).ConfigureAwait(false);
+        return summary is null ? null : JsonSerializer.Deserialize<UploadOutcome>(summary, Json);
+    }
+
+    private static string ClaimIdOf(StorageNames names, string blobName, string contentHash) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(names.Uploads + "/" + blobName + "\n" + contentHash)));
+
     private async Task<UploadOutcome> ProcessCoreAsync(UploadEvent upload, ReadOnlyMemory<byte> content, string contentHash, bool read, CancellationToken cancellationToken)
     {
-        var claimId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(_names.Uploads + "/" + upload.Name + "\n" + contentHash)));
+        var claimId = ClaimIdOf(_names, upload.Name, contentHash);
         var receivedAt = upload.LastModified ?? _time.GetUtcNow();
 
         var claim = await _claims.ClaimAsync(claimId, _names.Uploads + "/" + upload.Name, receivedAt, cancellationToken).ConfigureAwait(false);
