@@ -14,4 +14,5 @@ return await CommandLine.RunAsync(args, new Dictionary<string, Func<string[], Ta
     ["bench"] = BenchCommand.RunAsync,
     ["poison"] = PoisonCommand.RunAsync,
     ["upload"] = UploadCommand.RunAsync,
+    ["bench-start"] = BenchStartCommand.RunAsync,
 });

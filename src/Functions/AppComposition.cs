@@ -1,4 +1,3 @@
-using Azure.Storage.Blobs;
 using KampungKB.Core.Intake;
 using KampungKB.Core.Links;
 using KampungKB.Core.Mail;
@@ -39,7 +38,6 @@ public static class AppComposition
         // Storage: one client per process (the storage branch replaces these with the Azure SDK clients).
         services.AddSingleton<IBlobStore>(_ => new BlobStorageClient(settings.Storage));
         services.AddSingleton<ITableStore>(_ => new TableStorageClient(settings.Storage));
-        services.AddSingleton(_ => BlobClients.Create(configuration["AzureWebJobsStorage"], settings.Storage));
 
         services.AddSingleton(_ => IngestionEngine.Load(settings.TemplatesDirectory));
         services.AddSingleton(_ => EmailTemplates.Load(Path.Combine(settings.TemplatesDirectory, "email")));
@@ -87,17 +85,4 @@ internal sealed class UploadLinksBootstrapService(UploadLinks links, PageTemplat
     public Task StartAsync(CancellationToken cancellationToken) =>
         templates.Texts.Count > 0 ? links.EnsureAsync(cancellationToken) : Task.CompletedTask;
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
-/// <summary>
-/// The Azure.Storage.Blobs client the local runner uses to hand blob-triggered functions the same
-/// <see cref="BlobClient"/> the worker's blob extension builds from <c>AzureWebJobsStorage</c>.
-/// </summary>
-public static class BlobClients
-{
-    /// <summary>From the connection string when <c>AzureWebJobsStorage</c> is one, else the identity-based service URI and credential.</summary>
-    public static BlobServiceClient Create(string? connectionString, StorageConnection connection) =>
-        !string.IsNullOrWhiteSpace(connectionString)
-            ? new BlobServiceClient(connectionString)
-            : new BlobServiceClient(connection.BlobServiceUri, connection.TokenCredential!);
 }

@@ -79,8 +79,9 @@ internal sealed class LocalEnvironment : IAsyncDisposable
     /// <c>AddKampungKB</c> over this storage. HTTP functions answer on <paramref name="port"/> (0: a free one).
     /// </summary>
     /// <param name="settings">Extra app settings (the demo's outbox and regency settings).</param>
+    /// <param name="app">Another function app's assembly (the start benchmark's empty app); default KampungKB.Functions.</param>
     public async Task<LocalFunctionHost> StartFunctionsAsync(IReadOnlyDictionary<string, string?>? settings = null, int port = 0,
-        CancellationToken cancellationToken = default)
+        System.Reflection.Assembly? app = null, CancellationToken cancellationToken = default)
     {
         var values = new Dictionary<string, string?>
         {
@@ -90,7 +91,7 @@ internal sealed class LocalEnvironment : IAsyncDisposable
         };
         if (ConnectionString is not null) values["AzureWebJobsStorage"] = ConnectionString;
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
-        _functions = await LocalFunctionHost.StartAsync(values, HostOptions.Load(Path.Combine(Root, "host.json")), port, cancellationToken: cancellationToken);
+        _functions = await LocalFunctionHost.StartAsync(values, HostOptions.Load(Path.Combine(Root, "host.json")), port, app: app, cancellationToken: cancellationToken);
         return _functions;
     }
 

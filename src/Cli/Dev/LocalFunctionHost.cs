@@ -26,9 +26,12 @@ internal sealed class LocalFunctionHost : IAsyncDisposable
     public const int DevPort = 7071;
     private readonly WebApplication _app;
 
-    private LocalFunctionHost(WebApplication app, IReadOnlyList<FunctionDescriptor> functions, HostOptions host)
+    private readonly BlobServiceClient _blobs;
+
+    private LocalFunctionHost(WebApplication app, IReadOnlyList<FunctionDescriptor> functions, HostOptions host, BlobServiceClient blobs)
     {
         _app = app;
+        _blobs = blobs;
         Functions = functions;
         Host = host;
     }
@@ -44,10 +47,13 @@ internal sealed class LocalFunctionHost : IAsyncDisposable
     /// <paramref name="port"/> 0 picks a free port; <paramref name="overrideServices"/> runs after the
     /// composition (tests give storage names a prefix or inject faults).
     /// </summary>
+    /// <param name="app">The function app's assembly (default KampungKB.Functions); its public static
+    /// <c>AddKampungKB(IServiceCollection, IConfiguration)</c> wires it, as its Program.cs does.</param>
     /// <exception cref="InvalidSettingsException">Bad settings, each key named.</exception>
     public static async Task<LocalFunctionHost> StartAsync(IReadOnlyDictionary<string, string?> settings, HostOptions host, int port = 0,
-        Action<IServiceCollection>? overrideServices = null, CancellationToken cancellationToken = default)
+        Action<IServiceCollection>? overrideServices = null, Assembly? app = null, CancellationToken cancellationToken = default)
     {
+        app ??= typeof(AppComposition).Assembly;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -57,24 +63,43 @@ internal sealed class LocalFunctionHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.Services.AddKampungKB(builder.Configuration);
+        Compose(app, builder.Services, builder.Configuration);
         builder.Services.AddMvcCore(); // executes the functions' IActionResult, as the worker's ASP.NET Core integration does
         overrideServices?.Invoke(builder.Services);
-        var app = builder.Build();
-        var functions = FunctionCatalog.Discover();
+        var web = builder.Build();
+        var functions = FunctionCatalog.Discover(app);
         foreach (var f in functions.Where(f => f.TriggerType == "httpTrigger"))
         {
             var pattern = "/" + (host.RoutePrefix.Length == 0 ? "" : host.RoutePrefix + "/") + f.Route;
-            app.MapMethods(pattern, f.Methods!.Select(m => m.ToUpperInvariant()), (HttpContext context) => ServeAsync(context, f));
+            web.MapMethods(pattern, f.Methods!.Select(m => m.ToUpperInvariant()), (HttpContext context) => ServeAsync(context, f));
         }
-        await app.StartAsync(cancellationToken);
-        return new LocalFunctionHost(app, functions, host);
+        await web.StartAsync(cancellationToken);
+        // Like the worker's blob extension, the runner builds its own client from AzureWebJobsStorage.
+        var blobs = settings.GetValueOrDefault("AzureWebJobsStorage") is { Length: > 0 } cs ? new BlobServiceClient(cs)
+            : web.Services.GetService<AppSettings>() is { Storage.TokenCredential: { } credential } configured
+                ? new BlobServiceClient(configured.Storage.BlobServiceUri, credential)
+                : throw new InvalidOperationException("AzureWebJobsStorage is not set: the runner cannot reach the blobs.");
+        return new LocalFunctionHost(web, functions, host, blobs);
+    }
+
+    /// <summary>Calls the app's composition method: <c>AddKampungKB(IServiceCollection, IConfiguration)</c>, found by name in <paramref name="app"/>.</summary>
+    private static void Compose(Assembly app, IServiceCollection services, IConfiguration configuration)
+    {
+        var method = app.GetTypes().Where(t => t.IsPublic && t.IsAbstract && t.IsSealed)
+            .Select(t => t.GetMethod("AddKampungKB", BindingFlags.Public | BindingFlags.Static, [typeof(IServiceCollection), typeof(IConfiguration)]))
+            .SingleOrDefault(m => m is not null)
+            ?? throw new InvalidOperationException($"{app.GetName().Name} has no public static AddKampungKB(IServiceCollection, IConfiguration).");
+        try { method.Invoke(null, [services, configuration]); }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
+        }
     }
 
     /// <summary>Invokes a blob-triggered function for <paramref name="container"/>/<paramref name="blobName"/>; exceptions propagate (the caller retries).</summary>
     public Task<object?> InvokeBlobAsync(FunctionDescriptor function, string container, string blobName, CancellationToken cancellationToken)
     {
-        var client = Services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(container).GetBlobClient(blobName);
+        var client = _blobs.GetBlobContainerClient(container).GetBlobClient(blobName);
         var pattern = function.Path!.Split('/', 2)[1];
         var data = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
         if (pattern.StartsWith('{') && pattern.EndsWith('}')) data[pattern[1..^1]] = blobName; // path tokens are greedy: {name} is the whole name
