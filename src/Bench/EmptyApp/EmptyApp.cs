@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using KampungKB.Bench.EmptyApp;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
