@@ -14,7 +14,7 @@ namespace KampungKB.Functions.Functions;
 /// the link before reading the body, and refuses a body over the cap without reading it. Storage
 /// outages answer a 503 page: an HTTP trigger is not retried by the host, the person retries.
 /// </summary>
-public sealed class UploadPageFunctions(UploadDesk desk)
+public sealed class UploadPageFunctions(UploadDesk desk, PageTemplates page)
 {
     /// <summary>Room for the multipart envelope around the file (boundaries, part headers).</summary>
     private const long EnvelopeBytes = 64 * 1024;
@@ -50,7 +50,8 @@ public sealed class UploadPageFunctions(UploadDesk desk)
         catch (Exception e) when (StorageErrors.IsTransient(e)) { return Page(request, Busy); }
     }
 
-    private static readonly PageResponse Busy = new(503, "Server sedang sibuk. Coba lagi sebentar lagi.", "text/plain; charset=utf-8");
+    /// <summary>The page's own "server busy, send again" text (templates/page/texts.json), as plain text.</summary>
+    private PageResponse Busy => new(503, page.Text("storage_down"), "text/plain; charset=utf-8");
 
     /// <summary>The first file of a multipart/form-data body, read up to <paramref name="maxBytes"/>; (null, null, false) when there is none.</summary>
     private static async Task<(string? FileName, byte[]? Content, bool TooLarge)> ReadFileAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
