@@ -24,8 +24,8 @@ internal sealed class StartBench(string root, string storage, bool quick, TextWr
             result["start_vs_empty_app_reason"] = "runner, app or empty app not built (run through ./kkb bench)";
             return;
         }
-        var blobs = new BlobStorageClient(StorageConnection.Parse(storage));
-        await blobs.CreateContainerIfNotExistsAsync("uploads");
+        var blobs = StorageServiceCollectionExtensions.CreateClients(StorageConnection.Parse(storage)).Blobs.GetBlobContainerClient("uploads");
+        await blobs.CreateIfNotExistsAsync();
         var runs = quick ? 3 : 7;
         var (baseline, start, ratio) = await Stats.PairAsync(runs, _ => StartOnceAsync(runner, empty, blobs), _ => StartOnceAsync(runner, app, blobs));
         log.WriteLine($"start to first answered ingestion through the runner: app {start:0} ms, empty app {baseline:0} ms, ratio {ratio:0.00} ({runs} runs)");
@@ -33,11 +33,11 @@ internal sealed class StartBench(string root, string storage, bool quick, TextWr
         result["start"] = new JsonObject { ["app_ms"] = Stats.R(start, 0), ["empty_app_ms"] = Stats.R(baseline, 0) };
     }
 
-    private async Task StartOnceAsync(string runner, string app, IBlobStore blobs)
+    private async Task StartOnceAsync(string runner, string app, Azure.Storage.Blobs.BlobContainerClient blobs)
     {
         var name = $"63.71.04.1005/bench-{Guid.NewGuid():N}.csv";
         var csv = "Kampung KB Pelambuan Sejahtera,,,\r\nBulan: Oktober 2025,,,\r\nTanggal,Nama Kegiatan,Peserta L,Peserta P\r\n01/10/2025,Rapat Pokja,3,4\r\n"u8.ToArray();
-        await blobs.PutAsync("uploads", name, BinaryData.FromBytes(csv));
+        await blobs.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(csv));
         var psi = new ProcessStartInfo("dotnet", [runner, "bench-start", "--app", app, "--blob", name])
         { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         psi.Environment["AzureWebJobsStorage"] = storage;

@@ -1,12 +1,16 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using KampungKB.Core.Intake;
 using KampungKB.Core.Links;
 using KampungKB.Core.Mail;
 using KampungKB.Core.Notifications;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Recaps;
 using KampungKB.Core.Reminders;
 using KampungKB.Core.Storage;
 using KampungKB.Core.Templating;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Registry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -35,9 +39,8 @@ public static class AppComposition
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(settings.Pipeline);
         services.AddSingleton(StorageNames.Default);
-        // Storage: one client per process (the storage branch replaces these with the Azure SDK clients).
-        services.AddSingleton<IBlobStore>(_ => new BlobStorageClient(settings.Storage));
-        services.AddSingleton<ITableStore>(_ => new TableStorageClient(settings.Storage));
+        // Storage: the Azure SDK clients, registered once per process (Microsoft.Extensions.Azure).
+        services.AddKampungKBStorage(settings.Storage);
 
         services.AddSingleton(_ => IngestionEngine.Load(settings.TemplatesDirectory));
         services.AddSingleton(_ => EmailTemplates.Load(Path.Combine(settings.TemplatesDirectory, "email")));
@@ -73,7 +76,7 @@ public sealed class InvalidSettingsException(IReadOnlyList<string> errors) : Exc
 }
 
 /// <summary>Creates containers and tables before the first invocation is answered.</summary>
-internal sealed class StorageBootstrapService(IBlobStore blobs, ITableStore tables, StorageNames names) : IHostedService
+internal sealed class StorageBootstrapService(BlobServiceClient blobs, TableServiceClient tables, StorageNames names) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) => StorageBootstrap.EnsureAsync(blobs, tables, names, cancellationToken);
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

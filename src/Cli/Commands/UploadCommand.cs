@@ -3,7 +3,11 @@ using System.Globalization;
 using System.Text.Json;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Model;
-using KampungKB.Core.Pipeline;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Reports;
+using KampungKB.Core.Storage;
 
 namespace KampungKB.Cli.Commands;
 
@@ -36,8 +40,8 @@ internal static class UploadCommand
         await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables, StorageNames.Default);
         if (area is not null && await new RegistryStore(env.Tables, StorageNames.Default).GetAsync(area) is null)
             Say($"Peringatan: kampung {area} belum ada di daftar kampung ({env.Source}); unggahan akan ditolak dengan kampung-not-registered.");
-        await env.Blobs.PutAsync(StorageNames.Default.Uploads, blobName, BinaryData.FromBytes(content),
-            new Core.Storage.BlobPutOptions { ContentType = "application/octet-stream", Metadata = new Dictionary<string, string> { ["source"] = "kkb-upload" } });
+        await env.Blobs.GetBlobContainerClient(StorageNames.Default.Uploads).GetBlobClient(blobName)
+            .PutAsync(BinaryData.FromBytes(content), "application/octet-stream", new Dictionary<string, string> { ["source"] = "kkb-upload" });
         Say($"Berkas disimpan sebagai uploads/{blobName} ({env.Source}).");
         if (noWait)
         {

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using KampungKB.Core.Pipeline;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using KampungKB.Core.Storage;
 
 namespace KampungKB.Cli.Dev;
@@ -14,7 +16,7 @@ internal sealed record Dispatch(string Function, string BlobName, bool Succeeded
 /// A function that throws is retried up to host.json's <c>poisonBlobThreshold</c>; then, as the host does,
 /// the blob's message goes on <c>webjobs-blobtrigger-poison</c>. Receipts in a table remember what was seen.
 /// </summary>
-internal sealed class BlobTriggerRunner(LocalFunctionHost host, IBlobStore blobs, ITableStore tables, StorageNames names, PoisonQueue poison,
+internal sealed class BlobTriggerRunner(LocalFunctionHost host, BlobServiceClient blobs, TableServiceClient tables, StorageNames names, PoisonQueue poison,
     string receiptsTable = BlobTriggerRunner.ReceiptsTable, Func<int, TimeSpan>? backoff = null)
 {
     public const string ReceiptsTable = "DevRunnerReceipts";
@@ -27,17 +29,20 @@ internal sealed class BlobTriggerRunner(LocalFunctionHost host, IBlobStore blobs
     /// <summary>Invokes every blob version not yet receipted, registry before uploads; returns what was dispatched, in order.</summary>
     public async Task<IReadOnlyList<Dispatch>> RunOnceAsync(CancellationToken cancellationToken = default)
     {
-        await tables.CreateTableIfNotExistsAsync(receiptsTable, cancellationToken);
+        var receipts = tables.GetTableClient(receiptsTable);
+        await receipts.CreateIfNotExistsAsync(cancellationToken);
         var done = new List<Dispatch>();
         foreach (var function in host.Functions.Where(f => f.TriggerType == "blobTrigger").OrderBy(f => f.Container == "registry" ? 0 : 1))
         {
             var container = Container(function);
-            await blobs.CreateContainerIfNotExistsAsync(container, cancellationToken);
-            var pending = new List<BlobProperties>();
-            await foreach (var blob in blobs.ListAsync(container, cancellationToken: cancellationToken))
-                if (await tables.GetEntityAsync(receiptsTable, function.Name, ReceiptKey(blob), cancellationToken) is null) pending.Add(blob);
+            var client = blobs.GetBlobContainerClient(container);
+            await client.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            var pending = new List<(string Name, string ETag, DateTimeOffset LastModified)>();
+            await foreach (var blob in client.GetBlobsAsync(cancellationToken: cancellationToken))
+                if (await receipts.GetEntityOrDefaultAsync(function.Name, ReceiptKey(blob.Name, blob.Properties.ETag.ToString()!), cancellationToken) is null)
+                    pending.Add((blob.Name, blob.Properties.ETag.ToString()!, blob.Properties.LastModified ?? DateTimeOffset.MinValue));
             foreach (var blob in pending.OrderBy(b => b.LastModified).ThenBy(b => b.Name, StringComparer.Ordinal))
-                done.Add(await DispatchAsync(function, container, blob, cancellationToken));
+                done.Add(await DispatchAsync(function, container, blob.Name, blob.ETag, cancellationToken));
         }
         return done;
     }
@@ -48,9 +53,11 @@ internal sealed class BlobTriggerRunner(LocalFunctionHost host, IBlobStore blobs
     {
         var function = host.Functions.Single(f => f.Name == functionName && f.TriggerType == "blobTrigger");
         var container = Container(function);
-        if (await blobs.GetPropertiesAsync(container, blobName, cancellationToken) is not { } blob) return null;
-        await tables.CreateTableIfNotExistsAsync(receiptsTable, cancellationToken);
-        return await DispatchAsync(function, container, blob, cancellationToken);
+        BlobProperties properties;
+        try { properties = (await blobs.GetBlobContainerClient(container).GetBlobClient(blobName).GetPropertiesAsync(cancellationToken: cancellationToken)).Value; }
+        catch (Azure.RequestFailedException e) when (e.Status == 404) { return null; }
+        await tables.GetTableClient(receiptsTable).CreateIfNotExistsAsync(cancellationToken);
+        return await DispatchAsync(function, container, blobName, properties.ETag.ToString(), cancellationToken);
     }
 
     /// <summary>Runs until cancelled (<c>kkb dev</c>), reporting each dispatch.</summary>
@@ -67,7 +74,7 @@ internal sealed class BlobTriggerRunner(LocalFunctionHost host, IBlobStore blobs
         }
     }
 
-    private async Task<Dispatch> DispatchAsync(FunctionDescriptor function, string container, BlobProperties blob, CancellationToken cancellationToken)
+    private async Task<Dispatch> DispatchAsync(FunctionDescriptor function, string container, string blobName, string etag, CancellationToken cancellationToken)
     {
         object? returned = null;
         string? error = null;
@@ -78,7 +85,7 @@ internal sealed class BlobTriggerRunner(LocalFunctionHost host, IBlobStore blobs
             attempts++;
             try
             {
-                returned = await host.InvokeBlobAsync(function, container, blob.Name, cancellationToken);
+                returned = await host.InvokeBlobAsync(function, container, blobName, cancellationToken);
                 succeeded = true;
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -88,31 +95,32 @@ internal sealed class BlobTriggerRunner(LocalFunctionHost host, IBlobStore blobs
             }
         }
         if (!succeeded)
-            await poison.AddAsync(new PoisonMessage("BlobTrigger", "Host.Functions." + function.Name, "BlockBlob", container, blob.Name, blob.ETag.ToString()), cancellationToken);
+            await poison.AddAsync(new PoisonMessage("BlobTrigger", "Host.Functions." + function.Name, "BlockBlob", container, blobName, etag), cancellationToken);
 
-        var receipt = new TableEntity(function.Name, ReceiptKey(blob))
+        var receipt = new TableEntity(function.Name, ReceiptKey(blobName, etag))
         {
-            ["BlobName"] = blob.Name,
-            ["BlobETag"] = blob.ETag.ToString(),
+            ["BlobName"] = blobName,
+            ["BlobETag"] = etag,
             ["Status"] = succeeded ? "done" : "poison",
             ["Attempts"] = attempts,
             ["LastError"] = error is null ? "-" : error.Length > 4000 ? error[..4000] : error,
         };
-        await tables.UpsertEntityAsync(receiptsTable, receipt, TableUpdateMode.Replace, cancellationToken);
-        return new Dispatch(function.Name, blob.Name, succeeded, attempts, returned, error);
+        await tables.GetTableClient(receiptsTable).UpsertEntityAsync(receipt, TableUpdateMode.Replace, cancellationToken);
+        return new Dispatch(function.Name, blobName, succeeded, attempts, returned, error);
     }
 
     /// <summary>The runner's last error for each blob it gave up on (by function and blob name), to explain <c>kkb poison</c>'s entries locally.</summary>
-    public static async Task<IReadOnlyDictionary<(string Function, string BlobName), string>> PoisonReasonsAsync(ITableStore tables, string receiptsTable = ReceiptsTable,
+    public static async Task<IReadOnlyDictionary<(string Function, string BlobName), string>> PoisonReasonsAsync(TableServiceClient tables, string receiptsTable = ReceiptsTable,
         CancellationToken cancellationToken = default)
     {
         var map = new Dictionary<(string, string), string>();
-        await tables.CreateTableIfNotExistsAsync(receiptsTable, cancellationToken);
-        await foreach (var e in tables.QueryAsync(receiptsTable, "Status eq 'poison'", cancellationToken: cancellationToken))
+        var receipts = tables.GetTableClient(receiptsTable);
+        await receipts.CreateIfNotExistsAsync(cancellationToken);
+        await foreach (var e in receipts.QueryAsync<TableEntity>("Status eq 'poison'", cancellationToken: cancellationToken))
             map[(e.PartitionKey, e.GetString("BlobName") ?? "")] = e.GetString("LastError") ?? "-";
         return map;
     }
 
-    private static string ReceiptKey(BlobProperties blob) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(blob.Name + "\n" + blob.ETag)));
+    private static string ReceiptKey(string blobName, string etag) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(blobName + "\n" + etag.Trim('"'))));
 }

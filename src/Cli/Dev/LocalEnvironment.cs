@@ -1,6 +1,12 @@
-using KampungKB.Core.Pipeline;
-using System.Net.Sockets;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Reports;
 using KampungKB.Core.Storage;
+using System.Net.Sockets;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 
 namespace KampungKB.Cli.Dev;
 
@@ -23,16 +29,19 @@ internal sealed class LocalEnvironment : IAsyncDisposable
         _azurite = azurite;
         Source = source;
         Connection = connection;
-        Blobs = new BlobStorageClient(Connection);
-        Tables = new TableStorageClient(Connection);
+        var clients = StorageServiceCollectionExtensions.CreateClients(connection);
+        Blobs = clients.Blobs;
+        Queues = clients.Queues;
+        Tables = clients.Tables;
     }
 
     public string Root { get; }
     /// <summary>The connection string, or null for an identity-based account (AzureWebJobsStorage__blobServiceUri …).</summary>
     public string? ConnectionString { get; }
     public StorageConnection Connection { get; }
-    public BlobStorageClient Blobs { get; }
-    public TableStorageClient Tables { get; }
+    public BlobServiceClient Blobs { get; }
+    public QueueServiceClient Queues { get; }
+    public TableServiceClient Tables { get; }
     /// <summary>True for the local Azurite (ephemeral or <c>.kkb/azurite</c>), false for <c>AzureWebJobsStorage</c>.</summary>
     public bool IsLocal { get; private init; }
     /// <summary>True when this command started Azurite itself (so no <c>kkb dev</c> is running).</summary>

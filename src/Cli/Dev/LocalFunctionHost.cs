@@ -76,9 +76,7 @@ internal sealed class LocalFunctionHost : IAsyncDisposable
         await web.StartAsync(cancellationToken);
         // Like the worker's blob extension, the runner builds its own client from AzureWebJobsStorage.
         var blobs = settings.GetValueOrDefault("AzureWebJobsStorage") is { Length: > 0 } cs ? new BlobServiceClient(cs)
-            : web.Services.GetService<AppSettings>() is { Storage.TokenCredential: { } credential } configured
-                ? new BlobServiceClient(configured.Storage.BlobServiceUri, credential)
-                : throw new InvalidOperationException("AzureWebJobsStorage is not set: the runner cannot reach the blobs.");
+            : web.Services.GetService<BlobServiceClient>() ?? throw new InvalidOperationException("AzureWebJobsStorage is not set: the runner cannot reach the blobs.");
         return new LocalFunctionHost(web, functions, host, blobs);
     }
 

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure.Storage.Queues;
-using KampungKB.Core.Storage;
 
 namespace KampungKB.Cli.Dev;
 
@@ -32,16 +31,13 @@ internal sealed class PoisonQueue(QueueClient queue)
     public const string Name = "webjobs-blobtrigger-poison";
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
 
-    /// <summary>The account's poison queue, from a connection string or (identity) the blob service URI's queue twin.</summary>
-    public static PoisonQueue For(LocalEnvironment env, string name = Name)
-    {
-        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
-        var client = env.ConnectionString is { } cs
-            ? new QueueClient(cs, name, options)
-            : new QueueClient(new Uri(QueueServiceUri(env.Connection), name), env.Connection.TokenCredential!, options);
-        return new PoisonQueue(client);
-    }
+    /// <summary>The account's poison queue, through its <see cref="QueueServiceClient"/> (base64 messages, as the host writes them).</summary>
+    public static PoisonQueue For(QueueServiceClient queues, string name = Name) => new(queues.GetQueueClient(name));
 
+    /// <inheritdoc cref="For(QueueServiceClient, string)"/>
+    public static PoisonQueue For(LocalEnvironment env, string name = Name) => For(env.Queues, name);
+
+    /// <summary>For a connection string (tests): base64 messages, as the host writes them.</summary>
     public static PoisonQueue For(string connectionString, string name = Name) =>
         new(new QueueClient(connectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
 
@@ -69,7 +65,4 @@ internal sealed class PoisonQueue(QueueClient queue)
         try { return JsonSerializer.Deserialize<PoisonMessage>(Encoding.UTF8.GetString(Convert.FromBase64String(text)), Json); }
         catch (Exception e) when (e is JsonException or FormatException) { return null; }
     }
-
-    private static Uri QueueServiceUri(StorageConnection connection) =>
-        new(connection.BlobServiceUri.ToString().Replace(".blob.", ".queue.", StringComparison.Ordinal));
 }

@@ -1,9 +1,13 @@
+using Azure.Data.Tables;
 using KampungKB.Core.Notifications;
-using KampungKB.Core.Pipeline;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Reports;
+using KampungKB.Core.Storage;
 using KampungKB.Core.Recaps;
 using KampungKB.Core.Reminders;
 using KampungKB.Core.Settings;
-using KampungKB.Core.Storage;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
@@ -17,7 +21,7 @@ namespace KampungKB.Functions.Functions;
 /// faults throw (the run is logged as failed and the next tick catches up).
 /// </summary>
 public sealed class TimerFunctions(RecapSender recaps, ReminderRunner reminders, IReadOnlyList<RegencySettings> configured,
-    ITableStore tables, StorageNames names, ILogger<TimerFunctions> logger)
+    TableServiceClient tables, StorageNames names, ILogger<TimerFunctions> logger)
 {
     /// <summary>Compiles and sends every due recap, per kabupaten (registered or configured).</summary>
     [Function(nameof(CompileRecap))]

@@ -1,5 +1,9 @@
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Pipeline;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Reports;
+using KampungKB.Core.Storage;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,8 +55,9 @@ internal sealed class FunctionsHarness : IAsyncDisposable
 
     public async Task DropAsync(string container, string name, byte[] content)
     {
-        await Azurite.Blobs.CreateContainerIfNotExistsAsync(container);
-        await Azurite.Blobs.PutAsync(container, name, BinaryData.FromBytes(content));
+        var client = Azurite.Blobs.GetBlobContainerClient(container);
+        await client.CreateIfNotExistsAsync();
+        await client.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(content));
     }
 
     public ValueTask DisposeAsync() => Host.DisposeAsync();

@@ -1,5 +1,8 @@
 using System.Diagnostics;
-using KampungKB.Core.Pipeline;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Reports;
 using KampungKB.Core.Storage;
 using KampungKB.Core.Validation;
 using KampungKB.Functions;
@@ -65,10 +68,11 @@ public class FunctionsTests(AzuriteFixture azurite)
         var feedback = await FeedbackWriter.ReadAsync(azurite.Blobs, h.Names, outcome.UploadId);
         Assert.NotNull(feedback);
         Assert.Contains(feedback.Value.GetProperty("problems").EnumerateArray(), p => p.GetProperty("code").GetString() == ProblemCodes.FileTooLarge);
-        var kept = new List<BlobProperties>();
-        await foreach (var b in azurite.Blobs.ListAsync(h.Names.Rejected)) kept.Add(b);
+        var rejected = azurite.Blobs.GetBlobContainerClient(h.Names.Rejected);
+        var kept = new List<string>();
+        await foreach (var b in rejected.GetBlobsAsync()) kept.Add(b.Name);
         var original = Assert.Single(kept);
-        Assert.Equal(big, (await azurite.Blobs.GetAsync(h.Names.Rejected, original.Name))!.Content.ToArray());
+        Assert.Equal(big, (await rejected.GetBlobClient(original).DownloadContentAsync()).Value.Content.ToArray());
     }
 
     [Fact]

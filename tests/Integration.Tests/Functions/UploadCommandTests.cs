@@ -1,7 +1,11 @@
 using System.Text.Json;
 using KampungKB.Cli.Commands;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Pipeline;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Reports;
+using KampungKB.Core.Storage;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -2,7 +2,11 @@ using System.Net;
 using System.Net.Sockets;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Links;
-using KampungKB.Core.Pipeline;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Reports;
+using KampungKB.Core.Storage;
 using KampungKB.Integration.Tests.Functions;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;
@@ -94,7 +98,7 @@ internal sealed class PageHarness : IAsyncDisposable
     public async Task<List<string>> UploadedBlobNamesAsync()
     {
         var list = new List<string>();
-        await foreach (var b in Azurite.Blobs.ListAsync(Names.Uploads)) list.Add(b.Name);
+        await foreach (var b in Azurite.Blobs.GetBlobContainerClient(Names.Uploads).GetBlobsAsync()) list.Add(b.Name);
         return list;
     }
 

@@ -1,7 +1,11 @@
 using System.Net.Sockets;
 using System.Text;
 using KampungKB.Core.Links;
-using KampungKB.Core.Pipeline;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Reports;
+using KampungKB.Core.Storage;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Functions;
 using KampungKB.Integration.Tests.Pipeline;
@@ -52,7 +56,7 @@ public class UploadPageLimitsTests(AzuriteFixture azurite)
         Assert.Equal(403, await PostStallingAsync(new Uri(page, "bukan-tautan")));
         Assert.Equal(413, await PostStallingAsync(new Uri(page, token)));
         var uploaded = new List<string>();
-        await foreach (var b in azurite.Blobs.ListAsync(h.Names.Uploads)) uploaded.Add(b.Name);
+        await foreach (var b in azurite.Blobs.GetBlobContainerClient(h.Names.Uploads).GetBlobsAsync()) uploaded.Add(b.Name);
         Assert.Empty(uploaded);
     }
 }

@@ -1,12 +1,14 @@
+using KampungKB.Core.Feedback;
 using KampungKB.Integration.Tests.Functions;
 using Microsoft.Extensions.DependencyInjection;
 using System.Text;
+using Azure.Data.Tables;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Storage;
 using KampungKB.Core.Validation;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;
+using KampungKB.Core.Uploads;
 
 namespace KampungKB.Integration.Tests.Robustness;
 
@@ -51,12 +53,12 @@ public class RefusedUploadTests(AzuriteFixture azurite)
         Assert.Equal(UploadStatus.Rejected, outcome.Status);
         Assert.True(outcome.ErrorCount > 0);
         var logged = new List<TableEntity>();
-        await foreach (var e in h.Tables.QueryAsync(h.Names.UploadsTable)) logged.Add(e);
+        await foreach (var e in h.Tables.GetTableClient(h.Names.UploadsTable).QueryAsync<TableEntity>()) logged.Add(e);
         var entry = Assert.Single(logged);
-        Assert.Contains(code, entry.GetString("Problems") ?? string.Join(" ", entry.PropertyNames.Select(n => entry[n]?.ToString())));
+        Assert.Contains(code, entry.GetString("Problems") ?? string.Join(" ", entry.Select(kv => kv.Value?.ToString())));
 
-        await foreach (var _ in h.Tables.QueryAsync(h.Names.ReportsTable)) Assert.Fail("a refused upload left a report");
-        await foreach (var _ in h.Tables.QueryAsync(h.Names.ActivitiesTable)) Assert.Fail("a refused upload left activity rows");
+        await foreach (var _ in h.Tables.GetTableClient(h.Names.ReportsTable).QueryAsync<TableEntity>()) Assert.Fail("a refused upload left a report");
+        await foreach (var _ in h.Tables.GetTableClient(h.Names.ActivitiesTable).QueryAsync<TableEntity>()) Assert.Fail("a refused upload left activity rows");
         Assert.Empty(await h.ListAsync(h.Names.Processed));
         var kept = Assert.Single(await h.ListAsync(h.Names.Rejected));
         Assert.DoesNotContain("..", kept.Name);

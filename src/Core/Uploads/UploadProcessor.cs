@@ -1,13 +1,18 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using KampungKB.Core.Intake;
 using KampungKB.Core.Model;
 using KampungKB.Core.Storage;
 using KampungKB.Core.Validation;
 using Microsoft.Extensions.Logging;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Reports;
 
-namespace KampungKB.Core.Pipeline;
+namespace KampungKB.Core.Uploads;
 
 /// <summary>A blob that arrived in <c>uploads/</c>, as the trigger describes it (name relative to the container, size in bytes, ETag).</summary>
 public sealed record UploadEvent(string Name, long? ContentLength = null, DateTimeOffset? LastModified = null, string? ETag = null);
@@ -49,7 +54,7 @@ public sealed class UploadProcessor
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly IngestionEngine _engine;
-    private readonly IBlobStore _blobs;
+    private readonly BlobServiceClient _blobs;
     private readonly RegistryStore _registry;
     private readonly ReportStore _reports;
     private readonly UploadLog _log;
@@ -61,7 +66,7 @@ public sealed class UploadProcessor
     private readonly StorageNames _names;
     private readonly IFeedbackNotifier? _notifier;
 
-    public UploadProcessor(IngestionEngine engine, IBlobStore blobs, ITableStore tables, StorageNames names, FeedbackWriter feedback,
+    public UploadProcessor(IngestionEngine engine, BlobServiceClient blobs, TableServiceClient tables, StorageNames names, FeedbackWriter feedback,
         TimeProvider time, PipelineOptions options, ILogger<UploadProcessor> logger, IFeedbackNotifier? notifier = null)
     {
         _notifier = notifier;
@@ -96,7 +101,7 @@ public sealed class UploadProcessor
     /// invocation (here or in a deployed app) has finished it; null while it has not. Read from the
     /// claims ledger, whose key is derived from the name and the content exactly as when processing.
     /// </summary>
-    public static async Task<UploadOutcome?> FindOutcomeAsync(ITableStore tables, StorageNames names, string blobName, ReadOnlyMemory<byte> content,
+    public static async Task<UploadOutcome?> FindOutcomeAsync(TableServiceClient tables, StorageNames names, string blobName, ReadOnlyMemory<byte> content,
         CancellationToken cancellationToken = default)
     {
         var claimId = ClaimIdOf(names, blobName, Convert.ToHexStringLower(SHA256.HashData(content.Span)));
@@ -239,25 +244,24 @@ public sealed class UploadProcessor
             ? $"{kampung!.AreaCode}/{period}/{uploadId}/{safeFile}"
             : $"{kampung?.AreaCode ?? StorageNames.UnknownRegency}/{uploadId}/{safeFile}";
         var container = accepted ? _names.Processed : _names.Rejected;
-        var options = new BlobPutOptions
+        var metadata = new Dictionary<string, string>
         {
-            ContentType = "application/octet-stream",
-            Metadata = new Dictionary<string, string>
-            {
-                ["uploadid"] = uploadId,
-                ["status"] = outcome.Status,
-                ["areacode"] = kampung?.AreaCode ?? "",
-                ["period"] = period?.ToString() ?? "",
-                ["errors"] = outcome.ErrorCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["warnings"] = outcome.WarningCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            },
+            ["uploadid"] = uploadId,
+            ["status"] = outcome.Status,
+            ["areacode"] = kampung?.AreaCode ?? "",
+            ["period"] = period?.ToString() ?? "",
+            ["errors"] = outcome.ErrorCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["warnings"] = outcome.WarningCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        var kept = _blobs.GetBlobContainerClient(container).GetBlobClient(target);
         if (content is { } bytes)
         {
-            await _blobs.PutAsync(container, target, BinaryData.FromBytes(bytes), options, cancellationToken).ConfigureAwait(false);
+            await kept.PutAsync(BinaryData.FromBytes(bytes), "application/octet-stream", metadata, cancellationToken).ConfigureAwait(false);
             return;
         }
-        await _blobs.CopyAsync(_names.Uploads, blobName, container, target, cancellationToken).ConfigureAwait(false);
-        await _blobs.SetMetadataAsync(container, target, options.Metadata!, cancellationToken: cancellationToken).ConfigureAwait(false);
+        // Not read (over the cap): a server-side copy within the account, then wait for it to finish.
+        var source = _blobs.GetBlobContainerClient(_names.Uploads).GetBlobClient(blobName);
+        var copy = await kept.StartCopyFromUriAsync(source.Uri, new Azure.Storage.Blobs.Models.BlobCopyFromUriOptions { Metadata = metadata }, cancellationToken).ConfigureAwait(false);
+        await copy.WaitForCompletionAsync(cancellationToken).ConfigureAwait(false);
     }
 }
