@@ -59,6 +59,8 @@ internal sealed class LocalFunctionHost : IAsyncDisposable
         {
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "None",
+            // The SDK logs expected answers (409 on create-if-not-exists, insert-once claims) as warnings.
+            ["Logging:LogLevel:Azure.Core"] = "Error",
         });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
