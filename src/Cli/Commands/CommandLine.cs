@@ -5,7 +5,7 @@ using KampungKB.Core.Intake;
 
 namespace KampungKB.Cli.Commands;
 
-/// <summary>A `kkb` sub-command. Exit codes: 0 success, 1 the input was rejected, 2 usage error.</summary>
+/// <summary>A `kkb` sub-command. Exit codes: 0 success, 1 the input was rejected, 2 usage error, 3 failure (one line on stderr).</summary>
 internal interface ICommand
 {
     int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr);
@@ -13,7 +13,7 @@ internal interface ICommand
 
 internal static class CommandLine
 {
-    internal const int Ok = 0, Rejected = 1, Usage = 2;
+    internal const int Ok = 0, Rejected = 1, Usage = 2, Failed = 3;
 
     internal static Task<int> Sync(ICommand command, string[] args) => Task.FromResult(command.Run(args, Console.Out, Console.Error));
 
@@ -32,6 +32,8 @@ internal static class CommandLine
             ["bench"] = BenchCommand.RunAsync,
             ["poison"] = PoisonCommand.RunAsync,
             ["classes"] = ClassesCommand.RunAsync,
+            ["upload"] = UploadCommand.RunAsync,
+            ["bench-start"] = BenchStartCommand.RunAsync,
             ["help"] = a => Task.FromResult(Help(a.FirstOrDefault(), Console.Out)),
         };
 
@@ -47,7 +49,21 @@ internal static class CommandLine
             return Usage;
         }
         if (args.Skip(1).Any(a => a is "--help" or "-h")) return Help(args[0], Console.Out);
-        return await make(args[1..]);
+        try
+        {
+            return await make(args[1..]);
+        }
+        catch (Functions.InvalidSettingsException e)
+        {
+            Console.Error.WriteLine(t.T("error.settings", ("error", string.Join("; ", e.Errors))));
+            return Failed;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // One Indonesian line, never a stack trace: the operator's next step is in the message.
+            Console.Error.WriteLine(t.T("error.failed", ("message", e.Message.ReplaceLineEndings(" "))));
+            return Failed;
+        }
     }
 
     /// <summary><c>kkb help</c>: every command with one line each; <c>kkb help X</c> / <c>kkb X --help</c>: X's usage.</summary>

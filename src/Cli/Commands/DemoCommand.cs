@@ -10,8 +10,8 @@ using KampungKB.Core.Registry;
 namespace KampungKB.Cli.Commands;
 
 /// <summary>
-/// <c>kkb demo [--json]</c>: the whole job on a fresh machine — a throw-away Azurite, the handler, the
-/// local trigger runner; loads <c>samples/registry</c>, drops <c>samples/uploads</c>, lets the runner
+/// <c>kkb demo [--json]</c>: the whole job on a fresh machine — a throw-away Azurite, the Functions app
+/// under the local runner; loads <c>samples/registry</c>, drops <c>samples/uploads</c>, lets the runner
 /// ingest them, prints what happened, and stops everything it started.
 /// </summary>
 internal static class DemoCommand
@@ -25,13 +25,12 @@ internal static class DemoCommand
         if (!Directory.Exists(samples)) { Console.Error.WriteLine($"Folder contoh tidak ditemukan: {samples}"); return 2; }
         void Say(string line) { if (!json) Console.WriteLine(line); else Console.Error.WriteLine(line); }
 
-        Say("Menyalakan Azurite sementara dan handler Functions...");
+        Say("Menyalakan Azurite sementara dan aplikasi Functions (runner lokal)...");
         await using var env = await LocalEnvironment.OpenAsync(ephemeral: true);
-        await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables, StorageNames.Default);
         // Issue 4: feedback mails, reminders and the recap go to a fresh outbox folder of .eml files.
         var outbox = Path.Combine(LocalEnvironment.RepositoryRoot, ".build", "demo-outbox", DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss", System.Globalization.CultureInfo.InvariantCulture));
-        using var handler = await env.StartHandlerAsync(settings: DemoNotifications.Settings(outbox));
-        var runner = new BlobTriggerRunner(env.Blobs, env.Tables, handler, BlobTriggerRunner.Default);
+        var functions = await env.StartFunctionsAsync(DemoNotifications.Settings(outbox));
+        var runner = env.Runner(functions);
 
         foreach (var file in Directory.EnumerateFiles(Path.Combine(samples, "registry")).Order(StringComparer.Ordinal))
             await Drop(env.Blobs, StorageNames.Default.Registry, Path.GetFileName(file), file);
@@ -43,14 +42,12 @@ internal static class DemoCommand
             await Drop(env.Blobs, StorageNames.Default.Uploads, Path.GetRelativePath(uploadsRoot, file).Replace('\\', '/'), file);
         var uploads = (await runner.RunOnceAsync()).Where(d => d.Function == "IngestUpload").ToList();
 
-        var outcomes = uploads
-            .Select(d => (Dispatch: d, Outcome: d.ReturnValue is { } rv ? rv.Deserialize<UploadOutcome>(Json) : null))
-            .ToList();
+        var outcomes = uploads.Select(d => (Dispatch: d, Outcome: d.ReturnValue as UploadOutcome)).ToList();
         Say("");
         Say($"{uploads.Count} unggahan diproses:");
         foreach (var (d, o) in outcomes)
         {
-            if (o is null) { Say($"  ✗ {d.BlobName}: gagal diproses ({string.Join(" | ", d.Logs)})"); continue; }
+            if (o is null) { Say($"  ✗ {d.BlobName}: gagal diproses ({d.Error})"); continue; }
             var mark = o.Status == UploadStatus.Rejected ? "✗ DITOLAK " : "✓ diterima";
             Say($"  {mark} {d.BlobName}");
             Say($"      kampung {o.AreaCode ?? "-"}, periode {o.Period?.ToString() ?? "-"}, {o.ActivityCount} kegiatan, {o.IndicatorCount} indikator, {o.ErrorCount} kesalahan, {o.WarningCount} peringatan");

@@ -145,21 +145,22 @@ internal static class StorageCommands
         return list.Count == 0 ? "-" : string.Join(", ", list);
     }
 
-    /// <summary><c>kkb dev</c>: Azurite + the handler + the local trigger runner, until Ctrl+C.</summary>
+    /// <summary><c>kkb dev</c>: Azurite + the Functions app under the local runner (blob, timer and HTTP triggers), until Ctrl+C or SIGTERM.</summary>
     public static async Task<int> DevAsync(string[] args)
     {
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         await using var env = await LocalEnvironment.OpenAsync();
-        await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables, StorageNames.Default);
-        using var handler = await env.StartHandlerAsync();
-        var runner = new BlobTriggerRunner(env.Blobs, env.Tables, handler, BlobTriggerRunner.Default);
-        // HTTP triggers (the upload page) where `func start` would serve them.
-        await using var http = await HttpTriggerHost.StartAsync(handler, HttpTriggerHost.Discover(Path.Combine(env.Root, "functions")),
-            HttpTriggerHost.DevPort, new Core.Uploads.PipelineOptions().MaxUploadBytes * 2);
-        Console.WriteLine($"kkb dev berjalan: penyimpanan = {env.Source}; handler = {handler.BaseAddress}; halaman unggah = {http.Address}api/kampung/… (./kkb links)");
-        Console.WriteLine("Taruh berkas di kontainer 'uploads' atau 'registry'; tekan Ctrl+C untuk berhenti.");
+        var functions = await env.StartFunctionsAsync(port: LocalFunctionHost.DevPort);
+        var runner = env.Runner(functions);
+        Console.WriteLine($"kkb dev berjalan: penyimpanan = {env.Source}; fungsi: {string.Join(", ", functions.Functions.Select(f => f.Name))}");
+        Console.WriteLine($"Halaman unggah: {functions.Address}{functions.Host.RoutePrefix}/kampung/… (./kkb links)");
+        Console.WriteLine("Taruh berkas di kontainer 'uploads' atau 'registry' (atau ./kkb upload BERKAS); tekan Ctrl+C untuk berhenti.");
+        var timers = TimerSchedule.RunAsync(functions, d => Console.WriteLine(d), stop.Token);
         await runner.WatchAsync(d => Console.WriteLine(DescribeDispatch(d)), TimeSpan.FromSeconds(1), stop.Token);
+        await timers;
+        Console.WriteLine("kkb dev berhenti.");
         return 0;
     }
 
@@ -168,28 +169,16 @@ internal static class StorageCommands
     {
         var t = CliTexts.Default;
         if (!d.Succeeded)
-            return t.T("dispatch.failed", ("function", d.Function), ("blob", d.BlobName), ("attempts", d.Attempts), ("reason", d.Logs.LastOrDefault() ?? "-"));
-        if (d.ReturnValue is { ValueKind: JsonValueKind.Object } rv)
+            return t.T("dispatch.failed", ("function", d.Function), ("blob", d.BlobName), ("attempts", d.Attempts), ("reason", d.Error ?? "-"));
+        return d.ReturnValue switch
         {
-            if (Prop(rv, "accepted") is { } accepted && Prop(rv, "kampung") is { } count)
-                return t.T("dispatch.registry", ("function", d.Function), ("blob", d.BlobName),
-                    ("status", t.Label("upload", accepted.ValueKind == JsonValueKind.True ? "accepted" : "rejected")),
-                    ("count", count.TryGetInt32(out var n) ? n : 0), ("problems", Prop(rv, "problems") is { ValueKind: JsonValueKind.Array } ps ? ps.GetArrayLength() : 0));
-            if (Prop(rv, "status") is { ValueKind: JsonValueKind.String } status)
-                return t.T("dispatch.upload", ("function", d.Function), ("blob", d.BlobName), ("status", t.Label("upload", status.GetString())),
-                    ("area", Prop(rv, "areaCode")?.GetString() ?? "-"), ("period", Prop(rv, "period") is { ValueKind: JsonValueKind.String } p ? IndonesianFormat.Month(p.GetString()) : "-"),
-                    ("activities", Int(Prop(rv, "activityCount"))), ("errors", Int(Prop(rv, "errorCount"))));
-        }
-        return t.T("dispatch.other", ("function", d.Function), ("blob", d.BlobName));
-
-        static int Int(JsonElement? e) => e is { ValueKind: JsonValueKind.Number } x && x.TryGetInt32(out var i) ? i : 0;
-    }
-
-    private static JsonElement? Prop(JsonElement e, string name)
-    {
-        foreach (var p in e.EnumerateObject())
-            if (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) return p.Value;
-        return null;
+            UploadOutcome o => t.T("dispatch.upload", ("function", d.Function), ("blob", d.BlobName), ("status", t.Label("upload", o.Status)),
+                ("area", o.AreaCode ?? "-"), ("period", o.Period is { } p ? IndonesianFormat.Month(p) : "-"),
+                ("activities", o.ActivityCount), ("errors", o.ErrorCount)),
+            RegistryImportOutcome r => t.T("dispatch.registry", ("function", d.Function), ("blob", d.BlobName),
+                ("status", t.Label("upload", r.Accepted ? "accepted" : "rejected")), ("count", r.Kampung), ("problems", r.Problems.Count)),
+            _ => t.T("dispatch.other", ("function", d.Function), ("blob", d.BlobName)),
+        };
     }
 
     /// <summary>One problem, its place said once: the message already names it when it quotes the row.</summary>

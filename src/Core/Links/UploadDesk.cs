@@ -113,6 +113,28 @@ public sealed class UploadDesk
             : new PageResponse(303, "", PageResponse.Html, result);
     }
 
+    /// <summary>
+    /// Whether <paramref name="token"/> opens the page (signature, expiry, revocation, kampung registered).
+    /// The HTTP adapter asks this before it reads a request body, so a refused link costs no upload bytes.
+    /// </summary>
+    public async Task<bool> AcceptsAsync(string? token, CancellationToken cancellationToken = default)
+    {
+        var (claims, kampung) = await OpenAsync(token, cancellationToken).ConfigureAwait(false);
+        return claims is not null && kampung is not null;
+    }
+
+    /// <summary>
+    /// Refuses a POST whose body is over the cap before it is read (413, the same "too large" notice as a
+    /// file found too large after reading). <paramref name="bytes"/> is the request's Content-Length.
+    /// </summary>
+    public async Task<PageResponse> RefuseTooLargeAsync(string? token, long bytes, bool wantsJson, CancellationToken cancellationToken = default)
+    {
+        var (claims, kampung) = await OpenAsync(token, cancellationToken).ConfigureAwait(false);
+        if (claims is null || kampung is null) return wantsJson ? JsonError(403, _page.Texts["refused_text"]) : Refused();
+        var notice = _page.Text("too_large_unread", ("size", Megabytes(bytes)), ("max", Megabytes(_pipeline.MaxUploadBytes)));
+        return await NoticeAsync(token!, kampung, notice, 413, wantsJson, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The result of one upload: pending (refreshes itself), accepted with a summary, or what to fix.</summary>
     public async Task<PageResponse> ResultAsync(string? token, string? reference, CancellationToken cancellationToken = default)
     {

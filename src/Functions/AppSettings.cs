@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using System.Globalization;
 using KampungKB.Core.Mail;
 using KampungKB.Core.Settings;
@@ -8,11 +9,11 @@ using KampungKB.Core.Uploads;
 namespace KampungKB.Functions;
 
 /// <summary>
-/// Every setting the handler reads, parsed and checked once at start-up (conventions 11). A bad value
-/// stops the process with a message naming each bad key: a Functions app that starts on a wrong
-/// setting fails later, one upload at a time.
+/// Every setting the Functions app reads, parsed and checked once at start-up (conventions 11) by
+/// <see cref="AppComposition.AddKampungKB"/>. A bad value stops the worker with a message naming each bad
+/// key: a Functions app that starts on a wrong setting fails later, one upload at a time.
 /// </summary>
-public sealed class HandlerSettings
+public sealed class AppSettings
 {
     public required StorageConnection Storage { get; init; }
     public required PipelineOptions Pipeline { get; init; }
@@ -27,7 +28,7 @@ public sealed class HandlerSettings
     /// <summary>App settings read here (the Bicep template and docs name the same keys; a test keeps them in step).</summary>
     public static readonly IReadOnlyList<string> Keys =
     [
-        "AzureWebJobsStorage", "FUNCTIONS_CUSTOMHANDLER_PORT", "Pipeline__MaxUploadBytes", "KKB_TEMPLATES",
+        "AzureWebJobsStorage", "Pipeline__MaxUploadBytes", "KKB_TEMPLATES",
         // Issue 4: timer CRONs (NCRONTAB, six fields, UTC), mail, and per-kabupaten settings ({PPKK} = regency code without the dot).
         "Schedules__CompileRecap", "Schedules__SendReminders",
         "Mail__Mode", "Mail__Sender", "Mail__SenderName", "Mail__TenantId", "Mail__ClientId", "Mail__ClientSecret",
@@ -38,10 +39,24 @@ public sealed class HandlerSettings
         "Demo__SimulatedNow",
     ];
 
-    /// <summary>The timer schedules function.json names as <c>%Schedules__…%</c>.</summary>
+    /// <summary>The timer schedules the timer triggers name as <c>%Schedules__…%</c>.</summary>
     public static readonly IReadOnlyList<string> ScheduleKeys = ["Schedules__CompileRecap", "Schedules__SendReminders"];
 
-    public static HandlerSettings Load(IConfiguration configuration, out IReadOnlyList<string> errors)
+    /// <summary>
+    /// Schedules used where none is configured (the local runner, tests): recaps daily at 01:00 UTC,
+    /// reminders at 02:00 UTC (09:00 / 10:00 WITA). infra/main.bicep sets the same defaults explicitly,
+    /// because the Functions host resolves <c>%Schedules__…%</c> from app settings, not from this code.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> DefaultSchedules = new Dictionary<string, string>
+    {
+        ["Schedules__CompileRecap"] = "0 0 1 * * *",
+        ["Schedules__SendReminders"] = "0 0 2 * * *",
+    };
+
+    /// <summary>The CRON of each timer (configured, else <see cref="DefaultSchedules"/>), validated.</summary>
+    public IReadOnlyDictionary<string, string> Schedules { get; init; } = DefaultSchedules;
+
+    public static AppSettings Load(IConfiguration configuration, out IReadOnlyList<string> errors)
     {
         var problems = new List<string>();
         string? Get(string key) => configuration[key.Replace("__", ":", StringComparison.Ordinal)] ?? configuration[key];
@@ -60,16 +75,19 @@ public sealed class HandlerSettings
                 pipeline.MaxUploadBytes = bytes;
             else problems.Add($"Pipeline__MaxUploadBytes: '{max}' is not a whole number of bytes between 1024 and 104857600.");
         }
-        if (Get("FUNCTIONS_CUSTOMHANDLER_PORT") is { Length: > 0 } port && !(int.TryParse(port, out var p) && p is > 0 and < 65536))
-            problems.Add($"FUNCTIONS_CUSTOMHANDLER_PORT: '{port}' is not a TCP port.");
 
         var templates = Get("KKB_TEMPLATES") is { Length: > 0 } t ? t : Path.Combine(AppContext.BaseDirectory, "templates");
         if (!Directory.Exists(templates)) problems.Add($"KKB_TEMPLATES: the templates folder '{templates}' does not exist.");
 
         // Issue 4: schedules (the host resolves them; a bad CRON would only show as a host indexing error), regencies, mail.
+        var schedules = new Dictionary<string, string>(DefaultSchedules);
         foreach (var key in ScheduleKeys)
-            if (Get(key) is { Length: > 0 } cron && CrontabSchedule.TryParse(cron, new CrontabSchedule.ParseOptions { IncludingSeconds = true }) is null)
+        {
+            if (Get(key) is not { Length: > 0 } cron) continue;
+            if (CrontabSchedule.TryParse(cron, new CrontabSchedule.ParseOptions { IncludingSeconds = true }) is null)
                 problems.Add($"{key}: '{cron}' is not a six-field NCRONTAB expression (seconds minutes hours day month weekday, UTC), e.g. 0 0 1 * * *.");
+            else schedules[key] = cron;
+        }
         var regencies = RegencySettings.Load(configuration.AsEnumerable(), out var regencyErrors);
         problems.AddRange(regencyErrors);
         var mail = MailOptions.FromSettings(Get);
@@ -90,8 +108,9 @@ public sealed class HandlerSettings
         }
 
         errors = problems;
-        return new HandlerSettings
+        return new AppSettings
         {
+            Schedules = schedules,
             Storage = storage!, Pipeline = pipeline, TemplatesDirectory = templates, Regencies = regencies, Mail = mail,
             Links = new KampungKB.Core.Links.LinkOptions { SigningKey = linkKey, BaseUrl = baseUrl },
             SimulatedNow = simulatedNow,

@@ -3,14 +3,14 @@ using Microsoft.Extensions.Configuration;
 
 namespace KampungKB.Integration.Tests.Recaps;
 
-public class HandlerSettingsRecapTests
+public class AppSettingsRecapTests
 {
     private static IReadOnlyList<string> Errors(Dictionary<string, string?> values)
     {
         values.TryAdd("AzureWebJobsStorage", "UseDevelopmentStorage=true");
         values.TryAdd("KKB_TEMPLATES", Path.GetTempPath());
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        HandlerSettings.Load(configuration, out var errors);
+        AppSettings.Load(configuration, out var errors);
         return errors;
     }
 
@@ -48,14 +48,14 @@ public class HandlerSettingsRecapTests
         values.TryAdd("AzureWebJobsStorage", "UseDevelopmentStorage=true");
         values.TryAdd("KKB_TEMPLATES", Path.GetTempPath());
         values.TryAdd("Links__SigningKey", KampungKB.Integration.Tests.Page.PageHarness.SigningKey);
-        var settings = HandlerSettings.Load(new ConfigurationBuilder().AddInMemoryCollection(values).Build(), out var errors);
+        var settings = AppSettings.Load(new ConfigurationBuilder().AddInMemoryCollection(values).Build(), out var errors);
 
         Assert.Empty(errors);
         var regency = Assert.Single(settings.Regencies);
         Assert.Equal(("63.71", 5, 2), (regency.Code, regency.DeadlineDay, regency.Recipients.Count));
         Assert.Equal("/tmp/outbox", settings.Mail.OutboxDirectory);
-        Assert.Contains("Schedules__SendReminders", HandlerSettings.Keys);
-        Assert.Contains("Mail__Sender", HandlerSettings.Keys);
-        Assert.Contains("Regencies__{PPKK}__DeadlineDay", HandlerSettings.Keys);
+        Assert.Contains("Schedules__SendReminders", AppSettings.Keys);
+        Assert.Contains("Mail__Sender", AppSettings.Keys);
+        Assert.Contains("Regencies__{PPKK}__DeadlineDay", AppSettings.Keys);
     }
 }
