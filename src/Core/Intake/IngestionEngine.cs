@@ -80,8 +80,10 @@ public sealed class IngestionEngine
         }
         else if (stated is { } s) period = s.Period;
         else if (fromName is { } n) period = n;
-        else if (findings.Activities.Count > 0)
-            period = findings.Activities.GroupBy(a => ReportingPeriod.Of(a.Activity.Date)).OrderByDescending(g => g.Count()).ThenByDescending(g => g.Key).First().Key;
+        else if (findings.Activities.Any(a => !a.YearMissing))
+            period = findings.Activities.Where(a => !a.YearMissing).GroupBy(a => ReportingPeriod.Of(a.Activity.Date))
+                .OrderByDescending(g => g.Count()).ThenByDescending(g => g.Key).First().Key;
+        GiveYears(findings, period, sink);
 
         if (period is { } p)
             foreach (var a in findings.Activities.Where(a => !p.Contains(a.Activity.Date)))
@@ -113,6 +115,20 @@ public sealed class IngestionEngine
             && findings.Registry.Count == 0 && !sink.HasErrors)
             sink.Error(ProblemCodes.EmptyReport);
         return new RegistryImport(fileName, findings.Registry, sink.Problems);
+    }
+
+    /// <summary>Dates written without a year ("12 Nov") take the report's year; without a period they cannot be read.</summary>
+    private void GiveYears(Findings findings, ReportingPeriod? period, ProblemSink sink)
+    {
+        for (var i = 0; i < findings.Activities.Count; i++)
+        {
+            var a = findings.Activities[i];
+            if (!a.YearMissing) continue;
+            var date = period is { } p ? IndonesianDate.WithYearOf(a.Activity.Date, p) : null;
+            if (date is { } d) { findings.Activities[i] = a with { Activity = a.Activity with { Date = d }, YearMissing = false }; continue; }
+            sink.Error(ProblemCodes.InvalidDate, a.DateCell.Sheet, a.DateCell.Row, a.DateCell.Column, a.DateCell.Text, ("field", _layouts.Activities.Fields["date"].DisplayName));
+            findings.Activities.RemoveAt(i--);
+        }
     }
 
     private static IngestionReport Rejected(string fileName, ProblemSink sink, string? format) =>
@@ -149,26 +165,43 @@ public sealed class IngestionEngine
             switch (format)
             {
                 case FileFormat.Empty: sink.Error(ProblemCodes.EmptyFile); return null;
-                case FileFormat.Html: sink.Error(ProblemCodes.HtmlTableFile); return null;
-                case FileFormat.Ods: sink.Error(ProblemCodes.OdsFile); return null;
-                case FileFormat.EncryptedOoxml: sink.Error(ProblemCodes.EncryptedFile); return null;
-                case FileFormat.SpreadsheetXml or FileFormat.Unsupported: sink.Error(ProblemCodes.UnsupportedFormat); return null;
-                case FileFormat.Xlsx when !ZipGuard.IsSafe(stream, _options): sink.Error(ProblemCodes.SuspiciousArchive); return null;
+                case FileFormat.Xlsb: sink.Error(ProblemCodes.XlsbFile); return null;
+                case FileFormat.Pdf: sink.Error(ProblemCodes.PdfFile); return null;
+                case FileFormat.Image: sink.Error(ProblemCodes.ImageFile); return null;
+                case FileFormat.Word: sink.Error(ProblemCodes.WordFile); return null;
+                case FileFormat.Xlsx or FileFormat.StrictXlsx or FileFormat.Ods when !ZipGuard.IsSafe(stream, _options): sink.Error(ProblemCodes.SuspiciousArchive); return null;
             }
+            if (format == FileFormat.StrictXlsx) stream = owned = Swap(owned, StrictOpenXml.ToTransitional(stream));
 
             try
             {
-                using IWorkbookSource source = format == FileFormat.Csv
-                    ? new CsvSource(stream, SheetNameFor(fileName), _options.MaxColumns)
-                    : ExcelSource.Open(stream, format, _options.MaxColumns);
+                using IWorkbookSource source = format switch
+                {
+                    FileFormat.Csv => new CsvSource(stream, SheetNameFor(fileName), _options.MaxColumns),
+                    FileFormat.SpreadsheetXml => new SpreadsheetMlSource(stream, _options.MaxColumns),
+                    FileFormat.Ods => new OdsSource(stream, _options.MaxColumns),
+                    FileFormat.Html => new HtmlTableSource(stream, SheetNameFor(fileName), _options.MaxColumns),
+                    _ => ExcelSource.Open(stream, format, _options.MaxColumns),
+                };
                 var analyzer = new SheetAnalyzer(_layouts, sink, findings, mode, _options);
                 foreach (var sheet in source.Sheets())
                 {
                     ct.ThrowIfCancellationRequested();
                     if (sheet.Hidden) continue;
                     analyzer.Analyze(sheet, ct);
+                    if (sheet.Notes.HiddenRows.Count > 0)
+                        sink.Warning(ProblemCodes.HiddenRowsSkipped, sheet.Name, null, null, null,
+                            ("count", sheet.Notes.HiddenRows.Count), ("rows", RowList(sheet.Notes.HiddenRows)));
+                    if (sheet.Notes.UncalculatedCells.Count > 0)
+                        sink.Error(ProblemCodes.FormulaNotCalculated, sheet.Name, null, null, null,
+                            ("cells", string.Join(", ", sheet.Notes.UncalculatedCells.Take(20))), ("count", sheet.Notes.UncalculatedCells.Count));
                     if (analyzer.CellLimitReached) { sink.Error(ProblemCodes.TooManyCells, args: [("max", _options.MaxCells)]); break; }
                 }
+            }
+            catch (ExcelDataReader.Exceptions.HeaderException) when (format == FileFormat.Unsupported)
+            {
+                sink.Error(ProblemCodes.UnsupportedFormat);
+                return null;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -178,13 +211,28 @@ public sealed class IngestionEngine
                 sink.Error(code, args: [("reason", e.GetType().Name)]);
                 return null;
             }
-            return format switch { FileFormat.Xls => "xls", FileFormat.Csv => "csv", _ => IsMacroName(fileName) ? "xlsm" : "xlsx" };
+            return format switch
+            {
+                FileFormat.Xls => "xls", FileFormat.Csv => "csv", FileFormat.SpreadsheetXml => "xml-spreadsheet", FileFormat.Ods => "ods",
+                FileFormat.Html => "html", FileFormat.StrictXlsx => "xlsx-strict", FileFormat.Unsupported or FileFormat.EncryptedOoxml => "excel",
+                _ => IsMacroName(fileName) ? "xlsm" : "xlsx",
+            };
         }
         finally { owned?.Dispose(); }
 
         void TooLarge(long size, bool atLeast) => sink.Error(ProblemCodes.FileTooLarge,
             args: [("size", (atLeast ? "lebih dari " : "") + Mib(size)), ("max", Mib(_options.MaxFileBytes))]);
     }
+
+    private static Stream Swap(Stream? previous, Stream next)
+    {
+        previous?.Dispose();
+        return next;
+    }
+
+    /// <summary>"4, 9, 12" — at most ten row numbers, then "…".</summary>
+    private static string RowList(List<int> rows) =>
+        string.Join(", ", rows.Take(10).Select(r => r.ToString(CultureInfo.InvariantCulture))) + (rows.Count > 10 ? ", …" : "");
 
     private static string Mib(long bytes) => (bytes / 1024.0 / 1024.0).ToString("0.#", CultureInfo.InvariantCulture) + " MB";
 

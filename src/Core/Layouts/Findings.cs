@@ -7,8 +7,11 @@ internal readonly record struct CellRef(string Sheet, int Row, int Column, strin
 
 internal sealed record IndicatorValue(string Code, decimal Value, CellRef Cell);
 
-/// <summary>An accepted activity row plus where its date came from, for the period check made once the period is known.</summary>
-internal sealed record FoundActivity(Activity Activity, CellRef DateCell);
+/// <summary>
+/// An accepted activity row plus where its date came from, for the period check made once the period is
+/// known. <paramref name="YearMissing"/>: the date was written without a year and takes the report's.
+/// </summary>
+internal sealed record FoundActivity(Activity Activity, CellRef DateCell, bool YearMissing = false);
 
 /// <summary>Everything recognised in a file, before the file-level rules run.</summary>
 internal sealed class Findings

@@ -49,6 +49,7 @@ internal sealed partial class SheetAnalyzer
         HeaderMatch? pending = null;
         RawRow pendingRow = default;
         TableReader? table = null;
+        TableReader? ended = null;
         List<(string Code, int Column)>? indicatorHeader = null;
         var sinceBlock = 0;
         var signatureSeen = false;
@@ -88,6 +89,7 @@ internal sealed partial class SheetAnalyzer
                     if (outcome != TableReader.Outcome.Continue)
                     {
                         table.Finish(outcome == TableReader.Outcome.EndTotal ? row : null);
+                        ended = table;
                         table = null;
                         state = State.Searching;
                         sinceBlock = 0;
@@ -103,11 +105,21 @@ internal sealed partial class SheetAnalyzer
                     continue;
             }
 
+            if (ended is not null && _mode == AnalysisMode.Report && ended.IsActivityRow(row))
+            {
+                // Activities below a total row or a signature line: read them, and say the table went on.
+                _sink.Warning(ProblemCodes.RowsAfterEnd, sheet.Name, row.Number, null, null);
+                table = ended;
+                ended = null;
+                state = State.Table;
+                table.Read(row);
+                continue;
+            }
             sinceBlock++;
             if (sinceBlock <= _catalogue.HeaderScanRows)
             {
                 var layout = _mode == AnalysisMode.Report ? _catalogue.Activities : _catalogue.Registry;
-                if (MatchHeader(layout, row) is { } h) { pending = h; pendingRow = row; continue; }
+                if (MatchHeader(layout, row) is { } h) { pending = h; pendingRow = row; ended = null; continue; }
                 if (_mode == AnalysisMode.Report && MatchIndicatorHeader(row) is { } ih) { indicatorHeader = ih; state = State.IndicatorRow; _findings.RecognisedAnything = true; continue; }
             }
             if (IsEndRow(row)) { signatureSeen = true; continue; }
@@ -254,8 +266,8 @@ internal sealed partial class SheetAnalyzer
         var cell = row[col];
         var text = Text.Display(cell);
         var name = _catalogue.IndicatorNames.GetValueOrDefault(code, code);
-        var parsed = IndonesianNumber.ParseCount(cell);
-        if (!ReportCount(parsed, sheet, row.Number, col, text, name)) return;
+        var parsed = IndonesianNumber.ParseCount(cell, out var commaGrouped);
+        if (!ReportCount(parsed, sheet, row.Number, col, text, name, commaGrouped)) return;
         if (!parsed.IsOk) return;
         if (_findings.Indicators.TryGetValue(code, out var first))
         {
@@ -266,11 +278,13 @@ internal sealed partial class SheetAnalyzer
     }
 
     /// <summary>Reports a failed count; true when the cell was fine (a number or blank).</summary>
-    internal bool ReportCount(Parsed<int> parsed, string sheet, int row, int col, string? text, string field)
+    internal bool ReportCount(Parsed<int> parsed, string sheet, int row, int col, string? text, string field, bool commaGrouped = false)
     {
+        if (commaGrouped) _sink.Warning(ProblemCodes.CommaThousands, sheet, row, col, text, ("field", field), ("value", parsed.Value));
         var code = parsed.Status switch
         {
             ParseStatus.Invalid => ProblemCodes.NotANumber,
+            ParseStatus.NotWhole when text is not null && text.Contains(',') => ProblemCodes.DecimalCommaCount,
             ParseStatus.NotWhole => ProblemCodes.NotWholeNumber,
             ParseStatus.Negative => ProblemCodes.NegativeCount,
             _ => null,
@@ -386,7 +400,8 @@ internal sealed partial class SheetAnalyzer
             var titleCol = header.Column("title");
             var dateCell = row[dateCol];
             var date = IndonesianDate.Parse(dateCell);
-            if (!date.IsOk)
+            var dateOk = date.IsOk || date.Status == ParseStatus.NoYear;
+            if (!dateOk && !LooksLikeData(row))
             {
                 if (owner.IsTotalRow(row, _labelColumnsEnd)) return Outcome.EndTotal;
                 if (owner.IsEndRow(row)) return Outcome.EndSignature;
@@ -394,11 +409,16 @@ internal sealed partial class SheetAnalyzer
             var mapped = header.Columns.Where(c => c.Key != "number").Select(c => row[c.Value]).ToList();
             if (mapped.All(Text.IsBlank)) return Outcome.Continue;
             var titleText = row[titleCol] is { } t ? Text.Collapse(Text.Display(t) ?? "") : "";
-            if (date.IsEmpty && titleText.Length == 0) return Outcome.Continue;
+            if (date.IsEmpty && titleText.Length == 0)
+            {
+                // Figures with neither date nor title: not an activity, but never dropped in silence.
+                Sink.Warning(ProblemCodes.RowNotRead, sheet, row.Number, FirstFilled(row), Text.Display(row[FirstFilled(row)]));
+                return Outcome.Continue;
+            }
 
             var ok = true;
             if (date.IsEmpty) { Sink.Error(ProblemCodes.MissingRequired, sheet, row.Number, dateCol, null, ("field", header.Layout.Fields["date"].DisplayName)); ok = false; }
-            else if (!date.IsOk) { Sink.Error(ProblemCodes.InvalidDate, sheet, row.Number, dateCol, Text.Display(dateCell), ("field", header.Layout.Fields["date"].DisplayName)); ok = false; }
+            else if (!dateOk) { Sink.Error(ProblemCodes.InvalidDate, sheet, row.Number, dateCol, Text.Display(dateCell), ("field", header.Layout.Fields["date"].DisplayName)); ok = false; }
             if (titleText.Length == 0) { Sink.Error(ProblemCodes.MissingRequired, sheet, row.Number, titleCol, null, ("field", header.Layout.Fields["title"].DisplayName)); ok = false; }
 
             var male = Count(row, "male", ref ok);
@@ -419,16 +439,52 @@ internal sealed partial class SheetAnalyzer
             var activity = new Activity(
                 date.Value, titleText, Str(row, "category"), participants, male, female, Partners(Str(row, "partners")),
                 Str(row, "target"), Str(row, "funding"), Str(row, "notes"), Str(row, "link"), sheet, row.Number);
-            owner._findings.Activities.Add(new FoundActivity(activity, new CellRef(sheet, row.Number, dateCol, Text.Display(dateCell))));
+            owner._findings.Activities.Add(new FoundActivity(activity, new CellRef(sheet, row.Number, dateCol, Text.Display(dateCell)), date.Status == ParseStatus.NoYear));
             return Outcome.Continue;
+        }
+
+        /// <summary>
+        /// A row that holds an activity even though its date cannot be read ("Selasa, 31 Juni 2025",
+        /// "Kamis, 13 Novmber 2025"): a title beside a figure, or three mapped cells filled. Such a row is
+        /// never taken for a signature line or a total row, so it and the rows after it are not lost.
+        /// </summary>
+        internal bool LooksLikeData(RawRow row)
+        {
+            var titleCol = header.Column("title");
+            var title = titleCol >= 0 && !Text.IsBlank(row[titleCol]) && !owner.IsTotalRow(new RawRow(row.Number, [row[titleCol]]), 0);
+            var figure = false;
+            var filled = 0;
+            foreach (var (field, col) in header.Columns)
+            {
+                if (field == "number" || Text.IsBlank(row[col])) continue;
+                filled++;
+                if (field is "male" or "female" or "participants" && IndonesianNumber.Parse(row[col]).IsOk) figure = true;
+            }
+            return title && (figure || filled >= 3);
+        }
+
+        /// <summary>True when the row would be read as an activity (a date that parses and a title).</summary>
+        internal bool IsActivityRow(RawRow row)
+        {
+            var titleCol = header.Column("title");
+            var date = IndonesianDate.Parse(row[header.Column("date")]);
+            return (date.IsOk || date.Status == ParseStatus.NoYear) && titleCol >= 0 && !Text.IsBlank(row[titleCol])
+                   && !owner.IsTotalRow(row, _labelColumnsEnd);
+        }
+
+        private int FirstFilled(RawRow row)
+        {
+            foreach (var (_, col) in header.Columns.OrderBy(c => c.Value))
+                if (!Text.IsBlank(row[col])) return col;
+            return 0;
         }
 
         private int? Count(RawRow row, string field, ref bool ok)
         {
             var col = header.Column(field);
             if (col < 0) return null;
-            var parsed = IndonesianNumber.ParseCount(row[col]);
-            if (!owner.ReportCount(parsed, sheet, row.Number, col, Text.Display(row[col]), header.Layout.Fields[field].DisplayName)) { ok = false; return null; }
+            var parsed = IndonesianNumber.ParseCount(row[col], out var commaGrouped);
+            if (!owner.ReportCount(parsed, sheet, row.Number, col, Text.Display(row[col]), header.Layout.Fields[field].DisplayName, commaGrouped)) { ok = false; return null; }
             return parsed.IsOk ? parsed.Value : null;
         }
 

@@ -61,6 +61,25 @@ internal static partial class IndonesianNumber
             : Parsed<decimal>.Fail(ParseStatus.Invalid);
     }
 
+    [GeneratedRegex(@"^\d{1,3}(?:,\d{3})+$")]
+    private static partial Regex CommaThousands();
+
+    /// <summary>
+    /// A count: a whole number ≥ 0. "2,310" (groups of exactly three digits after commas, as an
+    /// English-locale sheet writes thousands) is read as 2310 and flagged by <paramref name="commaGrouped"/>,
+    /// since a count cannot have a fraction; the caller warns.
+    /// </summary>
+    internal static Parsed<int> ParseCount(object? value, out bool commaGrouped)
+    {
+        commaGrouped = false;
+        if (value is string s && CommaThousands().IsMatch(s.Trim()))
+        {
+            var digits = s.Trim().Replace(",", "");
+            if (int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) { commaGrouped = true; return Parsed<int>.Ok(n); }
+        }
+        return ParseCount(value);
+    }
+
     /// <summary>A count: a whole number ≥ 0.</summary>
     internal static Parsed<int> ParseCount(object? value)
     {
