@@ -34,7 +34,7 @@ public class FieldCasesTests
         if (expected.GetProperty("status").GetString() == "rejected")
         {
             Assert.False(report.IsAccepted, "accepted although expected.json says rejected\n" + problems);
-            var codes = expected.GetProperty("problem_codes").EnumerateArray().Select(c => c.GetString()).ToHashSet();
+            var codes = expected.GetProperty("problem_codes").EnumerateArray().Select(c => c.GetString()!).ToHashSet();
             var rows = expected.GetProperty("problem_rows").EnumerateArray().Select(r => r.GetInt32()).ToHashSet();
             Assert.Equal(codes, report.Errors.Select(p => p.Code).ToHashSet());
             Assert.Equal(rows, report.Errors.Where(p => p.Row is not null).Select(p => p.Row!.Value).ToHashSet());

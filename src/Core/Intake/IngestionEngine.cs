@@ -87,15 +87,16 @@ public sealed class IngestionEngine
 
         if (period is { } p)
             foreach (var a in findings.Activities.Where(a => !p.Contains(a.Activity.Date)))
-                sink.Error(ProblemCodes.DateOutsidePeriod, a.DateCell.Sheet, a.DateCell.Row, a.DateCell.Column, a.DateCell.Text, ("period", p), ("date", a.Activity.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+                sink.Error(ProblemCodes.DateOutsidePeriod, a.DateCell.Sheet, a.DateCell.Row, a.DateCell.Column, a.DateCell.Text, ("period", p), ("date", a.Activity.Date));
 
         IndicatorRules.Check(findings.Indicators, _layouts, sink, context.PreviousIndicators);
 
         if (findings.Activities.Count == 0 && findings.Indicators.Count == 0 && !findings.RecognisedAnything)
-            sink.Error(ProblemCodes.EmptyReport);
+            sink.Error(format == "html" ? ProblemCodes.HtmlTableFile : ProblemCodes.EmptyReport);
         else if (period is null)
             sink.Error(ProblemCodes.PeriodUnknown);
 
+        sink.Complete(period, findings.SheetOrder);
         var kampung = Identity(findings, context.FileName);
         var status = sink.HasErrors ? ReportStatus.Rejected : ReportStatus.Accepted;
         return new IngestionReport(
@@ -114,6 +115,7 @@ public sealed class IngestionEngine
         if (Read(content, fileName, sink, findings, AnalysisMode.Registry, cancellationToken) is not null
             && findings.Registry.Count == 0 && !sink.HasErrors)
             sink.Error(ProblemCodes.EmptyReport);
+        sink.Complete(null, findings.SheetOrder);
         return new RegistryImport(fileName, findings.Registry, sink.Problems);
     }
 
@@ -188,6 +190,7 @@ public sealed class IngestionEngine
                 {
                     ct.ThrowIfCancellationRequested();
                     if (sheet.Hidden) continue;
+                    findings.SheetOrder.Add(sheet.Name);
                     analyzer.Analyze(sheet, ct);
                     if (sheet.Notes.HiddenRows.Count > 0)
                         sink.Warning(ProblemCodes.HiddenRowsSkipped, sheet.Name, null, null, null,
@@ -197,6 +200,11 @@ public sealed class IngestionEngine
                             ("cells", string.Join(", ", sheet.Notes.UncalculatedCells.Take(20))), ("count", sheet.Notes.UncalculatedCells.Count));
                     if (analyzer.CellLimitReached) { sink.Error(ProblemCodes.TooManyCells, args: [("max", _options.MaxCells)]); break; }
                 }
+            }
+            catch (Exception e) when (format == FileFormat.EncryptedOoxml && e is not OperationCanceledException)
+            {
+                sink.Error(ProblemCodes.EncryptedFile);
+                return null;
             }
             catch (ExcelDataReader.Exceptions.HeaderException) when (format == FileFormat.Unsupported)
             {

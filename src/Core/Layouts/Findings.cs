@@ -23,6 +23,7 @@ internal sealed class Findings
     internal Dictionary<string, string> Profile { get; } = new(StringComparer.Ordinal);
     internal List<RegistryEntry> Registry { get; } = [];
     internal bool RecognisedAnything { get; set; }
+    internal List<string> SheetOrder { get; } = [];
 
     private readonly Dictionary<string, (string Value, Source Source)> _identity = new(StringComparer.Ordinal);
     internal (ReportingPeriod Period, Source Source, CellRef? Cell)? StatedPeriod { get; private set; }

@@ -431,11 +431,12 @@ internal sealed partial class SheetAnalyzer
                 Sink.Error(ProblemCodes.TotalMismatch, sheet, row.Number, col, Text.Display(row[col]), ("male", male ?? 0), ("female", female ?? 0), ("sum", participants ?? 0));
                 ok = false;
             }
-            if (!ok) return Outcome.Continue;
-
+            // The total row is checked against every row as written, a row with its own mistake included.
             _male += male ?? 0;
             _female += female ?? 0;
-            _participants += participants ?? 0;
+            _participants += total ?? participants ?? 0;
+            if (!ok) return Outcome.Continue;
+
             var activity = new Activity(
                 date.Value, titleText, Str(row, "category"), participants, male, female, Partners(Str(row, "partners")),
                 Str(row, "target"), Str(row, "funding"), Str(row, "notes"), Str(row, "link"), sheet, row.Number);

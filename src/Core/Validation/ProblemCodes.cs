@@ -10,7 +10,6 @@ public static class ProblemCodes
     public const string UnreadableFile = "unreadable-file";
     public const string UnsupportedFormat = "unsupported-format";
     public const string HtmlTableFile = "html-table-file";
-    public const string OdsFile = "ods-file";
     public const string EncryptedFile = "encrypted-file";
     public const string FileTooLarge = "file-too-large";
     public const string EmptyFile = "empty-file";
