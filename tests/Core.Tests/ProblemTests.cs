@@ -260,7 +260,7 @@ public class FileProblemTests
         Assert.Equal("html-table-file", OnlyCode(Engines.Bytes(Encoding.UTF8.GetBytes("<html><body><table><tr><td>Tanggal</td></tr></table></body></html>"), "export.xls")));
 
     [Fact]
-    public void OdsWithoutTables_IsEmptyReport()
+    public void OdsWithUndeclaredNamespace_IsUnreadableFile()
     {
         var ms = new MemoryStream();
         using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
@@ -268,7 +268,7 @@ public class FileProblemTests
             using (var w = new StreamWriter(zip.CreateEntry("mimetype", CompressionLevel.NoCompression).Open())) w.Write("application/vnd.oasis.opendocument.spreadsheet");
             using (var w = new StreamWriter(zip.CreateEntry("content.xml").Open())) w.Write("<office:document-content/>");
         }
-        Assert.Equal("empty-report", OnlyCode(Engines.Bytes(ms.ToArray(), "laporan.ods")));
+        Assert.Equal("unreadable-file", OnlyCode(Engines.Bytes(ms.ToArray(), "laporan.ods")));
     }
 
     [Fact]
