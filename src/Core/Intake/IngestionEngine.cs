@@ -200,6 +200,7 @@ public sealed class IngestionEngine
                             ("cells", string.Join(", ", sheet.Notes.UncalculatedCells.Take(20))), ("count", sheet.Notes.UncalculatedCells.Count));
                     if (analyzer.CellLimitReached) { sink.Error(ProblemCodes.TooManyCells, args: [("max", _options.MaxCells)]); break; }
                 }
+                analyzer.ResolveMonthTables(MonthFromFileName(fileName));
             }
             catch (Exception e) when (format == FileFormat.EncryptedOoxml && e is not OperationCanceledException)
             {
@@ -247,6 +248,14 @@ public sealed class IngestionEngine
     private static bool IsMacroName(string fileName) => fileName.EndsWith(".xlsm", StringComparison.OrdinalIgnoreCase);
 
     private static string SheetNameFor(string fileName) => Path.GetFileNameWithoutExtension(fileName);
+
+    private static int? MonthFromFileName(string fileName)
+    {
+        if (PeriodFromFileName(fileName) is { } p) return p.Month;
+        foreach (var word in Text.Key(Path.GetFileNameWithoutExtension(fileName)).Split(' '))
+            if (word.Length >= 3 && IndonesianDate.MonthOf(word) is { } m) return m;
+        return null;
+    }
 
     private static ReportingPeriod? PeriodFromFileName(string fileName)
     {

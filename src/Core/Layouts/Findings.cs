@@ -25,6 +25,10 @@ internal sealed class Findings
     internal bool RecognisedAnything { get; set; }
     internal List<string> SheetOrder { get; } = [];
 
+    /// <summary>"Bulan: Oktober" with no year (a year sheet's month), and a year from the banner ("TAHUN 2025").</summary>
+    internal int? StatedMonth { get; set; }
+    internal int? StatedYear { get; set; }
+
     private readonly Dictionary<string, (string Value, Source Source)> _identity = new(StringComparer.Ordinal);
     internal (ReportingPeriod Period, Source Source, CellRef? Cell)? StatedPeriod { get; private set; }
 

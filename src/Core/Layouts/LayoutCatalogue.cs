@@ -53,7 +53,7 @@ internal sealed class TableLayout
 /// </summary>
 internal sealed partial class LayoutCatalogue
 {
-    internal static readonly string[] ActivityFields = ["number", "date", "title", "category", "target", "male", "female", "participants", "partners", "funding", "notes", "link"];
+    internal static readonly string[] ActivityFields = ["number", "date", "title", "category", "target", "male", "female", "participants", "partners", "funding", "notes", "link", "kampung"];
     internal static readonly string[] RegistryFields = ["areaCode", "name", "village", "district", "regency", "class", "yearFounded", "pokjaEmail", "pokjaPhone", "pkbName", "pkbEmail"];
     internal static readonly string[] ProfileFields = ["name", "village", "district", "regency", "province", "period", "yearFounded", "class", "skNumber", "email", "phone", "chair"];
 

@@ -37,7 +37,7 @@ internal sealed partial class SheetAnalyzer
         _options = options;
     }
 
-    private enum State { Searching, Table, IndicatorRow }
+    private enum State { Searching, Table, IndicatorRow, MonthTable }
 
     private int _cells;
 
@@ -51,6 +51,8 @@ internal sealed partial class SheetAnalyzer
         TableReader? table = null;
         TableReader? ended = null;
         List<(string Code, int Column)>? indicatorHeader = null;
+        RawRow indicatorRow = default;
+        Dictionary<int, int>? monthColumns = null;
         var sinceBlock = 0;
         var signatureSeen = false;
         var expectNumbers = false;
@@ -97,8 +99,15 @@ internal sealed partial class SheetAnalyzer
                     }
                     continue;
 
+                case State.MonthTable:
+                    if (ReadMonthRow(sheet.Name, row, monthColumns!)) continue;
+                    state = State.Searching;
+                    sinceBlock = 0;
+                    break;
+
                 case State.IndicatorRow:
                     if (IsColumnNumberRow(row)) continue;
+                    if (RefineIndicatorHeader(indicatorRow, row) is { } refined) { indicatorHeader = refined; indicatorRow = row; continue; }
                     ReadIndicatorRow(sheet.Name, row, indicatorHeader!);
                     state = State.Searching;
                     sinceBlock = 0;
@@ -120,7 +129,8 @@ internal sealed partial class SheetAnalyzer
             {
                 var layout = _mode == AnalysisMode.Report ? _catalogue.Activities : _catalogue.Registry;
                 if (MatchHeader(layout, row) is { } h) { pending = h; pendingRow = row; ended = null; continue; }
-                if (_mode == AnalysisMode.Report && MatchIndicatorHeader(row) is { } ih) { indicatorHeader = ih; state = State.IndicatorRow; _findings.RecognisedAnything = true; continue; }
+                if (_mode == AnalysisMode.Report && MatchMonthHeader(row) is { } mh) { monthColumns = mh; state = State.MonthTable; continue; }
+                if (_mode == AnalysisMode.Report && MatchIndicatorHeader(row) is { } ih) { indicatorHeader = ih; indicatorRow = row; state = State.IndicatorRow; _findings.RecognisedAnything = true; continue; }
             }
             if (IsEndRow(row)) { signatureSeen = true; continue; }
             if (_mode == AnalysisMode.Registry) continue;
@@ -238,6 +248,35 @@ internal sealed partial class SheetAnalyzer
         return list.Count >= 2 ? list : null;
     }
 
+    /// <summary>
+    /// A second header row under an indicator header: sub-columns under a group header merged over them
+    /// ("Peserta KB Aktif" over IUD … Kondom and its "Jumlah"). Each column takes the code of parent + child,
+    /// else of the child, else (a "Jumlah"/"Total" child) the parent's. Null when the row holds figures.
+    /// </summary>
+    private List<(string Code, int Column)>? RefineIndicatorHeader(RawRow parent, RawRow child)
+    {
+        if (child.Cells.Any(c => c is double or DateTime) || child.Number != parent.Number + 1) return null;
+        var list = new List<(string Code, int Column)>();
+        var childHits = 0;
+        var width = Math.Max(parent.Cells.Length, child.Cells.Length);
+        string? lastParent = null;
+        for (var i = 0; i < width; i++)
+        {
+            if (parent[i] is string pt && pt.Trim().Length > 0) lastParent = pt;
+            var parentCode = lastParent is null ? null : _catalogue.IndicatorCode(lastParent);
+            string? code = null;
+            if (child[i] is string ct && ct.Trim().Length > 0 && ct != lastParent)
+            {
+                code = (lastParent is null ? null : _catalogue.IndicatorCode(lastParent + " " + ct)) ?? _catalogue.IndicatorCode(ct);
+                if (code is null && _catalogue.IsTotalMarker(_catalogue.Key(ct))) code = parentCode;
+                if (code is not null) childHits++;
+            }
+            else if (parent[i] is string) code = parentCode;
+            if (code is not null && list.All(x => x.Code != code)) list.Add((code, i));
+        }
+        return childHits > 0 ? list : null;
+    }
+
     private void ReadIndicatorRow(string sheet, RawRow row, List<(string Code, int Column)> header)
     {
         foreach (var (code, col) in header) RecordIndicator(sheet, row, col, code);
@@ -348,6 +387,7 @@ internal sealed partial class SheetAnalyzer
             case "period":
                 if (value is DateTime dt) _findings.SetPeriod(ReportingPeriod.Of(DateOnly.FromDateTime(dt)), Findings.Source.Profile, cell);
                 else if (IndonesianDate.TryFindPeriod(text, out var p)) _findings.SetPeriod(p, Findings.Source.Profile, cell);
+                else if (IndonesianDate.MonthOf(text) is { } month) _findings.StatedMonth = month;
                 break;
             case "name":
                 _findings.SetIdentity("name", text.StartsWith("Kampung KB", StringComparison.OrdinalIgnoreCase) ? text : "Kampung KB " + text, Findings.Source.Profile);
@@ -376,213 +416,7 @@ internal sealed partial class SheetAnalyzer
             if (row.Cells[i] is not string s || s.Length > 300) continue;
             ApplyBanner(IdentityExtractor.Extract(s), Findings.Source.Banner);
             if (IndonesianDate.TryFindPeriod(s, out var p)) _findings.SetPeriod(p, Findings.Source.Banner, new CellRef(sheet, row.Number, i, s));
-        }
-    }
-
-    // ---------- table rows ----------
-
-    /// <summary>Reads the data rows under one header.</summary>
-    private sealed class TableReader(SheetAnalyzer owner, string sheet, HeaderMatch header)
-    {
-        internal enum Outcome { Continue, EndTotal, EndSignature }
-
-        private long _male, _female, _participants;
-        private readonly int _labelColumnsEnd = new[] { header.Column("number"), header.Column("date"), header.Column("title"), header.Column("areaCode"), header.Column("name"), 2 }.Max();
-        private readonly Dictionary<string, int> _codes = new(StringComparer.Ordinal);
-
-        private LayoutCatalogue Catalogue => owner._catalogue;
-        private ProblemSink Sink => owner._sink;
-
-        internal Outcome Read(RawRow row)
-        {
-            if (owner._mode == AnalysisMode.Registry) return ReadRegistry(row);
-            var dateCol = header.Column("date");
-            var titleCol = header.Column("title");
-            var dateCell = row[dateCol];
-            var date = IndonesianDate.Parse(dateCell);
-            var dateOk = date.IsOk || date.Status == ParseStatus.NoYear;
-            if (!dateOk && !LooksLikeData(row))
-            {
-                if (owner.IsTotalRow(row, _labelColumnsEnd)) return Outcome.EndTotal;
-                if (owner.IsEndRow(row)) return Outcome.EndSignature;
-            }
-            var mapped = header.Columns.Where(c => c.Key != "number").Select(c => row[c.Value]).ToList();
-            if (mapped.All(Text.IsBlank)) return Outcome.Continue;
-            var titleText = row[titleCol] is { } t ? Text.Collapse(Text.Display(t) ?? "") : "";
-            if (date.IsEmpty && titleText.Length == 0)
-            {
-                // Figures with neither date nor title: not an activity, but never dropped in silence.
-                Sink.Warning(ProblemCodes.RowNotRead, sheet, row.Number, FirstFilled(row), Text.Display(row[FirstFilled(row)]));
-                return Outcome.Continue;
-            }
-
-            var ok = true;
-            if (date.IsEmpty) { Sink.Error(ProblemCodes.MissingRequired, sheet, row.Number, dateCol, null, ("field", header.Layout.Fields["date"].DisplayName)); ok = false; }
-            else if (!dateOk) { Sink.Error(ProblemCodes.InvalidDate, sheet, row.Number, dateCol, Text.Display(dateCell), ("field", header.Layout.Fields["date"].DisplayName)); ok = false; }
-            if (titleText.Length == 0) { Sink.Error(ProblemCodes.MissingRequired, sheet, row.Number, titleCol, null, ("field", header.Layout.Fields["title"].DisplayName)); ok = false; }
-
-            var male = Count(row, "male", ref ok);
-            var female = Count(row, "female", ref ok);
-            var total = Count(row, "participants", ref ok);
-            int? participants = male is null && female is null ? total : (male ?? 0) + (female ?? 0);
-            if (total is not null && (male is not null || female is not null) && total != participants)
-            {
-                var col = header.Column("participants");
-                Sink.Error(ProblemCodes.TotalMismatch, sheet, row.Number, col, Text.Display(row[col]), ("male", male ?? 0), ("female", female ?? 0), ("sum", participants ?? 0));
-                ok = false;
-            }
-            // The total row is checked against every row as written, a row with its own mistake included.
-            _male += male ?? 0;
-            _female += female ?? 0;
-            _participants += total ?? participants ?? 0;
-            if (!ok) return Outcome.Continue;
-
-            var activity = new Activity(
-                date.Value, titleText, Str(row, "category"), participants, male, female, Partners(Str(row, "partners")),
-                Str(row, "target"), Str(row, "funding"), Str(row, "notes"), Str(row, "link"), sheet, row.Number);
-            owner._findings.Activities.Add(new FoundActivity(activity, new CellRef(sheet, row.Number, dateCol, Text.Display(dateCell)), date.Status == ParseStatus.NoYear));
-            return Outcome.Continue;
-        }
-
-        /// <summary>
-        /// A row that holds an activity even though its date cannot be read ("Selasa, 31 Juni 2025",
-        /// "Kamis, 13 Novmber 2025"): a title beside a figure, or three mapped cells filled. Such a row is
-        /// never taken for a signature line or a total row, so it and the rows after it are not lost.
-        /// </summary>
-        internal bool LooksLikeData(RawRow row)
-        {
-            var titleCol = header.Column("title");
-            var title = titleCol >= 0 && !Text.IsBlank(row[titleCol]) && !owner.IsTotalRow(new RawRow(row.Number, [row[titleCol]]), 0);
-            var figure = false;
-            var filled = 0;
-            foreach (var (field, col) in header.Columns)
-            {
-                if (field == "number" || Text.IsBlank(row[col])) continue;
-                filled++;
-                if (field is "male" or "female" or "participants" && IndonesianNumber.Parse(row[col]).IsOk) figure = true;
-            }
-            return title && (figure || filled >= 3);
-        }
-
-        /// <summary>True when the row would be read as an activity (a date that parses and a title).</summary>
-        internal bool IsActivityRow(RawRow row)
-        {
-            var titleCol = header.Column("title");
-            var date = IndonesianDate.Parse(row[header.Column("date")]);
-            return (date.IsOk || date.Status == ParseStatus.NoYear) && titleCol >= 0 && !Text.IsBlank(row[titleCol])
-                   && !owner.IsTotalRow(row, _labelColumnsEnd);
-        }
-
-        private int FirstFilled(RawRow row)
-        {
-            foreach (var (_, col) in header.Columns.OrderBy(c => c.Value))
-                if (!Text.IsBlank(row[col])) return col;
-            return 0;
-        }
-
-        private int? Count(RawRow row, string field, ref bool ok)
-        {
-            var col = header.Column(field);
-            if (col < 0) return null;
-            var parsed = IndonesianNumber.ParseCount(row[col], out var commaGrouped);
-            if (!owner.ReportCount(parsed, sheet, row.Number, col, Text.Display(row[col]), header.Layout.Fields[field].DisplayName, commaGrouped)) { ok = false; return null; }
-            return parsed.IsOk ? parsed.Value : null;
-        }
-
-        private string? Str(RawRow row, string field)
-        {
-            var col = header.Column(field);
-            if (col < 0 || Text.IsBlank(row[col])) return null;
-            var s = Text.Collapse(Text.Display(row[col]) ?? "");
-            return s.Length == 0 || s is "-" ? null : s;
-        }
-
-        private static IReadOnlyList<string> Partners(string? text)
-        {
-            if (text is null) return [];
-            return PartnerSplit().Split(text).Select(p => p.Trim(' ', '.', '-')).Where(p => p.Length > 0)
-                .Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-        }
-
-        /// <summary>Checks the sums a total row states against the rows read.</summary>
-        internal void Finish(RawRow? totalRow)
-        {
-            if (totalRow is not { } row || owner._mode != AnalysisMode.Report) return;
-            foreach (var (field, sum) in new[] { ("male", _male), ("female", _female), ("participants", header.Columns.ContainsKey("male") ? -1 : _participants) })
-            {
-                var col = header.Column(field);
-                if (col < 0 || sum < 0) continue;
-                var parsed = IndonesianNumber.ParseCount(row[col]);
-                if (parsed.IsOk && parsed.Value != sum)
-                    Sink.Warning(ProblemCodes.TotalRowMismatch, sheet, row.Number, col, Text.Display(row[col]), ("sum", sum), ("field", header.Layout.Fields[field].DisplayName));
-            }
-        }
-
-        // ---------- registry ----------
-
-        private Outcome ReadRegistry(RawRow row)
-        {
-            var codeCol = header.Column("areaCode");
-            var nameCol = header.Column("name");
-            var codeText = Str(row, "areaCode");
-            var name = Str(row, "name");
-            if (codeText is null || !AreaCode().IsMatch(codeText))
-            {
-                if (owner.IsTotalRow(row, _labelColumnsEnd)) return Outcome.EndTotal;
-                if (owner.IsEndRow(row)) return Outcome.EndSignature;
-            }
-            if (codeText is null && name is null) return Outcome.Continue;
-            var ok = true;
-            if (codeText is null) { Sink.Error(ProblemCodes.MissingRequired, sheet, row.Number, codeCol, null, ("field", header.Layout.Fields["areaCode"].DisplayName)); ok = false; }
-            if (name is null) { Sink.Error(ProblemCodes.MissingRequired, sheet, row.Number, nameCol, null, ("field", header.Layout.Fields["name"].DisplayName)); ok = false; }
-            string? code = null;
-            if (codeText is not null)
-            {
-                code = NormaliseAreaCode(codeText);
-                if (code is null) { Sink.Error(ProblemCodes.InvalidAreaCode, sheet, row.Number, codeCol, codeText); ok = false; }
-                else if (_codes.TryGetValue(code, out var firstRow)) { Sink.Error(ProblemCodes.DuplicateCode, sheet, row.Number, codeCol, codeText, ("firstRow", firstRow)); ok = false; }
-                else _codes[code] = row.Number;
-            }
-            var label = Str(row, "class");
-            KampungClass? cls = null;
-            if (label is not null)
-            {
-                cls = Catalogue.Class(label);
-                if (cls is null) Sink.Warning(ProblemCodes.UnknownClass, sheet, row.Number, header.Column("class"), label);
-            }
-            int? year = null;
-            var yearCol = header.Column("yearFounded");
-            if (yearCol >= 0 && !Text.IsBlank(row[yearCol]))
-            {
-                var y = IndonesianNumber.ParseCount(row[yearCol]);
-                if (y.IsOk && y.Value is >= 1970 and <= 2100) year = y.Value;
-                else if (row[yearCol] is DateTime dt) year = dt.Year;
-                else { Sink.Error(ProblemCodes.InvalidYear, sheet, row.Number, yearCol, Text.Display(row[yearCol])); ok = false; }
-            }
-            var pokjaEmail = Email(row, "pokjaEmail", ref ok);
-            var pkbEmail = Email(row, "pkbEmail", ref ok);
-            var phone = Str(row, "pokjaPhone");
-            var display = name ?? codeText ?? "";
-            if (pokjaEmail is null && header.Column("pokjaEmail") >= 0)
-                Sink.Warning(ProblemCodes.MissingContact, sheet, row.Number, header.Column("pokjaEmail"), null, ("field", header.Layout.Fields["pokjaEmail"].DisplayName), ("name", display));
-            if (phone is null && header.Column("pokjaPhone") >= 0)
-                Sink.Warning(ProblemCodes.MissingContact, sheet, row.Number, header.Column("pokjaPhone"), null, ("field", header.Layout.Fields["pokjaPhone"].DisplayName), ("name", display));
-            if (pkbEmail is null && header.Column("pkbEmail") >= 0)
-                Sink.Warning(ProblemCodes.MissingContact, sheet, row.Number, header.Column("pkbEmail"), null, ("field", header.Layout.Fields["pkbEmail"].DisplayName), ("name", display));
-            if (!ok || code is null || name is null) return Outcome.Continue;
-            owner._findings.Registry.Add(new RegistryEntry(code, name, Str(row, "village"), Str(row, "district"), Str(row, "regency"), label, cls, year,
-                pokjaEmail, phone, Str(row, "pkbName"), pkbEmail, sheet, row.Number));
-            return Outcome.Continue;
-        }
-
-        private string? Email(RawRow row, string field, ref bool ok)
-        {
-            var text = Str(row, field);
-            if (text is null) return null;
-            if (EmailPattern().IsMatch(text)) return text;
-            Sink.Error(ProblemCodes.InvalidEmail, sheet, row.Number, header.Column(field), text);
-            ok = false;
-            return null;
+            else ReadBannerYear(s);
         }
     }
 

@@ -134,6 +134,9 @@ internal static partial class IndonesianDate
 
     internal static bool IsMonthWord(string word) => Months.ContainsKey(word);
 
+    /// <summary>"JANUARI", "Okt.", "Nopember" → the month number; null for anything else.</summary>
+    internal static int? MonthOf(string text) => Months.TryGetValue(text.Trim().TrimEnd('.'), out var m) ? m : null;
+
     private static int Year(string y) => y.Length == 2 ? 2000 + Int(y) : Int(y);
 
     private static int Int(string s) => int.Parse(s, NumberStyles.None, CultureInfo.InvariantCulture);
