@@ -3,7 +3,7 @@ using KampungKB.Cli.Commands;
 // One line per command: the first word chooses it, the rest is its own business.
 return await CommandLine.RunAsync(args, new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
-    ["ingest"] = a => CommandLine.Sync(new IngestCommand(), a),
+    ["ingest"] = async a => await CommandLine.Sync(new IngestCommand(await IngestCommand.StoredRegistryAsync(a)), a),
     ["registry"] = a => a.FirstOrDefault() == "import" ? StorageCommands.RegistryImportAsync(a[1..]) : CommandLine.Sync(new RegistryCommand(), a),
     ["reports"] = StorageCommands.ReportsAsync,
     ["dev"] = StorageCommands.DevAsync,

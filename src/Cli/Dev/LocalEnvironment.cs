@@ -68,6 +68,23 @@ internal sealed class LocalEnvironment : IAsyncDisposable
         return new LocalEnvironment(root, dev, StorageConnection.Parse(dev), azurite, "Azurite lokal (.kkb/azurite)");
     }
 
+    /// <summary>
+    /// The storage already there, without starting anything: the configured account, else a local Azurite
+    /// that answers on the dev ports; null when there is none (a dry run needs no storage).
+    /// </summary>
+    public static async Task<LocalEnvironment?> OpenExistingAsync()
+    {
+        if (Environment.GetEnvironmentVariable("AzureWebJobsStorage") is { Length: > 0 }
+            || Environment.GetEnvironmentVariable("AzureWebJobsStorage__blobServiceUri") is { Length: > 0 })
+            return await OpenAsync();
+        if (await AnswersAsync(DevPorts.Table) && await AnswersAsync(DevPorts.Blob))
+        {
+            var dev = DevConnectionString();
+            return new LocalEnvironment(RepositoryRoot, dev, StorageConnection.Parse(dev), null, "Azurite lokal yang sudah berjalan (127.0.0.1:10000)");
+        }
+        return null;
+    }
+
     /// <summary>Starts the custom handler in this process on a free port, as the Functions host would start it.</summary>
     /// <param name="settings">Extra app settings (the demo's outbox and regency settings).</param>
     public async Task<HttpClient> StartHandlerAsync(CancellationToken cancellationToken = default, IReadOnlyDictionary<string, string?>? settings = null)
