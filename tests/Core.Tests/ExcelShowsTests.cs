@@ -144,4 +144,18 @@ public class ExcelShowsTests
         Assert.True(r.IsAccepted, string.Join("\n", r.Problems.Select(p => p.Message)));
         Assert.Equal([new DateOnly(2025, 10, 3), new DateOnly(2025, 10, 21)], r.Activities.Select(a => a.Date));
     }
+    [Theory]
+    [InlineData("<c r=\"B7\"><f>SUM(B8:B14)</f><v></v></c>", true)]
+    [InlineData("<c r=\"B7\"><f>SUM(B8:B14)</f></c>", true)]
+    [InlineData("<x:c r=\"B7\"><x:f>A1+A2</x:f></x:c>", true)]
+    [InlineData("<c r=\"B8\"><f t=\"shared\" si=\"0\"/><v/></c>", true)]
+    [InlineData("<c r=\"B7\"><f>SUM(B8:B14)</f><v>820</v></c>", false)]
+    [InlineData("<c r=\"B8\"><f t=\"shared\" si=\"0\"/><v>5</v></c><c r=\"C1\" t=\"s\"><v>3</v></c>", false)]
+    [InlineData("<c r=\"A1\" t=\"inlineStr\"><is><t>&lt;f&gt; in text</t></is></c>", false)]
+    public void UncalculatedFormulaScan_FindsOnlyFormulasWithoutValues(string cells, bool expected)
+    {
+        var sheet = "<worksheet><sheetData><row r=\"7\">" + string.Concat(Enumerable.Repeat("<c r=\"A1\"><v>1</v></c>", 20_000)) + cells + "</row></sheetData></worksheet>";
+        using var z = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(sheet));
+        Assert.Equal(expected, Intake.FormulaScan.HasUncalculatedFormula(z));
+    }
 }

@@ -40,7 +40,8 @@ internal static class FormulaScan
             List<FormulaResults?>? results = null;
             for (var i = 0; i < paths.Count; i++)
             {
-                if (!entries.TryGetValue(paths[i], out var entry) || !HasFormula(entry)) continue;
+                if (!entries.TryGetValue(paths[i], out var entry)) continue;
+                using (var z = entry.Open()) if (!HasUncalculatedFormula(z)) continue;
                 var found = Uncalculated(entry);
                 if (found.Count == 0) continue;
                 results ??= [.. new FormulaResults?[paths.Count]];
@@ -87,22 +88,71 @@ internal static class FormulaScan
 
     private static readonly XmlReaderSettings Settings = new() { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreWhitespace = true, CloseInput = true };
 
-    /// <summary>A byte search for a formula element ("&lt;f&gt;", "&lt;f ", "&lt;x:f&gt;" …) in the decompressed sheet.</summary>
-    private static bool HasFormula(ZipArchiveEntry entry)
+    /// <summary>
+    /// A byte scan of the decompressed sheet for a formula element ("&lt;f&gt;", "&lt;x:f "…) that is not
+    /// followed by a saved value: the next tag after it closes the cell, or is an empty &lt;v&gt;. Sheets
+    /// whose formulas all have values (every file Excel or Sheets saved) cost this scan only.
+    /// </summary>
+    internal static bool HasUncalculatedFormula(Stream z)
     {
-        using var z = entry.Open();
-        var buffer = new byte[64 * 1024];
-        int n, carry = 0;
-        while ((n = z.Read(buffer, carry, buffer.Length - carry)) > 0)
+        var window = new byte[64 * 1024 + 256];
+        var carry = 0;
+        while (true)
         {
+            var n = z.Read(window, carry, 64 * 1024);
             var len = carry + n;
-            for (var i = 0; i + 2 < len; i++)
-                if (buffer[i + 1] == (byte)'f' && (buffer[i] == (byte)'<' || buffer[i] == (byte)':') && buffer[i + 2] is (byte)'>' or (byte)' ' or (byte)'/')
-                    return true;
-            carry = Math.Min(2, len);
-            Array.Copy(buffer, len - carry, buffer, 0, carry);
+            var last = n == 0;
+            var i = 0;
+            for (; last ? i + 2 < len : i + 256 < len; i++)
+            {
+                if (window[i + 1] != (byte)'f' || (window[i] != (byte)'<' && window[i] != (byte)':') || window[i + 2] is not ((byte)'>' or (byte)' ' or (byte)'/')) continue;
+                if (window[i] == (byte)':' && !OpensTag(window, i)) continue;
+                if (Uncached(window, i + 2, len)) return true;
+            }
+            if (last) return false;
+            carry = len - i;
+            Array.Copy(window, i, window, 0, carry);
+        }
+    }
+
+    /// <summary>True when the ':' at <paramref name="colon"/> is inside an opening tag's prefix ("&lt;x:f").</summary>
+    private static bool OpensTag(byte[] b, int colon)
+    {
+        for (var j = colon - 1; j >= 0 && colon - j < 16; j--)
+        {
+            if (b[j] == (byte)'<') return true;
+            if (!char.IsAsciiLetterOrDigit((char)b[j])) return false;
         }
         return false;
+    }
+
+    /// <summary>From just after "&lt;f", finds the end of the formula element and judges the next tag.</summary>
+    private static bool Uncached(byte[] b, int from, int len)
+    {
+        var j = from;
+        var selfClosing = false;
+        while (j < len && b[j] != (byte)'>') j++;
+        if (j >= len) return false;
+        selfClosing = b[j - 1] == (byte)'/';
+        j++;
+        if (!selfClosing)
+        {
+            // skip the formula text to its closing tag "</f>" or "</x:f>"
+            while (j + 1 < len && !(b[j] == (byte)'<' && b[j + 1] == (byte)'/')) j++;
+            while (j < len && b[j] != (byte)'>') j++;
+            j++;
+        }
+        while (j < len && b[j] is (byte)' ' or (byte)'\r' or (byte)'\n' or (byte)'\t') j++;
+        if (j + 1 >= len || b[j] != (byte)'<') return false;
+        if (b[j + 1] == (byte)'/') return true; // the cell closes: no value at all
+        var k = j + 1;
+        while (k < len && b[k] != (byte)'>' && b[k] != (byte)' ' && b[k] != (byte)'/') k++;
+        var name = System.Text.Encoding.ASCII.GetString(b, j + 1, k - j - 1);
+        if (name != "v" && !name.EndsWith(":v", StringComparison.Ordinal)) return false;
+        while (k < len && b[k] != (byte)'>') k++;
+        if (k >= len) return false;
+        if (b[k - 1] == (byte)'/') return true; // <v/>
+        return k + 2 < len && b[k + 1] == (byte)'<' && b[k + 2] == (byte)'/'; // <v></v>
     }
 
     /// <summary>Formula cells with no saved value: (row, col) → formula text ("" for a shared formula's follower).</summary>
