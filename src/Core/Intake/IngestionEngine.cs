@@ -87,7 +87,7 @@ public sealed class IngestionEngine
 
         if (period is { } p)
             foreach (var a in findings.Activities.Where(a => !p.Contains(a.Activity.Date)))
-                sink.Error(ProblemCodes.DateOutsidePeriod, a.DateCell.Sheet, a.DateCell.Row, a.DateCell.Column, a.DateCell.Text, ("period", p), ("date", a.Activity.Date));
+                sink.Error(ProblemCodes.DateOutsidePeriod, a.DateCell.Sheet, a.DateCell.Row, a.DateCell.Column, a.DateText, ("period", p), ("date", a.Activity.Date));
 
         IndicatorRules.Check(findings.Indicators, _layouts, sink, context.PreviousIndicators);
 
@@ -128,7 +128,7 @@ public sealed class IngestionEngine
             if (!a.YearMissing) continue;
             var date = period is { } p ? IndonesianDate.WithYearOf(a.Activity.Date, p) : null;
             if (date is { } d) { findings.Activities[i] = a with { Activity = a.Activity with { Date = d }, YearMissing = false }; continue; }
-            sink.Error(ProblemCodes.InvalidDate, a.DateCell.Sheet, a.DateCell.Row, a.DateCell.Column, a.DateCell.Text, ("field", _layouts.Activities.Fields["date"].DisplayName));
+            sink.Error(ProblemCodes.InvalidDate, a.DateCell.Sheet, a.DateCell.Row, a.DateCell.Column, a.DateText, ("field", _layouts.Activities.Fields["date"].DisplayName));
             findings.Activities.RemoveAt(i--);
         }
     }

@@ -75,13 +75,18 @@ internal sealed class ExcelSource(IExcelDataReader reader, int maxColumns, List<
     {
         var merges = Merges.From(reader.MergeCells, maxColumns);
         var number = 0;
+        var buffer = new object?[Math.Min(64, maxColumns)];
         while (reader.Read())
         {
             number++;
             var count = Math.Min(reader.FieldCount, maxColumns);
+            if (buffer.Length < count) buffer = new object?[count];
             var last = -1;
-            for (var i = count - 1; i >= 0; i--)
-                if (!Normalisation.Text.IsBlank(reader.GetValue(i))) { last = i; break; }
+            for (var i = 0; i < count; i++)
+            {
+                var v = buffer[i] = reader.GetValue(i); // each cell fetched once
+                if (!Normalisation.Text.IsBlank(v)) last = i;
+            }
             if (computed is not null)
                 foreach (var (cell, _) in computed.Values)
                     if (cell.Row == number && cell.Col < maxColumns) last = Math.Max(last, cell.Col);
@@ -89,7 +94,7 @@ internal sealed class ExcelSource(IExcelDataReader reader, int maxColumns, List<
             var cells = new object?[last + 1];
             for (var i = 0; i <= Math.Min(last, count - 1); i++)
             {
-                var v = reader.GetValue(i);
+                var v = buffer[i];
                 cells[i] = v switch
                 {
                     int x => (double)x,

@@ -11,7 +11,11 @@ internal sealed record IndicatorValue(string Code, decimal Value, CellRef Cell);
 /// An accepted activity row plus where its date came from, for the period check made once the period is
 /// known. <paramref name="YearMissing"/>: the date was written without a year and takes the report's.
 /// </summary>
-internal sealed record FoundActivity(Activity Activity, CellRef DateCell, bool YearMissing = false);
+/// <paramref name="DateValue"/>: the cell as read; its display text is built only when a message needs it.
+internal sealed record FoundActivity(Activity Activity, CellRef DateCell, bool YearMissing = false, object? DateValue = null)
+{
+    internal string? DateText => DateCell.Text ?? Normalisation.Text.Display(DateValue);
+}
 
 /// <summary>Everything recognised in a file, before the file-level rules run.</summary>
 internal sealed class Findings

@@ -34,13 +34,18 @@ internal sealed partial class SheetAnalyzer
                 if (owner.IsTotalRow(row, _labelColumnsEnd)) return Outcome.EndTotal;
                 if (owner.IsEndRow(row)) return Outcome.EndSignature;
             }
-            var mapped = header.Columns.Where(c => c.Key != "number").Select(c => row[c.Value]).ToList();
-            if (mapped.All(Text.IsBlank)) return Outcome.Continue;
+            if (AllMappedBlank(row)) return Outcome.Continue;
             var titleText = row[titleCol] is { } t ? Text.Collapse(Text.Display(t) ?? "") : "";
             if (date.IsEmpty && titleText.Length == 0)
             {
                 // Figures with neither date nor title: not an activity, but never dropped in silence.
                 Sink.Warning(ProblemCodes.RowNotRead, sheet, row.Number, FirstFilled(row), Text.Display(row[FirstFilled(row)]));
+                // Its figures are still part of what the cadre wrote, so the JUMLAH row is checked with them.
+                int? Quiet(string field) => header.Column(field) is var c and >= 0 && IndonesianNumber.ParseCount(row[c], out _) is { IsOk: true } v ? v.Value : null;
+                var (m, f, all) = (Quiet("male"), Quiet("female"), Quiet("participants"));
+                _male += m ?? 0;
+                _female += f ?? 0;
+                _participants += all ?? (m ?? 0) + (f ?? 0);
                 return Outcome.Continue;
             }
 
@@ -71,7 +76,7 @@ internal sealed partial class SheetAnalyzer
             // A Google Form's "Nama Kampung KB" answer names the kampung for the whole file.
             if (Str(row, "kampung") is { } kampung)
                 owner._findings.SetIdentity("name", kampung.StartsWith("Kampung KB", StringComparison.OrdinalIgnoreCase) ? kampung : "Kampung KB " + kampung, Findings.Source.Profile);
-            owner._findings.Activities.Add(new FoundActivity(activity, new CellRef(sheet, row.Number, dateCol, Text.Display(dateCell)), date.Status == ParseStatus.NoYear));
+            owner._findings.Activities.Add(new FoundActivity(activity, new CellRef(sheet, row.Number, dateCol, dateCell as string), date.Status == ParseStatus.NoYear, dateCell));
             return Outcome.Continue;
         }
 
@@ -93,6 +98,13 @@ internal sealed partial class SheetAnalyzer
                 if (field is "male" or "female" or "participants" && IndonesianNumber.Parse(row[col]).IsOk) figure = true;
             }
             return title && (figure || filled >= 3);
+        }
+
+        private bool AllMappedBlank(RawRow row)
+        {
+            foreach (var (field, col) in header.Columns)
+                if (field != "number" && !Text.IsBlank(row[col])) return false;
+            return true;
         }
 
         /// <summary>True when the row would be read as an activity (a date that parses and a title).</summary>

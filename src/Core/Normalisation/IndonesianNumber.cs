@@ -83,6 +83,7 @@ internal static partial class IndonesianNumber
     /// <summary>A count: a whole number ≥ 0.</summary>
     internal static Parsed<int> ParseCount(object? value)
     {
+        if (value is double whole && whole >= 0 && whole <= int.MaxValue && whole == Math.Floor(whole)) return Parsed<int>.Ok((int)whole);
         var n = Parse(value);
         if (!n.IsOk) return Parsed<int>.Fail(n.Status);
         if (n.Value != decimal.Truncate(n.Value)) return Parsed<int>.Fail(ParseStatus.NotWhole);
