@@ -158,4 +158,22 @@ public class ExcelShowsTests
         using var z = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(sheet));
         Assert.Equal(expected, Intake.FormulaScan.HasUncalculatedFormula(z));
     }
+    [Fact]
+    public void HeadingAndSignatureMergedAcrossTheTable_AreNotActivities()
+    {
+        var b = new XlsxBuilder();
+        b.Sheet("Oktober").Row(Banner).Row(Month).Row(Header)
+            .Row("MINGGU I", null, null, null, null)
+            .Row(Act(3, "Rapat Pokja", 5, 6))
+            .Row("MINGGU II", null, null, null, null)
+            .Row(Act(10, "Posyandu", 2, 20))
+            .Row("Banjarmasin, 31 Oktober 2025", null, null, null, null)
+            .Merge("A4:E4").Merge("A6:E6").Merge("A8:E8");
+
+        var r = Engines.Bytes(b.Build(), "laporan.xlsx");
+
+        Assert.True(r.IsAccepted, string.Join("\n", r.Problems.Select(p => p.Message)));
+        Assert.Equal(["Rapat Pokja", "Posyandu"], r.Activities.Select(a => a.Title));
+        Assert.Empty(r.Problems);
+    }
 }

@@ -34,7 +34,7 @@ internal sealed partial class SheetAnalyzer
                 if (owner.IsTotalRow(row, _labelColumnsEnd)) return Outcome.EndTotal;
                 if (owner.IsEndRow(row)) return Outcome.EndSignature;
             }
-            if (AllMappedBlank(row)) return Outcome.Continue;
+            if (AllMappedBlank(row) || IsMergedLabel(row)) return Outcome.Continue;
             var titleText = row[titleCol] is { } t ? Text.Collapse(Text.Display(t) ?? "") : "";
             if (date.IsEmpty && titleText.Length == 0)
             {
@@ -97,7 +97,25 @@ internal sealed partial class SheetAnalyzer
                 filled++;
                 if (field is "male" or "female" or "participants" && IndonesianNumber.Parse(row[col]).IsOk) figure = true;
             }
-            return title && (figure || filled >= 3);
+            return title && !IsMergedLabel(row) && (figure || filled >= 3);
+        }
+
+        /// <summary>
+        /// One text spread over the row's mapped cells by a merge across ("MINGGU I", a signature line or
+        /// a JUMLAH label merged over the table's width): a heading, not an activity.
+        /// </summary>
+        internal bool IsMergedLabel(RawRow row)
+        {
+            string? only = null;
+            var count = 0;
+            foreach (var (field, col) in header.Columns)
+            {
+                if (field == "number" || Text.IsBlank(row[col])) continue;
+                if (row[col] is not string s || (only is not null && s != only)) return false;
+                only = s;
+                count++;
+            }
+            return count >= 2;
         }
 
         private bool AllMappedBlank(RawRow row)
