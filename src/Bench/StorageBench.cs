@@ -1,24 +1,28 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using KampungKB.Core.Model;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Recaps;
 using KampungKB.Core.Settings;
 using KampungKB.Core.Templating;
 using KampungKB.Core.Storage;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Reports;
 
 namespace KampungKB.Bench;
 
 /// <summary>
-/// Against the run's Azurite: <see cref="ReportStore.WriteVersionAsync"/> against plain 100-entity batches
-/// of the same entities; the recap read path (<see cref="ReportStore.ListActivitiesAsync"/> per month)
+/// Against the run's Azurite: <see cref="ReportStore.WriteVersionAsync"/> against raw Azure.Data.Tables
+/// 100-entity batches (<see cref="TableClient.SubmitTransactionAsync"/>, no guards) of the same entities; the recap read path (<see cref="ReportStore.ListActivitiesAsync"/> per month)
 /// against a bare scan of the same partitions.
 /// </summary>
 internal sealed class StorageBench(string connectionString, string root, bool quick, TextWriter log)
 {
     private const string Regency = "63.71";
-    private readonly TableStorageClient _tables = new(StorageConnection.Parse(connectionString), StorageClientOptions.ForTests(maxRetries: 1));
-    private readonly BlobStorageClient _blobs = new(StorageConnection.Parse(connectionString), StorageClientOptions.ForTests(maxRetries: 1));
+    private readonly StorageClients _clients = StorageServiceCollectionExtensions.CreateClients(StorageConnection.Parse(connectionString), r => r.MaxRetries = 1);
+    private TableServiceClient _tables => _clients.Tables;
+    private BlobServiceClient _blobs => _clients.Blobs;
     private static readonly ReportingPeriod October = new(2025, 10);
 
     public async Task RunAsync(JsonObject result)
@@ -49,8 +53,9 @@ internal sealed class StorageBench(string connectionString, string root, bool qu
 
     private async Task BatchesAsync(string table, IEnumerable<TableEntity> entities)
     {
+        var client = _tables.GetTableClient(table);
         foreach (var chunk in entities.Chunk(100))
-            await _tables.SubmitTransactionAsync(table, chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)).ToList());
+            await client.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)));
     }
 
     private async Task StoreAsync(JsonObject result)
@@ -138,10 +143,10 @@ internal sealed class StorageBench(string connectionString, string root, bool qu
         async Task ScanAsync()
         {
             long n = 0;
-            await foreach (var e in _tables.QueryAsync(names.RegistryTable)) n++;
+            await foreach (var e in _tables.GetTableClient(names.RegistryTable).QueryAsync<TableEntity>()) n++;
             foreach (var period in months)
-                await foreach (var e in _tables.QueryAsync(names.ReportsTable, TableFilter.PartitionKeyEquals(StorageNames.RegencyPeriodKey(Regency, period)))) n++;
-            await foreach (var e in _tables.QueryAsync(names.ActivitiesTable, TableFilter.PartitionKeyEquals(StorageNames.RegencyPeriodKey(Regency, last)))) n++;
+                await foreach (var e in _tables.GetTableClient(names.ReportsTable).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {StorageNames.RegencyPeriodKey(Regency, period)}"))) n++;
+            await foreach (var e in _tables.GetTableClient(names.ActivitiesTable).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {StorageNames.RegencyPeriodKey(Regency, last)}"))) n++;
             if (n == 0) throw new InvalidOperationException("bench recap: nothing scanned");
         }
         var (scan, read, ratio) = await Stats.PairAsync(runs, _ => ScanAsync(), async _ =>

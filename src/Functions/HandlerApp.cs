@@ -1,12 +1,16 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using KampungKB.Core.Intake;
 using KampungKB.Core.Mail;
 using KampungKB.Core.Notifications;
 using KampungKB.Core.Recaps;
 using KampungKB.Core.Reminders;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Storage;
 using KampungKB.Core.Templating;
 using KampungKB.Functions.Endpoints;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Registry;
 
 namespace KampungKB.Functions;
 
@@ -59,8 +63,7 @@ public static class HandlerApp
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(settings.Pipeline);
         services.AddSingleton(StorageNames.Default);
-        services.AddSingleton<IBlobStore>(_ => new BlobStorageClient(settings.Storage));
-        services.AddSingleton<ITableStore>(_ => new TableStorageClient(settings.Storage));
+        services.AddKampungKBStorage(settings.Storage);
         services.AddSingleton(_ => IngestionEngine.Load(settings.TemplatesDirectory));
         services.AddSingleton(_ => EmailTemplates.Load(Path.Combine(settings.TemplatesDirectory, "email")));
         services.AddSingleton<TemplateFeedbackRenderer>();
@@ -100,7 +103,7 @@ internal sealed class UploadLinksBootstrapService(KampungKB.Core.Links.UploadLin
 }
 
 /// <summary>Creates containers and tables before the first invocation is answered.</summary>
-internal sealed class StorageBootstrapService(IBlobStore blobs, ITableStore tables, StorageNames names) : IHostedService
+internal sealed class StorageBootstrapService(BlobServiceClient blobs, TableServiceClient tables, StorageNames names) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) => StorageBootstrap.EnsureAsync(blobs, tables, names, cancellationToken);
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

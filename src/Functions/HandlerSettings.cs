@@ -1,9 +1,9 @@
 using System.Globalization;
 using KampungKB.Core.Mail;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Settings;
 using KampungKB.Core.Storage;
 using NCrontab;
+using KampungKB.Core.Uploads;
 
 namespace KampungKB.Functions;
 

@@ -1,7 +1,11 @@
 using System.Text.Json;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Storage;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Registry;
 
 namespace KampungKB.Cli.Commands;
 
@@ -102,7 +106,7 @@ internal static class DemoCommand
             ["Regencies:6371:Recipients"] = "rekap@dppkb.banjarmasin.example",
         };
 
-        public static async Task<int> RunAsync(ITableStore tables, string outbox, Action<string> say)
+        public static async Task<int> RunAsync(TableServiceClient tables, string outbox, Action<string> say)
         {
             var regencies = Core.Settings.RegencySettings.Load(Settings(outbox), out _);
             var regency = regencies.Single();
@@ -124,10 +128,10 @@ internal static class DemoCommand
         }
     }
 
-    private static async Task Drop(IBlobStore blobs, string container, string name, string file)
+    private static async Task Drop(BlobServiceClient blobs, string container, string name, string file)
     {
         await using var stream = File.OpenRead(file);
-        await blobs.PutAsync(container, name, stream);
+        await blobs.GetBlobContainerClient(container).GetBlobClient(name).UploadAsync(stream, overwrite: true);
     }
 
 }

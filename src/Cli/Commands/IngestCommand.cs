@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using KampungKB.Core.Model;
-using KampungKB.Core.Pipeline;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Storage;
+using KampungKB.Core.Uploads;
 
 namespace KampungKB.Cli.Commands;
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Links;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Storage;
+using KampungKB.Core.Registry;
 
 namespace KampungKB.Cli.Commands;
 

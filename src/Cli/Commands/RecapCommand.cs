@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using Azure.Data.Tables;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Mail;
 using KampungKB.Core.Model;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Recaps;
 using KampungKB.Core.Reminders;
 using KampungKB.Core.Settings;
@@ -84,7 +84,7 @@ internal static class RecapCommand
 /// <summary>The recap and reminder services over one storage and one mail sender (CLI and demo).</summary>
 internal sealed record Notifications(RecapCompiler Compiler, RecapSender Sender, ReminderRunner Reminders, IMailSender Mail)
 {
-    public static Notifications Create(ITableStore tables, StorageNames names, MailOptions mail, TimeProvider time)
+    public static Notifications Create(TableServiceClient tables, StorageNames names, MailOptions mail, TimeProvider time)
     {
         var templatesDir = LocalEnvironment.TemplatesDirectory;
         var templates = EmailTemplates.Load(Path.Combine(templatesDir, "email"));

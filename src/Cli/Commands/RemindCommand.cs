@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Notifications;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Reminders;
 using KampungKB.Core.Settings;
+using KampungKB.Core.Storage;
 
 namespace KampungKB.Cli.Commands;
 

@@ -3,9 +3,11 @@ using System.Text.Json;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Intake;
 using KampungKB.Core.Model;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Reports;
 
 namespace KampungKB.Cli.Commands;
 
@@ -111,7 +113,7 @@ internal static class StorageCommands
         var runner = new BlobTriggerRunner(env.Blobs, env.Tables, handler, BlobTriggerRunner.Default);
         // HTTP triggers (the upload page) where `func start` would serve them.
         await using var http = await HttpTriggerHost.StartAsync(handler, HttpTriggerHost.Discover(Path.Combine(env.Root, "functions")),
-            HttpTriggerHost.DevPort, new Core.Pipeline.PipelineOptions().MaxUploadBytes * 2);
+            HttpTriggerHost.DevPort, new Core.Uploads.PipelineOptions().MaxUploadBytes * 2);
         Console.WriteLine($"kkb dev berjalan: penyimpanan = {env.Source}; handler = {handler.BaseAddress}; halaman unggah = {http.Address}api/kampung/… (./kkb links)");
         Console.WriteLine("Taruh berkas di kontainer 'uploads' atau 'registry'; tekan Ctrl+C untuk berhenti.");
         await runner.WatchAsync(d => Console.WriteLine(DescribeDispatch(d)), TimeSpan.FromSeconds(1), stop.Token);

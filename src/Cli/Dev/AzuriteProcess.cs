@@ -101,6 +101,8 @@ internal sealed class AzuriteProcess : IAsyncDisposable
             "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--tableHost", "127.0.0.1", "--tablePort", table.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--silent", "--disableTelemetry",
+            // Azure.Storage.Blobs/Queues 12.30 send x-ms-version 2026-10-06, newer than Azurite 3.37 knows (docs/storage.md).
+            "--skipApiVersionCheck",
         })
         {
             start.ArgumentList.Add(arg);

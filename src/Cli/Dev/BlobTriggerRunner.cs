@@ -2,6 +2,9 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using KampungKB.Core.Storage;
 
 namespace KampungKB.Cli.Dev;
@@ -21,7 +24,7 @@ internal sealed record Dispatch(string Function, string BlobName, bool Succeeded
 /// content, double-encoded <c>name</c>, nested <c>Properties</c>), retried up to the host's limit (5);
 /// receipts live in a table like the host's own blob receipts.
 /// </summary>
-internal sealed class BlobTriggerRunner(IBlobStore blobs, ITableStore tables, HttpClient handler, IReadOnlyList<BlobFunction> functions,
+internal sealed class BlobTriggerRunner(BlobServiceClient blobs, TableServiceClient tables, HttpClient handler, IReadOnlyList<BlobFunction> functions,
     string receiptsTable = BlobTriggerRunner.ReceiptsTable)
 {
     public const string ReceiptsTable = "DevRunnerReceipts";
@@ -36,18 +39,20 @@ internal sealed class BlobTriggerRunner(IBlobStore blobs, ITableStore tables, Ht
     /// <summary>Sends every blob version not yet receipted; returns what was dispatched, in order.</summary>
     public async Task<IReadOnlyList<Dispatch>> RunOnceAsync(CancellationToken cancellationToken = default)
     {
-        await tables.CreateTableIfNotExistsAsync(receiptsTable, cancellationToken);
+        var receipts = tables.GetTableClient(receiptsTable);
+        await receipts.CreateIfNotExistsAsync(cancellationToken);
         var done = new List<Dispatch>();
         foreach (var function in functions)
         {
-            await blobs.CreateContainerIfNotExistsAsync(function.Container, cancellationToken);
-            var pending = new List<BlobProperties>();
-            await foreach (var blob in blobs.ListAsync(function.Container, cancellationToken: cancellationToken))
+            var container = blobs.GetBlobContainerClient(function.Container);
+            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            var pending = new List<BlobItem>();
+            await foreach (var blob in container.GetBlobsAsync(cancellationToken: cancellationToken))
             {
-                var receipt = await tables.GetEntityAsync(receiptsTable, function.Name, ReceiptKey(blob), cancellationToken);
+                var receipt = await receipts.GetEntityOrDefaultAsync(function.Name, ReceiptKey(blob), cancellationToken);
                 if (receipt is null) pending.Add(blob);
             }
-            foreach (var blob in pending.OrderBy(b => b.LastModified).ThenBy(b => b.Name, StringComparer.Ordinal))
+            foreach (var blob in pending.OrderBy(b => b.Properties.LastModified).ThenBy(b => b.Name, StringComparer.Ordinal))
                 done.Add(await DispatchAsync(function, blob, cancellationToken));
         }
         return done;
@@ -64,7 +69,7 @@ internal sealed class BlobTriggerRunner(IBlobStore blobs, ITableStore tables, Ht
         }
     }
 
-    private async Task<Dispatch> DispatchAsync(BlobFunction function, BlobProperties blob, CancellationToken cancellationToken)
+    private async Task<Dispatch> DispatchAsync(BlobFunction function, BlobItem blob, CancellationToken cancellationToken)
     {
         var logs = new List<string>();
         JsonElement? returnValue = null;
@@ -73,9 +78,9 @@ internal sealed class BlobTriggerRunner(IBlobStore blobs, ITableStore tables, Ht
         while (!succeeded && attempts < MaxAttempts)
         {
             attempts++;
-            var download = await blobs.GetAsync(function.Container, blob.Name, cancellationToken);
+            var download = await blobs.GetBlobContainerClient(function.Container).GetBlobClient(blob.Name).DownloadContentOrDefaultAsync(cancellationToken);
             if (download is null) { logs.Add("blob deleted before it was processed"); break; }
-            var payload = Payload(function, download);
+            var payload = Payload(function, blob.Name, download);
             using var response = await handler.PostAsJsonAsync("/" + function.Name, payload, cancellationToken);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             try
@@ -94,12 +99,12 @@ internal sealed class BlobTriggerRunner(IBlobStore blobs, ITableStore tables, Ht
         var receipt = new TableEntity(function.Name, ReceiptKey(blob))
         {
             ["BlobName"] = blob.Name,
-            ["BlobETag"] = blob.ETag.ToString(),
+            ["BlobETag"] = blob.Properties.ETag?.ToString() ?? "",
             ["Status"] = succeeded ? "done" : "poison",
             ["Attempts"] = attempts,
             ["LastLog"] = string.Join(" | ", logs.TakeLast(3)) is { Length: > 0 } last ? (last.Length > 4000 ? last[..4000] : last) : "-",
         };
-        await tables.UpsertEntityAsync(receiptsTable, receipt, TableUpdateMode.Replace, cancellationToken);
+        await tables.GetTableClient(receiptsTable).UpsertEntityAsync(receipt, TableUpdateMode.Replace, cancellationToken);
         return new Dispatch(function.Name, blob.Name, succeeded, attempts, returnValue, logs);
     }
 
@@ -107,26 +112,27 @@ internal sealed class BlobTriggerRunner(IBlobStore blobs, ITableStore tables, Ht
     /// Blobs given up on after <see cref="MaxAttempts"/> failed attempts, with the handler's last words: the
     /// local counterpart of the host's <c>webjobs-blobtrigger-poison</c> queue (<c>kkb poison</c>).
     /// </summary>
-    public static async Task<IReadOnlyList<PoisonBlob>> ListPoisonAsync(ITableStore tables, string receiptsTable = ReceiptsTable, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<PoisonBlob>> ListPoisonAsync(TableServiceClient tables, string receiptsTable = ReceiptsTable, CancellationToken cancellationToken = default)
     {
         var list = new List<PoisonBlob>();
-        await tables.CreateTableIfNotExistsAsync(receiptsTable, cancellationToken);
-        await foreach (var e in tables.QueryAsync(receiptsTable, "Status eq 'poison'", cancellationToken: cancellationToken))
+        var receipts = tables.GetTableClient(receiptsTable);
+        await receipts.CreateIfNotExistsAsync(cancellationToken);
+        await foreach (var e in receipts.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Status eq {"poison"}"), cancellationToken: cancellationToken))
             list.Add(new PoisonBlob(e.PartitionKey, e.GetString("BlobName") ?? "", e.GetInt32("Attempts") ?? 0, e.GetString("LastLog") ?? "-", e.Timestamp));
         return list;
     }
 
     /// <summary>The request body the Functions host sends a custom handler for a blob trigger.</summary>
-    internal static object Payload(BlobFunction function, BlobDownloadResult blob)
+    internal static object Payload(BlobFunction function, string name, BlobDownloadResult blob)
     {
-        var p = blob.Properties;
+        var p = blob.Details;
         return new Dictionary<string, object>
         {
             ["Data"] = new Dictionary<string, object> { [function.Binding] = Convert.ToBase64String(blob.Content.ToMemory().Span) },
             ["Metadata"] = new Dictionary<string, object>
             {
-                ["name"] = JsonSerializer.Serialize(p.Name),
-                ["Uri"] = JsonSerializer.Serialize($"{function.Container}/{p.Name}"),
+                ["name"] = JsonSerializer.Serialize(name),
+                ["Uri"] = JsonSerializer.Serialize($"{function.Container}/{name}"),
                 ["Properties"] = new Dictionary<string, object?>
                 {
                     ["ContentLength"] = p.ContentLength,
@@ -145,6 +151,6 @@ internal sealed class BlobTriggerRunner(IBlobStore blobs, ITableStore tables, Ht
         };
     }
 
-    private static string ReceiptKey(BlobProperties blob) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(blob.Name + "\n" + blob.ETag)));
+    private static string ReceiptKey(BlobItem blob) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(blob.Name + "\n" + blob.Properties.ETag)));
 }

@@ -1,4 +1,7 @@
 using System.Net.Sockets;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using KampungKB.Core.Storage;
@@ -25,16 +28,19 @@ internal sealed class LocalEnvironment : IAsyncDisposable
         _azurite = azurite;
         Source = source;
         Connection = connection;
-        Blobs = new BlobStorageClient(Connection);
-        Tables = new TableStorageClient(Connection);
+        var clients = StorageServiceCollectionExtensions.CreateClients(connection);
+        Blobs = clients.Blobs;
+        Queues = clients.Queues;
+        Tables = clients.Tables;
     }
 
     public string Root { get; }
     /// <summary>The connection string, or null for an identity-based account (AzureWebJobsStorage__blobServiceUri …).</summary>
     public string? ConnectionString { get; }
     public StorageConnection Connection { get; }
-    public BlobStorageClient Blobs { get; }
-    public TableStorageClient Tables { get; }
+    public BlobServiceClient Blobs { get; }
+    public QueueServiceClient Queues { get; }
+    public TableServiceClient Tables { get; }
     /// <summary>Human-readable: which storage this is.</summary>
     public string Source { get; }
 
@@ -123,6 +129,7 @@ internal sealed class LocalEnvironment : IAsyncDisposable
     private static string DevConnectionString() =>
         $"DefaultEndpointsProtocol=http;AccountName={StorageConnection.DevelopmentAccountName};AccountKey={StorageConnection.DevelopmentAccountKey};" +
         $"BlobEndpoint=http://127.0.0.1:{DevPorts.Blob}/{StorageConnection.DevelopmentAccountName};" +
+        $"QueueEndpoint=http://127.0.0.1:{DevPorts.Queue}/{StorageConnection.DevelopmentAccountName};" +
         $"TableEndpoint=http://127.0.0.1:{DevPorts.Table}/{StorageConnection.DevelopmentAccountName};";
 
     private static async Task<bool> AnswersAsync(int port)

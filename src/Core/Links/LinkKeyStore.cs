@@ -1,6 +1,6 @@
 using Azure;
+using Azure.Data.Tables;
 using KampungKB.Core.Model;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Storage;
 
 namespace KampungKB.Core.Links;
@@ -10,15 +10,17 @@ namespace KampungKB.Core.Links;
 /// row = area code; no row = version 1). Revoking bumps the version, so every link issued before stops
 /// working at its next request.
 /// </summary>
-internal sealed class LinkKeyStore(ITableStore tables, StorageNames names)
+internal sealed class LinkKeyStore(TableServiceClient tables, StorageNames names)
 {
-    public string Table { get; } = names.Prefix.Length == 0 ? "LinkKeys" : names.Prefix + "LinkKeys";
+    private readonly TableClient _keys = tables.GetTableClient(names.Prefix.Length == 0 ? "LinkKeys" : names.Prefix + "LinkKeys");
 
-    public Task EnsureAsync(CancellationToken cancellationToken) => tables.CreateTableIfNotExistsAsync(Table, cancellationToken);
+    public string Table => _keys.Name;
+
+    public Task EnsureAsync(CancellationToken cancellationToken) => _keys.CreateIfNotExistsAsync(cancellationToken);
 
     public async Task<int> CurrentAsync(AreaCode area, CancellationToken cancellationToken)
     {
-        var e = await tables.GetEntityAsync(Table, area.Regency, area.Value, cancellationToken).ConfigureAwait(false);
+        var e = await _keys.GetEntityOrDefaultAsync(area.Regency, area.Value, cancellationToken).ConfigureAwait(false);
         return e?.GetInt32("Version") ?? 1;
     }
 
@@ -27,17 +29,17 @@ internal sealed class LinkKeyStore(ITableStore tables, StorageNames names)
     {
         for (var attempt = 0; attempt < 10; attempt++)
         {
-            var existing = await tables.GetEntityAsync(Table, area.Regency, area.Value, cancellationToken).ConfigureAwait(false);
+            var existing = await _keys.GetEntityOrDefaultAsync(area.Regency, area.Value, cancellationToken).ConfigureAwait(false);
             if (existing is null)
             {
                 var first = new TableEntity(area.Regency, area.Value) { ["Version"] = 2, ["RevokedAt"] = now };
-                if (await tables.TryAddEntityAsync(Table, first, cancellationToken).ConfigureAwait(false)) return 2;
+                if (await _keys.TryAddEntityAsync(first, cancellationToken).ConfigureAwait(false)) return 2;
                 continue;
             }
             var next = (existing.GetInt32("Version") ?? 1) + 1;
             try
             {
-                await tables.UpdateEntityAsync(Table, new TableEntity(area.Regency, area.Value) { ["Version"] = next, ["RevokedAt"] = now },
+                await _keys.UpdateEntityAsync(new TableEntity(area.Regency, area.Value) { ["Version"] = next, ["RevokedAt"] = now },
                     existing.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
                 return next;
             }

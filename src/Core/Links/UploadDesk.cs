@@ -1,11 +1,16 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using KampungKB.Core.Model;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Storage;
 using KampungKB.Core.Templating;
 using Microsoft.Extensions.Logging;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Reports;
 
 namespace KampungKB.Core.Links;
 
@@ -32,7 +37,7 @@ public sealed class UploadDesk
 
     private readonly UploadLinks _links;
     private readonly PageTemplates _page;
-    private readonly IBlobStore _blobs;
+    private readonly BlobServiceClient _blobs;
     private readonly StorageNames _names;
     private readonly RegistryStore _registry;
     private readonly UploadLog _log;
@@ -41,7 +46,7 @@ public sealed class UploadDesk
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public UploadDesk(UploadLinks links, PageTemplates page, IBlobStore blobs, ITableStore tables, StorageNames names,
+    public UploadDesk(UploadLinks links, PageTemplates page, BlobServiceClient blobs, TableServiceClient tables, StorageNames names,
         PipelineOptions pipeline, TimeProvider time, ILogger<UploadDesk> logger)
     {
         _links = links;
@@ -93,11 +98,8 @@ public sealed class UploadDesk
         var blobName = $"{claims.AreaCode}/{stamp}-{UploadPath.SafeFileName(name)}";
         try
         {
-            await _blobs.PutAsync(_names.Uploads, blobName, BinaryData.FromBytes(bytes), new BlobPutOptions
-            {
-                ContentType = "application/octet-stream",
-                Metadata = new Dictionary<string, string> { ["source"] = "upload-page", ["sha256"] = hash },
-            }, cancellationToken).ConfigureAwait(false);
+            await _blobs.GetBlobContainerClient(_names.Uploads).GetBlobClient(blobName).PutAsync(BinaryData.FromBytes(bytes), "application/octet-stream",
+                new Dictionary<string, string> { ["source"] = "upload-page", ["sha256"] = hash }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (StorageErrors.IsTransient(e))
         {

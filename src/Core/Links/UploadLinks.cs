@@ -1,5 +1,5 @@
+using Azure.Data.Tables;
 using KampungKB.Core.Model;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Storage;
 
 namespace KampungKB.Core.Links;
@@ -23,7 +23,7 @@ public sealed class UploadLinks
     private readonly LinkKeyStore _keys;
     private readonly TimeProvider _time;
 
-    public UploadLinks(LinkOptions options, ITableStore tables, StorageNames names, TimeProvider time)
+    public UploadLinks(LinkOptions options, TableServiceClient tables, StorageNames names, TimeProvider time)
     {
         _options = options;
         _keys = new LinkKeyStore(tables, names);

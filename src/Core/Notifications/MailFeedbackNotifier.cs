@@ -1,9 +1,10 @@
+using Azure.Data.Tables;
 using KampungKB.Core.Mail;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Reminders;
 using KampungKB.Core.Settings;
 using KampungKB.Core.Storage;
 using Microsoft.Extensions.Logging;
+using KampungKB.Core.Feedback;
 
 namespace KampungKB.Core.Notifications;
 
@@ -12,7 +13,7 @@ namespace KampungKB.Core.Notifications;
 /// <c>Notifications</c> row (PK <c>{regency}_feedback</c>, RK <c>{uploadId}</c>) is inserted before
 /// sending. Uploads without a known kampung or without a Pokja email are recorded as skipped.
 /// </summary>
-public sealed class MailFeedbackNotifier(TemplateFeedbackRenderer renderer, IMailSender mail, ITableStore tables, StorageNames names,
+public sealed class MailFeedbackNotifier(TemplateFeedbackRenderer renderer, IMailSender mail, TableServiceClient tables, StorageNames names,
     TimeProvider time, IReadOnlyList<RegencySettings> regencies, ILogger<MailFeedbackNotifier> logger) : IFeedbackNotifier
 {
     public const string NoKampung = "no-kampung";

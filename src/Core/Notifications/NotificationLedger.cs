@@ -1,5 +1,5 @@
 using Azure;
-using KampungKB.Core.Pipeline;
+using Azure.Data.Tables;
 using KampungKB.Core.Storage;
 
 namespace KampungKB.Core.Notifications;
@@ -52,8 +52,10 @@ public sealed record NotificationRecord(
 /// exactly one later run through an ETag-conditional update, up to <see cref="MaxAttempts"/> attempts.
 /// The crash window (sent, then crashed before the mark) therefore yields at most one repeat per crash.
 /// </summary>
-internal sealed class NotificationLedger(ITableStore tables, StorageNames names, TimeProvider time)
+internal sealed class NotificationLedger(TableServiceClient tables, StorageNames names, TimeProvider time)
 {
+    private readonly TableClient _table = tables.GetTableClient(names.NotificationsTable);
+
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
     public const int MaxAttempts = 3;
 
@@ -66,18 +68,18 @@ internal sealed class NotificationLedger(ITableStore tables, StorageNames names,
     {
         var now = time.GetUtcNow();
         var entity = new TableEntity(partitionKey, rowKey);
-        foreach (var (k, v) in info) entity[k] = v;
+        foreach (var (k, v) in info) if (v is not null) entity[k] = v;
         entity["State"] = NotificationState.Claimed;
         entity["ClaimedAt"] = now;
         entity["Attempt"] = 1;
         entity["Owner"] = Guid.NewGuid().ToString("N");
-        if (await tables.TryAddEntityAsync(Table, entity, ct).ConfigureAwait(false))
+        if (await _table.TryAddEntityAsync(entity, ct).ConfigureAwait(false))
         {
-            var added = await tables.GetEntityAsync(Table, partitionKey, rowKey, ct).ConfigureAwait(false);
+            var added = await _table.GetEntityOrDefaultAsync(partitionKey, rowKey, ct).ConfigureAwait(false);
             return new Claim(partitionKey, rowKey, added?.ETag ?? default, 1);
         }
 
-        var existing = await tables.GetEntityAsync(Table, partitionKey, rowKey, ct).ConfigureAwait(false);
+        var existing = await _table.GetEntityOrDefaultAsync(partitionKey, rowKey, ct).ConfigureAwait(false);
         if (existing is null || !CanTakeOver(existing, now)) return null;
         var attempt = (existing.GetInt32("Attempt") ?? 1) + 1;
         var takeOver = new TableEntity(partitionKey, rowKey)
@@ -89,8 +91,8 @@ internal sealed class NotificationLedger(ITableStore tables, StorageNames names,
         };
         try
         {
-            var etag = await tables.UpdateEntityAsync(Table, takeOver, existing.ETag, TableUpdateMode.Merge, ct).ConfigureAwait(false);
-            return new Claim(partitionKey, rowKey, etag, attempt);
+            var response = await _table.UpdateEntityAsync(takeOver, existing.ETag, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+            return new Claim(partitionKey, rowKey, response.Headers.ETag ?? default, attempt);
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)
         {
@@ -123,7 +125,7 @@ internal sealed class NotificationLedger(ITableStore tables, StorageNames names,
         if (reason is not null) done["Reason"] = reason;
         if (errorCode is not null) done["ErrorCode"] = errorCode;
         if (messageId is not null) done["MessageId"] = messageId;
-        await tables.UpsertEntityAsync(Table, done, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+        await _table.UpsertEntityAsync(done, TableUpdateMode.Merge, ct).ConfigureAwait(false);
     }
 
     /// <summary>Records a decision not to send, once; false when the row already exists (sent, skipped or in progress).</summary>
@@ -131,19 +133,21 @@ internal sealed class NotificationLedger(ITableStore tables, StorageNames names,
     {
         var now = time.GetUtcNow();
         var entity = new TableEntity(partitionKey, rowKey);
-        foreach (var (k, v) in info) entity[k] = v;
+        foreach (var (k, v) in info) if (v is not null) entity[k] = v;
         entity["State"] = NotificationState.Skipped;
         entity["Reason"] = reason;
         entity["ClaimedAt"] = now;
         entity["CompletedAt"] = now;
         entity["Attempt"] = 1;
-        return await tables.TryAddEntityAsync(Table, entity, ct).ConfigureAwait(false);
+        return await _table.TryAddEntityAsync(entity, ct).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<NotificationRecord>> ListAsync(string? filter, CancellationToken ct)
+    /// <summary>Every row of one partition.</summary>
+    public async Task<IReadOnlyList<NotificationRecord>> ListAsync(string partitionKey, CancellationToken ct)
     {
         var list = new List<NotificationRecord>();
-        await foreach (var e in tables.QueryAsync(Table, filter, cancellationToken: ct).ConfigureAwait(false))
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}");
+        await foreach (var e in _table.QueryAsync<TableEntity>(filter, cancellationToken: ct).ConfigureAwait(false))
             list.Add(From(e));
         return list;
     }
@@ -158,18 +162,18 @@ internal sealed class NotificationLedger(ITableStore tables, StorageNames names,
 }
 
 /// <summary>Reads the notification log: the evidence of which reminders, recaps and feedback mails went out.</summary>
-public sealed class NotificationLog(ITableStore tables, StorageNames names)
+public sealed class NotificationLog(TableServiceClient tables, StorageNames names)
 {
     private readonly NotificationLedger _ledger = new(tables, names, TimeProvider.System);
 
     /// <summary>Every row for one kabupaten/kota and period (reminders and the recap), ordered by kampung and stage.</summary>
     public async Task<IReadOnlyList<NotificationRecord>> ListAsync(string regencyCode, Model.ReportingPeriod period, CancellationToken ct = default) =>
-        (await _ledger.ListAsync(TableFilter.PartitionKeyEquals(StorageNames.RegencyPeriodKey(regencyCode, period)), ct).ConfigureAwait(false))
+        (await _ledger.ListAsync(StorageNames.RegencyPeriodKey(regencyCode, period), ct).ConfigureAwait(false))
         .OrderBy(r => r.RowKey, StringComparer.Ordinal).ToList();
 
     /// <summary>Feedback mails of one kabupaten/kota (or <see cref="StorageNames.UnknownRegency"/>).</summary>
     public async Task<IReadOnlyList<NotificationRecord>> ListFeedbackAsync(string regencyCode, CancellationToken ct = default) =>
-        await _ledger.ListAsync(TableFilter.PartitionKeyEquals(NotificationKeys.FeedbackPartition(regencyCode)), ct).ConfigureAwait(false);
+        await _ledger.ListAsync(NotificationKeys.FeedbackPartition(regencyCode), ct).ConfigureAwait(false);
 }
 
 /// <summary>Keys of the <c>Notifications</c> table (docs/recaps-and-reminders.md).</summary>
@@ -185,10 +189,10 @@ public static class NotificationKeys
 public static class RegencyScope
 {
     public static async Task<IReadOnlyList<Settings.RegencySettings>> ResolveAsync(IReadOnlyList<Settings.RegencySettings> configured,
-        ITableStore tables, StorageNames names, CancellationToken ct = default)
+        TableServiceClient tables, StorageNames names, CancellationToken ct = default)
     {
         var list = configured.ToDictionary(r => r.Code, StringComparer.Ordinal);
-        await foreach (var e in tables.QueryAsync(names.RegistryTable, select: ["PartitionKey", "RowKey"], cancellationToken: ct).ConfigureAwait(false))
+        await foreach (var e in tables.GetTableClient(names.RegistryTable).QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"], cancellationToken: ct).ConfigureAwait(false))
             if (!list.ContainsKey(e.PartitionKey)) list[e.PartitionKey] = Settings.RegencySettings.Default(e.PartitionKey);
         return list.Values.OrderBy(r => r.Code, StringComparer.Ordinal).ToList();
     }

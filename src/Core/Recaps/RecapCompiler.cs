@@ -1,10 +1,13 @@
+using Azure.Data.Tables;
 using KampungKB.Core.Model;
 using KampungKB.Core.Notifications;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Reminders;
 using KampungKB.Core.Settings;
 using KampungKB.Core.Storage;
 using KampungKB.Core.Templating;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Reports;
 
 namespace KampungKB.Core.Recaps;
 
@@ -50,7 +53,7 @@ public sealed record Recap(
 /// over months; flows are summed; ratios are recomputed from summed numerators and denominators over the
 /// kampung that have both, never averaged.
 /// </summary>
-public sealed class RecapCompiler(ITableStore tables, StorageNames names, EmailTemplates templates, RecapCatalogue catalogue, TimeProvider time)
+public sealed class RecapCompiler(TableServiceClient tables, StorageNames names, EmailTemplates templates, RecapCatalogue catalogue, TimeProvider time)
 {
     /// <summary>How many earlier months a stock value may come from when a kampung sent no figures this month.</summary>
     public const int StockLookbackMonths = 3;

@@ -1,7 +1,7 @@
+using Azure.Data.Tables;
 using KampungKB.Core.Mail;
 using KampungKB.Core.Model;
 using KampungKB.Core.Notifications;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Reminders;
 using KampungKB.Core.Settings;
 using KampungKB.Core.Storage;
@@ -18,7 +18,7 @@ public sealed record RecapSendOutcome(string RegencyCode, ReportingPeriod Period
 /// concurrent timer runs send it once. The timer sends the recap of a period from the day after its
 /// deadline (local time), catching up for up to <see cref="CatchUpDays"/> days after an outage.
 /// </summary>
-public sealed class RecapSender(RecapCompiler compiler, IMailSender mail, ITableStore tables, StorageNames names, TimeProvider time, ILogger<RecapSender> logger)
+public sealed class RecapSender(RecapCompiler compiler, IMailSender mail, TableServiceClient tables, StorageNames names, TimeProvider time, ILogger<RecapSender> logger)
 {
     public const int CatchUpDays = 31;
     private readonly NotificationLedger _ledger = new(tables, names, time);

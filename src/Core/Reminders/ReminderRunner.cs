@@ -1,12 +1,14 @@
+using Azure.Data.Tables;
 using KampungKB.Core.Mail;
 using KampungKB.Core.Model;
 using KampungKB.Core.Notifications;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Recaps;
 using KampungKB.Core.Settings;
 using KampungKB.Core.Storage;
 using KampungKB.Core.Templating;
 using Microsoft.Extensions.Logging;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Reports;
 
 namespace KampungKB.Core.Reminders;
 
@@ -54,7 +56,7 @@ public sealed record ReminderRunResult(string RegencyCode, DateOnly Today, bool 
 /// after an outage catches up on every stage still missing, except "before the deadline" ones once the
 /// deadline has passed and stages older than <see cref="CatchUpDays"/> days (recorded as skipped).
 /// </summary>
-public sealed class ReminderRunner(ITableStore tables, StorageNames names, EmailTemplates templates, RecapCatalogue catalogue,
+public sealed class ReminderRunner(TableServiceClient tables, StorageNames names, EmailTemplates templates, RecapCatalogue catalogue,
     IMailSender mail, TimeProvider time, ILogger<ReminderRunner> logger)
 {
     /// <summary>A stage whose day is more than this many days past is not sent any more (recorded as expired).</summary>
@@ -77,7 +79,7 @@ public sealed class ReminderRunner(ITableStore tables, StorageNames names, Email
             kampung ??= (await _registry.ListAsync(regency.Code, ct).ConfigureAwait(false)).OrderBy(k => k.AreaCode, StringComparer.Ordinal).ToList();
             var reported = (await _reports.ListAsync(regency.Code, period, ct).ConfigureAwait(false)).Select(r => r.AreaCode).ToHashSet(StringComparer.Ordinal);
             var partition = NotificationKeys.Partition(regency.Code, period);
-            var log = (await _ledger.ListAsync(TableFilter.PartitionKeyEquals(partition), ct).ConfigureAwait(false))
+            var log = (await _ledger.ListAsync(partition, ct).ConfigureAwait(false))
                 .ToDictionary(r => r.RowKey, StringComparer.Ordinal);
             var due = regency.DueDate(period);
 

@@ -1,6 +1,7 @@
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Storage;
 using KampungKB.Functions.Invocation;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Registry;
 
 namespace KampungKB.Functions.Endpoints;
 

@@ -1,5 +1,5 @@
+using Azure.Data.Tables;
 using KampungKB.Core.Notifications;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Recaps;
 using KampungKB.Core.Reminders;
 using KampungKB.Core.Settings;
@@ -22,7 +22,7 @@ internal static class TimerFunctions
     }
 
     private static async Task<IResult> CompileRecap(InvocationRequest request, RecapSender sender, IReadOnlyList<RegencySettings> configured,
-        ITableStore tables, StorageNames names, CancellationToken ct)
+        TableServiceClient tables, StorageNames names, CancellationToken ct)
     {
         var logs = new List<string> { Describe(request) };
         try
@@ -41,7 +41,7 @@ internal static class TimerFunctions
     }
 
     private static async Task<IResult> SendReminders(InvocationRequest request, ReminderRunner runner, IReadOnlyList<RegencySettings> configured,
-        ITableStore tables, StorageNames names, CancellationToken ct)
+        TableServiceClient tables, StorageNames names, CancellationToken ct)
     {
         var logs = new List<string> { Describe(request) };
         try

@@ -1,5 +1,5 @@
 using KampungKB.Core.Model;
-using KampungKB.Core.Pipeline;
+using KampungKB.Core.Registry;
 
 namespace KampungKB.Core.Tests.Pipeline;
 

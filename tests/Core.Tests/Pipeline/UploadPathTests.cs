@@ -1,4 +1,4 @@
-using KampungKB.Core.Pipeline;
+using KampungKB.Core.Uploads;
 
 namespace KampungKB.Core.Tests.Pipeline;
 

@@ -1,3 +1,6 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Storage;
 
@@ -15,8 +18,17 @@ public sealed class AzuriteFixture : IAsyncLifetime
     internal AzuriteProcess? Process => _azurite;
     public string? UnavailableReason { get; private set; }
     public StorageConnection Connection { get; private set; } = null!;
-    public BlobStorageClient Blobs { get; private set; } = null!;
-    public TableStorageClient Tables { get; private set; } = null!;
+    public BlobServiceClient Blobs { get; private set; } = null!;
+    public QueueServiceClient Queues { get; private set; } = null!;
+    public TableServiceClient Tables { get; private set; } = null!;
+
+    /// <summary>At most one retry, with almost no delay.</summary>
+    public static void QuickRetry(Azure.Core.RetryOptions retry)
+    {
+        retry.MaxRetries = 1;
+        retry.Delay = TimeSpan.FromMilliseconds(1);
+        retry.MaxDelay = TimeSpan.FromMilliseconds(10);
+    }
 
     public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
@@ -31,9 +43,11 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
         _azurite = await AzuriteProcess.StartAsync(root);
         Connection = StorageConnection.Parse(_azurite.ConnectionString);
-        var options = StorageClientOptions.ForTests();
-        Blobs = new BlobStorageClient(Connection, options);
-        Tables = new TableStorageClient(Connection, options);
+        // The SDK clients as production registers them, with one quick retry (an Azurite 500 would otherwise cost seconds).
+        var clients = StorageServiceCollectionExtensions.CreateClients(Connection, QuickRetry);
+        Blobs = clients.Blobs;
+        Queues = clients.Queues;
+        Tables = clients.Tables;
     }
 
     public async Task DisposeAsync()

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Azure.Storage.Blobs;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Storage;
 
@@ -35,15 +36,15 @@ public sealed class AzuriteProcessTests(AzuriteFixture fixture)
             await using (var first = await AzuriteProcess.StartAsync(root, dir))
             {
                 pid = first.ProcessId;
-                var blobs = new BlobStorageClient(StorageConnection.Parse(first.ConnectionString), StorageClientOptions.ForTests());
-                await blobs.CreateContainerIfNotExistsAsync("persist");
-                await blobs.PutAsync("persist", "a.txt", BinaryData.FromString("kept"));
+                var blobs = new BlobServiceClient(first.ConnectionString).GetBlobContainerClient("persist");
+                await blobs.CreateIfNotExistsAsync();
+                await blobs.GetBlobClient("a.txt").UploadAsync(BinaryData.FromString("kept"));
             }
             Assert.Throws<ArgumentException>(() => System.Diagnostics.Process.GetProcessById(pid));
 
             await using var second = await AzuriteProcess.StartAsync(root, dir);
-            var again = new BlobStorageClient(StorageConnection.Parse(second.ConnectionString), StorageClientOptions.ForTests());
-            Assert.Equal("kept", (await again.GetAsync("persist", "a.txt"))!.Content.ToString());
+            var again = new BlobServiceClient(second.ConnectionString).GetBlobContainerClient("persist").GetBlobClient("a.txt");
+            Assert.Equal("kept", (await again.DownloadContentAsync()).Value.Content.ToString());
         }
         finally
         {

@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
 using KampungKB.Core.Mail;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Settings;
 using KampungKB.Functions;
+using KampungKB.Core.Storage;
 
 namespace KampungKB.Integration.Tests.Deploy;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using KampungKB.Core.Pipeline;
 using KampungKB.Functions;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;
@@ -9,6 +8,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Reports;
+using KampungKB.Core.Storage;
 
 namespace KampungKB.Integration.Tests.Functions;
 

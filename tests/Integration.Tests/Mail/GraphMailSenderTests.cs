@@ -15,13 +15,13 @@ public sealed class GraphMailSenderTests : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _graph.DisposeAsync();
 
-    private GraphMailSender CreateSender(long? inlineLimit = null) => new(
+    private GraphMailSender CreateSender(long? inlineLimit = null, bool saveToSentItems = false) => new(
         new MailOptions
         {
             Mode = MailMode.Graph,
             Sender = Sender,
             UseManagedIdentity = true,
-            SaveToSentItems = false,
+            SaveToSentItems = saveToSentItems,
             GraphBaseUrl = new Uri(_graph.BaseUrl + "v1.0"),
             InlineAttachmentLimitBytes = inlineLimit ?? 3 * 1024 * 1024 - 256 * 1024,
         },
@@ -68,6 +68,26 @@ public sealed class GraphMailSenderTests : IAsyncDisposable
         Assert.Equal(content, Convert.FromBase64String(attachment.GetProperty("contentBytes").GetString()!));
         Assert.Contains(message.GetProperty("internetMessageHeaders").EnumerateArray(),
             h => h.GetProperty("name").GetString() == GraphMailSender.IdHeader && h.GetProperty("value").GetString() == result.MessageId);
+    }
+
+    /// <summary>
+    /// Microsoft.Graph 6 defaults <c>SaveToSentItems</c> to false and omits an unset value: the sender must
+    /// always write the configured value, so the dinas' Sent Items keep a copy when the setting says so.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task SendAsync_SaveToSentItems_AlwaysSentExplicitly_AsConfigured(bool save)
+    {
+        _graph.Respond(HttpStatusCode.Accepted);
+        using var sender = CreateSender(saveToSentItems: save);
+
+        var result = await sender.SendAsync(Message([1, 2, 3]), CancellationToken.None);
+
+        Assert.True(result.Succeeded);
+        using var json = JsonDocument.Parse(Assert.Single(_graph.Requests).Body);
+        var value = Property(json.RootElement, "saveToSentItems");
+        Assert.Equal(save ? JsonValueKind.True : JsonValueKind.False, value.ValueKind);
     }
 
     [Fact]

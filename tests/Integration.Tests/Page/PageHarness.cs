@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Links;
-using KampungKB.Core.Pipeline;
 using KampungKB.Functions;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;
@@ -12,6 +11,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Playwright;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Storage;
 
 namespace KampungKB.Integration.Tests.Page;
 
@@ -108,7 +109,7 @@ internal sealed class PageHarness : IAsyncDisposable
     public async Task<List<string>> UploadedBlobNamesAsync()
     {
         var list = new List<string>();
-        await foreach (var b in Azurite.Blobs.ListAsync(Names.Uploads)) list.Add(b.Name);
+        await foreach (var b in Azurite.Blobs.GetBlobContainerClient(Names.Uploads).GetBlobsAsync()) list.Add(b.Name);
         return list;
     }
 

@@ -1,10 +1,16 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Intake;
 using KampungKB.Core.Model;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Storage;
 using KampungKB.Integration.Tests.Azurite;
 using Microsoft.Extensions.Logging.Abstractions;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Reports;
 
 namespace KampungKB.Integration.Tests.Pipeline;
 
@@ -29,13 +35,13 @@ internal sealed class PipelineHarness
 {
     private static readonly Lazy<IngestionEngine> s_engine = new(() => IngestionEngine.Load(Path.Combine(Root, "templates")));
 
-    public PipelineHarness(AzuriteFixture azurite, ITableStore? tables = null, IBlobStore? blobs = null)
+    public PipelineHarness(AzuriteFixture azurite, TableServiceClient? tables = null, BlobServiceClient? blobs = null)
         : this(new StorageNames(AzuriteFixture.UniqueName("t")), blobs ?? azurite.Blobs, tables ?? azurite.Tables,
             new ManualTime(new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero)))
     {
     }
 
-    private PipelineHarness(StorageNames names, IBlobStore blobs, ITableStore tables, ManualTime time)
+    private PipelineHarness(StorageNames names, BlobServiceClient blobs, TableServiceClient tables, ManualTime time)
     {
         Names = names;
         Blobs = blobs;
@@ -48,15 +54,15 @@ internal sealed class PipelineHarness
     }
 
     /// <summary>The same storage names, blobs and clock over another table client (e.g. one that fails on cue).</summary>
-    public PipelineHarness WithTables(ITableStore tables) => new(Names, Blobs, tables, Time);
+    public PipelineHarness WithTables(TableServiceClient tables) => new(Names, Blobs, tables, Time);
 
     public static string Root => AzuriteProcess.FindRepositoryRoot() ?? throw new InvalidOperationException("repository root not found");
     public static string Examples => Path.Combine(Root, "..", "shared", "examples");
     public static IngestionEngine Engine => s_engine.Value;
 
     public StorageNames Names { get; }
-    public IBlobStore Blobs { get; }
-    public ITableStore Tables { get; }
+    public BlobServiceClient Blobs { get; }
+    public TableServiceClient Tables { get; }
     public ManualTime Time { get; }
     public FeedbackWriter Feedback { get; }
     public UploadProcessor Processor { get; }
@@ -77,14 +83,14 @@ internal sealed class PipelineHarness
     /// <summary>Puts the bytes into uploads/ (as a cadre would) and runs the pipeline on them, as the trigger would.</summary>
     public async Task<UploadOutcome> UploadAsync(string name, byte[] content)
     {
-        await Blobs.PutAsync(Names.Uploads, name, BinaryData.FromBytes(content));
+        await Blobs.GetBlobContainerClient(Names.Uploads).GetBlobClient(name).UploadAsync(BinaryData.FromBytes(content), overwrite: true);
         return await Processor.ProcessAsync(new UploadEvent(name, content.Length, Time.GetUtcNow()), content);
     }
 
-    public async Task<List<BlobProperties>> ListAsync(string container)
+    public async Task<List<BlobItem>> ListAsync(string container)
     {
-        var list = new List<BlobProperties>();
-        await foreach (var b in Blobs.ListAsync(container)) list.Add(b);
+        var list = new List<BlobItem>();
+        await foreach (var b in Blobs.GetBlobContainerClient(container).GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata })) list.Add(b);
         return list;
     }
 }

@@ -2,34 +2,43 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Model;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Storage;
 using KampungKB.Integration.Tests.Azurite;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Reports;
 
 namespace KampungKB.Integration.Tests.Pipeline;
 
-/// <summary>Forwards to a real table client, and runs an action just before the Nth batch on one table.</summary>
-internal sealed class TripwireTableStore(ITableStore inner, string table, int batchNumber, Func<Task> trip) : ITableStore
+/// <summary>
+/// An Azure.Core pipeline policy that runs an action just before the Nth entity group transaction
+/// (<c>POST …/$batch</c> whose body names <paramref name="table"/>), then lets the request go on.
+/// </summary>
+internal sealed class TripwirePolicy(string table, int batchNumber, Func<Task> trip) : HttpPipelinePolicy
 {
     private int _batches;
 
-    public async Task<IReadOnlyList<ETag>> SubmitTransactionAsync(string t, IReadOnlyList<TableTransactionAction> actions, CancellationToken ct = default)
+    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
-        if (t == table && Interlocked.Increment(ref _batches) == batchNumber) await trip();
-        return await inner.SubmitTransactionAsync(t, actions, ct);
+        if (IsBatchOn(message) && Interlocked.Increment(ref _batches) == batchNumber) await trip();
+        await ProcessNextAsync(message, pipeline);
     }
 
-    public Task<bool> CreateTableIfNotExistsAsync(string t, CancellationToken ct = default) => inner.CreateTableIfNotExistsAsync(t, ct);
-    public Task<bool> DeleteTableAsync(string t, CancellationToken ct = default) => inner.DeleteTableAsync(t, ct);
-    public Task<TableEntity?> GetEntityAsync(string t, string pk, string rk, CancellationToken ct = default) => inner.GetEntityAsync(t, pk, rk, ct);
-    public IAsyncEnumerable<TableEntity> QueryAsync(string t, string? filter = null, IEnumerable<string>? select = null, int? pageSize = null, CancellationToken ct = default) => inner.QueryAsync(t, filter, select, pageSize, ct);
-    public Task<ETag> AddEntityAsync(string t, TableEntity e, CancellationToken ct = default) => inner.AddEntityAsync(t, e, ct);
-    public Task<bool> TryAddEntityAsync(string t, TableEntity e, CancellationToken ct = default) => inner.TryAddEntityAsync(t, e, ct);
-    public Task<ETag> UpsertEntityAsync(string t, TableEntity e, TableUpdateMode mode = TableUpdateMode.Merge, CancellationToken ct = default) => inner.UpsertEntityAsync(t, e, mode, ct);
-    public Task<ETag> UpdateEntityAsync(string t, TableEntity e, ETag ifMatch, TableUpdateMode mode = TableUpdateMode.Merge, CancellationToken ct = default) => inner.UpdateEntityAsync(t, e, ifMatch, mode, ct);
-    public Task<bool> DeleteEntityAsync(string t, string pk, string rk, ETag ifMatch = default, CancellationToken ct = default) => inner.DeleteEntityAsync(t, pk, rk, ifMatch, ct);
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+        throw new NotSupportedException("async only");
+
+    private bool IsBatchOn(HttpMessage message)
+    {
+        if (message.Request.Method != RequestMethod.Post || !message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal)) return false;
+        using var body = new MemoryStream();
+        message.Request.Content?.WriteTo(body, default);
+        return Encoding.UTF8.GetString(body.ToArray()).Contains("/" + table + "(", StringComparison.Ordinal);
+    }
+
 }
 
 /// <summary>
@@ -61,20 +70,22 @@ public class StorageOutageTests(AzuriteFixture shared)
         try
         {
             var connection = StorageConnection.Parse(azurite.ConnectionString);
-            var options = StorageClientOptions.ForTests(maxRetries: 0);
-            var blobs = new BlobStorageClient(connection, options);
-            var tables = new TableStorageClient(connection, options);
+            var clients = StorageServiceCollectionExtensions.CreateClients(connection, r => r.MaxRetries = 0);
+            var blobs = clients.Blobs;
+            var tables = clients.Tables;
             var setup = new PipelineHarness(shared, tables, blobs);
             await setup.InitAsync();
             var v1 = await setup.UploadAsync("63.71.04.1005/oktober.csv", Report(3, 2));
             Assert.Equal(UploadStatus.Accepted, v1.Status);
 
             // The corrected report has 450 activities: five batches. Storage dies before the third.
-            var tripwire = new TripwireTableStore(tables, setup.Names.ActivitiesTable, 3, () => azurite.StopAsync());
-            var crashing = setup.WithTables(tripwire);
+            var options = new TableClientOptions();
+            options.Retry.MaxRetries = 0;
+            options.AddPolicy(new TripwirePolicy(setup.Names.ActivitiesTable, 3, () => azurite.StopAsync()), HttpPipelinePosition.PerCall);
+            var crashing = setup.WithTables(new TableServiceClient(azurite.ConnectionString, options));
             var v2 = Report(450, 3);
             setup.Time.Now = setup.Time.Now.AddHours(1);
-            await blobs.PutAsync(setup.Names.Uploads, "63.71.04.1005/oktober-revisi.csv", BinaryData.FromBytes(v2));
+            await blobs.GetBlobContainerClient(setup.Names.Uploads).GetBlobClient("63.71.04.1005/oktober-revisi.csv").UploadAsync(BinaryData.FromBytes(v2));
             var failure = await Record.ExceptionAsync(() =>
                 crashing.Processor.ProcessAsync(new UploadEvent("63.71.04.1005/oktober-revisi.csv", v2.Length, setup.Time.Now), v2));
             Assert.NotNull(failure);
@@ -92,7 +103,7 @@ public class StorageOutageTests(AzuriteFixture shared)
             Assert.Equal(450, after.Count);
             Assert.Equal(450 * 4, after.Sum(a => a.Activity.Participants ?? 0));
             var rows = 0;
-            await foreach (var _ in tables.QueryAsync(setup.Names.ActivitiesTable)) rows++;
+            await foreach (var _ in tables.GetTableClient(setup.Names.ActivitiesTable).QueryAsync<TableEntity>()) rows++;
             Assert.Equal(450, rows); // the first version and the crashed attempt's rows are gone
         }
         finally

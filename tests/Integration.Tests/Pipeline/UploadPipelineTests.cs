@@ -1,7 +1,10 @@
 using System.Text;
+using Azure.Data.Tables;
 using KampungKB.Core.Model;
-using KampungKB.Core.Pipeline;
 using KampungKB.Integration.Tests.Azurite;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Storage;
 
 namespace KampungKB.Integration.Tests.Pipeline;
 
@@ -48,7 +51,7 @@ public class UploadPipelineTests(AzuriteFixture azurite)
         await h.InitAsync();
         var content = PipelineHarness.Example("E01");
         var name = $"{Pelambuan}/kegiatan.xlsx";
-        await h.Blobs.PutAsync(h.Names.Uploads, name, BinaryData.FromBytes(content));
+        await h.Blobs.GetBlobContainerClient(h.Names.Uploads).GetBlobClient(name).UploadAsync(BinaryData.FromBytes(content), overwrite: true);
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ =>
             Task.Run(() => h.Processor.ProcessAsync(new UploadEvent(name, content.Length, h.Time.GetUtcNow()), content))));
@@ -88,7 +91,7 @@ public class UploadPipelineTests(AzuriteFixture azurite)
         Assert.Equal(2, (await h.Log.ListAsync(Banjarmasin, Pelambuan)).Count);
 
         var rows = new List<string>();
-        await foreach (var e in h.Tables.QueryAsync(h.Names.ActivitiesTable)) rows.Add(e.GetString("Version")!);
+        await foreach (var e in h.Tables.GetTableClient(h.Names.ActivitiesTable).QueryAsync<TableEntity>()) rows.Add(e.GetString("Version")!);
         Assert.All(rows, v => Assert.Equal(second.UploadId, v)); // superseded rows are cleaned up
     }
 
@@ -154,7 +157,7 @@ public class UploadPipelineTests(AzuriteFixture azurite)
         Assert.True(outcome.ErrorCount >= 2);
         Assert.Null(await h.Reports.GetAsync(Banjarmasin, Pelambuan, October));
         var rows = 0;
-        await foreach (var _ in h.Tables.QueryAsync(h.Names.ActivitiesTable)) rows++;
+        await foreach (var _ in h.Tables.GetTableClient(h.Names.ActivitiesTable).QueryAsync<TableEntity>()) rows++;
         Assert.Equal(0, rows);
         Assert.Single(await h.ListAsync(h.Names.Rejected));
         var logged = Assert.Single(await h.Log.ListAsync(Banjarmasin));

@@ -1,8 +1,10 @@
 using KampungKB.Core.Notifications;
-using KampungKB.Core.Pipeline;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Extensions.Logging.Abstractions;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Registry;
 
 namespace KampungKB.Integration.Tests.Recaps;
 

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using KampungKB.Core.Mail;
 using KampungKB.Core.Model;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Recaps;
 using KampungKB.Core.Reminders;
 using KampungKB.Core.Settings;
@@ -10,6 +11,9 @@ using KampungKB.Core.Templating;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Extensions.Logging.Abstractions;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Reports;
 
 namespace KampungKB.Integration.Tests.Recaps;
 
@@ -64,8 +68,8 @@ internal sealed class NotificationHarness
     public static EmailTemplates Templates => s_templates.Value;
     public static RecapCatalogue Catalogue => s_catalogue.Value;
     public StorageNames Names { get; }
-    public ITableStore Tables { get; }
-    public IBlobStore Blobs { get; }
+    public TableServiceClient Tables { get; }
+    public BlobServiceClient Blobs { get; }
     public ManualTime Time { get; }
     public RegistryStore Registry { get; }
     public ReportStore Reports { get; }

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using KampungKB.Core.Notifications;
 using KampungKB.Core.Reminders;
 using KampungKB.Core.Storage;
@@ -136,7 +137,7 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
         var h = await SetUpAsync();
         // A run claimed Beta's D+1 reminder and crashed before sending.
         var partition = NotificationKeys.Partition(Regency, October);
-        await h.Tables.AddEntityAsync(h.Names.NotificationsTable, new TableEntity(partition, NotificationKeys.ReminderRow(Beta, ReminderStages.AfterDeadline))
+        await h.Tables.GetTableClient(h.Names.NotificationsTable).AddEntityAsync(new TableEntity(partition, NotificationKeys.ReminderRow(Beta, ReminderStages.AfterDeadline))
         {
             ["Kind"] = NotificationKinds.Reminder, ["Regency"] = Regency, ["Period"] = "2025-10", ["AreaCode"] = Beta,
             ["Stage"] = ReminderStages.AfterDeadline, ["State"] = NotificationState.Claimed, ["ClaimedAt"] = h.Time.Now, ["Attempt"] = 1,

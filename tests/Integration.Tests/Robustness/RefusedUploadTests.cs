@@ -1,11 +1,12 @@
 using System.Net;
 using System.Text;
+using Azure.Data.Tables;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Storage;
 using KampungKB.Core.Validation;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;
+using KampungKB.Core.Uploads;
 
 namespace KampungKB.Integration.Tests.Robustness;
 
@@ -50,12 +51,12 @@ public class RefusedUploadTests(AzuriteFixture azurite)
         Assert.Equal(UploadStatus.Rejected, outcome.Status);
         Assert.True(outcome.ErrorCount > 0);
         var logged = new List<TableEntity>();
-        await foreach (var e in h.Tables.QueryAsync(h.Names.UploadsTable)) logged.Add(e);
+        await foreach (var e in h.Tables.GetTableClient(h.Names.UploadsTable).QueryAsync<TableEntity>()) logged.Add(e);
         var entry = Assert.Single(logged);
-        Assert.Contains(code, entry.GetString("Problems") ?? string.Join(" ", entry.PropertyNames.Select(n => entry[n]?.ToString())));
+        Assert.Contains(code, entry.GetString("Problems") ?? string.Join(" ", entry.Select(kv => kv.Value?.ToString())));
 
-        await foreach (var _ in h.Tables.QueryAsync(h.Names.ReportsTable)) Assert.Fail("a refused upload left a report");
-        await foreach (var _ in h.Tables.QueryAsync(h.Names.ActivitiesTable)) Assert.Fail("a refused upload left activity rows");
+        await foreach (var _ in h.Tables.GetTableClient(h.Names.ReportsTable).QueryAsync<TableEntity>()) Assert.Fail("a refused upload left a report");
+        await foreach (var _ in h.Tables.GetTableClient(h.Names.ActivitiesTable).QueryAsync<TableEntity>()) Assert.Fail("a refused upload left activity rows");
         Assert.Empty(await h.ListAsync(h.Names.Processed));
         var kept = Assert.Single(await h.ListAsync(h.Names.Rejected));
         Assert.DoesNotContain("..", kept.Name);
@@ -103,7 +104,7 @@ public class PoisonUploadTests(AzuriteFixture azurite)
         var names = new StorageNames(AzuriteFixture.UniqueName("p"));
         var receipts = AzuriteFixture.UniqueName("Receipts").Replace("-", "");
         await StorageBootstrap.EnsureAsync(azurite.Blobs, azurite.Tables, names);
-        await azurite.Blobs.PutAsync(names.Uploads, "63.71.04.1005/racun.csv", BinaryData.FromBytes(PipelineHarnessExtras.GoodCsv()));
+        await azurite.Blobs.GetBlobContainerClient(names.Uploads).GetBlobClient("63.71.04.1005/racun.csv").UploadAsync(BinaryData.FromBytes(PipelineHarnessExtras.GoodCsv()));
         var failing = new AlwaysFails();
         using var http = new HttpClient(failing) { BaseAddress = new Uri("http://handler.test") };
         var runner = new BlobTriggerRunner(azurite.Blobs, azurite.Tables, http, [new BlobFunction("IngestUpload", names.Uploads, "upload")], receipts);

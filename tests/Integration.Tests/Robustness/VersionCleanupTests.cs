@@ -1,7 +1,8 @@
+using Azure.Data.Tables;
 using KampungKB.Core.Model;
-using KampungKB.Core.Pipeline;
 using KampungKB.Core.Storage;
 using KampungKB.Integration.Tests.Azurite;
+using KampungKB.Core.Reports;
 
 namespace KampungKB.Integration.Tests.Robustness;
 
@@ -33,12 +34,12 @@ public class VersionCleanupTests(AzuriteFixture azurite)
         var partition = StorageNames.RegencyPeriodKey("63.71", October);
         var orphans = Enumerable.Range(1, 120).Select(i => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
             new TableEntity(partition, $"63.71.04.1005_20251103T030000-zzzz_{i:D5}") { ["AreaCode"] = "63.71.04.1005", ["Version"] = "20251103T030000-zzzz" })).ToList();
-        foreach (var chunk in orphans.Chunk(100)) await azurite.Tables.SubmitTransactionAsync(names.ActivitiesTable, chunk);
+        await azurite.Tables.GetTableClient(names.ActivitiesTable).SubmitInBatchesAsync(orphans);
 
         Assert.Equal(VersionWrite.Switched, await store.WriteVersionAsync(kampung, October, "20251103T020000-mmmm", "h2", t0.AddHours(1), Report(130)));
 
         var versions = new List<string>();
-        await foreach (var e in azurite.Tables.QueryAsync(names.ActivitiesTable, TableFilter.PartitionKeyEquals(partition)))
+        await foreach (var e in azurite.Tables.GetTableClient(names.ActivitiesTable).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}")))
             versions.Add(e.GetString("Version")!);
         Assert.Equal(130, versions.Count);
         Assert.All(versions, v => Assert.Equal("20251103T020000-mmmm", v));

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using KampungKB.Core.Model;
 
-namespace KampungKB.Core.Pipeline;
+namespace KampungKB.Core.Registry;
 
 /// <summary>The outcome of attributing an upload to one Kampung KB of the registry.</summary>
 internal abstract record Attribution

@@ -1,9 +1,10 @@
+using Azure.Data.Tables;
 using KampungKB.Core.Intake;
 using KampungKB.Core.Model;
 using KampungKB.Core.Storage;
 using Microsoft.Extensions.Logging;
 
-namespace KampungKB.Core.Pipeline;
+namespace KampungKB.Core.Registry;
 
 public sealed record RegistryImportOutcome(bool Accepted, int Kampung, IReadOnlyList<Problem> Problems);
 
@@ -12,7 +13,7 @@ public sealed record RegistryImportOutcome(bool Accepted, int Kampung, IReadOnly
 /// through the same reading and validation machinery as uploads. Any error stores nothing; writing is
 /// an idempotent upsert per kampung, so a repeated trigger is harmless.
 /// </summary>
-public sealed class RegistryImporter(IngestionEngine engine, ITableStore tables, StorageNames names, TimeProvider time, ILogger<RegistryImporter> logger)
+public sealed class RegistryImporter(IngestionEngine engine, TableServiceClient tables, StorageNames names, TimeProvider time, ILogger<RegistryImporter> logger)
 {
     private readonly RegistryStore _store = new(tables, names);
 

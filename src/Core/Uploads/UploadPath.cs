@@ -2,7 +2,7 @@ using System.Text;
 using KampungKB.Core.Model;
 using KampungKB.Core.Validation;
 
-namespace KampungKB.Core.Pipeline;
+namespace KampungKB.Core.Uploads;
 
 /// <summary>
 /// Reads a blob name in <c>uploads/</c>: <c>{areaCode}/{file}</c> from the upload page names its kampung;

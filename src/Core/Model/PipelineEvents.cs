@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace KampungKB.Core.Pipeline;
+namespace KampungKB.Core.Model;
 
 /// <summary>Stable log event ids (conventions 13): logs carry ids, codes and counts, never names or phone numbers.</summary>
 public static class PipelineEvents

@@ -1,6 +1,7 @@
+using Azure.Data.Tables;
 using KampungKB.Core.Storage;
 
-namespace KampungKB.Core.Pipeline;
+namespace KampungKB.Core.Uploads;
 
 /// <summary>
 /// The exactly-once ledger for at-least-once triggers (conventions 8). The first invocation inserts the
@@ -10,8 +11,10 @@ namespace KampungKB.Core.Pipeline;
 /// converge on one result, and nothing waits on a lease that a crash left behind. Messages to people
 /// have their own insert-once claim before sending.
 /// </summary>
-internal sealed class ClaimLedger(ITableStore tables, StorageNames names, TimeProvider time)
+internal sealed class ClaimLedger(TableServiceClient tables, StorageNames names, TimeProvider time)
 {
+    private readonly TableClient _claims = tables.GetTableClient(names.ClaimsTable);
+
     internal abstract record Result
     {
         /// <summary>This invocation does (or redoes) the work; <see cref="ReceivedAt"/> is the first invocation's.</summary>
@@ -30,13 +33,13 @@ internal sealed class ClaimLedger(ITableStore tables, StorageNames names, TimePr
             ["Attempt"] = 1,
             ["Owner"] = Guid.NewGuid().ToString("N"),
         };
-        if (await tables.TryAddEntityAsync(names.ClaimsTable, entity, cancellationToken).ConfigureAwait(false))
+        if (await _claims.TryAddEntityAsync(entity, cancellationToken).ConfigureAwait(false))
             return new Result.Proceed(claimId, receivedAt, 1);
 
-        var existing = await tables.GetEntityAsync(names.ClaimsTable, entity.PartitionKey, claimId, cancellationToken).ConfigureAwait(false);
+        var existing = await _claims.GetEntityOrDefaultAsync(entity.PartitionKey, claimId, cancellationToken).ConfigureAwait(false);
         if (existing?.GetString("State") == "Done") return new Result.Done(claimId, existing.GetString("Summary") ?? "");
         var attempt = (existing?.GetInt32("Attempt") ?? 1) + 1;
-        await tables.UpsertEntityAsync(names.ClaimsTable, new TableEntity(entity.PartitionKey, claimId)
+        await _claims.UpsertEntityAsync(new TableEntity(entity.PartitionKey, claimId)
         {
             ["Attempt"] = attempt,
             ["StartedAt"] = time.GetUtcNow(),
@@ -52,7 +55,7 @@ internal sealed class ClaimLedger(ITableStore tables, StorageNames names, TimePr
             ["Summary"] = summary.Length > 30_000 ? summary[..30_000] : summary,
             ["CompletedAt"] = time.GetUtcNow(),
         };
-        await tables.UpsertEntityAsync(names.ClaimsTable, done, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        await _claims.UpsertEntityAsync(done, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
     }
 
     private static string PartitionOf(string claimId) => claimId[..2];

@@ -1,13 +1,18 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using KampungKB.Core.Intake;
 using KampungKB.Core.Model;
 using KampungKB.Core.Storage;
 using KampungKB.Core.Validation;
 using Microsoft.Extensions.Logging;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Reports;
 
-namespace KampungKB.Core.Pipeline;
+namespace KampungKB.Core.Uploads;
 
 /// <summary>A blob that arrived in <c>uploads/</c>, as the trigger describes it.</summary>
 public sealed record UploadEvent(string Name, long? ContentLength = null, DateTimeOffset? LastModified = null);
@@ -49,7 +54,7 @@ public sealed class UploadProcessor
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly IngestionEngine _engine;
-    private readonly IBlobStore _blobs;
+    private readonly BlobServiceClient _blobs;
     private readonly RegistryStore _registry;
     private readonly ReportStore _reports;
     private readonly UploadLog _log;
@@ -61,7 +66,7 @@ public sealed class UploadProcessor
     private readonly StorageNames _names;
     private readonly IFeedbackNotifier? _notifier;
 
-    public UploadProcessor(IngestionEngine engine, IBlobStore blobs, ITableStore tables, StorageNames names, FeedbackWriter feedback,
+    public UploadProcessor(IngestionEngine engine, BlobServiceClient blobs, TableServiceClient tables, StorageNames names, FeedbackWriter feedback,
         TimeProvider time, PipelineOptions options, ILogger<UploadProcessor> logger, IFeedbackNotifier? notifier = null)
     {
         _notifier = notifier;
@@ -180,19 +185,16 @@ public sealed class UploadProcessor
             ? $"{kampung!.AreaCode}/{period}/{uploadId}/{safeFile}"
             : $"{kampung?.AreaCode ?? StorageNames.UnknownRegency}/{uploadId}/{safeFile}";
         var container = accepted ? _names.Processed : _names.Rejected;
-        var options = new BlobPutOptions
+        var metadata = new Dictionary<string, string>
         {
-            ContentType = "application/octet-stream",
-            Metadata = new Dictionary<string, string>
-            {
-                ["uploadid"] = uploadId,
-                ["status"] = outcome.Status,
-                ["areacode"] = kampung?.AreaCode ?? "",
-                ["period"] = period?.ToString() ?? "",
-                ["errors"] = outcome.ErrorCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["warnings"] = outcome.WarningCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            },
+            ["uploadid"] = uploadId,
+            ["status"] = outcome.Status,
+            ["areacode"] = kampung?.AreaCode ?? "",
+            ["period"] = period?.ToString() ?? "",
+            ["errors"] = outcome.ErrorCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["warnings"] = outcome.WarningCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        await _blobs.PutAsync(container, target, BinaryData.FromBytes(content), options, cancellationToken).ConfigureAwait(false);
+        await _blobs.GetBlobContainerClient(container).GetBlobClient(target)
+            .PutAsync(BinaryData.FromBytes(content), "application/octet-stream", metadata, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,4 +1,4 @@
-namespace KampungKB.Core.Pipeline;
+namespace KampungKB.Core.Feedback;
 
 /// <summary>
 /// Tells the uploader what became of an upload (the same content as the feedback page), exactly once per

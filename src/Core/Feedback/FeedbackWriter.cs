@@ -1,8 +1,9 @@
 using System.Text.Json;
+using Azure.Storage.Blobs;
 using KampungKB.Core.Model;
 using KampungKB.Core.Storage;
 
-namespace KampungKB.Core.Pipeline;
+namespace KampungKB.Core.Feedback;
 
 /// <summary>Everything the uploader is told about one upload.</summary>
 public sealed record FeedbackDocument(
@@ -22,24 +23,25 @@ public interface IFeedbackRenderer
 }
 
 /// <summary>Writes <c>feedback/{uploadId}.json</c> (for the upload page and tools) and <c>.html</c> (for people).</summary>
-public sealed class FeedbackWriter(IBlobStore blobs, StorageNames names, IFeedbackRenderer renderer)
+public sealed class FeedbackWriter(BlobServiceClient blobs, StorageNames names, IFeedbackRenderer renderer)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public async Task WriteAsync(FeedbackDocument feedback, CancellationToken cancellationToken = default)
     {
         var json = JsonSerializer.SerializeToUtf8Bytes(ToJson(feedback), Json);
-        await blobs.PutAsync(names.Feedback, feedback.UploadId + ".json", BinaryData.FromBytes(json),
-            new BlobPutOptions { ContentType = "application/json; charset=utf-8" }, cancellationToken).ConfigureAwait(false);
+        var container = blobs.GetBlobContainerClient(names.Feedback);
+        await container.GetBlobClient(feedback.UploadId + ".json").PutAsync(BinaryData.FromBytes(json),
+            "application/json; charset=utf-8", cancellationToken: cancellationToken).ConfigureAwait(false);
         var html = renderer.RenderHtml(feedback);
-        await blobs.PutAsync(names.Feedback, feedback.UploadId + ".html", BinaryData.FromString(html),
-            new BlobPutOptions { ContentType = "text/html; charset=utf-8" }, cancellationToken).ConfigureAwait(false);
+        await container.GetBlobClient(feedback.UploadId + ".html").PutAsync(BinaryData.FromString(html),
+            "text/html; charset=utf-8", cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads a feedback document back (for the upload page); null when not written yet.</summary>
-    public static async Task<JsonElement?> ReadAsync(IBlobStore blobs, StorageNames names, string uploadId, CancellationToken cancellationToken = default)
+    public static async Task<JsonElement?> ReadAsync(BlobServiceClient blobs, StorageNames names, string uploadId, CancellationToken cancellationToken = default)
     {
-        var blob = await blobs.GetAsync(names.Feedback, uploadId + ".json", cancellationToken).ConfigureAwait(false);
+        var blob = await blobs.GetBlobContainerClient(names.Feedback).GetBlobClient(uploadId + ".json").DownloadContentOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         if (blob is null) return null;
         using var doc = JsonDocument.Parse(blob.Content.ToMemory());
         return doc.RootElement.Clone();

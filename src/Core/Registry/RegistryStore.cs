@@ -1,26 +1,29 @@
+using Azure.Data.Tables;
 using KampungKB.Core.Model;
 using KampungKB.Core.Storage;
 
-namespace KampungKB.Core.Pipeline;
+namespace KampungKB.Core.Registry;
 
 /// <summary>A kampung whose class rose on a registry import (for the yearly target that 5% rise a class).</summary>
 public sealed record ClassChange(string AreaCode, KampungClass PreviousClass, KampungClass Class, DateTimeOffset RaisedAt);
 
 /// <summary>The registry of Kampung KB in Table Storage: one partition per kabupaten/kota.</summary>
-public sealed class RegistryStore(ITableStore tables, StorageNames names)
+public sealed class RegistryStore(TableServiceClient tables, StorageNames names)
 {
+    private readonly TableClient _registry = tables.GetTableClient(names.RegistryTable);
+
     public async Task<RegistryEntry?> GetAsync(string areaCode, CancellationToken cancellationToken = default)
     {
         if (!AreaCode.TryParse(areaCode, out var code)) return null;
-        var entity = await tables.GetEntityAsync(names.RegistryTable, code.Regency, code.Value, cancellationToken).ConfigureAwait(false);
+        var entity = await _registry.GetEntityOrDefaultAsync(code.Regency, code.Value, cancellationToken).ConfigureAwait(false);
         return entity is null ? null : FromEntity(entity);
     }
 
     public async Task<IReadOnlyList<RegistryEntry>> ListAsync(string? regencyCode = null, CancellationToken cancellationToken = default)
     {
-        var filter = regencyCode is null ? null : TableFilter.PartitionKeyEquals(regencyCode);
+        var filter = regencyCode is null ? null : TableClient.CreateQueryFilter($"PartitionKey eq {regencyCode}");
         var list = new List<RegistryEntry>();
-        await foreach (var e in tables.QueryAsync(names.RegistryTable, filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var e in _registry.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
             list.Add(FromEntity(e));
         return list;
     }
@@ -34,15 +37,11 @@ public sealed class RegistryStore(ITableStore tables, StorageNames names)
         foreach (var partition in entries.GroupBy(e => e.RegencyCode))
         {
             var stored = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
-            await foreach (var e in tables.QueryAsync(names.RegistryTable, TableFilter.PartitionKeyEquals(partition.Key), cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (var e in _registry.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition.Key}"), cancellationToken: cancellationToken).ConfigureAwait(false))
                 stored[e.RowKey] = e;
-        foreach (var chunk in partition.Chunk(100))
-        {
-            var actions = chunk
-                .Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, WithClassHistory(ToEntity(e, importedAt), stored.GetValueOrDefault(e.AreaCode), importedAt)))
-                .ToList();
-            await tables.SubmitTransactionAsync(names.RegistryTable, actions, cancellationToken).ConfigureAwait(false);
-        }
+            var actions = partition.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+                WithClassHistory(ToEntity(e, importedAt), stored.GetValueOrDefault(e.AreaCode), importedAt)));
+            await _registry.SubmitInBatchesAsync(actions, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -50,7 +49,7 @@ public sealed class RegistryStore(ITableStore tables, StorageNames names)
     public async Task<IReadOnlyList<ClassChange>> ListClassChangesAsync(string regencyCode, CancellationToken cancellationToken = default)
     {
         var list = new List<ClassChange>();
-        await foreach (var e in tables.QueryAsync(names.RegistryTable, TableFilter.PartitionKeyEquals(regencyCode), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var e in _registry.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {regencyCode}"), cancellationToken: cancellationToken).ConfigureAwait(false))
             if (e.GetDateTimeOffset("ClassRaisedAt") is { } at && Enum.TryParse<KampungClass>(e.GetString("PreviousClass"), out var before) && Enum.TryParse<KampungClass>(e.GetString("Class"), out var now))
                 list.Add(new ClassChange(e.RowKey, before, now, at));
         return list;
@@ -69,8 +68,9 @@ public sealed class RegistryStore(ITableStore tables, StorageNames names)
         }
         else if (has is null || had is null || has == had)
         {
-            next["PreviousClass"] = stored.GetString("PreviousClass");
-            next["ClassRaisedAt"] = stored.GetDateTimeOffset("ClassRaisedAt");
+            // Absent stays absent: the SDK would send a null property.
+            if (stored.GetString("PreviousClass") is { } previous) next["PreviousClass"] = previous;
+            if (stored.GetDateTimeOffset("ClassRaisedAt") is { } raisedAt) next["ClassRaisedAt"] = raisedAt;
         }
         return next;
     }

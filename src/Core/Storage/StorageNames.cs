@@ -1,4 +1,4 @@
-namespace KampungKB.Core.Pipeline;
+namespace KampungKB.Core.Storage;
 
 /// <summary>
 /// Names of the containers and tables the product uses (docs/storage.md). Production uses

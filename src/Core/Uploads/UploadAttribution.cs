@@ -1,8 +1,9 @@
 using KampungKB.Core.Intake;
 using KampungKB.Core.Model;
+using KampungKB.Core.Registry;
 using KampungKB.Core.Validation;
 
-namespace KampungKB.Core.Pipeline;
+namespace KampungKB.Core.Uploads;
 
 /// <summary>
 /// Which kampung of the registry a read report belongs to, and the problem when none can be named: one

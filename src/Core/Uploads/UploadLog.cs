@@ -1,8 +1,9 @@
 using System.Text.Json;
+using Azure.Data.Tables;
 using KampungKB.Core.Model;
 using KampungKB.Core.Storage;
 
-namespace KampungKB.Core.Pipeline;
+namespace KampungKB.Core.Uploads;
 
 /// <summary>One line of the upload log: every upload and its outcome, accepted or not.</summary>
 public sealed record UploadRecord(
@@ -23,8 +24,9 @@ public sealed record UploadRecord(
     IReadOnlyList<Problem> Problems);
 
 /// <summary>The <c>Uploads</c> table: the evidence of what arrived, when, and what we said about it.</summary>
-public sealed class UploadLog(ITableStore tables, StorageNames names)
+public sealed class UploadLog(TableServiceClient tables, StorageNames names)
 {
+    private readonly TableClient _uploads = tables.GetTableClient(names.UploadsTable);
     private const int MaxProblemsKept = 200;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -50,16 +52,17 @@ public sealed class UploadLog(ITableStore tables, StorageNames names)
         };
         if (record.AreaCode is not null) e["AreaCode"] = record.AreaCode;
         if (record.Period is { } p) e["Period"] = p.ToString();
-        await tables.UpsertEntityAsync(names.UploadsTable, e, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        await _uploads.UpsertEntityAsync(e, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The uploads of one kabupaten/kota (or of <see cref="StorageNames.UnknownRegency"/>), newest first.</summary>
     public async Task<IReadOnlyList<UploadRecord>> ListAsync(string regencyCode, string? areaCode = null, CancellationToken cancellationToken = default)
     {
-        var filter = TableFilter.PartitionKeyEquals(regencyCode);
-        if (areaCode is not null) filter = TableFilter.And(filter, TableFilter.Equal("AreaCode", areaCode));
+        var filter = areaCode is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {regencyCode}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {regencyCode} and AreaCode eq {areaCode}");
         var list = new List<UploadRecord>();
-        await foreach (var e in tables.QueryAsync(names.UploadsTable, filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var e in _uploads.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
             list.Add(From(e));
         return list.OrderByDescending(r => r.ReceivedAt).ThenByDescending(r => r.UploadId, StringComparer.Ordinal).ToList();
     }

@@ -1,7 +1,8 @@
 using KampungKB.Core.Model;
 using KampungKB.Core.Templating;
+using KampungKB.Core.Uploads;
 
-namespace KampungKB.Core.Pipeline;
+namespace KampungKB.Core.Feedback;
 
 /// <summary>Feedback pages (and emails) from the <c>feedback-accepted</c> / <c>feedback-rejected</c> templates.</summary>
 public sealed class TemplateFeedbackRenderer(EmailTemplates templates) : IFeedbackRenderer

@@ -1,9 +1,10 @@
 using System.Globalization;
 using Azure;
+using Azure.Data.Tables;
 using KampungKB.Core.Model;
 using KampungKB.Core.Storage;
 
-namespace KampungKB.Core.Pipeline;
+namespace KampungKB.Core.Reports;
 
 /// <summary>What a versioned write did.</summary>
 public enum VersionWrite
@@ -43,8 +44,10 @@ public sealed record StoredReport(
 /// Reports and their activity rows (docs/storage.md): rows of a new version are written first, then the
 /// <c>Reports</c> pointer switches in one conditional single-entity write, so readers never see a mix.
 /// </summary>
-public sealed class ReportStore(ITableStore tables, StorageNames names)
+public sealed class ReportStore(TableServiceClient tables, StorageNames names)
 {
+    private readonly TableClient _reports = tables.GetTableClient(names.ReportsTable);
+    private readonly TableClient _activities = tables.GetTableClient(names.ActivitiesTable);
     private const string IndicatorPrefix = "I_";
     private const int MaxSwitchAttempts = 8;
 
@@ -66,7 +69,7 @@ public sealed class ReportStore(ITableStore tables, StorageNames names)
         var rowsWritten = false;
         for (var attempt = 1; ; attempt++)
         {
-            var current = await tables.GetEntityAsync(names.ReportsTable, partition, kampung.AreaCode, cancellationToken).ConfigureAwait(false);
+            var current = await _reports.GetEntityOrDefaultAsync(partition, kampung.AreaCode, cancellationToken).ConfigureAwait(false);
             var toSwitch = new List<Part>();
             var same = 0;
             var alreadyMine = 0;
@@ -86,7 +89,7 @@ public sealed class ReportStore(ITableStore tables, StorageNames names)
                 rowsWritten = true;
             }
 
-            var pointer = current is null ? new TableEntity(partition, kampung.AreaCode) : Copy(current);
+            var pointer = current is null ? new TableEntity(partition, kampung.AreaCode) : new TableEntity(current);
             pointer["Period"] = period.ToString();
             pointer["DistrictCode"] = kampung.DistrictCode;
             pointer["ReceivedAt"] = receivedAt > (current?.GetDateTimeOffset("ReceivedAt") ?? DateTimeOffset.MinValue) ? receivedAt : current!.GetDateTimeOffset("ReceivedAt")!.Value;
@@ -107,7 +110,7 @@ public sealed class ReportStore(ITableStore tables, StorageNames names)
                 }
                 else
                 {
-                    foreach (var name in pointer.PropertyNames.Where(n => n.StartsWith(IndicatorPrefix, StringComparison.Ordinal)).ToList())
+                    foreach (var name in pointer.Keys.Where(n => n.StartsWith(IndicatorPrefix, StringComparison.Ordinal)).ToList())
                         pointer.Remove(name);
                     foreach (var (code, value) in report.Indicators)
                         pointer[IndicatorPrefix + code] = (double)value;
@@ -116,8 +119,9 @@ public sealed class ReportStore(ITableStore tables, StorageNames names)
             pointer["WarningCount"] = report.Warnings.Count();
             try
             {
-                if (current is null) await tables.AddEntityAsync(names.ReportsTable, pointer, cancellationToken).ConfigureAwait(false);
-                else await tables.UpdateEntityAsync(names.ReportsTable, pointer, current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                // Insert-once (409) or replace-if-unchanged (412): either way another upload switched first.
+                if (current is null) await _reports.AddEntityAsync(pointer, cancellationToken).ConfigureAwait(false);
+                else await _reports.UpdateEntityAsync(pointer, current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
                 if (toSwitch.Any(p => p.Name == "Activities"))
                     await RemoveOtherVersionsAsync(partition, kampung.AreaCode, version, cancellationToken).ConfigureAwait(false);
                 return VersionWrite.Switched;
@@ -129,16 +133,9 @@ public sealed class ReportStore(ITableStore tables, StorageNames names)
         }
     }
 
-    private static TableEntity Copy(TableEntity source)
-    {
-        var copy = new TableEntity(source.PartitionKey, source.RowKey);
-        foreach (var (name, value) in source) copy[name] = value;
-        return copy;
-    }
-
     public async Task<StoredReport?> GetAsync(string regencyCode, string areaCode, ReportingPeriod period, CancellationToken cancellationToken = default)
     {
-        var entity = await tables.GetEntityAsync(names.ReportsTable, StorageNames.RegencyPeriodKey(regencyCode, period), areaCode, cancellationToken).ConfigureAwait(false);
+        var entity = await _reports.GetEntityOrDefaultAsync(StorageNames.RegencyPeriodKey(regencyCode, period), areaCode, cancellationToken).ConfigureAwait(false);
         return entity is null ? null : FromPointer(entity, period);
     }
 
@@ -146,8 +143,8 @@ public sealed class ReportStore(ITableStore tables, StorageNames names)
     public async Task<IReadOnlyList<StoredReport>> ListAsync(string regencyCode, ReportingPeriod period, CancellationToken cancellationToken = default)
     {
         var list = new List<StoredReport>();
-        var filter = TableFilter.PartitionKeyEquals(StorageNames.RegencyPeriodKey(regencyCode, period));
-        await foreach (var e in tables.QueryAsync(names.ReportsTable, filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {StorageNames.RegencyPeriodKey(regencyCode, period)}");
+        await foreach (var e in _reports.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
             list.Add(FromPointer(e, period));
         return list;
     }
@@ -163,8 +160,8 @@ public sealed class ReportStore(ITableStore tables, StorageNames names)
             .Where(r => r.ActivitiesVersion is not null)
             .ToDictionary(r => r.AreaCode, r => r.ActivitiesVersion!, StringComparer.Ordinal);
         var list = new List<(string, Activity)>();
-        var filter = TableFilter.PartitionKeyEquals(StorageNames.RegencyPeriodKey(regencyCode, period));
-        await foreach (var e in tables.QueryAsync(names.ActivitiesTable, filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {StorageNames.RegencyPeriodKey(regencyCode, period)}");
+        await foreach (var e in _activities.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             var area = e.GetString("AreaCode") ?? "";
             if (current.TryGetValue(area, out var version) && e.GetString("Version") == version)
@@ -175,14 +172,9 @@ public sealed class ReportStore(ITableStore tables, StorageNames names)
 
     private async Task WriteActivitiesAsync(string partition, string areaCode, string version, IReadOnlyList<Activity> activities, CancellationToken cancellationToken)
     {
-        var index = 0;
-        foreach (var chunk in activities.Chunk(100))
-        {
-            var actions = chunk
-                .Select(a => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ActivityEntity(partition, areaCode, version, ++index, a)))
-                .ToList();
-            await tables.SubmitTransactionAsync(names.ActivitiesTable, actions, cancellationToken).ConfigureAwait(false);
-        }
+        var actions = activities.Select((a, i) =>
+            new TableTransactionAction(TableTransactionActionType.UpsertReplace, ActivityEntity(partition, areaCode, version, i + 1, a)));
+        await _activities.SubmitInBatchesAsync(actions, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task RemoveOtherVersionsAsync(string partition, string areaCode, string keep, CancellationToken cancellationToken)
@@ -191,18 +183,13 @@ public sealed class ReportStore(ITableStore tables, StorageNames names)
         var stale = new List<TableEntity>();
         foreach (var (from, to) in new[] { (areaCode + "_", areaCode + "_" + keep + "_"), (areaCode + "_" + keep + "`", areaCode + "`") })
         {
-            var filter = TableFilter.And(
-                TableFilter.PartitionKeyEquals(partition),
-                "RowKey ge " + TableFilter.Literal(from),
-                "RowKey lt " + TableFilter.Literal(to));
-            await foreach (var e in tables.QueryAsync(names.ActivitiesTable, filter, ["PartitionKey", "RowKey", "Version"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {from} and RowKey lt {to}");
+            await foreach (var e in _activities.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", "Version"], cancellationToken: cancellationToken).ConfigureAwait(false))
                 if (e.GetString("Version") != keep) stale.Add(e);
         }
-        foreach (var chunk in stale.Chunk(100))
-        {
-            var actions = chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(e.PartitionKey, e.RowKey))).ToList();
-            await tables.SubmitTransactionAsync(names.ActivitiesTable, actions, cancellationToken).ConfigureAwait(false);
-        }
+        await _activities.SubmitInBatchesAsync(
+            stale.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(e.PartitionKey, e.RowKey))),
+            cancellationToken).ConfigureAwait(false);
     }
 
     private static TableEntity ActivityEntity(string partition, string areaCode, string version, int index, Activity a)
@@ -246,8 +233,8 @@ public sealed class ReportStore(ITableStore tables, StorageNames names)
     private static StoredReport FromPointer(TableEntity e, ReportingPeriod period)
     {
         var indicators = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        foreach (var name in e.PropertyNames)
-            if (name.StartsWith(IndicatorPrefix, StringComparison.Ordinal) && e.GetDouble(name) is { } v)
+        foreach (var (name, value) in e)
+            if (name.StartsWith(IndicatorPrefix, StringComparison.Ordinal) && AsDouble(value) is { } v)
                 indicators[name[IndicatorPrefix.Length..]] = (decimal)v;
         return new StoredReport(
             e.RowKey, period,
@@ -258,6 +245,15 @@ public sealed class ReportStore(ITableStore tables, StorageNames names)
             e.GetInt32("WarningCount") ?? 0, indicators,
             e.GetDateTimeOffset("FirstReceivedAt"));
     }
+
+    /// <summary>An indicator figure as stored: written as Edm.Double, but an integral value may read back as a whole number.</summary>
+    private static double? AsDouble(object? value) => value switch
+    {
+        double d => d,
+        int i => i,
+        long l => l,
+        _ => null,
+    };
 
     private static string Cut(string text) => text.Length > 8_000 ? text[..8_000] : text;
 }
