@@ -14,6 +14,43 @@ public class CliTests
     }
 
     [Fact]
+    public void Ingest_WithRegistry_BulkDropOfAnUnknownKampung_RejectedAsThePipelineWould()
+    {
+        var registry = Path.Combine(Repo.Examples, "E06_daftar_kampung_kb.xlsx");
+        var file = Path.Combine(FieldCasesTests.Dir, "C00_control.xlsx");
+
+        var (exit, stdout, _) = Run(new IngestCommand(), "--dry-run", "--json", "--registry", registry, file);
+
+        Assert.Equal(1, exit);
+        using var doc = System.Text.Json.JsonDocument.Parse(stdout);
+        Assert.Equal("rejected", doc.RootElement.GetProperty("status").GetString());
+        Assert.True(doc.RootElement.GetProperty("registry").GetProperty("checked").GetBoolean());
+        Assert.Contains(doc.RootElement.GetProperty("problems").EnumerateArray(), p => p.GetProperty("code").GetString() == "kampung-unknown");
+    }
+
+    [Fact]
+    public void Ingest_WithRegistry_KnownKampung_NamesItsAreaCode()
+    {
+        var registry = Path.Combine(Repo.Examples, "E06_daftar_kampung_kb.xlsx");
+        var file = Path.Combine(Repo.Examples, "E03_Kampung KB Tajau Pecah - November 2025.csv");
+
+        var (exit, stdout, _) = Run(new IngestCommand(), "--dry-run", "--registry", registry, file);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("63.01.05.2009", stdout, StringComparison.Ordinal);
+        Assert.Contains("November 2025", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ingest_WithoutRegistry_SaysTheKampungWasNotChecked()
+    {
+        var (exit, stdout, _) = Run(new IngestCommand(), "--dry-run", Path.Combine(FieldCasesTests.Dir, "C00_control.xlsx"));
+
+        Assert.Equal(0, exit);
+        Assert.Contains("TIDAK dicocokkan", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void IngestDryRunJson_Example_PrintsOneJsonDocument_ExitZero()
     {
         var (exit, stdout, _) = Run(new IngestCommand(), "--dry-run", "--json", Path.Combine(Repo.Examples, "E01_kegiatan_oktober_2025_pelambuan.xlsx"));

@@ -32,8 +32,16 @@ public class ActivityProblemTests
     [Fact]
     public void DecimalCount_IsNotWholeNumber()
     {
-        var p = Only(Engines.Csv(Head + "06/10/2025,Posyandu,1,\"12,5\",\n"), "not-whole-number");
+        var p = Only(Engines.Csv(Head + "06/10/2025,Posyandu,1,12.5,\n"), "not-whole-number");
+        Assert.Equal((5, "D", "12.5"), (p.Row, p.Column, p.Text));
+    }
+
+    [Fact]
+    public void DecimalCommaCount_SaysTheCommaWasReadAsDecimalMark()
+    {
+        var p = Only(Engines.Csv(Head + "06/10/2025,Posyandu,1,\"12,5\",\n"), "decimal-comma-count");
         Assert.Equal((5, "D", "12,5"), (p.Row, p.Column, p.Text));
+        Assert.Contains("desimal", p.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -248,11 +256,11 @@ public class FileProblemTests
     }
 
     [Fact]
-    public void HtmlSavedAsXls_IsHtmlTableFile() =>
+    public void HtmlSavedAsXls_NothingRecognised_IsHtmlTableFile() =>
         Assert.Equal("html-table-file", OnlyCode(Engines.Bytes(Encoding.UTF8.GetBytes("<html><body><table><tr><td>Tanggal</td></tr></table></body></html>"), "export.xls")));
 
     [Fact]
-    public void OdsFile_IsOdsFile()
+    public void OdsWithUndeclaredNamespace_IsUnreadableFile()
     {
         var ms = new MemoryStream();
         using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
@@ -260,7 +268,7 @@ public class FileProblemTests
             using (var w = new StreamWriter(zip.CreateEntry("mimetype", CompressionLevel.NoCompression).Open())) w.Write("application/vnd.oasis.opendocument.spreadsheet");
             using (var w = new StreamWriter(zip.CreateEntry("content.xml").Open())) w.Write("<office:document-content/>");
         }
-        Assert.Equal("ods-file", OnlyCode(Engines.Bytes(ms.ToArray(), "laporan.ods")));
+        Assert.Equal("unreadable-file", OnlyCode(Engines.Bytes(ms.ToArray(), "laporan.ods")));
     }
 
     [Fact]

@@ -40,8 +40,11 @@ internal static class Engines
     internal static IReadOnlyList<string> Codes(this IngestionReport r) => r.Problems.Select(p => p.Code).ToList();
 }
 
-/// <summary>A formula cell with the value Excel cached for it.</summary>
+/// <summary>A formula cell with the value Excel cached for it; NaN: no saved value, as tools that never calculate write it.</summary>
 internal sealed record Formula(string Text, double Cached);
+
+/// <summary>A date stored as an ISO 8601 cell (t="d"), as Strict workbooks and some generators write it.</summary>
+internal sealed record IsoDate(DateTime Value);
 
 /// <summary>Writes small .xlsx workbooks with the Open XML SDK, the way Excel stores them (shared strings, merged cells, hidden sheets).</summary>
 internal sealed class XlsxBuilder
@@ -54,7 +57,11 @@ internal sealed class XlsxBuilder
         internal bool Hidden { get; } = hidden;
         internal List<(int Number, object?[] Cells)> Rows { get; } = [];
         internal List<string> Merges { get; } = [];
+        internal HashSet<int> HiddenRows { get; } = [];
         private int _next = 1;
+
+        /// <summary>The row just added is hidden (RowHeight 0 for ExcelDataReader), as a filter or "Hide" leaves it.</summary>
+        internal SheetSpec HideLast() { HiddenRows.Add(_next - 1); return this; }
 
         internal SheetSpec Row(params object?[] cells) { Rows.Add((_next++, cells)); return this; }
         internal SheetSpec Skip(int n = 1) { _next += n; return this; }
@@ -92,6 +99,7 @@ internal sealed class XlsxBuilder
                 foreach (var (number, cells) in spec.Rows)
                 {
                     var row = new Row { RowIndex = (uint)number };
+                    if (spec.HiddenRows.Contains(number)) row.Hidden = true;
                     for (var i = 0; i < cells.Length; i++)
                     {
                         if (cells[i] is null) continue;
@@ -104,7 +112,11 @@ internal sealed class XlsxBuilder
                             case DateTime d:
                                 cell.StyleIndex = 1; cell.CellValue = new CellValue(d.ToOADate().ToString(System.Globalization.CultureInfo.InvariantCulture)); break;
                             case Formula f:
-                                cell.CellFormula = new CellFormula(f.Text); cell.CellValue = new CellValue(f.Cached.ToString(System.Globalization.CultureInfo.InvariantCulture)); break;
+                                cell.CellFormula = new CellFormula(f.Text);
+                                if (!double.IsNaN(f.Cached)) cell.CellValue = new CellValue(f.Cached.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                                break;
+                            case IsoDate iso:
+                                cell.DataType = CellValues.Date; cell.CellValue = new CellValue(iso.Value.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)); break;
                             case IConvertible n:
                                 cell.CellValue = new CellValue(Convert.ToDouble(n, System.Globalization.CultureInfo.InvariantCulture).ToString(System.Globalization.CultureInfo.InvariantCulture)); break;
                         }

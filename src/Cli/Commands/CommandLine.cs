@@ -21,7 +21,7 @@ internal static class CommandLine
     internal static readonly IReadOnlyDictionary<string, Func<string[], Task<int>>> All =
         new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
         {
-            ["ingest"] = a => Sync(new IngestCommand(), a),
+            ["ingest"] = async a => await Sync(new IngestCommand(await IngestCommand.StoredRegistryAsync(a)), a),
             ["registry"] = a => a.FirstOrDefault() == "import" ? StorageCommands.RegistryImportAsync(a[1..]) : Sync(new RegistryCommand(), a),
             ["reports"] = StorageCommands.ReportsAsync,
             ["dev"] = StorageCommands.DevAsync,

@@ -3,35 +3,89 @@ using System.Text.Json;
 using KampungKB.Core.Model;
 using KampungKB.Core.Recaps;
 using KampungKB.Core.Templating;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Storage;
+using KampungKB.Core.Uploads;
 
 namespace KampungKB.Cli.Commands;
 
-/// <summary>`kkb ingest [--dry-run] [--json] FILE`: reads one report and prints what was recognised or what to fix.</summary>
-internal sealed class IngestCommand : ICommand
+/// <summary>
+/// `kkb ingest [--dry-run] [--json] [--registry DAFTAR] FILE`: reads one report and prints what was recognised
+/// or what to fix. The kampung is attributed against the registry exactly as an upload without an area code
+/// (a bulk drop) would be: from <c>--registry DAFTAR</c>, else the stored registry when storage is there;
+/// otherwise the output says plainly that the kampung was not checked.
+/// </summary>
+/// <param name="storedRegistry">The stored registry, or null when no storage answers.</param>
+internal sealed class IngestCommand(IReadOnlyList<RegistryEntry>? storedRegistry = null) : ICommand
 {
+    /// <summary>The stored registry when no --registry is given and storage already answers; null otherwise.</summary>
+    internal static async Task<IReadOnlyList<RegistryEntry>?> StoredRegistryAsync(string[] args)
+    {
+        if (args.Contains("--registry")) return null;
+        try
+        {
+            await using var env = await Dev.LocalEnvironment.OpenExistingAsync();
+            if (env is null) return null;
+            var list = await new RegistryStore(env.Tables, StorageNames.Default).ListAsync();
+            return list.Count > 0 ? list : null;
+        }
+        catch (Exception e) when (e is HttpRequestException or Azure.RequestFailedException or InvalidOperationException)
+        {
+            return null; // no usable storage: the output says the kampung was not checked
+        }
+    }
+
     public int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
         var t = CliTexts.Default;
-        var options = CommandOptions.Parse("ingest", args, new HashSet<string>(), new HashSet<string> { "--dry-run", "--json" }, stderr);
+        var options = CommandOptions.Parse("ingest", args, new HashSet<string> { "--registry" }, new HashSet<string> { "--dry-run", "--json" }, stderr);
         if (options is null) return CommandLine.Usage;
         if (options.Positional.Count != 1) return CommandLine.UsageError("ingest", t.T("error.file_count", ("command", "ingest")), stderr);
         var path = options.Positional[0];
         if (!File.Exists(path)) return CommandLine.UsageError("ingest", t.T("error.file_missing", ("command", "ingest"), ("file", path)), stderr);
+        var registryFile = options.Value("--registry");
         // Storing comes later; until then every run is a dry run.
         var engine = CommandLine.LoadEngine();
         IngestionReport report;
         using (var stream = File.OpenRead(path))
             report = engine.Ingest(stream, Path.GetFileName(path), CancellationToken.None);
 
-        if (options.Has("--json")) stdout.WriteLine(JsonSerializer.Serialize(ToJson(report), CommandLine.Json));
-        else WriteSummary(report, stdout);
-        return report.IsAccepted ? CommandLine.Ok : CommandLine.Rejected;
+        IReadOnlyList<RegistryEntry>? registry = storedRegistry;
+        var registrySource = storedRegistry is null ? null : t.T("ingest.registry_stored");
+        if (registryFile is not null)
+        {
+            if (!File.Exists(registryFile))
+            {
+                stderr.WriteLine(t.T("ingest.registry_missing", ("file", registryFile)));
+                return CommandLine.Usage;
+            }
+            using var rs = File.OpenRead(registryFile);
+            var import = engine.ReadRegistry(rs, Path.GetFileName(registryFile), CancellationToken.None);
+            if (!import.IsAccepted)
+            {
+                stderr.WriteLine(t.T("ingest.registry_unusable", ("file", registryFile)));
+                return CommandLine.Usage;
+            }
+            (registry, registrySource) = (import.Entries, Path.GetFileName(registryFile));
+        }
+        var check = registry is null ? null : UploadAttribution.Find(engine, report.FileName, registry, report);
+        var accepted = report.IsAccepted && (check is null || check.Confirmed);
+        var problems = check?.Problem is { } p ? report.Problems.Prepend(p).ToList() : report.Problems.ToList();
+
+        if (options.Has("--json")) stdout.WriteLine(JsonSerializer.Serialize(ToJson(report, accepted, problems, check, registrySource), CommandLine.Json));
+        else WriteSummary(report, accepted, problems, check, registrySource, stdout);
+        return accepted ? CommandLine.Ok : CommandLine.Rejected;
     }
 
-    internal static object ToJson(IngestionReport r) => new
+    internal static object ToJson(IngestionReport r) => ToJson(r, r.IsAccepted, r.Problems, null, null);
+
+    private static object ToJson(IngestionReport r, bool accepted, IReadOnlyList<Problem> problems, AttributionResult? check, string? registrySource) => new
     {
         file = r.FileName,
-        status = r.IsAccepted ? "accepted" : "rejected",
+        status = accepted ? "accepted" : "rejected",
+        registry = check is null
+            ? new { @checked = false, source = (string?)null, areaCode = (string?)null, name = (string?)null }
+            : new { @checked = true, source = registrySource, areaCode = check.Kampung?.AreaCode, name = check.Kampung?.Name },
         period = r.Period?.ToString(),
         kampung = r.Kampung is { } k ? new { name = k.Name, village = k.Village, district = k.District, regency = k.Regency } : null,
         activities = r.Activities.Select(a => new
@@ -45,16 +99,22 @@ internal sealed class IngestCommand : ICommand
             partners = a.Partners,
         }),
         indicators = r.Indicators,
-        problems = r.Problems.Select(ProblemJson),
+        problems = problems.Select(ProblemJson),
     };
 
     internal static object ProblemJson(Problem p) => Core.Model.ProblemJson.From(p);
 
-    private static void WriteSummary(IngestionReport r, TextWriter o)
+    private static void WriteSummary(IngestionReport r, bool accepted, IReadOnlyList<Problem> problems, AttributionResult? check, string? registrySource, TextWriter o)
     {
         var t = CliTexts.Default;
         o.WriteLine(t.T("ingest.file", ("file", r.FileName)));
-        o.WriteLine(t.T(r.IsAccepted ? "ingest.accepted" : "ingest.rejected"));
+        o.WriteLine(t.T(accepted ? "ingest.accepted" : "ingest.rejected"));
+        o.WriteLine(check switch
+        {
+            null => t.T("ingest.registry_unchecked"),
+            { Confirmed: true } => t.T("ingest.registry_match", ("name", check.Kampung!.Name), ("area", check.Kampung.AreaCode), ("source", registrySource)),
+            _ => t.T("ingest.registry_mismatch", ("source", registrySource)),
+        });
         o.WriteLine(r.Period is { } period ? t.T("ingest.period", ("period", IndonesianFormat.Month(period))) : t.T("ingest.period_unknown"));
         if (r.Kampung is { } k)
             o.WriteLine(t.T("ingest.kampung", ("name", k.Name), ("village", k.Village), ("district", k.District), ("regency", k.Regency)));
@@ -68,8 +128,8 @@ internal sealed class IngestCommand : ICommand
             foreach (var (code, value) in r.Indicators.OrderBy(i => labels.TryGetValue(i.Key, out var l) ? l.n : int.MaxValue).ThenBy(i => i.Key, StringComparer.Ordinal))
                 o.WriteLine(t.T("ingest.indicator", ("label", labels.TryGetValue(code, out var l) ? l.Label : code), ("value", value)));
         }
-        var errors = r.Errors.ToList();
-        var warnings = r.Warnings.ToList();
+        var errors = problems.Where(p => p.Severity == Severity.Error).ToList();
+        var warnings = problems.Where(p => p.Severity == Severity.Warning).ToList();
         if (errors.Count > 0)
         {
             o.WriteLine(t.T("ingest.errors", ("count", errors.Count)));

@@ -84,6 +84,23 @@ internal sealed class LocalEnvironment : IAsyncDisposable
     }
 
     /// <summary>
+    /// The storage already there, without starting anything: the configured account, else a local Azurite
+    /// that answers on the dev ports; null when there is none (a dry run needs no storage).
+    /// </summary>
+    public static async Task<LocalEnvironment?> OpenExistingAsync()
+    {
+        if (Environment.GetEnvironmentVariable("AzureWebJobsStorage") is { Length: > 0 }
+            || Environment.GetEnvironmentVariable("AzureWebJobsStorage__blobServiceUri") is { Length: > 0 })
+            return await OpenAsync();
+        if (await AnswersAsync(DevPorts.Table) && await AnswersAsync(DevPorts.Blob))
+        {
+            var dev = DevConnectionString();
+            return new LocalEnvironment(RepositoryRoot, dev, StorageConnection.Parse(dev), null, "Azurite lokal yang sudah berjalan (127.0.0.1:10000)");
+        }
+        return null;
+    }
+
+    /// <summary>
     /// Starts the Functions app in this process through the local runner's host, wired by
     /// <c>AddKampungKB</c> over this storage. HTTP functions answer on <paramref name="port"/> (0: a free one).
     /// </summary>

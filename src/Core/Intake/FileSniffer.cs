@@ -3,12 +3,15 @@ using System.Text;
 
 namespace KampungKB.Core.Intake;
 
-internal enum FileFormat { Empty, Xlsx, Xls, Csv, Html, Ods, EncryptedOoxml, SpreadsheetXml, Unsupported }
+/// <summary>What a file really is. StrictXlsx: "Strict Open XML" (purl.oclc.org namespaces); Xlsb: binary workbook; Pdf, Image, Word: not spreadsheets.</summary>
+internal enum FileFormat { Empty, Xlsx, StrictXlsx, Xlsb, Xls, Csv, Html, Ods, EncryptedOoxml, SpreadsheetXml, Pdf, Image, Word, Unsupported }
 
 /// <summary>Decides what a file is from its bytes, never from its name.</summary>
 internal static class FileSniffer
 {
     private static readonly byte[] Zip = [0x50, 0x4B, 0x03, 0x04];
+    private static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47];
+    private static readonly byte[] Jpeg = [0xFF, 0xD8, 0xFF];
     private static readonly byte[] Cfb = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
     internal static FileFormat Sniff(Stream s)
@@ -27,19 +30,37 @@ internal static class FileSniffer
             var marker = Encoding.Unicode.GetBytes("EncryptedPackage");
             return all.AsSpan().IndexOf(marker) >= 0 ? FileFormat.EncryptedOoxml : FileFormat.Xls;
         }
-        if (span.StartsWith("%PDF"u8)) return FileFormat.Unsupported;
-        if (span.IndexOf((byte)0) >= 0 && !(n >= 2 && (span[0] == 0xFF && span[1] == 0xFE || span[0] == 0xFE && span[1] == 0xFF)))
-            return FileFormat.Unsupported;
+        if (span.StartsWith("%PDF"u8)) return FileFormat.Pdf;
+        if (span.StartsWith(Png) || span.StartsWith(Jpeg)) return FileFormat.Image;
+        // Stray NULs in otherwise printable text (a CSV some exporters pad) do not make it binary.
+        if (span.IndexOf((byte)0) >= 0 && !(n >= 2 && (span[0] == 0xFF && span[1] == 0xFE || span[0] == 0xFE && span[1] == 0xFF)) && !MostlyText(span))
+            return IsBiff(span) ? FileFormat.Xls : FileFormat.Unsupported;
         var text = Encoding.Latin1.GetString(span).TrimStart('\uFEFF', 'ï', '»', '¿', ' ', '\r', '\n', '\t');
         var lower = text.Length > 2048 ? text[..2048].ToLowerInvariant() : text.ToLowerInvariant();
         if (lower.StartsWith('<'))
         {
             if (lower.Contains("urn:schemas-microsoft-com:office:spreadsheet") && !lower.Contains("<html")) return FileFormat.SpreadsheetXml;
             if (lower.Contains("<html") || lower.Contains("<table") || lower.Contains("<!doctype")) return FileFormat.Html;
+            if (lower.StartsWith("<?xml") && lower.Contains("<table")) return FileFormat.Html;
             return FileFormat.Unsupported;
         }
         return text.Trim().Length == 0 ? FileFormat.Empty : FileFormat.Csv;
     }
+
+    private static bool MostlyText(ReadOnlySpan<byte> span)
+    {
+        int nul = 0, control = 0;
+        foreach (var b in span)
+        {
+            if (b == 0) nul++;
+            else if (b < 0x09 || b is > 0x0D and < 0x20) control++;
+        }
+        return control == 0 && nul * 20 < span.Length;
+    }
+
+    /// <summary>A bare BIFF2–BIFF5 worksheet stream (no compound-file wrapper): a BOF record 0x0009/0x0209/0x0409/0x0809.</summary>
+    private static bool IsBiff(ReadOnlySpan<byte> span) =>
+        span.Length >= 4 && span[0] == 0x09 && span[1] is 0x00 or 0x02 or 0x04 or 0x08 && span[3] == 0x00;
 
     private static FileFormat SniffZip(Stream s)
     {
@@ -53,8 +74,19 @@ internal static class FileSniffer
                 using var r = new StreamReader(mimetype.Open());
                 if (r.ReadToEnd().Contains("opendocument.spreadsheet", StringComparison.Ordinal)) return FileFormat.Ods;
             }
-            if (zip.GetEntry("xl/workbook.xml") is not null || zip.GetEntry("xl/workbook.bin") is not null) return FileFormat.Xlsx;
-            if (zip.GetEntry("content.xml") is not null) return FileFormat.Ods;
+            // Entry names as ExcelDataReader accepts them: backslashes ("xl\\workbook.xml") and any casing.
+            var names = zip.Entries.Select(e => FormulaScan.Norm(e.FullName).ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
+            if (names.Contains("xl/workbook.xml"))
+            {
+                var wb = zip.Entries.First(e => FormulaScan.Norm(e.FullName).Equals("xl/workbook.xml", StringComparison.OrdinalIgnoreCase));
+                using var r = new StreamReader(wb.Open());
+                var head = new char[4096];
+                var n = r.ReadBlock(head, 0, head.Length);
+                return new string(head, 0, n).Contains("purl.oclc.org/ooxml/spreadsheetml", StringComparison.Ordinal) ? FileFormat.StrictXlsx : FileFormat.Xlsx;
+            }
+            if (names.Contains("xl/workbook.bin")) return FileFormat.Xlsb;
+            if (names.Contains("content.xml")) return FileFormat.Ods;
+            if (names.Contains("word/document.xml")) return FileFormat.Word;
             return FileFormat.Unsupported;
         }
         catch (InvalidDataException) { return FileFormat.Xlsx; } // truncated or damaged: let the reader report it as unreadable

@@ -80,20 +80,23 @@ public sealed class IngestionEngine
         }
         else if (stated is { } s) period = s.Period;
         else if (fromName is { } n) period = n;
-        else if (findings.Activities.Count > 0)
-            period = findings.Activities.GroupBy(a => ReportingPeriod.Of(a.Activity.Date)).OrderByDescending(g => g.Count()).ThenByDescending(g => g.Key).First().Key;
+        else if (findings.Activities.Any(a => !a.YearMissing))
+            period = findings.Activities.Where(a => !a.YearMissing).GroupBy(a => ReportingPeriod.Of(a.Activity.Date))
+                .OrderByDescending(g => g.Count()).ThenByDescending(g => g.Key).First().Key;
+        GiveYears(findings, period, sink);
 
         if (period is { } p)
             foreach (var a in findings.Activities.Where(a => !p.Contains(a.Activity.Date)))
-                sink.Error(ProblemCodes.DateOutsidePeriod, a.DateCell.Sheet, a.DateCell.Row, a.DateCell.Column, a.DateCell.Text, ("period", p), ("date", a.Activity.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+                sink.Error(ProblemCodes.DateOutsidePeriod, a.DateCell.Sheet, a.DateCell.Row, a.DateCell.Column, a.DateText, ("period", p), ("date", a.Activity.Date));
 
         IndicatorRules.Check(findings.Indicators, _layouts, sink, context.PreviousIndicators);
 
         if (findings.Activities.Count == 0 && findings.Indicators.Count == 0 && !findings.RecognisedAnything)
-            sink.Error(ProblemCodes.EmptyReport);
+            sink.Error(format == "html" ? ProblemCodes.HtmlTableFile : ProblemCodes.EmptyReport);
         else if (period is null)
             sink.Error(ProblemCodes.PeriodUnknown);
 
+        sink.Complete(period, findings.SheetOrder);
         var kampung = Identity(findings, context.FileName);
         var status = sink.HasErrors ? ReportStatus.Rejected : ReportStatus.Accepted;
         return new IngestionReport(
@@ -112,11 +115,26 @@ public sealed class IngestionEngine
         if (Read(content, fileName, sink, findings, AnalysisMode.Registry, cancellationToken) is not null
             && findings.Registry.Count == 0 && !sink.HasErrors)
             sink.Error(ProblemCodes.NotARegistry, args: [("expected", _layouts.RegistryExpected)]);
+        sink.Complete(null, findings.SheetOrder);
         return new RegistryImport(fileName, findings.Registry, sink.Problems);
     }
 
     /// <summary>The registry workbook a dinas can fill (.xlsx bytes): every registry column of the templates, two example rows, a hint sheet.</summary>
     public byte[] BuildRegistryTemplate() => RegistryTemplate.Build(_layouts);
+
+    /// <summary>Dates written without a year ("12 Nov") take the report's year; without a period they cannot be read.</summary>
+    private void GiveYears(Findings findings, ReportingPeriod? period, ProblemSink sink)
+    {
+        for (var i = 0; i < findings.Activities.Count; i++)
+        {
+            var a = findings.Activities[i];
+            if (!a.YearMissing) continue;
+            var date = period is { } p ? IndonesianDate.WithYearOf(a.Activity.Date, p) : null;
+            if (date is { } d) { findings.Activities[i] = a with { Activity = a.Activity with { Date = d }, YearMissing = false }; continue; }
+            sink.Error(ProblemCodes.InvalidDate, a.DateCell.Sheet, a.DateCell.Row, a.DateCell.Column, a.DateText, ("field", _layouts.Activities.Fields["date"].DisplayName));
+            findings.Activities.RemoveAt(i--);
+        }
+    }
 
     private static IngestionReport Rejected(string fileName, ProblemSink sink, string? format) =>
         new(fileName, ReportStatus.Rejected, null, null, [], new Dictionary<string, decimal>(), sink.Problems, format);
@@ -152,26 +170,50 @@ public sealed class IngestionEngine
             switch (format)
             {
                 case FileFormat.Empty: sink.Error(ProblemCodes.EmptyFile); return null;
-                case FileFormat.Html: sink.Error(ProblemCodes.HtmlTableFile); return null;
-                case FileFormat.Ods: sink.Error(ProblemCodes.OdsFile); return null;
-                case FileFormat.EncryptedOoxml: sink.Error(ProblemCodes.EncryptedFile); return null;
-                case FileFormat.SpreadsheetXml or FileFormat.Unsupported: sink.Error(ProblemCodes.UnsupportedFormat); return null;
-                case FileFormat.Xlsx when !ZipGuard.IsSafe(stream, _options): sink.Error(ProblemCodes.SuspiciousArchive); return null;
+                case FileFormat.Xlsb: sink.Error(ProblemCodes.XlsbFile); return null;
+                case FileFormat.Pdf: sink.Error(ProblemCodes.PdfFile); return null;
+                case FileFormat.Image: sink.Error(ProblemCodes.ImageFile); return null;
+                case FileFormat.Word: sink.Error(ProblemCodes.WordFile); return null;
+                case FileFormat.Xlsx or FileFormat.StrictXlsx or FileFormat.Ods when !ZipGuard.IsSafe(stream, _options): sink.Error(ProblemCodes.SuspiciousArchive); return null;
             }
+            if (format == FileFormat.StrictXlsx) stream = owned = Swap(owned, StrictOpenXml.ToTransitional(stream));
 
             try
             {
-                using IWorkbookSource source = format == FileFormat.Csv
-                    ? new CsvSource(stream, SheetNameFor(fileName), _options.MaxColumns)
-                    : ExcelSource.Open(stream, format, _options.MaxColumns);
+                using IWorkbookSource source = format switch
+                {
+                    FileFormat.Csv => new CsvSource(stream, SheetNameFor(fileName), _options.MaxColumns),
+                    FileFormat.SpreadsheetXml => new SpreadsheetMlSource(stream, _options.MaxColumns),
+                    FileFormat.Ods => new OdsSource(stream, _options.MaxColumns),
+                    FileFormat.Html => new HtmlTableSource(stream, SheetNameFor(fileName), _options.MaxColumns),
+                    _ => ExcelSource.Open(stream, format, _options.MaxColumns),
+                };
                 var analyzer = new SheetAnalyzer(_layouts, sink, findings, mode, _options);
                 foreach (var sheet in source.Sheets())
                 {
                     ct.ThrowIfCancellationRequested();
                     if (sheet.Hidden) continue;
+                    findings.SheetOrder.Add(sheet.Name);
                     analyzer.Analyze(sheet, ct);
+                    if (sheet.Notes.HiddenRows.Count > 0)
+                        sink.Warning(ProblemCodes.HiddenRowsSkipped, sheet.Name, null, null, null,
+                            ("count", sheet.Notes.HiddenRows.Count), ("rows", RowList(sheet.Notes.HiddenRows)));
+                    if (sheet.Notes.UncalculatedCells.Count > 0)
+                        sink.Error(ProblemCodes.FormulaNotCalculated, sheet.Name, null, null, null,
+                            ("cells", string.Join(", ", sheet.Notes.UncalculatedCells.Take(20))), ("count", sheet.Notes.UncalculatedCells.Count));
                     if (analyzer.CellLimitReached) { sink.Error(ProblemCodes.TooManyCells, args: [("max", _options.MaxCells)]); break; }
                 }
+                analyzer.ResolveMonthTables(MonthFromFileName(fileName));
+            }
+            catch (Exception e) when (format == FileFormat.EncryptedOoxml && e is not OperationCanceledException)
+            {
+                sink.Error(ProblemCodes.EncryptedFile);
+                return null;
+            }
+            catch (ExcelDataReader.Exceptions.HeaderException) when (format == FileFormat.Unsupported)
+            {
+                sink.Error(ProblemCodes.UnsupportedFormat);
+                return null;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -181,7 +223,12 @@ public sealed class IngestionEngine
                 sink.Error(code, args: [("reason", e.GetType().Name)]);
                 return null;
             }
-            return format switch { FileFormat.Xls => "xls", FileFormat.Csv => "csv", _ => IsMacroName(fileName) ? "xlsm" : "xlsx" };
+            return format switch
+            {
+                FileFormat.Xls => "xls", FileFormat.Csv => "csv", FileFormat.SpreadsheetXml => "xml-spreadsheet", FileFormat.Ods => "ods",
+                FileFormat.Html => "html", FileFormat.StrictXlsx => "xlsx-strict", FileFormat.Unsupported or FileFormat.EncryptedOoxml => "excel",
+                _ => IsMacroName(fileName) ? "xlsm" : "xlsx",
+            };
         }
         finally { owned?.Dispose(); }
 
@@ -189,11 +236,29 @@ public sealed class IngestionEngine
             args: [("size", (atLeast ? "lebih dari " : "") + Mib(size)), ("max", Mib(_options.MaxFileBytes))]);
     }
 
+    private static Stream Swap(Stream? previous, Stream next)
+    {
+        previous?.Dispose();
+        return next;
+    }
+
+    /// <summary>"4, 9, 12" — at most ten row numbers, then "…".</summary>
+    private static string RowList(List<int> rows) =>
+        string.Join(", ", rows.Take(10).Select(r => r.ToString(CultureInfo.InvariantCulture))) + (rows.Count > 10 ? ", …" : "");
+
     private static string Mib(long bytes) => (bytes / 1024.0 / 1024.0).ToString("0.#", CultureInfo.InvariantCulture) + " MB";
 
     private static bool IsMacroName(string fileName) => fileName.EndsWith(".xlsm", StringComparison.OrdinalIgnoreCase);
 
     private static string SheetNameFor(string fileName) => Path.GetFileNameWithoutExtension(fileName);
+
+    private static int? MonthFromFileName(string fileName)
+    {
+        if (PeriodFromFileName(fileName) is { } p) return p.Month;
+        foreach (var word in Text.Key(Path.GetFileNameWithoutExtension(fileName)).Split(' '))
+            if (word.Length >= 3 && IndonesianDate.MonthOf(word) is { } m) return m;
+        return null;
+    }
 
     private static ReportingPeriod? PeriodFromFileName(string fileName)
     {

@@ -10,7 +10,18 @@ internal readonly record struct RawRow(int Number, object?[] Cells)
 }
 
 /// <summary>One sheet: rows are read lazily and must be consumed before the next sheet is asked for.</summary>
-internal sealed record SheetData(string Name, bool Hidden, IEnumerable<RawRow> Rows);
+internal sealed record SheetData(string Name, bool Hidden, IEnumerable<RawRow> Rows)
+{
+    /// <summary>What reading the rows left out or could not read; complete once <see cref="Rows"/> is consumed.</summary>
+    internal SheetNotes Notes { get; init; } = new();
+}
+
+/// <summary>Rows Excel does not show (hidden by hand or by a filter) that held something, and formula cells with no value.</summary>
+internal sealed class SheetNotes
+{
+    internal List<int> HiddenRows { get; } = [];
+    internal List<string> UncalculatedCells { get; } = [];
+}
 
 internal interface IWorkbookSource : IDisposable
 {
@@ -18,7 +29,7 @@ internal interface IWorkbookSource : IDisposable
 }
 
 /// <summary>.xlsx/.xlsm/.xls through ExcelDataReader, streamed row by row (no DataSet).</summary>
-internal sealed class ExcelSource(IExcelDataReader reader, int maxColumns) : IWorkbookSource
+internal sealed class ExcelSource(IExcelDataReader reader, int maxColumns, List<FormulaResults?>? formulas = null) : IWorkbookSource
 {
     private static int _registered;
 
@@ -27,37 +38,63 @@ internal sealed class ExcelSource(IExcelDataReader reader, int maxColumns) : IWo
         if (Interlocked.Exchange(ref _registered, 1) == 0) Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
     }
 
+    /// <summary>
+    /// Lets ExcelDataReader judge the bytes (BIFF2–8 with or without the compound-file wrapper, workbooks
+    /// encrypted with Excel's default password, any zip entry naming); .xlsx files are first scanned for
+    /// formulas that were never calculated.
+    /// </summary>
     internal static ExcelSource Open(Stream s, FileFormat format, int maxColumns)
     {
         EnsureCodePages();
+        var formulas = format is FileFormat.Xlsx or FileFormat.StrictXlsx ? FormulaScan.Scan(s) : null;
         var config = new ExcelReaderConfiguration { LeaveOpen = true, FallbackEncoding = Encoding.GetEncoding(1252) };
-        var reader = format == FileFormat.Xls ? ExcelReaderFactory.CreateBinaryReader(s, config) : ExcelReaderFactory.CreateOpenXmlReader(s, config);
-        return new ExcelSource(reader, maxColumns);
+        var reader = format switch
+        {
+            FileFormat.Xls => ExcelReaderFactory.CreateBinaryReader(s, config),
+            FileFormat.Xlsx or FileFormat.StrictXlsx => ExcelReaderFactory.CreateOpenXmlReader(s, config),
+            _ => ExcelReaderFactory.CreateReader(s, config),
+        };
+        return new ExcelSource(reader, maxColumns, formulas);
     }
 
     public IEnumerable<SheetData> Sheets()
     {
+        var index = 0;
         do
         {
             var hidden = !string.Equals(reader.VisibleState, "visible", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(reader.VisibleState);
-            yield return new SheetData(reader.Name ?? "", hidden, Rows());
+            var notes = new SheetNotes();
+            var computed = formulas is not null && index < formulas.Count ? formulas[index] : null;
+            if (computed is not null) notes.UncalculatedCells.AddRange(computed.Unevaluated);
+            yield return new SheetData(reader.Name ?? "", hidden, Rows(notes, computed)) { Notes = notes };
+            index++;
         } while (reader.NextResult());
     }
 
-    private IEnumerable<RawRow> Rows()
+    private IEnumerable<RawRow> Rows(SheetNotes notes, FormulaResults? computed)
     {
+        var merges = Merges.From(reader.MergeCells, maxColumns);
         var number = 0;
+        var buffer = new object?[Math.Min(64, maxColumns)];
         while (reader.Read())
         {
             number++;
             var count = Math.Min(reader.FieldCount, maxColumns);
+            if (buffer.Length < count) buffer = new object?[count];
             var last = -1;
-            for (var i = count - 1; i >= 0; i--)
-                if (!Normalisation.Text.IsBlank(reader.GetValue(i))) { last = i; break; }
-            var cells = new object?[last + 1];
-            for (var i = 0; i <= last; i++)
+            for (var i = 0; i < count; i++)
             {
-                var v = reader.GetValue(i);
+                var v = buffer[i] = reader.GetValue(i); // each cell fetched once
+                if (!Normalisation.Text.IsBlank(v)) last = i;
+            }
+            if (computed is not null)
+                foreach (var (cell, _) in computed.Values)
+                    if (cell.Row == number && cell.Col < maxColumns) last = Math.Max(last, cell.Col);
+            last = Math.Max(last, merges?.LastColumn(number) ?? -1);
+            var cells = new object?[last + 1];
+            for (var i = 0; i <= Math.Min(last, count - 1); i++)
+            {
+                var v = buffer[i];
                 cells[i] = v switch
                 {
                     int x => (double)x,
@@ -66,6 +103,16 @@ internal sealed class ExcelSource(IExcelDataReader reader, int maxColumns) : IWo
                     TimeSpan => Normalisation.Text.Display(v),
                     _ => v,
                 };
+            }
+            if (computed is not null)
+                foreach (var (cell, value) in computed.Values)
+                    if (cell.Row == number && cell.Col <= last && cells[cell.Col] is null) cells[cell.Col] = value;
+            merges?.Fill(number, cells);
+            // A row Excel does not show (hidden by hand or filtered away) is not part of the report.
+            if (reader.RowHeight == 0)
+            {
+                if (cells.Any(c => !Normalisation.Text.IsBlank(c))) notes.HiddenRows.Add(number);
+                continue;
             }
             yield return new RawRow(number, cells);
         }
@@ -220,6 +267,7 @@ internal sealed class CsvRecordReader(TextReader reader, char separator, int max
                 continue;
             }
             if (c == '"' && _field.Length == 0) { inQuotes = true; continue; }
+            if (c == '\0') continue; // stray NULs some exporters pad with
             if (c == separator) { Add(fields); continue; }
             if (c == '\r') { if (reader.Peek() == '\n') reader.Read(); break; }
             if (c == '\n') break;
@@ -235,5 +283,50 @@ internal sealed class CsvRecordReader(TextReader reader, char separator, int max
     {
         if (fields.Count < maxColumns) fields.Add(_field.Length == 0 || string.IsNullOrWhiteSpace(_field.ToString()) ? null : _field.ToString());
         _field.Clear();
+    }
+}
+
+/// <summary>
+/// Merged ranges as Excel shows them: the top-left cell's value belongs to every row and column the range
+/// spans (a date merged down over two activities, a group header merged over its sub-columns).
+/// </summary>
+internal sealed class Merges
+{
+    private readonly List<CellRange> _ranges;
+    private readonly Dictionary<CellRange, object?> _values = [];
+
+    private readonly int _maxColumns;
+
+    private Merges(List<CellRange> ranges, int maxColumns) { _ranges = ranges; _maxColumns = maxColumns; }
+
+    /// <summary>Null when the sheet has no merged range; ranges are clipped to <paramref name="maxColumns"/>.</summary>
+    internal static Merges? From(CellRange[]? ranges, int maxColumns)
+    {
+        if (ranges is null || ranges.Length == 0) return null;
+        var list = ranges.Where(r => r.FromColumn < maxColumns && (r.ToRow > r.FromRow || r.ToColumn > r.FromColumn)).Take(10_000).ToList();
+        return list.Count == 0 ? null : new Merges(list, maxColumns);
+    }
+
+    /// <summary>The last column a merged range reaches on 1-based <paramref name="row"/>, or -1.</summary>
+    internal int LastColumn(int row)
+    {
+        var last = -1;
+        foreach (var r in _ranges)
+            if (r.FromRow <= row - 1 && row - 1 <= r.ToRow && (r.FromRow == row - 1 || _values.GetValueOrDefault(r) is not null))
+                last = Math.Max(last, Math.Min(r.ToColumn, _maxColumns - 1));
+        return last;
+    }
+
+    internal void Fill(int row, object?[] cells)
+    {
+        foreach (var r in _ranges)
+        {
+            var index = row - 1;
+            if (index < r.FromRow || index > r.ToRow) continue;
+            if (index == r.FromRow) _values[r] = r.FromColumn < cells.Length ? cells[r.FromColumn] : null;
+            if (_values.GetValueOrDefault(r) is not { } v || Normalisation.Text.IsBlank(v)) continue;
+            for (var c = r.FromColumn; c <= r.ToColumn && c < cells.Length; c++)
+                if (Normalisation.Text.IsBlank(cells[c])) cells[c] = v;
+        }
     }
 }

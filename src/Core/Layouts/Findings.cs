@@ -7,8 +7,15 @@ internal readonly record struct CellRef(string Sheet, int Row, int Column, strin
 
 internal sealed record IndicatorValue(string Code, decimal Value, CellRef Cell);
 
-/// <summary>An accepted activity row plus where its date came from, for the period check made once the period is known.</summary>
-internal sealed record FoundActivity(Activity Activity, CellRef DateCell);
+/// <summary>
+/// An accepted activity row plus where its date came from, for the period check made once the period is
+/// known. <paramref name="YearMissing"/>: the date was written without a year and takes the report's.
+/// </summary>
+/// <paramref name="DateValue"/>: the cell as read; its display text is built only when a message needs it.
+internal sealed record FoundActivity(Activity Activity, CellRef DateCell, bool YearMissing = false, object? DateValue = null)
+{
+    internal string? DateText => DateCell.Text ?? Normalisation.Text.Display(DateValue);
+}
 
 /// <summary>Everything recognised in a file, before the file-level rules run.</summary>
 internal sealed class Findings
@@ -20,6 +27,11 @@ internal sealed class Findings
     internal Dictionary<string, string> Profile { get; } = new(StringComparer.Ordinal);
     internal List<RegistryEntry> Registry { get; } = [];
     internal bool RecognisedAnything { get; set; }
+    internal List<string> SheetOrder { get; } = [];
+
+    /// <summary>"Bulan: Oktober" with no year (a year sheet's month), and a year from the banner ("TAHUN 2025").</summary>
+    internal int? StatedMonth { get; set; }
+    internal int? StatedYear { get; set; }
 
     private readonly Dictionary<string, (string Value, Source Source)> _identity = new(StringComparer.Ordinal);
     internal (ReportingPeriod Period, Source Source, CellRef? Cell)? StatedPeriod { get; private set; }

@@ -37,7 +37,7 @@ internal sealed partial class SheetAnalyzer
         _options = options;
     }
 
-    private enum State { Searching, Table, IndicatorRow }
+    private enum State { Searching, Table, IndicatorRow, MonthTable }
 
     private int _cells;
 
@@ -49,7 +49,10 @@ internal sealed partial class SheetAnalyzer
         HeaderMatch? pending = null;
         RawRow pendingRow = default;
         TableReader? table = null;
+        TableReader? ended = null;
         List<(string Code, int Column)>? indicatorHeader = null;
+        RawRow indicatorRow = default;
+        Dictionary<int, int>? monthColumns = null;
         var sinceBlock = 0;
         var signatureSeen = false;
         var expectNumbers = false;
@@ -88,6 +91,7 @@ internal sealed partial class SheetAnalyzer
                     if (outcome != TableReader.Outcome.Continue)
                     {
                         table.Finish(outcome == TableReader.Outcome.EndTotal ? row : null);
+                        ended = table;
                         table = null;
                         state = State.Searching;
                         sinceBlock = 0;
@@ -95,20 +99,38 @@ internal sealed partial class SheetAnalyzer
                     }
                     continue;
 
+                case State.MonthTable:
+                    if (ReadMonthRow(sheet.Name, row, monthColumns!)) continue;
+                    state = State.Searching;
+                    sinceBlock = 0;
+                    break;
+
                 case State.IndicatorRow:
                     if (IsColumnNumberRow(row)) continue;
+                    if (RefineIndicatorHeader(indicatorRow, row) is { } refined) { indicatorHeader = refined; indicatorRow = row; continue; }
                     ReadIndicatorRow(sheet.Name, row, indicatorHeader!);
                     state = State.Searching;
                     sinceBlock = 0;
                     continue;
             }
 
+            if (ended is not null && _mode == AnalysisMode.Report && ended.IsActivityRow(row))
+            {
+                // Activities below a total row or a signature line: read them, and say the table went on.
+                _sink.Warning(ProblemCodes.RowsAfterEnd, sheet.Name, row.Number, null, null);
+                table = ended;
+                ended = null;
+                state = State.Table;
+                table.Read(row);
+                continue;
+            }
             sinceBlock++;
             if (sinceBlock <= _catalogue.HeaderScanRows)
             {
                 var layout = _mode == AnalysisMode.Report ? _catalogue.Activities : _catalogue.Registry;
-                if (MatchHeader(layout, row) is { } h) { pending = h; pendingRow = row; continue; }
-                if (_mode == AnalysisMode.Report && MatchIndicatorHeader(row) is { } ih) { indicatorHeader = ih; state = State.IndicatorRow; _findings.RecognisedAnything = true; continue; }
+                if (MatchHeader(layout, row) is { } h) { pending = h; pendingRow = row; ended = null; continue; }
+                if (_mode == AnalysisMode.Report && MatchMonthHeader(row) is { } mh) { monthColumns = mh; state = State.MonthTable; continue; }
+                if (_mode == AnalysisMode.Report && MatchIndicatorHeader(row) is { } ih) { indicatorHeader = ih; indicatorRow = row; state = State.IndicatorRow; _findings.RecognisedAnything = true; continue; }
             }
             if (IsEndRow(row)) { signatureSeen = true; continue; }
             if (_mode == AnalysisMode.Registry) continue;
@@ -228,6 +250,35 @@ internal sealed partial class SheetAnalyzer
         return list.Count >= 2 ? list : null;
     }
 
+    /// <summary>
+    /// A second header row under an indicator header: sub-columns under a group header merged over them
+    /// ("Peserta KB Aktif" over IUD … Kondom and its "Jumlah"). Each column takes the code of parent + child,
+    /// else of the child, else (a "Jumlah"/"Total" child) the parent's. Null when the row holds figures.
+    /// </summary>
+    private List<(string Code, int Column)>? RefineIndicatorHeader(RawRow parent, RawRow child)
+    {
+        if (child.Cells.Any(c => c is double or DateTime) || child.Number != parent.Number + 1) return null;
+        var list = new List<(string Code, int Column)>();
+        var childHits = 0;
+        var width = Math.Max(parent.Cells.Length, child.Cells.Length);
+        string? lastParent = null;
+        for (var i = 0; i < width; i++)
+        {
+            if (parent[i] is string pt && pt.Trim().Length > 0) lastParent = pt;
+            var parentCode = lastParent is null ? null : _catalogue.IndicatorCode(lastParent);
+            string? code = null;
+            if (child[i] is string ct && ct.Trim().Length > 0 && ct != lastParent)
+            {
+                code = (lastParent is null ? null : _catalogue.IndicatorCode(lastParent + " " + ct)) ?? _catalogue.IndicatorCode(ct);
+                if (code is null && _catalogue.IsTotalMarker(_catalogue.Key(ct))) code = parentCode;
+                if (code is not null) childHits++;
+            }
+            else if (parent[i] is string) code = parentCode;
+            if (code is not null && list.All(x => x.Code != code)) list.Add((code, i));
+        }
+        return childHits > 0 ? list : null;
+    }
+
     private void ReadIndicatorRow(string sheet, RawRow row, List<(string Code, int Column)> header)
     {
         foreach (var (code, col) in header) RecordIndicator(sheet, row, col, code);
@@ -256,8 +307,8 @@ internal sealed partial class SheetAnalyzer
         var cell = row[col];
         var text = Text.Display(cell);
         var name = _catalogue.IndicatorNames.GetValueOrDefault(code, code);
-        var parsed = IndonesianNumber.ParseCount(cell);
-        if (!ReportCount(parsed, sheet, row.Number, col, text, name)) return;
+        var parsed = IndonesianNumber.ParseCount(cell, out var commaGrouped);
+        if (!ReportCount(parsed, sheet, row.Number, col, text, name, commaGrouped)) return;
         if (!parsed.IsOk) return;
         if (_findings.Indicators.TryGetValue(code, out var first))
         {
@@ -268,11 +319,13 @@ internal sealed partial class SheetAnalyzer
     }
 
     /// <summary>Reports a failed count; true when the cell was fine (a number or blank).</summary>
-    internal bool ReportCount(Parsed<int> parsed, string sheet, int row, int col, string? text, string field)
+    internal bool ReportCount(Parsed<int> parsed, string sheet, int row, int col, string? text, string field, bool commaGrouped = false)
     {
+        if (commaGrouped) _sink.Warning(ProblemCodes.CommaThousands, sheet, row, col, text, ("field", field), ("value", parsed.Value));
         var code = parsed.Status switch
         {
             ParseStatus.Invalid => ProblemCodes.NotANumber,
+            ParseStatus.NotWhole when text is not null && text.Contains(',') => ProblemCodes.DecimalCommaCount,
             ParseStatus.NotWhole => ProblemCodes.NotWholeNumber,
             ParseStatus.Negative => ProblemCodes.NegativeCount,
             _ => null,
@@ -336,6 +389,7 @@ internal sealed partial class SheetAnalyzer
             case "period":
                 if (value is DateTime dt) _findings.SetPeriod(ReportingPeriod.Of(DateOnly.FromDateTime(dt)), Findings.Source.Profile, cell);
                 else if (IndonesianDate.TryFindPeriod(text, out var p)) _findings.SetPeriod(p, Findings.Source.Profile, cell);
+                else if (IndonesianDate.MonthOf(text) is { } month) _findings.StatedMonth = month;
                 break;
             case "name":
                 _findings.SetIdentity("name", text.StartsWith("Kampung KB", StringComparison.OrdinalIgnoreCase) ? text : "Kampung KB " + text, Findings.Source.Profile);
@@ -364,103 +418,7 @@ internal sealed partial class SheetAnalyzer
             if (row.Cells[i] is not string s || s.Length > 300) continue;
             ApplyBanner(IdentityExtractor.Extract(s), Findings.Source.Banner);
             if (IndonesianDate.TryFindPeriod(s, out var p)) _findings.SetPeriod(p, Findings.Source.Banner, new CellRef(sheet, row.Number, i, s));
-        }
-    }
-
-    // ---------- table rows ----------
-
-    /// <summary>Reads the data rows under one header.</summary>
-    private sealed class TableReader(SheetAnalyzer owner, string sheet, HeaderMatch header)
-    {
-        internal enum Outcome { Continue, EndTotal, EndSignature }
-
-        private long _male, _female, _participants;
-        private readonly int _labelColumnsEnd = new[] { header.Column("number"), header.Column("date"), header.Column("title"), header.Column("areaCode"), header.Column("name"), 2 }.Max();
-        private readonly RegistryRowReader? _registry = owner._mode == AnalysisMode.Registry ? new RegistryRowReader(owner, sheet, header) : null;
-
-        private LayoutCatalogue Catalogue => owner._catalogue;
-        private ProblemSink Sink => owner._sink;
-
-        internal Outcome Read(RawRow row)
-        {
-            if (_registry is not null) return _registry.Read(row);
-            var dateCol = header.Column("date");
-            var titleCol = header.Column("title");
-            var dateCell = row[dateCol];
-            var date = IndonesianDate.Parse(dateCell);
-            if (!date.IsOk)
-            {
-                if (owner.IsTotalRow(row, _labelColumnsEnd)) return Outcome.EndTotal;
-                if (owner.IsEndRow(row)) return Outcome.EndSignature;
-            }
-            var mapped = header.Columns.Where(c => c.Key != "number").Select(c => row[c.Value]).ToList();
-            if (mapped.All(Text.IsBlank)) return Outcome.Continue;
-            var titleText = row[titleCol] is { } t ? Text.Collapse(Text.Display(t) ?? "") : "";
-            if (date.IsEmpty && titleText.Length == 0) return Outcome.Continue;
-
-            var ok = true;
-            if (date.IsEmpty) { Sink.Error(ProblemCodes.MissingRequired, sheet, row.Number, dateCol, null, ("field", header.Layout.Fields["date"].DisplayName)); ok = false; }
-            else if (!date.IsOk) { Sink.Error(ProblemCodes.InvalidDate, sheet, row.Number, dateCol, Text.Display(dateCell), ("field", header.Layout.Fields["date"].DisplayName)); ok = false; }
-            if (titleText.Length == 0) { Sink.Error(ProblemCodes.MissingRequired, sheet, row.Number, titleCol, null, ("field", header.Layout.Fields["title"].DisplayName)); ok = false; }
-
-            var male = Count(row, "male", ref ok);
-            var female = Count(row, "female", ref ok);
-            var total = Count(row, "participants", ref ok);
-            int? participants = male is null && female is null ? total : (male ?? 0) + (female ?? 0);
-            if (total is not null && (male is not null || female is not null) && total != participants)
-            {
-                var col = header.Column("participants");
-                Sink.Error(ProblemCodes.TotalMismatch, sheet, row.Number, col, Text.Display(row[col]), ("male", male ?? 0), ("female", female ?? 0), ("sum", participants ?? 0));
-                ok = false;
-            }
-            if (!ok) return Outcome.Continue;
-
-            _male += male ?? 0;
-            _female += female ?? 0;
-            _participants += participants ?? 0;
-            var activity = new Activity(
-                date.Value, titleText, Str(row, "category"), participants, male, female, Partners(Str(row, "partners")),
-                Str(row, "target"), Str(row, "funding"), Str(row, "notes"), Str(row, "link"), sheet, row.Number);
-            owner._findings.Activities.Add(new FoundActivity(activity, new CellRef(sheet, row.Number, dateCol, Text.Display(dateCell))));
-            return Outcome.Continue;
-        }
-
-        private int? Count(RawRow row, string field, ref bool ok)
-        {
-            var col = header.Column(field);
-            if (col < 0) return null;
-            var parsed = IndonesianNumber.ParseCount(row[col]);
-            if (!owner.ReportCount(parsed, sheet, row.Number, col, Text.Display(row[col]), header.Layout.Fields[field].DisplayName)) { ok = false; return null; }
-            return parsed.IsOk ? parsed.Value : null;
-        }
-
-        private string? Str(RawRow row, string field)
-        {
-            var col = header.Column(field);
-            if (col < 0 || Text.IsBlank(row[col])) return null;
-            var s = Text.Collapse(Text.Display(row[col]) ?? "");
-            return s.Length == 0 || s is "-" ? null : s;
-        }
-
-        private static IReadOnlyList<string> Partners(string? text)
-        {
-            if (text is null) return [];
-            return PartnerSplit().Split(text).Select(p => p.Trim(' ', '.', '-')).Where(p => p.Length > 0)
-                .Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-        }
-
-        /// <summary>Checks the sums a total row states against the rows read.</summary>
-        internal void Finish(RawRow? totalRow)
-        {
-            if (totalRow is not { } row || owner._mode != AnalysisMode.Report) return;
-            foreach (var (field, sum) in new[] { ("male", _male), ("female", _female), ("participants", header.Columns.ContainsKey("male") ? -1 : _participants) })
-            {
-                var col = header.Column(field);
-                if (col < 0 || sum < 0) continue;
-                var parsed = IndonesianNumber.ParseCount(row[col]);
-                if (parsed.IsOk && parsed.Value != sum)
-                    Sink.Warning(ProblemCodes.TotalRowMismatch, sheet, row.Number, col, Text.Display(row[col]), ("sum", sum), ("field", header.Layout.Fields[field].DisplayName));
-            }
+            else ReadBannerYear(s);
         }
     }
 

@@ -61,9 +61,29 @@ internal static partial class IndonesianNumber
             : Parsed<decimal>.Fail(ParseStatus.Invalid);
     }
 
+    [GeneratedRegex(@"^\d{1,3}(?:,\d{3})+$")]
+    private static partial Regex CommaThousands();
+
+    /// <summary>
+    /// A count: a whole number ≥ 0. "2,310" (groups of exactly three digits after commas, as an
+    /// English-locale sheet writes thousands) is read as 2310 and flagged by <paramref name="commaGrouped"/>,
+    /// since a count cannot have a fraction; the caller warns.
+    /// </summary>
+    internal static Parsed<int> ParseCount(object? value, out bool commaGrouped)
+    {
+        commaGrouped = false;
+        if (value is string s && CommaThousands().IsMatch(s.Trim()))
+        {
+            var digits = s.Trim().Replace(",", "");
+            if (int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) { commaGrouped = true; return Parsed<int>.Ok(n); }
+        }
+        return ParseCount(value);
+    }
+
     /// <summary>A count: a whole number ≥ 0.</summary>
     internal static Parsed<int> ParseCount(object? value)
     {
+        if (value is double whole && whole >= 0 && whole <= int.MaxValue && whole == Math.Floor(whole)) return Parsed<int>.Ok((int)whole);
         var n = Parse(value);
         if (!n.IsOk) return Parsed<int>.Fail(n.Status);
         if (n.Value != decimal.Truncate(n.Value)) return Parsed<int>.Fail(ParseStatus.NotWhole);

@@ -1,6 +1,7 @@
 namespace KampungKB.Core.Normalisation;
 
-internal enum ParseStatus { Ok, Empty, Invalid, NotWhole, Negative }
+/// <summary>NoYear: a date written without its year ("12 Nov"); the value's year is a placeholder.</summary>
+internal enum ParseStatus { Ok, Empty, Invalid, NotWhole, Negative, NoYear }
 
 /// <summary>The outcome of parsing one cell: a value, nothing (blank or "-"), or why it failed. Never an exception.</summary>
 internal readonly record struct Parsed<T>(ParseStatus Status, T Value)

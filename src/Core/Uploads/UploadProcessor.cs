@@ -186,7 +186,7 @@ public sealed class UploadProcessor
     /// dinas sees the attempt) and whether the content confirmed it.</returns>
     private async Task<(RegistryEntry? Kampung, bool Confirmed)> AttributeAsync(UploadPath path, IngestionReport report, List<Problem> problems, CancellationToken cancellationToken)
     {
-        Attribution attribution;
+        AttributionResult result;
         if (path.AreaCode is { } code)
         {
             var entry = await _registry.GetAsync(code, cancellationToken).ConfigureAwait(false);
@@ -195,39 +195,12 @@ public sealed class UploadProcessor
                 problems.Add(_engine.Problem(ProblemCodes.KampungNotRegistered, path.FileName, new Dictionary<string, string> { ["areaCode"] = code }));
                 return (null, false);
             }
-            attribution = KampungMatcher.Confirm(entry, report.Kampung);
+            result = UploadAttribution.Confirm(_engine, path.FileName, entry, report);
         }
         else
-        {
-            var all = await _registry.ListAsync(null, cancellationToken).ConfigureAwait(false);
-            attribution = KampungMatcher.Find(all, report.Kampung, path.FileName);
-        }
-
-        switch (attribution)
-        {
-            case Attribution.Found found:
-                return (found.Entry, true);
-            case Attribution.Mismatch mismatch:
-                problems.Add(_engine.Problem(ProblemCodes.KampungMismatch, path.FileName, new Dictionary<string, string>
-                {
-                    ["found"] = mismatch.NameInFile,
-                    ["expected"] = mismatch.Expected.Name,
-                }));
-                return (mismatch.Expected, false);
-            case Attribution.Ambiguous ambiguous:
-                problems.Add(_engine.Problem(ProblemCodes.KampungAmbiguous, path.FileName, new Dictionary<string, string>
-                {
-                    ["found"] = report.Kampung?.Village ?? report.Kampung?.Name ?? path.FileName,
-                    ["candidates"] = string.Join("; ", ambiguous.Candidates.Take(5).Select(c => $"{c.Name} ({c.AreaCode}, Kec. {c.District})")),
-                }));
-                return (null, false);
-            default:
-                problems.Add(_engine.Problem(ProblemCodes.KampungUnknown, path.FileName, new Dictionary<string, string>
-                {
-                    ["found"] = report.Kampung?.Village ?? report.Kampung?.Name ?? "-",
-                }));
-                return (null, false);
-        }
+            result = UploadAttribution.Find(_engine, path.FileName, await _registry.ListAsync(null, cancellationToken).ConfigureAwait(false), report);
+        if (result.Problem is { } problem) problems.Add(problem);
+        return (result.Kampung, result.Confirmed);
     }
 
     private static string Megabytes(long bytes) => (bytes / 1024d / 1024d).ToString("0.#", System.Globalization.CultureInfo.GetCultureInfo("id-ID")) + " MB";

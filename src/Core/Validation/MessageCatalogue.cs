@@ -60,6 +60,7 @@ public sealed class TemplateException(string message) : Exception(message);
 internal sealed class ProblemSink(MessageCatalogue catalogue, string fileName)
 {
     private readonly List<Problem> _problems = [];
+    private readonly List<Dictionary<string, string>> _renderArgs = [];
 
     internal IReadOnlyList<Problem> Problems => _problems;
     internal bool HasErrors => _problems.Any(p => p.Severity == Severity.Error);
@@ -87,6 +88,8 @@ internal sealed class ProblemSink(MessageCatalogue catalogue, string fileName)
             dict[key] = value switch
             {
                 null => "",
+                ReportingPeriod p => Templating.IndonesianFormat.Month(p),
+                DateOnly d => Templating.IndonesianFormat.Date(d),
                 decimal d => d.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture),
                 IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
                 _ => value.ToString() ?? ""
@@ -100,7 +103,49 @@ internal sealed class ProblemSink(MessageCatalogue catalogue, string fileName)
             ["text"] = text ?? "",
             ["location"] = Location(sheet, row, letter),
         };
+        Examples(renderArgs, null);
         _problems.Add(new Problem(severity, code, sheet, row, letter, text, catalogue.Render(code, renderArgs), dict.Count > 0 ? dict : null));
+        _renderArgs.Add(renderArgs);
+    }
+
+    /// <summary>
+    /// Once the report's month is known, example dates in fix texts ("tulis tanggal seperti …") are
+    /// re-rendered to lie inside it, and problems are put in the order the cadre reads the file: whole-file
+    /// problems first, then by sheet (in workbook order), row and column.
+    /// </summary>
+    internal void Complete(ReportingPeriod? period, IReadOnlyList<string> sheetOrder)
+    {
+        if (period is not null)
+            for (var i = 0; i < _problems.Count; i++)
+            {
+                Examples(_renderArgs[i], period);
+                _problems[i] = _problems[i] with { Message = catalogue.Render(_problems[i].Code, _renderArgs[i]) };
+            }
+        var order = _problems.Select((p, i) => (p, a: _renderArgs[i], i))
+            .OrderBy(x => x.p.Sheet is null ? -1 : IndexOf(sheetOrder, x.p.Sheet))
+            .ThenBy(x => x.p.Row ?? 0)
+            .ThenBy(x => x.p.Column is null ? "" : x.p.Column.PadLeft(3))
+            .ThenBy(x => x.i)
+            .ToList();
+        _problems.Clear();
+        _renderArgs.Clear();
+        foreach (var (p, a, _) in order) { _problems.Add(p); _renderArgs.Add(a); }
+    }
+
+    private static int IndexOf(IReadOnlyList<string> sheets, string sheet)
+    {
+        for (var i = 0; i < sheets.Count; i++) if (sheets[i] == sheet) return i;
+        return sheets.Count;
+    }
+
+    /// <summary>{exampleDate} "06/10/2025", {exampleDateLong} "6 Oktober 2025", {examplePeriod} "Oktober 2025": inside the report's month when known.</summary>
+    private static void Examples(Dictionary<string, string> args, ReportingPeriod? period)
+    {
+        var p = period ?? new ReportingPeriod(2025, 11);
+        var d = new DateOnly(p.Year, p.Month, 6);
+        args["exampleDate"] = d.ToString("dd'/'MM'/'yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        args["exampleDateLong"] = Templating.IndonesianFormat.Date(d);
+        args["examplePeriod"] = Templating.IndonesianFormat.Month(p);
     }
 
     private static string Location(string? sheet, int? row, string? column)

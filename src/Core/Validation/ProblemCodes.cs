@@ -10,10 +10,15 @@ public static class ProblemCodes
     public const string UnreadableFile = "unreadable-file";
     public const string UnsupportedFormat = "unsupported-format";
     public const string HtmlTableFile = "html-table-file";
-    public const string OdsFile = "ods-file";
     public const string EncryptedFile = "encrypted-file";
     public const string FileTooLarge = "file-too-large";
     public const string EmptyFile = "empty-file";
+    public const string XlsbFile = "xlsb-file";
+    public const string PdfFile = "pdf-file";
+    public const string ImageFile = "image-file";
+    public const string WordFile = "word-file";
+    public const string FormulaNotCalculated = "formula-not-calculated";
+    public const string HiddenRowsSkipped = "hidden-rows-skipped";
     public const string SuspiciousArchive = "suspicious-archive";
     public const string TooManyRows = "too-many-rows";
     public const string TooManyCells = "too-many-cells";
@@ -25,12 +30,16 @@ public static class ProblemCodes
     public const string InvalidDate = "invalid-date";
     public const string NotANumber = "not-a-number";
     public const string NotWholeNumber = "not-whole-number";
+    public const string DecimalCommaCount = "decimal-comma-count";
+    public const string CommaThousands = "comma-thousands";
     public const string NegativeCount = "negative-count";
     public const string MissingRequired = "missing-required";
     public const string DateOutsidePeriod = "date-outside-period";
     public const string TotalMismatch = "total-mismatch";
     public const string TotalRowMismatch = "total-row-mismatch";
     public const string DuplicateIndicator = "duplicate-indicator";
+    public const string RowNotRead = "row-not-read";
+    public const string RowsAfterEnd = "rows-after-end";
 
     // Indicator rules (errors).
     public const string KbActiveExceedsPus = "kb-active-exceeds-pus";

@@ -60,13 +60,13 @@ public class BadInputTests
     }
 
     [Theory]
-    [InlineData("%PDF-1.7\n%\u00e2\u00e3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "laporan.xlsx")]
-    [InlineData("\u0089PNG\r\n\u001a\n\0\0\0\rIHDR\0\0\0\u0010", "laporan.xlsx")]
-    [InlineData("\u00ff\u00d8\u00ff\u00e0\0\u0010JFIF\0\u0001", "foto kegiatan.csv")]
-    public void PdfOrImageWithSpreadsheetName_RefusedAsUnsupported(string head, string name)
+    [InlineData("%PDF-1.7\n%\u00e2\u00e3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "laporan.xlsx", ProblemCodes.PdfFile)]
+    [InlineData("\u0089PNG\r\n\u001a\n\0\0\0\rIHDR\0\0\0\u0010", "laporan.xlsx", ProblemCodes.ImageFile)]
+    [InlineData("\u00ff\u00d8\u00ff\u00e0\0\u0010JFIF\0\u0001", "foto kegiatan.csv", ProblemCodes.ImageFile)]
+    public void PdfOrImageWithSpreadsheetName_RefusedNamingWhatItIs(string head, string name, string code)
     {
         var bytes = Encoding.Latin1.GetBytes(head).Concat(new byte[4096]).ToArray();
-        AssertRefused(Ingest(bytes, name), ProblemCodes.UnsupportedFormat);
+        AssertRefused(Ingest(bytes, name), code);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public class RefusedUploadTests(AzuriteFixture azurite)
     {
         { "zero-byte", "63.71.04.1005/laporan.xlsx", ProblemCodes.EmptyFile },
         { "random", "63.71.04.1005/laporan.xlsx", ProblemCodes.UnsupportedFormat },
-        { "pdf", "63.71.04.1005/laporan.xlsx", ProblemCodes.UnsupportedFormat },
+        { "pdf", "63.71.04.1005/laporan.xlsx", ProblemCodes.PdfFile },
         { "over-cap", "63.71.04.1005/laporan.csv", ProblemCodes.FileTooLarge },
         { "dot-dot", "63.71.04.1005/../../Registry/laporan.csv", ProblemCodes.InvalidUploadPath },
         { "odd-unicode", "63.71.04.1005/\u202Ecod.exe\u0000/laporan.csv", ProblemCodes.InvalidUploadPath },
