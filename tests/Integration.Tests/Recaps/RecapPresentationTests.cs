@@ -107,7 +107,7 @@ public class RecapPresentationTests(AzuriteFixture azurite)
         var sheets = workbook.Workbook.Sheets!.Elements<Sheet>().ToList();
         var titles = workbook.Workbook.DefinedNames!.Elements<DefinedName>().Where(d => d.Name == "_xlnm.Print_Titles").ToList();
 
-        Assert.Equal(6, sheets.Count);
+        Assert.Equal(7, sheets.Count); // Ringkasan, Tren, Per kampung, Indikator, Kegiatan, Ditolak, Kelas
         Assert.Equal(sheets.Count, titles.Count);
         foreach (var (sheet, i) in sheets.Select((s, i) => (s, i)))
         {
