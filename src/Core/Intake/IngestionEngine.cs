@@ -100,7 +100,8 @@ public sealed class IngestionEngine
             context.FileName, status, period, kampung,
             findings.Activities.Select(a => a.Activity).ToArray(),
             findings.Indicators.ToDictionary(i => i.Key, i => i.Value.Value, StringComparer.Ordinal),
-            sink.Problems, format, findings.Profile.Count > 0 ? findings.Profile : null);
+            sink.Problems, format, findings.Profile.Count > 0 ? findings.Profile : null)
+        { ErrorTotal = sink.ErrorCount, WarningTotal = sink.WarningCount };
     }
 
     /// <summary>Reads a dinas' registry workbook (one row per Kampung KB) through the same reading and layout machinery.</summary>
@@ -116,7 +117,8 @@ public sealed class IngestionEngine
     }
 
     private static IngestionReport Rejected(string fileName, ProblemSink sink, string? format) =>
-        new(fileName, ReportStatus.Rejected, null, null, [], new Dictionary<string, decimal>(), sink.Problems, format);
+        new(fileName, ReportStatus.Rejected, null, null, [], new Dictionary<string, decimal>(), sink.Problems, format)
+        { ErrorTotal = sink.ErrorCount, WarningTotal = sink.WarningCount };
 
     /// <summary>Sniffs, bounds and reads the file; returns the format read, or null when the file was refused.</summary>
     private string? Read(Stream content, string fileName, ProblemSink sink, Findings findings, AnalysisMode mode, CancellationToken ct)

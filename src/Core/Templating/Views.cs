@@ -32,9 +32,16 @@ public sealed record FeedbackView(
     string? UploadLink,
     string? HelpContact)
 {
+    /// <summary>All errors found, when more than <see cref="Errors"/> lists (the list is cut at the first 200).</summary>
+    public int? ErrorTotal { get; init; }
+    /// <summary>All warnings found, when more than <see cref="Warnings"/> lists.</summary>
+    public int? WarningTotal { get; init; }
     public bool HasWarnings => Warnings.Count > 0;
-    public int WarningCount => Warnings.Count;
-    public int ErrorCount => Errors.Count;
+    public int WarningCount => Math.Max(WarningTotal ?? 0, Warnings.Count);
+    public int ErrorCount => Math.Max(ErrorTotal ?? 0, Errors.Count);
+    /// <summary>True when the lists show only the first problems; templates then say so.</summary>
+    public bool ErrorsCut => ErrorCount > Errors.Count;
+    public int ErrorsListed => Errors.Count;
 }
 
 public enum ReminderStage { BeforeDeadline, AfterDeadline, Escalation, Dinas }

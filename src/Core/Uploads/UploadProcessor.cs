@@ -131,17 +131,17 @@ public sealed class UploadProcessor
         }
 
         var regency = kampung?.RegencyCode ?? StorageNames.UnknownRegency;
+        var feedbackDocument = new FeedbackDocument(uploadId, path.FileName, status, kampung, report?.Period,
+            report, problems, owned.ReceivedAt);
         var outcome = new UploadOutcome(uploadId, status, kampung?.AreaCode, report?.Period,
             report?.Activities.Count ?? 0, report?.Indicators.Count ?? 0,
-            problems.Count(p => p.Severity == Severity.Error), problems.Count(p => p.Severity == Severity.Warning));
+            feedbackDocument.ErrorTotal, feedbackDocument.WarningTotal);
 
         await _log.RecordAsync(new UploadRecord(uploadId, regency, _names.Uploads + "/" + upload.Name, path.FileName,
             kampung?.AreaCode, report?.Period, status, contentHash, content.Length, owned.ReceivedAt, _time.GetUtcNow(),
             outcome.ActivityCount, outcome.ErrorCount, outcome.WarningCount, problems), cancellationToken).ConfigureAwait(false);
 
         await KeepOriginalAsync(content, path.FileName, uploadId, kampung, report?.Period, accepted, outcome, cancellationToken).ConfigureAwait(false);
-        var feedbackDocument = new FeedbackDocument(uploadId, path.FileName, status, kampung, report?.Period,
-            report, problems, owned.ReceivedAt);
         await _feedback.WriteAsync(feedbackDocument, cancellationToken).ConfigureAwait(false);
         // Feedback mail (issue 4): its own insert-once claim keyed by the upload id, so a resumed claim never mails twice.
         if (_notifier is not null) await _notifier.NotifyAsync(feedbackDocument, cancellationToken).ConfigureAwait(false);
