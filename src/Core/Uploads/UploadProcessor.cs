@@ -107,8 +107,13 @@ public sealed class UploadProcessor
             problems.Add(_engine.Problem(ProblemCodes.FileTooLarge, path.FileName, new Dictionary<string, string> { ["size"] = Megabytes(Math.Max(content.Length, upload.ContentLength ?? 0)), ["max"] = Megabytes(_options.MaxUploadBytes) }));
         else
         {
-            using var stream = new MemoryStream(content.ToArray(), writable: false);
-            report = _engine.Ingest(stream, path.FileName, cancellationToken);
+            var context = new IngestionContext(path.FileName) { ExpectedPeriod = path.Period, MaxFileBytes = _options.MaxUploadBytes };
+            report = _engine.Ingest(new MemoryStream(content.ToArray(), writable: false), context, cancellationToken);
+            // Month-to-month checks (stock-change-large, figures-unchanged) need last month's figures of this kampung:
+            // read the file again with them when it has figures and last month's report is stored.
+            if (report.Indicators.Count > 0 && report.Period is { } period
+                && await PreviousIndicatorsAsync(path, period, cancellationToken).ConfigureAwait(false) is { Count: > 0 } previous)
+                report = _engine.Ingest(new MemoryStream(content.ToArray(), writable: false), context with { PreviousIndicators = previous }, cancellationToken);
             problems.AddRange(report.Problems);
         }
 
@@ -199,6 +204,14 @@ public sealed class UploadProcessor
                 }));
                 return (null, false);
         }
+    }
+
+    /// <summary>Last month's stored figures of the kampung the path names; null for bulk drops and unknown kampung.</summary>
+    private async Task<IReadOnlyDictionary<string, decimal>?> PreviousIndicatorsAsync(UploadPath path, ReportingPeriod period, CancellationToken cancellationToken)
+    {
+        if (path.AreaCode is not { } code || await _registry.GetAsync(code, cancellationToken).ConfigureAwait(false) is not { } entry) return null;
+        var previous = await _reports.GetAsync(entry.RegencyCode, code, period.Previous, cancellationToken).ConfigureAwait(false);
+        return previous?.Indicators;
     }
 
     private static string Megabytes(long bytes) => (bytes / 1024d / 1024d).ToString("0.#", System.Globalization.CultureInfo.GetCultureInfo("id-ID")) + " MB";
