@@ -27,7 +27,12 @@ public sealed record UploadOutcome(
     int IndicatorCount,
     int ErrorCount,
     int WarningCount,
-    bool Repeated = false);
+    bool Repeated = false,
+    string? RegistryVersion = null)
+{
+    /// <summary>True when the outcome is a rejection that depended on the registry (see <see cref="RegistryVersion"/>).</summary>
+    public bool DependsOnRegistry => RegistryVersion is not null;
+}
 
 public static class UploadStatus
 {
@@ -53,6 +58,8 @@ public sealed class PipelineOptions
 public sealed class UploadProcessor
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly HashSet<string> RegistryCodes =
+        [ProblemCodes.KampungNotRegistered, ProblemCodes.KampungUnknown, ProblemCodes.KampungAmbiguous, ProblemCodes.KampungMismatch];
     private readonly IngestionEngine _engine;
     private readonly BlobServiceClient _blobs;
     private readonly RegistryStore _registry;
@@ -93,8 +100,16 @@ public sealed class UploadProcessor
         switch (claim)
         {
             case ClaimLedger.Result.Done done:
+                var earlier = JsonSerializer.Deserialize<UploadOutcome>(done.Summary, Json)!;
+                // A rejection for the file's content is final for that content; one that depended on the registry is
+                // judged again once the registry has changed (issue 12 finding 4).
+                if (earlier.DependsOnRegistry && earlier.RegistryVersion != await _registry.GetVersionAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    claim = await _claims.ReopenAsync(claimId, receivedAt, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
                 _logger.LogInformation(PipelineEvents.UploadRepeated, "Upload claim {ClaimId} already done; nothing repeated", claimId[..12]);
-                return JsonSerializer.Deserialize<UploadOutcome>(done.Summary, Json)! with { Repeated = true };
+                return earlier with { Repeated = true };
         }
         var owned = (ClaimLedger.Result.Proceed)claim;
         var uploadId = $"{owned.ReceivedAt.UtcDateTime:yyyyMMdd'T'HHmmss}-{claimId[..12]}";
@@ -122,6 +137,7 @@ public sealed class UploadProcessor
         if (report is not null)
             (kampung, confirmed) = await AttributeAsync(path, report, problems, cancellationToken).ConfigureAwait(false);
 
+        var registryVersion = await _registry.GetVersionAsync(cancellationToken).ConfigureAwait(false);
         var accepted = report is not null && confirmed && report.Period is not null && !problems.Any(p => p.Severity == Severity.Error);
         var status = UploadStatus.Rejected;
         if (accepted)
@@ -140,7 +156,8 @@ public sealed class UploadProcessor
             report, problems, owned.ReceivedAt);
         var outcome = new UploadOutcome(uploadId, status, kampung?.AreaCode, report?.Period,
             report?.Activities.Count ?? 0, report?.Indicators.Count ?? 0,
-            feedbackDocument.ErrorTotal, feedbackDocument.WarningTotal);
+            feedbackDocument.ErrorTotal, feedbackDocument.WarningTotal,
+            RegistryVersion: status == UploadStatus.Rejected && problems.Any(p => RegistryCodes.Contains(p.Code)) ? registryVersion : null);
 
         await _log.RecordAsync(new UploadRecord(uploadId, regency, _names.Uploads + "/" + upload.Name, path.FileName,
             kampung?.AreaCode, report?.Period, status, contentHash, content.Length, owned.ReceivedAt, _time.GetUtcNow(),
