@@ -13,4 +13,5 @@ return await CommandLine.RunAsync(args, new Dictionary<string, Func<string[], Ta
     ["links"] = LinksCommand.RunAsync,
     ["bench"] = BenchCommand.RunAsync,
     ["poison"] = PoisonCommand.RunAsync,
+    ["classes"] = ClassesCommand.RunAsync, // issue 14
 });

@@ -6,10 +6,16 @@ namespace KampungKB.Cli.Commands;
 /// <summary>`kkb registry check [--json] FILE`: reads a dinas' list of Kampung KB and prints it, storing nothing.</summary>
 internal sealed class RegistryCommand : ICommand
 {
-    private const string UsageText = "Cara pakai: kkb registry check [--json] BERKAS";
+    private const string UsageText = "Cara pakai: kkb registry check [--json] BERKAS  |  kkb registry template BERKAS.xlsx";
 
     public int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
+        if (args.Count == 2 && args[0] == "template")
+        {
+            File.WriteAllBytes(args[1], CommandLine.LoadEngine().BuildRegistryTemplate());
+            stdout.WriteLine($"Templat daftar Kampung KB ditulis ke {args[1]}");
+            return CommandLine.Ok;
+        }
         if (args.Count == 0 || args[0] != "check"
             || !CommandLine.Parse(args.Skip(1).ToList(), new HashSet<string> { "--json" }, out var flags, out var files, out var error) || files.Count != 1)
         {
@@ -34,7 +40,7 @@ internal sealed class RegistryCommand : ICommand
                 entries = import.Entries.Select(e => new
                 {
                     e.AreaCode, e.RegencyCode, e.DistrictCode, e.Name, e.Village, e.District, e.Regency, e.ClassLabel,
-                    @class = e.Class?.ToString(), e.YearFounded, e.PokjaEmail, e.PokjaPhone, e.PkbName, e.PkbEmail,
+                    @class = e.Class?.ToString(), e.YearFounded, e.PokjaEmail, e.PokjaPhone, e.PkbName, e.PkbEmail, e.Profile,
                 }),
                 problems = import.Problems.Select(IngestCommand.ProblemJson),
             }, CommandLine.Json));

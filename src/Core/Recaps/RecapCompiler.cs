@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using KampungKB.Core.Classes;
 using KampungKB.Core.Model;
 using KampungKB.Core.Notifications;
 using KampungKB.Core.Reminders;
@@ -164,6 +165,8 @@ public sealed class RecapCompiler(TableServiceClient tables, StorageNames names,
             .Select(k => new UnreachableKampungRow(k.Name, k.AreaCode, k.District, k.PokjaPhone))
             .ToList();
 
+        var classReport = await new ClassReader(_registry, _reports, catalogue.Classifier).ReadAsync(regency.Code, period, ct).ConfigureAwait(false);
+
         var attachment = $"rekap-kampung-kb-{regency.Code}-{period}.xlsx";
         var view = new RecapView(
             regency.DinasName, regency.Name, period.ToString(), period.Previous.ToString(), due,
@@ -171,9 +174,12 @@ public sealed class RecapCompiler(TableServiceClient tables, StorageNames names,
             completeness, byKecamatan, missing,
             registeredActivities.Count, bidang, participants, partners,
             indicators, ratios, classes, target, rejected, unreachable,
-            attachment, DashboardLink: null);
+            attachment, DashboardLink: null)
+        {
+            Classification = ClassRecap.View(classReport, catalogue.Classifier, regency.TopClassLabel),
+        };
         var email = templates.RenderRecap(view);
-        var xlsx = RecapWorkbook.Build(view, rows, registeredActivities, catalogue, zone);
+        var xlsx = RecapWorkbook.Build(view, rows, registeredActivities, catalogue, zone, ClassRecap.Sheet(classReport, catalogue.Classifier, regency.TopClassLabel));
         return new Recap(regency.Code, period, view, email, xlsx, attachment, rows);
     }
 

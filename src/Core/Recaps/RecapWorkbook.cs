@@ -12,9 +12,10 @@ internal static class RecapWorkbook
     public const string ActivitiesSheet = "Kegiatan";
     public const string RejectedSheet = "Ditolak";
 
+    /// <param name="extra">Sheets of other sections appended after these (the class sheet of <see cref="Classes.ClassRecap"/>).</param>
     public static byte[] Build(RecapView view, IReadOnlyList<RecapKampungRow> rows, IReadOnlyList<(string AreaCode, Activity Activity)> activities,
-        RecapCatalogue catalogue, LocalTime zone) =>
-        XlsxWorkbookWriter.ToBytes([Summary(view), Kampung(rows, catalogue, zone), Activities(rows, activities, catalogue), Rejected(view)]);
+        RecapCatalogue catalogue, LocalTime zone, params XlsxSheet[] extra) =>
+        XlsxWorkbookWriter.ToBytes([Summary(view), Kampung(rows, catalogue, zone), Activities(rows, activities, catalogue), Rejected(view), .. extra]);
 
     private static XlsxSheet Summary(RecapView v)
     {

@@ -158,6 +158,8 @@ public sealed record RecapView(
     public int MaxPartnerCount => Partners.Count == 0 ? 0 : Partners.Max(r => r.Count);
     public int MaxClassCount => Classes.Count == 0 ? 0 : Classes.Max(r => r.Count);
     public int ClassTotal => Classes.Sum(r => r.Count);
+    /// <summary>The computed classes (issue 14), rendered by <c>partials/classes.hbs</c>; null when not computed.</summary>
+    public Classes.ClassRecapView? Classification { get; init; }
 }
 
 /// <summary>A rendered mail: subject (plain text), HTML body and a plain-text alternative.</summary>
