@@ -10,12 +10,12 @@
 // Nothing secret lives in this file or in the parameters file: Links__SigningKey and an optional
 // Graph client secret come from secure parameters or Key Vault references.
 //
-// Read by the handler but not set here: FUNCTIONS_CUSTOMHANDLER_PORT (the Functions host picks the
-// port and passes it), KKB_TEMPLATES (defaults to templates/ beside the executable, which ./kkb publish
-// puts there), and the mail tuning settings with sound defaults (docs/mail.md): Mail__SaveToSentItems,
-// Mail__GraphBaseUrl, Mail__InlineAttachmentLimitBytes.
+// Read by the app but not set here: KKB_TEMPLATES (defaults to templates/ beside
+// KampungKB.Functions.dll, which ./kkb publish puts there), Pipeline__MaxUploadBytes (20 MiB), and the mail tuning settings with sound defaults (docs/mail.md): Mail__SaveToSentItems,
+// Mail__GraphBaseUrl, Mail__InlineAttachmentLimitBytes;
+// Demo__SimulatedNow is for ./kkb demo only.
 //
-// Functions in the package (functions/<Name>/function.json):
+// Functions in the package (functions.metadata, generated from the attributes in src/Functions/Functions):
 //   IngestUpload, ImportRegistry  blob triggers, delivered by Event Grid (see blobTriggeredFunctions)
 //   CompileRecap, SendReminders   timer triggers on Schedules__CompileRecap / Schedules__SendReminders
 //   UploadPage, UploadPageResult  HTTP triggers, /api/kampung/{token}: the cadres' upload page (docs/upload-page.md)
@@ -126,7 +126,7 @@ var deploymentContainerName = 'app-package'
 var containerNames = ['uploads', 'registry', 'processed', 'rejected', 'feedback', deploymentContainerName]
 var tableNames = ['Registry', 'Reports', 'Activities', 'Uploads', 'Claims', 'Notifications']
 
-// Blob-triggered functions and the container each watches (functions/<name>/function.json "path").
+// Blob-triggered functions and the container each watches (the [BlobTrigger] path, Source = EventGrid).
 // Flex Consumption only has Event Grid blob triggers: each needs a subscription below.
 var blobTriggeredFunctions = [
   { name: 'IngestUpload', container: 'uploads' }
@@ -267,7 +267,7 @@ resource telemetryRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 // --- App settings ---------------------------------------------------------------------------------
 var hostSettings = [
   // Identity-based host storage. FUNCTIONS_WORKER_RUNTIME is not set: Flex Consumption rejects it and
-  // takes the runtime from functionAppConfig.runtime (custom) below.
+  // takes the runtime from functionAppConfig.runtime (dotnet-isolated) below.
   { name: 'AzureWebJobsStorage__blobServiceUri', value: storage.properties.primaryEndpoints.blob }
   { name: 'AzureWebJobsStorage__queueServiceUri', value: storage.properties.primaryEndpoints.queue }
   { name: 'AzureWebJobsStorage__tableServiceUri', value: storage.properties.primaryEndpoints.table }
@@ -365,8 +365,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         instanceMemoryMB: instanceMemoryMB
       }
       runtime: {
-        name: 'custom' // host.json customHandler: the self-contained KampungKB.Functions executable
-        version: '1.0'
+        name: 'dotnet-isolated' // the isolated worker: KampungKB.Functions.dll, named by worker.config.json
+        version: '10.0'
       }
     }
   }

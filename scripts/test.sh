@@ -10,7 +10,9 @@ cd "$root"
 results="$root/.build/test-results"
 rm -rf "$results"; mkdir -p "$results"
 status=0
+echo "test: membangun semua proyek (Debug, 2-4 menit pada mesin baru)..." >&2
 dotnet build KampungKB.Functions.sln --nologo -c Debug -v quiet || status=$?
+echo "test: menjalankan uji..." >&2
 if [ "$status" -eq 0 ]; then
   for proj in tests/*/*.Tests.csproj; do
     name=$(basename "$proj" .csproj)

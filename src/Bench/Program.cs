@@ -38,7 +38,7 @@ try
     if (string.IsNullOrEmpty(storage))
     {
         log.WriteLine("bench: KKB_BENCH_STORAGE not set (run through ./kkb bench): storage benchmarks skipped");
-        result["store_vs_raw_writes"] = null; result["recap_vs_scan"] = null; result["start_vs_empty_api"] = null;
+        result["store_vs_raw_writes"] = null; result["recap_vs_scan"] = null; result["start_vs_empty_app"] = null;
     }
     else
     {

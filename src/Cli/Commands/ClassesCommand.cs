@@ -20,19 +20,16 @@ internal static class ClassesCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var catalogue = ClassCatalogue.Load(TemplatesDirectory());
-        var options = RecapCommand.Options(args);
-        if (options is null || !options.TryGetValue("--regency", out var code) || code is not { Length: 5 }
-            || !options.TryGetValue("--period", out var p) || !ReportingPeriod.TryParse(p, out var period))
-        {
-            Console.Error.WriteLine(catalogue.Texts["usage"]);
+        var options = CommandOptions.Parse("classes", args, new HashSet<string> { "--regency", "--period" }, new HashSet<string> { "--json" }, Console.Error);
+        if (options is null || !options.TryRegency(Console.Error, true, out var code) || !options.TryPeriod(Console.Error, true, out var p) || p is not { } period)
             return CommandLine.Usage;
-        }
         await using var env = await LocalEnvironment.OpenAsync();
         await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables, StorageNames.Default);
+        if (!await StorageCommands.RegistryHasEntriesAsync(env.Tables, StorageNames.Default, Console.Error)) return CommandLine.Rejected;
         var reader = new ClassReader(new RegistryStore(env.Tables, StorageNames.Default), new ReportStore(env.Tables, StorageNames.Default), new KampungClassifier(catalogue));
-        var report = await reader.ReadAsync(code, period);
+        var report = await reader.ReadAsync(code!, period);
 
-        if (options.ContainsKey("--json")) Console.WriteLine(Json(report));
+        if (options.Has("--json")) Console.WriteLine(Json(report));
         else Console.Write(Human(report, catalogue));
         return CommandLine.Ok;
     }

@@ -4,8 +4,9 @@ using KampungKB.Cli.Dev;
 namespace KampungKB.Cli.Commands;
 
 /// <summary>
-/// <c>kkb poison [--json]</c>: uploads the local runner gave up on after 5 failed attempts, with the reason.
-/// On Azure the host puts them on the <c>webjobs-blobtrigger-poison</c> queue instead (docs/robustness.md).
+/// <c>kkb poison [--json]</c>: the blobs the Functions host (or the local runner, which writes the same
+/// message) gave up on after <c>poisonBlobThreshold</c> failed attempts: the messages on the storage
+/// account's <c>webjobs-blobtrigger-poison</c> queue, with the local runner's last error when it has one.
 /// </summary>
 internal static class PoisonCommand
 {
@@ -17,13 +18,17 @@ internal static class PoisonCommand
             return CommandLine.Usage;
         }
         await using var env = await LocalEnvironment.OpenAsync();
-        var poison = await BlobTriggerRunner.ListPoisonAsync(env.Tables);
+        var messages = await PoisonQueue.For(env).PeekAsync();
+        var reasons = env.ConnectionString is null ? new Dictionary<(string, string), string>() : await BlobTriggerRunner.PoisonReasonsAsync(env.Tables);
+        var poison = messages.Select(m => new PoisonEntry(m.Message.Function, m.Message.ContainerName, m.Message.BlobName, m.Message.ETag, m.InsertedOn,
+            reasons.GetValueOrDefault((m.Message.Function, m.Message.BlobName)))).ToList();
         if (flags.Contains("--json")) Console.WriteLine(JsonSerializer.Serialize(poison, CommandLine.Json));
-        else if (poison.Count == 0) Console.WriteLine("Tidak ada unggahan yang gagal terus-menerus.");
+        else if (poison.Count == 0) Console.WriteLine($"Antrean {PoisonQueue.Name} kosong: tidak ada berkas yang gagal terus-menerus.");
         else
         {
-            Console.WriteLine($"{poison.Count} unggahan gagal {poison[0].Attempts} kali dan tidak dicoba lagi:");
-            foreach (var p in poison) Console.WriteLine($"  {p.Function} {p.BlobName} ({p.Attempts} percobaan, {p.At:yyyy-MM-dd HH:mm} UTC): {p.Reason}");
+            Console.WriteLine($"{poison.Count} berkas gagal diproses berulang kali dan tidak dicoba lagi (antrean {PoisonQueue.Name}):");
+            foreach (var p in poison)
+                Console.WriteLine($"  {p.Function} {p.ContainerName}/{p.BlobName} ({p.InsertedOn:yyyy-MM-dd HH:mm} UTC){(p.Reason is null ? "" : ": " + p.Reason)}");
         }
         return poison.Count == 0 ? CommandLine.Ok : CommandLine.Rejected;
     }

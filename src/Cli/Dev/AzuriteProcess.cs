@@ -65,7 +65,7 @@ internal sealed class AzuriteProcess : IAsyncDisposable
         TimeSpan? startTimeout = null, (int Blob, int Queue, int Table)? ports = null, CancellationToken cancellationToken = default)
     {
         if (!IsInstalled(repositoryRoot))
-            throw new InvalidOperationException($"Azurite is not installed under '{repositoryRoot}'; run scripts/setup.sh (npm ci).");
+            throw new InvalidOperationException($"Azurite belum terpasang di '{repositoryRoot}'; jalankan scripts/setup.sh (npm ci).");
         InvalidOperationException? last = null;
         for (var attempt = 0; attempt < (ports is null ? 3 : 1); attempt++)
         {

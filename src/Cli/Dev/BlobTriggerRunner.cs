@@ -1,7 +1,5 @@
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -9,148 +7,120 @@ using KampungKB.Core.Storage;
 
 namespace KampungKB.Cli.Dev;
 
-/// <summary>One blob-triggered function as function.json declares it.</summary>
-internal sealed record BlobFunction(string Name, string Container, string Binding);
-
-/// <summary>A blob the runner gave up on, and why.</summary>
-internal sealed record PoisonBlob(string Function, string BlobName, int Attempts, string Reason, DateTimeOffset? At);
-
-/// <summary>What the runner did with one blob version.</summary>
-internal sealed record Dispatch(string Function, string BlobName, bool Succeeded, int Attempts, JsonElement? ReturnValue, IReadOnlyList<string> Logs);
+/// <summary>What the runner did with one blob version: the function's return value, or the last error after every attempt failed.</summary>
+internal sealed record Dispatch(string Function, string BlobName, bool Succeeded, int Attempts, object? ReturnValue, string? Error);
 
 /// <summary>
-/// Plays the Functions host's part for blob triggers, for local runs only: every new blob version (name
-/// + ETag) in a watched container is POSTed once to the handler with the host's payload shape (base64
-/// content, double-encoded <c>name</c>, nested <c>Properties</c>), retried up to the host's limit (5);
-/// receipts live in a table like the host's own blob receipts.
+/// Plays the host's part for blob triggers, locally: polls the watched containers (Azurite sends no Event
+/// Grid events) and invokes each new blob version (name + ETag) once through <see cref="LocalFunctionHost"/>.
+/// A function that throws is retried up to host.json's <c>poisonBlobThreshold</c>; then, as the host does,
+/// the blob's message goes on <c>webjobs-blobtrigger-poison</c>. Receipts in a table remember what was seen.
 /// </summary>
-internal sealed class BlobTriggerRunner(BlobServiceClient blobs, TableServiceClient tables, HttpClient handler, IReadOnlyList<BlobFunction> functions,
-    string receiptsTable = BlobTriggerRunner.ReceiptsTable)
+internal sealed class BlobTriggerRunner(LocalFunctionHost host, BlobServiceClient blobs, TableServiceClient tables, StorageNames names, PoisonQueue poison,
+    string receiptsTable = BlobTriggerRunner.ReceiptsTable, Func<int, TimeSpan>? backoff = null)
 {
     public const string ReceiptsTable = "DevRunnerReceipts";
-    private const int MaxAttempts = 5;
+    private readonly Func<int, TimeSpan> _backoff = backoff ?? (attempt => TimeSpan.FromMilliseconds(200 * attempt));
 
-    public static readonly IReadOnlyList<BlobFunction> Default =
-    [
-        new("ImportRegistry", "registry", "registry"),
-        new("IngestUpload", "uploads", "upload"),
-    ];
+    /// <summary>The account container a trigger path's container stands for (a test's prefixed names).</summary>
+    private string Container(FunctionDescriptor f) =>
+        StorageNames.Default.Containers.Zip(names.Containers).FirstOrDefault(p => p.First == f.Container).Second ?? f.Container!;
 
-    /// <summary>Sends every blob version not yet receipted; returns what was dispatched, in order.</summary>
+    /// <summary>Invokes every blob version not yet receipted, registry before uploads; returns what was dispatched, in order.</summary>
     public async Task<IReadOnlyList<Dispatch>> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         var receipts = tables.GetTableClient(receiptsTable);
         await receipts.CreateIfNotExistsAsync(cancellationToken);
         var done = new List<Dispatch>();
-        foreach (var function in functions)
+        foreach (var function in host.Functions.Where(f => f.TriggerType == "blobTrigger").OrderBy(f => f.Container == "registry" ? 0 : 1))
         {
-            var container = blobs.GetBlobContainerClient(function.Container);
-            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            var pending = new List<BlobItem>();
-            await foreach (var blob in container.GetBlobsAsync(cancellationToken: cancellationToken))
-            {
-                var receipt = await receipts.GetEntityOrDefaultAsync(function.Name, ReceiptKey(blob), cancellationToken);
-                if (receipt is null) pending.Add(blob);
-            }
-            foreach (var blob in pending.OrderBy(b => b.Properties.LastModified).ThenBy(b => b.Name, StringComparer.Ordinal))
-                done.Add(await DispatchAsync(function, blob, cancellationToken));
+            var container = Container(function);
+            var client = blobs.GetBlobContainerClient(container);
+            await client.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            var pending = new List<(string Name, string ETag, DateTimeOffset LastModified)>();
+            await foreach (var blob in client.GetBlobsAsync(cancellationToken: cancellationToken))
+                if (await receipts.GetEntityOrDefaultAsync(function.Name, ReceiptKey(blob.Name, blob.Properties.ETag.ToString()!), cancellationToken) is null)
+                    pending.Add((blob.Name, blob.Properties.ETag.ToString()!, blob.Properties.LastModified ?? DateTimeOffset.MinValue));
+            foreach (var blob in pending.OrderBy(b => b.LastModified).ThenBy(b => b.Name, StringComparer.Ordinal))
+                done.Add(await DispatchAsync(function, container, blob.Name, blob.ETag, cancellationToken));
         }
         return done;
     }
 
-    /// <summary>Runs until nothing new arrives (the demo) or until cancelled (<c>kkb dev</c>).</summary>
+    /// <summary>Invokes <paramref name="functionName"/> for one blob now (<c>kkb upload</c>), with the same retries, poison message and receipt.</summary>
+    /// <returns>Null when the blob does not exist.</returns>
+    public async Task<Dispatch?> RunBlobAsync(string functionName, string blobName, CancellationToken cancellationToken = default)
+    {
+        var function = host.Functions.Single(f => f.Name == functionName && f.TriggerType == "blobTrigger");
+        var container = Container(function);
+        BlobProperties properties;
+        try { properties = (await blobs.GetBlobContainerClient(container).GetBlobClient(blobName).GetPropertiesAsync(cancellationToken: cancellationToken)).Value; }
+        catch (Azure.RequestFailedException e) when (e.Status == 404) { return null; }
+        await tables.GetTableClient(receiptsTable).CreateIfNotExistsAsync(cancellationToken);
+        return await DispatchAsync(function, container, blobName, properties.ETag.ToString(), cancellationToken);
+    }
+
+    /// <summary>Runs until cancelled (<c>kkb dev</c>), reporting each dispatch.</summary>
     public async Task WatchAsync(Action<Dispatch> report, TimeSpan interval, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            foreach (var d in await RunOnceAsync(cancellationToken)) report(d);
-            try { await Task.Delay(interval, cancellationToken); }
-            catch (OperationCanceledException) { break; }
-        }
-    }
-
-    private async Task<Dispatch> DispatchAsync(BlobFunction function, BlobItem blob, CancellationToken cancellationToken)
-    {
-        var logs = new List<string>();
-        JsonElement? returnValue = null;
-        var attempts = 0;
-        var succeeded = false;
-        while (!succeeded && attempts < MaxAttempts)
-        {
-            attempts++;
-            var download = await blobs.GetBlobContainerClient(function.Container).GetBlobClient(blob.Name).DownloadContentOrDefaultAsync(cancellationToken);
-            if (download is null) { logs.Add("blob deleted before it was processed"); break; }
-            var payload = Payload(function, blob.Name, download);
-            using var response = await handler.PostAsJsonAsync("/" + function.Name, payload, cancellationToken);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
             try
             {
-                using var doc = JsonDocument.Parse(body);
-                if (doc.RootElement.TryGetProperty("Logs", out var l) && l.ValueKind == JsonValueKind.Array)
-                    logs.AddRange(l.EnumerateArray().Select(x => x.GetString() ?? ""));
-                if (doc.RootElement.TryGetProperty("ReturnValue", out var rv) && rv.ValueKind != JsonValueKind.Null)
-                    returnValue = rv.Clone();
+                foreach (var d in await RunOnceAsync(cancellationToken)) report(d);
+                await Task.Delay(interval, cancellationToken);
             }
-            catch (JsonException) { logs.Add(body.Length > 500 ? body[..500] : body); }
-            succeeded = response.IsSuccessStatusCode;
-            if (!succeeded && attempts < MaxAttempts) await Task.Delay(TimeSpan.FromMilliseconds(200 * attempts), cancellationToken);
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { break; }
         }
+    }
 
-        var receipt = new TableEntity(function.Name, ReceiptKey(blob))
+    private async Task<Dispatch> DispatchAsync(FunctionDescriptor function, string container, string blobName, string etag, CancellationToken cancellationToken)
+    {
+        object? returned = null;
+        string? error = null;
+        var attempts = 0;
+        var succeeded = false;
+        while (!succeeded && attempts < host.Host.PoisonBlobThreshold)
         {
-            ["BlobName"] = blob.Name,
-            ["BlobETag"] = blob.Properties.ETag?.ToString() ?? "",
+            attempts++;
+            try
+            {
+                returned = await host.InvokeBlobAsync(function, container, blobName, cancellationToken);
+                succeeded = true;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                error = $"{e.GetType().Name}: {e.Message}";
+                if (attempts < host.Host.PoisonBlobThreshold) await Task.Delay(_backoff(attempts), cancellationToken);
+            }
+        }
+        if (!succeeded)
+            await poison.AddAsync(new PoisonMessage("BlobTrigger", "Host.Functions." + function.Name, "BlockBlob", container, blobName, etag), cancellationToken);
+
+        var receipt = new TableEntity(function.Name, ReceiptKey(blobName, etag))
+        {
+            ["BlobName"] = blobName,
+            ["BlobETag"] = etag,
             ["Status"] = succeeded ? "done" : "poison",
             ["Attempts"] = attempts,
-            ["LastLog"] = string.Join(" | ", logs.TakeLast(3)) is { Length: > 0 } last ? (last.Length > 4000 ? last[..4000] : last) : "-",
+            ["LastError"] = error is null ? "-" : error.Length > 4000 ? error[..4000] : error,
         };
         await tables.GetTableClient(receiptsTable).UpsertEntityAsync(receipt, TableUpdateMode.Replace, cancellationToken);
-        return new Dispatch(function.Name, blob.Name, succeeded, attempts, returnValue, logs);
+        return new Dispatch(function.Name, blobName, succeeded, attempts, returned, error);
     }
 
-    /// <summary>
-    /// Blobs given up on after <see cref="MaxAttempts"/> failed attempts, with the handler's last words: the
-    /// local counterpart of the host's <c>webjobs-blobtrigger-poison</c> queue (<c>kkb poison</c>).
-    /// </summary>
-    public static async Task<IReadOnlyList<PoisonBlob>> ListPoisonAsync(TableServiceClient tables, string receiptsTable = ReceiptsTable, CancellationToken cancellationToken = default)
+    /// <summary>The runner's last error for each blob it gave up on (by function and blob name), to explain <c>kkb poison</c>'s entries locally.</summary>
+    public static async Task<IReadOnlyDictionary<(string Function, string BlobName), string>> PoisonReasonsAsync(TableServiceClient tables, string receiptsTable = ReceiptsTable,
+        CancellationToken cancellationToken = default)
     {
-        var list = new List<PoisonBlob>();
+        var map = new Dictionary<(string, string), string>();
         var receipts = tables.GetTableClient(receiptsTable);
         await receipts.CreateIfNotExistsAsync(cancellationToken);
-        await foreach (var e in receipts.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Status eq {"poison"}"), cancellationToken: cancellationToken))
-            list.Add(new PoisonBlob(e.PartitionKey, e.GetString("BlobName") ?? "", e.GetInt32("Attempts") ?? 0, e.GetString("LastLog") ?? "-", e.Timestamp));
-        return list;
+        await foreach (var e in receipts.QueryAsync<TableEntity>("Status eq 'poison'", cancellationToken: cancellationToken))
+            map[(e.PartitionKey, e.GetString("BlobName") ?? "")] = e.GetString("LastError") ?? "-";
+        return map;
     }
 
-    /// <summary>The request body the Functions host sends a custom handler for a blob trigger.</summary>
-    internal static object Payload(BlobFunction function, string name, BlobDownloadResult blob)
-    {
-        var p = blob.Details;
-        return new Dictionary<string, object>
-        {
-            ["Data"] = new Dictionary<string, object> { [function.Binding] = Convert.ToBase64String(blob.Content.ToMemory().Span) },
-            ["Metadata"] = new Dictionary<string, object>
-            {
-                ["name"] = JsonSerializer.Serialize(name),
-                ["Uri"] = JsonSerializer.Serialize($"{function.Container}/{name}"),
-                ["Properties"] = new Dictionary<string, object?>
-                {
-                    ["ContentLength"] = p.ContentLength,
-                    ["ContentType"] = p.ContentType,
-                    ["ETag"] = p.ETag.ToString(),
-                    ["LastModified"] = p.LastModified.ToString("O"),
-                },
-                ["Metadata"] = p.Metadata,
-                ["sys"] = new Dictionary<string, object>
-                {
-                    ["MethodName"] = function.Name,
-                    ["UtcNow"] = DateTimeOffset.UtcNow.ToString("O"),
-                    ["RandGuid"] = Guid.NewGuid().ToString(),
-                },
-            },
-        };
-    }
-
-    private static string ReceiptKey(BlobItem blob) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(blob.Name + "\n" + blob.Properties.ETag)));
+    private static string ReceiptKey(string blobName, string etag) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(blobName + "\n" + etag.Trim('"'))));
 }

@@ -1,11 +1,12 @@
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Reports;
+using KampungKB.Core.Storage;
 using System.Net.Sockets;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
-using KampungKB.Core.Storage;
-using KampungKB.Functions;
 
 namespace KampungKB.Cli.Dev;
 
@@ -19,7 +20,7 @@ internal sealed class LocalEnvironment : IAsyncDisposable
     public static readonly (int Blob, int Queue, int Table) DevPorts = (10000, 10001, 10002);
 
     private readonly AzuriteProcess? _azurite;
-    private WebApplication? _handler;
+    private LocalFunctionHost? _functions;
 
     private LocalEnvironment(string root, string? connectionString, StorageConnection connection, AzuriteProcess? azurite, string source)
     {
@@ -41,6 +42,14 @@ internal sealed class LocalEnvironment : IAsyncDisposable
     public BlobServiceClient Blobs { get; }
     public QueueServiceClient Queues { get; }
     public TableServiceClient Tables { get; }
+    /// <summary>True for the local Azurite (ephemeral or <c>.kkb/azurite</c>), false for <c>AzureWebJobsStorage</c>.</summary>
+    public bool IsLocal { get; private init; }
+    /// <summary>True when this command started Azurite itself (so no <c>kkb dev</c> is running).</summary>
+    public bool StartedAzurite => _azurite is not null;
+
+    /// <summary>Whether a <c>kkb dev</c> (its HTTP functions on 127.0.0.1:7071) is running and will pick up new blobs.</summary>
+    public static Task<bool> DevRunnerAnswersAsync() => AnswersAsync(LocalFunctionHost.DevPort);
+
     /// <summary>Human-readable: which storage this is.</summary>
     public string Source { get; }
 
@@ -65,47 +74,43 @@ internal sealed class LocalEnvironment : IAsyncDisposable
         if (ephemeral)
         {
             var temp = await AzuriteProcess.StartAsync(root, cancellationToken: cancellationToken);
-            return new LocalEnvironment(root, temp.ConnectionString, StorageConnection.Parse(temp.ConnectionString), temp, $"Azurite sementara (port {temp.BlobPort})");
+            return new LocalEnvironment(root, temp.ConnectionString, StorageConnection.Parse(temp.ConnectionString), temp, $"Azurite sementara (port {temp.BlobPort})") { IsLocal = true };
         }
         var dev = DevConnectionString();
-        if (await AnswersAsync(DevPorts.Blob) && await AnswersAsync(DevPorts.Table))
-            return new LocalEnvironment(root, dev, StorageConnection.Parse(dev), null, "Azurite lokal yang sudah berjalan (127.0.0.1:10000)");
+        if (await AnswersAsync(DevPorts.Blob) && await AnswersAsync(DevPorts.Queue) && await AnswersAsync(DevPorts.Table))
+            return new LocalEnvironment(root, dev, StorageConnection.Parse(dev), null, "Azurite lokal yang sudah berjalan (127.0.0.1:10000)") { IsLocal = true };
         var azurite = await AzuriteProcess.StartAsync(root, Path.Combine(root, ".kkb", "azurite"), cancellationToken: cancellationToken, ports: DevPorts);
-        return new LocalEnvironment(root, dev, StorageConnection.Parse(dev), azurite, "Azurite lokal (.kkb/azurite)");
+        return new LocalEnvironment(root, dev, StorageConnection.Parse(dev), azurite, "Azurite lokal (.kkb/azurite)") { IsLocal = true };
     }
 
-    /// <summary>Starts the custom handler in this process on a free port, as the Functions host would start it.</summary>
+    /// <summary>
+    /// Starts the Functions app in this process through the local runner's host, wired by
+    /// <c>AddKampungKB</c> over this storage. HTTP functions answer on <paramref name="port"/> (0: a free one).
+    /// </summary>
     /// <param name="settings">Extra app settings (the demo's outbox and regency settings).</param>
-    public async Task<HttpClient> StartHandlerAsync(CancellationToken cancellationToken = default, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="app">Another function app's assembly (the start benchmark's empty app); default KampungKB.Functions.</param>
+    public async Task<LocalFunctionHost> StartFunctionsAsync(IReadOnlyDictionary<string, string?>? settings = null, int port = 0,
+        System.Reflection.Assembly? app = null, CancellationToken cancellationToken = default)
     {
-        if (ConnectionString is null)
-            throw new InvalidOperationException("kkb dev/demo menjalankan handler lokal hanya dengan connection string (Azurite atau AccountKey).");
-        var port = FreePort();
-        _handler = HandlerApp.Build([], builder =>
+        var values = new Dictionary<string, string?>
         {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["AzureWebJobsStorage"] = ConnectionString,
-                ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["KKB_TEMPLATES"] = TemplatesDirectory,
-                ["Links__SigningKey"] = LocalLinkKey.Resolve(Root),
-                ["Links__BaseUrl"] = Environment.GetEnvironmentVariable("Links__BaseUrl") is { Length: > 0 } b ? b : $"http://127.0.0.1:{HttpTriggerHost.DevPort}",
-                ["Logging:LogLevel:Default"] = "Warning",
-                ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "None",
-            });
-            if (settings is not null) builder.Configuration.AddInMemoryCollection(settings); // issue 4: demo mail/regency settings
-        });
-        await _handler.StartAsync(cancellationToken);
-        return new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(5) };
+            ["KKB_TEMPLATES"] = TemplatesDirectory,
+            ["Links__SigningKey"] = LocalLinkKey.Resolve(Root),
+            ["Links__BaseUrl"] = Environment.GetEnvironmentVariable("Links__BaseUrl") is { Length: > 0 } b ? b : $"http://127.0.0.1:{LocalFunctionHost.DevPort}",
+        };
+        if (ConnectionString is not null) values["AzureWebJobsStorage"] = ConnectionString;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
+        _functions = await LocalFunctionHost.StartAsync(values, HostOptions.Load(Path.Combine(Root, "host.json")), port, app: app, cancellationToken: cancellationToken);
+        return _functions;
     }
+
+    /// <summary>The runner for blob triggers over this storage, its poison messages on the account's <c>webjobs-blobtrigger-poison</c>.</summary>
+    public BlobTriggerRunner Runner(LocalFunctionHost functions) =>
+        new(functions, Blobs, Tables, StorageNames.Default, PoisonQueue.For(this));
 
     public async ValueTask DisposeAsync()
     {
-        if (_handler is not null)
-        {
-            await _handler.StopAsync();
-            await _handler.DisposeAsync();
-        }
+        if (_functions is not null) await _functions.DisposeAsync();
         if (_azurite is not null) await _azurite.DisposeAsync();
     }
 

@@ -43,9 +43,9 @@ public sealed class MailFeedbackNotifier(TemplateFeedbackRenderer renderer, IMai
         var claim = await _ledger.TryClaimAsync(partition, feedback.UploadId, info, cancellationToken).ConfigureAwait(false);
         if (claim is null) return;
 
-        var settings = regencies.FirstOrDefault(r => r.Code == regency) ?? RegencySettings.Default(regency);
+        var settings = (regencies.FirstOrDefault(r => r.Code == regency) ?? RegencySettings.Default(regency)).WithRegistry([feedback.Kampung]);
         var rendered = renderer.Render(feedback, settings.DinasName);
-        var result = await mail.SendAsync(new MailMessage([to], [], rendered.Subject, rendered.Html, rendered.Text, []), cancellationToken).ConfigureAwait(false);
+        var result = await mail.SendAsync(new MailMessage([to], [], rendered.Subject, rendered.Html, rendered.Text, [], settings.DinasName), cancellationToken).ConfigureAwait(false);
         if (result.Succeeded)
         {
             await _ledger.CompleteAsync(claim, NotificationState.Sent, messageId: result.MessageId, ct: cancellationToken).ConfigureAwait(false);

@@ -71,6 +71,7 @@ public sealed class RecapCompiler(TableServiceClient tables, StorageNames names,
     {
         var zone = regency.TimeZone;
         var kampung = (await _registry.ListAsync(regency.Code, ct).ConfigureAwait(false)).OrderBy(k => k.AreaCode, StringComparer.Ordinal).ToList();
+        regency = regency.WithRegistry(kampung);
         var history = new Dictionary<ReportingPeriod, Dictionary<string, StoredReport>>();
         for (var (p, i) = (period, 0); i <= HistoryMonths; p = p.Previous, i++)
             history[p] = (await _reports.ListAsync(regency.Code, p, ct).ConfigureAwait(false)).ToDictionary(r => r.AreaCode, StringComparer.Ordinal);
@@ -177,6 +178,9 @@ public sealed class RecapCompiler(TableServiceClient tables, StorageNames names,
             attachment, DashboardLink: null)
         {
             Classification = ClassRecap.View(classReport, catalogue.Classifier, regency.TopClassLabel),
+            Trend = RecapTrend.Build(regency, period, kampung, history),
+            IndicatorKampung = rows.Count(r => r.Values.Count > 0),
+            IndicatorKampungThisMonth = rows.Count(r => r.StocksAsOf == period || current.TryGetValue(r.AreaCode, out var c) && c.Indicators.Count > 0),
         };
         var email = templates.RenderRecap(view);
         var xlsx = RecapWorkbook.Build(view, rows, registeredActivities, catalogue, zone, ClassRecap.Sheet(classReport, catalogue.Classifier, regency.TopClassLabel));

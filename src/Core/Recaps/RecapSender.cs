@@ -66,7 +66,7 @@ public sealed class RecapSender(RecapCompiler compiler, IMailSender mail, TableS
         if (claim is null) return new RecapSendOutcome(regency.Code, period, ReminderActions.Already, null, null);
 
         var recap = await compiler.CompileAsync(regency, period, ct).ConfigureAwait(false);
-        var result = await mail.SendAsync(ToMessage(recap, regency.Recipients), ct).ConfigureAwait(false);
+        var result = await mail.SendAsync(ToMessage(recap, regency.Recipients) with { SenderName = recap.View.DinasName }, ct).ConfigureAwait(false);
         if (result.Succeeded)
         {
             await _ledger.CompleteAsync(claim, NotificationState.Sent, messageId: result.MessageId, ct: ct).ConfigureAwait(false);

@@ -2,7 +2,7 @@ namespace KampungKB.Core.Storage;
 
 /// <summary>
 /// Names of the containers and tables the product uses (docs/storage.md). Production uses
-/// <see cref="Default"/> (function.json binds <c>uploads</c> and <c>registry</c>); tests give each run
+/// <see cref="Default"/> (the blob triggers bind <c>uploads/{name}</c> and <c>registry/{name}</c>); tests give each run
 /// its own prefix so none shares state.
 /// </summary>
 public sealed record StorageNames(string Prefix = "")

@@ -72,5 +72,12 @@ internal sealed class ClaimLedger(TableServiceClient tables, StorageNames names,
         await _claims.UpsertEntityAsync(done, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The summary of a finished claim; null while it is not done (or does not exist).</summary>
+    public async Task<string?> GetDoneSummaryAsync(string claimId, CancellationToken cancellationToken)
+    {
+        var existing = await _claims.GetEntityOrDefaultAsync(PartitionOf(claimId), claimId, cancellationToken).ConfigureAwait(false);
+        return existing?.GetString("State") == "Done" ? existing.GetString("Summary") : null;
+    }
+
     private static string PartitionOf(string claimId) => claimId[..2];
 }

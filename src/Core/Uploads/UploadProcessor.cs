@@ -14,8 +14,8 @@ using KampungKB.Core.Reports;
 
 namespace KampungKB.Core.Uploads;
 
-/// <summary>A blob that arrived in <c>uploads/</c>, as the trigger describes it.</summary>
-public sealed record UploadEvent(string Name, long? ContentLength = null, DateTimeOffset? LastModified = null);
+/// <summary>A blob that arrived in <c>uploads/</c>, as the trigger describes it (name relative to the container, size in bytes, ETag).</summary>
+public sealed record UploadEvent(string Name, long? ContentLength = null, DateTimeOffset? LastModified = null, string? ETag = null);
 
 /// <summary>What happened to one upload; <see cref="Status"/> is one of <see cref="UploadStatus"/>.</summary>
 public sealed record UploadOutcome(
@@ -90,11 +90,40 @@ public sealed class UploadProcessor
         _logger = logger;
     }
 
-    public async Task<UploadOutcome> ProcessAsync(UploadEvent upload, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    /// <summary>Judges an upload whose bytes were read (at most <see cref="PipelineOptions.MaxUploadBytes"/>).</summary>
+    public Task<UploadOutcome> ProcessAsync(UploadEvent upload, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+        ProcessCoreAsync(upload, content, Convert.ToHexStringLower(SHA256.HashData(content.Span)), read: true, cancellationToken);
+
+    /// <summary>
+    /// Refuses an upload whose properties show it over the cap, without reading it: the cadre gets the
+    /// usual <c>file-too-large</c> feedback, and the original is copied server-side into <c>rejected/</c>.
+    /// The claim is keyed by the blob's ETag and size instead of a content hash.
+    /// </summary>
+    public Task<UploadOutcome> ProcessUnreadTooLargeAsync(UploadEvent upload, CancellationToken cancellationToken = default) =>
+        ProcessCoreAsync(upload, ReadOnlyMemory<byte>.Empty,
+            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"unread\n{upload.ETag}\n{upload.ContentLength}"))), read: false, cancellationToken);
+
+    /// <summary>
+    /// The outcome of the upload of <paramref name="content"/> as <c>uploads/{blobName}</c> once some
+    /// invocation (here or in a deployed app) has finished it; null while it has not. Read from the
+    /// claims ledger, whose key is derived from the name and the content exactly as when processing.
+    /// </summary>
+    public static async Task<UploadOutcome?> FindOutcomeAsync(TableServiceClient tables, StorageNames names, string blobName, ReadOnlyMemory<byte> content,
+        CancellationToken cancellationToken = default)
     {
-        var contentHash = Convert.ToHexStringLower(SHA256.HashData(content.Span));
-        var claimId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(_names.Uploads + "/" + upload.Name + "\n" + contentHash)));
-        var receivedAt = upload.LastModified ?? _time.GetUtcNow();
+        var claimId = ClaimIdOf(names, blobName, Convert.ToHexStringLower(SHA256.HashData(content.Span)));
+        await tables.CreateTableIfNotExistsAsync(names.ClaimsTable, cancellationToken).ConfigureAwait(false);
+        var summary = await new ClaimLedger(tables, names, TimeProvider.System).GetDoneSummaryAsync(claimId, cancellationToken).ConfigureAwait(false);
+        return summary is null ? null : JsonSerializer.Deserialize<UploadOutcome>(summary, Json);
+    }
+
+    private static string ClaimIdOf(StorageNames names, string blobName, string contentHash) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(names.Uploads + "/" + blobName + "\n" + contentHash)));
+
+    private async Task<UploadOutcome> ProcessCoreAsync(UploadEvent upload, ReadOnlyMemory<byte> content, string contentHash, bool read, CancellationToken cancellationToken)
+    {
+        var claimId = ClaimIdOf(_names, upload.Name, contentHash);
+        var receivedAt = upload.LastModified is { } lastModified ? SimulatedClock.Map(_time, lastModified) : _time.GetUtcNow();
 
         var claim = await _claims.ClaimAsync(claimId, _names.Uploads + "/" + upload.Name, receivedAt, cancellationToken).ConfigureAwait(false);
         switch (claim)
@@ -118,7 +147,7 @@ public sealed class UploadProcessor
         var problems = new List<Problem>();
         IngestionReport? report = null;
         if (path.Problem is { } pathProblem) problems.Add(_engine.Problem(pathProblem, path.FileName));
-        else if (content.Length > _options.MaxUploadBytes || (upload.ContentLength ?? 0) > _options.MaxUploadBytes)
+        else if (!read || content.Length > _options.MaxUploadBytes || (upload.ContentLength ?? 0) > _options.MaxUploadBytes)
             problems.Add(_engine.Problem(ProblemCodes.FileTooLarge, path.FileName, new Dictionary<string, string> { ["size"] = Megabytes(Math.Max(content.Length, upload.ContentLength ?? 0)), ["max"] = Megabytes(_options.MaxUploadBytes) }));
         else
         {
@@ -160,10 +189,10 @@ public sealed class UploadProcessor
             RegistryVersion: status == UploadStatus.Rejected && problems.Any(p => RegistryCodes.Contains(p.Code)) ? registryVersion : null);
 
         await _log.RecordAsync(new UploadRecord(uploadId, regency, _names.Uploads + "/" + upload.Name, path.FileName,
-            kampung?.AreaCode, report?.Period, status, contentHash, content.Length, owned.ReceivedAt, _time.GetUtcNow(),
+            kampung?.AreaCode, report?.Period, status, contentHash, read ? content.Length : upload.ContentLength ?? 0, owned.ReceivedAt, _time.GetUtcNow(),
             outcome.ActivityCount, outcome.ErrorCount, outcome.WarningCount, problems), cancellationToken).ConfigureAwait(false);
 
-        await KeepOriginalAsync(content, path.FileName, uploadId, kampung, report?.Period, accepted, outcome, cancellationToken).ConfigureAwait(false);
+        await KeepOriginalAsync(read ? content : (ReadOnlyMemory<byte>?)null, upload.Name, path.FileName, uploadId, kampung, report?.Period, accepted, outcome, cancellationToken).ConfigureAwait(false);
         await _feedback.WriteAsync(feedbackDocument, cancellationToken).ConfigureAwait(false);
         // Feedback mail (issue 4): its own insert-once claim keyed by the upload id, so a resumed claim never mails twice.
         if (_notifier is not null) await _notifier.NotifyAsync(feedbackDocument, cancellationToken).ConfigureAwait(false);
@@ -233,8 +262,11 @@ public sealed class UploadProcessor
 
     private static string Megabytes(long bytes) => (bytes / 1024d / 1024d).ToString("0.#", System.Globalization.CultureInfo.GetCultureInfo("id-ID")) + " MB";
 
-    /// <summary>Keeps the very bytes that were judged, whatever happens to the blob in <c>uploads/</c> later.</summary>
-    private async Task KeepOriginalAsync(ReadOnlyMemory<byte> content, string fileName, string uploadId, RegistryEntry? kampung,
+    /// <summary>
+    /// Keeps the very bytes that were judged, whatever happens to the blob in <c>uploads/</c> later; an
+    /// upload that was not read (<paramref name="content"/> null) is copied server-side from <paramref name="blobName"/>.
+    /// </summary>
+    private async Task KeepOriginalAsync(ReadOnlyMemory<byte>? content, string blobName, string fileName, string uploadId, RegistryEntry? kampung,
         ReportingPeriod? period, bool accepted, UploadOutcome outcome, CancellationToken cancellationToken)
     {
         var safeFile = UploadPath.SafeFileName(fileName);
@@ -251,7 +283,15 @@ public sealed class UploadProcessor
             ["errors"] = outcome.ErrorCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["warnings"] = outcome.WarningCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        await _blobs.GetBlobContainerClient(container).GetBlobClient(target)
-            .PutAsync(BinaryData.FromBytes(content), "application/octet-stream", metadata, cancellationToken).ConfigureAwait(false);
+        var kept = _blobs.GetBlobContainerClient(container).GetBlobClient(target);
+        if (content is { } bytes)
+        {
+            await kept.PutAsync(BinaryData.FromBytes(bytes), "application/octet-stream", metadata, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        // Not read (over the cap): a server-side copy within the account, then wait for it to finish.
+        var source = _blobs.GetBlobContainerClient(_names.Uploads).GetBlobClient(blobName);
+        var copy = await kept.StartCopyFromUriAsync(source.Uri, new Azure.Storage.Blobs.Models.BlobCopyFromUriOptions { Metadata = metadata }, cancellationToken).ConfigureAwait(false);
+        await copy.WaitForCompletionAsync(cancellationToken).ConfigureAwait(false);
     }
 }

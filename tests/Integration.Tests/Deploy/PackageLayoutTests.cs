@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace KampungKB.Integration.Tests.Deploy;
 
-/// <summary>Runs <c>scripts/publish.sh --out &lt;temp&gt;</c> once for the class (a self-contained publish takes a minute).</summary>
+/// <summary>Runs <c>scripts/publish.sh --out &lt;temp&gt;</c> once for the class (a publish takes a minute).</summary>
 public sealed class PublishedPackageFixture : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
@@ -18,7 +18,7 @@ public sealed class PublishedPackageFixture : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var a in new[] { RepositoryFiles.Path("scripts", "publish.sh"), "--out", OutDir, "--plan", "flex" }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { RepositoryFiles.Path("scripts", "publish.sh"), "--out", OutDir }) psi.ArgumentList.Add(a);
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -51,9 +51,6 @@ public sealed class PublishedPackageFixture : IDisposable
 
 public sealed class PackageLayoutTests(PublishedPackageFixture package) : IClassFixture<PublishedPackageFixture>
 {
-    private const int UnixExecuteBits = 0b001_001_001;   // --x--x--x
-    private const int UnixFileTypeMask = 0xF000, UnixRegularFile = 0x8000;
-
     [Fact]
     public void Publish_Succeeds_PrintsZipPathAndSize()
     {
@@ -63,69 +60,48 @@ public sealed class PackageLayoutTests(PublishedPackageFixture package) : IClass
     }
 
     [Fact]
-    public void Package_Root_HoldsHostJson()
+    public void Package_Root_HoldsIsolatedWorkerHostJson()
     {
         using var zip = package.Open();
-        var entry = zip.GetEntry("host.json");
-        Assert.NotNull(entry);
-        using var doc = JsonDocument.Parse(entry.Open());
+        using var doc = JsonDocument.Parse(zip.GetEntry("host.json")!.Open());
         Assert.Equal("2.0", doc.RootElement.GetProperty("version").GetString());
+        Assert.False(doc.RootElement.TryGetProperty("customHandler", out _), "host.json still configures a custom handler");
+        Assert.False(doc.RootElement.TryGetProperty("extensionBundle", out _), "an isolated .NET worker brings its extensions in .azurefunctions/, not a bundle");
+        Assert.Equal(5, doc.RootElement.GetProperty("extensions").GetProperty("blobs").GetProperty("poisonBlobThreshold").GetInt32());
     }
 
     [Fact]
-    public void Package_EachFunctionFolder_HasValidFunctionJson()
+    public void Package_HoldsWorkerConfig_NamingTheWorkerAssembly()
     {
         using var zip = package.Open();
-        var functions = RepositoryFiles.Functions();
-        Assert.NotEmpty(functions);
-        foreach (var (name, _) in functions)
-        {
-            var entry = zip.GetEntry($"{name}/function.json");
-            Assert.True(entry is not null, $"{name}/function.json is missing from the package");
-            using var doc = JsonDocument.Parse(entry.Open());
-            var bindings = doc.RootElement.GetProperty("bindings");
-            Assert.True(bindings.GetArrayLength() > 0, $"{name}: no bindings");
-            Assert.Contains(bindings.EnumerateArray(), b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal));
-        }
+        using var doc = JsonDocument.Parse(zip.GetEntry("worker.config.json")!.Open());
+        var description = doc.RootElement.GetProperty("description");
+        Assert.Equal("dotnet-isolated", description.GetProperty("language").GetString());
+        var worker = description.GetProperty("defaultWorkerPath").GetString()!;
+        Assert.NotNull(zip.GetEntry(worker));
     }
 
     [Fact]
-    public void Package_FlexPlan_BlobTriggersUseEventGridSource()
+    public void Package_HoldsHostSideBlobExtension()
     {
         using var zip = package.Open();
-        var blobFunctions = RepositoryFiles.Functions().Where(f => f.Bindings.Any(RepositoryFiles.IsBlobTrigger)).ToList();
-        Assert.NotEmpty(blobFunctions);
-        foreach (var (name, _) in blobFunctions)
-        {
-            using var doc = JsonDocument.Parse(zip.GetEntry($"{name}/function.json")!.Open());
-            foreach (var binding in doc.RootElement.GetProperty("bindings").EnumerateArray().Where(RepositoryFiles.IsBlobTrigger))
-                Assert.True(binding.TryGetProperty("source", out var s) && s.GetString() == "EventGrid",
-                    $"{name}: a blobTrigger without \"source\": \"EventGrid\" never fires on Flex Consumption");
-        }
+        Assert.Contains(zip.Entries, e => e.FullName.StartsWith(".azurefunctions/", StringComparison.Ordinal)
+            && e.Name == "Microsoft.Azure.WebJobs.Extensions.Storage.Blobs.dll");
     }
 
     [Fact]
-    public void Package_HandlerNamedByHostJson_IsExecutableRegularFile()
+    public void Package_FunctionsMetadata_ListsEveryFunction_BlobTriggersOnEventGrid()
     {
         using var zip = package.Open();
-        using var host = JsonDocument.Parse(zip.GetEntry("host.json")!.Open());
-        var exe = host.RootElement.GetProperty("customHandler").GetProperty("description").GetProperty("defaultExecutablePath").GetString()!;
-        var entry = zip.GetEntry(exe);
-        Assert.True(entry is not null, $"'{exe}' (host.json defaultExecutablePath) is not at the package root");
-        var mode = (entry.ExternalAttributes >> 16) & 0xFFFF;
-        Assert.True((mode & UnixFileTypeMask) is UnixRegularFile or 0, $"'{exe}' is not a regular file (mode {Convert.ToString(mode, 8)})");
-        Assert.True((mode & UnixExecuteBits) == UnixExecuteBits, $"'{exe}' lacks execute permission in the zip (mode {Convert.ToString(mode, 8)}); the host could not start it");
-        Assert.True(entry.Length > 10_000, $"'{exe}' is suspiciously small ({entry.Length} bytes)");
-    }
-
-    [Fact]
-    public void Package_Handler_IsSelfContainedLinuxX64()
-    {
-        using var zip = package.Open();
-        Assert.NotNull(zip.GetEntry("libcoreclr.so"));
-        using var config = JsonDocument.Parse(zip.GetEntry("KampungKB.Functions.runtimeconfig.json")!.Open());
-        Assert.True(config.RootElement.GetProperty("runtimeOptions").TryGetProperty("includedFrameworks", out _),
-            "runtimeconfig.json names no includedFrameworks: the handler was published framework-dependent");
+        using var reader = new StreamReader(zip.GetEntry("functions.metadata")!.Open());
+        var functions = RepositoryFiles.Functions(reader.ReadToEnd());
+        Assert.Equal(["CompileRecap", "ImportRegistry", "IngestUpload", "SendReminders", "UploadPage", "UploadPageResult"], functions.Select(f => f.Name));
+        string Trigger(string name) => functions.Single(f => f.Name == name).Bindings.Single(b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal)).GetProperty("type").GetString()!;
+        Assert.Equal(["blobTrigger", "blobTrigger", "timerTrigger", "timerTrigger", "httpTrigger", "httpTrigger"],
+            new[] { "IngestUpload", "ImportRegistry", "CompileRecap", "SendReminders", "UploadPage", "UploadPageResult" }.Select(Trigger));
+        foreach (var (name, bindings) in functions.Where(f => f.Bindings.Any(RepositoryFiles.IsBlobTrigger)))
+            Assert.True(bindings.Single(RepositoryFiles.IsBlobTrigger).TryGetProperty("source", out var s) && s.GetString() == "EventGrid",
+                $"{name}: a blobTrigger without \"source\": \"EventGrid\" never fires on Flex Consumption");
     }
 
     [Fact]

@@ -2,24 +2,35 @@ using System.Text.Json;
 
 namespace KampungKB.Integration.Tests.Deploy;
 
-/// <summary>Paths of the checkout the tests run from, and what its functions/ folder declares.</summary>
+/// <summary>Paths of the checkout the tests run from, and the functions its build declares.</summary>
 internal static class RepositoryFiles
 {
     public static string Root { get; } = FindRoot();
 
     public static string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
 
-    /// <summary>Each functions/&lt;Name&gt;/function.json: the folder name and its parsed bindings.</summary>
-    public static IReadOnlyList<(string Name, JsonElement[] Bindings)> Functions() =>
-        Directory.GetDirectories(Path("functions"))
-            .Where(d => File.Exists(System.IO.Path.Combine(d, "function.json")))
-            .Order(StringComparer.Ordinal)
-            .Select(d =>
-            {
-                using var doc = JsonDocument.Parse(File.ReadAllText(System.IO.Path.Combine(d, "function.json")));
-                return (System.IO.Path.GetFileName(d), doc.RootElement.GetProperty("bindings").EnumerateArray().Select(b => b.Clone()).ToArray());
-            })
+    /// <summary>
+    /// The <c>functions.metadata</c> the Worker SDK generated for the last build of src/Functions (the file
+    /// the Functions host indexes): the newest under <c>src/Functions/bin/*/net10.0/</c>.
+    /// </summary>
+    public static string BuildMetadataPath()
+    {
+        var bin = Path("src", "Functions", "bin");
+        var newest = Directory.Exists(bin)
+            ? Directory.GetFiles(bin, "functions.metadata", SearchOption.AllDirectories).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
+            : null;
+        return newest ?? throw new InvalidOperationException("src/Functions has not been built: no functions.metadata under " + bin);
+    }
+
+    /// <summary>Each function of a <c>functions.metadata</c> document: its name and its bindings.</summary>
+    public static IReadOnlyList<(string Name, JsonElement[] Bindings)> Functions(string? metadataJson = null)
+    {
+        using var doc = JsonDocument.Parse(metadataJson ?? File.ReadAllText(BuildMetadataPath()));
+        return doc.RootElement.EnumerateArray()
+            .Select(f => (f.GetProperty("name").GetString()!, f.GetProperty("bindings").EnumerateArray().Select(b => b.Clone()).ToArray()))
+            .OrderBy(f => f.Item1, StringComparer.Ordinal)
             .ToList();
+    }
 
     public static bool IsBlobTrigger(JsonElement binding) =>
         binding.TryGetProperty("type", out var t) && string.Equals(t.GetString(), "blobTrigger", StringComparison.OrdinalIgnoreCase);

@@ -8,7 +8,7 @@ namespace KampungKB.Integration.Tests.Deploy;
 
 /// <summary>
 /// infra/main.bicep cannot be compiled here (no Bicep CLI), so it is read as text: every setting the
-/// handler reads, every function and every container/table the code uses must appear in it.
+/// app reads, every function of the build's functions.metadata and every container/table the code uses must appear in it.
 /// </summary>
 public sealed class SettingsDriftTests
 {
@@ -36,14 +36,14 @@ public sealed class SettingsDriftTests
     }
 
     [Fact]
-    public void Bicep_HandlerSettingsKeys_AreSetOrDocumentedAsNotSet()
+    public void Bicep_AppSettingsKeys_AreSetOrDocumentedAsNotSet()
     {
         var notSet = NotSetHereParagraph();
-        var missing = HandlerSettings.Keys
+        var missing = AppSettings.Keys
             .Where(k => !NamesSetting(k) && !Regex.IsMatch(notSet, $@"\b{Regex.Escape(k)}\b"))
             .ToList();
         Assert.True(missing.Count == 0,
-            "infra/main.bicep neither sets nor documents (\"not set here:\") these HandlerSettings.Keys: " + string.Join(", ", missing));
+            "infra/main.bicep neither sets nor documents (\"not set here:\") these AppSettings.Keys: " + string.Join(", ", missing));
     }
 
     [Fact]
@@ -67,17 +67,17 @@ public sealed class SettingsDriftTests
     {
         // Flex Consumption refuses FUNCTIONS_WORKER_RUNTIME; the runtime is functionAppConfig.runtime.
         Assert.False(NamesSetting("FUNCTIONS_WORKER_RUNTIME"));
-        Assert.Matches(@"runtime: \{\s*name: 'custom'", Bicep);
+        Assert.Matches(@"runtime: \{\s*name: 'dotnet-isolated'", Bicep);
         Assert.Contains("'FlexConsumption'", Bicep, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Bicep_EveryFunctionFolder_IsNamed()
+    public void Bicep_EveryFunctionOfTheBuild_IsNamed()
     {
         var missing = RepositoryFiles.Functions().Select(f => f.Name)
             .Where(n => !Regex.IsMatch(Bicep, $@"\b{Regex.Escape(n)}\b")).ToList();
         Assert.True(missing.Count == 0,
-            "functions/ has folders infra/main.bicep does not mention (blob triggers go in blobTriggeredFunctions, timers in the header comment): "
+            "functions.metadata lists functions infra/main.bicep does not mention (blob triggers go in blobTriggeredFunctions, timers in the header comment): "
             + string.Join(", ", missing));
     }
 

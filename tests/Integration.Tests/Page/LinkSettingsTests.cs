@@ -15,11 +15,11 @@ public class LinkSettingsTests
             ["Links:BaseUrl"] = "ftp://example",
         }).Build();
 
-        HandlerSettings.Load(config, out var errors);
+        AppSettings.Load(config, out var errors);
 
         Assert.Contains(errors, e => e.StartsWith("Links__SigningKey", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("Links__BaseUrl", StringComparison.Ordinal));
-        Assert.Contains("Links__SigningKey", HandlerSettings.Keys);
-        Assert.Contains("Links__BaseUrl", HandlerSettings.Keys);
+        Assert.Contains("Links__SigningKey", AppSettings.Keys);
+        Assert.Contains("Links__BaseUrl", AppSettings.Keys);
     }
 }

@@ -2,23 +2,23 @@ using System.Net;
 using System.Net.Sockets;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Links;
-using KampungKB.Functions;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Reports;
+using KampungKB.Core.Storage;
+using KampungKB.Integration.Tests.Functions;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Playwright;
-using KampungKB.Core.Registry;
-using KampungKB.Core.Storage;
 
 namespace KampungKB.Integration.Tests.Page;
 
 /// <summary>
-/// The upload page end to end, as <c>kkb dev</c> runs it: the handler, the local HTTP-trigger host on a
-/// free port (browser → host payload → handler), the blob-trigger runner ingesting what the page stores,
+/// The upload page end to end, as <c>kkb dev</c> runs it: the Functions app under the local runner, its
+/// HTTP functions on a free port (browser → UploadPage function), the blob trigger ingesting what the page stores,
 /// all over the run's Azurite with this test's own name prefix; and Debian's Chromium driven by Playwright.
 /// </summary>
 internal sealed class PageHarness : IAsyncDisposable
@@ -26,11 +26,10 @@ internal sealed class PageHarness : IAsyncDisposable
     public const string Pelambuan = "63.71.04.1005";
     public const string BanuaAnyar = "63.71.03.1002";
     public static readonly string SigningKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
-    private const string ChromiumPath = "/usr/bin/chromium";
+    internal const string ChromiumPath = "/usr/bin/chromium";
 
     private readonly CancellationTokenSource _stop = new();
-    private WebApplication _handler = null!;
-    private HttpTriggerHost _http = null!;
+    private LocalFunctionHost _functions = null!;
     private Task _runner = Task.CompletedTask;
     private IPlaywright? _playwright;
 
@@ -49,34 +48,25 @@ internal sealed class PageHarness : IAsyncDisposable
         return false;
     }
 
-    public static async Task<PageHarness> StartAsync(AzuriteFixture azurite)
+    /// <param name="ingest">False: no trigger runner, so result pages stay "being checked".</param>
+    public static async Task<PageHarness> StartAsync(AzuriteFixture azurite, bool ingest = true)
     {
         var h = new PageHarness { Azurite = azurite };
         var port = FreePort();
-        h._handler = HandlerApp.Build([], b =>
-        {
-            b.WebHost.UseTestServer();
-            b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["AzureWebJobsStorage"] = azurite.Process!.ConnectionString,
-                ["KKB_TEMPLATES"] = Path.Combine(PipelineHarness.Root, "templates"),
-                ["Links__SigningKey"] = SigningKey,
-                ["Links__BaseUrl"] = $"http://127.0.0.1:{port}",
-                ["Logging:LogLevel:Default"] = "Warning",
-            });
-        }, services => services.AddSingleton(h.Names));
-        await h._handler.StartAsync();
-        var client = h._handler.GetTestClient();
-        h.Links = h._handler.Services.GetRequiredService<UploadLinks>();
+        var settings = FunctionsHarness.Settings(azurite);
+        settings["Links__BaseUrl"] = $"http://127.0.0.1:{port}";
+        h._functions = await LocalFunctionHost.StartAsync(settings, HostOptions.Load(Path.Combine(PipelineHarness.Root, "host.json")), port,
+            services => services.AddSingleton(h.Names));
+        h.Links = h._functions.Services.GetRequiredService<UploadLinks>();
         h.Registry = new RegistryStore(azurite.Tables, h.Names);
 
         var importer = new RegistryImporter(PipelineHarness.Engine, azurite.Tables, h.Names, TimeProvider.System, NullLogger<RegistryImporter>.Instance);
         var registry = await importer.ImportAsync("daftar.xlsx", PipelineHarness.Example("E06"));
         Assert.True(registry.Accepted);
 
-        h._http = await HttpTriggerHost.StartAsync(client, HttpTriggerHost.Discover(Path.Combine(PipelineHarness.Root, "functions")), port, 64L * 1024 * 1024);
-        var runner = new BlobTriggerRunner(azurite.Blobs, azurite.Tables, client, [new BlobFunction("IngestUpload", h.Names.Uploads, "upload")]);
-        h._runner = Task.Run(() => runner.WatchAsync(_ => { }, TimeSpan.FromMilliseconds(300), h._stop.Token));
+        var receipts = AzuriteFixture.UniqueName("Receipts").Replace("-", "", StringComparison.Ordinal);
+        var runner = new BlobTriggerRunner(h._functions, azurite.Blobs, azurite.Tables, h.Names, PoisonQueue.For(azurite.Process!.ConnectionString), receipts);
+        h._runner = ingest ? Task.Run(() => runner.WatchAsync(_ => { }, TimeSpan.FromMilliseconds(300), h._stop.Token)) : Task.CompletedTask;
 
         h._playwright = await Playwright.CreateAsync();
         h.Browser = await h._playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -95,6 +85,19 @@ internal sealed class PageHarness : IAsyncDisposable
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = javaScript, ViewportSize = new ViewportSize { Width = width, Height = height } });
         return await context.NewPageAsync();
+    }
+
+    /// <summary>Saves the page at 360 and 390 px wide as docs/img/{name}-360.png and -390.png when KKB_SCREENSHOTS=1.</summary>
+    public static async Task ScreenshotPhonesAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("KKB_SCREENSHOTS") != "1") return;
+        var dir = Path.Combine(PipelineHarness.Root, "docs", "img");
+        Directory.CreateDirectory(dir);
+        foreach (var width in new[] { 360, 390 })
+        {
+            await page.SetViewportSizeAsync(width, 740);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, $"{name}-{width}.png"), FullPage = true });
+        }
     }
 
     /// <summary>Saves a screenshot into docs/img when KKB_SCREENSHOTS=1 (the docs' pictures are made this way).</summary>
@@ -119,9 +122,7 @@ internal sealed class PageHarness : IAsyncDisposable
         try { await _runner; } catch (OperationCanceledException) { }
         if (Browser is not null) await Browser.CloseAsync();
         _playwright?.Dispose();
-        if (_http is not null) await _http.DisposeAsync();
-        await _handler.StopAsync();
-        await _handler.DisposeAsync();
+        if (_functions is not null) await _functions.DisposeAsync();
     }
 
     private static int FreePort()

@@ -1,4 +1,6 @@
-using System.Net;
+using KampungKB.Core.Feedback;
+using KampungKB.Integration.Tests.Functions;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text;
 using Azure.Data.Tables;
 using KampungKB.Cli.Dev;
@@ -78,48 +80,63 @@ internal static class PipelineHarnessExtras
 }
 
 /// <summary>
-/// A poison upload: the local runner (like the Functions host) tries 5 times, then records a 'poison'
-/// receipt with the reason and stops; `kkb poison` lists it. It is not tried again on the next pass.
+/// A poison upload: the local runner (like the Functions host) tries 5 times (host.json's
+/// poisonBlobThreshold), then puts the host's message on <c>webjobs-blobtrigger-poison</c>, which
+/// <c>kkb poison</c> lists; it is not tried again on the next pass.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public class PoisonUploadTests(AzuriteFixture azurite)
 {
-    private sealed class AlwaysFails : HttpMessageHandler
+    /// <summary>Storage that answers 503 whenever the feedback mail is claimed: an infrastructure fault on every attempt.</summary>
+    private sealed class FailingNotifier : IFeedbackNotifier
     {
         public int Calls;
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        public Task NotifyAsync(FeedbackDocument feedback, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref Calls);
-            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.InternalServerError)
-            {
-                Content = new StringContent("{\"Logs\":[\"storage unavailable (RequestFailedException); retry later\"]}", Encoding.UTF8, "application/json"),
-            });
+            throw new Azure.RequestFailedException(503, "storage unavailable", "ServerBusy", null);
         }
     }
 
     [Fact]
-    public async Task HandlerFailsEveryTime_FiveAttempts_ThenVisiblePoisonReceipt_NoMoreRetries()
+    public async Task FunctionFailsEveryTime_FiveAttempts_ThenHostPoisonMessage_ListedByKkbPoison_NoMoreRetries()
     {
         if (!azurite.Require()) return;
-        var names = new StorageNames(AzuriteFixture.UniqueName("p"));
-        var receipts = AzuriteFixture.UniqueName("Receipts").Replace("-", "");
-        await StorageBootstrap.EnsureAsync(azurite.Blobs, azurite.Tables, names);
-        await azurite.Blobs.GetBlobContainerClient(names.Uploads).GetBlobClient("63.71.04.1005/racun.csv").UploadAsync(BinaryData.FromBytes(PipelineHarnessExtras.GoodCsv()));
-        var failing = new AlwaysFails();
-        using var http = new HttpClient(failing) { BaseAddress = new Uri("http://handler.test") };
-        var runner = new BlobTriggerRunner(azurite.Blobs, azurite.Tables, http, [new BlobFunction("IngestUpload", names.Uploads, "upload")], receipts);
+        var failing = new FailingNotifier();
+        await using var h = await FunctionsHarness.StartAsync(azurite, s => s.AddSingleton<IFeedbackNotifier>(failing), prefix: "p");
+        await h.DropAsync(h.Names.Uploads, "63.71.04.1005/racun.csv", PipelineHarnessExtras.GoodCsv());
 
-        var first = Assert.Single(await runner.RunOnceAsync());
+        var first = Assert.Single(await h.Runner.RunOnceAsync());
         Assert.False(first.Succeeded);
         Assert.Equal(5, first.Attempts);
         Assert.Equal(5, failing.Calls);
+        Assert.Contains("storage unavailable", first.Error);
 
-        Assert.Empty(await runner.RunOnceAsync());
+        Assert.Empty(await h.Runner.RunOnceAsync());
         Assert.Equal(5, failing.Calls);
 
-        var poison = Assert.Single(await BlobTriggerRunner.ListPoisonAsync(azurite.Tables, receipts));
-        Assert.Equal("63.71.04.1005/racun.csv", poison.BlobName);
-        Assert.Equal(5, poison.Attempts);
-        Assert.Contains("storage unavailable", poison.Reason);
+        var messages = await PoisonQueue.For(azurite.Process!.ConnectionString).PeekAsync();
+        var mine = Assert.Single(messages, m => m.Message.ContainerName == h.Names.Uploads);
+        Assert.Equal(("BlobTrigger", "Host.Functions.IngestUpload", "63.71.04.1005/racun.csv"), (mine.Message.Type, mine.Message.FunctionId, mine.Message.BlobName));
+
+        var (code, stdout) = await KkbPoisonAsync();
+        Assert.Equal(1, code);
+        Assert.Contains($"IngestUpload {h.Names.Uploads}/63.71.04.1005/racun.csv", stdout);
+    }
+
+    /// <summary>Runs the <c>kkb poison --json</c>-less command against this run's Azurite, as an operator would with AzureWebJobsStorage set.</summary>
+    private async Task<(int Code, string Stdout)> KkbPoisonAsync()
+    {
+        var previous = Environment.GetEnvironmentVariable("AzureWebJobsStorage");
+        var stdout = Console.Out;
+        using var captured = new StringWriter();
+        Environment.SetEnvironmentVariable("AzureWebJobsStorage", azurite.Process!.ConnectionString);
+        Console.SetOut(captured);
+        try { return (await KampungKB.Cli.Commands.PoisonCommand.RunAsync([]), captured.ToString()); }
+        finally
+        {
+            Console.SetOut(stdout);
+            Environment.SetEnvironmentVariable("AzureWebJobsStorage", previous);
+        }
     }
 }

@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using KampungKB.Cli.Dev;
+using KampungKB.Core.Model;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Reports;
+using KampungKB.Core.Storage;
+
+namespace KampungKB.Cli.Commands;
+
+/// <summary>
+/// <c>kkb upload FILE [--kampung AREA_CODE] [--json] [--no-wait] [--timeout SECONDS]</c>: puts FILE into
+/// <c>uploads/</c> (as <c>{area}/{yyyyMMddHHmmss}-{file}</c> with --kampung, as the upload page does, else
+/// <c>{yyyyMMddHHmmss}-{file}</c>, a bulk drop recognised by its names) on the configured storage, then
+/// prints what the cadre is told. Locally without a running <c>kkb dev</c> it runs the IngestUpload
+/// function itself through the local runner; otherwise (kkb dev, or a real account in AzureWebJobsStorage)
+/// it waits for the deployed app's outcome, up to the time-out (default 180 s).
+/// Exit codes: 0 accepted/unchanged/superseded, 1 rejected, 2 usage, 3 no outcome (failure or time-out).
+/// </summary>
+internal static class UploadCommand
+{
+    private const string UsageText = "kkb upload BERKAS [--kampung KODE_WILAYAH] [--json] [--no-wait] [--timeout DETIK]";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (!TryParse(args, out var file, out var area, out var json, out var noWait, out var timeout, out var error))
+        {
+            Console.Error.WriteLine($"kkb upload: {error}. Pakai: {UsageText}");
+            return CommandLine.Usage;
+        }
+        var content = await File.ReadAllBytesAsync(file!);
+        var stamp = DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        var blobName = (area is null ? "" : area + "/") + stamp + "-" + BlobSafe(Path.GetFileName(file!));
+        void Say(string line) => (json ? Console.Error : Console.Out).WriteLine(line);
+
+        await using var env = await LocalEnvironment.OpenAsync();
+        await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables, StorageNames.Default);
+        if (area is not null && await new RegistryStore(env.Tables, StorageNames.Default).GetAsync(area) is null)
+            Say($"Peringatan: kampung {area} belum ada di daftar kampung ({env.Source}); unggahan akan ditolak dengan kampung-not-registered.");
+        await env.Blobs.GetBlobContainerClient(StorageNames.Default.Uploads).GetBlobClient(blobName)
+            .PutAsync(BinaryData.FromBytes(content), "application/octet-stream", new Dictionary<string, string> { ["source"] = "kkb-upload" });
+        Say($"Berkas disimpan sebagai uploads/{blobName} ({env.Source}).");
+        if (noWait)
+        {
+            if (json) Console.WriteLine(JsonSerializer.Serialize(new { blob = "uploads/" + blobName, status = "pending" }, CommandLine.Json));
+            return CommandLine.Ok;
+        }
+
+        UploadOutcome? outcome;
+        if (env.IsLocal && (env.StartedAzurite || !await LocalEnvironment.DevRunnerAnswersAsync()))
+        {
+            Say("Menjalankan fungsi IngestUpload lewat runner lokal...");
+            var functions = await env.StartFunctionsAsync();
+            var dispatch = await env.Runner(functions).RunBlobAsync("IngestUpload", blobName);
+            if (dispatch is not { Succeeded: true })
+            {
+                Console.Error.WriteLine($"kkb upload: fungsi IngestUpload gagal {dispatch?.Attempts ?? 0} kali ({dispatch?.Error}); berkas masuk antrean {PoisonQueue.Name} (lihat ./kkb poison).");
+                return CommandLine.Failed;
+            }
+            outcome = dispatch.ReturnValue as UploadOutcome;
+        }
+        else
+        {
+            Say(env.IsLocal ? "kkb dev sedang berjalan; menunggu hasilnya..." : $"Menunggu hasil dari aplikasi Functions (paling lama {timeout.TotalSeconds:0} detik)...");
+            outcome = await WaitAsync(env, blobName, content, timeout);
+            if (outcome is null)
+            {
+                Console.Error.WriteLine($"kkb upload: belum ada hasil untuk uploads/{blobName} setelah {timeout.TotalSeconds:0} detik; periksa aplikasi Functions dan ./kkb poison.");
+                return CommandLine.Failed;
+            }
+        }
+        if (outcome is null)
+        {
+            Console.Error.WriteLine($"kkb upload: uploads/{blobName} terhapus sebelum dibaca.");
+            return CommandLine.Failed;
+        }
+
+        var problems = await ProblemsAsync(env, outcome.UploadId);
+        if (json) Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            uploadId = outcome.UploadId,
+            status = outcome.Status,
+            areaCode = outcome.AreaCode,
+            period = outcome.Period?.ToString(),
+            activities = outcome.ActivityCount,
+            indicators = outcome.IndicatorCount,
+            errors = outcome.ErrorCount,
+            warnings = outcome.WarningCount,
+            problems,
+        }, CommandLine.Json));
+        else Print(outcome, problems);
+        return outcome.Status == UploadStatus.Rejected ? CommandLine.Rejected : CommandLine.Ok;
+    }
+
+    private static async Task<UploadOutcome?> WaitAsync(LocalEnvironment env, string blobName, byte[] content, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if (await UploadProcessor.FindOutcomeAsync(env.Tables, StorageNames.Default, blobName, content) is { } found) return found;
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+        return null;
+    }
+
+    /// <summary>The problems as the feedback document holds them (the shape <c>kkb ingest --json</c> prints).</summary>
+    private static async Task<IReadOnlyList<ProblemJson>> ProblemsAsync(LocalEnvironment env, string uploadId)
+    {
+        var feedback = await FeedbackWriter.ReadAsync(env.Blobs, StorageNames.Default, uploadId);
+        if (feedback is not { } f || !f.TryGetProperty("problems", out var problems)) return [];
+        return problems.Deserialize<List<ProblemJson>>(new JsonSerializerOptions(JsonSerializerDefaults.Web)) ?? [];
+    }
+
+    private static void Print(UploadOutcome o, IReadOnlyList<ProblemJson> problems)
+    {
+        var verdict = o.Status switch
+        {
+            UploadStatus.Accepted => "DITERIMA",
+            UploadStatus.Unchanged => "DITERIMA (isi sama dengan laporan sebelumnya; tidak ada yang berubah)",
+            UploadStatus.Superseded => "DITERIMA (tetapi sudah ada unggahan yang lebih baru untuk bulan ini)",
+            _ => "DITOLAK; perbaiki lalu kirim lagi",
+        };
+        Console.WriteLine($"Unggahan {o.UploadId}: {verdict}");
+        Console.WriteLine($"  kampung {o.AreaCode ?? "-"}, periode {(o.Period is { } p ? StorageCommands.IndonesianMonth(p) : "-")}: {o.ActivityCount} kegiatan, {o.IndicatorCount} indikator, {o.ErrorCount} kesalahan, {o.WarningCount} peringatan");
+        foreach (var problem in problems) Console.WriteLine("  " + StorageCommands.Describe(problem.ToProblem()));
+    }
+
+    /// <summary>A file name safe as the last blob-name segment (the pipeline refuses control characters and path separators).</summary>
+    private static string BlobSafe(string name) =>
+        new(name.Select(c => char.IsControl(c) || c is '/' or '\\' or '#' or '?' ? '_' : c).ToArray());
+
+    private static bool TryParse(string[] args, out string? file, out string? area, out bool json, out bool noWait, out TimeSpan timeout, out string? error)
+    {
+        file = area = error = null;
+        json = noWait = false;
+        timeout = TimeSpan.FromSeconds(180);
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--json": json = true; break;
+                case "--no-wait": noWait = true; break;
+                case "--kampung" when i + 1 < args.Length:
+                    if (!AreaCode.TryParse(args[++i], out var code)) { error = $"kode wilayah \"{args[i]}\" bukan kode desa/kelurahan (mis. 63.71.04.1005)"; return false; }
+                    area = code.Value;
+                    break;
+                case "--timeout" when i + 1 < args.Length:
+                    if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out var s) || s < 1) { error = $"--timeout \"{args[i]}\" bukan jumlah detik"; return false; }
+                    timeout = TimeSpan.FromSeconds(s);
+                    break;
+                case var a when a.StartsWith("--", StringComparison.Ordinal): error = $"pilihan \"{a}\" tidak dikenal atau tanpa nilai"; return false;
+                default:
+                    if (file is not null) { error = "hanya satu berkas"; return false; }
+                    file = args[i];
+                    break;
+            }
+        }
+        if (file is null) { error = "berkas belum diberikan"; return false; }
+        if (!File.Exists(file)) { error = $"berkas tidak ditemukan: {file}"; return false; }
+        return true;
+    }
+}

@@ -1,0 +1,91 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using KampungKB.Core.Intake;
+using KampungKB.Core.Links;
+using KampungKB.Core.Mail;
+using KampungKB.Core.Notifications;
+using KampungKB.Core.Recaps;
+using KampungKB.Core.Reminders;
+using KampungKB.Core.Storage;
+using KampungKB.Core.Templating;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Registry;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace KampungKB.Functions;
+
+/// <summary>
+/// The one wiring of the app, used by <c>Program.cs</c> (the isolated worker under the Functions host),
+/// by the local runner (<c>kkb dev</c>, <c>kkb demo</c>, <c>kkb upload</c>) and by the tests, so all
+/// three run the same services. Settings are read and validated here, once, before anything runs.
+/// </summary>
+public static class AppComposition
+{
+    /// <summary>
+    /// Reads <see cref="AppSettings"/> from <paramref name="configuration"/> and registers every Core
+    /// service the functions need (singletons: they hold clients and loaded templates) plus the start-up
+    /// services that create containers, tables and the link-key table.
+    /// </summary>
+    /// <exception cref="InvalidSettingsException">Some settings are bad; <see cref="InvalidSettingsException.Errors"/> names each key.</exception>
+    public static IServiceCollection AddKampungKB(this IServiceCollection services, IConfiguration configuration)
+    {
+        var settings = AppSettings.Load(configuration, out var errors);
+        if (errors.Count > 0) throw new InvalidSettingsException(errors);
+
+        services.AddSingleton(settings);
+        services.AddSingleton(settings.SimulatedNow is { } simulated ? new KampungKB.Core.Model.SimulatedClock(simulated) : TimeProvider.System);
+        services.AddSingleton(settings.Pipeline);
+        services.AddSingleton(StorageNames.Default);
+        // Storage: the Azure SDK clients, registered once per process (Microsoft.Extensions.Azure).
+        services.AddKampungKBStorage(settings.Storage);
+
+        services.AddSingleton(_ => IngestionEngine.Load(settings.TemplatesDirectory));
+        services.AddSingleton(_ => EmailTemplates.Load(Path.Combine(settings.TemplatesDirectory, "email")));
+        services.AddSingleton<TemplateFeedbackRenderer>();
+        services.AddSingleton<IFeedbackRenderer>(sp => sp.GetRequiredService<TemplateFeedbackRenderer>());
+        services.AddSingleton<FeedbackWriter>();
+        services.AddSingleton<UploadProcessor>();
+        services.AddSingleton<RegistryImporter>();
+
+        services.AddSingleton(settings.Regencies);
+        services.AddSingleton(sp => MailSenderFactory.Create(settings.Mail, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(_ => RecapCatalogue.Load(settings.TemplatesDirectory));
+        services.AddSingleton<RecapCompiler>();
+        services.AddSingleton<RecapSender>();
+        services.AddSingleton<ReminderRunner>();
+        services.AddSingleton<IFeedbackNotifier, MailFeedbackNotifier>();
+
+        services.AddSingleton(settings.Links);
+        services.AddSingleton<UploadLinks>();
+        services.AddSingleton(_ => PageTemplates.Load(Path.Combine(settings.TemplatesDirectory, "page")));
+        services.AddSingleton<UploadDesk>();
+
+        services.AddHostedService<StorageBootstrapService>();
+        services.AddHostedService<UploadLinksBootstrapService>();
+        return services;
+    }
+}
+
+/// <summary>Thrown by <see cref="AppComposition.AddKampungKB"/> when settings are bad; one line per bad key.</summary>
+public sealed class InvalidSettingsException(IReadOnlyList<string> errors) : Exception("Invalid app settings: " + string.Join("; ", errors))
+{
+    public IReadOnlyList<string> Errors { get; } = errors;
+}
+
+/// <summary>Creates containers and tables before the first invocation is answered.</summary>
+internal sealed class StorageBootstrapService(BlobServiceClient blobs, TableServiceClient tables, StorageNames names) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => StorageBootstrap.EnsureAsync(blobs, tables, names, cancellationToken);
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Loads the page templates (failing start-up when broken) and creates the link-keys table.</summary>
+internal sealed class UploadLinksBootstrapService(UploadLinks links, PageTemplates templates) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        templates.Texts.Count > 0 ? links.EnsureAsync(cancellationToken) : Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

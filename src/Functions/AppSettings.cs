@@ -1,0 +1,119 @@
+using Microsoft.Extensions.Configuration;
+using System.Globalization;
+using KampungKB.Core.Mail;
+using KampungKB.Core.Settings;
+using KampungKB.Core.Storage;
+using NCrontab;
+using KampungKB.Core.Uploads;
+
+namespace KampungKB.Functions;
+
+/// <summary>
+/// Every setting the Functions app reads, parsed and checked once at start-up (conventions 11) by
+/// <see cref="AppComposition.AddKampungKB"/>. A bad value stops the worker with a message naming each bad
+/// key: a Functions app that starts on a wrong setting fails later, one upload at a time.
+/// </summary>
+public sealed class AppSettings
+{
+    public required StorageConnection Storage { get; init; }
+    public required PipelineOptions Pipeline { get; init; }
+    public required string TemplatesDirectory { get; init; }
+    // Issue 4 (recaps, reminders, feedback mails): per-kabupaten settings, mail, timer schedules.
+    public IReadOnlyList<RegencySettings> Regencies { get; init; } = [];
+    public MailOptions Mail { get; init; } = new();
+    public required KampungKB.Core.Links.LinkOptions Links { get; init; }
+    /// <summary><c>Demo__SimulatedNow</c>: the demo's simulated start instant; null (always, when deployed) runs on the real clock.</summary>
+    public DateTimeOffset? SimulatedNow { get; init; }
+
+    /// <summary>App settings read here (the Bicep template and docs name the same keys; a test keeps them in step).</summary>
+    public static readonly IReadOnlyList<string> Keys =
+    [
+        "AzureWebJobsStorage", "Pipeline__MaxUploadBytes", "KKB_TEMPLATES",
+        // Issue 4: timer CRONs (NCRONTAB, six fields, UTC), mail, and per-kabupaten settings ({PPKK} = regency code without the dot).
+        "Schedules__CompileRecap", "Schedules__SendReminders",
+        "Mail__Mode", "Mail__Sender", "Mail__SenderName", "Mail__TenantId", "Mail__ClientId", "Mail__ClientSecret",
+        "Mail__UseManagedIdentity", "Mail__OutboxDirectory",
+        "Mail__SaveToSentItems", "Mail__GraphBaseUrl", "Mail__InlineAttachmentLimitBytes",
+        .. RegencySettings.SettingNames.Select(n => RegencySettings.Key("{PPKK}", n)),
+        "Links__SigningKey", "Links__BaseUrl",
+        "Demo__SimulatedNow",
+    ];
+
+    /// <summary>The timer schedules the timer triggers name as <c>%Schedules__…%</c>.</summary>
+    public static readonly IReadOnlyList<string> ScheduleKeys = ["Schedules__CompileRecap", "Schedules__SendReminders"];
+
+    /// <summary>
+    /// Schedules used where none is configured (the local runner, tests): recaps daily at 01:00 UTC,
+    /// reminders at 02:00 UTC (09:00 / 10:00 WITA). infra/main.bicep sets the same defaults explicitly,
+    /// because the Functions host resolves <c>%Schedules__…%</c> from app settings, not from this code.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> DefaultSchedules = new Dictionary<string, string>
+    {
+        ["Schedules__CompileRecap"] = "0 0 1 * * *",
+        ["Schedules__SendReminders"] = "0 0 2 * * *",
+    };
+
+    /// <summary>The CRON of each timer (configured, else <see cref="DefaultSchedules"/>), validated.</summary>
+    public IReadOnlyDictionary<string, string> Schedules { get; init; } = DefaultSchedules;
+
+    public static AppSettings Load(IConfiguration configuration, out IReadOnlyList<string> errors)
+    {
+        var problems = new List<string>();
+        string? Get(string key) => configuration[key.Replace("__", ":", StringComparison.Ordinal)] ?? configuration[key];
+
+        StorageConnection? storage = null;
+        try { storage = StorageConnection.FromConfiguration(Get); }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
+        {
+            problems.Add($"AzureWebJobsStorage: {e.Message}");
+        }
+
+        var pipeline = new PipelineOptions();
+        if (Get("Pipeline__MaxUploadBytes") is { Length: > 0 } max)
+        {
+            if (long.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) && bytes is >= 1024 and <= 100L * 1024 * 1024)
+                pipeline.MaxUploadBytes = bytes;
+            else problems.Add($"Pipeline__MaxUploadBytes: '{max}' is not a whole number of bytes between 1024 and 104857600.");
+        }
+
+        var templates = Get("KKB_TEMPLATES") is { Length: > 0 } t ? t : Path.Combine(AppContext.BaseDirectory, "templates");
+        if (!Directory.Exists(templates)) problems.Add($"KKB_TEMPLATES: the templates folder '{templates}' does not exist.");
+
+        // Issue 4: schedules (the host resolves them; a bad CRON would only show as a host indexing error), regencies, mail.
+        var schedules = new Dictionary<string, string>(DefaultSchedules);
+        foreach (var key in ScheduleKeys)
+        {
+            if (Get(key) is not { Length: > 0 } cron) continue;
+            if (CrontabSchedule.TryParse(cron, new CrontabSchedule.ParseOptions { IncludingSeconds = true }) is null)
+                problems.Add($"{key}: '{cron}' is not a six-field NCRONTAB expression (seconds minutes hours day month weekday, UTC), e.g. 0 0 1 * * *.");
+            else schedules[key] = cron;
+        }
+        var regencies = RegencySettings.Load(configuration.AsEnumerable(), out var regencyErrors);
+        problems.AddRange(regencyErrors);
+        var mail = MailOptions.FromSettings(Get);
+        problems.AddRange(mail.Validate().Select(e => $"{e.Key}: {e.Message}"));
+
+        // Upload links (docs/upload-page.md): a missing or short key would make every link forgeable or dead.
+        if (!KampungKB.Core.Links.LinkOptions.TryParseKey(Get("Links__SigningKey"), out var linkKey, out var keyError))
+            problems.Add($"Links__SigningKey: {keyError}");
+        if (!KampungKB.Core.Links.LinkOptions.TryParseBaseUrl(Get("Links__BaseUrl"), out var baseUrl))
+            problems.Add($"Links__BaseUrl: '{Get("Links__BaseUrl")}' is not an absolute http(s) URL without a query.");
+
+        // ./kkb demo only: one simulated timeline for the sample uploads (Core SimulatedClock).
+        DateTimeOffset? simulatedNow = null;
+        if (Get("Demo__SimulatedNow") is { Length: > 0 } sim)
+        {
+            if (DateTimeOffset.TryParse(sim, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)) simulatedNow = at;
+            else problems.Add($"Demo__SimulatedNow: '{sim}' is not an ISO 8601 instant, e.g. 2025-11-05T01:00:00Z.");
+        }
+
+        errors = problems;
+        return new AppSettings
+        {
+            Schedules = schedules,
+            Storage = storage!, Pipeline = pipeline, TemplatesDirectory = templates, Regencies = regencies, Mail = mail,
+            Links = new KampungKB.Core.Links.LinkOptions { SigningKey = linkKey, BaseUrl = baseUrl },
+            SimulatedNow = simulatedNow,
+        };
+    }
+}

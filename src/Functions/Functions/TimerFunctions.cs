@@ -1,0 +1,50 @@
+using Azure.Data.Tables;
+using KampungKB.Core.Notifications;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Reports;
+using KampungKB.Core.Storage;
+using KampungKB.Core.Recaps;
+using KampungKB.Core.Reminders;
+using KampungKB.Core.Settings;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace KampungKB.Functions.Functions;
+
+/// <summary>
+/// The timer-triggered functions (schedules from the app settings <c>Schedules__CompileRecap</c> and
+/// <c>Schedules__SendReminders</c>, six-field NCRONTAB in UTC, checked by <see cref="AppSettings"/>).
+/// Each run decides what is due from each kabupaten's local date, so a run that fires twice, late or
+/// after an outage does the same work once: the Notifications claims make it idempotent. Storage
+/// faults throw (the run is logged as failed and the next tick catches up).
+/// </summary>
+public sealed class TimerFunctions(RecapSender recaps, ReminderRunner reminders, IReadOnlyList<RegencySettings> configured,
+    TableServiceClient tables, StorageNames names, ILogger<TimerFunctions> logger)
+{
+    /// <summary>Compiles and sends every due recap, per kabupaten (registered or configured).</summary>
+    [Function(nameof(CompileRecap))]
+    public async Task<IReadOnlyList<RecapSendOutcome>> CompileRecap([TimerTrigger("%Schedules__CompileRecap%")] TimerInfo timer, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<RecapSendOutcome>();
+        foreach (var regency in await RegencyScope.ResolveAsync(configured, tables, names, cancellationToken))
+            outcomes.AddRange(await recaps.RunDueAsync(regency, ct: cancellationToken));
+        foreach (var o in outcomes)
+            logger.LogInformation(FunctionEvents.TimerRan, "recap {Regency} {Period}: {Action} {Reason}", o.RegencyCode, o.Period.ToString(), o.Action, o.Reason);
+        return outcomes;
+    }
+
+    /// <summary>Sends the reminders due today in each kabupaten's own time zone.</summary>
+    [Function(nameof(SendReminders))]
+    public async Task<IReadOnlyList<ReminderRunResult>> SendReminders([TimerTrigger("%Schedules__SendReminders%")] TimerInfo timer, CancellationToken cancellationToken)
+    {
+        var results = new List<ReminderRunResult>();
+        foreach (var regency in await RegencyScope.ResolveAsync(configured, tables, names, cancellationToken))
+            results.Add(await reminders.RunAsync(regency, ct: cancellationToken));
+        foreach (var r in results)
+            logger.LogInformation(FunctionEvents.TimerRan, "reminders {Regency} {Today}: {Sent} sent, {Skipped} skipped, {Failed} failed",
+                r.RegencyCode, r.Today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), r.Sent, r.Skipped, r.Failed);
+        return results;
+    }
+}

@@ -1,0 +1,64 @@
+using KampungKB.Cli.Dev;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Reports;
+using KampungKB.Core.Storage;
+using KampungKB.Integration.Tests.Azurite;
+using KampungKB.Integration.Tests.Pipeline;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KampungKB.Integration.Tests.Functions;
+
+/// <summary>
+/// The Functions app as the local runner hosts it (the same <c>AddKampungKB</c> as Program.cs) over the
+/// run's Azurite, with this test's own storage-name prefix and receipts table; HTTP on a free port.
+/// </summary>
+internal sealed class FunctionsHarness : IAsyncDisposable
+{
+    private FunctionsHarness(LocalFunctionHost host, StorageNames names, BlobTriggerRunner runner, AzuriteFixture azurite)
+    {
+        Host = host;
+        Names = names;
+        Runner = runner;
+        Azurite = azurite;
+    }
+
+    public LocalFunctionHost Host { get; }
+    public StorageNames Names { get; }
+    public BlobTriggerRunner Runner { get; }
+    public AzuriteFixture Azurite { get; }
+
+    public static Dictionary<string, string?> Settings(AzuriteFixture azurite) => new()
+    {
+        ["AzureWebJobsStorage"] = azurite.Process!.ConnectionString,
+        ["KKB_TEMPLATES"] = Path.Combine(PipelineHarness.Root, "templates"),
+        ["Links__SigningKey"] = Page.PageHarness.SigningKey,
+    };
+
+    public static async Task<FunctionsHarness> StartAsync(AzuriteFixture azurite, Action<IServiceCollection>? services = null,
+        IReadOnlyDictionary<string, string?>? settings = null, int port = 0, string prefix = "f")
+    {
+        var names = new StorageNames(AzuriteFixture.UniqueName(prefix));
+        var values = Settings(azurite);
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) values[k] = v;
+        var host = await LocalFunctionHost.StartAsync(values, HostOptions.Load(Path.Combine(PipelineHarness.Root, "host.json")), port, s =>
+        {
+            s.AddSingleton(names);
+            services?.Invoke(s);
+        });
+        var receipts = AzuriteFixture.UniqueName("Receipts").Replace("-", "", StringComparison.Ordinal);
+        var runner = new BlobTriggerRunner(host, azurite.Blobs, azurite.Tables, names, PoisonQueue.For(azurite.Process!.ConnectionString), receipts,
+            _ => TimeSpan.FromMilliseconds(20));
+        return new FunctionsHarness(host, names, runner, azurite);
+    }
+
+    public async Task DropAsync(string container, string name, byte[] content)
+    {
+        var client = Azurite.Blobs.GetBlobContainerClient(container);
+        await client.CreateIfNotExistsAsync();
+        await client.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(content));
+    }
+
+    public ValueTask DisposeAsync() => Host.DisposeAsync();
+}
