@@ -14,7 +14,16 @@ public sealed record FeedbackDocument(
     ReportingPeriod? Period,
     IngestionReport? Report,
     IReadOnlyList<Problem> Problems,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt)
+{
+    /// <summary>Errors found in all (the engine lists at most 200 per code in <see cref="Problems"/>).</summary>
+    public int ErrorTotal => Math.Max(Problems.Count(p => p.Severity == Severity.Error),
+        (Report?.ErrorTotal ?? 0) + Problems.Count(p => p.Severity == Severity.Error) - (Report?.Errors.Count() ?? 0));
+
+    /// <summary>Warnings found in all.</summary>
+    public int WarningTotal => Math.Max(Problems.Count(p => p.Severity != Severity.Error),
+        (Report?.WarningTotal ?? 0) + Problems.Count(p => p.Severity != Severity.Error) - (Report?.Warnings.Count() ?? 0));
+}
 
 /// <summary>Turns feedback into the HTML page (and email body) the cadre reads; templates are data.</summary>
 public interface IFeedbackRenderer
@@ -60,6 +69,13 @@ public sealed class FeedbackWriter(BlobServiceClient blobs, StorageNames names, 
         male = f.Report?.Activities.Sum(a => a.Male ?? 0) ?? 0,
         female = f.Report?.Activities.Sum(a => a.Female ?? 0) ?? 0,
         indicators = f.Report?.Indicators ?? new Dictionary<string, decimal>(),
-        problems = f.Problems.Select(ProblemJson.From),
+        errorCount = f.ErrorTotal,
+        warningCount = f.WarningTotal,
+        // The first problems of each severity (a file with an error in every row stays a small document); the counts above are the totals.
+        problems = f.Problems.Where(p => p.Severity == Severity.Error).Take(MaxListed)
+            .Concat(f.Problems.Where(p => p.Severity != Severity.Error).Take(MaxListed)).Select(ProblemJson.From),
     };
+
+    /// <summary>Most problems of one severity listed in feedback (page, JSON and mail); the rest are counted.</summary>
+    public const int MaxListed = 200;
 }

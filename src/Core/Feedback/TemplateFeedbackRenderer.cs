@@ -36,12 +36,16 @@ public sealed class TemplateFeedbackRenderer(EmailTemplates templates) : IFeedba
             DinasName: dinasName,
             UploadLink: uploadLink,
             HelpContact: helpContact,
-            IsPage: isPage);
+            IsPage: isPage)
+        {
+            ErrorTotal = f.ErrorTotal,
+            WarningTotal = f.WarningTotal,
+        };
         return templates.RenderFeedback(view);
     }
 
     private static List<ProblemRow> Rows(IEnumerable<Problem> problems, Severity severity) =>
-        problems.Where(p => p.Severity == severity).Take(200).Select(p => ProblemRow.Of(p.Sheet, p.Row, p.Column, p.Text, p.Message)).ToList();
+        problems.Where(p => p.Severity == severity).Take(FeedbackWriter.MaxListed).Select(p => ProblemRow.Of(p.Sheet, p.Row, p.Column, p.Text, p.Message)).ToList();
 
     private static List<FigureRow> KeyFigures(IReadOnlyDictionary<string, decimal> i)
     {

@@ -66,7 +66,7 @@ public sealed class IngestionEngine
         ArgumentNullException.ThrowIfNull(context);
         var sink = new ProblemSink(_messages, context.FileName);
         var findings = new Findings();
-        var format = Read(content, context.FileName, sink, findings, AnalysisMode.Report, cancellationToken);
+        var format = Read(content, context.FileName, sink, findings, AnalysisMode.Report, cancellationToken, context.MaxFileBytes);
         if (format is null) return Rejected(context.FileName, sink, null);
 
         var stated = findings.StatedPeriod;
@@ -103,7 +103,8 @@ public sealed class IngestionEngine
             context.FileName, status, period, kampung,
             findings.Activities.Select(a => a.Activity).ToArray(),
             findings.Indicators.ToDictionary(i => i.Key, i => i.Value.Value, StringComparer.Ordinal),
-            sink.Problems, format, findings.Profile.Count > 0 ? findings.Profile : null);
+            sink.Problems, format, findings.Profile.Count > 0 ? findings.Profile : null)
+        { ErrorTotal = sink.ErrorCount, WarningTotal = sink.WarningCount };
     }
 
     /// <summary>Reads a dinas' registry workbook (one row per Kampung KB) through the same reading and layout machinery.</summary>
@@ -137,11 +138,13 @@ public sealed class IngestionEngine
     }
 
     private static IngestionReport Rejected(string fileName, ProblemSink sink, string? format) =>
-        new(fileName, ReportStatus.Rejected, null, null, [], new Dictionary<string, decimal>(), sink.Problems, format);
+        new(fileName, ReportStatus.Rejected, null, null, [], new Dictionary<string, decimal>(), sink.Problems, format)
+        { ErrorTotal = sink.ErrorCount, WarningTotal = sink.WarningCount };
 
     /// <summary>Sniffs, bounds and reads the file; returns the format read, or null when the file was refused.</summary>
-    private string? Read(Stream content, string fileName, ProblemSink sink, Findings findings, AnalysisMode mode, CancellationToken ct)
+    private string? Read(Stream content, string fileName, ProblemSink sink, Findings findings, AnalysisMode mode, CancellationToken ct, long? maxFileBytes = null)
     {
+        var maxBytes = maxFileBytes ?? _options.MaxFileBytes;
         Stream? owned = null;
         try
         {
@@ -154,7 +157,7 @@ public sealed class IngestionEngine
                 while ((n = content.Read(buffer, 0, buffer.Length)) > 0)
                 {
                     copy.Write(buffer, 0, n);
-                    if (copy.Length > _options.MaxFileBytes) { TooLarge(copy.Length, true); return null; }
+                    if (copy.Length > maxBytes) { TooLarge(copy.Length, true, maxBytes); return null; }
                     ct.ThrowIfCancellationRequested();
                 }
                 copy.Position = 0;
@@ -162,7 +165,7 @@ public sealed class IngestionEngine
             }
             else
             {
-                if (content.Length - content.Position > _options.MaxFileBytes) { TooLarge(content.Length - content.Position, false); return null; }
+                if (content.Length - content.Position > maxBytes) { TooLarge(content.Length - content.Position, false, maxBytes); return null; }
                 if (content.Position != 0) { var copy = new MemoryStream(); content.CopyTo(copy); copy.Position = 0; stream = owned = copy; }
             }
 
@@ -232,8 +235,8 @@ public sealed class IngestionEngine
         }
         finally { owned?.Dispose(); }
 
-        void TooLarge(long size, bool atLeast) => sink.Error(ProblemCodes.FileTooLarge,
-            args: [("size", (atLeast ? "lebih dari " : "") + Mib(size)), ("max", Mib(_options.MaxFileBytes))]);
+        void TooLarge(long size, bool atLeast, long max) => sink.Error(ProblemCodes.FileTooLarge,
+            args: [("size", (atLeast ? "lebih dari " : "") + Mib(size)), ("max", Mib(max))]);
     }
 
     private static Stream Swap(Stream? previous, Stream next)

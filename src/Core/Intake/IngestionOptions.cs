@@ -43,6 +43,12 @@ public sealed record IngestionContext(string FileName)
     /// <summary>The month the upload is for, when the caller knows it (e.g. from the upload path). A different stated month is an error.</summary>
     public Model.ReportingPeriod? ExpectedPeriod { get; init; }
 
+    /// <summary>
+    /// The largest file this call accepts, when the caller has its own (configured) limit, e.g. the pipeline's
+    /// <c>Pipeline__MaxUploadBytes</c>; null keeps <see cref="IngestionOptions.MaxFileBytes"/>. Issue 12 finding 10.
+    /// </summary>
+    public long? MaxFileBytes { get; init; }
+
     /// <summary>Last month's indicators of the same kampung, for the month-to-month plausibility warnings.</summary>
     public IReadOnlyDictionary<string, decimal>? PreviousIndicators { get; init; }
 }

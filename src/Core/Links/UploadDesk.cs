@@ -184,7 +184,7 @@ public sealed class UploadDesk
         var errors = problems.Where(p => Str(p, "severity") == "error").Select(ProblemModel).ToList();
         var warnings = problems.Where(p => Str(p, "severity") != "error").Select(ProblemModel).ToList();
         if (status == UploadStatus.Rejected)
-            return new { accepted = false, text = _page.Text("rejected_text", ("count", errors.Count.ToString(CultureInfo.InvariantCulture)), ("file", file)), errors, warnings };
+            return new { accepted = false, text = _page.Text("rejected_text", ("count", Math.Max(Int(f, "errorCount"), errors.Count).ToString(CultureInfo.InvariantCulture)), ("file", file)), errors, warnings };
 
         var period = Str(f, "period");
         var hasIndicators = f.TryGetProperty("indicators", out var ind) && ind.ValueKind == JsonValueKind.Object && ind.EnumerateObject().Any();

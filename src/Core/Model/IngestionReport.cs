@@ -38,6 +38,15 @@ public sealed record IngestionReport(
     IReadOnlyDictionary<string, string>? Profile = null)
 {
     public bool IsAccepted => Status == ReportStatus.Accepted;
+
+    /// <summary>Errors found in all, also those beyond the 200 per code that <see cref="Problems"/> lists.</summary>
+    public int ErrorTotal { get => Math.Max(_errorTotal, Errors.Count()); init => _errorTotal = value; }
+    private readonly int _errorTotal;
+
+    /// <summary>Warnings found in all, also those beyond the 200 per code that <see cref="Problems"/> lists.</summary>
+    public int WarningTotal { get => Math.Max(_warningTotal, Warnings.Count()); init => _warningTotal = value; }
+    private readonly int _warningTotal;
+
     public IEnumerable<Problem> Errors => Problems.Where(p => p.Severity == Severity.Error);
     public IEnumerable<Problem> Warnings => Problems.Where(p => p.Severity == Severity.Warning);
 }

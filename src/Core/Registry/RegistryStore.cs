@@ -12,6 +12,25 @@ public sealed class RegistryStore(TableServiceClient tables, StorageNames names)
 {
     private readonly TableClient _registry = tables.GetTableClient(names.RegistryTable);
 
+    private readonly TableClient _claims = tables.GetTableClient(names.ClaimsTable);
+
+    /// <summary>
+    /// The registry's version: the time of the last accepted import (ticks as text), "" before any. Kept as one
+    /// row in the claims table (partition <c>~registry</c>) so that rejections that depended on the registry
+    /// (kampung not registered, unknown, ambiguous, mismatch) are judged again after it changes (issue 12 finding 4).
+    /// </summary>
+    public async Task<string> GetVersionAsync(CancellationToken cancellationToken = default)
+    {
+        var row = await _claims.GetEntityOrDefaultAsync("~registry", "version", cancellationToken).ConfigureAwait(false);
+        return row?.GetString("Version") ?? "";
+    }
+
+    private Task MarkChangedAsync(DateTimeOffset importedAt, CancellationToken cancellationToken) =>
+        _claims.UpsertEntityAsync(new TableEntity("~registry", "version")
+        {
+            ["Version"] = importedAt.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8],
+        }, TableUpdateMode.Replace, cancellationToken);
+
     public async Task<RegistryEntry?> GetAsync(string areaCode, CancellationToken cancellationToken = default)
     {
         if (!AreaCode.TryParse(areaCode, out var code)) return null;
@@ -43,6 +62,7 @@ public sealed class RegistryStore(TableServiceClient tables, StorageNames names)
                 WithClassHistory(ToEntity(e, importedAt), stored.GetValueOrDefault(e.AreaCode), importedAt)));
             await _registry.SubmitInBatchesAsync(actions, cancellationToken).ConfigureAwait(false);
         }
+        await MarkChangedAsync(importedAt, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Class changes of one kabupaten/kota: the kampung whose class rose, when, and from what.</summary>

@@ -77,15 +77,21 @@ public sealed class ReportStore(TableServiceClient tables, StorageNames names)
             {
                 if (current?.GetString(part.Version) == version) { alreadyMine++; continue; } // a repeated trigger of this very upload
                 if (current?.GetString(part.Hash) == contentHash) { same++; continue; }
-                if (current?.GetDateTimeOffset(part.ReceivedAt) is { } theirs && theirs > receivedAt) continue;
+                // Only a strictly later upload takes over, so a version received no later than the current one can never
+                // become current again: that is what makes its rows safe to remove (RemoveUnreachableVersionsAsync).
+                if (current?.GetDateTimeOffset(part.ReceivedAt) is { } theirs && theirs >= receivedAt) continue;
                 toSwitch.Add(part);
             }
             if (toSwitch.Count == 0)
+            {
+                // Rows written for a switch that a later upload won meanwhile: no pointer can reach them.
+                if (rowsWritten) await RemoveUnreachableVersionsAsync(partition, kampung.AreaCode, cancellationToken).ConfigureAwait(false);
                 return alreadyMine > 0 ? VersionWrite.Switched : same > 0 ? VersionWrite.SameContent : VersionWrite.Superseded;
+            }
 
             if (!rowsWritten && toSwitch.Any(p => p.Name == "Activities"))
             {
-                await WriteActivitiesAsync(partition, kampung.AreaCode, version, report.Activities, cancellationToken).ConfigureAwait(false);
+                await WriteActivitiesAsync(partition, kampung.AreaCode, version, receivedAt, report.Activities, cancellationToken).ConfigureAwait(false);
                 rowsWritten = true;
             }
 
@@ -123,7 +129,7 @@ public sealed class ReportStore(TableServiceClient tables, StorageNames names)
                 if (current is null) await _reports.AddEntityAsync(pointer, cancellationToken).ConfigureAwait(false);
                 else await _reports.UpdateEntityAsync(pointer, current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
                 if (toSwitch.Any(p => p.Name == "Activities"))
-                    await RemoveOtherVersionsAsync(partition, kampung.AreaCode, version, cancellationToken).ConfigureAwait(false);
+                    await RemoveUnreachableVersionsAsync(partition, kampung.AreaCode, cancellationToken).ConfigureAwait(false);
                 return VersionWrite.Switched;
             }
             catch (RequestFailedException e) when ((e.Status is 409 or 412) && attempt < MaxSwitchAttempts)
@@ -170,26 +176,53 @@ public sealed class ReportStore(TableServiceClient tables, StorageNames names)
         return list;
     }
 
-    private async Task WriteActivitiesAsync(string partition, string areaCode, string version, IReadOnlyList<Activity> activities, CancellationToken cancellationToken)
+    private async Task WriteActivitiesAsync(string partition, string areaCode, string version, DateTimeOffset receivedAt, IReadOnlyList<Activity> activities, CancellationToken cancellationToken)
     {
         var actions = activities.Select((a, i) =>
-            new TableTransactionAction(TableTransactionActionType.UpsertReplace, ActivityEntity(partition, areaCode, version, i + 1, a)));
+        {
+            var e = ActivityEntity(partition, areaCode, version, i + 1, a);
+            e["ReceivedAt"] = receivedAt;
+            return new TableTransactionAction(TableTransactionActionType.UpsertReplace, e);
+        });
         await _activities.SubmitInBatchesAsync(actions, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task RemoveOtherVersionsAsync(string partition, string areaCode, string keep, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes the activity rows no pointer can reach any more: versions received no later than the current
+    /// activities version (which only a strictly later upload replaces). Rows of a newer upload still being
+    /// written, not yet switched to, are left alone; that upload removes what it supersedes after its own
+    /// switch. Reads the pointer afresh, so it is idempotent and safe to run from any number of uploads at once.
+    /// </summary>
+    public async Task RemoveUnreachableVersionsAsync(string partition, string areaCode, CancellationToken cancellationToken = default)
     {
-        // Two key ranges around the kept version's rows ({area}_{keep}_…), so the rows just written are not read back.
+        var pointer = await _reports.GetEntityOrDefaultAsync(partition, areaCode, cancellationToken).ConfigureAwait(false);
+        if (pointer?.GetString("ActivitiesVersion") is not { } keep || pointer.GetDateTimeOffset("ActivitiesReceivedAt") is not { } keptAt) return;
+        // Two key ranges around the kept version's rows ({area}_{keep}_…), so the current rows are not read back.
         var stale = new List<TableEntity>();
         foreach (var (from, to) in new[] { (areaCode + "_", areaCode + "_" + keep + "_"), (areaCode + "_" + keep + "`", areaCode + "`") })
         {
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {from} and RowKey lt {to}");
-            await foreach (var e in _activities.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", "Version"], cancellationToken: cancellationToken).ConfigureAwait(false))
-                if (e.GetString("Version") != keep) stale.Add(e);
+            await foreach (var e in _activities.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", "Version", "ReceivedAt"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                if (e.GetString("Version") is not { } v || v == keep) continue;
+                // Rows written before versions carried their time: the version id starts with the received time (yyyyMMddTHHmmss).
+                var unreachable = e.GetDateTimeOffset("ReceivedAt") is { } at ? at <= keptAt : string.CompareOrdinal(v, keep) < 0;
+                if (unreachable) stale.Add(e);
+            }
         }
-        await _activities.SubmitInBatchesAsync(
-            stale.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(e.PartitionKey, e.RowKey))),
-            cancellationToken).ConfigureAwait(false);
+        foreach (var chunk in stale.Chunk(TableLimits.MaxBatchActions))
+        {
+            try
+            {
+                await _activities.SubmitInBatchesAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(e.PartitionKey, e.RowKey))), cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                // Another upload's clean-up removed some of these first: remove the rest one by one (a missing row is fine).
+                foreach (var row in chunk)
+                    await _activities.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private static TableEntity ActivityEntity(string partition, string areaCode, string version, int index, Activity a)

@@ -43,13 +43,20 @@ public sealed record FeedbackView(
     string? HelpContact,
     bool IsPage = false)
 {
+    /// <summary>All errors found, when more than <see cref="Errors"/> lists (the list is cut at the first 200).</summary>
+    public int? ErrorTotal { get; init; }
+    /// <summary>All warnings found, when more than <see cref="Warnings"/> lists.</summary>
+    public int? WarningTotal { get; init; }
     /// <summary>Activity tiles only when the file had activities (an indicator-only file shows none).</summary>
     public bool HasActivities => ActivityCount > 0;
     /// <summary>The L/P tile only when some activity gave a male/female split, not for a total-only column.</summary>
     public bool HasSplit => ParticipantsMale + ParticipantsFemale > 0;
     public bool HasWarnings => Warnings.Count > 0;
-    public int WarningCount => Warnings.Count;
-    public int ErrorCount => Errors.Count;
+    public int WarningCount => Math.Max(WarningTotal ?? 0, Warnings.Count);
+    public int ErrorCount => Math.Max(ErrorTotal ?? 0, Errors.Count);
+    /// <summary>True when the lists show only the first problems; templates then say so.</summary>
+    public bool ErrorsCut => ErrorCount > Errors.Count;
+    public int ErrorsListed => Errors.Count;
 }
 
 public enum ReminderStage { BeforeDeadline, AfterDeadline, Escalation, Dinas }

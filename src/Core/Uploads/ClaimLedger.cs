@@ -47,6 +47,20 @@ internal sealed class ClaimLedger(TableServiceClient tables, StorageNames names,
         return new Result.Proceed(claimId, existing?.GetDateTimeOffset("ReceivedAt") ?? receivedAt, attempt);
     }
 
+    /// <summary>Opens a done claim again (its outcome depended on something that has changed since); the first receipt time is kept.</summary>
+    public async Task<Result> ReopenAsync(string claimId, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        var existing = await _claims.GetEntityOrDefaultAsync(PartitionOf(claimId), claimId, cancellationToken).ConfigureAwait(false);
+        var attempt = (existing?.GetInt32("Attempt") ?? 1) + 1;
+        await _claims.UpsertEntityAsync(new TableEntity(PartitionOf(claimId), claimId)
+        {
+            ["State"] = "Started",
+            ["Attempt"] = attempt,
+            ["StartedAt"] = time.GetUtcNow(),
+        }, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        return new Result.Proceed(claimId, existing?.GetDateTimeOffset("ReceivedAt") ?? receivedAt, attempt);
+    }
+
     public async Task CompleteAsync(Result.Proceed claim, string summary, CancellationToken cancellationToken)
     {
         var done = new TableEntity(PartitionOf(claim.ClaimId), claim.ClaimId)

@@ -32,9 +32,7 @@ public sealed class UploadLog(TableServiceClient tables, StorageNames names)
 
     public async Task RecordAsync(UploadRecord record, CancellationToken cancellationToken = default)
     {
-        var problems = JsonSerializer.Serialize(record.Problems.Take(MaxProblemsKept).Select(Kept), Json);
-        while (problems.Length > 30_000)
-            problems = JsonSerializer.Serialize(record.Problems.Take(Math.Max(1, record.Problems.Count / 2)).Select(Kept), Json);
+        var problems = KeptProblems(record.Problems);
         var e = new TableEntity(record.RegencyCode, record.UploadId)
         {
             ["Path"] = record.Path,
@@ -77,6 +75,20 @@ public sealed class UploadLog(TableServiceClient tables, StorageNames names)
             e.GetDateTimeOffset("ReceivedAt") ?? default, e.GetDateTimeOffset("ProcessedAt") ?? default,
             e.GetInt32("ActivityCount") ?? 0, e.GetInt32("ErrorCount") ?? 0, e.GetInt32("WarningCount") ?? 0,
             problems.Select(d => d.ToProblem()).ToList());
+    }
+
+    /// <summary>
+    /// The first problems as JSON that fits one table property (≤ 30,000 characters, under the 32 K limit
+    /// of an Edm.String): at most <see cref="MaxProblemsKept"/>, halved until it fits, down to none. The total
+    /// count is kept beside it (<c>ProblemCount</c>) and the original file is kept in full anyway.
+    /// </summary>
+    internal static string KeptProblems(IReadOnlyList<Problem> all)
+    {
+        for (var take = Math.Min(all.Count, MaxProblemsKept); ; take /= 2)
+        {
+            var json = JsonSerializer.Serialize(all.Take(take).Select(Kept), Json);
+            if (json.Length <= 30_000 || take == 0) return json;
+        }
     }
 
     /// <summary>The log keeps the cell text short: the original file is kept in full anyway.</summary>

@@ -10,6 +10,9 @@ namespace KampungKB.Core.Uploads;
 /// </summary>
 internal sealed record UploadPath(string? AreaCode, string FileName, string? Problem)
 {
+    /// <summary>The month named by <c>{areaCode}/{YYYY-MM}/{file}</c> (a link for a chosen month); a file stating another month is then rejected as <c>period-mismatch</c>.</summary>
+    public ReportingPeriod? Period { get; init; }
+
     public static UploadPath Parse(string name)
     {
         var segments = name.Split('/');
@@ -17,7 +20,8 @@ internal sealed record UploadPath(string? AreaCode, string FileName, string? Pro
         if (segments.Any(s => s is "" or "." or ".." || s.Any(char.IsControl)) || fileName.Length == 0)
             return new UploadPath(null, SafeFileName(fileName.Length == 0 ? "berkas" : fileName), ProblemCodes.InvalidUploadPath);
         var area = segments.Length > 1 && Model.AreaCode.TryParse(segments[0], out var code) ? code.Value : null;
-        return new UploadPath(area, WithoutUploadStamp(fileName), null);
+        ReportingPeriod? period = area is not null && segments.Length > 2 && ReportingPeriod.TryParse(segments[1], out var p) ? p : null;
+        return new UploadPath(area, WithoutUploadStamp(fileName), null) { Period = period };
     }
 
     /// <summary>

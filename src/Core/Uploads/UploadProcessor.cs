@@ -27,7 +27,12 @@ public sealed record UploadOutcome(
     int IndicatorCount,
     int ErrorCount,
     int WarningCount,
-    bool Repeated = false);
+    bool Repeated = false,
+    string? RegistryVersion = null)
+{
+    /// <summary>True when the outcome is a rejection that depended on the registry (see <see cref="RegistryVersion"/>).</summary>
+    public bool DependsOnRegistry => RegistryVersion is not null;
+}
 
 public static class UploadStatus
 {
@@ -53,6 +58,8 @@ public sealed class PipelineOptions
 public sealed class UploadProcessor
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly HashSet<string> RegistryCodes =
+        [ProblemCodes.KampungNotRegistered, ProblemCodes.KampungUnknown, ProblemCodes.KampungAmbiguous, ProblemCodes.KampungMismatch];
     private readonly IngestionEngine _engine;
     private readonly BlobServiceClient _blobs;
     private readonly RegistryStore _registry;
@@ -122,8 +129,16 @@ public sealed class UploadProcessor
         switch (claim)
         {
             case ClaimLedger.Result.Done done:
+                var earlier = JsonSerializer.Deserialize<UploadOutcome>(done.Summary, Json)!;
+                // A rejection for the file's content is final for that content; one that depended on the registry is
+                // judged again once the registry has changed (issue 12 finding 4).
+                if (earlier.DependsOnRegistry && earlier.RegistryVersion != await _registry.GetVersionAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    claim = await _claims.ReopenAsync(claimId, receivedAt, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
                 _logger.LogInformation(PipelineEvents.UploadRepeated, "Upload claim {ClaimId} already done; nothing repeated", claimId[..12]);
-                return JsonSerializer.Deserialize<UploadOutcome>(done.Summary, Json)! with { Repeated = true };
+                return earlier with { Repeated = true };
         }
         var owned = (ClaimLedger.Result.Proceed)claim;
         var uploadId = $"{owned.ReceivedAt.UtcDateTime:yyyyMMdd'T'HHmmss}-{claimId[..12]}";
@@ -136,8 +151,13 @@ public sealed class UploadProcessor
             problems.Add(_engine.Problem(ProblemCodes.FileTooLarge, path.FileName, new Dictionary<string, string> { ["size"] = Megabytes(Math.Max(content.Length, upload.ContentLength ?? 0)), ["max"] = Megabytes(_options.MaxUploadBytes) }));
         else
         {
-            using var stream = new MemoryStream(content.ToArray(), writable: false);
-            report = _engine.Ingest(stream, path.FileName, cancellationToken);
+            var context = new IngestionContext(path.FileName) { ExpectedPeriod = path.Period, MaxFileBytes = _options.MaxUploadBytes };
+            report = _engine.Ingest(new MemoryStream(content.ToArray(), writable: false), context, cancellationToken);
+            // Month-to-month checks (stock-change-large, figures-unchanged) need last month's figures of this kampung:
+            // read the file again with them when it has figures and last month's report is stored.
+            if (report.Indicators.Count > 0 && report.Period is { } period
+                && await PreviousIndicatorsAsync(path, period, cancellationToken).ConfigureAwait(false) is { Count: > 0 } previous)
+                report = _engine.Ingest(new MemoryStream(content.ToArray(), writable: false), context with { PreviousIndicators = previous }, cancellationToken);
             problems.AddRange(report.Problems);
         }
 
@@ -146,6 +166,7 @@ public sealed class UploadProcessor
         if (report is not null)
             (kampung, confirmed) = await AttributeAsync(path, report, problems, cancellationToken).ConfigureAwait(false);
 
+        var registryVersion = await _registry.GetVersionAsync(cancellationToken).ConfigureAwait(false);
         var accepted = report is not null && confirmed && report.Period is not null && !problems.Any(p => p.Severity == Severity.Error);
         var status = UploadStatus.Rejected;
         if (accepted)
@@ -160,17 +181,18 @@ public sealed class UploadProcessor
         }
 
         var regency = kampung?.RegencyCode ?? StorageNames.UnknownRegency;
+        var feedbackDocument = new FeedbackDocument(uploadId, path.FileName, status, kampung, report?.Period,
+            report, problems, owned.ReceivedAt);
         var outcome = new UploadOutcome(uploadId, status, kampung?.AreaCode, report?.Period,
             report?.Activities.Count ?? 0, report?.Indicators.Count ?? 0,
-            problems.Count(p => p.Severity == Severity.Error), problems.Count(p => p.Severity == Severity.Warning));
+            feedbackDocument.ErrorTotal, feedbackDocument.WarningTotal,
+            RegistryVersion: status == UploadStatus.Rejected && problems.Any(p => RegistryCodes.Contains(p.Code)) ? registryVersion : null);
 
         await _log.RecordAsync(new UploadRecord(uploadId, regency, _names.Uploads + "/" + upload.Name, path.FileName,
             kampung?.AreaCode, report?.Period, status, contentHash, read ? content.Length : upload.ContentLength ?? 0, owned.ReceivedAt, _time.GetUtcNow(),
             outcome.ActivityCount, outcome.ErrorCount, outcome.WarningCount, problems), cancellationToken).ConfigureAwait(false);
 
         await KeepOriginalAsync(read ? content : (ReadOnlyMemory<byte>?)null, upload.Name, path.FileName, uploadId, kampung, report?.Period, accepted, outcome, cancellationToken).ConfigureAwait(false);
-        var feedbackDocument = new FeedbackDocument(uploadId, path.FileName, status, kampung, report?.Period,
-            report, problems, owned.ReceivedAt);
         await _feedback.WriteAsync(feedbackDocument, cancellationToken).ConfigureAwait(false);
         // Feedback mail (issue 4): its own insert-once claim keyed by the upload id, so a resumed claim never mails twice.
         if (_notifier is not null) await _notifier.NotifyAsync(feedbackDocument, cancellationToken).ConfigureAwait(false);
@@ -201,6 +223,14 @@ public sealed class UploadProcessor
             result = UploadAttribution.Find(_engine, path.FileName, await _registry.ListAsync(null, cancellationToken).ConfigureAwait(false), report);
         if (result.Problem is { } problem) problems.Add(problem);
         return (result.Kampung, result.Confirmed);
+    }
+
+    /// <summary>Last month's stored figures of the kampung the path names; null for bulk drops and unknown kampung.</summary>
+    private async Task<IReadOnlyDictionary<string, decimal>?> PreviousIndicatorsAsync(UploadPath path, ReportingPeriod period, CancellationToken cancellationToken)
+    {
+        if (path.AreaCode is not { } code || await _registry.GetAsync(code, cancellationToken).ConfigureAwait(false) is not { } entry) return null;
+        var previous = await _reports.GetAsync(entry.RegencyCode, code, period.Previous, cancellationToken).ConfigureAwait(false);
+        return previous?.Indicators;
     }
 
     private static string Megabytes(long bytes) => (bytes / 1024d / 1024d).ToString("0.#", System.Globalization.CultureInfo.GetCultureInfo("id-ID")) + " MB";

@@ -65,6 +65,7 @@ internal sealed class ProblemSink(MessageCatalogue catalogue, string fileName)
     internal IReadOnlyList<Problem> Problems => _problems;
     internal bool HasErrors => _problems.Any(p => p.Severity == Severity.Error);
     internal int ErrorCount { get; private set; }
+    internal int WarningCount { get; private set; }
 
     /// <summary>Beyond this many problems of one code the rest are summarised by the count already reported.</summary>
     internal const int MaxPerCode = 200;
@@ -79,6 +80,7 @@ internal sealed class ProblemSink(MessageCatalogue catalogue, string fileName)
     internal void Add(Severity severity, string code, string? sheet, int? row, int? column, string? text, (string Key, object? Value)[] args)
     {
         if (severity == Severity.Error) ErrorCount++;
+        else WarningCount++;
         var n = _perCode.TryGetValue(code, out var c) ? c + 1 : 1;
         _perCode[code] = n;
         if (n > MaxPerCode) return;

@@ -1,0 +1,39 @@
+using KampungKB.Core.Storage;
+using KampungKB.Core.Uploads;
+using KampungKB.Integration.Tests.Azurite;
+using KampungKB.Integration.Tests.Pipeline;
+
+namespace KampungKB.Integration.Tests.Faults;
+
+/// <summary>
+/// Issue 12 finding 4: a file rejected because its kampung was not yet registered used to stay rejected
+/// for good (the claim answered from the cached rejection). Now such a rejection is judged again once the
+/// registry has changed; a rejection for the file's content stays final.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public class RegistryDependentRejectionTests(AzuriteFixture azurite)
+{
+    private const string Pelambuan = "63.71.04.1005";
+
+    [Fact]
+    public async Task RejectedAsNotRegistered_SameFileAfterRegistryImport_IsAccepted()
+    {
+        if (!azurite.Require()) return;
+        var h = new PipelineHarness(azurite);
+        await StorageBootstrap.EnsureAsync(h.Blobs, h.Tables, h.Names);
+        var name = $"{Pelambuan}/kegiatan.xlsx";
+
+        var before = await h.UploadAsync(name, PipelineHarness.Example("E01"));
+        Assert.Equal(UploadStatus.Rejected, before.Status);
+        var again = await h.UploadAsync(name, PipelineHarness.Example("E01"));
+        Assert.True(again.Repeated); // nothing changed: the cached answer stands
+
+        await h.InitAsync(); // the dinas imports its registry, which lists Pelambuan
+        var after = await h.UploadAsync(name, PipelineHarness.Example("E01"));
+
+        Assert.Equal(UploadStatus.Accepted, after.Status);
+        Assert.Equal(5, (await h.Reports.ListActivitiesAsync("63.71", new(2025, 10))).Count);
+        var logged = Assert.Single(await h.Log.ListAsync("63.71"));
+        Assert.Equal("accepted", logged.Status);
+    }
+}
