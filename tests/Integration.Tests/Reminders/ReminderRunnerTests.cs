@@ -28,7 +28,7 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
     private static List<(string Area, string Stage, string Action)> Of(ReminderRunResult r, string? action = null) =>
         r.Items.Where(i => action is null || i.Action == action).Select(i => (i.AreaCode, i.Stage, i.Action)).ToList();
 
-    [Fact]
+    [SkippableFact]
     public async Task EveryStage_SentOnItsDay_ToItsRecipient_AndNeverTwice()
     {
         if (!azurite.Require()) return;
@@ -62,7 +62,7 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
         Assert.Equal(2, log.Count(r => r.Reason == ReminderSkipReasons.NoPokjaEmail));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task TenConcurrentRuns_EachMessageSentOnce()
     {
         if (!azurite.Require()) return;
@@ -78,7 +78,7 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
         Assert.Equal(16, log.Count);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CatchUpAfterOutage_SendsMissedStagesOnce_SkipsStaleBeforeDeadline()
     {
         if (!azurite.Require()) return;
@@ -102,7 +102,7 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
         Assert.Empty(expired.Items); // on the 28th the October stages are out of the catch-up window
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ReportArrived_NoReminderForThatKampung()
     {
         if (!azurite.Require()) return;
@@ -117,7 +117,7 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
         Assert.DoesNotContain(h.Mail.Sent.Skip(3), m => m.To.Contains("beta@pokja.example"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task TimerFiresInUtc_LocalDayDecides_MidnightWita()
     {
         if (!azurite.Require()) return;
@@ -130,7 +130,7 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
         Assert.Equal(3, run.Sent);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CrashBetweenClaimAndSend_ClaimedRowResentOnceAfterLease()
     {
         if (!azurite.Require()) return;
@@ -154,7 +154,7 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
         Assert.Equal((NotificationState.Sent, 2), (row.State, row.Attempt));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task TransientMailFailure_RetriedByNextRun_PermanentIsNot()
     {
         if (!azurite.Require()) return;
