@@ -155,3 +155,23 @@ public sealed record RecapView(
 
 /// <summary>A rendered mail: subject (plain text), HTML body and a plain-text alternative.</summary>
 public sealed record RenderedEmail(string Subject, string Html, string Text);
+
+/// <summary>One kampung still without a report in the dinas' D+7 list: name, area code, kecamatan and its PKB/PLKB (if known).</summary>
+public sealed record DinasListRow(string KampungName, string AreaCode, string? Desa, string? Kecamatan, string? PkbName);
+
+/// <summary>
+/// The dinas stage (D+7, template <c>reminder-dinas</c>, subject <c>reminder-dinas</c>): ONE mail per
+/// kabupaten/kota and period listing every kampung still missing (issue 12 finding 13), instead of one
+/// mail per kampung.
+/// </summary>
+public sealed record DinasReminderView(
+    string DinasName,
+    string Period,
+    DateOnly Deadline,
+    int DaysLate,
+    IReadOnlyList<DinasListRow> Kampung,
+    IReadOnlyList<string> Missing,
+    string? HelpContact)
+{
+    public int Count => Kampung.Count;
+}

@@ -52,13 +52,14 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
         Assert.Equal(10, h.Mail.Sent.Count);
         Assert.Equal(4, h.Mail.Sent.Skip(6).Count(m => m.To.SequenceEqual(["pkb@bkkbn.example"])));
         var dinas = await h.Reminders.RunAsync(Settings, Nov(17));
-        Assert.Equal(4, dinas.Sent);
+        Assert.Equal(1, dinas.Sent);                         // one list of the 4 missing kampung (issue 12 finding 13)
+        Assert.Equal(11, h.Mail.Sent.Count);
         Assert.All(h.Mail.Sent.Skip(10), m => Assert.Equal(["rekap@dppkb.example"], m.To));
         Assert.Equal(0, (await h.Reminders.RunAsync(Settings, Nov(17))).Sent);
 
         var log = await new NotificationLog(h.Tables, h.Names).ListAsync(Regency, October);
-        Assert.Equal(16, log.Count);                         // 4 kampung × 4 stages, one row each
-        Assert.Equal(14, log.Count(r => r.State == NotificationState.Sent));
+        Assert.Equal(13, log.Count);                         // 4 kampung × 3 stages, one row each, and the dinas list
+        Assert.Equal(11, log.Count(r => r.State == NotificationState.Sent));
         Assert.Equal(2, log.Count(r => r.Reason == ReminderSkipReasons.NoPokjaEmail));
     }
 
@@ -70,12 +71,12 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
 
         var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => h.Reminders.RunAsync(Settings, Nov(17)))));
 
-        // D+7 catch-up: after-deadline (3 with email), escalation (4), dinas (4); before-deadline stale.
-        Assert.Equal(11, results.Sum(r => r.Sent));
-        Assert.Equal(11, h.Mail.Sent.Count);
-        Assert.Equal(11, h.Mail.Sent.Select(m => (string.Join(",", m.To), m.Subject)).Distinct().Count());
+        // D+7 catch-up: after-deadline (3 with email), escalation (4), the dinas list (1); before-deadline stale.
+        Assert.Equal(8, results.Sum(r => r.Sent));
+        Assert.Equal(8, h.Mail.Sent.Count);
+        Assert.Equal(8, h.Mail.Sent.Select(m => (string.Join(",", m.To), m.Subject)).Distinct().Count());
         var log = await new NotificationLog(h.Tables, h.Names).ListAsync(Regency, October);
-        Assert.Equal(16, log.Count);
+        Assert.Equal(13, log.Count);
     }
 
     [SkippableFact]
