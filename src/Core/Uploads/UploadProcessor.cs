@@ -108,8 +108,16 @@ public sealed class UploadProcessor
         else
         {
             using var stream = new MemoryStream(content.ToArray(), writable: false);
-            report = _engine.Ingest(stream, path.FileName, cancellationToken);
-            problems.AddRange(report.Problems);
+            try
+            {
+                report = _engine.Ingest(stream, path.FileName, cancellationToken);
+                problems.AddRange(report.Problems);
+            }
+            catch (IngestionBugException bug)
+            {
+                _logger.LogError(PipelineEvents.IngestionBug, bug.InnerException, "Bug reading upload {UploadId}: {Where}", uploadId, bug.Where);
+                problems.Add(_engine.Problem(ProblemCodes.InternalError, path.FileName));
+            }
         }
 
         RegistryEntry? kampung = null;
