@@ -118,26 +118,17 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
                     items.Add(Item(recorded ? ReminderActions.Skipped : ReminderActions.Already, skip));
                     continue;
                 }
-                var claim = await _ledger.TryClaimAsync(partition, rowKey, info, ct).ConfigureAwait(false);
-                if (claim is null) { items.Add(Item(ReminderActions.Already, null)); continue; }
-
                 var previous = log.Values
                     .Where(r => r.AreaCode == k.AreaCode && r.State == NotificationState.Sent && r.CompletedAt is not null)
                     .OrderBy(r => r.CompletedAt)
                     .Select(r => new PreviousReminderRow(DateOnly.FromDateTime(regency.TimeZone.ToLocal(r.CompletedAt!.Value)), ReminderStages.Label(r.Stage, regency), r.RecipientRole ?? ""))
                     .ToList();
                 var rendered = templates.RenderReminder(View(regency, period, k, stage, day, previous));
-                var result = await mail.SendAsync(new MailMessage(to, [], rendered.Subject, rendered.Html, rendered.Text, []), ct).ConfigureAwait(false);
-                if (result.Succeeded)
-                {
-                    await _ledger.CompleteAsync(claim, NotificationState.Sent, messageId: result.MessageId, ct: ct).ConfigureAwait(false);
-                    items.Add(Item(ReminderActions.Sent, null));
-                }
-                else
-                {
-                    await _ledger.CompleteAsync(claim, NotificationState.Failed, ReminderSkipReasons.MailRefused, result.ErrorCode, result.IsTransient, ct: ct).ConfigureAwait(false);
-                    items.Add(Item(ReminderActions.Failed, result.ErrorCode));
-                }
+                var message = new MailMessage(to, [], rendered.Subject, rendered.Html, rendered.Text, []);
+                var claim = await _ledger.TryClaimAsync(partition, rowKey, info, ct, message).ConfigureAwait(false);
+                if (claim is null) { items.Add(Item(ReminderActions.Already, null)); continue; }
+                var result = await _ledger.SendAsync(claim, mail, message, ct).ConfigureAwait(false);
+                items.Add(result.Succeeded ? Item(ReminderActions.Sent, null) : Item(ReminderActions.Failed, result.ErrorCode));
             }
             if (stages.Single(s => s.Stage == ReminderStage.Dinas) is { } dinas && dinas.Day <= day && missing.Count > 0)
                 items.Add(await DinasListAsync(regency, period, dinas, day, missing, log, dryRun, ct).ConfigureAwait(false));
@@ -170,22 +161,16 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
         info["KampungCount"] = missing.Count;
         if (skip is not null)
             return Item(await _ledger.RecordSkipAsync(partition, rowKey, info, skip, ct).ConfigureAwait(false) ? ReminderActions.Skipped : ReminderActions.Already, skip);
-        var claim = await _ledger.TryClaimAsync(partition, rowKey, info, ct).ConfigureAwait(false);
-        if (claim is null) return Item(ReminderActions.Already, null);
-
         var month = IndonesianFormat.Month(period.ToString());
         var due = regency.DueDate(period);
         var rendered = templates.RenderDinasReminder(new DinasReminderView(regency.DinasName, period.ToString(), due, day.DayNumber - due.DayNumber,
             missing.Select(k => new DinasListRow(k.Name, k.AreaCode, k.Village, k.District, k.PkbName)).ToList(),
             catalogue.ReminderMissing.Select(m => m.Replace("{month}", month, StringComparison.Ordinal)).ToList(), HelpContact: null));
-        var result = await mail.SendAsync(new MailMessage(regency.Recipients, [], rendered.Subject, rendered.Html, rendered.Text, []), ct).ConfigureAwait(false);
-        if (result.Succeeded)
-        {
-            await _ledger.CompleteAsync(claim, NotificationState.Sent, messageId: result.MessageId, ct: ct).ConfigureAwait(false);
-            return Item(ReminderActions.Sent, null);
-        }
-        await _ledger.CompleteAsync(claim, NotificationState.Failed, ReminderSkipReasons.MailRefused, result.ErrorCode, result.IsTransient, ct: ct).ConfigureAwait(false);
-        return Item(ReminderActions.Failed, result.ErrorCode);
+        var message = new MailMessage(regency.Recipients, [], rendered.Subject, rendered.Html, rendered.Text, []);
+        var claim = await _ledger.TryClaimAsync(partition, rowKey, info, ct, message).ConfigureAwait(false);
+        if (claim is null) return Item(ReminderActions.Already, null);
+        var result = await _ledger.SendAsync(claim, mail, message, ct).ConfigureAwait(false);
+        return result.Succeeded ? Item(ReminderActions.Sent, null) : Item(ReminderActions.Failed, result.ErrorCode);
     }
 
     /// <summary>A claimed row whose lease ran out, or a transient failure: a run may take it over (once, by ETag).</summary>
@@ -239,4 +224,7 @@ public static class NotificationEvents
     public static readonly EventId RecapSkipped = new(4003, nameof(RecapSkipped));
     public static readonly EventId FeedbackMailed = new(4004, nameof(FeedbackMailed));
     public static readonly EventId FeedbackNotMailed = new(4005, nameof(FeedbackNotMailed));
+    public static readonly EventId OutboxSwept = new(4006, nameof(OutboxSwept));
+    /// <summary>A timer run failed after its in-run retries; recorded so the next run catches up (issue 12 finding 12).</summary>
+    public static readonly EventId TimerRunMissed = new(4007, nameof(TimerRunMissed));
 }

@@ -165,6 +165,8 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
         var first = await h.Reminders.RunAsync(Settings, Nov(7));
         Assert.Equal(2, first.Failed);
         h.Mail.Answer = null;
+        Assert.Equal(0, (await h.Reminders.RunAsync(Settings, Nov(7))).Sent); // backoff: not before NextAttemptAt
+        h.Time.Now += NotificationLedger.Backoff(1);
         var second = await h.Reminders.RunAsync(Settings, Nov(7));
         Assert.Equal([Beta], second.Items.Where(i => i.Action == ReminderActions.Sent).Select(i => i.AreaCode));
     }
