@@ -78,6 +78,7 @@ public static class HandlerApp
         services.AddSingleton<RecapCompiler>();
         services.AddSingleton<RecapSender>();
         services.AddSingleton<ReminderRunner>();
+        services.AddSingleton<KampungKB.Core.Notifications.OutboxSweeper>();
         services.AddSingleton<IFeedbackNotifier, MailFeedbackNotifier>();
         services.AddHostedService<StorageBootstrapService>();
         // Upload page (issue 5): links, the page templates and the page service.

@@ -19,6 +19,24 @@ internal static class TimerFunctions
     {
         app.MapPost("/CompileRecap", CompileRecap);
         app.MapPost("/SendReminders", SendReminders);
+        app.MapPost("/SweepOutbox", SweepOutbox);
+    }
+
+    /// <summary>Every 5 minutes: resends interrupted claims and due transient failures from the outbox (docs/mail.md).</summary>
+    private static async Task<IResult> SweepOutbox(InvocationRequest request, OutboxSweeper sweeper, CancellationToken ct)
+    {
+        var logs = new List<string> { Describe(request) };
+        try
+        {
+            var result = await sweeper.SweepAsync(ct);
+            logs.Add($"outbox: {result.Sent} sent, {result.Failed} failed, {result.WithoutPayload} left to their producer");
+            return Results.Json(new InvocationResponse { Logs = logs, ReturnValue = result });
+        }
+        catch (Exception e) when (StorageErrors.IsTransient(e))
+        {
+            logs.Add($"storage unavailable ({e.GetType().Name}); the next sweep (5 minutes) picks the same rows up");
+            return Results.Json(new InvocationResponse { Logs = logs }, statusCode: StatusCodes.Status500InternalServerError);
+        }
     }
 
     private static async Task<IResult> CompileRecap(InvocationRequest request, RecapSender sender, IReadOnlyList<RegencySettings> configured,
