@@ -13,7 +13,7 @@
 // Read by the handler but not set here: FUNCTIONS_CUSTOMHANDLER_PORT (the Functions host picks the
 // port and passes it), KKB_TEMPLATES (defaults to templates/ beside the executable, which ./kkb publish
 // puts there), and the mail tuning settings with sound defaults (docs/mail.md): Mail__SaveToSentItems,
-// Mail__GraphBaseUrl, Mail__InlineAttachmentLimitBytes.
+// Mail__GraphBaseUrl, Mail__InlineAttachmentLimitBytes; Demo__SimulatedNow is for ./kkb demo only.
 //
 // Functions in the package (functions/<Name>/function.json):
 //   IngestUpload, ImportRegistry  blob triggers, delivered by Event Grid (see blobTriggeredFunctions)

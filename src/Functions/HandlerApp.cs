@@ -60,7 +60,7 @@ public static class HandlerApp
     private static void AddCore(IServiceCollection services, HandlerSettings settings)
     {
         services.AddSingleton(settings);
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(settings.SimulatedNow is { } simulated ? new KampungKB.Core.Model.SimulatedClock(simulated) : TimeProvider.System);
         services.AddSingleton(settings.Pipeline);
         services.AddSingleton(StorageNames.Default);
         services.AddKampungKBStorage(settings.Storage);
@@ -73,7 +73,7 @@ public static class HandlerApp
         services.AddSingleton<RegistryImporter>();
         // Issue 4: recaps, reminders and feedback mails.
         services.AddSingleton(settings.Regencies);
-        services.AddSingleton(_ => MailSenderFactory.Create(settings.Mail));
+        services.AddSingleton(sp => MailSenderFactory.Create(settings.Mail, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(_ => RecapCatalogue.Load(settings.TemplatesDirectory));
         services.AddSingleton<RecapCompiler>();
         services.AddSingleton<RecapSender>();

@@ -21,6 +21,8 @@ public sealed class HandlerSettings
     public IReadOnlyList<RegencySettings> Regencies { get; init; } = [];
     public MailOptions Mail { get; init; } = new();
     public required KampungKB.Core.Links.LinkOptions Links { get; init; }
+    /// <summary><c>Demo__SimulatedNow</c>: the demo's simulated start instant; null (always, when deployed) runs on the real clock.</summary>
+    public DateTimeOffset? SimulatedNow { get; init; }
 
     /// <summary>App settings read here (the Bicep template and docs name the same keys; a test keeps them in step).</summary>
     public static readonly IReadOnlyList<string> Keys =
@@ -33,6 +35,7 @@ public sealed class HandlerSettings
         "Mail__SaveToSentItems", "Mail__GraphBaseUrl", "Mail__InlineAttachmentLimitBytes",
         .. RegencySettings.SettingNames.Select(n => RegencySettings.Key("{PPKK}", n)),
         "Links__SigningKey", "Links__BaseUrl",
+        "Demo__SimulatedNow",
     ];
 
     /// <summary>The timer schedules function.json names as <c>%Schedules__…%</c>.</summary>
@@ -78,11 +81,20 @@ public sealed class HandlerSettings
         if (!KampungKB.Core.Links.LinkOptions.TryParseBaseUrl(Get("Links__BaseUrl"), out var baseUrl))
             problems.Add($"Links__BaseUrl: '{Get("Links__BaseUrl")}' is not an absolute http(s) URL without a query.");
 
+        // ./kkb demo only: one simulated timeline for the sample uploads (Core SimulatedClock).
+        DateTimeOffset? simulatedNow = null;
+        if (Get("Demo__SimulatedNow") is { Length: > 0 } sim)
+        {
+            if (DateTimeOffset.TryParse(sim, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)) simulatedNow = at;
+            else problems.Add($"Demo__SimulatedNow: '{sim}' is not an ISO 8601 instant, e.g. 2025-11-05T01:00:00Z.");
+        }
+
         errors = problems;
         return new HandlerSettings
         {
             Storage = storage!, Pipeline = pipeline, TemplatesDirectory = templates, Regencies = regencies, Mail = mail,
             Links = new KampungKB.Core.Links.LinkOptions { SigningKey = linkKey, BaseUrl = baseUrl },
+            SimulatedNow = simulatedNow,
         };
     }
 }

@@ -60,7 +60,7 @@ internal static class DemoCommand
                     Say($"      - {p.GetProperty("message").GetString()}");
         }
 
-        var emails = await DemoNotifications.RunAsync(env.Tables, outbox, Say);
+        var emails = await DemoNotifications.RunAsync(env, outbox, Say);
 
         var accepted = outcomes.Where(x => x.Outcome is { Status: not UploadStatus.Rejected }).Select(x => x.Outcome!).ToList();
         var summary = new
@@ -93,9 +93,14 @@ internal static class DemoCommand
         public static readonly Core.Model.ReportingPeriod Period = new(2025, 10);
         /// <summary>D+7 for a deadline on the 10th: the after-deadline, escalation and dinas stages are due; D−3 is stale.</summary>
         public static readonly DateOnly Today = new(2025, 11, 17);
+        /// <summary>The simulated instant the sample files arrive (5 November 2025, 10.00 WITA): October's reports are on time.</summary>
+        public static readonly DateTimeOffset UploadsArrive = new(2025, 11, 5, 2, 0, 0, TimeSpan.Zero);
+        /// <summary>Reminders and the recap run on the same timeline, on <see cref="Today"/> at 09.00 WITA.</summary>
+        public static readonly DateTimeOffset NotificationsRun = new(2025, 11, 17, 1, 0, 0, TimeSpan.Zero);
 
         public static IReadOnlyDictionary<string, string?> Settings(string outbox) => new Dictionary<string, string?>
         {
+            ["Demo:SimulatedNow"] = UploadsArrive.ToString("o", System.Globalization.CultureInfo.InvariantCulture),
             ["Mail:Mode"] = "Outbox",
             ["Mail:OutboxDirectory"] = outbox,
             ["Mail:SenderName"] = "DPPKB Kota Banjarmasin",
@@ -106,17 +111,22 @@ internal static class DemoCommand
             ["Regencies:6371:Recipients"] = "rekap@dppkb.banjarmasin.example",
         };
 
-        public static async Task<int> RunAsync(TableServiceClient tables, string outbox, Action<string> say)
+        public static async Task<int> RunAsync(LocalEnvironment env, string outbox, Action<string> say)
         {
             var regencies = Core.Settings.RegencySettings.Load(Settings(outbox), out _);
             var regency = regencies.Single();
             var mail = Core.Mail.MailOptions.FromSettings(k => Settings(outbox).GetValueOrDefault(k.Replace("__", ":", StringComparison.Ordinal)));
-            var n = Notifications.Create(tables, StorageNames.Default, mail, TimeProvider.System);
+            var links = LinksCommand.Create(env);
+            await links.EnsureAsync();
+            var clock = new Core.Model.SimulatedClock(NotificationsRun);
+            var n = Notifications.Create(env.Tables, StorageNames.Default, mail, clock, links);
             say("");
             var reminders = await n.Reminders.RunAsync(regency, Today);
             RemindCommand.Print([reminders], json: false, new SayWriter(say));
             var recap = await n.Sender.SendAsync(regency, Period);
-            say($"Rekap {regency.Name} {Period}: {recap.Action}{(recap.Location is null ? "" : " → " + recap.Location)}");
+            var t = CliTexts.Default;
+            say(t.T("recap.mail", ("action", t.Label("action", recap.Action)), ("reason", recap.Reason is null ? "" : " (" + t.Label("reason", recap.Reason) + ")"),
+                ("location", recap.Location is null ? "" : " → " + recap.Location)).Trim());
             var emails = Directory.Exists(outbox) ? Directory.GetFiles(outbox, "*.eml").Length : 0;
             say($"{emails} surel (umpan balik, pengingat, rekap) ditulis ke {outbox}");
             return emails;

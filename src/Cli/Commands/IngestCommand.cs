@@ -1,36 +1,29 @@
 using System.Globalization;
 using System.Text.Json;
 using KampungKB.Core.Model;
+using KampungKB.Core.Recaps;
+using KampungKB.Core.Templating;
 
 namespace KampungKB.Cli.Commands;
 
 /// <summary>`kkb ingest [--dry-run] [--json] FILE`: reads one report and prints what was recognised or what to fix.</summary>
 internal sealed class IngestCommand : ICommand
 {
-    private const string UsageText = "Cara pakai: kkb ingest [--dry-run] [--json] BERKAS\n  --dry-run  baca dan periksa saja, tanpa menyimpan\n  --json     cetak hasil sebagai satu dokumen JSON";
-
     public int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
-        if (!CommandLine.Parse(args, new HashSet<string> { "--dry-run", "--json" }, out var flags, out var files, out var error) || files.Count != 1)
-        {
-            stderr.WriteLine($"kkb ingest: {error ?? (files.Count == 0 ? "berkas belum diberikan" : "hanya satu berkas setiap kali")}.");
-            stderr.WriteLine(UsageText);
-            return CommandLine.Usage;
-        }
-        var path = files[0];
-        if (!File.Exists(path))
-        {
-            stderr.WriteLine($"kkb ingest: berkas \"{path}\" tidak ditemukan.");
-            stderr.WriteLine(UsageText);
-            return CommandLine.Usage;
-        }
+        var t = CliTexts.Default;
+        var options = CommandOptions.Parse("ingest", args, new HashSet<string>(), new HashSet<string> { "--dry-run", "--json" }, stderr);
+        if (options is null) return CommandLine.Usage;
+        if (options.Positional.Count != 1) return CommandLine.UsageError("ingest", t.T("error.file_count", ("command", "ingest")), stderr);
+        var path = options.Positional[0];
+        if (!File.Exists(path)) return CommandLine.UsageError("ingest", t.T("error.file_missing", ("command", "ingest"), ("file", path)), stderr);
         // Storing comes later; until then every run is a dry run.
         var engine = CommandLine.LoadEngine();
         IngestionReport report;
         using (var stream = File.OpenRead(path))
             report = engine.Ingest(stream, Path.GetFileName(path), CancellationToken.None);
 
-        if (flags.Contains("--json")) stdout.WriteLine(JsonSerializer.Serialize(ToJson(report), CommandLine.Json));
+        if (options.Has("--json")) stdout.WriteLine(JsonSerializer.Serialize(ToJson(report), CommandLine.Json));
         else WriteSummary(report, stdout);
         return report.IsAccepted ? CommandLine.Ok : CommandLine.Rejected;
     }
@@ -59,26 +52,33 @@ internal sealed class IngestCommand : ICommand
 
     private static void WriteSummary(IngestionReport r, TextWriter o)
     {
-        o.WriteLine($"Berkas   : {r.FileName}");
-        o.WriteLine($"Status   : {(r.IsAccepted ? "DITERIMA" : "DITOLAK")}");
-        o.WriteLine($"Periode  : {r.Period?.ToString() ?? "(tidak diketahui)"}");
+        var t = CliTexts.Default;
+        o.WriteLine(t.T("ingest.file", ("file", r.FileName)));
+        o.WriteLine(t.T(r.IsAccepted ? "ingest.accepted" : "ingest.rejected"));
+        o.WriteLine(r.Period is { } period ? t.T("ingest.period", ("period", IndonesianFormat.Month(period))) : t.T("ingest.period_unknown"));
         if (r.Kampung is { } k)
-            o.WriteLine($"Kampung  : {k.Name ?? "-"} (desa/kelurahan {k.Village ?? "-"}, kecamatan {k.District ?? "-"}, {k.Regency ?? "-"})");
+            o.WriteLine(t.T("ingest.kampung", ("name", k.Name), ("village", k.Village), ("district", k.District), ("regency", k.Regency)));
         if (r.Activities.Count > 0)
-            o.WriteLine($"Kegiatan : {r.Activities.Count} kegiatan, {r.Activities.Sum(a => a.Participants ?? 0)} peserta");
+            o.WriteLine(t.T("ingest.activities", ("count", r.Activities.Count), ("participants", r.Activities.Sum(a => a.Participants ?? 0))));
         if (r.Indicators.Count > 0)
-            o.WriteLine($"Capaian  : {string.Join(", ", r.Indicators.Select(i => $"{i.Key}={i.Value.ToString(CultureInfo.InvariantCulture)}"))}");
+        {
+            // Indicator names as the recap names them, in its order; codes the catalogue lacks come last, as they are.
+            var labels = RecapCatalogue.Load(CommandLine.TemplatesDirectory).Indicators.Select((i, n) => (i.Code, i.Label, n)).ToDictionary(x => x.Code, x => (x.Label, x.n));
+            o.WriteLine(t.T("ingest.indicators"));
+            foreach (var (code, value) in r.Indicators.OrderBy(i => labels.TryGetValue(i.Key, out var l) ? l.n : int.MaxValue).ThenBy(i => i.Key, StringComparer.Ordinal))
+                o.WriteLine(t.T("ingest.indicator", ("label", labels.TryGetValue(code, out var l) ? l.Label : code), ("value", value)));
+        }
         var errors = r.Errors.ToList();
         var warnings = r.Warnings.ToList();
         if (errors.Count > 0)
         {
-            o.WriteLine($"Yang harus diperbaiki ({errors.Count}):");
-            foreach (var p in errors) o.WriteLine($"  - {p.Message}");
+            o.WriteLine(t.T("ingest.errors", ("count", errors.Count)));
+            foreach (var p in errors) o.WriteLine(t.T("ingest.problem", ("message", p.Message)));
         }
         if (warnings.Count > 0)
         {
-            o.WriteLine($"Perlu diperiksa ({warnings.Count}):");
-            foreach (var p in warnings) o.WriteLine($"  - {p.Message}");
+            o.WriteLine(t.T("ingest.warnings", ("count", warnings.Count)));
+            foreach (var p in warnings) o.WriteLine(t.T("ingest.problem", ("message", p.Message)));
         }
     }
 }

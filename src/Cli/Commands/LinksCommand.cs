@@ -1,9 +1,15 @@
+using Azure.Data.Tables;
 using System.Globalization;
 using System.Text.Json;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Links;
+using KampungKB.Core.Model;
+using KampungKB.Core.Templating;
 using KampungKB.Core.Storage;
 using KampungKB.Core.Registry;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Reports;
 
 namespace KampungKB.Cli.Commands;
 
@@ -13,50 +19,75 @@ namespace KampungKB.Cli.Commands;
 /// </summary>
 internal static class LinksCommand
 {
+    private const string Name = "links";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.FirstOrDefault() == "revoke") return await RevokeAsync(args[1..]);
-        var json = args.Contains("--json");
-        var regency = Option(args, "--regency");
+        var t = CliTexts.Default;
+        var revoke = args.FirstOrDefault() == "revoke";
+        var options = CommandOptions.Parse(Name, revoke ? args[1..] : args, new HashSet<string> { "--regency", "--expires" }, new HashSet<string> { "--json" }, Console.Error);
+        if (options is null) return CommandLine.Usage;
+        if (revoke)
+        {
+            if (options.Positional.Count != 1 || !AreaCode.TryParse(options.Positional[0], out var area))
+                return CommandLine.UsageError(Name, t.T("error.area", ("command", "links revoke"), ("value", options.Positional.FirstOrDefault() ?? "")));
+            await using var renv = await LocalEnvironment.OpenAsync();
+            await StorageBootstrap.EnsureAsync(renv.Blobs, renv.Tables, StorageNames.Default);
+            return await RevokeAsync(Create(renv), renv.Tables, StorageNames.Default, area.Value, Console.Out, Console.Error);
+        }
+        if (!options.TryRegency(Console.Error, false, out var regency)) return CommandLine.Usage;
         var days = 90;
-        if (Option(args, "--expires") is { } e && (!int.TryParse(e, NumberStyles.None, CultureInfo.InvariantCulture, out days) || days is < 1 or > 3660))
-            return Usage("kkb links [--regency KODE] [--expires HARI] [--json]   (HARI: 1–3660)");
+        if (options.Value("--expires") is { } e && (!int.TryParse(e, NumberStyles.None, CultureInfo.InvariantCulture, out days) || days is < 1 or > 3660))
+            return CommandLine.UsageError(Name, t.T("error.expires", ("value", e)));
 
         await using var env = await LocalEnvironment.OpenAsync();
         await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables, StorageNames.Default);
         var links = Create(env);
         await links.EnsureAsync();
-        var kampung = (await new RegistryStore(env.Tables, StorageNames.Default).ListAsync(regency))
-            .OrderBy(k => k.AreaCode, StringComparer.Ordinal).ToList();
+        return await IssueAsync(links, env.Tables, StorageNames.Default, regency, TimeSpan.FromDays(days), options.Has("--json"), Console.Out, Console.Error);
+    }
+
+    /// <summary>One link per kampung (of one kabupaten/kota); an empty registry or a kabupaten/kota without kampung is an error, not an empty list.</summary>
+    internal static async Task<int> IssueAsync(UploadLinks links, TableServiceClient tables, StorageNames names, string? regency, TimeSpan lifetime, bool json,
+        TextWriter output, TextWriter error)
+    {
+        var t = CliTexts.Default;
+        if (!await StorageCommands.RegistryHasEntriesAsync(tables, names, error)) return CommandLine.Rejected;
+        var registry = new RegistryStore(tables, names);
+        var kampung = (await registry.ListAsync(regency)).OrderBy(k => k.AreaCode, StringComparer.Ordinal).ToList();
+        if (kampung.Count == 0)
+        {
+            var known = (await registry.ListAsync()).Select(k => k.RegencyCode).Distinct().Order(StringComparer.Ordinal);
+            error.WriteLine(t.T("registry.empty_regency", ("regency", regency), ("known", string.Join(", ", known))));
+            return CommandLine.Rejected;
+        }
         var issued = new List<IssuedLink>();
-        foreach (var k in kampung) issued.Add(await links.IssueAsync(k, TimeSpan.FromDays(days)));
+        foreach (var k in kampung) issued.Add(await links.IssueAsync(k, lifetime));
 
         if (json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(issued.Select(l => new { areaCode = l.AreaCode, kampung = l.Kampung, url = l.Url }), Json));
-            return 0;
+            output.WriteLine(JsonSerializer.Serialize(issued.Select(l => new { areaCode = l.AreaCode, kampung = l.Kampung, url = l.Url }), Json));
+            return CommandLine.Ok;
         }
-        if (issued.Count == 0)
-        {
-            Console.Error.WriteLine("Belum ada Kampung KB di daftar. Impor dulu: ./kkb registry import BERKAS");
-            return 1;
-        }
-        Console.WriteLine($"Tautan unggah pribadi ({issued.Count} kampung, berlaku sampai {issued[0].ExpiresAt:yyyy-MM-dd}):");
-        foreach (var l in issued) Console.WriteLine($"{l.AreaCode}  {l.Kampung}\n    {l.Url}");
-        return 0;
+        output.WriteLine(t.T("links.title", ("count", issued.Count), ("until", IndonesianFormat.Date(issued[0].ExpiresAt.UtcDateTime))));
+        foreach (var l in issued) output.WriteLine($"{l.AreaCode}  {l.Kampung}\n    {l.Url}");
+        return CommandLine.Ok;
     }
 
-    private static async Task<int> RevokeAsync(string[] args)
+    /// <summary>Revokes every link of a registered kampung; an area code not in the registry is an error and revokes nothing.</summary>
+    internal static async Task<int> RevokeAsync(UploadLinks links, TableServiceClient tables, StorageNames names, string area, TextWriter output, TextWriter error)
     {
-        if (args.Length != 1 || !KampungKB.Core.Model.AreaCode.TryParse(args[0], out var area)) return Usage("kkb links revoke KODE_WILAYAH   (mis. 63.71.04.1005)");
-        await using var env = await LocalEnvironment.OpenAsync();
-        var links = Create(env);
+        var t = CliTexts.Default;
+        if (await new RegistryStore(tables, names).GetAsync(area) is not { } kampung)
+        {
+            error.WriteLine(t.T("error.area_unknown", ("command", "links revoke"), ("value", area)));
+            return CommandLine.Rejected;
+        }
         await links.EnsureAsync();
-        var version = await links.RevokeAsync(area.Value);
-        Console.WriteLine($"Semua tautan lama untuk {area.Value} tidak berlaku lagi (versi kunci {version}). Buat tautan baru dengan: ./kkb links --regency {area.Regency}");
-        return 0;
+        await links.RevokeAsync(area);
+        output.WriteLine(t.T("links.revoked", ("area", area), ("name", kampung.Name), ("regency", kampung.RegencyCode)));
+        return CommandLine.Ok;
     }
 
     internal static UploadLinks Create(LocalEnvironment env)
@@ -67,15 +98,4 @@ internal static class LinksCommand
         return new UploadLinks(new LinkOptions { SigningKey = key, BaseUrl = baseUrl }, env.Tables, StorageNames.Default, TimeProvider.System);
     }
 
-    private static string? Option(string[] args, string name)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
-    }
-
-    private static int Usage(string message)
-    {
-        Console.Error.WriteLine("Cara pakai: " + message);
-        return 2;
-    }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Mail;
+using KampungKB.Core.Notifications;
 using KampungKB.Core.Model;
 using KampungKB.Core.Recaps;
 using KampungKB.Core.Reminders;
@@ -17,40 +18,51 @@ namespace KampungKB.Cli.Commands;
 /// <c>kkb recap --regency CODE --period YYYY-MM [--send] [--out DIR] [--json]</c>: compiles the dinas recap on
 /// demand, writes its .html and .xlsx to DIR (default .kkb/recaps), and with --send mails it through the
 /// configured sender (the outbox unless Mail__Mode=Graph), once per regency and period like the timer.
+/// A kabupaten/kota neither in the registry nor in the settings is an error, as is an empty registry.
 /// </summary>
 internal static class RecapCommand
 {
-    private const string UsageText = "Cara pakai: kkb recap --regency 63.71 --period 2025-10 [--send] [--out FOLDER] [--json]";
+    private const string Name = "recap";
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = Options(args);
-        if (options is null || !options.TryGetValue("--regency", out var code) || !options.TryGetValue("--period", out var p)
-            || !ReportingPeriod.TryParse(p, out var period) || code!.Length != 5)
-        {
-            Console.Error.WriteLine(UsageText);
+        var options = CommandOptions.Parse(Name, args, new HashSet<string> { "--regency", "--period", "--out" }, new HashSet<string> { "--send", "--json" }, Console.Error);
+        if (options is null || !options.TryRegency(Console.Error, true, out var code) || !options.TryPeriod(Console.Error, true, out var period))
             return CommandLine.Usage;
-        }
-        var outDir = options.GetValueOrDefault("--out") ?? Path.Combine(LocalEnvironment.RepositoryRoot, ".kkb", "recaps");
-        var json = options.ContainsKey("--json");
+        var outDir = options.Value("--out") ?? Path.Combine(LocalEnvironment.RepositoryRoot, ".kkb", "recaps");
         if (!Notifications.TryLoadSettings(out var regencies, out var mailOptions)) return CommandLine.Usage;
 
         await using var env = await LocalEnvironment.OpenAsync();
         await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables, StorageNames.Default);
-        var regency = regencies.FirstOrDefault(r => r.Code == code) ?? RegencySettings.Default(code);
-        var n = Notifications.Create(env.Tables, StorageNames.Default, mailOptions, TimeProvider.System);
+        return await ExecuteAsync(env.Tables, StorageNames.Default, regencies, mailOptions, code!, period!.Value, outDir,
+            options.Has("--send"), options.Has("--json"), Console.Out, Console.Error);
+    }
+
+    /// <summary>Writes (and with <paramref name="send"/> mails) the recap; an empty registry or an unknown kabupaten/kota is an error.</summary>
+    internal static async Task<int> ExecuteAsync(TableServiceClient tables, StorageNames names, IReadOnlyList<RegencySettings> regencies, MailOptions mailOptions,
+        string code, ReportingPeriod period, string outDir, bool send, bool json, TextWriter output, TextWriter error)
+    {
+        if (!await StorageCommands.RegistryHasEntriesAsync(tables, names, error)) return CommandLine.Rejected;
+        var scope = await RegencyScope.ResolveAsync(regencies, tables, names);
+        if (scope.FirstOrDefault(r => r.Code == code) is not { } regency) return StorageCommands.UnknownRegency(Name, code, scope, error);
+        var n = Notifications.Create(tables, names, mailOptions, TimeProvider.System);
         var files = await WriteAsync(n.Compiler, regency, period, outDir);
         RecapSendOutcome? sent = null;
-        if (options.ContainsKey("--send")) sent = await n.Sender.SendAsync(regency, period);
+        if (send) sent = await n.Sender.SendAsync(regency, period);
 
+        var t = CliTexts.Default;
         if (json)
-            Console.WriteLine(JsonSerializer.Serialize(new { regency = code, period = period.ToString(), html = files.Html, xlsx = files.Xlsx, send = sent?.Action, sendReason = sent?.Reason, location = sent?.Location }, CommandLine.Json));
+            output.WriteLine(JsonSerializer.Serialize(new { regency = code, period = period.ToString(), html = files.Html, xlsx = files.Xlsx, send = sent?.Action, sendReason = sent?.Reason, location = sent?.Location }, CommandLine.Json));
         else
         {
-            Console.WriteLine($"Rekap {regency.Name} {period}: {files.Recap.View.Completeness.Reported} dari {files.Recap.View.Completeness.Expected} kampung melapor.");
-            Console.WriteLine($"  HTML : {files.Html}");
-            Console.WriteLine($"  Excel: {files.Xlsx}");
-            if (sent is not null) Console.WriteLine($"  Surel: {sent.Action}{(sent.Reason is null ? "" : " (" + sent.Reason + ")")}{(sent.Location is null ? "" : " → " + sent.Location)}");
+            var v = files.Recap.View;
+            output.WriteLine(t.T("recap.title", ("region", v.RegionName), ("month", IndonesianFormat.Month(period)), ("reported", v.Completeness.Reported), ("expected", v.Completeness.Expected)));
+            output.WriteLine(t.T("recap.html", ("path", files.Html)));
+            output.WriteLine(t.T("recap.xlsx", ("path", files.Xlsx)));
+            if (sent is not null)
+                output.WriteLine(t.T("recap.mail", ("action", t.Label("action", sent.Action)),
+                    ("reason", sent.Reason is null ? "" : " (" + t.Label("reason", sent.Reason) + ")"),
+                    ("location", sent.Location is null ? "" : " → " + sent.Location)));
         }
         return sent?.Action == ReminderActions.Failed ? CommandLine.Rejected : CommandLine.Ok;
     }
@@ -64,27 +76,13 @@ internal static class RecapCommand
         await File.WriteAllBytesAsync(stem + ".xlsx", recap.Xlsx);
         return (recap, stem + ".html", stem + ".xlsx");
     }
-
-    /// <summary>Flags with a value (<c>--period 2025-10</c>) and bare flags; null on an unknown flag.</summary>
-    internal static Dictionary<string, string?>? Options(string[] args, params string[] bare)
-    {
-        var valued = new HashSet<string> { "--regency", "--period", "--out", "--date" };
-        var known = new HashSet<string>(["--send", "--json", "--dry-run", .. bare]);
-        var map = new Dictionary<string, string?>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (valued.Contains(args[i]) && i + 1 < args.Length) map[args[i]] = args[++i];
-            else if (known.Contains(args[i])) map[args[i]] = null;
-            else { Console.Error.WriteLine($"kkb: pilihan \"{args[i]}\" tidak dikenal atau tanpa nilai."); return null; }
-        }
-        return map;
-    }
 }
 
 /// <summary>The recap and reminder services over one storage and one mail sender (CLI and demo).</summary>
 internal sealed record Notifications(RecapCompiler Compiler, RecapSender Sender, ReminderRunner Reminders, IMailSender Mail)
 {
-    public static Notifications Create(TableServiceClient tables, StorageNames names, MailOptions mail, TimeProvider time)
+    /// <param name="links">Issues each reminder's personal upload link; without it reminders say where else to send.</param>
+    public static Notifications Create(TableServiceClient tables, StorageNames names, MailOptions mail, TimeProvider time, Core.Links.UploadLinks? links = null)
     {
         var templatesDir = LocalEnvironment.TemplatesDirectory;
         var templates = EmailTemplates.Load(Path.Combine(templatesDir, "email"));
@@ -93,7 +91,7 @@ internal sealed record Notifications(RecapCompiler Compiler, RecapSender Sender,
         var compiler = new RecapCompiler(tables, names, templates, catalogue, time);
         return new Notifications(compiler,
             new RecapSender(compiler, sender, tables, names, time, NullLogger<RecapSender>.Instance),
-            new ReminderRunner(tables, names, templates, catalogue, sender, time, NullLogger<ReminderRunner>.Instance),
+            new ReminderRunner(tables, names, templates, catalogue, sender, time, NullLogger<ReminderRunner>.Instance, links),
             sender);
     }
 
@@ -105,7 +103,7 @@ internal sealed record Notifications(RecapCompiler Compiler, RecapSender Sender,
         regencies = RegencySettings.Load(vars, out var errors);
         mail = MailOptions.FromSettings(Environment.GetEnvironmentVariable);
         var all = errors.Concat(mail.Validate().Select(e => $"{e.Key}: {e.Message}")).ToList();
-        foreach (var e in all) Console.Error.WriteLine("kkb: pengaturan salah: " + e);
+        foreach (var e in all) Console.Error.WriteLine(CliTexts.Default.T("error.settings", ("error", e)));
         return all.Count == 0;
     }
 

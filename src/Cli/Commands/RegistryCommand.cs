@@ -1,52 +1,87 @@
 using System.Text.Json;
 using KampungKB.Core.Model;
+using KampungKB.Core.Validation;
 
 namespace KampungKB.Cli.Commands;
 
-/// <summary>`kkb registry check [--json] FILE`: reads a dinas' list of Kampung KB and prints it, storing nothing.</summary>
+/// <summary>
+/// `kkb registry check [--json] FILE`: reads a dinas' list of Kampung KB and prints it, storing nothing.
+/// A file that is no registry at all is told so, with the columns a registry has (templates/layouts/registry.json).
+/// </summary>
 internal sealed class RegistryCommand : ICommand
 {
-    private const string UsageText = "Cara pakai: kkb registry check [--json] BERKAS";
-
     public int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
-        if (args.Count == 0 || args[0] != "check"
-            || !CommandLine.Parse(args.Skip(1).ToList(), new HashSet<string> { "--json" }, out var flags, out var files, out var error) || files.Count != 1)
+        var t = CliTexts.Default;
+        if (args.Count == 2 && args[0] == "template")
         {
-            stderr.WriteLine("kkb registry: perintah atau berkas tidak lengkap.");
-            stderr.WriteLine(UsageText);
-            return CommandLine.Usage;
+            File.WriteAllBytes(args[1], CommandLine.LoadEngine().BuildRegistryTemplate());
+            stdout.WriteLine(t.T("registry.template_written", ("file", args[1])));
+            return CommandLine.Ok;
         }
-        if (!File.Exists(files[0]))
-        {
-            stderr.WriteLine($"kkb registry: berkas \"{files[0]}\" tidak ditemukan.");
-            return CommandLine.Usage;
-        }
-        RegistryImport import;
-        using (var s = File.OpenRead(files[0]))
-            import = CommandLine.LoadEngine().ReadRegistry(s, Path.GetFileName(files[0]), CancellationToken.None);
+        if (args.Count == 0 || args[0] != "check")
+            return CommandLine.UsageError("registry", t.T("error.file_count", ("command", "registry")), stderr);
+        var options = CommandOptions.Parse("registry", args.Skip(1).ToList(), new HashSet<string>(), new HashSet<string> { "--json" }, stderr);
+        if (options is null) return CommandLine.Usage;
+        if (options.Positional.Count != 1) return CommandLine.UsageError("registry", t.T("error.file_count", ("command", "registry check")), stderr);
+        var file = options.Positional[0];
+        if (!File.Exists(file)) return CommandLine.UsageError("registry", t.T("error.file_missing", ("command", "registry check"), ("file", file)), stderr);
 
-        if (flags.Contains("--json"))
+        RegistryImport import;
+        using (var s = File.OpenRead(file))
+            import = CommandLine.LoadEngine().ReadRegistry(s, Path.GetFileName(file), CancellationToken.None);
+
+        if (options.Has("--json"))
             stdout.WriteLine(JsonSerializer.Serialize(new
             {
                 file = import.FileName,
                 status = import.IsAccepted ? "accepted" : "rejected",
+                notARegistry = IsNotARegistry(import.Problems) && import.Entries.Count == 0,
                 entries = import.Entries.Select(e => new
                 {
                     e.AreaCode, e.RegencyCode, e.DistrictCode, e.Name, e.Village, e.District, e.Regency, e.ClassLabel,
-                    @class = e.Class?.ToString(), e.YearFounded, e.PokjaEmail, e.PokjaPhone, e.PkbName, e.PkbEmail,
+                    @class = e.Class?.ToString(), e.YearFounded, e.PokjaEmail, e.PokjaPhone, e.PkbName, e.PkbEmail, e.Profile,
                 }),
+                expectedColumns = ExpectedColumns().Select(c => new { name = c.Name, required = c.Required }),
                 problems = import.Problems.Select(IngestCommand.ProblemJson),
             }, CommandLine.Json));
         else
         {
-            stdout.WriteLine($"Berkas : {import.FileName}");
-            stdout.WriteLine($"Status : {(import.IsAccepted ? "DITERIMA" : "DITOLAK")}, {import.Entries.Count} Kampung KB");
+            stdout.WriteLine(t.T("registry.check.file", ("file", import.FileName)));
+            stdout.WriteLine(t.T(import.IsAccepted ? "registry.check.accepted" : "registry.check.rejected", ("count", import.Entries.Count)));
+            if (IsNotARegistry(import.Problems) && import.Entries.Count == 0)
+            {
+                WriteExpectedColumns(stdout);
+                return CommandLine.Rejected;
+            }
             foreach (var e in import.Entries)
-                stdout.WriteLine($"  {e.AreaCode}  {e.Name} — {e.Village}, Kec. {e.District}, {e.Regency} ({e.ClassLabel ?? "-"})");
-            foreach (var p in import.Problems)
-                stdout.WriteLine($"  [{(p.Severity == Severity.Error ? "salah" : "periksa")}] {p.Message}");
+                stdout.WriteLine(t.T("registry.check.entry", ("area", e.AreaCode), ("name", e.Name), ("village", e.Village), ("district", e.District),
+                    ("regency", e.Regency), ("class", e.ClassLabel)));
+            foreach (var p in import.Problems) stdout.WriteLine(StorageCommands.Describe(p));
         }
         return import.IsAccepted ? CommandLine.Ok : CommandLine.Rejected;
+    }
+
+    /// <summary>No registry header row was found anywhere in the file.</summary>
+    internal static bool IsNotARegistry(IReadOnlyList<Problem> problems) =>
+        problems.Any(p => p.Code is ProblemCodes.NotARegistry or ProblemCodes.EmptyReport);
+
+    /// <summary>"This is no registry", then each column a registry has, the required ones marked.</summary>
+    internal static void WriteExpectedColumns(TextWriter output)
+    {
+        var t = CliTexts.Default;
+        var columns = ExpectedColumns();
+        output.WriteLine(t.T("registry.not_registry", ("required", string.Join("\", \"", columns.Where(c => c.Required).Select(c => c.Name)))));
+        foreach (var c in columns) output.WriteLine(t.T("registry.column", ("name", c.Name), ("required", c.Required ? t.T("registry.column_required") : "")));
+    }
+
+    /// <summary>The registry's columns as <c>templates/layouts/registry.json</c> names them, in its order.</summary>
+    internal static IReadOnlyList<(string Name, bool Required)> ExpectedColumns()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(CommandLine.TemplatesDirectory, "layouts", "registry.json")));
+        return doc.RootElement.GetProperty("fields").EnumerateObject()
+            .Select(f => (f.Value.GetProperty("name").GetString() ?? f.Name,
+                f.Value.TryGetProperty("required", out var r) && r.ValueKind == JsonValueKind.True))
+            .ToList();
     }
 }

@@ -1,10 +1,13 @@
-using System.Globalization;
+using Azure.Data.Tables;
 using System.Text.Json;
 using KampungKB.Cli.Dev;
+using KampungKB.Core.Links;
+using KampungKB.Core.Mail;
 using KampungKB.Core.Notifications;
 using KampungKB.Core.Reminders;
 using KampungKB.Core.Settings;
 using KampungKB.Core.Storage;
+using KampungKB.Core.Templating;
 
 namespace KampungKB.Cli.Commands;
 
@@ -15,66 +18,91 @@ namespace KampungKB.Cli.Commands;
 /// </summary>
 internal static class RemindCommand
 {
-    private const string UsageText = "Cara pakai: kkb remind [--date 2025-11-17] [--dry-run] [--regency 63.71] [--json]\n           kkb remind log --regency 63.71 --period 2025-10 [--json]";
+    private const string Name = "remind";
 
     public static async Task<int> RunAsync(string[] args)
     {
         var isLog = args.FirstOrDefault() == "log";
-        var options = RecapCommand.Options(isLog ? args[1..] : args);
-        if (options is null) { Console.Error.WriteLine(UsageText); return CommandLine.Usage; }
-        DateOnly? date = null;
-        if (options.TryGetValue("--date", out var d))
-        {
-            if (!DateOnly.TryParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)) { Console.Error.WriteLine(UsageText); return CommandLine.Usage; }
-            date = parsed;
-        }
-        var code = options.GetValueOrDefault("--regency");
-        var json = options.ContainsKey("--json");
+        var options = CommandOptions.Parse(Name, isLog ? args[1..] : args, new HashSet<string> { "--date", "--regency", "--period" },
+            new HashSet<string> { "--dry-run", "--json" }, Console.Error);
+        if (options is null || !options.TryDate(Console.Error, out var date) || !options.TryRegency(Console.Error, isLog, out var code)
+            || !options.TryPeriod(Console.Error, isLog, out var period))
+            return CommandLine.Usage;
         if (!Notifications.TryLoadSettings(out var configured, out var mail)) return CommandLine.Usage;
 
         await using var env = await LocalEnvironment.OpenAsync();
         await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables, StorageNames.Default);
+        if (isLog) return await LogAsync(env.Tables, StorageNames.Default, code!, period!.Value, options.Has("--json"), Console.Out);
+        var links = LinksCommand.Create(env);
+        await links.EnsureAsync();
+        return await ExecuteAsync(env.Tables, StorageNames.Default, configured, mail, links, code, date, options.Has("--dry-run"), options.Has("--json"), Console.Out, Console.Error);
+    }
 
-        if (isLog)
+    /// <summary>Runs (or dry-runs) the reminders of one or every kabupaten/kota; an unknown kabupaten/kota or an empty registry is an error.</summary>
+    internal static async Task<int> ExecuteAsync(TableServiceClient tables, StorageNames names, IReadOnlyList<RegencySettings> configured, MailOptions mail,
+        UploadLinks? links, string? code, DateOnly? date, bool dryRun, bool json, TextWriter output, TextWriter error)
+    {
+        var scope = await RegencyScope.ResolveAsync(configured, tables, names);
+        if (!await StorageCommands.RegistryHasEntriesAsync(tables, names, error)) return CommandLine.Rejected;
+        if (code is not null)
         {
-            if (code is null || !options.TryGetValue("--period", out var p) || !Core.Model.ReportingPeriod.TryParse(p, out var period))
-            { Console.Error.WriteLine(UsageText); return CommandLine.Usage; }
-            var rows = await new NotificationLog(env.Tables, StorageNames.Default).ListAsync(code, period);
-            if (json) Console.WriteLine(JsonSerializer.Serialize(rows, CommandLine.Json));
-            else
-            {
-                Console.WriteLine($"Log pemberitahuan {code} {period}: {rows.Count} baris");
-                foreach (var r in rows)
-                    Console.WriteLine($"  {r.AreaCode ?? "-",-14} {r.Kind,-9} {r.Stage ?? "",-16} {r.State,-8} {r.Reason ?? "",-22} {r.CompletedAt ?? r.ClaimedAt:yyyy-MM-dd HH:mm} UTC");
-            }
-            return CommandLine.Ok;
+            if (scope.FirstOrDefault(r => r.Code == code) is not { } one) return StorageCommands.UnknownRegency(Name, code, scope, error);
+            scope = [one];
         }
-
-        var n = Notifications.Create(env.Tables, StorageNames.Default, mail, TimeProvider.System);
-        var scope = await RegencyScope.ResolveAsync(configured, env.Tables, StorageNames.Default);
-        if (code is not null) scope = [scope.FirstOrDefault(r => r.Code == code) ?? RegencySettings.Default(code)];
+        var n = Notifications.Create(tables, names, mail, TimeProvider.System, links);
         var results = new List<ReminderRunResult>();
-        foreach (var regency in scope) results.Add(await n.Reminders.RunAsync(regency, date, options.ContainsKey("--dry-run")));
-        Print(results, json, Console.Out);
+        foreach (var regency in scope) results.Add(await n.Reminders.RunAsync(regency, date, dryRun));
+        Print(results, json, output, scope);
         return results.Any(r => r.Failed > 0) ? CommandLine.Rejected : CommandLine.Ok;
     }
 
-    internal static void Print(IReadOnlyList<ReminderRunResult> results, bool json, TextWriter output)
+    private static async Task<int> LogAsync(TableServiceClient tables, StorageNames names, string code, Core.Model.ReportingPeriod period, bool json, TextWriter output)
+    {
+        var t = CliTexts.Default;
+        var rows = await new NotificationLog(tables, names).ListAsync(code, period);
+        if (json) { output.WriteLine(JsonSerializer.Serialize(rows, CommandLine.Json)); return CommandLine.Ok; }
+        var regency = RegencySettings.Default(code);
+        output.WriteLine(t.T("remind.log.title", ("regency", code), ("month", IndonesianFormat.Month(period)), ("count", rows.Count)));
+        foreach (var r in rows)
+            output.WriteLine(t.T("remind.log.item", ("area", r.AreaCode ?? "-"), ("kind", t.Label("kind", r.Kind)),
+                ("stage", r.Stage is { } s && ReminderStages.Order(s) >= 0 ? ReminderStages.Label(s, regency) : t.Label("upload", r.Stage)),
+                ("state", t.Label("action", r.State)), ("reason", t.Label("reason", r.Reason)),
+                ("when", Stamp(r.CompletedAt ?? r.ClaimedAt))));
+        return CommandLine.Ok;
+    }
+
+    private static string Stamp(DateTimeOffset at) =>
+        IndonesianFormat.Date(at.UtcDateTime) + " " + IndonesianFormat.Time(at.UtcDateTime) + " UTC";
+
+    /// <summary>
+    /// One heading per kabupaten/kota whose totals count exactly the lines under it (in a dry run: what
+    /// would be sent or skipped), then one line per kampung and stage, all in Indonesian.
+    /// </summary>
+    internal static void Print(IReadOnlyList<ReminderRunResult> results, bool json, TextWriter output, IReadOnlyList<RegencySettings>? regencies = null)
     {
         if (json)
         {
             output.WriteLine(JsonSerializer.Serialize(results.Select(r => new
             {
                 regency = r.RegencyCode, today = Notifications.Day(r.Today), dryRun = r.DryRun, sent = r.Sent, skipped = r.Skipped, failed = r.Failed,
-                items = r.Items.Select(i => new { area = i.AreaCode, kampung = i.KampungName, period = i.Period.ToString(), stage = i.Stage, day = Notifications.Day(i.StageDay), role = i.RecipientRole, action = i.Action, reason = i.Reason }),
+                counts = r.Items.GroupBy(i => i.Action).ToDictionary(g => g.Key, g => g.Count()),
+                items = r.Items.Select(i => new { area = i.AreaCode, kampung = i.KampungName, period = i.Period.ToString(), stage = i.Stage, day = Notifications.Day(i.StageDay), role = i.RecipientRole, action = i.Action, reason = i.Reason, fileRejected = i.FileRejected }),
             }), CommandLine.Json));
             return;
         }
+        var t = CliTexts.Default;
         foreach (var r in results)
         {
-            output.WriteLine($"Pengingat {r.RegencyCode} untuk {Notifications.Day(r.Today)}{(r.DryRun ? " (uji coba, tidak ada yang dikirim)" : "")}: {r.Sent} dikirim, {r.Skipped} dilewati, {r.Failed} gagal");
+            var regency = regencies?.FirstOrDefault(x => x.Code == r.RegencyCode) ?? RegencySettings.Default(r.RegencyCode);
+            var counts = r.Items.GroupBy(i => i.Action).Select(g => $"{IndonesianFormat.Number(g.Count(), 0)} {t.Label("action", g.Key)}").ToList();
+            var summary = counts.Count == 0 ? t.T("remind.none") : string.Join(", ", counts);
+            output.WriteLine(t.T(r.DryRun ? "remind.title_dry" : "remind.title", ("regency", regency.Name == regency.Code ? r.RegencyCode : $"{regency.Name} ({r.RegencyCode})"),
+                ("day", IndonesianFormat.Date(r.Today)), ("summary", summary)));
             foreach (var i in r.Items)
-                output.WriteLine($"  {i.Period} {i.AreaCode} {i.KampungName,-32} {i.Stage,-16} {Notifications.Day(i.StageDay)} → {i.RecipientRole,-9} {i.Action}{(i.Reason is null ? "" : " (" + i.Reason + ")")}");
+                output.WriteLine(t.T("remind.item", ("period", IndonesianFormat.Month(i.Period)), ("area", i.AreaCode), ("kampung", i.KampungName),
+                    ("stage", ReminderStages.Label(i.Stage, regency)), ("day", IndonesianFormat.Date(i.StageDay)), ("role", i.RecipientRole),
+                    ("action", t.Label("action", i.Action)),
+                    ("reason", (i.Reason is null ? "" : " (" + t.Label(i.Action == ReminderActions.Already ? "action" : "reason", i.Reason) + ")") + (i.FileRejected ? t.T("remind.rejected_note") : ""))));
         }
     }
 }

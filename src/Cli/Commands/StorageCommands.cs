@@ -1,9 +1,11 @@
+using Azure.Data.Tables;
 using System.Globalization;
 using System.Text.Json;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Intake;
 using KampungKB.Core.Model;
 using KampungKB.Core.Storage;
+using KampungKB.Core.Templating;
 using Microsoft.Extensions.Logging.Abstractions;
 using KampungKB.Core.Uploads;
 using KampungKB.Core.Registry;
@@ -19,18 +21,19 @@ internal static class StorageCommands
     /// <summary><c>kkb registry import FILE</c>: validates and stores the dinas' registry workbook.</summary>
     public static async Task<int> RegistryImportAsync(string[] args)
     {
-        var json = args.Contains("--json");
-        var files = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
-        if (files.Count != 1) return Usage("kkb registry import [--json] BERKAS");
-        var file = files[0];
-        if (!File.Exists(file)) return Usage($"Berkas tidak ditemukan: {file}");
+        var t = CliTexts.Default;
+        var options = CommandOptions.Parse("registry", args, new HashSet<string>(), new HashSet<string> { "--json" }, Console.Error);
+        if (options is null) return CommandLine.Usage;
+        if (options.Positional.Count != 1) return CommandLine.UsageError("registry", t.T("error.file_count", ("command", "registry import")));
+        var file = options.Positional[0];
+        if (!File.Exists(file)) return CommandLine.UsageError("registry", t.T("error.file_missing", ("command", "registry import"), ("file", file)));
 
         await using var env = await LocalEnvironment.OpenAsync();
         await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables, StorageNames.Default);
         var engine = IngestionEngine.Load(LocalEnvironment.TemplatesDirectory);
         var importer = new RegistryImporter(engine, env.Tables, StorageNames.Default, TimeProvider.System, NullLogger<RegistryImporter>.Instance);
         var outcome = await importer.ImportAsync(Path.GetFileName(file), await File.ReadAllBytesAsync(file));
-        if (json)
+        if (options.Has("--json"))
         {
             Console.WriteLine(JsonSerializer.Serialize(new
             {
@@ -43,40 +46,54 @@ internal static class StorageCommands
         else
         {
             Console.WriteLine(outcome.Accepted
-                ? $"Daftar Kampung KB diterima: {outcome.Kampung} kampung disimpan ({env.Source})."
-                : "Daftar Kampung KB DITOLAK; tidak ada yang disimpan. Perbaiki:");
-            foreach (var p in outcome.Problems) Console.WriteLine("  " + Describe(p));
+                ? t.T("registry.import.accepted", ("count", outcome.Kampung), ("source", env.Source))
+                : t.T("registry.import.rejected"));
+            if (!outcome.Accepted && RegistryCommand.IsNotARegistry(outcome.Problems)) RegistryCommand.WriteExpectedColumns(Console.Out);
+            foreach (var p in outcome.Problems) Console.WriteLine(Describe(p));
         }
-        return outcome.Accepted ? 0 : 1;
+        return outcome.Accepted ? CommandLine.Ok : CommandLine.Rejected;
     }
 
-    /// <summary><c>kkb reports --period YYYY-MM [--json]</c>: what is stored for a period, per kampung.</summary>
+    /// <summary><c>kkb reports --period YYYY-MM [--regency CODE] [--json]</c>: what is stored for a period, per kampung.</summary>
     public static async Task<int> ReportsAsync(string[] args)
     {
-        var json = args.Contains("--json");
-        var at = Array.IndexOf(args, "--period");
-        if (at < 0 || at + 1 >= args.Length || !ReportingPeriod.TryParse(args[at + 1], out var period))
-            return Usage("kkb reports --period YYYY-MM [--json]");
-
+        var options = CommandOptions.Parse("reports", args, new HashSet<string> { "--period", "--regency" }, new HashSet<string> { "--json" }, Console.Error);
+        if (options is null || !options.TryPeriod(Console.Error, true, out var period) || !options.TryRegency(Console.Error, false, out var regency))
+            return CommandLine.Usage;
         await using var env = await LocalEnvironment.OpenAsync();
         await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables, StorageNames.Default);
-        var registry = (await new RegistryStore(env.Tables, StorageNames.Default).ListAsync()).ToDictionary(e => e.AreaCode);
-        var store = new ReportStore(env.Tables, StorageNames.Default);
-        var rows = new List<(RegistryEntry? Kampung, StoredReport? Report, string AreaCode)>();
-        foreach (var regency in registry.Values.Select(e => e.RegencyCode).Distinct().Order(StringComparer.Ordinal))
+        return await ReportsAsync(env.Tables, StorageNames.Default, period!.Value, regency, options.Has("--json"), env.Source, Console.Out, Console.Error);
+    }
+
+    /// <summary>The reports of one period, per registered kampung (of one kabupaten/kota when <paramref name="regencyFilter"/> is given).</summary>
+    internal static async Task<int> ReportsAsync(TableServiceClient tables, StorageNames names, ReportingPeriod period, string? regencyFilter, bool json,
+        string source, TextWriter output, TextWriter error)
+    {
+        var t = CliTexts.Default;
+        if (!await RegistryHasEntriesAsync(tables, names, error)) return CommandLine.Rejected;
+        var all = await new RegistryStore(tables, names).ListAsync();
+        if (regencyFilter is not null && all.All(e => e.RegencyCode != regencyFilter))
+        {
+            error.WriteLine(t.T("registry.empty_regency", ("regency", regencyFilter), ("known", Known(all.Select(e => e.RegencyCode)))));
+            return CommandLine.Rejected;
+        }
+        var registry = all.Where(e => regencyFilter is null || e.RegencyCode == regencyFilter).ToList();
+        var store = new ReportStore(tables, names);
+        var rows = new List<(RegistryEntry Kampung, StoredReport? Report)>();
+        foreach (var regency in registry.Select(e => e.RegencyCode).Distinct().Order(StringComparer.Ordinal))
         {
             var reports = (await store.ListAsync(regency, period)).ToDictionary(r => r.AreaCode);
-            foreach (var kampung in registry.Values.Where(e => e.RegencyCode == regency).OrderBy(e => e.AreaCode, StringComparer.Ordinal))
-                rows.Add((kampung, reports.GetValueOrDefault(kampung.AreaCode), kampung.AreaCode));
+            foreach (var kampung in registry.Where(e => e.RegencyCode == regency).OrderBy(e => e.AreaCode, StringComparer.Ordinal))
+                rows.Add((kampung, reports.GetValueOrDefault(kampung.AreaCode)));
         }
 
         if (json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(rows.Select(r => new
+            output.WriteLine(JsonSerializer.Serialize(rows.Select(r => new
             {
-                areaCode = r.AreaCode,
-                kampung = r.Kampung?.Name,
-                district = r.Kampung?.District,
+                areaCode = r.Kampung.AreaCode,
+                kampung = r.Kampung.Name,
+                district = r.Kampung.District,
                 status = r.Report is null ? "missing" : "received",
                 activitiesVersion = r.Report?.ActivitiesVersion,
                 indicatorsVersion = r.Report?.IndicatorsVersion,
@@ -85,21 +102,47 @@ internal static class StorageCommands
                 indicators = r.Report?.Indicators.Count,
                 receivedAt = r.Report?.ReceivedAt,
             }), Json));
-            return 0;
+            return CommandLine.Ok;
         }
-        Console.WriteLine($"Laporan periode {IndonesianMonth(period)} ({env.Source}):");
-        Console.WriteLine($"{"Kode",-14} {"Kampung KB",-34} {"Status",-9} {"Keg.",5} {"Peserta",8} {"Indikator",9}  Diterima");
-        foreach (var (kampung, report, area) in rows)
+        output.WriteLine(t.T("reports.title", ("month", IndonesianFormat.Month(period)),
+            ("scope", regencyFilter is null ? "" : t.T("reports.scope", ("regency", regencyFilter))), ("source", source)));
+        output.WriteLine(t.T("reports.header"));
+        foreach (var (kampung, report) in rows)
         {
-            var name = kampung?.Name ?? "?";
-            if (name.Length > 34) name = name[..33] + "…";
-            Console.WriteLine(report is null
-                ? $"{area,-14} {name,-34} {"BELUM",-9}"
-                : $"{area,-14} {name,-34} {"diterima",-9} {report.ActivityCount,5} {report.Participants,8} {report.Indicators.Count,9}  {report.ReceivedAt.ToOffset(TimeSpan.FromHours(8)):dd-MM-yyyy HH:mm} WITA");
+            var name = kampung.Name.Length > 34 ? kampung.Name[..33] + "…" : kampung.Name;
+            if (report is null)
+            {
+                output.WriteLine($"{kampung.AreaCode,-14} {name,-34} {t.T("reports.missing"),-9}");
+                continue;
+            }
+            var zone = LocalTime.ForProvince(kampung.AreaCode);
+            var local = zone.ToLocal(report.ReceivedAt);
+            output.WriteLine($"{kampung.AreaCode,-14} {name,-34} {t.T("reports.received"),-9} {IndonesianFormat.Number(report.ActivityCount, 0),5} {IndonesianFormat.Number(report.Participants, 0),8} {IndonesianFormat.Number(report.Indicators.Count, 0),9}  {local:dd/MM/yyyy HH.mm} {zone.Label}");
         }
-        var received = rows.Count(r => r.Report is not null);
-        Console.WriteLine($"{received} dari {rows.Count} kampung sudah melapor.");
-        return 0;
+        output.WriteLine(t.T("reports.total", ("received", rows.Count(r => r.Report is not null)), ("total", rows.Count)));
+        return CommandLine.Ok;
+    }
+
+    /// <summary>False, after telling the operator how to import one, when the registry holds no kampung.</summary>
+    internal static async Task<bool> RegistryHasEntriesAsync(TableServiceClient tables, StorageNames names, TextWriter error)
+    {
+        await foreach (var _ in tables.GetTableClient(names.RegistryTable).QueryAsync<TableEntity>(select: ["PartitionKey"], maxPerPage: 1).ConfigureAwait(false)) return true;
+        error.WriteLine(CliTexts.Default.T("registry.empty"));
+        return false;
+    }
+
+    /// <summary>An unknown kabupaten/kota: says which are known; exit code 1.</summary>
+    internal static int UnknownRegency(string command, string code, IEnumerable<Core.Settings.RegencySettings> known, TextWriter error)
+    {
+        error.WriteLine(CliTexts.Default.T("error.regency_unknown", ("command", command), ("value", code),
+            ("known", Known(known.Select(r => r.Name == r.Code ? r.Code : $"{r.Code} ({r.Name})")))));
+        return CommandLine.Rejected;
+    }
+
+    private static string Known(IEnumerable<string> codes)
+    {
+        var list = codes.Distinct().Order(StringComparer.Ordinal).ToList();
+        return list.Count == 0 ? "-" : string.Join(", ", list);
     }
 
     /// <summary><c>kkb dev</c>: Azurite + the handler + the local trigger runner, until Ctrl+C.</summary>
@@ -120,30 +163,50 @@ internal static class StorageCommands
         return 0;
     }
 
+    /// <summary>One Indonesian line per trigger run, from its return value (never the handler's English log).</summary>
     internal static string DescribeDispatch(Dispatch d)
     {
-        if (!d.Succeeded) return $"[{d.Function}] {d.BlobName}: GAGAL setelah {d.Attempts} kali ({string.Join(" | ", d.Logs.TakeLast(1))})";
-        return $"[{d.Function}] {d.BlobName}: {string.Join(" | ", d.Logs)}";
+        var t = CliTexts.Default;
+        if (!d.Succeeded)
+            return t.T("dispatch.failed", ("function", d.Function), ("blob", d.BlobName), ("attempts", d.Attempts), ("reason", d.Logs.LastOrDefault() ?? "-"));
+        if (d.ReturnValue is { ValueKind: JsonValueKind.Object } rv)
+        {
+            if (Prop(rv, "accepted") is { } accepted && Prop(rv, "kampung") is { } count)
+                return t.T("dispatch.registry", ("function", d.Function), ("blob", d.BlobName),
+                    ("status", t.Label("upload", accepted.ValueKind == JsonValueKind.True ? "accepted" : "rejected")),
+                    ("count", count.TryGetInt32(out var n) ? n : 0), ("problems", Prop(rv, "problems") is { ValueKind: JsonValueKind.Array } ps ? ps.GetArrayLength() : 0));
+            if (Prop(rv, "status") is { ValueKind: JsonValueKind.String } status)
+                return t.T("dispatch.upload", ("function", d.Function), ("blob", d.BlobName), ("status", t.Label("upload", status.GetString())),
+                    ("area", Prop(rv, "areaCode")?.GetString() ?? "-"), ("period", Prop(rv, "period") is { ValueKind: JsonValueKind.String } p ? IndonesianFormat.Month(p.GetString()) : "-"),
+                    ("activities", Int(Prop(rv, "activityCount"))), ("errors", Int(Prop(rv, "errorCount"))));
+        }
+        return t.T("dispatch.other", ("function", d.Function), ("blob", d.BlobName));
+
+        static int Int(JsonElement? e) => e is { ValueKind: JsonValueKind.Number } x && x.TryGetInt32(out var i) ? i : 0;
     }
 
+    private static JsonElement? Prop(JsonElement e, string name)
+    {
+        foreach (var p in e.EnumerateObject())
+            if (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) return p.Value;
+        return null;
+    }
+
+    /// <summary>One problem, its place said once: the message already names it when it quotes the row.</summary>
     internal static string Describe(Problem p)
     {
-        var where = string.Join(", ", new[]
+        var t = CliTexts.Default;
+        var kind = t.T(p.Severity == Severity.Error ? "problem.error" : "problem.warning");
+        var placed = p.Row is { } row && p.Message.Contains("baris " + row.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        var where = placed ? "" : string.Join(", ", new[]
         {
-            p.Sheet is null ? null : $"lembar '{p.Sheet}'",
-            p.Row is null ? null : $"baris {p.Row}",
-            p.Column is null ? null : $"kolom {p.Column}",
+            p.Sheet is null ? null : t.T("problem.sheet", ("sheet", p.Sheet)),
+            p.Row is null ? null : t.T("problem.row", ("row", p.Row.Value.ToString(CultureInfo.InvariantCulture))),
+            p.Column is null ? null : t.T("problem.column", ("column", p.Column)),
         }.Where(x => x is not null));
-        var kind = p.Severity == Severity.Error ? "KESALAHAN" : "Peringatan";
-        return $"{kind}{(where.Length > 0 ? " (" + where + ")" : "")}: {p.Message} [{p.Code}]";
+        return where.Length > 0 ? t.T("problem.line_at", ("kind", kind), ("where", where), ("message", p.Message)) : t.T("problem.line", ("kind", kind), ("message", p.Message));
     }
 
-    internal static string IndonesianMonth(ReportingPeriod period) =>
-        new DateTime(period.Year, period.Month, 1).ToString("MMMM yyyy", CultureInfo.GetCultureInfo("id-ID"));
+    internal static string IndonesianMonth(ReportingPeriod period) => IndonesianFormat.Month(period);
 
-    private static int Usage(string message)
-    {
-        Console.Error.WriteLine("Cara pakai: " + message);
-        return 2;
-    }
 }

@@ -40,5 +40,21 @@ public readonly record struct XlsxCell
 /// <summary>A column: its header text and, optionally, a width in characters (otherwise fitted to the content).</summary>
 public sealed record XlsxColumn(string Header, double? Width = null);
 
-/// <summary>One worksheet. The name is sanitised on writing (≤ 31 characters, no <c>[ ] : * ? / \</c>, unique).</summary>
-public sealed record XlsxSheet(string Name, IReadOnlyList<XlsxColumn> Columns, IReadOnlyList<IReadOnlyList<XlsxCell>> Rows);
+/// <summary>
+/// One worksheet. The name is sanitised on writing (≤ 31 characters, no <c>[ ] : * ? / \</c>, unique).
+/// Every sheet prints landscape, one page wide, with its header row repeated on each page.
+/// </summary>
+public sealed record XlsxSheet(string Name, IReadOnlyList<XlsxColumn> Columns, IReadOnlyList<IReadOnlyList<XlsxCell>> Rows)
+{
+    /// <summary>A native line chart drawn under the table, from its columns (null: none).</summary>
+    public XlsxLineChart? Chart { get; init; }
+    /// <summary>Columns kept in view when scrolling right (e.g. the kampung's code and name); the header row is always frozen.</summary>
+    public int FrozenColumns { get; init; }
+}
+
+/// <summary>
+/// A line chart over a sheet's data rows: categories from column <paramref name="CategoryColumn"/> (0-based),
+/// one line per column in <paramref name="SeriesColumns"/> (0-based; the header names the line). With
+/// <paramref name="Percent"/> the value axis runs 0–100%.
+/// </summary>
+public sealed record XlsxLineChart(string Title, int CategoryColumn, IReadOnlyList<int> SeriesColumns, bool Percent = true);

@@ -8,13 +8,17 @@ namespace KampungKB.Core.Exports;
 
 /// <summary>
 /// Writes a workbook of simple tables: one bold, frozen, filterable header row per sheet and typed
-/// cells below it. Built on the Open XML SDK because it is the writer the registry here can restore;
+/// cells below it (whole numbers as <c>#,##0</c>, dates as <c>dd/mm/yyyy</c>). Every sheet prints
+/// landscape on A4, one page wide, with the header row repeated on each page; a sheet may carry a native
+/// line chart (<see cref="XlsxChartWriter"/>). Built on the Open XML SDK because it is the writer the registry here can restore;
 /// every text goes through <see cref="ExportSanitizer"/> so user text never becomes a formula.
 /// </summary>
 public static class XlsxWorkbookWriter
 {
     public const int MaxSheetNameLength = 31;
 
+    /// <summary>Headers wrap: a long header does not widen its column beyond this (characters).</summary>
+    private const double MaxHeaderWidth = 18, MaxTextWidth = 45;
     private const uint StyleHeader = 1, StyleInteger = 2, StyleNumber = 3, StylePercent = 4, StyleDate = 5, StyleText = 6;
 
     public static byte[] ToBytes(IReadOnlyList<XlsxSheet> sheets)
@@ -47,6 +51,8 @@ public static class XlsxWorkbookWriter
             var name = SanitizeSheetName(sheet.Name, i + 1, names);
             var worksheetPart = workbookPart.AddNewPart<WorksheetPart>();
             worksheetPart.Worksheet = BuildWorksheet(sheet, shared, i == 0, out var lastRow, out var lastColumn);
+            if (sheet.Chart is not null && sheet.Rows.Count > 0)
+                worksheetPart.Worksheet.Append(XlsxChartWriter.Add(worksheetPart, name, sheet, lastRow));
             sheetsElement.Append(new Sheet
             {
                 Name = name,
@@ -60,6 +66,11 @@ public static class XlsxWorkbookWriter
                     Name = "_xlnm._FilterDatabase",
                     LocalSheetId = (uint)i,
                     Hidden = true,
+                });
+                definedNames.Append(new DefinedName($"'{name.Replace("'", "''", StringComparison.Ordinal)}'!$1:$1")
+                {
+                    Name = "_xlnm.Print_Titles",
+                    LocalSheetId = (uint)i,
                 });
             }
         }
@@ -104,7 +115,7 @@ public static class XlsxWorkbookWriter
         var columnCount = Math.Max(sheet.Columns.Count, sheet.Rows.Count == 0 ? 0 : sheet.Rows.Max(r => r.Count));
         var widths = new double[columnCount];
         for (var c = 0; c < columnCount; c++)
-            widths[c] = c < sheet.Columns.Count ? DisplayLength(sheet.Columns[c].Header) + 3 : 8;
+            widths[c] = c < sheet.Columns.Count ? Math.Min(DisplayLength(sheet.Columns[c].Header) + 3, MaxHeaderWidth) : 8;
 
         var data = new SheetData();
         var header = new Row { RowIndex = 1 };
@@ -127,15 +138,17 @@ public static class XlsxWorkbookWriter
                         continue;
                     case XlsxCellKind.Text:
                         row.Append(TextCell(c + 1, rowIndex, cell.TextValue, shared, StyleText));
-                        widths[c] = Math.Max(widths[c], DisplayLength(cell.TextValue) + 2);
+                        widths[c] = Math.Max(widths[c], Math.Min(DisplayLength(cell.TextValue) + 2, MaxTextWidth));
                         break;
                     default:
+                        var whole = cell.Kind == XlsxCellKind.Number && Math.Abs(cell.NumberValue) < 1e15 && cell.NumberValue == Math.Floor(cell.NumberValue);
                         row.Append(new Cell
                         {
                             CellReference = reference,
                             StyleIndex = cell.Kind switch
                             {
                                 XlsxCellKind.Integer => StyleInteger,
+                                XlsxCellKind.Number when whole => StyleInteger,
                                 XlsxCellKind.Percent => StylePercent,
                                 XlsxCellKind.Date => StyleDate,
                                 _ => StyleNumber,
@@ -153,23 +166,36 @@ public static class XlsxWorkbookWriter
         lastColumn = columnCount;
 
         var view = new SheetView { WorkbookViewId = 0, TabSelected = selected };
-        view.Append(new Pane { VerticalSplit = 1, TopLeftCell = "A2", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen });
-        view.Append(new Selection { Pane = PaneValues.BottomLeft, ActiveCell = "A2", SequenceOfReferences = new ListValue<StringValue> { InnerText = "A2" } });
+        var frozen = Math.Clamp(sheet.FrozenColumns, 0, Math.Max(0, columnCount - 1));
+        var topLeft = ColumnName(frozen + 1) + "2";
+        var pane = frozen > 0 ? PaneValues.BottomRight : PaneValues.BottomLeft;
+        view.Append(new Pane { HorizontalSplit = frozen > 0 ? frozen : null, VerticalSplit = 1, TopLeftCell = topLeft, ActivePane = pane, State = PaneStateValues.Frozen });
+        view.Append(new Selection { Pane = pane, ActiveCell = topLeft, SequenceOfReferences = new ListValue<StringValue> { InnerText = topLeft } });
 
-        var worksheet = new Worksheet(new SheetViews(view));
+        var worksheet = new Worksheet(new SheetProperties(new PageSetupProperties { FitToPage = true }), new SheetViews(view));
         if (columnCount > 0)
         {
             var columns = new Columns();
+            var headerLines = 1;
             for (var c = 0; c < columnCount; c++)
             {
                 var width = c < sheet.Columns.Count && sheet.Columns[c].Width is { } w ? w : Math.Min(widths[c], 60);
                 columns.Append(new Column { Min = (uint)(c + 1), Max = (uint)(c + 1), Width = width, CustomWidth = true });
+                if (c < sheet.Columns.Count)
+                    headerLines = Math.Max(headerLines, (int)Math.Ceiling(DisplayLength(sheet.Columns[c].Header) / Math.Max(1, width - 1.5)));
             }
             worksheet.Append(columns);
+            // Headers wrap within their column; the row is as tall as the longest needs (Excel does not fit it on open).
+            header.Height = 15 * Math.Min(headerLines, 4);
+            header.CustomHeight = true;
         }
         worksheet.Append(data);
         if (columnCount > 0)
             worksheet.Append(new AutoFilter { Reference = $"A1:{ColumnName(columnCount)}{Math.Max(rowIndex, 1)}" });
+        // Print: A4 landscape, one page wide (as many pages tall as needed), header row on every page (Print_Titles), page x/y in the footer.
+        worksheet.Append(new PageMargins { Left = 0.4, Right = 0.4, Top = 0.5, Bottom = 0.6, Header = 0.3, Footer = 0.3 });
+        worksheet.Append(new PageSetup { PaperSize = 9, Orientation = OrientationValues.Landscape, FitToWidth = 1, FitToHeight = 0 });
+        worksheet.Append(new HeaderFooter(new OddFooter("&L&A&R&P / &N")));
         return worksheet;
     }
 
@@ -204,7 +230,7 @@ public static class XlsxWorkbookWriter
     {
         var numberingFormats = new NumberingFormats(
             new NumberingFormat { NumberFormatId = 164, FormatCode = "0.0%" },
-            new NumberingFormat { NumberFormatId = 165, FormatCode = "yyyy-mm-dd" })
+            new NumberingFormat { NumberFormatId = 165, FormatCode = "dd/mm/yyyy" })
         { Count = 2 };
 
         var fonts = new Fonts(
@@ -223,7 +249,7 @@ public static class XlsxWorkbookWriter
 
         var cellFormats = new CellFormats(
             new CellFormat { NumberFormatId = 0, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0 },
-            new CellFormat { NumberFormatId = 0, FontId = 1, FillId = 2, BorderId = 0, FormatId = 0, ApplyFont = true, ApplyFill = true },
+            new CellFormat(new Alignment { WrapText = true, Vertical = VerticalAlignmentValues.Top }) { NumberFormatId = 0, FontId = 1, FillId = 2, BorderId = 0, FormatId = 0, ApplyFont = true, ApplyFill = true, ApplyAlignment = true },
             new CellFormat { NumberFormatId = 3, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0, ApplyNumberFormat = true },
             new CellFormat { NumberFormatId = 4, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0, ApplyNumberFormat = true },
             new CellFormat { NumberFormatId = 164, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0, ApplyNumberFormat = true },

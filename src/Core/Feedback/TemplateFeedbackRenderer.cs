@@ -7,9 +7,10 @@ namespace KampungKB.Core.Feedback;
 /// <summary>Feedback pages (and emails) from the <c>feedback-accepted</c> / <c>feedback-rejected</c> templates.</summary>
 public sealed class TemplateFeedbackRenderer(EmailTemplates templates) : IFeedbackRenderer
 {
-    public string RenderHtml(FeedbackDocument feedback) => Render(feedback).Html;
+    /// <summary>The feedback page kept beside the upload: it says nothing about a mail having been sent.</summary>
+    public string RenderHtml(FeedbackDocument feedback) => Render(feedback, isPage: true).Html;
 
-    public RenderedEmail Render(FeedbackDocument f, string dinasName = "Dinas PPKB", string? uploadLink = null, string? helpContact = null)
+    public RenderedEmail Render(FeedbackDocument f, string dinasName = "Dinas PPKB", string? uploadLink = null, string? helpContact = null, bool isPage = false)
     {
         var zone = LocalTime.ForProvince(f.Kampung?.AreaCode ?? "");
         var activities = f.Report?.Activities ?? [];
@@ -34,12 +35,13 @@ public sealed class TemplateFeedbackRenderer(EmailTemplates templates) : IFeedba
             ReplacesEarlier: false,
             DinasName: dinasName,
             UploadLink: uploadLink,
-            HelpContact: helpContact);
+            HelpContact: helpContact,
+            IsPage: isPage);
         return templates.RenderFeedback(view);
     }
 
     private static List<ProblemRow> Rows(IEnumerable<Problem> problems, Severity severity) =>
-        problems.Where(p => p.Severity == severity).Take(200).Select(p => new ProblemRow(p.Sheet, p.Row, p.Column, p.Text, p.Message)).ToList();
+        problems.Where(p => p.Severity == severity).Take(200).Select(p => ProblemRow.Of(p.Sheet, p.Row, p.Column, p.Text, p.Message)).ToList();
 
     private static List<FigureRow> KeyFigures(IReadOnlyDictionary<string, decimal> i)
     {

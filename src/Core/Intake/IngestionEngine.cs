@@ -114,9 +114,12 @@ public sealed class IngestionEngine
         var findings = new Findings();
         if (Read(content, fileName, sink, findings, AnalysisMode.Registry, cancellationToken) is not null
             && findings.Registry.Count == 0 && !sink.HasErrors)
-            sink.Error(ProblemCodes.EmptyReport);
+            sink.Error(ProblemCodes.NotARegistry, args: [("expected", _layouts.RegistryExpected)]);
         return new RegistryImport(fileName, findings.Registry, sink.Problems);
     }
+
+    /// <summary>The registry workbook a dinas can fill (.xlsx bytes): every registry column of the templates, two example rows, a hint sheet.</summary>
+    public byte[] BuildRegistryTemplate() => RegistryTemplate.Build(_layouts);
 
     private static IngestionReport Rejected(string fileName, ProblemSink sink, string? format) =>
         new(fileName, ReportStatus.Rejected, null, null, [], new Dictionary<string, decimal>(), sink.Problems, format);

@@ -7,7 +7,7 @@ using KampungKB.Core.Validation;
 namespace KampungKB.Core.Layouts;
 
 /// <summary>A field of a table layout: the column names that mean it.</summary>
-internal sealed record FieldSpec(string Field, string DisplayName, bool Required, IReadOnlyList<string> Synonyms);
+internal sealed record FieldSpec(string Field, string DisplayName, bool Required, IReadOnlyList<string> Synonyms, string? Hint = null);
 
 /// <summary>A table layout (activities, registry): header synonyms per field, matched on normalised keys.</summary>
 internal sealed class TableLayout
@@ -18,6 +18,7 @@ internal sealed class TableLayout
     internal TableLayout(string kind, IReadOnlyList<FieldSpec> fields, Func<string, string> key)
     {
         Kind = kind;
+        Ordered = fields;
         Fields = fields.ToDictionary(f => f.Field);
         foreach (var f in fields)
             foreach (var s in f.Synonyms)
@@ -31,6 +32,8 @@ internal sealed class TableLayout
     }
 
     internal string Kind { get; }
+    /// <summary>The fields in the order the template file lists them.</summary>
+    internal IReadOnlyList<FieldSpec> Ordered { get; }
     internal IReadOnlyDictionary<string, FieldSpec> Fields { get; }
     internal IReadOnlyList<string> Required { get; }
 
@@ -39,7 +42,8 @@ internal sealed class TableLayout
     {
         if (headerKey.Length == 0) return null;
         if (_exact.TryGetValue(headerKey, out var f)) return f;
-        if (!allowPrefix) return null;
+        // "desa_id", "kabupaten_id": an id column is never a name column by prefix ("Desa", "Kabupaten").
+        if (!allowPrefix || headerKey.EndsWith(" id", StringComparison.Ordinal)) return null;
         foreach (var (k, field) in _prefixes)
             if (k.Length >= 4 && headerKey.Length > k.Length && headerKey.StartsWith(k, StringComparison.Ordinal) && headerKey[k.Length] == ' ')
                 return field;
@@ -54,7 +58,11 @@ internal sealed class TableLayout
 internal sealed partial class LayoutCatalogue
 {
     internal static readonly string[] ActivityFields = ["number", "date", "title", "category", "target", "male", "female", "participants", "partners", "funding", "notes", "link"];
-    internal static readonly string[] RegistryFields = ["areaCode", "name", "village", "district", "regency", "class", "yearFounded", "pokjaEmail", "pokjaPhone", "pkbName", "pkbEmail"];
+    /// <summary>Optional registry columns that feed the class (<see cref="KampungProfile"/>).</summary>
+    internal static readonly string[] RegistryProfileFields =
+        ["pokjaDecree", "pokjaMembers", "pokjaTrained", "fundingSources", "poktanOwned", "secretariat", "rumahDataKu", "pkbAssigned", "regulation", "dataSources", "mechanisms"];
+    internal static readonly string[] RegistryFields = ["areaCode", "name", "village", "district", "regency", "class", "yearFounded", "pokjaEmail", "pokjaPhone", "pkbName", "pkbEmail",
+        "province", "provinceId", "regencyId", "districtId", "villageId", "rw", .. RegistryProfileFields];
     internal static readonly string[] ProfileFields = ["name", "village", "district", "regency", "province", "period", "yearFounded", "class", "skNumber", "email", "phone", "chair"];
 
     private Dictionary<string, string> _abbreviations = new(StringComparer.Ordinal);
@@ -73,6 +81,19 @@ internal sealed partial class LayoutCatalogue
     internal IReadOnlySet<string> FileNameStopWords { get; private set; } = new HashSet<string>();
 
     internal string Key(string text) => Text.Key(text, _abbreviations);
+
+    private HashSet<string> _yes = new(StringComparer.Ordinal);
+    private HashSet<string> _no = new(StringComparer.Ordinal);
+    private HashSet<string> _placeholders = new(StringComparer.Ordinal);
+
+    /// <summary>The columns a registry needs, in words, for the "not a registry" message.</summary>
+    internal string RegistryExpected { get; private set; } = "";
+
+    /// <summary>"Ada", "Ya", "Sudah" → true; "Tidak", "Belum", "0" → false; anything else null (registry.json profileValues).</summary>
+    internal bool? YesNo(string text) => _yes.Contains(Key(text)) || _yes.Contains(text.Trim()) ? true : _no.Contains(Key(text)) || _no.Contains(text.Trim()) ? false : null;
+
+    /// <summary>".-", "-", "?": a name cell filled only to not leave it empty.</summary>
+    internal bool IsPlaceholder(string text) => _placeholders.Contains(text.Trim());
 
     internal bool IsTotalMarker(string key) => _totalMarkers.Contains(key);
 
@@ -185,6 +206,17 @@ internal sealed partial class LayoutCatalogue
         }
 
         var (regPath, reg) = docs["registry"];
+        if (!reg.TryGetProperty("profileValues", out var pv) || pv.ValueKind != JsonValueKind.Object)
+            errors.Add($"{regPath}: needs \"profileValues\": {{ yes, no, placeholders }}");
+        else
+        {
+            cat._yes = ReadList(pv, "yes", regPath, errors).SelectMany(w => new[] { cat.Key(w), w.Trim() }).Where(w => w.Length > 0).ToHashSet(StringComparer.Ordinal);
+            cat._no = ReadList(pv, "no", regPath, errors).SelectMany(w => new[] { cat.Key(w), w.Trim() }).Where(w => w.Length > 0).ToHashSet(StringComparer.Ordinal);
+            cat._placeholders = ReadList(pv, "placeholders", regPath, errors).Select(w => w.Trim()).ToHashSet(StringComparer.Ordinal);
+            foreach (var both in cat._yes.Intersect(cat._no)) errors.Add($"{regPath}: \"{both}\" is both a yes and a no word");
+        }
+        if (reg.TryGetProperty("notRegistryExpected", out var ne) && ne.ValueKind == JsonValueKind.String) cat.RegistryExpected = ne.GetString()!;
+        else errors.Add($"{regPath}: needs \"notRegistryExpected\" (the columns a registry needs, in words)");
         foreach (var (label, synonyms) in ReadMapOfLists(reg, "classes", regPath, errors))
         {
             if (!Enum.TryParse<KampungClass>(label, ignoreCase: true, out var cls)) { errors.Add($"{regPath}: unknown class '{label}' (Dasar, Berkembang, Mandiri, Berkelanjutan)"); continue; }
@@ -229,7 +261,8 @@ internal sealed partial class LayoutCatalogue
         var synonyms = ReadList(v, "synonyms", $"{path} '{p.Name}'", errors);
         if (synonyms.Count == 0) errors.Add($"{path}: '{p.Name}' has no synonyms");
         foreach (var s in synonyms) if (Text.Key(s).Length == 0) errors.Add($"{path}: '{p.Name}' has a synonym with no letters or digits: \"{s}\"");
-        return new FieldSpec(p.Name, name, required, synonyms);
+        var hint = v.TryGetProperty("hint", out var h) && h.ValueKind == JsonValueKind.String ? h.GetString() : null;
+        return new FieldSpec(p.Name, name, required, synonyms, hint);
     }
 
     private static List<string> ReadList(JsonElement e, string prop, string where, List<string> errors, bool required = true)

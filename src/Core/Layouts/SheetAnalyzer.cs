@@ -138,6 +138,7 @@ internal sealed partial class SheetAnalyzer
         for (var i = 0; i < row.Cells.Length; i++)
             if (layout.Match(KeyOf(row.Cells[i])) is { } f) columns.TryAdd(f, i);
         if (columns.Count < 2 || layout.Required.Any(r => !columns.ContainsKey(r))) return null;
+        if (layout == _catalogue.Registry && !IsRegistryHeader(columns)) return null;
         return new HeaderMatch(layout, row.Number, columns);
     }
 
@@ -171,6 +172,7 @@ internal sealed partial class SheetAnalyzer
         }
         if (childHits == 0 || columns.Count <= single.Columns.Count) return null;
         if (layout.Required.Any(r => !columns.ContainsKey(r))) return null;
+        if (layout == _catalogue.Registry && !IsRegistryHeader(columns)) return null;
         return new HeaderMatch(layout, sub.Number, columns);
     }
 
@@ -374,14 +376,14 @@ internal sealed partial class SheetAnalyzer
 
         private long _male, _female, _participants;
         private readonly int _labelColumnsEnd = new[] { header.Column("number"), header.Column("date"), header.Column("title"), header.Column("areaCode"), header.Column("name"), 2 }.Max();
-        private readonly Dictionary<string, int> _codes = new(StringComparer.Ordinal);
+        private readonly RegistryRowReader? _registry = owner._mode == AnalysisMode.Registry ? new RegistryRowReader(owner, sheet, header) : null;
 
         private LayoutCatalogue Catalogue => owner._catalogue;
         private ProblemSink Sink => owner._sink;
 
         internal Outcome Read(RawRow row)
         {
-            if (owner._mode == AnalysisMode.Registry) return ReadRegistry(row);
+            if (_registry is not null) return _registry.Read(row);
             var dateCol = header.Column("date");
             var titleCol = header.Column("title");
             var dateCell = row[dateCol];
@@ -459,73 +461,6 @@ internal sealed partial class SheetAnalyzer
                 if (parsed.IsOk && parsed.Value != sum)
                     Sink.Warning(ProblemCodes.TotalRowMismatch, sheet, row.Number, col, Text.Display(row[col]), ("sum", sum), ("field", header.Layout.Fields[field].DisplayName));
             }
-        }
-
-        // ---------- registry ----------
-
-        private Outcome ReadRegistry(RawRow row)
-        {
-            var codeCol = header.Column("areaCode");
-            var nameCol = header.Column("name");
-            var codeText = Str(row, "areaCode");
-            var name = Str(row, "name");
-            if (codeText is null || !AreaCode().IsMatch(codeText))
-            {
-                if (owner.IsTotalRow(row, _labelColumnsEnd)) return Outcome.EndTotal;
-                if (owner.IsEndRow(row)) return Outcome.EndSignature;
-            }
-            if (codeText is null && name is null) return Outcome.Continue;
-            var ok = true;
-            if (codeText is null) { Sink.Error(ProblemCodes.MissingRequired, sheet, row.Number, codeCol, null, ("field", header.Layout.Fields["areaCode"].DisplayName)); ok = false; }
-            if (name is null) { Sink.Error(ProblemCodes.MissingRequired, sheet, row.Number, nameCol, null, ("field", header.Layout.Fields["name"].DisplayName)); ok = false; }
-            string? code = null;
-            if (codeText is not null)
-            {
-                code = NormaliseAreaCode(codeText);
-                if (code is null) { Sink.Error(ProblemCodes.InvalidAreaCode, sheet, row.Number, codeCol, codeText); ok = false; }
-                else if (_codes.TryGetValue(code, out var firstRow)) { Sink.Error(ProblemCodes.DuplicateCode, sheet, row.Number, codeCol, codeText, ("firstRow", firstRow)); ok = false; }
-                else _codes[code] = row.Number;
-            }
-            var label = Str(row, "class");
-            KampungClass? cls = null;
-            if (label is not null)
-            {
-                cls = Catalogue.Class(label);
-                if (cls is null) Sink.Warning(ProblemCodes.UnknownClass, sheet, row.Number, header.Column("class"), label);
-            }
-            int? year = null;
-            var yearCol = header.Column("yearFounded");
-            if (yearCol >= 0 && !Text.IsBlank(row[yearCol]))
-            {
-                var y = IndonesianNumber.ParseCount(row[yearCol]);
-                if (y.IsOk && y.Value is >= 1970 and <= 2100) year = y.Value;
-                else if (row[yearCol] is DateTime dt) year = dt.Year;
-                else { Sink.Error(ProblemCodes.InvalidYear, sheet, row.Number, yearCol, Text.Display(row[yearCol])); ok = false; }
-            }
-            var pokjaEmail = Email(row, "pokjaEmail", ref ok);
-            var pkbEmail = Email(row, "pkbEmail", ref ok);
-            var phone = Str(row, "pokjaPhone");
-            var display = name ?? codeText ?? "";
-            if (pokjaEmail is null && header.Column("pokjaEmail") >= 0)
-                Sink.Warning(ProblemCodes.MissingContact, sheet, row.Number, header.Column("pokjaEmail"), null, ("field", header.Layout.Fields["pokjaEmail"].DisplayName), ("name", display));
-            if (phone is null && header.Column("pokjaPhone") >= 0)
-                Sink.Warning(ProblemCodes.MissingContact, sheet, row.Number, header.Column("pokjaPhone"), null, ("field", header.Layout.Fields["pokjaPhone"].DisplayName), ("name", display));
-            if (pkbEmail is null && header.Column("pkbEmail") >= 0)
-                Sink.Warning(ProblemCodes.MissingContact, sheet, row.Number, header.Column("pkbEmail"), null, ("field", header.Layout.Fields["pkbEmail"].DisplayName), ("name", display));
-            if (!ok || code is null || name is null) return Outcome.Continue;
-            owner._findings.Registry.Add(new RegistryEntry(code, name, Str(row, "village"), Str(row, "district"), Str(row, "regency"), label, cls, year,
-                pokjaEmail, phone, Str(row, "pkbName"), pkbEmail, sheet, row.Number));
-            return Outcome.Continue;
-        }
-
-        private string? Email(RawRow row, string field, ref bool ok)
-        {
-            var text = Str(row, field);
-            if (text is null) return null;
-            if (EmailPattern().IsMatch(text)) return text;
-            Sink.Error(ProblemCodes.InvalidEmail, sheet, row.Number, header.Column(field), text);
-            ok = false;
-            return null;
         }
     }
 

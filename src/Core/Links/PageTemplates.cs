@@ -18,7 +18,7 @@ public sealed class PageTemplates
     [
         "lang", "title", "intro", "choose", "accepted_types", "send", "sending", "sent_wait", "network_error",
         "recent", "recent_none", "missing", "missing_none", "no_file", "bad_type", "too_large", "storage_down",
-        "pending_title", "pending_text", "pending_refresh", "stalled_title", "stalled_text",
+        "pending_title", "pending_text", "pending_text_unnamed", "pending_refresh", "stalled_title", "stalled_text", "stalled_text_unnamed",
         "accepted_title", "accepted_text", "unchanged_text", "superseded_text", "summary", "period", "activities",
         "participants", "participants_split", "warnings", "rejected_title", "rejected_text",
         "where_sheet", "where_row", "where_column", "found", "send_again", "back", "refused_title", "refused_text",

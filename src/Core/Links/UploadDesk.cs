@@ -128,19 +128,30 @@ public sealed class UploadDesk
         if (feedback is not { } f)
         {
             var stalled = _time.GetUtcNow() - storedAt > PendingFor;
-            var file = DisplayName(record?.FileName ?? "");
+            var file = DisplayName(record?.FileName ?? await StoredNameAsync(claims.AreaCode, stamp, hashPrefix, cancellationToken).ConfigureAwait(false) ?? "");
             return Ok(Model(kampung, new
             {
                 pending = new
                 {
                     title = _page.Text(stalled ? "stalled_title" : "pending_title"),
-                    text = stalled ? _page.Text("stalled_text") : _page.Text("pending_text", ("file", file.Length > 0 ? file : _page.Texts["summary"])),
+                    text = _page.Text((stalled ? "stalled_text" : "pending_text") + (file.Length > 0 ? "" : "_unnamed"), ("file", file)),
                 },
                 refresh = stalled ? null : "3",
                 self,
             }));
         }
         return Ok(Model(kampung, new { result = ResultModel(f, kampung), home_url = _links.PageUrl(token!) }));
+    }
+
+    /// <summary>The name of the file this page stored under <c>uploads/{area}/{stamp}-</c> with that content, while it waits to be read.</summary>
+    private async Task<string?> StoredNameAsync(string areaCode, string stamp, string hashPrefix, CancellationToken cancellationToken)
+    {
+        var prefix = $"{areaCode}/{stamp}-";
+        await foreach (var b in _blobs.GetBlobContainerClient(_names.Uploads).GetBlobsAsync(
+            Azure.Storage.Blobs.Models.BlobTraits.Metadata, Azure.Storage.Blobs.Models.BlobStates.None, prefix, cancellationToken).ConfigureAwait(false))
+            if (b.Metadata is { } m && m.TryGetValue("sha256", out var h) && h.StartsWith(hashPrefix, StringComparison.Ordinal))
+                return b.Name[(areaCode.Length + 1)..];
+        return null;
     }
 
     private object ResultModel(JsonElement f, RegistryEntry kampung)
@@ -154,11 +165,11 @@ public sealed class UploadDesk
             return new { accepted = false, text = _page.Text("rejected_text", ("count", errors.Count.ToString(CultureInfo.InvariantCulture)), ("file", file)), errors, warnings };
 
         var period = Str(f, "period");
-        var figures = new List<object>
-        {
-            new { label = _page.Texts["period"], value = IndonesianFormat.Month(period) },
-            new { label = _page.Texts["activities"], value = Int(f, "activities").ToString(CultureInfo.InvariantCulture) },
-        };
+        var hasIndicators = f.TryGetProperty("indicators", out var ind) && ind.ValueKind == JsonValueKind.Object && ind.EnumerateObject().Any();
+        var figures = new List<object> { new { label = _page.Texts["period"], value = IndonesianFormat.Month(period) } };
+        // An indicator-only file shows its indicators, not "0 kegiatan".
+        if (Int(f, "activities") > 0 || !hasIndicators)
+            figures.Add(new { label = _page.Texts["activities"], value = IndonesianFormat.Number(Int(f, "activities"), 0) });
         if (Int(f, "activities") > 0)
         {
             var split = Int(f, "male") + Int(f, "female") > 0
@@ -166,7 +177,7 @@ public sealed class UploadDesk
                 : "";
             figures.Add(new { label = _page.Texts["participants"], value = IndonesianFormat.Number(Int(f, "participants"), 0) + split });
         }
-        if (f.TryGetProperty("indicators", out var ind) && ind.ValueKind == JsonValueKind.Object)
+        if (hasIndicators)
             foreach (var (code, label) in _page.Indicators)
                 if (ind.TryGetProperty(code, out var v) && v.TryGetDecimal(out var d))
                     figures.Add(new { label, value = IndonesianFormat.Number(d, 0) });
@@ -186,10 +197,14 @@ public sealed class UploadDesk
         if (p.TryGetProperty("row", out var row) && row.ValueKind == JsonValueKind.Number) where.Add($"{_page.Texts["where_row"]} {row.GetInt32()}");
         if (Str(p, "column") is { Length: > 0 } column) where.Add($"{_page.Texts["where_column"]} {column}");
         var text = Str(p, "text");
+        var message = Str(p, "message") ?? Str(p, "code") ?? "";
+        // The place is said once: most messages already name the sheet, row and column.
+        var placed = p.TryGetProperty("row", out var r) && r.ValueKind == JsonValueKind.Number
+            && message.Contains($"{_page.Texts["where_row"]} {r.GetInt32().ToString(CultureInfo.InvariantCulture)}", StringComparison.Ordinal);
         return new
         {
-            where = where.Count == 0 ? null : string.Join(", ", where),
-            message = Str(p, "message") ?? Str(p, "code") ?? "",
+            where = where.Count == 0 || placed ? null : string.Join(", ", where),
+            message,
             found = string.IsNullOrEmpty(text) ? null : text.Length > 120 ? text[..120] + "…" : text,
         };
     }

@@ -64,6 +64,8 @@ public sealed class GraphMailSender : IMailSender, IDisposable
             CcRecipients = cc.Select(Recipient).ToList(),
             InternetMessageHeaders = [new InternetMessageHeader { Name = IdHeader, Value = id }],
         };
+        if (message.SenderName is { Length: > 0 } senderName)
+            graphMessage.From = new Recipient { EmailAddress = new EmailAddress { Address = _sender, Name = Exports.ExportSanitizer.SingleLine(senderName) } };
 
         try
         {

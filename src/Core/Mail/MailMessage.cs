@@ -3,7 +3,8 @@ namespace KampungKB.Core.Mail;
 /// <summary>
 /// A mail ready to send. Addresses are plain (<c>pokja@example.id</c>) or with a display name
 /// (<c>Pokja Sungai Biru &lt;pokja@example.id&gt;</c>). <paramref name="TextBody"/> may be null: senders
-/// then derive a plain-text alternative from the HTML.
+/// then derive a plain-text alternative from the HTML. <paramref name="SenderName"/> is the display name
+/// the mail is sent under (each kabupaten's own dinas); null keeps the configured <c>Mail__SenderName</c>.
 /// </summary>
 public sealed record MailMessage(
     IReadOnlyList<string> To,
@@ -11,7 +12,8 @@ public sealed record MailMessage(
     string Subject,
     string HtmlBody,
     string? TextBody,
-    IReadOnlyList<MailAttachment> Attachments);
+    IReadOnlyList<MailAttachment> Attachments,
+    string? SenderName = null);
 
 public sealed record MailAttachment(string FileName, string ContentType, byte[] Content)
 {

@@ -35,7 +35,8 @@ public sealed class OutboxMailSender : IMailSender
         var id = Guid.NewGuid().ToString("N");
         var domain = _from.Address[(_from.Address.IndexOf('@') + 1)..];
         var messageId = $"<{now:yyyyMMddHHmmss}.{id}@{domain}>";
-        var bytes = MimeWriter.Write(message, _from, to, cc, now, messageId);
+        var from = message.SenderName is { Length: > 0 } name ? _from with { DisplayName = Exports.ExportSanitizer.SingleLine(name) } : _from;
+        var bytes = MimeWriter.Write(message, from, to, cc, now, messageId);
         var fileName = $"{now.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture)}-{Slug(message.Subject)}-{id[..8]}.eml";
 
         try

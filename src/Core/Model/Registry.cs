@@ -5,7 +5,9 @@ public enum KampungClass { Dasar, Berkembang, Mandiri, Berkelanjutan }
 
 /// <summary>
 /// One Kampung KB in a dinas' registry workbook. <see cref="AreaCode"/> is the Kemendagri code of its
-/// desa/kelurahan (<c>PP.KK.CC.DDDD</c>); the regency and district codes are its prefixes.
+/// desa/kelurahan (<c>PP.KK.CC.DDDD</c>, or <c>PP.KK.CC.DDDD-RWnn</c> for a second Kampung KB at RW level in the
+/// same desa); the regency and district codes are its prefixes. <see cref="Profile"/> holds the optional profile
+/// columns that feed the class (docs/classification.md).
 /// </summary>
 public sealed record RegistryEntry(
     string AreaCode,
@@ -21,7 +23,8 @@ public sealed record RegistryEntry(
     string? PkbName,
     string? PkbEmail,
     string? Sheet = null,
-    int? Row = null)
+    int? Row = null,
+    KampungProfile? Profile = null)
 {
     /// <summary>Kabupaten/kota code, <c>PP.KK</c>.</summary>
     public string RegencyCode => AreaCode.Length >= 5 ? AreaCode[..5] : AreaCode;

@@ -40,9 +40,9 @@ public sealed class MailFeedbackNotifier(TemplateFeedbackRenderer renderer, IMai
             logger.LogInformation(NotificationEvents.FeedbackNotMailed, "Feedback for upload {UploadId} not mailed: {Reason}", feedback.UploadId, reason);
             return;
         }
-        var settings = regencies.FirstOrDefault(r => r.Code == regency) ?? RegencySettings.Default(regency);
+        var settings = (regencies.FirstOrDefault(r => r.Code == regency) ?? RegencySettings.Default(regency)).WithRegistry([feedback.Kampung]);
         var rendered = renderer.Render(feedback, settings.DinasName);
-        var message = new MailMessage([to], [], rendered.Subject, rendered.Html, rendered.Text, []);
+        var message = new MailMessage([to], [], rendered.Subject, rendered.Html, rendered.Text, [], settings.DinasName);
         var claim = await _ledger.TryClaimAsync(partition, feedback.UploadId, info, cancellationToken, message).ConfigureAwait(false);
         if (claim is null) return;
 

@@ -26,8 +26,9 @@ public sealed class RecapCatalogue
         List<Indicator>? Indicators, List<Ratio>? Ratios, List<Bidang>? Bidang,
         string? BidangOther, string? BidangMissing, List<string>? ReminderMissing);
 
-    private RecapCatalogue(Document d)
+    private RecapCatalogue(Document d, Classes.KampungClassifier classifier)
     {
+        Classifier = classifier;
         Indicators = d.Indicators!;
         Ratios = d.Ratios!;
         BidangGroups = d.Bidang!;
@@ -42,8 +43,10 @@ public sealed class RecapCatalogue
     public string BidangOther { get; }
     public string BidangMissing { get; }
     public IReadOnlyList<string> ReminderMissing { get; }
+    /// <summary>The classification over <c>templates/classes/classification.json</c>, loaded and checked with the labels.</summary>
+    public Classes.KampungClassifier Classifier { get; }
 
-    /// <summary>Loads <c>{templatesDirectory}/messages/indicator-labels.json</c>.</summary>
+    /// <summary>Loads <c>{templatesDirectory}/messages/indicator-labels.json</c> and <c>classes/classification.json</c>.</summary>
     /// <exception cref="InvalidOperationException">The file is missing or incomplete; the message lists every fault.</exception>
     public static RecapCatalogue Load(string templatesDirectory)
     {
@@ -73,7 +76,7 @@ public sealed class RecapCatalogue
             if (d.ReminderMissing is not { Count: > 0 }) problems.Add("reminderMissing is required");
         }
         if (problems.Count > 0) throw new InvalidOperationException($"Recap labels {path} are not usable: " + string.Join("; ", problems));
-        return new RecapCatalogue(d!);
+        return new RecapCatalogue(d!, new Classes.KampungClassifier(Classes.ClassCatalogue.Load(templatesDirectory)));
     }
 
     /// <summary>The family-function group of a cadre's bidang text: the first group one of whose words it contains.</summary>

@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using KampungKB.Core.Classes;
 using KampungKB.Core.Model;
 using KampungKB.Core.Notifications;
 using KampungKB.Core.Reminders;
@@ -70,6 +71,7 @@ public sealed class RecapCompiler(TableServiceClient tables, StorageNames names,
     {
         var zone = regency.TimeZone;
         var kampung = (await _registry.ListAsync(regency.Code, ct).ConfigureAwait(false)).OrderBy(k => k.AreaCode, StringComparer.Ordinal).ToList();
+        regency = regency.WithRegistry(kampung);
         var history = new Dictionary<ReportingPeriod, Dictionary<string, StoredReport>>();
         for (var (p, i) = (period, 0); i <= HistoryMonths; p = p.Previous, i++)
             history[p] = (await _reports.ListAsync(regency.Code, p, ct).ConfigureAwait(false)).ToDictionary(r => r.AreaCode, StringComparer.Ordinal);
@@ -164,6 +166,8 @@ public sealed class RecapCompiler(TableServiceClient tables, StorageNames names,
             .Select(k => new UnreachableKampungRow(k.Name, k.AreaCode, k.District, k.PokjaPhone))
             .ToList();
 
+        var classReport = await new ClassReader(_registry, _reports, catalogue.Classifier).ReadAsync(regency.Code, period, ct).ConfigureAwait(false);
+
         var attachment = $"rekap-kampung-kb-{regency.Code}-{period}.xlsx";
         var view = new RecapView(
             regency.DinasName, regency.Name, period.ToString(), period.Previous.ToString(), due,
@@ -171,9 +175,15 @@ public sealed class RecapCompiler(TableServiceClient tables, StorageNames names,
             completeness, byKecamatan, missing,
             registeredActivities.Count, bidang, participants, partners,
             indicators, ratios, classes, target, rejected, unreachable,
-            attachment, DashboardLink: null);
+            attachment, DashboardLink: null)
+        {
+            Classification = ClassRecap.View(classReport, catalogue.Classifier, regency.TopClassLabel),
+            Trend = RecapTrend.Build(regency, period, kampung, history),
+            IndicatorKampung = rows.Count(r => r.Values.Count > 0),
+            IndicatorKampungThisMonth = rows.Count(r => r.StocksAsOf == period || current.TryGetValue(r.AreaCode, out var c) && c.Indicators.Count > 0),
+        };
         var email = templates.RenderRecap(view);
-        var xlsx = RecapWorkbook.Build(view, rows, registeredActivities, catalogue, zone);
+        var xlsx = RecapWorkbook.Build(view, rows, registeredActivities, catalogue, zone, ClassRecap.Sheet(classReport, catalogue.Classifier, regency.TopClassLabel));
         return new Recap(regency.Code, period, view, email, xlsx, attachment, rows);
     }
 

@@ -66,7 +66,7 @@ public sealed class RecapSender(RecapCompiler compiler, IMailSender mail, TableS
         if (claim is null) return new RecapSendOutcome(regency.Code, period, ReminderActions.Already, null, null);
 
         var recap = await compiler.CompileAsync(regency, period, ct).ConfigureAwait(false);
-        var message = ToMessage(recap, regency.Recipients);
+        var message = ToMessage(recap, regency.Recipients) with { SenderName = recap.View.DinasName };
         await _ledger.KeepPayloadAsync(claim, message, ct).ConfigureAwait(false);
         var result = await _ledger.SendAsync(claim, mail, message, ct).ConfigureAwait(false);
         if (result.Succeeded)

@@ -93,6 +93,7 @@ public sealed class RegistryStore(TableServiceClient tables, StorageNames names)
         SetIfPresent(entity, "PokjaPhone", e.PokjaPhone);
         SetIfPresent(entity, "PkbName", e.PkbName);
         SetIfPresent(entity, "PkbEmail", e.PkbEmail);
+        foreach (var (name, value) in e.Profile?.ToProperties() ?? new Dictionary<string, object>()) entity[name] = value;
         return entity;
     }
 
@@ -113,5 +114,6 @@ public sealed class RegistryStore(TableServiceClient tables, StorageNames names)
         PokjaEmail: e.GetString("PokjaEmail"),
         PokjaPhone: e.GetString("PokjaPhone"),
         PkbName: e.GetString("PkbName"),
-        PkbEmail: e.GetString("PkbEmail"));
+        PkbEmail: e.GetString("PkbEmail"),
+        Profile: KampungProfile.FromProperties(name => e.TryGetValue(name, out var v) ? v : null));
 }

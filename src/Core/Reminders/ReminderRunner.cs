@@ -1,3 +1,5 @@
+using KampungKB.Core.Links;
+using KampungKB.Core.Uploads;
 using Azure.Data.Tables;
 using KampungKB.Core.Mail;
 using KampungKB.Core.Model;
@@ -39,7 +41,7 @@ public static class ReminderSkipReasons
 
 public sealed record ReminderItem(
     string RegencyCode, ReportingPeriod Period, string AreaCode, string KampungName, string Stage, DateOnly StageDay,
-    string RecipientRole, string Action, string? Reason);
+    string RecipientRole, string Action, string? Reason, bool FileRejected = false);
 
 public sealed record ReminderRunResult(string RegencyCode, DateOnly Today, bool DryRun, IReadOnlyList<ReminderItem> Items)
 {
@@ -55,16 +57,23 @@ public sealed record ReminderRunResult(string RegencyCode, DateOnly Today, bool 
 /// <c>{area}_{stage}</c>) before sending, so repeated, late or concurrent timer runs send it once. A run
 /// after an outage catches up on every stage still missing, except "before the deadline" ones once the
 /// deadline has passed and stages older than <see cref="CatchUpDays"/> days (recorded as skipped).
+/// A kampung whose latest upload for the period was rejected is told that its file arrived and what to
+/// fix (<see cref="ReminderView.Rejected"/>); every Pokja and PKB/PLKB reminder carries the kampung's own
+/// upload link when <paramref name="links"/> is given.
 /// </summary>
 public sealed class ReminderRunner(TableServiceClient tables, StorageNames names, EmailTemplates templates, RecapCatalogue catalogue,
-    IMailSender mail, TimeProvider time, ILogger<ReminderRunner> logger)
+    IMailSender mail, TimeProvider time, ILogger<ReminderRunner> logger, UploadLinks? links = null)
 {
+    /// <summary>How many of a rejected file's problems a reminder quotes.</summary>
+    public const int TopProblems = 3;
+
     /// <summary>A stage whose day is more than this many days past is not sent any more (recorded as expired).</summary>
     public const int CatchUpDays = 10;
 
     private readonly RegistryStore _registry = new(tables, names);
     private readonly ReportStore _reports = new(tables, names);
     private readonly NotificationLedger _ledger = new(tables, names, time);
+    private readonly UploadLog _uploads = new(tables, names);
 
     /// <param name="today">The local day to act for; default today in the regency's time zone.</param>
     public async Task<ReminderRunResult> RunAsync(RegencySettings regency, DateOnly? today = null, bool dryRun = false, CancellationToken ct = default)
@@ -72,16 +81,25 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
         var day = today ?? regency.TimeZone.Today(time);
         var items = new List<ReminderItem>();
         IReadOnlyList<RegistryEntry>? kampung = null;
+        IReadOnlyList<UploadRecord>? uploads = null;
         for (var (period, i) = (ReportingPeriod.Of(day).Previous, 0); i < 3; period = period.Previous, i++)
         {
             var stages = ReminderStages.For(regency, period);
             if (day < stages[0].Day || day > stages[^1].Day.AddDays(CatchUpDays)) continue;
-            kampung ??= (await _registry.ListAsync(regency.Code, ct).ConfigureAwait(false)).OrderBy(k => k.AreaCode, StringComparer.Ordinal).ToList();
+            if (kampung is null)
+            {
+                kampung = (await _registry.ListAsync(regency.Code, ct).ConfigureAwait(false)).OrderBy(k => k.AreaCode, StringComparer.Ordinal).ToList();
+                regency = regency.WithRegistry(kampung);
+            }
             var reported = (await _reports.ListAsync(regency.Code, period, ct).ConfigureAwait(false)).Select(r => r.AreaCode).ToHashSet(StringComparer.Ordinal);
             var partition = NotificationKeys.Partition(regency.Code, period);
             var log = (await _ledger.ListAsync(partition, ct).ConfigureAwait(false))
                 .ToDictionary(r => r.RowKey, StringComparer.Ordinal);
             var due = regency.DueDate(period);
+            uploads ??= await _uploads.ListAsync(regency.Code, cancellationToken: ct).ConfigureAwait(false);
+            // As of the run's day: a dry run for an earlier date does not quote a file that arrived later.
+            var asOf = RecapCompiler.EndOfDay(day, regency.TimeZone);
+            var rejected = LatestRejected(uploads.Where(u => u.ReceivedAt < asOf).ToList(), period, regency);
 
             var missing = kampung.Where(k => !reported.Contains(k.AreaCode)).ToList();
             foreach (var k in missing)
@@ -98,8 +116,9 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
                         _ => ReminderSkipReasons.NoPokjaEmail,
                     }
                     : null;
+                var fileRejected = rejected.GetValueOrDefault(k.AreaCode);
                 ReminderItem Item(string action, string? reason) =>
-                    new(regency.Code, period, k.AreaCode, k.Name, stage.Key, stage.Day, stage.RecipientRole, action, reason);
+                    new(regency.Code, period, k.AreaCode, k.Name, stage.Key, stage.Day, stage.RecipientRole, action, reason, fileRejected is not null);
 
                 if (log.TryGetValue(rowKey, out var existing) && !Retryable(existing))
                 {
@@ -120,11 +139,13 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
                 }
                 var previous = log.Values
                     .Where(r => r.AreaCode == k.AreaCode && r.State == NotificationState.Sent && r.CompletedAt is not null)
-                    .OrderBy(r => r.CompletedAt)
+                    .OrderBy(r => r.CompletedAt).ThenBy(r => ReminderStages.Order(r.Stage))
                     .Select(r => new PreviousReminderRow(DateOnly.FromDateTime(regency.TimeZone.ToLocal(r.CompletedAt!.Value)), ReminderStages.Label(r.Stage, regency), r.RecipientRole ?? ""))
                     .ToList();
-                var rendered = templates.RenderReminder(View(regency, period, k, stage, day, previous));
-                var message = new MailMessage(to, [], rendered.Subject, rendered.Html, rendered.Text, []);
+                var link = links is not null && stage.Stage != ReminderStage.Dinas
+                    ? (await links.IssueAsync(k, cancellationToken: ct).ConfigureAwait(false)).Url : null;
+                var rendered = templates.RenderReminder(View(regency, period, k, stage, day, previous, link, fileRejected));
+                var message = new MailMessage(to, [], rendered.Subject, rendered.Html, rendered.Text, [], regency.DinasName);
                 var claim = await _ledger.TryClaimAsync(partition, rowKey, info, ct, message).ConfigureAwait(false);
                 if (claim is null) { items.Add(Item(ReminderActions.Already, null)); continue; }
                 var result = await _ledger.SendAsync(claim, mail, message, ct).ConfigureAwait(false);
@@ -166,7 +187,7 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
         var rendered = templates.RenderDinasReminder(new DinasReminderView(regency.DinasName, period.ToString(), due, day.DayNumber - due.DayNumber,
             missing.Select(k => new DinasListRow(k.Name, k.AreaCode, k.Village, k.District, k.PkbName)).ToList(),
             catalogue.ReminderMissing.Select(m => m.Replace("{month}", month, StringComparison.Ordinal)).ToList(), HelpContact: null));
-        var message = new MailMessage(regency.Recipients, [], rendered.Subject, rendered.Html, rendered.Text, []);
+        var message = new MailMessage(regency.Recipients, [], rendered.Subject, rendered.Html, rendered.Text, [], regency.DinasName);
         var claim = await _ledger.TryClaimAsync(partition, rowKey, info, ct, message).ConfigureAwait(false);
         if (claim is null) return Item(ReminderActions.Already, null);
         var result = await _ledger.SendAsync(claim, mail, message, ct).ConfigureAwait(false);
@@ -197,8 +218,23 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
         ["RecipientRole"] = stage.RecipientRole,
     };
 
+    /// <summary>Per kampung, its latest upload for <paramref name="period"/> when that upload was rejected (uploads are newest first).</summary>
+    private static Dictionary<string, RejectedUploadView> LatestRejected(IReadOnlyList<UploadRecord> uploads, ReportingPeriod period, RegencySettings regency)
+    {
+        var map = new Dictionary<string, RejectedUploadView>(StringComparer.Ordinal);
+        foreach (var latest in uploads.Where(u => u.AreaCode is not null && u.Period == period).GroupBy(u => u.AreaCode!).Select(g => g.First()))
+        {
+            if (latest.Status != UploadStatus.Rejected) continue;
+            var errors = latest.Problems.Where(p => p.Severity == Severity.Error).ToList();
+            map[latest.AreaCode!] = new RejectedUploadView(
+                latest.FileName, DateOnly.FromDateTime(regency.TimeZone.ToLocal(latest.ReceivedAt)), Math.Max(latest.ErrorCount, errors.Count),
+                errors.Take(TopProblems).Select(p => ProblemRow.Of(p.Sheet, p.Row, p.Column, p.Text, p.Message)).ToList());
+        }
+        return map;
+    }
+
     private ReminderView View(RegencySettings regency, ReportingPeriod period, RegistryEntry k, ReminderStageDay stage, DateOnly today,
-        IReadOnlyList<PreviousReminderRow> previous)
+        IReadOnlyList<PreviousReminderRow> previous, string? uploadLink, RejectedUploadView? rejected)
     {
         var month = IndonesianFormat.Month(period.ToString());
         var due = regency.DueDate(period);
@@ -212,7 +248,7 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
             },
             k.Name, k.AreaCode, k.Village, k.District, period.ToString(), due, today.DayNumber - due.DayNumber,
             catalogue.ReminderMissing.Select(m => m.Replace("{month}", month, StringComparison.Ordinal)).ToList(),
-            UploadLink: null, UploadEmail: null, regency.DinasName, HelpContact: null, k.PkbName, previous);
+            uploadLink, UploadEmail: null, regency.DinasName, HelpContact: null, k.PkbName, previous, rejected);
     }
 }
 

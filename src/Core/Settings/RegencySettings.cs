@@ -27,9 +27,31 @@ public sealed record RegencySettings(
 
     public static string Key(string compactCode, string name) => $"{Section}__{compactCode}__{name}";
 
+    /// <summary>The dinas name of a regency whose settings and registry name none.</summary>
+    public const string DefaultDinasName = "Dinas PPKB";
+
     /// <summary>A regency nobody configured: the defaults of domain.md (deadline on the 10th, zone by province).</summary>
     public static RegencySettings Default(string code) =>
-        new(code, code, "Dinas PPKB", 10, LocalTime.ForProvince(code), [], "Paripurna", DefaultReminderOffsets);
+        new(code, code, DefaultDinasName, 10, LocalTime.ForProvince(code), [], "Paripurna", DefaultReminderOffsets);
+
+    /// <summary>
+    /// Fills what the settings left unnamed from the registry: the regency's name (the most common
+    /// "Kabupaten/Kota" of its kampung) when <see cref="Name"/> is only the code, and the dinas as
+    /// "Dinas PPKB {name}" when <see cref="DinasName"/> is the default. Configured values always win.
+    /// </summary>
+    public RegencySettings WithRegistry(IEnumerable<RegistryEntry?> kampung)
+    {
+        var name = Name;
+        if (string.IsNullOrWhiteSpace(name) || name == Code)
+            name = kampung.Where(k => k is not null && k.RegencyCode == Code && !string.IsNullOrWhiteSpace(k.Regency))
+                .GroupBy(k => k!.Regency!.Trim(), StringComparer.OrdinalIgnoreCase)
+                .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => g.Key).FirstOrDefault() ?? Code;
+        var dinas = DinasName;
+        if ((string.IsNullOrWhiteSpace(dinas) || dinas == DefaultDinasName) && name != Code)
+            dinas = DefaultDinasName + " " + name;
+        return this with { Name = name, DinasName = dinas };
+    }
 
     /// <summary>The deadline for a period's report, at the end of the deadline day in local time.</summary>
     public DateOnly DueDate(ReportingPeriod period) => period.DueDate(DeadlineDay);

@@ -121,6 +121,7 @@ public sealed class EmailTemplates
             throw new KeyNotFoundException($"No email template '{templateName}'.");
         if (!_subjects.TryGetValue(subjectKey ?? templateName, out var subject))
             throw new KeyNotFoundException($"No subject '{subjectKey ?? templateName}'.");
+        s_section = 0;
         var html = body(model);
         return new RenderedEmail(ExportSanitizer.SingleLine(subject(model)), html, Mail.HtmlToText.Convert(html));
     }
@@ -133,6 +134,9 @@ public sealed class EmailTemplates
             problems.Add($"{what}: {ex.Message}");
         }
     }
+
+    /// <summary>The last section number <c>{{nomor}}</c> gave in the render running on this thread (renders are synchronous).</summary>
+    [ThreadStatic] private static int s_section;
 
     private static IHandlebars CreateEnvironment(bool encode)
     {
@@ -159,6 +163,9 @@ public sealed class EmailTemplates
             output.Write(IndonesianFormat.Time(Arg(args, 0))));
         hb.RegisterHelper("bulan", (EncodedTextWriter output, Context _, Arguments args) =>
             output.Write(IndonesianFormat.Month(Arg(args, 0))));
+        // {{nomor}}: 1, 2, 3… in the order sections are rendered, so a left-out section leaves no gap.
+        hb.RegisterHelper("nomor", (EncodedTextWriter output, Context _, Arguments _) =>
+            output.Write((++s_section).ToString(CultureInfo.InvariantCulture)));
         hb.RegisterHelper("bar", (EncodedTextWriter output, Context _, Arguments args) =>
             output.WriteSafeString(HtmlBar.Render(IndonesianFormat.ToDecimal(Arg(args, 0)), IndonesianFormat.ToDecimal(Arg(args, 1)), Arg(args, 2) as string)));
         return hb;

@@ -5,7 +5,17 @@ namespace KampungKB.Core.Templating;
 // "62,5%"); *Local date-times are already in the dinas' time zone, named by TimeZone ("WITA").
 
 /// <summary>One problem found in an upload, located as the cadre sees it in Excel.</summary>
-public sealed record ProblemRow(string? Sheet, int? Row, string? Column, string? Text, string Message);
+public sealed record ProblemRow(string? Sheet, int? Row, string? Column, string? Text, string Message)
+{
+    /// <summary>Whether the mail shows a place column: not when the message already names the row (the place is said once).</summary>
+    public bool HasPlace => (Sheet ?? Column) is not null || Row is not null;
+
+    /// <summary>A row whose place is dropped when <paramref name="message"/> already says "baris {row}".</summary>
+    public static ProblemRow Of(string? sheet, int? row, string? column, string? text, string message) =>
+        row is { } r && message.Contains("baris " + r.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            ? new ProblemRow(null, null, null, text, message)
+            : new ProblemRow(sheet, row, column, text, message);
+}
 
 /// <summary>A labelled figure; when <paramref name="IsPercent"/> the value is a ratio 0–1.</summary>
 public sealed record FigureRow(string Label, decimal? Value, bool IsPercent = false);
@@ -30,8 +40,13 @@ public sealed record FeedbackView(
     bool ReplacesEarlier,
     string DinasName,
     string? UploadLink,
-    string? HelpContact)
+    string? HelpContact,
+    bool IsPage = false)
 {
+    /// <summary>Activity tiles only when the file had activities (an indicator-only file shows none).</summary>
+    public bool HasActivities => ActivityCount > 0;
+    /// <summary>The L/P tile only when some activity gave a male/female split, not for a total-only column.</summary>
+    public bool HasSplit => ParticipantsMale + ParticipantsFemale > 0;
     public bool HasWarnings => Warnings.Count > 0;
     public int WarningCount => Warnings.Count;
     public int ErrorCount => Errors.Count;
@@ -41,6 +56,15 @@ public enum ReminderStage { BeforeDeadline, AfterDeadline, Escalation, Dinas }
 
 /// <summary>A previous reminder for the same kampung and period, e.g. (2025-11-02, "Pengingat H-3", "Pokja").</summary>
 public sealed record PreviousReminderRow(DateOnly SentOn, string StageLabel, string RecipientRole);
+
+/// <summary>
+/// The latest upload of a kampung for the period, which arrived but could not be accepted: its file
+/// name, the local day it arrived, how many errors it had and the first few of them.
+/// </summary>
+public sealed record RejectedUploadView(string FileName, DateOnly ReceivedOn, int ErrorCount, IReadOnlyList<ProblemRow> TopProblems)
+{
+    public int MoreErrors => Math.Max(0, ErrorCount - TopProblems.Count);
+}
 
 /// <summary>
 /// One reminder about one kampung's missing report (template <c>reminder</c>, subject
@@ -63,8 +87,11 @@ public sealed record ReminderView(
     string DinasName,
     string? HelpContact,
     string? PkbName,
-    IReadOnlyList<PreviousReminderRow> PreviousReminders)
+    IReadOnlyList<PreviousReminderRow> PreviousReminders,
+    RejectedUploadView? Rejected = null)
 {
+    /// <summary>A file arrived for the period but was rejected: the reminder says "fix and resend", not "not received".</summary>
+    public bool IsRejected => Rejected is not null;
     public bool IsBeforeDeadline => Stage == ReminderStage.BeforeDeadline;
     public bool IsAfterDeadline => Stage == ReminderStage.AfterDeadline;
     public bool IsEscalation => Stage == ReminderStage.Escalation;
@@ -100,6 +127,8 @@ public sealed record ParticipantsView(int Male, int Female, int Total, int? Prev
     /// <summary>Participants reported only as a total, without an L/P split.</summary>
     public int Unsplit => Math.Max(0, Total - Male - Female);
     public int? Change => PreviousTotal is { } p ? Total - p : null;
+    /// <summary>Some participants were reported as laki-laki/perempuan (not only as a total).</summary>
+    public bool HasSplit => Male + Female > 0;
 }
 
 /// <summary>An indicator total (stock: latest month; flow: summed) or ratio; <see cref="Change"/> is against the previous period.</summary>
@@ -147,14 +176,69 @@ public sealed record RecapView(
     string? AttachmentName,
     string? DashboardLink)
 {
+    /// <summary>Coverage and timeliness over the last 12 months, per kecamatan (null: not compiled).</summary>
+    public TrendView Trend { get; init; } = TrendView.Empty;
+    /// <summary>How many kampung the indicator figures come from (a stock may be carried from up to 3 months back).</summary>
+    public int IndicatorKampung { get; init; }
+    /// <summary>Of <see cref="IndicatorKampung"/>, how many sent their figures this very month.</summary>
+    public int IndicatorKampungThisMonth { get; init; }
+    public bool HasIndicators => Indicators.Count > 0 || Ratios.Count > 0;
+    public bool HasActivities => ActivityTotal > 0;
     public int MaxBidangCount => ActivitiesByBidang.Count == 0 ? 0 : ActivitiesByBidang.Max(r => r.Count);
     public int MaxPartnerCount => Partners.Count == 0 ? 0 : Partners.Max(r => r.Count);
     public int MaxClassCount => Classes.Count == 0 ? 0 : Classes.Max(r => r.Count);
     public int ClassTotal => Classes.Sum(r => r.Count);
+    /// <summary>The computed classes (issue 14), rendered by <c>partials/classes.hbs</c>; null when not computed.</summary>
+    public Classes.ClassRecapView? Classification { get; init; }
 }
 
 /// <summary>A rendered mail: subject (plain text), HTML body and a plain-text alternative.</summary>
 public sealed record RenderedEmail(string Subject, string Html, string Text);
+
+/// <summary>A month on the trend chart's axis: "2025-10", "Okt", and the year under January and the first month.</summary>
+public sealed record TrendMonth(string Period, string Short, string? Year);
+
+/// <summary>
+/// One month of one area on the trend chart: kampung expected, on time, late. <see cref="HasData"/> is
+/// false before the kabupaten's first report. The *Px heights stack to <see cref="BarPixels"/> pixels
+/// (on time at the bottom, then late, then missing) for an email bar made of table cells.
+/// </summary>
+public sealed record TrendCell(string Period, bool HasData, int Expected, int OnTime, int Late)
+{
+    public const int BarPixels = 32;
+
+    public static TrendCell NoData(string period, int expected) => new(period, false, expected, 0, 0);
+    public static TrendCell Of(string period, int expected, int onTime, int late) => new(period, true, expected, onTime, late);
+
+    public int Reported => OnTime + Late;
+    public int Missing => Math.Max(0, Expected - Reported);
+    /// <summary>Coverage: reported / expected (0–1); null without data.</summary>
+    public decimal? ReportedRatio => HasData && Expected > 0 ? (decimal)Reported / Expected : null;
+    /// <summary>Timeliness: on time / expected (0–1); null without data.</summary>
+    public decimal? OnTimeRatio => HasData && Expected > 0 ? (decimal)OnTime / Expected : null;
+    public int OnTimePx => Px(OnTime);
+    public int LatePx => Px(OnTime + Late) - Px(OnTime);
+    public int MissingPx => HasData && Expected > 0 ? BarPixels - Px(OnTime + Late) : 0;
+    public int EmptyPx => HasData && Expected > 0 ? 0 : BarPixels;
+
+    private int Px(int count) => !HasData || Expected <= 0 ? 0 : (int)Math.Round((decimal)count * BarPixels / Expected, MidpointRounding.AwayFromZero);
+}
+
+/// <summary>The kabupaten/kota (<see cref="IsTotal"/>) or one kecamatan, month by month, oldest first.</summary>
+public sealed record TrendRow(string Name, bool IsTotal, IReadOnlyList<TrendCell> Cells)
+{
+    public TrendCell Latest => Cells[^1];
+}
+
+/// <summary>Coverage and timeliness over the last months, as the recap's chart shows them.</summary>
+public sealed record TrendView(IReadOnlyList<TrendMonth> Months, IReadOnlyList<TrendRow> Rows)
+{
+    public static readonly TrendView Empty = new([], []);
+    public bool HasData => Rows.Any(r => r.Cells.Any(c => c.HasData));
+    /// <summary>The first months shown predate the kabupaten's first report (drawn as empty dashed bars).</summary>
+    public bool StartsBeforeData => HasData && !Rows[0].Cells[0].HasData;
+    public int MonthsWithData => Rows.Count == 0 ? 0 : Rows[0].Cells.Count(c => c.HasData);
+}
 
 /// <summary>One kampung still without a report in the dinas' D+7 list: name, area code, kecamatan and its PKB/PLKB (if known).</summary>
 public sealed record DinasListRow(string KampungName, string AreaCode, string? Desa, string? Kecamatan, string? PkbName);

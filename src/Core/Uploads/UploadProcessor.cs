@@ -87,7 +87,7 @@ public sealed class UploadProcessor
     {
         var contentHash = Convert.ToHexStringLower(SHA256.HashData(content.Span));
         var claimId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(_names.Uploads + "/" + upload.Name + "\n" + contentHash)));
-        var receivedAt = upload.LastModified ?? _time.GetUtcNow();
+        var receivedAt = upload.LastModified is { } lastModified ? SimulatedClock.Map(_time, lastModified) : _time.GetUtcNow();
 
         var claim = await _claims.ClaimAsync(claimId, _names.Uploads + "/" + upload.Name, receivedAt, cancellationToken).ConfigureAwait(false);
         switch (claim)

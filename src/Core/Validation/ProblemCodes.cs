@@ -54,6 +54,9 @@ public static class ProblemCodes
     public const string InvalidYear = "invalid-year";
     public const string UnknownClass = "unknown-class";
     public const string MissingContact = "missing-contact";
+    public const string NotARegistry = "not-a-registry";
+    public const string PlaceholderValue = "placeholder-value";
+    public const string InvalidProfileValue = "invalid-profile-value";
 
     // Attribution of an upload to a kampung of the registry (the pipeline, after reading).
     public const string InvalidUploadPath = "invalid-upload-path";

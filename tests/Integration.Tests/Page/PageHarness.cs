@@ -26,7 +26,7 @@ internal sealed class PageHarness : IAsyncDisposable
     public const string Pelambuan = "63.71.04.1005";
     public const string BanuaAnyar = "63.71.03.1002";
     public static readonly string SigningKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
-    private const string ChromiumPath = "/usr/bin/chromium";
+    internal const string ChromiumPath = "/usr/bin/chromium";
 
     private readonly CancellationTokenSource _stop = new();
     private WebApplication _handler = null!;
@@ -48,7 +48,8 @@ internal sealed class PageHarness : IAsyncDisposable
         throw new SkipException($"{ChromiumPath} is missing; run scripts/setup.sh.");
     }
 
-    public static async Task<PageHarness> StartAsync(AzuriteFixture azurite)
+    /// <param name="ingest">False: no trigger runner, so result pages stay "being checked".</param>
+    public static async Task<PageHarness> StartAsync(AzuriteFixture azurite, bool ingest = true)
     {
         var h = new PageHarness { Azurite = azurite };
         var port = FreePort();
@@ -75,7 +76,7 @@ internal sealed class PageHarness : IAsyncDisposable
 
         h._http = await HttpTriggerHost.StartAsync(client, HttpTriggerHost.Discover(Path.Combine(PipelineHarness.Root, "functions")), port, 64L * 1024 * 1024);
         var runner = new BlobTriggerRunner(azurite.Blobs, azurite.Tables, client, [new BlobFunction("IngestUpload", h.Names.Uploads, "upload")]);
-        h._runner = Task.Run(() => runner.WatchAsync(_ => { }, TimeSpan.FromMilliseconds(300), h._stop.Token));
+        h._runner = ingest ? Task.Run(() => runner.WatchAsync(_ => { }, TimeSpan.FromMilliseconds(300), h._stop.Token)) : Task.CompletedTask;
 
         h._playwright = await Playwright.CreateAsync();
         h.Browser = await h._playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -94,6 +95,19 @@ internal sealed class PageHarness : IAsyncDisposable
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = javaScript, ViewportSize = new ViewportSize { Width = width, Height = height } });
         return await context.NewPageAsync();
+    }
+
+    /// <summary>Saves the page at 360 and 390 px wide as docs/img/{name}-360.png and -390.png when KKB_SCREENSHOTS=1.</summary>
+    public static async Task ScreenshotPhonesAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("KKB_SCREENSHOTS") != "1") return;
+        var dir = Path.Combine(PipelineHarness.Root, "docs", "img");
+        Directory.CreateDirectory(dir);
+        foreach (var width in new[] { 360, 390 })
+        {
+            await page.SetViewportSizeAsync(width, 740);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, $"{name}-{width}.png"), FullPage = true });
+        }
     }
 
     /// <summary>Saves a screenshot into docs/img when KKB_SCREENSHOTS=1 (the docs' pictures are made this way).</summary>

@@ -35,7 +35,6 @@ public class UploadPageBrowserTests(AzuriteFixture azurite)
         await Assertions.Expect(accepted).ToContainTextAsync("Oktober 2025");
         await Assertions.Expect(accepted.Locator("dd").Nth(1)).ToHaveTextAsync("5");
         await Assertions.Expect(accepted).ToContainTextAsync("140");
-        await PageHarness.ScreenshotAsync(page, "upload-accepted.png");
 
         await page.GotoAsync(await h.LinkAsync(PageHarness.Pelambuan));
         await Assertions.Expect(page.Locator("#riwayat")).ToContainTextAsync("kegiatan_oktober_2025_pelambuan.xlsx");
@@ -59,7 +58,6 @@ public class UploadPageBrowserTests(AzuriteFixture azurite)
         await Assertions.Expect(rejected).ToContainTextAsync("31/11/2025");
         await Assertions.Expect(rejected).ToContainTextAsync("banyak");
         Assert.True(await rejected.Locator("ol > li").CountAsync() >= 2);
-        await PageHarness.ScreenshotAsync(page, "upload-rejected.png");
     }
 
     [SkippableFact]
@@ -85,7 +83,6 @@ public class UploadPageBrowserTests(AzuriteFixture azurite)
             Assert.DoesNotContain("63.71", text);
             Assert.DoesNotContain("Pelambuan", text);
         }
-        await PageHarness.ScreenshotAsync(page, "upload-refused.png");
 
         // A refused link cannot store anything either, even by a direct POST.
         var post = await page.APIRequest.PostAsync(revoked, new() { Multipart = MultipartFor(page, "a.csv", FaultyCsv()) });
@@ -136,7 +133,6 @@ public class UploadPageBrowserTests(AzuriteFixture azurite)
         Assert.True(input!.Height >= 44, $"file input height {input.Height}");
         await Assertions.Expect(page.Locator("#bulan-kosong")).ToBeVisibleAsync();
         Assert.Equal(0, await page.Locator("link[rel=stylesheet], script[src], img").CountAsync());
-        await PageHarness.ScreenshotAsync(page, "upload-phone.png");
     }
 
     private static IFormData MultipartFor(IPage page, string fileName, byte[] content)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using KampungKB.Core.Links;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using KampungKB.Core.Mail;
@@ -62,8 +63,13 @@ internal sealed class NotificationHarness
         Reports = new ReportStore(Tables, Names);
         Compiler = new RecapCompiler(Tables, Names, Templates, Catalogue, Time);
         Sender = new RecapSender(Compiler, Mail, Tables, Names, Time, NullLogger<RecapSender>.Instance);
-        Reminders = new ReminderRunner(Tables, Names, Templates, Catalogue, Mail, Time, NullLogger<ReminderRunner>.Instance);
+        Links = new UploadLinks(new LinkOptions { SigningKey = LinkKey }, Tables, Names, Time);
+        Reminders = new ReminderRunner(Tables, Names, Templates, Catalogue, Mail, Time, NullLogger<ReminderRunner>.Instance, Links);
     }
+
+    /// <summary>The key the harness signs upload links with (32 bytes).</summary>
+    public static readonly byte[] LinkKey = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+    public UploadLinks Links { get; }
 
     public static EmailTemplates Templates => s_templates.Value;
     public static RecapCatalogue Catalogue => s_catalogue.Value;
@@ -93,6 +99,7 @@ internal sealed class NotificationHarness
     public async Task InitAsync()
     {
         await StorageBootstrap.EnsureAsync(Blobs, Tables, Names);
+        await Links.EnsureAsync();
         // Class history: Epsilon rose in 2024 (not this year's target), Beta rose in June 2025.
         await Registry.SaveAsync(Entries(KampungClass.Dasar, KampungClass.Mandiri), new DateTimeOffset(2024, 12, 1, 0, 0, 0, TimeSpan.Zero));
         await Registry.SaveAsync(Entries(KampungClass.Dasar), new DateTimeOffset(2024, 12, 20, 0, 0, 0, TimeSpan.Zero));

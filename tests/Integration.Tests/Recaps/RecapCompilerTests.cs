@@ -128,7 +128,7 @@ public class RecapCompilerTests(AzuriteFixture azurite)
         var (_, recap) = await CompileAsync();
         var sheets = ReadXlsx(recap.Xlsx);
 
-        Assert.Equal([RecapWorkbook.SummarySheet, RecapWorkbook.KampungSheet, RecapWorkbook.ActivitiesSheet, RecapWorkbook.RejectedSheet], sheets.Keys);
+        Assert.Equal([RecapWorkbook.SummarySheet, RecapWorkbook.TrendSheet, RecapWorkbook.KampungSheet, RecapWorkbook.IndicatorSheet, RecapWorkbook.ActivitiesSheet, RecapWorkbook.RejectedSheet, "Kelas"], sheets.Keys);
         var rows = sheets[RecapWorkbook.KampungSheet];
         Assert.Equal(1 + 5, rows.Count); // header + one row per kampung
         var alpha = rows.Single(r => Equals(r[0], Alpha));

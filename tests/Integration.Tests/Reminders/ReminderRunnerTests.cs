@@ -171,3 +171,73 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
         Assert.Equal([Beta], second.Items.Where(i => i.Action == ReminderActions.Sent).Select(i => i.AreaCode));
     }
 }
+
+/// <summary>What a reminder tells: a rejected file is "arrived, fix it", and every Pokja/PKB reminder carries the kampung's own link.</summary>
+[Collection(AzuriteCollection.Name)]
+public class ReminderContentTests(AzuriteFixture azurite)
+{
+    private static DateOnly Nov(int day) => new(2025, 11, day);
+
+    private static KampungKB.Core.Uploads.UploadRecord Rejected(string area, string file, DateTimeOffset at, int errors) => new(
+        $"{at:yyyyMMdd'T'HHmmss}-{Guid.NewGuid():N}"[..28], Regency, area + "/" + file, file, area, October, KampungKB.Core.Uploads.UploadStatus.Rejected,
+        "hash", 1234, at, at, 0, errors, 0,
+        Enumerable.Range(1, errors).Select(i => new KampungKB.Core.Model.Problem(KampungKB.Core.Model.Severity.Error, "date-invalid", "Kegiatan", 4 + i, "B", "31/13/2025", $"Tanggal nomor {i} tidak dikenali")).ToList());
+
+    [Fact]
+    public async Task RejectedFile_ReminderSaysArrivedAndNeedsFixing_WithTopProblemsAndLink()
+    {
+        if (!azurite.Require()) return;
+        var h = new NotificationHarness(azurite);
+        await h.InitAsync();
+        await h.WriteAsync(Alpha, October, new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero), Figures(100, 60));
+        await new KampungKB.Core.Uploads.UploadLog(h.Tables, h.Names).RecordAsync(Rejected(Beta, "laporan oktober beta.xlsx", new DateTimeOffset(2025, 11, 5, 2, 0, 0, TimeSpan.Zero), 5));
+
+        var run = await h.Reminders.RunAsync(Settings, Nov(7));
+
+        Assert.True(run.Items.Single(i => i.AreaCode == Beta).FileRejected);
+        Assert.False(run.Items.Single(i => i.AreaCode == Gamma).FileRejected);
+        var beta = h.Mail.Sent.Single(m => m.To.SequenceEqual(["beta@pokja.example"]));
+        var gamma = h.Mail.Sent.Single(m => m.To.SequenceEqual(["gamma@pokja.example"]));
+        Assert.NotEqual(Subject(gamma.Subject, "Kampung KB Gamma"), Subject(beta.Subject, "Kampung KB Beta"));
+        Assert.Contains("laporan oktober beta.xlsx", beta.TextBody!);
+        Assert.Contains("Tanggal nomor 1 tidak dikenali", beta.TextBody!);
+        Assert.Contains("Tanggal nomor 3 tidak dikenali", beta.TextBody!);
+        Assert.DoesNotContain("Tanggal nomor 4 tidak dikenali", beta.TextBody!);   // only the top three
+        Assert.DoesNotContain("laporan oktober beta.xlsx", gamma.TextBody!);
+        Assert.Equal(Beta, await LinkArea(h, beta.HtmlBody));
+    }
+
+    [Fact]
+    public async Task EveryPokjaAndPkbReminder_CarriesTheKampungsOwnUploadLink()
+    {
+        if (!azurite.Require()) return;
+        var h = new NotificationHarness(azurite);
+        await h.InitAsync();
+        await h.WriteAsync(Alpha, October, new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero), Figures(100, 60));
+
+        var run = await h.Reminders.RunAsync(Settings, Nov(17));
+
+        var toPeople = h.Mail.Sent.Where(m => !m.To.SequenceEqual(["rekap@dppkb.example"])).ToList();
+        Assert.Equal(7, toPeople.Count);                 // after-deadline to 3 Pokja, escalation to 4 PKB/PLKB
+        var areas = run.Items.Where(i => i.Action == ReminderActions.Sent && i.RecipientRole != "Dinas").Select(i => (string?)i.AreaCode).Order().ToList();
+        var linked = new List<string?>();
+        foreach (var m in toPeople)
+        {
+            var area = await LinkArea(h, m.HtmlBody);
+            Assert.Equal(area, await LinkArea(h, m.TextBody!));   // the plain-text part carries the same link
+            linked.Add(area);
+        }
+        Assert.Equal(areas, linked.Order().ToList());
+    }
+
+    /// <summary>The subject with the kampung name taken out, so two kampung's subjects compare by kind.</summary>
+    private static string Subject(string subject, string kampung) => subject.Replace(kampung, "", StringComparison.Ordinal);
+
+    /// <summary>The area code signed into the one upload link in a mail body.</summary>
+    private static async Task<string?> LinkArea(NotificationHarness h, string body)
+    {
+        var tokens = System.Text.RegularExpressions.Regex.Matches(body, @"/api/kampung/([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+)").Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.Single(tokens);
+        return (await h.Links.VerifyAsync(tokens[0])).Claims?.AreaCode;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Text.Json;
+using KampungKB.Cli.Dev;
+using KampungKB.Core.Classes;
+using KampungKB.Core.Model;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Reports;
+using KampungKB.Core.Storage;
+
+namespace KampungKB.Cli.Commands;
+
+/// <summary>
+/// <c>kkb classes --regency CODE --period YYYY-MM [--json]</c>: the computed class of every registered kampung
+/// (docs/classification.md) with its 12 scores, 3 indices, the registry's official class and what is missing.
+/// <c>--json</c> prints <c>{"regency","period","kampung":[{"areaCode","name","scores":{…12…},"indices":{"input","proses","output"},
+/// "class","officialClass","missing":[…]}],"distribution":{class: count}}</c>, classes spelled dasar, berkembang, mandiri, berkelanjutan.
+/// </summary>
+internal static class ClassesCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var catalogue = ClassCatalogue.Load(TemplatesDirectory());
+        var options = CommandOptions.Parse("classes", args, new HashSet<string> { "--regency", "--period" }, new HashSet<string> { "--json" }, Console.Error);
+        if (options is null || !options.TryRegency(Console.Error, true, out var code) || !options.TryPeriod(Console.Error, true, out var p) || p is not { } period)
+            return CommandLine.Usage;
+        await using var env = await LocalEnvironment.OpenAsync();
+        await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables, StorageNames.Default);
+        if (!await StorageCommands.RegistryHasEntriesAsync(env.Tables, StorageNames.Default, Console.Error)) return CommandLine.Rejected;
+        var reader = new ClassReader(new RegistryStore(env.Tables, StorageNames.Default), new ReportStore(env.Tables, StorageNames.Default), new KampungClassifier(catalogue));
+        var report = await reader.ReadAsync(code!, period);
+
+        if (options.Has("--json")) Console.WriteLine(Json(report));
+        else Console.Write(Human(report, catalogue));
+        return CommandLine.Ok;
+    }
+
+    /// <summary>The JSON shape of issue 14, exactly.</summary>
+    internal static string Json(ClassReport report) => JsonSerializer.Serialize(new
+    {
+        regency = report.RegencyCode,
+        period = report.Period.ToString(),
+        kampung = report.Kampung.Select(k => new
+        {
+            areaCode = k.Kampung.AreaCode,
+            name = k.Kampung.Name,
+            scores = k.Now.Scores.ToDictionary(s => s.Code, s => s.Score),
+            indices = k.Now.Indices.ToDictionary(i => i.Code, i => i.Mean),
+            @class = Spell(k.Now.Class),
+            officialClass = k.Kampung.Class is { } c ? Spell(c) : null,
+            missing = k.Now.Missing,
+        }),
+        distribution = report.Distribution.ToDictionary(d => Spell(d.Key), d => d.Value),
+    }, CommandLine.Json);
+
+    internal static string Spell(KampungClass c) => c.ToString().ToLowerInvariant();
+
+    internal static string Human(ClassReport report, ClassCatalogue catalogue)
+    {
+        var w = new StringWriter(CultureInfo.InvariantCulture);
+        w.WriteLine(catalogue.Text("cliHeader", ("regency", report.RegencyCode), ("period", report.Period)));
+        if (report.Kampung.Count == 0) { w.WriteLine(catalogue.Text("cliNone", ("regency", report.RegencyCode))); return w.ToString(); }
+        foreach (var k in report.Kampung)
+        {
+            w.WriteLine();
+            w.WriteLine(catalogue.Text("cliKampung", ("name", k.Kampung.Name), ("areaCode", k.Kampung.AreaCode), ("class", catalogue.ClassLabel(k.Now.Class)),
+                ("input", Mean(k.Now.Index("input"))), ("proses", Mean(k.Now.Index("proses"))), ("output", Mean(k.Now.Index("output"))),
+                ("official", k.Kampung.ClassLabel ?? catalogue.Texts["unclassified"])));
+            w.WriteLine(catalogue.Text("cliScores", ("scores", string.Join(" · ", k.Now.Scores.Select(s => $"{catalogue.Indicator(s.Code).Label} {s.Score}")))));
+            if (k.Now.Missing.Count > 0) w.WriteLine(catalogue.Text("cliMissing", ("missing", string.Join("; ", k.Now.Missing.Select(catalogue.MissingLabel)))));
+            if (k.Lifts.Count > 0) w.WriteLine(catalogue.Text("cliLift", ("lifts", string.Join("; ", k.Lifts.Take(3).Select(catalogue.LiftText)))));
+        }
+        w.WriteLine();
+        w.WriteLine(catalogue.Text("cliDistribution", ("distribution", string.Join(", ", report.Distribution.Select(d => $"{catalogue.ClassLabel(d.Key)} {d.Value}")))));
+        return w.ToString();
+    }
+
+    private static string Mean(IndexScore i) => i.Mean.ToString("0.00", CultureInfo.GetCultureInfo("id-ID"));
+
+    private static string TemplatesDirectory()
+    {
+        var dir = Path.Combine(AppContext.BaseDirectory, "templates");
+        if (!Directory.Exists(Path.Combine(dir, "classes")) && Environment.GetEnvironmentVariable("KKB_ROOT") is { Length: > 0 } root)
+            dir = Path.Combine(root, "templates");
+        return dir;
+    }
+}

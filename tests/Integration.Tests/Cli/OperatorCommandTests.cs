@@ -1,0 +1,104 @@
+using KampungKB.Cli.Commands;
+using KampungKB.Core.Links;
+using KampungKB.Core.Mail;
+using KampungKB.Core.Model;
+using KampungKB.Core.Storage;
+using KampungKB.Integration.Tests.Azurite;
+using KampungKB.Integration.Tests.Pipeline;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Reports;
+using KampungKB.Core.Registry;
+
+namespace KampungKB.Integration.Tests.Cli;
+
+/// <summary>The operator commands over a real Azurite: options honoured or refused, an empty registry explained.</summary>
+[Collection(AzuriteCollection.Name)]
+public class OperatorCommandTests(AzuriteFixture azurite)
+{
+    private static readonly ReportingPeriod October = new(2025, 10);
+    private static string Empty => CliTexts.Default.T("registry.empty");
+
+    private async Task<(PipelineHarness H, UploadLinks Links)> SetUpAsync(bool registry = true)
+    {
+        var h = new PipelineHarness(azurite);
+        if (registry) await h.InitAsync();
+        else await StorageBootstrap.EnsureAsync(h.Blobs, h.Tables, h.Names);
+        var links = new UploadLinks(new LinkOptions { SigningKey = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray() }, h.Tables, h.Names, h.Time);
+        await links.EnsureAsync();
+        return (h, links);
+    }
+
+    [Fact]
+    public async Task EmptyRegistry_ReportsRecapLinksRemind_SayItIsEmptyAndHowToImport()
+    {
+        if (!azurite.Require()) return;
+        var (h, links) = await SetUpAsync(registry: false);
+        var e = new StringWriter();
+        var outDir = Path.Combine(Path.GetTempPath(), "kkb-recap-" + Guid.NewGuid().ToString("N"));
+
+        Assert.Equal(CommandLine.Rejected, await StorageCommands.ReportsAsync(h.Tables, h.Names, October, null, false, "azurite", TextWriter.Null, e));
+        Assert.Equal(CommandLine.Rejected, await RecapCommand.ExecuteAsync(h.Tables, h.Names, [], new MailOptions(), "63.71", October, outDir, false, false, TextWriter.Null, e));
+        Assert.Equal(CommandLine.Rejected, await LinksCommand.IssueAsync(links, h.Tables, h.Names, null, TimeSpan.FromDays(1), false, TextWriter.Null, e));
+        Assert.Equal(CommandLine.Rejected, await RemindCommand.ExecuteAsync(h.Tables, h.Names, [], new MailOptions(), null, null, null, true, false, TextWriter.Null, e));
+
+        Assert.Equal(4, e.ToString().Split('\n').Count(l => l == Empty));
+        Assert.Contains("registry import", Empty);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
+    public async Task Reports_RegencyOption_Filters()
+    {
+        if (!azurite.Require()) return;
+        var (h, _) = await SetUpAsync();
+        var registry = await new RegistryStore(h.Tables, h.Names).ListAsync();
+        var regencies = registry.Select(k => k.RegencyCode).Distinct().ToList();
+        Assert.True(regencies.Count >= 2, "the example registry spans two kabupaten/kota");
+        var o = new StringWriter();
+
+        Assert.Equal(CommandLine.Ok, await StorageCommands.ReportsAsync(h.Tables, h.Names, October, regencies[0], false, "azurite", o, TextWriter.Null));
+
+        foreach (var k in registry) Assert.Equal(k.RegencyCode == regencies[0], o.ToString().Contains(k.AreaCode, StringComparison.Ordinal));
+        var unknown = new StringWriter();
+        Assert.Equal(CommandLine.Rejected, await StorageCommands.ReportsAsync(h.Tables, h.Names, October, "99.99", false, "azurite", TextWriter.Null, unknown));
+        Assert.Contains("99.99", unknown.ToString());
+    }
+
+    [Fact]
+    public async Task Links_RegencyWithoutKampung_SaysSo_RevokingUnknownKampung_IsAnError()
+    {
+        if (!azurite.Require()) return;
+        var (h, links) = await SetUpAsync();
+        var o = new StringWriter();
+        var e = new StringWriter();
+
+        Assert.Equal(CommandLine.Rejected, await LinksCommand.IssueAsync(links, h.Tables, h.Names, "99.99", TimeSpan.FromDays(1), false, o, e));
+        Assert.Equal("", o.ToString());
+        Assert.Contains("99.99", e.ToString());
+
+        var revoke = new StringWriter();
+        Assert.Equal(CommandLine.Rejected, await LinksCommand.RevokeAsync(links, h.Tables, h.Names, "63.71.99.9999", TextWriter.Null, revoke));
+        Assert.Contains("63.71.99.9999", revoke.ToString());
+
+        var kampung = (await new RegistryStore(h.Tables, h.Names).ListAsync()).First();
+        var link = await links.IssueAsync(kampung);
+        Assert.Equal(CommandLine.Ok, await LinksCommand.RevokeAsync(links, h.Tables, h.Names, kampung.AreaCode, TextWriter.Null, TextWriter.Null));
+        Assert.Null((await links.VerifyAsync(link.Url[(link.Url.LastIndexOf('/') + 1)..])).Claims);
+    }
+
+    [Fact]
+    public async Task RecapOrRemind_ForUnknownRegency_IsAnError_NamingTheKnownOnes()
+    {
+        if (!azurite.Require()) return;
+        var (h, links) = await SetUpAsync();
+        var outDir = Path.Combine(Path.GetTempPath(), "kkb-recap-" + Guid.NewGuid().ToString("N"));
+        var e = new StringWriter();
+
+        Assert.Equal(CommandLine.Rejected, await RecapCommand.ExecuteAsync(h.Tables, h.Names, [], new MailOptions(), "99.99", October, outDir, false, false, TextWriter.Null, e));
+        Assert.Equal(CommandLine.Rejected, await RemindCommand.ExecuteAsync(h.Tables, h.Names, [], new MailOptions(), links, "99.99", null, true, false, TextWriter.Null, e));
+
+        Assert.Equal(2, e.ToString().Split('\n').Count(l => l.Contains("99.99", StringComparison.Ordinal) && l.Contains("63.71", StringComparison.Ordinal)));
+        Assert.False(Directory.Exists(outDir));
+    }
+}

@@ -1,0 +1,116 @@
+using System.Text;
+using KampungKB.Core.Links;
+using KampungKB.Integration.Tests.Azurite;
+using KampungKB.Integration.Tests.Pipeline;
+using Microsoft.Playwright;
+
+namespace KampungKB.Integration.Tests.Page;
+
+/// <summary>Every state of the upload page on a 360 px phone: names the file, shows no zero figures, wraps long names.</summary>
+[Collection(AzuriteCollection.Name)]
+public class PageStatesBrowserTests(AzuriteFixture azurite)
+{
+    private const float ResultTimeout = 60_000;
+    private static readonly Lazy<PageTemplates> s_texts = new(() => PageTemplates.Load(Path.Combine(PipelineHarness.Root, "templates", "page")));
+
+    private static FilePayload File(string name, byte[] content) => new() { Name = name, MimeType = "application/octet-stream", Buffer = content };
+
+    private static async Task AssertFitsAsync(IPage page, int width = 360) =>
+        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= width, "page wider than the phone");
+
+    [Fact]
+    public async Task BeingChecked_NamesTheUploadedFile()
+    {
+        if (!azurite.Require() || !PageHarness.RequireChromium()) return;
+        await using var h = await PageHarness.StartAsync(azurite, ingest: false);
+        var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
+        await page.GotoAsync(await h.LinkAsync(PageHarness.Pelambuan));
+
+        await page.Locator("#berkas").SetInputFilesAsync(File("kegiatan_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E01")));
+        await page.Locator("#kirim-btn").ClickAsync();
+
+        var pending = page.Locator("#menunggu");
+        await Assertions.Expect(pending).ToBeVisibleAsync();
+        await Assertions.Expect(pending).ToContainTextAsync("kegiatan_oktober_2025_pelambuan.xlsx");
+        await Assertions.Expect(pending).Not.ToContainTextAsync(s_texts.Value.Texts["summary"]);
+        await PageHarness.ScreenshotPhonesAsync(page, "page-pending");
+    }
+
+    [Fact]
+    public async Task IndicatorOnlyFile_ShowsItsIndicators_NoZeroActivityFigures()
+    {
+        if (!azurite.Require() || !PageHarness.RequireChromium()) return;
+        await using var h = await PageHarness.StartAsync(azurite);
+        var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
+        await page.GotoAsync(await h.LinkAsync(PageHarness.Pelambuan));
+
+        await page.Locator("#berkas").SetInputFilesAsync(File("data_capaian_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E02")));
+        await page.Locator("#kirim-btn").ClickAsync();
+
+        var accepted = page.Locator("#diterima");
+        await Assertions.Expect(accepted).ToBeVisibleAsync(new() { Timeout = ResultTimeout });
+        var labels = await accepted.Locator("dt").AllTextContentsAsync();
+        Assert.DoesNotContain(s_texts.Value.Texts["activities"], labels);
+        Assert.DoesNotContain(s_texts.Value.Texts["participants"], labels);
+        Assert.Contains(s_texts.Value.Indicators.First(i => i.Key == "families").Value, labels);
+        await AssertFitsAsync(page);
+        await PageHarness.ScreenshotPhonesAsync(page, "page-accepted-indicators");
+    }
+
+    [Fact]
+    public async Task LongFileName_WrapsInsideItsCard_OnResultAndRecentUploads()
+    {
+        if (!azurite.Require() || !PageHarness.RequireChromium()) return;
+        await using var h = await PageHarness.StartAsync(azurite);
+        var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
+        var link = await h.LinkAsync(PageHarness.Pelambuan);
+        await page.GotoAsync(link);
+        var longName = "laporan_kegiatan_kampung_kb_pelambuan_sejahtera_kecamatan_banjarmasin_barat_bulan_oktober_2025_versi_perbaikan_final.csv";
+        var csv = Encoding.UTF8.GetBytes(string.Join("\n", "Kampung KB Pelambuan Sejahtera,,,", "Kelurahan Pelambuan,,,", "Bulan: Oktober 2025,,,", ",,,",
+            "Tanggal,Nama Kegiatan,Peserta L,Peserta P", "02/10/2025,Rapat Pokja,5,7", "31/11/2025,Penyuluhan,4,banyak") + "\n");
+
+        await page.Locator("#berkas").SetInputFilesAsync(File(longName, csv));
+        await page.Locator("#kirim-btn").ClickAsync();
+        await Assertions.Expect(page.Locator("#ditolak")).ToBeVisibleAsync(new() { Timeout = ResultTimeout });
+        await Assertions.Expect(page.Locator("#ditolak")).ToContainTextAsync(longName);
+        await AssertFitsAsync(page);
+        await PageHarness.ScreenshotPhonesAsync(page, "page-rejected");
+
+        await page.SetViewportSizeAsync(360, 740);
+        await page.GotoAsync(link);
+        await Assertions.Expect(page.Locator("#riwayat")).ToContainTextAsync(longName);
+        await AssertFitsAsync(page);
+        await PageHarness.ScreenshotPhonesAsync(page, "page-home-recent");
+    }
+
+    [Fact]
+    public async Task AcceptedAndRefusedAndNotice_AtPhoneWidths()
+    {
+        if (!azurite.Require() || !PageHarness.RequireChromium()) return;
+        await using var h = await PageHarness.StartAsync(azurite);
+        var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
+        var link = await h.LinkAsync(PageHarness.Pelambuan);
+        await page.GotoAsync(link);
+        await AssertFitsAsync(page);
+        await PageHarness.ScreenshotPhonesAsync(page, "page-home");
+
+        await page.SetViewportSizeAsync(360, 740);
+        await page.Locator("#berkas").SetInputFilesAsync(File("foto laporan.jpg", [0xFF, 0xD8, 0xFF, 0xE0]));
+        await page.Locator("#kirim-btn").ClickAsync();
+        await Assertions.Expect(page.Locator("#notice")).ToContainTextAsync("foto laporan.jpg");
+        await PageHarness.ScreenshotPhonesAsync(page, "page-notice-type");
+
+        await page.SetViewportSizeAsync(360, 740);
+        await page.GotoAsync(link);
+        await page.Locator("#berkas").SetInputFilesAsync(File("kegiatan_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E01")));
+        await page.Locator("#kirim-btn").ClickAsync();
+        await Assertions.Expect(page.Locator("#diterima")).ToBeVisibleAsync(new() { Timeout = ResultTimeout });
+        await AssertFitsAsync(page);
+        await PageHarness.ScreenshotPhonesAsync(page, "page-accepted");
+
+        await page.SetViewportSizeAsync(360, 740);
+        await page.GotoAsync(link[..link.LastIndexOf('/')] + "/bukan-token");
+        await Assertions.Expect(page.Locator("#refused")).ToBeVisibleAsync();
+        await PageHarness.ScreenshotPhonesAsync(page, "page-refused");
+    }
+}

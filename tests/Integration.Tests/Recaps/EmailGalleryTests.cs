@@ -1,0 +1,129 @@
+using System.Text;
+using KampungKB.Core.Model;
+using KampungKB.Core.Templating;
+using KampungKB.Integration.Tests.Azurite;
+using KampungKB.Integration.Tests.Page;
+using KampungKB.Integration.Tests.Pipeline;
+using Microsoft.Playwright;
+using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Uploads;
+using KampungKB.Core.Reports;
+using KampungKB.Core.Registry;
+
+namespace KampungKB.Integration.Tests.Recaps;
+
+/// <summary>
+/// Every email state a cadre, a PKB/PLKB or the dinas receives, rendered from the real templates and the
+/// example files. Each asserts what a reader would notice; with KKB_SCREENSHOTS=1 each is also saved as
+/// docs/img/email-{state}-{360|390}.png (headless Chromium), the pictures in docs/.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public class EmailGalleryTests(AzuriteFixture azurite)
+{
+    private static readonly RegistryEntry Pelambuan = Kampung("63.71.04.1005", "Kampung KB Pelambuan Sejahtera", "Banjarmasin Barat", KampungClass.Berkembang, "pokja@pelambuan.example");
+
+    private static FeedbackDocument Feedback(string fileName, byte[] content)
+    {
+        var report = PipelineHarness.Engine.Ingest(new MemoryStream(content), fileName);
+        return new FeedbackDocument("u1", fileName, report.IsAccepted ? UploadStatus.Accepted : UploadStatus.Rejected, Pelambuan, report.Period,
+            report, report.Problems, new DateTimeOffset(2025, 11, 5, 2, 30, 0, TimeSpan.Zero));
+    }
+
+    private static RenderedEmail Render(FeedbackDocument f, bool page = false) =>
+        new TemplateFeedbackRenderer(Templates).Render(f, "DPPKB Kota Banjarmasin", page ? null : "https://kkb.example/api/kampung/abc.def", isPage: page);
+
+    [Fact]
+    public async Task Feedback_IndicatorOnlyFile_HasNoActivityTiles()
+    {
+        var withActivities = Render(Feedback("kegiatan_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E01")));
+        var indicatorsOnly = Render(Feedback("data_capaian_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E02")));
+
+        Assert.Contains(">kegiatan</div>", withActivities.Html);
+        Assert.DoesNotContain(">kegiatan</div>", indicatorsOnly.Html);
+        Assert.DoesNotContain("L 0 &middot; P 0", indicatorsOnly.Html);
+        await SaveAsync("email-feedback-accepted", withActivities.Html);
+        await SaveAsync("email-feedback-indicators", indicatorsOnly.Html);
+    }
+
+    [Fact]
+    public async Task Feedback_TotalOnlyColumn_HasNoMaleFemaleTile()
+    {
+        var csv = Encoding.UTF8.GetBytes(string.Join("\n", "Kampung KB Pelambuan Sejahtera,,", "Kelurahan Pelambuan,,", "Bulan: Oktober 2025,,", ",,",
+            "Tanggal,Nama Kegiatan,Jumlah Peserta", "02/10/2025,Rapat Pokja,12", "15/10/2025,Penyuluhan KB,30") + "\n");
+        var mail = Render(Feedback("kegiatan_total_saja.csv", csv));
+
+        Assert.Contains(">peserta</div>", mail.Html);
+        Assert.DoesNotContain("laki-laki &middot; perempuan", mail.Html);
+        await SaveAsync("email-feedback-total-only", mail.Html);
+    }
+
+    [Fact]
+    public async Task Feedback_Rejected_EmailAndStoredPage_PageClaimsNoMailAndNoReplacement()
+    {
+        var csv = Encoding.UTF8.GetBytes(string.Join("\n", "Kampung KB Pelambuan Sejahtera,,,", "Kelurahan Pelambuan,,,", "Bulan: Oktober 2025,,,", ",,,",
+            "Tanggal,Nama Kegiatan,Peserta L,Peserta P", "02/10/2025,Rapat Pokja,5,7", "31/11/2025,Penyuluhan,4,banyak") + "\n");
+        var document = Feedback("laporan_oktober_pelambuan_versi_perbaikan_terakhir_dari_kader_pokja_kelurahan.csv", csv);
+        var mail = Render(document);
+        var page = Render(document with { Kampung = null }, page: true);
+
+        Assert.Contains("Surel ini", mail.Html);
+        Assert.DoesNotContain("Surel ini", page.Html);
+        Assert.DoesNotContain("menggantikan", page.Html);
+        Assert.DoesNotContain("menggantikan", mail.Html);
+        await SaveAsync("email-feedback-rejected", mail.Html);
+        await SaveAsync("page-feedback-bulk-rejected", page.Html);
+    }
+
+    [Fact]
+    public async Task RemindersAndRecap_EveryStage_RejectedVariants()
+    {
+        if (!azurite.Require()) return;
+        var h = new NotificationHarness(azurite);
+        await h.InitAsync();
+        await h.SeedRealisticAsync();   // Delta's October upload was rejected; Epsilon has nothing for October
+        // Plain names and a Pokja address for Delta, so the pictures show what a cadre reads (escaping is tested elsewhere).
+        await h.Registry.SaveAsync(h.Entries().Select(e => e.AreaCode switch
+        {
+            Delta => e with { Name = "Kampung KB Sungai Jingah", PokjaEmail = "pokja.sungaijingah@example.id" },
+            Epsilon => e with { Name = "Kampung KB Kuin Utara" },
+            _ => e,
+        }).ToList(), new DateTimeOffset(2025, 7, 1, 0, 0, 0, TimeSpan.Zero));
+
+        foreach (var day in new[] { 7, 11, 13, 17 })
+        {
+            h.Time.Now = new DateTimeOffset(2025, 11, day, 1, 0, 0, TimeSpan.Zero);   // 09.00 WITA, when the timer runs
+            await h.Reminders.RunAsync(Settings, new DateOnly(2025, 11, day));
+        }
+        var recap = await h.Compiler.CompileAsync(Settings, October);
+
+        var mails = h.Mail.Sent.ToList();
+        Assert.All(mails, m => Assert.Equal("DPPKB Kota Banjarmasin", m.SenderName));
+        Assert.Equal(2, mails.Count(m => m.To.SequenceEqual(["pkb@bkkbn.example"])));         // escalation: Delta (file rejected) and Epsilon
+        foreach (var (m, i) in mails.Select((m, i) => (m, i)))
+            await SaveAsync($"email-reminder-{i + 1:D2}", m.HtmlBody);
+        await SaveAsync("email-recap", recap.Email.Html);
+    }
+
+    /// <summary>Writes the HTML under .build/gallery and, with KKB_SCREENSHOTS=1, a 360 and a 390 px screenshot into docs/img.</summary>
+    private static async Task SaveAsync(string name, string html)
+    {
+        var dir = Path.Combine(PipelineHarness.Root, ".build", "gallery");
+        Directory.CreateDirectory(dir);
+        var file = Path.Combine(dir, name + ".html");
+        await File.WriteAllTextAsync(file, html);
+        if (Environment.GetEnvironmentVariable("KKB_SCREENSHOTS") != "1" || !File.Exists(PageHarness.ChromiumPath)) return;
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = PageHarness.ChromiumPath, Headless = true, Args = ["--headless", "--no-sandbox", "--disable-gpu"],
+        });
+        foreach (var width in new[] { 360, 390 })
+        {
+            var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = 700 }, JavaScriptEnabled = false });
+            await page.GotoAsync(new Uri(file).AbsoluteUri);
+            Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= width, $"{name} is wider than {width} px");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(PipelineHarness.Root, "docs", "img", $"{name}-{width}.png"), FullPage = true });
+        }
+    }
+}
