@@ -18,6 +18,7 @@
 // Functions in the package (functions.metadata, generated from the attributes in src/Functions/Functions):
 //   IngestUpload, ImportRegistry  blob triggers, delivered by Event Grid (see blobTriggeredFunctions)
 //   CompileRecap, SendReminders   timer triggers on Schedules__CompileRecap / Schedules__SendReminders
+//   SweepOutbox                   timer trigger every 5 minutes: resends interrupted or throttled mails (docs/mail.md)
 //   UploadPage, UploadPageResult  HTTP triggers, /api/kampung/{token}: the cadres' upload page (docs/upload-page.md)
 
 targetScope = 'resourceGroup'

@@ -56,6 +56,7 @@ public static class AppComposition
         services.AddSingleton<RecapCompiler>();
         services.AddSingleton<RecapSender>();
         services.AddSingleton<ReminderRunner>();
+        services.AddSingleton<KampungKB.Core.Notifications.OutboxSweeper>();
         services.AddSingleton<IFeedbackNotifier, MailFeedbackNotifier>();
 
         services.AddSingleton(settings.Links);

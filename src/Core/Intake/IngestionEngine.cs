@@ -42,6 +42,9 @@ public sealed class IngestionEngine
 
     public IngestionOptions Options => _options;
 
+    /// <summary>Test seam: called with each visible sheet's name before it is analysed (to simulate a bug in our sheet code).</summary>
+    internal Action<string>? BeforeSheet { get; set; }
+
     /// <summary>
     /// A whole-file problem with its message from the same catalogue, for the stages after reading (the
     /// pipeline's attribution to a kampung, size caps before reading).
@@ -197,6 +200,7 @@ public sealed class IngestionEngine
                     ct.ThrowIfCancellationRequested();
                     if (sheet.Hidden) continue;
                     findings.SheetOrder.Add(sheet.Name);
+                    BeforeSheet?.Invoke(sheet.Name);
                     analyzer.Analyze(sheet, ct);
                     if (sheet.Notes.HiddenRows.Count > 0)
                         sink.Warning(ProblemCodes.HiddenRowsSkipped, sheet.Name, null, null, null,
@@ -218,9 +222,10 @@ public sealed class IngestionEngine
                 sink.Error(ProblemCodes.UnsupportedFormat);
                 return null;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (e is not OperationCanceledException && !ReadFaults.IsCritical(e))
             {
-                // Whatever the readers throw on a damaged or hostile file is about the file, not about us.
+                // What the readers throw on a damaged or hostile file is about the file; anything else is our bug.
+                if (ReadFaults.Classify(e) == ReadFaults.Kind.Bug) throw new IngestionBugException(e);
                 var code = e is ExcelDataReader.Exceptions.InvalidPasswordException || e.GetType().Name.Contains("Password", StringComparison.Ordinal)
                     ? ProblemCodes.EncryptedFile : ProblemCodes.UnreadableFile;
                 sink.Error(code, args: [("reason", e.GetType().Name)]);

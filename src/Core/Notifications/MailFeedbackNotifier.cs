@@ -40,22 +40,17 @@ public sealed class MailFeedbackNotifier(TemplateFeedbackRenderer renderer, IMai
             logger.LogInformation(NotificationEvents.FeedbackNotMailed, "Feedback for upload {UploadId} not mailed: {Reason}", feedback.UploadId, reason);
             return;
         }
-        var claim = await _ledger.TryClaimAsync(partition, feedback.UploadId, info, cancellationToken).ConfigureAwait(false);
-        if (claim is null) return;
-
         var settings = (regencies.FirstOrDefault(r => r.Code == regency) ?? RegencySettings.Default(regency)).WithRegistry([feedback.Kampung]);
         var rendered = renderer.Render(feedback, settings.DinasName);
-        var result = await mail.SendAsync(new MailMessage([to], [], rendered.Subject, rendered.Html, rendered.Text, [], settings.DinasName), cancellationToken).ConfigureAwait(false);
+        var message = new MailMessage([to], [], rendered.Subject, rendered.Html, rendered.Text, [], settings.DinasName);
+        var claim = await _ledger.TryClaimAsync(partition, feedback.UploadId, info, cancellationToken, message).ConfigureAwait(false);
+        if (claim is null) return;
+
+        var result = await _ledger.SendAsync(claim, mail, message, cancellationToken).ConfigureAwait(false);
         if (result.Succeeded)
-        {
-            await _ledger.CompleteAsync(claim, NotificationState.Sent, messageId: result.MessageId, ct: cancellationToken).ConfigureAwait(false);
             logger.LogInformation(NotificationEvents.FeedbackMailed, "Feedback for upload {UploadId} mailed ({Status})", feedback.UploadId, feedback.Status);
-        }
         else
-        {
-            await _ledger.CompleteAsync(claim, NotificationState.Failed, ReminderSkipReasons.MailRefused, result.ErrorCode, result.IsTransient, ct: cancellationToken).ConfigureAwait(false);
-            logger.LogWarning(NotificationEvents.FeedbackNotMailed, "Feedback for upload {UploadId} not mailed: {ErrorCode} (transient {Transient})",
+            logger.LogWarning(NotificationEvents.FeedbackNotMailed, "Feedback for upload {UploadId} not mailed: {ErrorCode} (transient {Transient}; the outbox sweeper retries)",
                 feedback.UploadId, result.ErrorCode, result.IsTransient);
-        }
     }
 }

@@ -57,18 +57,25 @@ internal sealed class NotificationLedger(TableServiceClient tables, StorageNames
     private readonly TableClient _table = tables.GetTableClient(names.NotificationsTable);
 
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
-    public const int MaxAttempts = 3;
+    /// <summary>Attempts before a message is given up (state stays <c>failed</c>, visible in the log): with <see cref="Backoff"/> about 13 hours of outage.</summary>
+    public const int MaxAttempts = 12;
+
+    /// <summary>Wait before attempt <paramref name="attempt"/>+1: 1, 2, 4 … minutes, at most 2 hours.</summary>
+    public static TimeSpan Backoff(int attempt) => TimeSpan.FromMinutes(Math.Min(120, Math.Pow(2, Math.Max(0, attempt - 1))));
 
     internal sealed record Claim(string PartitionKey, string RowKey, ETag ETag, int Attempt);
 
     public string Table => names.NotificationsTable;
 
     /// <summary>Claims the row; null when another run owns it or it is already settled.</summary>
-    public async Task<Claim?> TryClaimAsync(string partitionKey, string rowKey, IReadOnlyDictionary<string, object?> info, CancellationToken ct)
+    /// <param name="message">The message, kept in the row (<see cref="OutboxPayload"/>) so the sweeper can resend it after a crash or outage.</param>
+    public async Task<Claim?> TryClaimAsync(string partitionKey, string rowKey, IReadOnlyDictionary<string, object?> info, CancellationToken ct,
+        Mail.MailMessage? message = null)
     {
         var now = time.GetUtcNow();
         var entity = new TableEntity(partitionKey, rowKey);
         foreach (var (k, v) in info) if (v is not null) entity[k] = v;
+        if (message is not null) OutboxPayload.Write(entity, message);
         entity["State"] = NotificationState.Claimed;
         entity["ClaimedAt"] = now;
         entity["Attempt"] = 1;
@@ -81,6 +88,13 @@ internal sealed class NotificationLedger(TableServiceClient tables, StorageNames
 
         var existing = await _table.GetEntityOrDefaultAsync(partitionKey, rowKey, ct).ConfigureAwait(false);
         if (existing is null || !CanTakeOver(existing, now)) return null;
+        return await TakeOverAsync(existing, now, message, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Takes over a stale claim or a transient failure by ETag: exactly one contender wins.</summary>
+    internal async Task<Claim?> TakeOverAsync(TableEntity existing, DateTimeOffset now, Mail.MailMessage? message, CancellationToken ct)
+    {
+        var (partitionKey, rowKey) = (existing.PartitionKey, existing.RowKey);
         var attempt = (existing.GetInt32("Attempt") ?? 1) + 1;
         var takeOver = new TableEntity(partitionKey, rowKey)
         {
@@ -89,6 +103,7 @@ internal sealed class NotificationLedger(TableServiceClient tables, StorageNames
             ["Attempt"] = attempt,
             ["Owner"] = Guid.NewGuid().ToString("N"),
         };
+        if (message is not null && existing.GetInt32("PayloadBytes") is null) OutboxPayload.Write(takeOver, message);
         try
         {
             var response = await _table.UpdateEntityAsync(takeOver, existing.ETag, TableUpdateMode.Merge, ct).ConfigureAwait(false);
@@ -100,21 +115,41 @@ internal sealed class NotificationLedger(TableServiceClient tables, StorageNames
         }
     }
 
-    private static bool CanTakeOver(TableEntity e, DateTimeOffset now)
+    internal static bool CanTakeOver(TableEntity e, DateTimeOffset now)
     {
         var attempt = e.GetInt32("Attempt") ?? 1;
         if (attempt >= MaxAttempts) return false;
         return e.GetString("State") switch
         {
             NotificationState.Claimed => (e.GetDateTimeOffset("ClaimedAt") ?? now) + Lease <= now,
-            NotificationState.Failed => e.GetBoolean("Transient") == true,
+            NotificationState.Failed => e.GetBoolean("Transient") == true && (e.GetDateTimeOffset("NextAttemptAt") ?? now) <= now,
             _ => false,
         };
     }
 
+    /// <summary>Sends a claimed message and records the outcome; a transient failure gets <c>NextAttemptAt</c> (<see cref="Backoff"/>) for the sweeper.</summary>
+    public async Task<Mail.MailSendResult> SendAsync(Claim claim, Mail.IMailSender mail, Mail.MailMessage message, CancellationToken ct)
+    {
+        var result = await mail.SendAsync(message, ct).ConfigureAwait(false);
+        if (result.Succeeded)
+            await CompleteAsync(claim, NotificationState.Sent, messageId: result.MessageId, ct: ct).ConfigureAwait(false);
+        else
+            await CompleteAsync(claim, NotificationState.Failed, "mail-refused", result.ErrorCode, result.IsTransient, ct: ct,
+                nextAttemptAt: result.IsTransient && claim.Attempt < MaxAttempts ? time.GetUtcNow() + Backoff(claim.Attempt) : null).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>Adds the message to a claimed row (when it was composed only after the claim, as the recap is).</summary>
+    public async Task KeepPayloadAsync(Claim claim, Mail.MailMessage message, CancellationToken ct)
+    {
+        var row = new TableEntity(claim.PartitionKey, claim.RowKey);
+        OutboxPayload.Write(row, message);
+        if (row.Count > 2) await _table.UpsertEntityAsync(row, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+    }
+
     /// <summary>Records the outcome of a claimed row (merge: the claim's own properties stay).</summary>
     public async Task CompleteAsync(Claim claim, string state, string? reason = null, string? errorCode = null, bool transient = false,
-        string? messageId = null, CancellationToken ct = default)
+        string? messageId = null, CancellationToken ct = default, DateTimeOffset? nextAttemptAt = null)
     {
         var done = new TableEntity(claim.PartitionKey, claim.RowKey)
         {
@@ -125,6 +160,7 @@ internal sealed class NotificationLedger(TableServiceClient tables, StorageNames
         if (reason is not null) done["Reason"] = reason;
         if (errorCode is not null) done["ErrorCode"] = errorCode;
         if (messageId is not null) done["MessageId"] = messageId;
+        if (nextAttemptAt is not null) done["NextAttemptAt"] = nextAttemptAt;
         await _table.UpsertEntityAsync(done, TableUpdateMode.Merge, ct).ConfigureAwait(false);
     }
 
@@ -180,6 +216,8 @@ public sealed class NotificationLog(TableServiceClient tables, StorageNames name
 public static class NotificationKeys
 {
     public const string RecapRow = "recap";
+    /// <summary>The dinas stage's single list of missing kampung for one period (issue 12 finding 13).</summary>
+    public const string DinasListRow = "dinas-list";
     public static string Partition(string regencyCode, Model.ReportingPeriod period) => StorageNames.RegencyPeriodKey(regencyCode, period);
     public static string ReminderRow(string areaCode, string stageKey) => $"{areaCode}_{stageKey}";
     public static string FeedbackPartition(string regencyCode) => $"{regencyCode}_feedback";

@@ -66,15 +66,15 @@ public sealed class RecapSender(RecapCompiler compiler, IMailSender mail, TableS
         if (claim is null) return new RecapSendOutcome(regency.Code, period, ReminderActions.Already, null, null);
 
         var recap = await compiler.CompileAsync(regency, period, ct).ConfigureAwait(false);
-        var result = await mail.SendAsync(ToMessage(recap, regency.Recipients) with { SenderName = recap.View.DinasName }, ct).ConfigureAwait(false);
+        var message = ToMessage(recap, regency.Recipients) with { SenderName = recap.View.DinasName };
+        await _ledger.KeepPayloadAsync(claim, message, ct).ConfigureAwait(false);
+        var result = await _ledger.SendAsync(claim, mail, message, ct).ConfigureAwait(false);
         if (result.Succeeded)
         {
-            await _ledger.CompleteAsync(claim, NotificationState.Sent, messageId: result.MessageId, ct: ct).ConfigureAwait(false);
             logger.LogInformation(NotificationEvents.RecapSent, "Recap {Regency} {Period} sent: {Reported}/{Expected} reported",
                 regency.Code, period.ToString(), recap.View.Completeness.Reported, recap.View.Completeness.Expected);
             return new RecapSendOutcome(regency.Code, period, ReminderActions.Sent, null, result.Location);
         }
-        await _ledger.CompleteAsync(claim, NotificationState.Failed, ReminderSkipReasons.MailRefused, result.ErrorCode, result.IsTransient, ct: ct).ConfigureAwait(false);
         logger.LogWarning(NotificationEvents.RecapSkipped, "Recap {Regency} {Period} not sent: {ErrorCode} (transient {Transient})",
             regency.Code, period.ToString(), result.ErrorCode, result.IsTransient);
         return new RecapSendOutcome(regency.Code, period, ReminderActions.Failed, result.ErrorCode, null);

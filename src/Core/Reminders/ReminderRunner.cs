@@ -101,8 +101,9 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
             var asOf = RecapCompiler.EndOfDay(day, regency.TimeZone);
             var rejected = LatestRejected(uploads.Where(u => u.ReceivedAt < asOf).ToList(), period, regency);
 
-            foreach (var k in kampung.Where(k => !reported.Contains(k.AreaCode)))
-            foreach (var stage in stages.Where(s => s.Day <= day))
+            var missing = kampung.Where(k => !reported.Contains(k.AreaCode)).ToList();
+            foreach (var k in missing)
+            foreach (var stage in stages.Where(s => s.Day <= day && s.Stage != ReminderStage.Dinas))
             {
                 var rowKey = NotificationKeys.ReminderRow(k.AreaCode, stage.Key);
                 var to = Recipients(stage, k, regency);
@@ -136,9 +137,6 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
                     items.Add(Item(recorded ? ReminderActions.Skipped : ReminderActions.Already, skip));
                     continue;
                 }
-                var claim = await _ledger.TryClaimAsync(partition, rowKey, info, ct).ConfigureAwait(false);
-                if (claim is null) { items.Add(Item(ReminderActions.Already, null)); continue; }
-
                 var previous = log.Values
                     .Where(r => r.AreaCode == k.AreaCode && r.State == NotificationState.Sent && r.CompletedAt is not null)
                     .OrderBy(r => r.CompletedAt).ThenBy(r => ReminderStages.Order(r.Stage))
@@ -147,18 +145,14 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
                 var link = links is not null && stage.Stage != ReminderStage.Dinas
                     ? (await links.IssueAsync(k, cancellationToken: ct).ConfigureAwait(false)).Url : null;
                 var rendered = templates.RenderReminder(View(regency, period, k, stage, day, previous, link, fileRejected));
-                var result = await mail.SendAsync(new MailMessage(to, [], rendered.Subject, rendered.Html, rendered.Text, [], regency.DinasName), ct).ConfigureAwait(false);
-                if (result.Succeeded)
-                {
-                    await _ledger.CompleteAsync(claim, NotificationState.Sent, messageId: result.MessageId, ct: ct).ConfigureAwait(false);
-                    items.Add(Item(ReminderActions.Sent, null));
-                }
-                else
-                {
-                    await _ledger.CompleteAsync(claim, NotificationState.Failed, ReminderSkipReasons.MailRefused, result.ErrorCode, result.IsTransient, ct: ct).ConfigureAwait(false);
-                    items.Add(Item(ReminderActions.Failed, result.ErrorCode));
-                }
+                var message = new MailMessage(to, [], rendered.Subject, rendered.Html, rendered.Text, [], regency.DinasName);
+                var claim = await _ledger.TryClaimAsync(partition, rowKey, info, ct, message).ConfigureAwait(false);
+                if (claim is null) { items.Add(Item(ReminderActions.Already, null)); continue; }
+                var result = await _ledger.SendAsync(claim, mail, message, ct).ConfigureAwait(false);
+                items.Add(result.Succeeded ? Item(ReminderActions.Sent, null) : Item(ReminderActions.Failed, result.ErrorCode));
             }
+            if (stages.Single(s => s.Stage == ReminderStage.Dinas) is { } dinas && dinas.Day <= day && missing.Count > 0)
+                items.Add(await DinasListAsync(regency, period, dinas, day, missing, log, dryRun, ct).ConfigureAwait(false));
         }
         var outcome = new ReminderRunResult(regency.Code, day, dryRun, items);
         logger.LogInformation(NotificationEvents.RemindersRun,
@@ -166,6 +160,38 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
             regency.Code, day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), outcome.Sent, outcome.Skipped, outcome.Failed,
             items.Count(i => i.Action == ReminderActions.Already), dryRun ? " (dry run)" : "");
         return outcome;
+    }
+
+    /// <summary>
+    /// The dinas stage: one mail listing every kampung still missing (issue 12 finding 13), claimed once per
+    /// period under row <see cref="NotificationKeys.DinasListRow"/>. The item's area code is <c>*</c>.
+    /// </summary>
+    private async Task<ReminderItem> DinasListAsync(RegencySettings regency, ReportingPeriod period, ReminderStageDay stage, DateOnly day,
+        IReadOnlyList<RegistryEntry> missing, IReadOnlyDictionary<string, NotificationRecord> log, bool dryRun, CancellationToken ct)
+    {
+        var partition = NotificationKeys.Partition(regency.Code, period);
+        var rowKey = NotificationKeys.DinasListRow;
+        string? skip = day.DayNumber - stage.Day.DayNumber > CatchUpDays ? ReminderSkipReasons.Expired
+            : regency.Recipients.Count == 0 ? ReminderSkipReasons.NoDinasRecipients : null;
+        ReminderItem Item(string action, string? reason) =>
+            new(regency.Code, period, "*", $"{missing.Count} kampung", stage.Key, stage.Day, stage.RecipientRole, action, reason);
+
+        if (log.TryGetValue(rowKey, out var existing) && !Retryable(existing)) return Item(ReminderActions.Already, existing.State);
+        if (dryRun) return Item(skip is null ? ReminderActions.WouldSend : ReminderActions.WouldSkip, skip);
+        var info = Info(regency, period, null, stage);
+        info["KampungCount"] = missing.Count;
+        if (skip is not null)
+            return Item(await _ledger.RecordSkipAsync(partition, rowKey, info, skip, ct).ConfigureAwait(false) ? ReminderActions.Skipped : ReminderActions.Already, skip);
+        var month = IndonesianFormat.Month(period.ToString());
+        var due = regency.DueDate(period);
+        var rendered = templates.RenderDinasReminder(new DinasReminderView(regency.DinasName, period.ToString(), due, day.DayNumber - due.DayNumber,
+            missing.Select(k => new DinasListRow(k.Name, k.AreaCode, k.Village, k.District, k.PkbName)).ToList(),
+            catalogue.ReminderMissing.Select(m => m.Replace("{month}", month, StringComparison.Ordinal)).ToList(), HelpContact: null));
+        var message = new MailMessage(regency.Recipients, [], rendered.Subject, rendered.Html, rendered.Text, [], regency.DinasName);
+        var claim = await _ledger.TryClaimAsync(partition, rowKey, info, ct, message).ConfigureAwait(false);
+        if (claim is null) return Item(ReminderActions.Already, null);
+        var result = await _ledger.SendAsync(claim, mail, message, ct).ConfigureAwait(false);
+        return result.Succeeded ? Item(ReminderActions.Sent, null) : Item(ReminderActions.Failed, result.ErrorCode);
     }
 
     /// <summary>A claimed row whose lease ran out, or a transient failure: a run may take it over (once, by ETag).</summary>
@@ -181,7 +207,7 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
         _ => string.IsNullOrWhiteSpace(k.PokjaEmail) ? [] : [k.PokjaEmail.Trim()],
     };
 
-    private static Dictionary<string, object?> Info(RegencySettings regency, ReportingPeriod period, string area, ReminderStageDay stage) => new()
+    private static Dictionary<string, object?> Info(RegencySettings regency, ReportingPeriod period, string? area, ReminderStageDay stage) => new()
     {
         ["Kind"] = NotificationKinds.Reminder,
         ["Regency"] = regency.Code,
@@ -234,4 +260,7 @@ public static class NotificationEvents
     public static readonly EventId RecapSkipped = new(4003, nameof(RecapSkipped));
     public static readonly EventId FeedbackMailed = new(4004, nameof(FeedbackMailed));
     public static readonly EventId FeedbackNotMailed = new(4005, nameof(FeedbackNotMailed));
+    public static readonly EventId OutboxSwept = new(4006, nameof(OutboxSwept));
+    /// <summary>A timer run failed after its in-run retries; recorded so the next run catches up (issue 12 finding 12).</summary>
+    public static readonly EventId TimerRunMissed = new(4007, nameof(TimerRunMissed));
 }

@@ -28,14 +28,16 @@ public sealed class EmailTemplates
     public const string FeedbackRejected = "feedback-rejected";
     public const string Reminder = "reminder";
     public const string Recap = "recap";
+    /// <summary>The dinas stage's single list of missing kampung (issue 12 finding 13).</summary>
+    public const string DinasReminder = "reminder-dinas";
 
-    public static readonly IReadOnlyList<string> RequiredTemplates = [FeedbackAccepted, FeedbackRejected, Reminder, Recap];
+    public static readonly IReadOnlyList<string> RequiredTemplates = [FeedbackAccepted, FeedbackRejected, Reminder, DinasReminder, Recap];
     public static readonly IReadOnlyList<string> RequiredPartials = ["layout"];
     public static readonly IReadOnlyList<string> RequiredSubjects =
     [
         FeedbackAccepted, FeedbackRejected,
         "reminder.before-deadline", "reminder.after-deadline", "reminder.escalation", "reminder.dinas",
-        Recap,
+        DinasReminder, Recap,
     ];
 
     private readonly Dictionary<string, HandlebarsTemplate<object, object>> _bodies;
@@ -106,6 +108,8 @@ public sealed class EmailTemplates
         Render(view.Accepted ? FeedbackAccepted : FeedbackRejected, view);
 
     public RenderedEmail RenderReminder(ReminderView view) => Render(Reminder, view, $"{Reminder}.{view.StageKey}");
+
+    public RenderedEmail RenderDinasReminder(DinasReminderView view) => Render(DinasReminder, view);
 
     public RenderedEmail RenderRecap(RecapView view) => Render(Recap, view);
 

@@ -246,3 +246,23 @@ public sealed record TrendView(IReadOnlyList<TrendMonth> Months, IReadOnlyList<T
     public bool StartsBeforeData => HasData && !Rows[0].Cells[0].HasData;
     public int MonthsWithData => Rows.Count == 0 ? 0 : Rows[0].Cells.Count(c => c.HasData);
 }
+
+/// <summary>One kampung still without a report in the dinas' D+7 list: name, area code, kecamatan and its PKB/PLKB (if known).</summary>
+public sealed record DinasListRow(string KampungName, string AreaCode, string? Desa, string? Kecamatan, string? PkbName);
+
+/// <summary>
+/// The dinas stage (D+7, template <c>reminder-dinas</c>, subject <c>reminder-dinas</c>): ONE mail per
+/// kabupaten/kota and period listing every kampung still missing (issue 12 finding 13), instead of one
+/// mail per kampung.
+/// </summary>
+public sealed record DinasReminderView(
+    string DinasName,
+    string Period,
+    DateOnly Deadline,
+    int DaysLate,
+    IReadOnlyList<DinasListRow> Kampung,
+    IReadOnlyList<string> Missing,
+    string? HelpContact)
+{
+    public int Count => Kampung.Count;
+}

@@ -151,14 +151,22 @@ public sealed class UploadProcessor
             problems.Add(_engine.Problem(ProblemCodes.FileTooLarge, path.FileName, new Dictionary<string, string> { ["size"] = Megabytes(Math.Max(content.Length, upload.ContentLength ?? 0)), ["max"] = Megabytes(_options.MaxUploadBytes) }));
         else
         {
-            var context = new IngestionContext(path.FileName) { ExpectedPeriod = path.Period, MaxFileBytes = _options.MaxUploadBytes };
-            report = _engine.Ingest(new MemoryStream(content.ToArray(), writable: false), context, cancellationToken);
-            // Month-to-month checks (stock-change-large, figures-unchanged) need last month's figures of this kampung:
-            // read the file again with them when it has figures and last month's report is stored.
-            if (report.Indicators.Count > 0 && report.Period is { } period
-                && await PreviousIndicatorsAsync(path, period, cancellationToken).ConfigureAwait(false) is { Count: > 0 } previous)
-                report = _engine.Ingest(new MemoryStream(content.ToArray(), writable: false), context with { PreviousIndicators = previous }, cancellationToken);
-            problems.AddRange(report.Problems);
+            try
+            {
+                var context = new IngestionContext(path.FileName) { ExpectedPeriod = path.Period, MaxFileBytes = _options.MaxUploadBytes };
+                report = _engine.Ingest(new MemoryStream(content.ToArray(), writable: false), context, cancellationToken);
+                // Month-to-month checks (stock-change-large, figures-unchanged) need last month's figures of this kampung:
+                // read the file again with them when it has figures and last month's report is stored.
+                if (report.Indicators.Count > 0 && report.Period is { } period
+                    && await PreviousIndicatorsAsync(path, period, cancellationToken).ConfigureAwait(false) is { Count: > 0 } previous)
+                    report = _engine.Ingest(new MemoryStream(content.ToArray(), writable: false), context with { PreviousIndicators = previous }, cancellationToken);
+                problems.AddRange(report.Problems);
+            }
+            catch (IngestionBugException bug)
+            {
+                _logger.LogError(PipelineEvents.IngestionBug, bug.InnerException, "Bug reading upload {UploadId}: {Where}", uploadId, bug.Where);
+                problems.Add(_engine.Problem(ProblemCodes.InternalError, path.FileName));
+            }
         }
 
         RegistryEntry? kampung = null;

@@ -8,6 +8,8 @@ public static class ProblemCodes
 {
     // The file as a whole.
     public const string UnreadableFile = "unreadable-file";
+    /// <summary>Our own code failed on this file (a bug, logged as <c>IngestionBug</c>): the file is not blamed.</summary>
+    public const string InternalError = "internal-error";
     public const string UnsupportedFormat = "unsupported-format";
     public const string HtmlTableFile = "html-table-file";
     public const string EncryptedFile = "encrypted-file";

@@ -20,9 +20,22 @@ namespace KampungKB.Functions.Functions;
 /// after an outage does the same work once: the Notifications claims make it idempotent. Storage
 /// faults throw (the run is logged as failed and the next tick catches up).
 /// </summary>
-public sealed class TimerFunctions(RecapSender recaps, ReminderRunner reminders, IReadOnlyList<RegencySettings> configured,
+public sealed class TimerFunctions(RecapSender recaps, ReminderRunner reminders, OutboxSweeper outbox, IReadOnlyList<RegencySettings> configured,
     TableServiceClient tables, StorageNames names, ILogger<TimerFunctions> logger)
 {
+    /// <summary>
+    /// Every 5 minutes: sends what the outbox holds whose claim ran out (a process died mid-send) or whose
+    /// next try after a transient Graph failure has come (docs/mail.md). A fixed schedule, not a setting.
+    /// </summary>
+    [Function(nameof(SweepOutbox))]
+    public async Task<OutboxSweepResult> SweepOutbox([TimerTrigger("0 */5 * * * *")] TimerInfo timer, CancellationToken cancellationToken)
+    {
+        var result = await outbox.SweepAsync(cancellationToken);
+        logger.LogInformation(FunctionEvents.TimerRan, "outbox: {Sent} sent, {Failed} failed, {WithoutPayload} left to their producer",
+            result.Sent, result.Failed, result.WithoutPayload);
+        return result;
+    }
+
     /// <summary>Compiles and sends every due recap, per kabupaten (registered or configured).</summary>
     [Function(nameof(CompileRecap))]
     public async Task<IReadOnlyList<RecapSendOutcome>> CompileRecap([TimerTrigger("%Schedules__CompileRecap%")] TimerInfo timer, CancellationToken cancellationToken)

@@ -8,7 +8,7 @@ public class EmailTemplatesTests
 
     public static TheoryData<string> AllRenders => new()
     {
-        "feedback-accepted", "feedback-rejected", "reminder.before-deadline", "reminder.after-deadline", "reminder.escalation", "reminder.dinas", "recap",
+        "feedback-accepted", "feedback-rejected", "reminder.before-deadline", "reminder.after-deadline", "reminder.escalation", "reminder.dinas", "reminder-dinas", "recap",
     };
 
     private static RenderedEmail RenderCase(string name) => name switch
@@ -19,6 +19,7 @@ public class EmailTemplatesTests
         "reminder.after-deadline" => Templates.Value.RenderReminder(TemplateSamples.Reminder(ReminderStage.AfterDeadline)),
         "reminder.escalation" => Templates.Value.RenderReminder(TemplateSamples.Reminder(ReminderStage.Escalation)),
         "reminder.dinas" => Templates.Value.RenderReminder(TemplateSamples.Reminder(ReminderStage.Dinas)),
+        "reminder-dinas" => Templates.Value.RenderDinasReminder(TemplateSamples.DinasList()),
         _ => Templates.Value.RenderRecap(TemplateSamples.Recap()),
     };
 

@@ -53,6 +53,15 @@ internal static class TemplateSamples
         PkbName: "Ibu Rahmah",
         PreviousReminders: stage == ReminderStage.BeforeDeadline ? [] : [new(new DateOnly(2025, 11, 7), "Pengingat H-3", "Pokja")]);
 
+    public static DinasReminderView DinasList() => new(
+        DinasName: "DPPKB Kota Banjarmasin",
+        Period: "2025-10",
+        Deadline: new DateOnly(2025, 11, 10),
+        DaysLate: 7,
+        Kampung: [new(HostileKampung, "63.71.02.1011", "Sungai Biru", "Banjarmasin Tengah", "Ibu Rahmah"), new("Kampung KB Melati", "63.71.02.1012", null, "Banjarmasin Tengah", null)],
+        Missing: ["laporan kegiatan", "data capaian indikator"],
+        HelpContact: "0511-123456");
+
     public static RecapView Recap() => new(
         DinasName: "DPPKB Kota Banjarmasin",
         RegionName: "Kota Banjarmasin",

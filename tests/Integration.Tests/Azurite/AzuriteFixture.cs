@@ -8,12 +8,21 @@ namespace KampungKB.Integration.Tests.Azurite;
 
 /// <summary>
 /// One in-memory Azurite for the whole test run, started on free ports. Without node_modules/azurite the
-/// tests return early locally, and the fixture fails when CI=true (conventions point 17).
+/// tests are reported SKIPPED locally (Xunit.SkippableFact: every test calling <see cref="Require"/> is a
+/// <c>[SkippableFact]</c>/<c>[SkippableTheory]</c>) and FAIL when CI=true (conventions point 17); never
+/// counted as passed. <c>KKB_AZURITE_ROOT</c> points the fixture at another repository root (tests of this rule).
 /// </summary>
 public sealed class AzuriteFixture : IAsyncLifetime
 {
     private static int s_counter;
     private AzuriteProcess? _azurite;
+    private readonly string? _root;
+    private readonly bool _ci;
+
+    public AzuriteFixture() : this(Environment.GetEnvironmentVariable(RootVariable) is { Length: > 0 } r ? r : null, IsCi) { }
+
+    /// <summary>For tests of the skip rule: <paramref name="root"/> to look for Azurite in, <paramref name="ci"/> as if CI=true.</summary>
+    internal AzuriteFixture(string? root, bool ci) { _root = root; _ci = ci; }
 
     internal AzuriteProcess? Process => _azurite;
     public string? UnavailableReason { get; private set; }
@@ -32,13 +41,16 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Overrides where node_modules/azurite is looked for (a directory without it makes Azurite "absent").</summary>
+    public const string RootVariable = "KKB_AZURITE_ROOT";
+
     public async Task InitializeAsync()
     {
-        var root = AzuriteProcess.FindRepositoryRoot();
+        var root = _root ?? AzuriteProcess.FindRepositoryRoot();
         if (root is null || !AzuriteProcess.IsInstalled(root))
         {
             UnavailableReason = "Azurite is not installed (run scripts/setup.sh); storage integration tests did not run.";
-            if (IsCi) throw new InvalidOperationException(UnavailableReason + " CI=true: failing instead of skipping.");
+            if (_ci) throw new InvalidOperationException(UnavailableReason + " CI=true: failing instead of skipping.");
             return;
         }
         _azurite = await AzuriteProcess.StartAsync(root);
@@ -55,13 +67,18 @@ public sealed class AzuriteFixture : IAsyncLifetime
         if (_azurite is not null) await _azurite.DisposeAsync();
     }
 
-    /// <summary>True when Azurite runs; false (test returns early) locally without it; throws on CI.</summary>
+    /// <summary>
+    /// True when Azurite runs. Without it: locally throws <see cref="SkipException"/> (the test is reported
+    /// skipped, so it must be a <c>[SkippableFact]</c>; a plain <c>[Fact]</c> fails, it never passes), and on
+    /// CI throws <see cref="InvalidOperationException"/> (the test fails). Never returns false; the bool keeps
+    /// the <c>if (!azurite.Require()) return;</c> call sites compiling.
+    /// </summary>
     public bool Require()
     {
         if (_azurite is not null) return true;
-        if (IsCi) throw new InvalidOperationException(UnavailableReason ?? "Azurite unavailable on CI.");
-        Console.Error.WriteLine("SKIPPED (locally): " + UnavailableReason);
-        return false;
+        var reason = UnavailableReason ?? "Azurite unavailable.";
+        if (_ci) throw new InvalidOperationException(reason + " CI=true: failing instead of skipping.");
+        throw new SkipException(reason);
     }
 
     /// <summary>A name unique in this run, valid as both a container and a table name.</summary>

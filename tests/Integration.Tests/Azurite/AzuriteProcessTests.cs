@@ -9,7 +9,7 @@ namespace KampungKB.Integration.Tests.Azurite;
 [Collection(AzuriteCollection.Name)]
 public sealed class AzuriteProcessTests(AzuriteFixture fixture)
 {
-    [Fact]
+    [SkippableFact]
     public async Task Start_PortAlreadyTaken_ReportsEarlyExitWithEaddrinuse()
     {
         if (!fixture.Require()) return;
@@ -24,7 +24,7 @@ public sealed class AzuriteProcessTests(AzuriteFixture fixture)
         Assert.Contains("EADDRINUSE", ex.Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Start_WithLocation_PersistsAcrossRestart_StopEndsProcess()
     {
         if (!fixture.Require()) return;

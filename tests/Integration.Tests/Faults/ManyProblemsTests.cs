@@ -17,7 +17,7 @@ public class ManyProblemsTests(AzuriteFixture azurite)
 {
     private const string Pelambuan = "63.71.04.1005";
 
-    [Fact]
+    [SkippableFact]
     public async Task FiveThousandRowsEachWithAnError_RejectedInSeconds_FeedbackListsFirstAndCountsAll()
     {
         if (!azurite.Require()) return;
@@ -49,7 +49,7 @@ public class ManyProblemsTests(AzuriteFixture azurite)
 /// <summary>The upload log's problem list fits one table property whatever the problems are like.</summary>
 public class UploadLogProblemListTests
 {
-    [Theory]
+    [SkippableTheory]
     [InlineData(250, 150)]
     [InlineData(450, 400)]
     [InlineData(5000, 1000)]

@@ -15,7 +15,7 @@ public class RegistryDependentRejectionTests(AzuriteFixture azurite)
 {
     private const string Pelambuan = "63.71.04.1005";
 
-    [Fact]
+    [SkippableFact]
     public async Task RejectedAsNotRegistered_SameFileAfterRegistryImport_IsAccepted()
     {
         if (!azurite.Require()) return;

@@ -20,7 +20,7 @@ namespace KampungKB.Integration.Tests.Functions;
 [Collection(AzuriteCollection.Name)]
 public class UploadCommandTests(AzuriteFixture azurite)
 {
-    [Fact]
+    [SkippableFact]
     public async Task UploadSharedExample_IntoItsRegisteredKampung_PrintsAcceptedOutcome()
     {
         if (!azurite.Require()) return;

@@ -220,6 +220,9 @@ internal sealed class FakeGraph : IAsyncDisposable
 
     public void Respond(HttpStatusCode status, string? body = null, params (string, string)[] headers) => _responses.Enqueue((status, body, headers));
 
+    /// <summary>The answer once the queue is empty (default: an "unscripted" 500).</summary>
+    public HttpStatusCode? Fallback { get; set; }
+
     private async Task LoopAsync()
     {
         while (_listener.IsListening)
@@ -233,7 +236,7 @@ internal sealed class FakeGraph : IAsyncDisposable
             lock (_requests)
                 _requests.Add(new(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, context.Request.Headers["Authorization"], ms.ToArray(), DateTimeOffset.UtcNow));
 
-            var (status, body, headers) = _responses.TryDequeue(out var r) ? r : (HttpStatusCode.InternalServerError, "{\"error\":{\"code\":\"Unscripted\",\"message\":\"no response queued\"}}", []);
+            var (status, body, headers) = _responses.TryDequeue(out var r) ? r : Fallback is { } f ? (f, null, []) : (HttpStatusCode.InternalServerError, "{\"error\":{\"code\":\"Unscripted\",\"message\":\"no response queued\"}}", []);
             context.Response.StatusCode = (int)status;
             foreach (var (name, value) in headers) context.Response.Headers[name] = value;
             if (body is not null)

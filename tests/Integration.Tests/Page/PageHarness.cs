@@ -44,8 +44,7 @@ internal sealed class PageHarness : IAsyncDisposable
     {
         if (File.Exists(ChromiumPath)) return true;
         if (AzuriteFixture.IsCi) throw new InvalidOperationException($"{ChromiumPath} is missing (scripts/setup.sh installs it). CI=true: failing instead of skipping.");
-        Console.Error.WriteLine($"SKIPPED (locally): {ChromiumPath} is missing; run scripts/setup.sh.");
-        return false;
+        throw new SkipException($"{ChromiumPath} is missing; run scripts/setup.sh.");
     }
 
     /// <param name="ingest">False: no trigger runner, so result pages stay "being checked".</param>

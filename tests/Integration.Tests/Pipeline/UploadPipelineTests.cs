@@ -21,7 +21,7 @@ public class UploadPipelineTests(AzuriteFixture azurite)
         ["Kampung KB Pelambuan Sejahtera,,,", "Kelurahan Pelambuan Kec. Banjarmasin Barat,,,", "Bulan: Oktober 2025,,,", ",,,",
          "Tanggal,Nama Kegiatan,Peserta L,Peserta P", .. rows]);
 
-    [Fact]
+    [SkippableFact]
     public async Task UploadUnderAreaCode_Accepted_StoresActivitiesKeepsOriginalWritesFeedback()
     {
         if (!azurite.Require()) return;
@@ -43,7 +43,7 @@ public class UploadPipelineTests(AzuriteFixture azurite)
         Assert.Equal(5, feedback.Value.GetProperty("activities").GetInt32());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SameUploadTenTimesConcurrently_StoresOneVersion_OneLogEntry_OneFeedback()
     {
         if (!azurite.Require()) return;
@@ -68,7 +68,7 @@ public class UploadPipelineTests(AzuriteFixture azurite)
         Assert.Single(await h.Log.ListAsync(Banjarmasin));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CorrectedReupload_ReplacesActivities_OldRowsGone()
     {
         if (!azurite.Require()) return;
@@ -95,7 +95,7 @@ public class UploadPipelineTests(AzuriteFixture azurite)
         Assert.All(rows, v => Assert.Equal(second.UploadId, v)); // superseded rows are cleaned up
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task OlderUploadProcessedLate_DoesNotReplaceNewer()
     {
         if (!azurite.Require()) return;
@@ -110,7 +110,7 @@ public class UploadPipelineTests(AzuriteFixture azurite)
         Assert.Single(await h.Reports.ListActivitiesAsync(Banjarmasin, October));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task FiguresFileAfterActivitiesFile_KeepsBothParts()
     {
         if (!azurite.Require()) return;
@@ -128,7 +128,7 @@ public class UploadPipelineTests(AzuriteFixture azurite)
         Assert.Equal(5, (await h.Reports.ListActivitiesAsync(Banjarmasin, October)).Count);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SameBytesUnderAnotherName_StoresNothingNew()
     {
         if (!azurite.Require()) return;
@@ -144,7 +144,7 @@ public class UploadPipelineTests(AzuriteFixture azurite)
         Assert.Equal(first.UploadId, report!.ActivitiesVersion);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task FaultyFile_Rejected_StoresNoReportData_KeepsOriginal()
     {
         if (!azurite.Require()) return;
@@ -166,7 +166,7 @@ public class UploadPipelineTests(AzuriteFixture azurite)
         Assert.Contains(logged.Problems, p => p.Code == "not-a-number" && p.Row == 7 && p.Column == "D");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task BulkDropWithoutCode_FindsKampungFromContent()
     {
         if (!azurite.Require()) return;
@@ -179,7 +179,7 @@ public class UploadPipelineTests(AzuriteFixture azurite)
         Assert.Equal(("63.71.03.1002", UploadStatus.Accepted), (banua.AreaCode, banua.Status));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task BulkDropOfUnregisteredKampung_RejectedAsUnknown()
     {
         if (!azurite.Require()) return;
@@ -192,7 +192,7 @@ public class UploadPipelineTests(AzuriteFixture azurite)
         Assert.Contains(logged.Problems, p => p.Code == "kampung-unknown");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PathNamesAnotherKampung_RejectedAsMismatch()
     {
         if (!azurite.Require()) return;

@@ -33,7 +33,7 @@ public class EmailGalleryTests(AzuriteFixture azurite)
     private static RenderedEmail Render(FeedbackDocument f, bool page = false) =>
         new TemplateFeedbackRenderer(Templates).Render(f, "DPPKB Kota Banjarmasin", page ? null : "https://kkb.example/api/kampung/abc.def", isPage: page);
 
-    [Fact]
+    [SkippableFact]
     public async Task Feedback_IndicatorOnlyFile_HasNoActivityTiles()
     {
         var withActivities = Render(Feedback("kegiatan_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E01")));
@@ -46,7 +46,7 @@ public class EmailGalleryTests(AzuriteFixture azurite)
         await SaveAsync("email-feedback-indicators", indicatorsOnly.Html);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Feedback_TotalOnlyColumn_HasNoMaleFemaleTile()
     {
         var csv = Encoding.UTF8.GetBytes(string.Join("\n", "Kampung KB Pelambuan Sejahtera,,", "Kelurahan Pelambuan,,", "Bulan: Oktober 2025,,", ",,",
@@ -58,7 +58,7 @@ public class EmailGalleryTests(AzuriteFixture azurite)
         await SaveAsync("email-feedback-total-only", mail.Html);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Feedback_Rejected_EmailAndStoredPage_PageClaimsNoMailAndNoReplacement()
     {
         var csv = Encoding.UTF8.GetBytes(string.Join("\n", "Kampung KB Pelambuan Sejahtera,,,", "Kelurahan Pelambuan,,,", "Bulan: Oktober 2025,,,", ",,,",
@@ -75,7 +75,7 @@ public class EmailGalleryTests(AzuriteFixture azurite)
         await SaveAsync("page-feedback-bulk-rejected", page.Html);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RemindersAndRecap_EveryStage_RejectedVariants()
     {
         if (!azurite.Require()) return;

@@ -20,7 +20,7 @@ public class RecapCompilerTests(AzuriteFixture azurite)
         return (h, await h.Compiler.CompileAsync(Settings, October));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RealisticKabupaten_Completeness_OnTimeLateMissing_ByKecamatan()
     {
         if (!azurite.Require()) return;
@@ -39,7 +39,7 @@ public class RecapCompilerTests(AzuriteFixture azurite)
         Assert.Contains("31/11/2025", rejected.MainReason);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DeadlineAtLocalMidnight_2359WitaOnTime_0001NextDayLate()
     {
         if (!azurite.Require()) return;
@@ -49,7 +49,7 @@ public class RecapCompilerTests(AzuriteFixture azurite)
         Assert.Equal(new DateTimeOffset(2025, 11, 10, 16, 0, 0, TimeSpan.Zero), RecapCompiler.EndOfDay(new DateOnly(2025, 11, 10), LocalTime.Wita));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RealisticKabupaten_ActivitiesByBidang_Participants_Partners()
     {
         if (!azurite.Require()) return;
@@ -64,7 +64,7 @@ public class RecapCompilerTests(AzuriteFixture azurite)
         Assert.Equal([("Puskesmas", 2), ("Dinas Koperasi", 1), ("KUA", 1)], v.Partners.Select(p => (p.Label, p.Count)));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RealisticKabupaten_StocksLatestPerKampung_FlowsSummed_RatiosFromSums_ChangeFromPrevious()
     {
         if (!azurite.Require()) return;
@@ -87,7 +87,7 @@ public class RecapCompilerTests(AzuriteFixture azurite)
         Assert.NotEqual((60m / 100 + 100m / 200 + 20m / 50 + 10m / 40 + 40m / 80) / 5, ratio["cpr"].Value); // never an average of ratios
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RealisticKabupaten_ClassDistribution_AndYearlyFivePercentTarget()
     {
         if (!azurite.Require()) return;
@@ -101,7 +101,7 @@ public class RecapCompilerTests(AzuriteFixture azurite)
         Assert.Equal((KampungClass.Dasar, KampungClass.Berkembang), (change.PreviousClass, change.Class));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task HostileKampungNameAndActivityTitle_AreInertInHtmlAndXlsx()
     {
         if (!azurite.Require()) return;
@@ -121,7 +121,7 @@ public class RecapCompilerTests(AzuriteFixture azurite)
         Assert.StartsWith("'=SUM", (string)activity[3]!);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RecapXlsx_ReadsBack_WithTypedNumbers_SummaryAndOneRowPerKampung()
     {
         if (!azurite.Require()) return;
@@ -141,7 +141,7 @@ public class RecapCompilerTests(AzuriteFixture azurite)
         Assert.Equal(230d / 470d, (double)summary["CPR (KB aktif / PUS)"][1]!, 9);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RecapSender_TenConcurrentRuns_MailsOnceWithAttachment_AndRecordsIt()
     {
         if (!azurite.Require()) return;

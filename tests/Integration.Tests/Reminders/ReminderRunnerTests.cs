@@ -28,7 +28,7 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
     private static List<(string Area, string Stage, string Action)> Of(ReminderRunResult r, string? action = null) =>
         r.Items.Where(i => action is null || i.Action == action).Select(i => (i.AreaCode, i.Stage, i.Action)).ToList();
 
-    [Fact]
+    [SkippableFact]
     public async Task EveryStage_SentOnItsDay_ToItsRecipient_AndNeverTwice()
     {
         if (!azurite.Require()) return;
@@ -52,17 +52,18 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
         Assert.Equal(10, h.Mail.Sent.Count);
         Assert.Equal(4, h.Mail.Sent.Skip(6).Count(m => m.To.SequenceEqual(["pkb@bkkbn.example"])));
         var dinas = await h.Reminders.RunAsync(Settings, Nov(17));
-        Assert.Equal(4, dinas.Sent);
+        Assert.Equal(1, dinas.Sent);                         // one list of the 4 missing kampung (issue 12 finding 13)
+        Assert.Equal(11, h.Mail.Sent.Count);
         Assert.All(h.Mail.Sent.Skip(10), m => Assert.Equal(["rekap@dppkb.example"], m.To));
         Assert.Equal(0, (await h.Reminders.RunAsync(Settings, Nov(17))).Sent);
 
         var log = await new NotificationLog(h.Tables, h.Names).ListAsync(Regency, October);
-        Assert.Equal(16, log.Count);                         // 4 kampung × 4 stages, one row each
-        Assert.Equal(14, log.Count(r => r.State == NotificationState.Sent));
+        Assert.Equal(13, log.Count);                         // 4 kampung × 3 stages, one row each, and the dinas list
+        Assert.Equal(11, log.Count(r => r.State == NotificationState.Sent));
         Assert.Equal(2, log.Count(r => r.Reason == ReminderSkipReasons.NoPokjaEmail));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task TenConcurrentRuns_EachMessageSentOnce()
     {
         if (!azurite.Require()) return;
@@ -70,15 +71,15 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
 
         var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => h.Reminders.RunAsync(Settings, Nov(17)))));
 
-        // D+7 catch-up: after-deadline (3 with email), escalation (4), dinas (4); before-deadline stale.
-        Assert.Equal(11, results.Sum(r => r.Sent));
-        Assert.Equal(11, h.Mail.Sent.Count);
-        Assert.Equal(11, h.Mail.Sent.Select(m => (string.Join(",", m.To), m.Subject)).Distinct().Count());
+        // D+7 catch-up: after-deadline (3 with email), escalation (4), the dinas list (1); before-deadline stale.
+        Assert.Equal(8, results.Sum(r => r.Sent));
+        Assert.Equal(8, h.Mail.Sent.Count);
+        Assert.Equal(8, h.Mail.Sent.Select(m => (string.Join(",", m.To), m.Subject)).Distinct().Count());
         var log = await new NotificationLog(h.Tables, h.Names).ListAsync(Regency, October);
-        Assert.Equal(16, log.Count);
+        Assert.Equal(13, log.Count);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CatchUpAfterOutage_SendsMissedStagesOnce_SkipsStaleBeforeDeadline()
     {
         if (!azurite.Require()) return;
@@ -102,7 +103,7 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
         Assert.Empty(expired.Items); // on the 28th the October stages are out of the catch-up window
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ReportArrived_NoReminderForThatKampung()
     {
         if (!azurite.Require()) return;
@@ -117,7 +118,7 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
         Assert.DoesNotContain(h.Mail.Sent.Skip(3), m => m.To.Contains("beta@pokja.example"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task TimerFiresInUtc_LocalDayDecides_MidnightWita()
     {
         if (!azurite.Require()) return;
@@ -130,7 +131,7 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
         Assert.Equal(3, run.Sent);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CrashBetweenClaimAndSend_ClaimedRowResentOnceAfterLease()
     {
         if (!azurite.Require()) return;
@@ -154,7 +155,7 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
         Assert.Equal((NotificationState.Sent, 2), (row.State, row.Attempt));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task TransientMailFailure_RetriedByNextRun_PermanentIsNot()
     {
         if (!azurite.Require()) return;
@@ -164,6 +165,8 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
         var first = await h.Reminders.RunAsync(Settings, Nov(7));
         Assert.Equal(2, first.Failed);
         h.Mail.Answer = null;
+        Assert.Equal(0, (await h.Reminders.RunAsync(Settings, Nov(7))).Sent); // backoff: not before NextAttemptAt
+        h.Time.Now += NotificationLedger.Backoff(1);
         var second = await h.Reminders.RunAsync(Settings, Nov(7));
         Assert.Equal([Beta], second.Items.Where(i => i.Action == ReminderActions.Sent).Select(i => i.AreaCode));
     }
@@ -180,7 +183,7 @@ public class ReminderContentTests(AzuriteFixture azurite)
         "hash", 1234, at, at, 0, errors, 0,
         Enumerable.Range(1, errors).Select(i => new KampungKB.Core.Model.Problem(KampungKB.Core.Model.Severity.Error, "date-invalid", "Kegiatan", 4 + i, "B", "31/13/2025", $"Tanggal nomor {i} tidak dikenali")).ToList());
 
-    [Fact]
+    [SkippableFact]
     public async Task RejectedFile_ReminderSaysArrivedAndNeedsFixing_WithTopProblemsAndLink()
     {
         if (!azurite.Require()) return;
@@ -204,7 +207,7 @@ public class ReminderContentTests(AzuriteFixture azurite)
         Assert.Equal(Beta, await LinkArea(h, beta.HtmlBody));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task EveryPokjaAndPkbReminder_CarriesTheKampungsOwnUploadLink()
     {
         if (!azurite.Require()) return;

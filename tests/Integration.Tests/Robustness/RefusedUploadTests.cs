@@ -38,7 +38,7 @@ public class RefusedUploadTests(AzuriteFixture azurite)
         _ => Encoding.UTF8.GetBytes("Kampung KB Pelambuan Sejahtera,,,\r\nBulan: Oktober 2025,,,\r\nTanggal,Nama Kegiatan,Peserta L,Peserta P\r\n01/10/2025,Rapat,1,2\r\n"),
     };
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Cases))]
     public async Task BadUpload_RefusedWithCode_NothingStored(string kind, string name, string code)
     {
@@ -98,7 +98,7 @@ public class PoisonUploadTests(AzuriteFixture azurite)
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task FunctionFailsEveryTime_FiveAttempts_ThenHostPoisonMessage_ListedByKkbPoison_NoMoreRetries()
     {
         if (!azurite.Require()) return;

@@ -20,7 +20,7 @@ public class VersionCleanupTests(AzuriteFixture azurite)
         Enumerable.Range(1, n).Select(i => new Activity(new DateOnly(2025, 10, 1 + i % 28), $"Kegiatan {i}", null, 3, 1, 2, [])).ToArray(),
         new Dictionary<string, decimal>(), []);
 
-    [Fact]
+    [SkippableFact]
     public async Task Switch_RemovesOlderAndLaterSortingOrphans_KeepsNewRows()
     {
         if (!azurite.Require()) return;

@@ -31,7 +31,7 @@ public sealed class StorageContractTests(AzuriteFixture azurite)
     private static TableTransactionAction Upsert(string pk, int i) =>
         new(TableTransactionActionType.UpsertReplace, new TableEntity(pk, $"r{i:D4}") { ["Index"] = i, ["Title"] = $"Kegiatan {i}" });
 
-    [Fact]
+    [SkippableFact]
     public async Task Batch_Of100_Stored_Of101_RefusedClientSide_NothingWritten()
     {
         if (!azurite.Require()) return;
@@ -49,7 +49,7 @@ public sealed class StorageContractTests(AzuriteFixture azurite)
         Assert.Equal(350, await CountAsync(table));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Batch_TwoPartitions_RefusedClientSide_AlthoughAzuriteWouldTakeIt()
     {
         if (!azurite.Require()) return;
@@ -58,7 +58,7 @@ public sealed class StorageContractTests(AzuriteFixture azurite)
         Assert.Equal(0, await CountAsync(table));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task InsertOnceClaim_TwentyConcurrentAdds_OneWins_OthersAnswered409()
     {
         if (!azurite.Require()) return;
@@ -73,7 +73,7 @@ public sealed class StorageContractTests(AzuriteFixture azurite)
         Assert.False(StorageErrors.IsTransient(raw));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task StaleETag_Answered412_CurrentETag_Wins()
     {
         if (!azurite.Require()) return;
@@ -89,7 +89,7 @@ public sealed class StorageContractTests(AzuriteFixture azurite)
         Assert.Null(await table.GetEntityOrDefaultAsync("reports", "absent"));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("63.71/04")]
     [InlineData("a\\b")]
     [InlineData("a#b")]
@@ -105,7 +105,7 @@ public sealed class StorageContractTests(AzuriteFixture azurite)
         Assert.Equal(0, await CountAsync(table));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Blob_IfNoneMatchAll_WritesOnce_SecondAnswered409_StaleIfMatch412()
     {
         if (!azurite.Require()) return;
@@ -127,7 +127,7 @@ public sealed class StorageContractTests(AzuriteFixture azurite)
         Assert.Null(await container.GetBlobClient("absent.csv").DownloadContentOrDefaultAsync());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Blob_PrefixListing_OnlyThatFolder_InNameOrder_AcrossPages()
     {
         if (!azurite.Require()) return;
@@ -145,7 +145,7 @@ public sealed class StorageContractTests(AzuriteFixture azurite)
         Assert.All(listed, b => Assert.Equal("text/csv", b.Properties.ContentType));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Queue_MessagesTravelBase64_AsTheFunctionsHostWritesThem()
     {
         if (!azurite.Require()) return;

@@ -1,0 +1,39 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+using KampungKB.Core.Mail;
+
+namespace KampungKB.Core.Notifications;
+
+/// <summary>
+/// The message itself, kept in its <c>Notifications</c> row (binary properties <c>Payload0..13</c>, at most
+/// 64,000 bytes each, JSON of <see cref="MailMessage"/>) so the outbox sweeper can send it again without
+/// its producer. A message over <see cref="MaxBytes"/> (a very large recap attachment) is not kept: its
+/// producer's next run (the daily timer) retries it instead.
+/// </summary>
+internal static class OutboxPayload
+{
+    private const int ChunkBytes = 64_000;
+    private const int MaxChunks = 14;
+    public const int MaxBytes = ChunkBytes * MaxChunks;
+
+    public static void Write(IDictionary<string, object?> row, MailMessage message)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(message);
+        if (bytes.Length > MaxBytes) return;
+        for (var (i, offset) = (0, 0); offset < bytes.Length; i++, offset += ChunkBytes)
+            row[$"Payload{i}"] = bytes.AsSpan(offset, Math.Min(ChunkBytes, bytes.Length - offset)).ToArray();
+        row["PayloadBytes"] = bytes.Length;
+    }
+
+    public static MailMessage? Read(TableEntity row)
+    {
+        if (row.GetInt32("PayloadBytes") is not { } length) return null;
+        var bytes = new byte[length];
+        for (var (i, offset) = (0, 0); offset < length; i++, offset += ChunkBytes)
+        {
+            if (row.GetBinary($"Payload{i}") is not { } chunk) return null;
+            chunk.CopyTo(bytes, offset);
+        }
+        return JsonSerializer.Deserialize<MailMessage>(bytes);
+    }
+}
