@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Azure;
 using Azure.Data.Tables;
 using KampungKB.Core.Model;
 using KampungKB.Core.Storage;
@@ -52,6 +53,10 @@ public sealed class UploadLog(TableServiceClient tables, StorageNames names)
         if (record.Period is { } p) e["Period"] = p.ToString();
         await _uploads.UpsertEntityAsync(e, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Removes one line (a stale line of an upload since logged in another partition); absent lines are fine.</summary>
+    public async Task DeleteAsync(string regencyCode, string uploadId, CancellationToken cancellationToken = default) =>
+        await _uploads.DeleteEntityAsync(regencyCode, uploadId, ETag.All, cancellationToken).ConfigureAwait(false);
 
     /// <summary>The uploads of one kabupaten/kota (or of <see cref="StorageNames.UnknownRegency"/>), newest first.</summary>
     public async Task<IReadOnlyList<UploadRecord>> ListAsync(string regencyCode, string? areaCode = null, CancellationToken cancellationToken = default)

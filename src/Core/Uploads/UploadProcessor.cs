@@ -95,6 +95,14 @@ public sealed class UploadProcessor
         ProcessCoreAsync(upload, content, Convert.ToHexStringLower(SHA256.HashData(content.Span)), read: true, cancellationToken);
 
     /// <summary>
+    /// Judges again an upload that was already judged (the operator's <c>kkb reprocess</c>, see
+    /// <see cref="UploadReprocessor"/>): its done claim is reopened, keeping the first receipt time and so its
+    /// upload id, and the bytes go through the same path as on arrival; the latest received version still wins.
+    /// </summary>
+    internal Task<UploadOutcome> ReprocessAsync(UploadEvent upload, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+        ProcessCoreAsync(upload, content, Convert.ToHexStringLower(SHA256.HashData(content.Span)), read: true, cancellationToken, reopen: true);
+
+    /// <summary>
     /// Refuses an upload whose properties show it over the cap, without reading it: the cadre gets the
     /// usual <c>file-too-large</c> feedback, and the original is copied server-side into <c>rejected/</c>.
     /// The claim is keyed by the blob's ETag and size instead of a content hash.
@@ -120,7 +128,7 @@ public sealed class UploadProcessor
     private static string ClaimIdOf(StorageNames names, string blobName, string contentHash) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(names.Uploads + "/" + blobName + "\n" + contentHash)));
 
-    private async Task<UploadOutcome> ProcessCoreAsync(UploadEvent upload, ReadOnlyMemory<byte> content, string contentHash, bool read, CancellationToken cancellationToken)
+    private async Task<UploadOutcome> ProcessCoreAsync(UploadEvent upload, ReadOnlyMemory<byte> content, string contentHash, bool read, CancellationToken cancellationToken, bool reopen = false)
     {
         var claimId = ClaimIdOf(_names, upload.Name, contentHash);
         var receivedAt = upload.LastModified is { } lastModified ? SimulatedClock.Map(_time, lastModified) : _time.GetUtcNow();
@@ -132,7 +140,7 @@ public sealed class UploadProcessor
                 var earlier = JsonSerializer.Deserialize<UploadOutcome>(done.Summary, Json)!;
                 // A rejection for the file's content is final for that content; one that depended on the registry is
                 // judged again once the registry has changed (issue 12 finding 4).
-                if (earlier.DependsOnRegistry && earlier.RegistryVersion != await _registry.GetVersionAsync(cancellationToken).ConfigureAwait(false))
+                if (reopen || earlier.DependsOnRegistry && earlier.RegistryVersion != await _registry.GetVersionAsync(cancellationToken).ConfigureAwait(false))
                 {
                     claim = await _claims.ReopenAsync(claimId, receivedAt, cancellationToken).ConfigureAwait(false);
                     break;
