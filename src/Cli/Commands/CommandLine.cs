@@ -31,6 +31,7 @@ internal static class CommandLine
             ["links"] = LinksCommand.RunAsync,
             ["bench"] = BenchCommand.RunAsync,
             ["poison"] = PoisonCommand.RunAsync,
+            ["reprocess"] = ReprocessCommand.RunAsync,
             ["classes"] = ClassesCommand.RunAsync,
             ["upload"] = UploadCommand.RunAsync,
             ["bench-start"] = BenchStartCommand.RunAsync,

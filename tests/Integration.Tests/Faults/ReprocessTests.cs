@@ -1,0 +1,52 @@
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Model;
+using KampungKB.Core.Storage;
+using KampungKB.Core.Uploads;
+using KampungKB.Integration.Tests.Azurite;
+using KampungKB.Integration.Tests.Pipeline;
+
+namespace KampungKB.Integration.Tests.Faults;
+
+/// <summary>
+/// Issue 12 finding 4, the operator's side (<c>kkb reprocess</c>): a file rejected because its kampung was
+/// not yet registered is judged again from its kept original once the registry lists the kampung, without
+/// the cadre uploading it again.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public class ReprocessTests(AzuriteFixture azurite)
+{
+    private const string Pelambuan = "63.71.04.1005";
+
+    [SkippableFact]
+    public async Task RejectedAsNotRegistered_ReprocessAfterRegistryImport_IsAcceptedWithOneReportAndFeedback()
+    {
+        if (!azurite.Require()) return;
+        var h = new PipelineHarness(azurite);
+        await StorageBootstrap.EnsureAsync(h.Blobs, h.Tables, h.Names);
+        AreaCode.TryParse(Pelambuan, out var kampung);
+        var period = new ReportingPeriod(2025, 10);
+        var reprocessor = new UploadReprocessor(h.Processor, h.Blobs, h.Tables, h.Names);
+
+        var before = await h.UploadAsync($"{Pelambuan}/20251103020000-kegiatan.xlsx", PipelineHarness.Example("E01"));
+        Assert.Equal(UploadStatus.Rejected, before.Status);
+        // The cadre's blob is gone from uploads/ (cleaned up); only the kept original remains.
+        await h.Blobs.GetBlobContainerClient(h.Names.Uploads).DeleteBlobAsync($"{Pelambuan}/20251103020000-kegiatan.xlsx");
+
+        await h.InitAsync(); // the dinas imports its registry, which lists Pelambuan
+        var results = await reprocessor.ReprocessAsync(kampung, period);
+
+        var result = Assert.Single(results);
+        Assert.Equal(before.UploadId, result.UploadId);
+        Assert.Equal(UploadStatus.Rejected, result.PreviousStatus);
+        Assert.Equal(UploadStatus.Accepted, result.Status);
+        Assert.Equal(5, (await h.Reports.ListActivitiesAsync("63.71", period)).Count);
+        Assert.Equal(5, (await h.Reports.GetAsync("63.71", Pelambuan, period))!.ActivityCount);
+        var feedback = (await FeedbackWriter.ReadAsync(h.Blobs, h.Names, result.UploadId))!.Value;
+        Assert.Equal("accepted", feedback.GetProperty("status").GetString());
+        Assert.Equal("accepted", Assert.Single(await h.Log.ListAsync("63.71")).Status);
+        Assert.Empty(await h.Log.ListAsync(StorageNames.UnknownRegency));
+
+        // Nothing is left to judge again: a second run finds nothing.
+        Assert.Empty(await reprocessor.ReprocessAsync(kampung, period));
+    }
+}
