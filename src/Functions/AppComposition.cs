@@ -56,6 +56,8 @@ public static class AppComposition
         services.AddSingleton<RecapCompiler>();
         services.AddSingleton<RecapSender>();
         services.AddSingleton<ReminderRunner>();
+        services.AddSingleton(sp => new KampungKB.Core.Timers.TimerRun(sp.GetRequiredService<Azure.Data.Tables.TableServiceClient>(), sp.GetRequiredService<StorageNames>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<KampungKB.Core.Timers.TimerRun>>()));
         services.AddSingleton<KampungKB.Core.Notifications.OutboxSweeper>();
         services.AddSingleton<IFeedbackNotifier, MailFeedbackNotifier>();
 

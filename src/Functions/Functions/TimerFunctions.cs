@@ -8,6 +8,7 @@ using KampungKB.Core.Storage;
 using KampungKB.Core.Recaps;
 using KampungKB.Core.Reminders;
 using KampungKB.Core.Settings;
+using KampungKB.Core.Timers;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
@@ -17,10 +18,12 @@ namespace KampungKB.Functions.Functions;
 /// The timer-triggered functions (schedules from the app settings <c>Schedules__CompileRecap</c> and
 /// <c>Schedules__SendReminders</c>, six-field NCRONTAB in UTC, checked by <see cref="AppSettings"/>).
 /// Each run decides what is due from each kabupaten's local date, so a run that fires twice, late or
-/// after an outage does the same work once: the Notifications claims make it idempotent. Storage
-/// faults throw (the run is logged as failed and the next tick catches up).
+/// after an outage does the same work once: the Notifications claims make it idempotent. Through
+/// <see cref="TimerRun"/>, each kabupaten runs in isolation, transient faults are retried within the run, and
+/// a kabupaten that still fails is recorded as a missed run; the function then throws (logged as failed)
+/// and the next tick catches up.
 /// </summary>
-public sealed class TimerFunctions(RecapSender recaps, ReminderRunner reminders, OutboxSweeper outbox, IReadOnlyList<RegencySettings> configured,
+public sealed class TimerFunctions(RecapSender recaps, ReminderRunner reminders, OutboxSweeper outbox, TimerRun run, IReadOnlyList<RegencySettings> configured,
     TableServiceClient tables, StorageNames names, ILogger<TimerFunctions> logger)
 {
     /// <summary>
@@ -40,9 +43,8 @@ public sealed class TimerFunctions(RecapSender recaps, ReminderRunner reminders,
     [Function(nameof(CompileRecap))]
     public async Task<IReadOnlyList<RecapSendOutcome>> CompileRecap([TimerTrigger("%Schedules__CompileRecap%")] TimerInfo timer, CancellationToken cancellationToken)
     {
-        var outcomes = new List<RecapSendOutcome>();
-        foreach (var regency in await RegencyScope.ResolveAsync(configured, tables, names, cancellationToken))
-            outcomes.AddRange(await recaps.RunDueAsync(regency, ct: cancellationToken));
+        var outcomes = (await run.ForEachAsync(nameof(CompileRecap), await RegencyScope.ResolveAsync(configured, tables, names, cancellationToken),
+            (regency, ct) => recaps.RunDueAsync(regency, ct: ct), cancellationToken)).SelectMany(o => o).ToList();
         foreach (var o in outcomes)
             logger.LogInformation(FunctionEvents.TimerRan, "recap {Regency} {Period}: {Action} {Reason}", o.RegencyCode, o.Period.ToString(), o.Action, o.Reason);
         return outcomes;
@@ -52,9 +54,8 @@ public sealed class TimerFunctions(RecapSender recaps, ReminderRunner reminders,
     [Function(nameof(SendReminders))]
     public async Task<IReadOnlyList<ReminderRunResult>> SendReminders([TimerTrigger("%Schedules__SendReminders%")] TimerInfo timer, CancellationToken cancellationToken)
     {
-        var results = new List<ReminderRunResult>();
-        foreach (var regency in await RegencyScope.ResolveAsync(configured, tables, names, cancellationToken))
-            results.Add(await reminders.RunAsync(regency, ct: cancellationToken));
+        var results = await run.ForEachAsync(nameof(SendReminders), await RegencyScope.ResolveAsync(configured, tables, names, cancellationToken),
+            (regency, ct) => reminders.RunAsync(regency, ct: ct), cancellationToken);
         foreach (var r in results)
             logger.LogInformation(FunctionEvents.TimerRan, "reminders {Regency} {Today}: {Sent} sent, {Skipped} skipped, {Failed} failed",
                 r.RegencyCode, r.Today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), r.Sent, r.Skipped, r.Failed);
