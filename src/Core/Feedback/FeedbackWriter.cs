@@ -23,6 +23,27 @@ public sealed record FeedbackDocument(
     /// <summary>Warnings found in all.</summary>
     public int WarningTotal => Math.Max(Problems.Count(p => p.Severity != Severity.Error),
         (Report?.WarningTotal ?? 0) + Problems.Count(p => p.Severity != Severity.Error) - (Report?.Warnings.Count() ?? 0));
+
+    /// <summary>
+    /// For a zip of reports (status <see cref="Uploads.UploadStatus.Archive"/>): each file found in it, in path order, with its
+    /// own outcome; null for a single spreadsheet. <see cref="Problems"/> then holds only what concerns the zip as a whole.
+    /// </summary>
+    public IReadOnlyList<FolderFile>? Files { get; init; }
+}
+
+/// <summary>
+/// One file of a zip of reports: <see cref="Path"/> inside the zip (made safe), <see cref="Status"/> an
+/// <see cref="Uploads.UploadStatus"/> or <see cref="Skipped"/>. A spreadsheet was ingested as its own upload
+/// (<see cref="UploadId"/>, counts, its first errors in <see cref="Problems"/>); a skipped file carries one
+/// warning saying why.
+/// </summary>
+public sealed record FolderFile(string Path, string Status, string? UploadId, string? AreaCode, ReportingPeriod? Period,
+    int Activities, int Indicators, int Errors, int Warnings, IReadOnlyList<Problem> Problems)
+{
+    public const string Skipped = "skipped";
+
+    /// <summary>Most problems kept per file in the combined feedback; the file's own feedback lists them all.</summary>
+    public const int TopProblems = 3;
 }
 
 /// <summary>Turns feedback into the HTML page (and email body) the cadre reads; templates are data.</summary>
@@ -56,7 +77,7 @@ public sealed class FeedbackWriter(BlobServiceClient blobs, StorageNames names, 
         return doc.RootElement.Clone();
     }
 
-    internal static object ToJson(FeedbackDocument f) => new
+    internal static object ToJson(FeedbackDocument f) => f.Files is { } files ? FolderJson(f, files) : new
     {
         uploadId = f.UploadId,
         file = f.FileName,
@@ -74,6 +95,41 @@ public sealed class FeedbackWriter(BlobServiceClient blobs, StorageNames names, 
         // The first problems of each severity (a file with an error in every row stays a small document); the counts above are the totals.
         problems = f.Problems.Where(p => p.Severity == Severity.Error).Take(MaxListed)
             .Concat(f.Problems.Where(p => p.Severity != Severity.Error).Take(MaxListed)).Select(ProblemJson.From),
+    };
+
+    /// <summary>The combined feedback of a zip: the zip's own problems and one line per file (the shape <c>kkb upload --json</c> prints per file).</summary>
+    private static object FolderJson(FeedbackDocument f, IReadOnlyList<FolderFile> files) => new
+    {
+        uploadId = f.UploadId,
+        file = f.FileName,
+        status = f.Status,
+        receivedAt = f.ReceivedAt,
+        kampung = f.Kampung is null ? null : new { areaCode = f.Kampung.AreaCode, name = f.Kampung.Name, village = f.Kampung.Village, district = f.Kampung.District },
+        errorCount = f.ErrorTotal,
+        warningCount = f.WarningTotal,
+        problems = f.Problems.Select(ProblemJson.From),
+        files = files.Where(x => x.Status != FolderFile.Skipped).Select(FileJson),
+        skipped = files.Where(x => x.Status == FolderFile.Skipped).Select(x => new
+        {
+            file = x.Path,
+            reason = x.Problems.FirstOrDefault()?.Code,
+            message = x.Problems.FirstOrDefault()?.Message,
+        }),
+    };
+
+    /// <summary>One spreadsheet of a zip: <c>{file, uploadId, status, areaCode, period, activities, indicators, errors, warnings, problems}</c>.</summary>
+    public static object FileJson(FolderFile x) => new
+    {
+        file = x.Path,
+        uploadId = x.UploadId,
+        status = x.Status,
+        areaCode = x.AreaCode,
+        period = x.Period?.ToString(),
+        activities = x.Activities,
+        indicators = x.Indicators,
+        errors = x.Errors,
+        warnings = x.Warnings,
+        problems = x.Problems.Select(ProblemJson.From),
     };
 
     /// <summary>Most problems of one severity listed in feedback (page, JSON and mail); the rest are counted.</summary>

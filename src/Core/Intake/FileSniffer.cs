@@ -3,8 +3,11 @@ using System.Text;
 
 namespace KampungKB.Core.Intake;
 
-/// <summary>What a file really is. StrictXlsx: "Strict Open XML" (purl.oclc.org namespaces); Xlsb: binary workbook; Pdf, Image, Word: not spreadsheets.</summary>
-internal enum FileFormat { Empty, Xlsx, StrictXlsx, Xlsb, Xls, Csv, Html, Ods, EncryptedOoxml, SpreadsheetXml, Pdf, Image, Word, Unsupported }
+/// <summary>
+/// What a file really is. StrictXlsx: "Strict Open XML" (purl.oclc.org namespaces); Xlsb: binary workbook; Pdf, Image, Word: not
+/// spreadsheets; Archive: a zip of files (a folder zipped), as opposed to a workbook, which is a zip too.
+/// </summary>
+internal enum FileFormat { Empty, Xlsx, StrictXlsx, Xlsb, Xls, Csv, Html, Ods, EncryptedOoxml, SpreadsheetXml, Pdf, Image, Word, Unsupported, Archive }
 
 /// <summary>Decides what a file is from its bytes, never from its name.</summary>
 internal static class FileSniffer
@@ -87,7 +90,9 @@ internal static class FileSniffer
             if (names.Contains("xl/workbook.bin")) return FileFormat.Xlsb;
             if (names.Contains("content.xml")) return FileFormat.Ods;
             if (names.Contains("word/document.xml")) return FileFormat.Word;
-            return FileFormat.Unsupported;
+            // An Office/OpenDocument package of another kind (a presentation, …) declares its parts; a zipped folder does not.
+            if (names.Contains("[content_types].xml") || mimetype is not null || names.Contains("meta-inf/manifest.xml")) return FileFormat.Unsupported;
+            return FileFormat.Archive;
         }
         catch (InvalidDataException) { return FileFormat.Xlsx; } // truncated or damaged: let the reader report it as unreadable
         finally { s.Position = start; }

@@ -180,6 +180,7 @@ public sealed class IngestionEngine
                 case FileFormat.Pdf: sink.Error(ProblemCodes.PdfFile); return null;
                 case FileFormat.Image: sink.Error(ProblemCodes.ImageFile); return null;
                 case FileFormat.Word: sink.Error(ProblemCodes.WordFile); return null;
+                case FileFormat.Archive: sink.Error(ProblemCodes.ZipOfFiles); return null;
                 case FileFormat.Xlsx or FileFormat.StrictXlsx or FileFormat.Ods when !ZipGuard.IsSafe(stream, _options): sink.Error(ProblemCodes.SuspiciousArchive); return null;
             }
             if (format == FileFormat.StrictXlsx) stream = owned = Swap(owned, StrictOpenXml.ToTransitional(stream));

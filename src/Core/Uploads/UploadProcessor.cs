@@ -42,6 +42,8 @@ public static class UploadStatus
     public const string Unchanged = "unchanged";
     /// <summary>Accepted, but a newer upload for the same kampung and period is already current.</summary>
     public const string Superseded = "superseded";
+    /// <summary>A zip of reports that was opened: each spreadsheet in it is an upload of its own (see <see cref="FeedbackDocument.Files"/>).</summary>
+    public const string Archive = "archive";
 }
 
 public sealed class PipelineOptions
@@ -72,11 +74,13 @@ public sealed class UploadProcessor
     private readonly ILogger _logger;
     private readonly StorageNames _names;
     private readonly IFeedbackNotifier? _notifier;
+    private readonly ArchiveOptions _archive;
 
     public UploadProcessor(IngestionEngine engine, BlobServiceClient blobs, TableServiceClient tables, StorageNames names, FeedbackWriter feedback,
-        TimeProvider time, PipelineOptions options, ILogger<UploadProcessor> logger, IFeedbackNotifier? notifier = null)
+        TimeProvider time, PipelineOptions options, ILogger<UploadProcessor> logger, IFeedbackNotifier? notifier = null, ArchiveOptions? archive = null)
     {
         _notifier = notifier;
+        _archive = archive ?? new ArchiveOptions();
         _engine = engine;
         _blobs = blobs;
         _names = names;
@@ -128,10 +132,13 @@ public sealed class UploadProcessor
     private static string ClaimIdOf(StorageNames names, string blobName, string contentHash) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(names.Uploads + "/" + blobName + "\n" + contentHash)));
 
-    private async Task<UploadOutcome> ProcessCoreAsync(UploadEvent upload, ReadOnlyMemory<byte> content, string contentHash, bool read, CancellationToken cancellationToken, bool reopen = false)
+    /// <param name="entryOf">For a file of a zip: the zip's receipt time (its files share it, so their upload ids are stable across
+    /// retries); such a file is never expanded and not mailed on its own (the zip's combined feedback is).</param>
+    private async Task<UploadOutcome> ProcessCoreAsync(UploadEvent upload, ReadOnlyMemory<byte> content, string contentHash, bool read, CancellationToken cancellationToken,
+        bool reopen = false, DateTimeOffset? entryOf = null)
     {
         var claimId = ClaimIdOf(_names, upload.Name, contentHash);
-        var receivedAt = upload.LastModified is { } lastModified ? SimulatedClock.Map(_time, lastModified) : _time.GetUtcNow();
+        var receivedAt = entryOf ?? (upload.LastModified is { } lastModified ? SimulatedClock.Map(_time, lastModified) : _time.GetUtcNow());
 
         var claim = await _claims.ClaimAsync(claimId, _names.Uploads + "/" + upload.Name, receivedAt, cancellationToken).ConfigureAwait(false);
         switch (claim)
@@ -152,6 +159,8 @@ public sealed class UploadProcessor
         var uploadId = $"{owned.ReceivedAt.UtcDateTime:yyyyMMdd'T'HHmmss}-{claimId[..12]}";
 
         var path = UploadPath.Parse(upload.Name);
+        if (entryOf is null && read && path.Problem is null && content.Length <= _options.MaxUploadBytes && ArchiveReader.IsArchive(content))
+            return await ProcessArchiveAsync(upload, path, content, contentHash, owned, uploadId, cancellationToken).ConfigureAwait(false);
         var problems = new List<Problem>();
         IngestionReport? report = null;
         if (path.Problem is { } pathProblem) problems.Add(_engine.Problem(pathProblem, path.FileName));
@@ -211,13 +220,95 @@ public sealed class UploadProcessor
         await KeepOriginalAsync(read ? content : (ReadOnlyMemory<byte>?)null, upload.Name, path.FileName, uploadId, kampung, report?.Period, accepted, outcome, cancellationToken).ConfigureAwait(false);
         await _feedback.WriteAsync(feedbackDocument, cancellationToken).ConfigureAwait(false);
         // Feedback mail (issue 4): its own insert-once claim keyed by the upload id, so a resumed claim never mails twice.
-        if (_notifier is not null) await _notifier.NotifyAsync(feedbackDocument, cancellationToken).ConfigureAwait(false);
+        if (_notifier is not null && entryOf is null) await _notifier.NotifyAsync(feedbackDocument, cancellationToken).ConfigureAwait(false);
 
         await _claims.CompleteAsync(owned, JsonSerializer.Serialize(outcome, Json), cancellationToken).ConfigureAwait(false);
         _logger.LogInformation(PipelineEvents.UploadProcessed,
             "Upload {UploadId} {Status}: area {AreaCode}, period {Period}, {Activities} activities, {Indicators} indicators, {Errors} errors, {Warnings} warnings",
             uploadId, status, kampung?.AreaCode, report?.Period?.ToString(), outcome.ActivityCount, outcome.IndicatorCount, outcome.ErrorCount, outcome.WarningCount);
         return outcome;
+    }
+
+    /// <summary>
+    /// A zip of reports (issue 15): refused as a whole when its central directory breaks the <see cref="ArchiveOptions"/>, else each
+    /// spreadsheet in it goes through the same exactly-once path as its own upload, named <c>{zip blob name}/{path in zip}</c> (own
+    /// claim, stored version, log line, kept original and feedback page; not mailed alone), and files that are not spreadsheets are
+    /// named as skipped. The zip is kept in <c>processed/</c> (or <c>rejected/</c> when refused) and gets one combined feedback and
+    /// mail. A retry redoes this from the start: files already done answer from their claims, so nothing is stored or mailed twice.
+    /// </summary>
+    private async Task<UploadOutcome> ProcessArchiveAsync(UploadEvent upload, UploadPath path, ReadOnlyMemory<byte> content, string contentHash,
+        ClaimLedger.Result.Proceed owned, string uploadId, CancellationToken cancellationToken)
+    {
+        var problems = new List<Problem>();
+        var files = new List<FolderFile>();
+        var (reader, refusal) = ArchiveReader.Open(content, _archive, _options.MaxUploadBytes);
+        if (refusal is not null) problems.Add(_engine.Problem(refusal.Code, path.FileName, refusal.Args));
+        else
+        {
+            using (reader)
+            {
+                if (reader!.SystemFiles > 0)
+                    problems.Add(_engine.Problem(ProblemCodes.ArchiveSystemFiles, path.FileName,
+                        new Dictionary<string, string> { ["count"] = reader.SystemFiles.ToString(System.Globalization.CultureInfo.InvariantCulture) }, Severity.Warning));
+                foreach (var item in reader.Items)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var entry = reader.ReadItem(item);
+                    if (entry.Content is not { } bytes)
+                    {
+                        files.Add(new FolderFile(item.Path, FolderFile.Skipped, null, null, null, 0, 0, 0, 0,
+                            [_engine.Problem(entry.SkipCode!, item.Path, entry.SkipArgs, Severity.Warning)]));
+                        continue;
+                    }
+                    var one = await ProcessCoreAsync(new UploadEvent(upload.Name + "/" + item.Path, bytes.Length), bytes,
+                        Convert.ToHexStringLower(SHA256.HashData(bytes)), read: true, cancellationToken, entryOf: owned.ReceivedAt).ConfigureAwait(false);
+                    files.Add(new FolderFile(item.Path, one.Status, one.UploadId, one.AreaCode, one.Period, one.ActivityCount,
+                        one.IndicatorCount, one.ErrorCount, one.WarningCount, await TopProblemsAsync(one.UploadId, cancellationToken).ConfigureAwait(false)));
+                }
+            }
+            if (files.All(f => f.Status == FolderFile.Skipped)) problems.Add(_engine.Problem(ProblemCodes.ArchiveNoSpreadsheet, path.FileName));
+        }
+
+        // Who is told: the kampung of the upload link, else (a bulk drop) the one kampung all its files were attributed to.
+        var kampung = path.AreaCode is { } code ? await _registry.GetAsync(code, cancellationToken).ConfigureAwait(false)
+            : files.Select(f => f.AreaCode).OfType<string>().Distinct().ToList() is [var only] ? await _registry.GetAsync(only, cancellationToken).ConfigureAwait(false) : null;
+        var status = problems.Any(p => p.Severity == Severity.Error) ? UploadStatus.Rejected : UploadStatus.Archive;
+        var document = new FeedbackDocument(uploadId, path.FileName, status, kampung, null, null, problems, owned.ReceivedAt)
+        {
+            Files = refusal is null ? files : null,
+        };
+        var outcome = new UploadOutcome(uploadId, status, kampung?.AreaCode, null, 0, 0, document.ErrorTotal, document.WarningTotal);
+        var regency = kampung?.RegencyCode ?? StorageNames.UnknownRegency;
+        await _log.RecordAsync(new UploadRecord(uploadId, regency, _names.Uploads + "/" + upload.Name, path.FileName, kampung?.AreaCode, null, status, contentHash,
+            content.Length, owned.ReceivedAt, _time.GetUtcNow(), 0, outcome.ErrorCount, outcome.WarningCount, problems), cancellationToken).ConfigureAwait(false);
+
+        var kept = _blobs.GetBlobContainerClient(status == UploadStatus.Archive ? _names.Processed : _names.Rejected)
+            .GetBlobClient($"{kampung?.AreaCode ?? StorageNames.UnknownRegency}/{uploadId}/{UploadPath.SafeFileName(path.FileName)}");
+        await kept.PutAsync(BinaryData.FromBytes(content), "application/zip", new Dictionary<string, string>
+        {
+            ["uploadid"] = uploadId,
+            ["status"] = status,
+            ["areacode"] = kampung?.AreaCode ?? "",
+            ["files"] = files.Count(f => f.Status != FolderFile.Skipped).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["skipped"] = files.Count(f => f.Status == FolderFile.Skipped).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }, cancellationToken).ConfigureAwait(false);
+        await _feedback.WriteAsync(document, cancellationToken).ConfigureAwait(false);
+        if (_notifier is not null) await _notifier.NotifyAsync(document, cancellationToken).ConfigureAwait(false);
+        await _claims.CompleteAsync(owned, JsonSerializer.Serialize(outcome, Json), cancellationToken).ConfigureAwait(false);
+        _logger.LogInformation(PipelineEvents.ArchiveProcessed,
+            "Zip upload {UploadId} {Status}: {Spreadsheets} spreadsheets ({Accepted} accepted, {Rejected} rejected), {Skipped} skipped, {SystemFiles} system files, refused {Refusal}",
+            uploadId, status, files.Count(f => f.Status != FolderFile.Skipped), files.Count(f => f.Status is UploadStatus.Accepted or UploadStatus.Unchanged or UploadStatus.Superseded),
+            files.Count(f => f.Status == UploadStatus.Rejected), files.Count(f => f.Status == FolderFile.Skipped), problems.Count(p => p.Code == ProblemCodes.ArchiveSystemFiles), refusal?.Code);
+        return outcome;
+    }
+
+    /// <summary>The first problems of one upload (errors first) from its feedback document, as the combined feedback lists them.</summary>
+    private async Task<IReadOnlyList<Problem>> TopProblemsAsync(string uploadId, CancellationToken cancellationToken)
+    {
+        if (await FeedbackWriter.ReadAsync(_blobs, _names, uploadId, cancellationToken).ConfigureAwait(false) is not { } f
+            || !f.TryGetProperty("problems", out var list) || list.ValueKind != JsonValueKind.Array) return [];
+        return list.Deserialize<List<ProblemJson>>(Json)!.Select(p => p.ToProblem())
+            .OrderBy(p => p.Severity == Severity.Error ? 0 : 1).Take(FolderFile.TopProblems).ToList();
     }
 
     /// <returns>The kampung the upload is about (the path's, even when the content disagrees, so the

@@ -74,6 +74,21 @@ public static class ProblemCodes
     public const string KampungAmbiguous = "kampung-ambiguous";
     public const string KampungMismatch = "kampung-mismatch";
 
+    // A zip of reports (a folder uploaded at once, issue 15): the zip as a whole, then each file in it.
+    /// <summary>A zip of files given where one spreadsheet is read (e.g. <c>kkb ingest</c>); the pipeline expands it instead.</summary>
+    public const string ZipOfFiles = "zip-of-files";
+    public const string ArchiveTooManyFiles = "archive-too-many-files";
+    /// <summary>The zip declares far more bytes than it holds (size or ratio over the limits): refused unopened.</summary>
+    public const string ArchiveSuspicious = "archive-suspicious";
+    public const string ArchiveNoSpreadsheet = "archive-no-spreadsheet";
+    /// <summary>Warning: system files (__MACOSX, ~$ lock files, hidden files) were left out.</summary>
+    public const string ArchiveSystemFiles = "archive-system-files";
+    public const string ArchiveEntryNotSpreadsheet = "archive-entry-not-spreadsheet";
+    public const string ArchiveEntryNestedZip = "archive-entry-nested-zip";
+    public const string ArchiveEntryEncrypted = "archive-entry-encrypted";
+    public const string ArchiveEntryTooLarge = "archive-entry-too-large";
+    public const string ArchiveEntryUnreadable = "archive-entry-unreadable";
+
     /// <summary>All codes above, for the catalogue check.</summary>
     public static IReadOnlyList<string> All { get; } = typeof(ProblemCodes)
         .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)

@@ -1,0 +1,37 @@
+namespace KampungKB.Core.Uploads;
+
+/// <summary>
+/// Limits for a zip of reports uploaded at once (a Drive folder downloaded as .zip), checked from the zip's
+/// central directory before anything is inflated. The zip itself is bounded by
+/// <see cref="PipelineOptions.MaxUploadBytes"/> like any upload, and so is every file in it once expanded.
+/// App settings <c>Archive__MaxEntries</c>, <c>Archive__MaxExpandedBytes</c>, <c>Archive__MaxCompressionRatio</c>;
+/// validated at start-up by <see cref="Validate"/>.
+/// </summary>
+public sealed class ArchiveOptions
+{
+    /// <summary>Most entries (files and folders) a zip may list; more refuses the whole zip (<c>archive-too-many-files</c>).</summary>
+    public int MaxEntries { get; init; } = 500;
+
+    /// <summary>Largest total uncompressed size the zip declares, in bytes; more refuses it as a zip bomb (<c>suspicious-archive</c>).</summary>
+    public long MaxExpandedBytes { get; init; } = 200L * 1024 * 1024;
+
+    /// <summary>Largest uncompressed/compressed ratio of any entry over 1 MiB; more refuses the zip as a zip bomb.
+    /// Spreadsheets and CSVs compress 5–20×; a bomb compresses 1000× or more.</summary>
+    public int MaxCompressionRatio { get; init; } = 100;
+
+    /// <summary>Entries smaller than this are never judged by their ratio (a small file of blanks compresses very well).</summary>
+    public const long RatioFloorBytes = 1024 * 1024;
+
+    /// <summary>Folder levels kept of an entry's path; deeper paths keep their last levels.</summary>
+    public const int MaxPathSegments = 8;
+
+    /// <returns>One line per bad value, naming its app setting; empty when all are good.</returns>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (MaxEntries is < 1 or > 10_000) errors.Add($"Archive__MaxEntries: {MaxEntries} is not between 1 and 10000.");
+        if (MaxExpandedBytes is < 1024 * 1024 or > 2L * 1024 * 1024 * 1024) errors.Add($"Archive__MaxExpandedBytes: {MaxExpandedBytes} is not between 1048576 (1 MiB) and 2147483648 (2 GiB).");
+        if (MaxCompressionRatio is < 10 or > 10_000) errors.Add($"Archive__MaxCompressionRatio: {MaxCompressionRatio} is not between 10 and 10000.");
+        return errors;
+    }
+}
