@@ -13,6 +13,7 @@
 // Read by the app but not set here: KKB_TEMPLATES (defaults to templates/ beside
 // KampungKB.Functions.dll, which ./kkb publish puts there), Pipeline__MaxUploadBytes (20 MiB), and the mail tuning settings with sound defaults (docs/mail.md): Mail__SaveToSentItems,
 // Mail__GraphBaseUrl, Mail__InlineAttachmentLimitBytes;
+// the zip-of-reports limits Archive__MaxEntries (500), Archive__MaxExpandedBytes (200 MiB), Archive__MaxCompressionRatio (100) (docs/channels.md);
 // Demo__SimulatedNow is for ./kkb demo only.
 //
 // Functions in the package (functions.metadata, generated from the attributes in src/Functions/Functions):

@@ -38,6 +38,7 @@ public static class AppComposition
         services.AddSingleton(settings);
         services.AddSingleton(settings.SimulatedNow is { } simulated ? new KampungKB.Core.Model.SimulatedClock(simulated) : TimeProvider.System);
         services.AddSingleton(settings.Pipeline);
+        services.AddSingleton(settings.Archive);
         services.AddSingleton(StorageNames.Default);
         // Storage: the Azure SDK clients, registered once per process (Microsoft.Extensions.Azure).
         services.AddKampungKBStorage(settings.Storage);

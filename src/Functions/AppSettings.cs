@@ -17,6 +17,8 @@ public sealed class AppSettings
 {
     public required StorageConnection Storage { get; init; }
     public required PipelineOptions Pipeline { get; init; }
+    /// <summary>Limits of a zip of reports uploaded at once (issue 15): <c>Archive__MaxEntries</c>, <c>Archive__MaxExpandedBytes</c>, <c>Archive__MaxCompressionRatio</c>.</summary>
+    public ArchiveOptions Archive { get; init; } = new();
     public required string TemplatesDirectory { get; init; }
     // Issue 4 (recaps, reminders, feedback mails): per-kabupaten settings, mail, timer schedules.
     public IReadOnlyList<RegencySettings> Regencies { get; init; } = [];
@@ -37,6 +39,8 @@ public sealed class AppSettings
         .. RegencySettings.SettingNames.Select(n => RegencySettings.Key("{PPKK}", n)),
         "Links__SigningKey", "Links__BaseUrl",
         "Demo__SimulatedNow",
+        // Issue 15: a zip of reports.
+        "Archive__MaxEntries", "Archive__MaxExpandedBytes", "Archive__MaxCompressionRatio",
     ];
 
     /// <summary>The timer schedules the timer triggers name as <c>%Schedules__…%</c>.</summary>
@@ -76,6 +80,23 @@ public sealed class AppSettings
             else problems.Add($"Pipeline__MaxUploadBytes: '{max}' is not a whole number of bytes between 1024 and 104857600.");
         }
 
+        // Issue 15: limits of a zip of reports, each a whole number; ArchiveOptions.Validate names the key of a value out of range.
+        long? Whole(string key)
+        {
+            if (Get(key) is not { Length: > 0 } raw) return null;
+            if (long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value)) return value;
+            problems.Add($"{key}: '{raw}' is not a whole number.");
+            return null;
+        }
+        var defaults = new ArchiveOptions();
+        var archive = new ArchiveOptions
+        {
+            MaxEntries = (int)Math.Min(int.MaxValue, Whole("Archive__MaxEntries") ?? defaults.MaxEntries),
+            MaxExpandedBytes = Whole("Archive__MaxExpandedBytes") ?? defaults.MaxExpandedBytes,
+            MaxCompressionRatio = (int)Math.Min(int.MaxValue, Whole("Archive__MaxCompressionRatio") ?? defaults.MaxCompressionRatio),
+        };
+        problems.AddRange(archive.Validate());
+
         var templates = Get("KKB_TEMPLATES") is { Length: > 0 } t ? t : Path.Combine(AppContext.BaseDirectory, "templates");
         if (!Directory.Exists(templates)) problems.Add($"KKB_TEMPLATES: the templates folder '{templates}' does not exist.");
 
@@ -111,6 +132,7 @@ public sealed class AppSettings
         return new AppSettings
         {
             Schedules = schedules,
+            Archive = archive,
             Storage = storage!, Pipeline = pipeline, TemplatesDirectory = templates, Regencies = regencies, Mail = mail,
             Links = new KampungKB.Core.Links.LinkOptions { SigningKey = linkKey, BaseUrl = baseUrl },
             SimulatedNow = simulatedNow,

@@ -40,14 +40,30 @@ internal static class DemoCommand
         var uploadsRoot = Path.Combine(samples, "uploads");
         foreach (var file in Directory.EnumerateFiles(uploadsRoot, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             await Drop(env.Blobs, StorageNames.Default.Uploads, Path.GetRelativePath(uploadsRoot, file).Replace('\\', '/'), file);
+        // Issue 15: each folder under samples/zip/{area}/ is zipped, as Drive's "Download" does, and sent as one upload.
+        var zips = Path.Combine(samples, "zip");
+        if (Directory.Exists(zips))
+            foreach (var folder in Directory.EnumerateDirectories(zips).SelectMany(Directory.EnumerateDirectories).Order(StringComparer.Ordinal))
+                await DropZip(env.Blobs, $"{Path.GetFileName(Path.GetDirectoryName(folder))}/{Path.GetFileName(folder)}.zip", folder);
         var uploads = (await runner.RunOnceAsync()).Where(d => d.Function == "IngestUpload").ToList();
 
         var outcomes = uploads.Select(d => (Dispatch: d, Outcome: d.ReturnValue as UploadOutcome)).ToList();
+        var folders = new List<System.Text.Json.JsonElement>();
+        foreach (var (_, o) in outcomes)
+            if (o is not null && await FeedbackWriter.ReadAsync(env.Blobs, StorageNames.Default, o.UploadId) is { } f && f.TryGetProperty("files", out _))
+                folders.Add(f);
+        var zipFiles = folders.SelectMany(f => f.GetProperty("files").EnumerateArray()).ToList();
         Say("");
-        Say($"{uploads.Count} unggahan diproses:");
+        Say($"{uploads.Count - folders.Count + zipFiles.Count} unggahan diproses:");
         foreach (var (d, o) in outcomes)
         {
             if (o is null) { Say($"  ✗ {d.BlobName}: gagal diproses ({d.Error})"); continue; }
+            if (folders.FirstOrDefault(f => f.GetProperty("uploadId").GetString() == o.UploadId) is { ValueKind: System.Text.Json.JsonValueKind.Object } folder)
+            {
+                Say($"  ▣ {d.BlobName}: folder zip, tiap lembar kerja diperiksa sendiri");
+                UploadCommand.PrintFolder(o, folder, json: false, new SayWriter(line => Say("    " + line.TrimStart())));
+                continue;
+            }
             var mark = o.Status == UploadStatus.Rejected ? "✗ DITOLAK " : "✓ diterima";
             Say($"  {mark} {d.BlobName}");
             Say($"      kampung {o.AreaCode ?? "-"}, periode {o.Period?.ToString() ?? "-"}, {o.ActivityCount} kegiatan, {o.IndicatorCount} indikator, {o.ErrorCount} kesalahan, {o.WarningCount} peringatan");
@@ -59,14 +75,21 @@ internal static class DemoCommand
 
         var emails = await DemoNotifications.RunAsync(env, outbox, Say);
 
-        var accepted = outcomes.Where(x => x.Outcome is { Status: not UploadStatus.Rejected }).Select(x => x.Outcome!).ToList();
+        // A zip counts as the spreadsheets in it, each an upload of its own.
+        var accepted = outcomes.Where(x => x.Outcome is { Status: not UploadStatus.Rejected and not UploadStatus.Archive }).Select(x => x.Outcome!)
+            .Select(o => (o.ActivityCount, o.IndicatorCount))
+            .Concat(zipFiles.Where(f => f.GetProperty("status").GetString() != UploadStatus.Rejected)
+                .Select(f => (f.GetProperty("activities").GetInt32(), f.GetProperty("indicators").GetInt32())))
+            .ToList();
+        var uploadCount = uploads.Count - folders.Count + zipFiles.Count;
         var summary = new
         {
-            uploads = uploads.Count,
+            uploads = uploadCount,
             accepted = accepted.Count,
-            rejected = uploads.Count - accepted.Count,
-            activities = accepted.Sum(o => o.ActivityCount),
-            indicators = accepted.Sum(o => o.IndicatorCount),
+            rejected = uploadCount - accepted.Count,
+            activities = accepted.Sum(o => o.Item1),
+            indicators = accepted.Sum(o => o.Item2),
+            zips = folders.Count,
             emails,
             outbox,
         };
@@ -129,10 +152,23 @@ internal static class DemoCommand
             return emails;
         }
 
-        private sealed class SayWriter(Action<string> say) : StringWriter
-        {
-            public override void WriteLine(string? value) => say(value ?? "");
-        }
+    }
+
+    private sealed class SayWriter(Action<string> say) : StringWriter
+    {
+        public override void WriteLine(string? value) => say(value ?? "");
+    }
+
+    /// <summary>Zips <paramref name="folder"/> (the folder itself as the top level, as Drive's download does) into <c>uploads/{name}</c>.</summary>
+    private static async Task DropZip(BlobServiceClient blobs, string name, string folder)
+    {
+        using var zip = new MemoryStream();
+        using (var archive = new System.IO.Compression.ZipArchive(zip, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+            foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                System.IO.Compression.ZipFileExtensions.CreateEntryFromFile(archive, file,
+                    Path.GetFileName(folder) + "/" + Path.GetRelativePath(folder, file).Replace('\\', '/'));
+        zip.Position = 0;
+        await blobs.GetBlobContainerClient(StorageNames.Default.Uploads).GetBlobClient(name).UploadAsync(zip, overwrite: true);
     }
 
     private static async Task Drop(BlobServiceClient blobs, string container, string name, string file)

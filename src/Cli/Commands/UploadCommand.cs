@@ -78,6 +78,8 @@ internal static class UploadCommand
             return CommandLine.Failed;
         }
 
+        if (await FeedbackWriter.ReadAsync(env.Blobs, StorageNames.Default, outcome.UploadId) is { } folder && folder.TryGetProperty("files", out _))
+            return PrintFolder(outcome, folder, json, Console.Out);
         var problems = await ProblemsAsync(env, outcome.UploadId);
         if (json) Console.WriteLine(JsonSerializer.Serialize(new
         {
@@ -93,6 +95,56 @@ internal static class UploadCommand
         }, CommandLine.Json));
         else Print(outcome, problems);
         return outcome.Status == UploadStatus.Rejected ? CommandLine.Rejected : CommandLine.Ok;
+    }
+
+    /// <summary>
+    /// A zip of reports (issue 15), from its combined feedback document: <c>--json</c> prints
+    /// <c>{uploadId, status, file, files:[{file, uploadId, status, areaCode, period, activities, indicators, errors, warnings, problems}], skipped:[{file, reason, message}], problems}</c>
+    /// (one <c>files</c> item per spreadsheet in the zip), text a line per file. Exit 1 when the zip or any spreadsheet in it was rejected.
+    /// </summary>
+    internal static int PrintFolder(UploadOutcome outcome, JsonElement folder, bool json, TextWriter o)
+    {
+        var files = folder.GetProperty("files").EnumerateArray().ToList();
+        var skipped = folder.TryGetProperty("skipped", out var s) ? s.EnumerateArray().ToList() : [];
+        var zipProblems = folder.TryGetProperty("problems", out var p) ? p.EnumerateArray().ToList() : [];
+        var rejected = outcome.Status == UploadStatus.Rejected || files.Any(f => f.GetProperty("status").GetString() == UploadStatus.Rejected);
+        if (json)
+        {
+            o.WriteLine(JsonSerializer.Serialize(new
+            {
+                uploadId = outcome.UploadId,
+                status = outcome.Status,
+                file = folder.TryGetProperty("file", out var name) ? name.GetString() : null,
+                files,
+                skipped,
+                problems = zipProblems,
+            }, CommandLine.Json));
+            return rejected ? CommandLine.Rejected : CommandLine.Ok;
+        }
+        var t = CliTexts.Default;
+        var zipName = folder.TryGetProperty("file", out var n) ? n.GetString() : "";
+        o.WriteLine(outcome.Status == UploadStatus.Rejected
+            ? t.T("upload.folder.refused", ("file", zipName), ("uploadId", outcome.UploadId))
+            : t.T("upload.folder.title", ("file", zipName), ("uploadId", outcome.UploadId), ("count", files.Count),
+                ("accepted", files.Count(f => f.GetProperty("status").GetString() is UploadStatus.Accepted or UploadStatus.Unchanged or UploadStatus.Superseded)),
+                ("rejected", files.Count(f => f.GetProperty("status").GetString() == UploadStatus.Rejected)), ("skipped", skipped.Count)));
+        foreach (var problem in zipProblems) o.WriteLine(t.T("upload.folder.problem", ("message", problem.GetProperty("message").GetString())));
+        foreach (var f in files)
+        {
+            var status = f.GetProperty("status").GetString();
+            var period = f.TryGetProperty("period", out var per) && per.ValueKind == JsonValueKind.String && ReportingPeriod.TryParse(per.GetString(), out var pp)
+                ? StorageCommands.IndonesianMonth(pp) : null;
+            o.WriteLine(t.T("upload.folder.file", ("mark", status == UploadStatus.Rejected ? "✗" : "✓"), ("file", f.GetProperty("file").GetString()),
+                ("status", t.Label("upload", status)), ("area", f.GetProperty("areaCode").GetString()), ("period", period),
+                ("activities", f.GetProperty("activities").GetInt32()), ("indicators", f.GetProperty("indicators").GetInt32()),
+                ("errors", f.GetProperty("errors").GetInt32()), ("warnings", f.GetProperty("warnings").GetInt32())));
+            if (status == UploadStatus.Rejected)
+                foreach (var problem in f.GetProperty("problems").EnumerateArray().Where(x => x.GetProperty("severity").GetString() == "error"))
+                    o.WriteLine(t.T("upload.folder.problem", ("message", problem.GetProperty("message").GetString())));
+        }
+        foreach (var x in skipped)
+            o.WriteLine(t.T("upload.folder.skipped", ("file", x.GetProperty("file").GetString()), ("message", x.GetProperty("message").GetString())));
+        return rejected ? CommandLine.Rejected : CommandLine.Ok;
     }
 
     private static async Task<UploadOutcome?> WaitAsync(LocalEnvironment env, string blobName, byte[] content, TimeSpan timeout)

@@ -12,6 +12,7 @@ public sealed class TemplateFeedbackRenderer(EmailTemplates templates) : IFeedba
 
     public RenderedEmail Render(FeedbackDocument f, string dinasName = "Dinas PPKB", string? uploadLink = null, string? helpContact = null, bool isPage = false)
     {
+        if (f.Files is { } files) return RenderFolder(f, files, dinasName, uploadLink, helpContact, isPage);
         var zone = LocalTime.ForProvince(f.Kampung?.AreaCode ?? "");
         var activities = f.Report?.Activities ?? [];
         var indicators = f.Report?.Indicators ?? new Dictionary<string, decimal>();
@@ -42,6 +43,27 @@ public sealed class TemplateFeedbackRenderer(EmailTemplates templates) : IFeedba
             WarningTotal = f.WarningTotal,
         };
         return templates.RenderFeedback(view);
+    }
+
+    /// <summary>A zip of reports: one row per file (its outcome, counts and first problems) under the zip's own problems.</summary>
+    private RenderedEmail RenderFolder(FeedbackDocument f, IReadOnlyList<FolderFile> files, string dinasName, string? uploadLink, string? helpContact, bool isPage)
+    {
+        var zone = LocalTime.ForProvince(f.Kampung?.AreaCode ?? files.Select(x => x.AreaCode).OfType<string>().FirstOrDefault() ?? "");
+        var rows = files.Select(x => new FolderFileRow(x.Path, x.Status, x.Period?.ToString(), x.Activities, x.Indicators, x.Errors, x.Warnings,
+            x.Problems.Where(p => x.Status == FolderFile.Skipped || p.Severity == Severity.Error).Select(p => ProblemRow.Of(p.Sheet, p.Row, p.Column, p.Text, p.Message)).ToList())).ToList();
+        var view = new FolderFeedbackView(
+            KampungName: f.Kampung?.Name ?? "(kampung belum dikenali)",
+            FileName: f.FileName,
+            ReceivedAtLocal: zone.ToLocal(f.ReceivedAt),
+            TimeZone: zone.Label,
+            Files: rows,
+            Errors: Rows(f.Problems, Severity.Error),
+            Notes: Rows(f.Problems, Severity.Warning),
+            DinasName: dinasName,
+            UploadLink: uploadLink,
+            HelpContact: helpContact,
+            IsPage: isPage);
+        return templates.RenderFolderFeedback(view);
     }
 
     private static List<ProblemRow> Rows(IEnumerable<Problem> problems, Severity severity) =>

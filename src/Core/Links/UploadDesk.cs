@@ -29,7 +29,8 @@ public sealed record PageResponse(int StatusCode, string Body, string ContentTyp
 /// </summary>
 public sealed class UploadDesk
 {
-    public static readonly IReadOnlyList<string> AcceptedExtensions = [".xlsx", ".xls", ".xlsm", ".csv"];
+    /// <summary>What the form takes; .zip is a folder of reports (issue 15), each spreadsheet in it judged on its own.</summary>
+    public static readonly IReadOnlyList<string> AcceptedExtensions = [".xlsx", ".xls", ".xlsm", ".csv", ".zip"];
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
     private static readonly TimeSpan PendingFor = TimeSpan.FromMinutes(15);
     private const int RecentShown = 5;
@@ -178,6 +179,7 @@ public sealed class UploadDesk
 
     private object ResultModel(JsonElement f, RegistryEntry kampung)
     {
+        if (f.TryGetProperty("files", out var folderFiles) && folderFiles.ValueKind == JsonValueKind.Array) return FolderModel(f, folderFiles);
         var status = Str(f, "status") ?? UploadStatus.Rejected;
         var file = DisplayName(Str(f, "file") ?? "");
         var problems = f.TryGetProperty("problems", out var ps) && ps.ValueKind == JsonValueKind.Array ? ps.EnumerateArray().ToList() : [];
@@ -210,6 +212,50 @@ public sealed class UploadDesk
             _ => null,
         };
         return new { accepted = true, text = _page.Text("accepted_text", ("period", IndonesianFormat.Month(period)), ("kampung", kampung.Name)), note, figures, errors, warnings };
+    }
+
+    /// <summary>One line of a folder's result: a file's outcome label, its summary or first errors, or why it was skipped.</summary>
+    private sealed record FolderRow(string file, string label, string tag, string? summary, IReadOnlyList<object> errors, string? more, string? note);
+
+    /// <summary>The combined result of a zip of reports: the zip's own problems, then every file in it with its outcome.</summary>
+    private object FolderModel(JsonElement f, JsonElement files)
+    {
+        var rows = new List<FolderRow>();
+        foreach (var x in files.EnumerateArray())
+        {
+            var status = Str(x, "status") ?? UploadStatus.Rejected;
+            var problems = x.TryGetProperty("problems", out var ps) && ps.ValueKind == JsonValueKind.Array ? ps.EnumerateArray().ToList() : [];
+            var errors = status == UploadStatus.Rejected ? problems.Where(p => Str(p, "severity") == "error").Select(ProblemModel).ToList() : [];
+            var summary = status == UploadStatus.Rejected ? null : _page.Text(Int(x, "indicators") > 0 ? "folder_file_summary_indicators" : "folder_file_summary",
+                ("period", IndonesianFormat.Month(Str(x, "period"))), ("activities", IndonesianFormat.Number(Int(x, "activities"), 0)),
+                ("indicators", IndonesianFormat.Number(Int(x, "indicators"), 0)));
+            var more = Int(x, "errors") - errors.Count;
+            rows.Add(new FolderRow(Str(x, "file") ?? "", _page.Texts.TryGetValue("status_" + status, out var l) ? l : status, status, summary, errors,
+                status == UploadStatus.Rejected && more > 0 ? _page.Text("folder_more", ("count", more.ToString(CultureInfo.InvariantCulture))) : null, null));
+        }
+        if (f.TryGetProperty("skipped", out var skipped) && skipped.ValueKind == JsonValueKind.Array)
+            foreach (var x in skipped.EnumerateArray())
+                rows.Add(new FolderRow(Str(x, "file") ?? "", _page.Texts["status_skipped"], "skipped", null, [], null, Str(x, "message")));
+
+        var zipProblems = f.TryGetProperty("problems", out var zp) && zp.ValueKind == JsonValueKind.Array ? zp.EnumerateArray().ToList() : [];
+        var refused = zipProblems.Where(p => Str(p, "severity") == "error").Select(ProblemModel).ToList();
+        var spreadsheets = rows.Count(r => r.tag != "skipped");
+        var accepted = rows.Count(r => r.tag is UploadStatus.Accepted or UploadStatus.Unchanged or UploadStatus.Superseded);
+        var text = refused.Count > 0
+            ? _page.Text("folder_refused_text", ("file", DisplayName(Str(f, "file") ?? "")))
+            : _page.Text("folder_text", ("file", DisplayName(Str(f, "file") ?? "")), ("count", spreadsheets.ToString(CultureInfo.InvariantCulture)),
+                ("accepted", accepted.ToString(CultureInfo.InvariantCulture)), ("rejected", rows.Count(r => r.tag == UploadStatus.Rejected).ToString(CultureInfo.InvariantCulture)),
+                ("skipped", rows.Count(r => r.tag == "skipped").ToString(CultureInfo.InvariantCulture)));
+        return new
+        {
+            folder = true,
+            refused = refused.Count > 0,
+            text,
+            errors = refused,
+            files = rows,
+            notes = zipProblems.Where(p => Str(p, "severity") != "error").Select(p => Str(p, "message") ?? "").ToList(),
+            warnings = Array.Empty<object>(),
+        };
     }
 
     private object ProblemModel(JsonElement p)

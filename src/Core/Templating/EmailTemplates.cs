@@ -26,16 +26,18 @@ public sealed class EmailTemplates
 {
     public const string FeedbackAccepted = "feedback-accepted";
     public const string FeedbackRejected = "feedback-rejected";
+    /// <summary>The combined feedback of a zip of reports (issue 15).</summary>
+    public const string FeedbackFolder = "feedback-folder";
     public const string Reminder = "reminder";
     public const string Recap = "recap";
     /// <summary>The dinas stage's single list of missing kampung (issue 12 finding 13).</summary>
     public const string DinasReminder = "reminder-dinas";
 
-    public static readonly IReadOnlyList<string> RequiredTemplates = [FeedbackAccepted, FeedbackRejected, Reminder, DinasReminder, Recap];
+    public static readonly IReadOnlyList<string> RequiredTemplates = [FeedbackAccepted, FeedbackRejected, FeedbackFolder, Reminder, DinasReminder, Recap];
     public static readonly IReadOnlyList<string> RequiredPartials = ["layout"];
     public static readonly IReadOnlyList<string> RequiredSubjects =
     [
-        FeedbackAccepted, FeedbackRejected,
+        FeedbackAccepted, FeedbackRejected, FeedbackFolder,
         "reminder.before-deadline", "reminder.after-deadline", "reminder.escalation", "reminder.dinas",
         DinasReminder, Recap,
     ];
@@ -106,6 +108,8 @@ public sealed class EmailTemplates
 
     public RenderedEmail RenderFeedback(FeedbackView view) =>
         Render(view.Accepted ? FeedbackAccepted : FeedbackRejected, view);
+
+    public RenderedEmail RenderFolderFeedback(FolderFeedbackView view) => Render(FeedbackFolder, view);
 
     public RenderedEmail RenderReminder(ReminderView view) => Render(Reminder, view, $"{Reminder}.{view.StageKey}");
 

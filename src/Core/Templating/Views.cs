@@ -59,6 +59,45 @@ public sealed record FeedbackView(
     public int ErrorsListed => Errors.Count;
 }
 
+/// <summary>One file of a zip of reports in the combined feedback (template <c>feedback-folder</c>); <see cref="Status"/> as in the upload log, or "skipped".</summary>
+public sealed record FolderFileRow(string Path, string Status, string? Period, int Activities, int Indicators, int Errors, int Warnings, IReadOnlyList<ProblemRow> Problems)
+{
+    public bool IsAccepted => Status == "accepted";
+    public bool IsUnchanged => Status == "unchanged";
+    public bool IsSuperseded => Status == "superseded";
+    public bool IsRejected => Status == "rejected";
+    public bool IsSkipped => Status == "skipped";
+    /// <summary>Errors beyond the ones listed (the file's own feedback page lists them all).</summary>
+    public int MoreErrors => IsRejected ? Math.Max(0, Errors - Problems.Count) : 0;
+    public bool HasIndicators => Indicators > 0;
+}
+
+/// <summary>
+/// The one feedback for a zip of reports (template <c>feedback-folder</c>): the zip's name, what concerns it as a whole
+/// (<see cref="Notes"/>: refusals and notes such as system files left out) and one row per file in path order.
+/// </summary>
+public sealed record FolderFeedbackView(
+    string KampungName,
+    string FileName,
+    DateTime ReceivedAtLocal,
+    string TimeZone,
+    IReadOnlyList<FolderFileRow> Files,
+    IReadOnlyList<ProblemRow> Errors,
+    IReadOnlyList<ProblemRow> Notes,
+    string DinasName,
+    string? UploadLink,
+    string? HelpContact,
+    bool IsPage = false)
+{
+    public int SpreadsheetCount => Files.Count(f => !f.IsSkipped);
+    public int AcceptedCount => Files.Count(f => f.IsAccepted || f.IsUnchanged || f.IsSuperseded);
+    public int RejectedCount => Files.Count(f => f.IsRejected);
+    public int SkippedCount => Files.Count(f => f.IsSkipped);
+    public bool HasErrors => Errors.Count > 0;
+    public bool HasNotes => Notes.Count > 0;
+    public bool HasRejected => RejectedCount > 0;
+}
+
 public enum ReminderStage { BeforeDeadline, AfterDeadline, Escalation, Dinas }
 
 /// <summary>A previous reminder for the same kampung and period, e.g. (2025-11-02, "Pengingat H-3", "Pokja").</summary>

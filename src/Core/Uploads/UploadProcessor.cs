@@ -132,7 +132,7 @@ public sealed class UploadProcessor
     private static string ClaimIdOf(StorageNames names, string blobName, string contentHash) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(names.Uploads + "/" + blobName + "\n" + contentHash)));
 
-    /// <param name="entryOf">For a file of a zip: the zip's receipt time (its files share it, so their upload ids are stable across
+    /// <param name="entryOf">For a file of a zip: its receipt time, derived from the zip's (so its upload id is stable across
     /// retries); such a file is never expanded and not mailed on its own (the zip's combined feedback is).</param>
     private async Task<UploadOutcome> ProcessCoreAsync(UploadEvent upload, ReadOnlyMemory<byte> content, string contentHash, bool read, CancellationToken cancellationToken,
         bool reopen = false, DateTimeOffset? entryOf = null)
@@ -250,7 +250,11 @@ public sealed class UploadProcessor
                 if (reader!.SystemFiles > 0)
                     problems.Add(_engine.Problem(ProblemCodes.ArchiveSystemFiles, path.FileName,
                         new Dictionary<string, string> { ["count"] = reader.SystemFiles.ToString(System.Globalization.CultureInfo.InvariantCulture) }, Severity.Warning));
-                foreach (var item in reader.Items)
+                // Processed in the order the files were last saved (then by path), each received a millisecond after the one before:
+                // of two files for the same kampung and month, the one saved last wins, as if uploaded after. Deterministic, so a
+                // retry gives every file the same receipt time and upload id.
+                var order = reader.Items.OrderBy(i => i.Entry.LastWriteTime).ThenBy(i => i.Path, StringComparer.Ordinal).ToList();
+                foreach (var (item, rank) in order.Select((item, rank) => (item, rank)))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var entry = reader.ReadItem(item);
@@ -261,11 +265,12 @@ public sealed class UploadProcessor
                         continue;
                     }
                     var one = await ProcessCoreAsync(new UploadEvent(upload.Name + "/" + item.Path, bytes.Length), bytes,
-                        Convert.ToHexStringLower(SHA256.HashData(bytes)), read: true, cancellationToken, entryOf: owned.ReceivedAt).ConfigureAwait(false);
+                        Convert.ToHexStringLower(SHA256.HashData(bytes)), read: true, cancellationToken, entryOf: owned.ReceivedAt.AddMilliseconds(rank)).ConfigureAwait(false);
                     files.Add(new FolderFile(item.Path, one.Status, one.UploadId, one.AreaCode, one.Period, one.ActivityCount,
                         one.IndicatorCount, one.ErrorCount, one.WarningCount, await TopProblemsAsync(one.UploadId, cancellationToken).ConfigureAwait(false)));
                 }
             }
+            files.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
             if (files.All(f => f.Status == FolderFile.Skipped)) problems.Add(_engine.Problem(ProblemCodes.ArchiveNoSpreadsheet, path.FileName));
         }
 
@@ -275,7 +280,7 @@ public sealed class UploadProcessor
         var status = problems.Any(p => p.Severity == Severity.Error) ? UploadStatus.Rejected : UploadStatus.Archive;
         var document = new FeedbackDocument(uploadId, path.FileName, status, kampung, null, null, problems, owned.ReceivedAt)
         {
-            Files = refusal is null ? files : null,
+            Files = files,
         };
         var outcome = new UploadOutcome(uploadId, status, kampung?.AreaCode, null, 0, 0, document.ErrorTotal, document.WarningTotal);
         var regency = kampung?.RegencyCode ?? StorageNames.UnknownRegency;

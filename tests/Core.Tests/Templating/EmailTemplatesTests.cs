@@ -8,13 +8,14 @@ public class EmailTemplatesTests
 
     public static TheoryData<string> AllRenders => new()
     {
-        "feedback-accepted", "feedback-rejected", "reminder.before-deadline", "reminder.after-deadline", "reminder.escalation", "reminder.dinas", "reminder-dinas", "recap",
+        "feedback-accepted", "feedback-rejected", "feedback-folder", "reminder.before-deadline", "reminder.after-deadline", "reminder.escalation", "reminder.dinas", "reminder-dinas", "recap",
     };
 
     private static RenderedEmail RenderCase(string name) => name switch
     {
         "feedback-accepted" => Templates.Value.RenderFeedback(TemplateSamples.Feedback(true)),
         "feedback-rejected" => Templates.Value.RenderFeedback(TemplateSamples.Feedback(false)),
+        "feedback-folder" => Templates.Value.RenderFolderFeedback(TemplateSamples.Folder()),
         "reminder.before-deadline" => Templates.Value.RenderReminder(TemplateSamples.Reminder(ReminderStage.BeforeDeadline)),
         "reminder.after-deadline" => Templates.Value.RenderReminder(TemplateSamples.Reminder(ReminderStage.AfterDeadline)),
         "reminder.escalation" => Templates.Value.RenderReminder(TemplateSamples.Reminder(ReminderStage.Escalation)),
@@ -49,6 +50,18 @@ public class EmailTemplatesTests
         Assert.DoesNotContain("=HYPERLINK", mail.Html, StringComparison.Ordinal);
         Assert.DoesNotContain("onerror=", mail.Html, StringComparison.Ordinal);
         Assert.Contains("&lt;script&gt;", mail.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_Folder_ListsEveryFileWithItsOutcome_AndCountsThem()
+    {
+        var mail = Templates.Value.RenderFolderFeedback(TemplateSamples.Folder());
+
+        Assert.Contains("2 diterima, 1 perlu diperbaiki", mail.Subject, StringComparison.Ordinal); // accepted and unchanged both count as accepted
+        foreach (var file in new[] { "kegiatan oktober.xlsx", "capaian oktober.xlsx", "daftar hadir.pdf" }) Assert.Contains(file, mail.Text, StringComparison.Ordinal);
+        Assert.Contains("Dilewati", mail.Text, StringComparison.Ordinal);
+        Assert.Contains("dan 3 hal lain", mail.Text, StringComparison.Ordinal); // 5 errors, 2 listed
+        Assert.Contains("2 berkas sistem", mail.Text, StringComparison.Ordinal);
     }
 
     [Fact]

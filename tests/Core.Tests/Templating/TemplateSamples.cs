@@ -35,6 +35,25 @@ internal static class TemplateSamples
         UploadLink: "https://kkb.example.go.id/unggah",
         HelpContact: "0511-123456");
 
+    /// <summary>A zip of reports (issue 15): accepted, unchanged, rejected and skipped files, and a note on system files.</summary>
+    public static FolderFeedbackView Folder() => new(
+        KampungName: HostileKampung,
+        FileName: HostileTitle + ".zip",
+        ReceivedAtLocal: new DateTime(2025, 11, 6, 9, 30, 0),
+        TimeZone: "WITA",
+        Files:
+        [
+            new("Laporan/kegiatan oktober.xlsx", "accepted", "2025-10", 14, 0, 0, 1, []),
+            new("Laporan/capaian oktober.xlsx", "unchanged", "2025-10", 0, 18, 0, 0, []),
+            new("Laporan/" + HostileTitle + ".csv", "rejected", "2025-10", 0, 0, 5, 0, Problems),
+            new("Laporan/daftar hadir.pdf", "skipped", null, 0, 0, 0, 0, [new(null, null, null, null, "\"daftar hadir.pdf\" bukan lembar kerja, jadi dilewati.")]),
+        ],
+        Errors: [],
+        Notes: [new(null, null, null, null, "2 berkas sistem tidak dibaca.")],
+        DinasName: "DPPKB Kota Banjarmasin",
+        UploadLink: "https://kkb.example.go.id/unggah",
+        HelpContact: "0511-123456");
+
     public static ReminderView Reminder(ReminderStage stage) => new(
         Stage: stage,
         RecipientName: "Pokja " + HostileKampung,

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using KampungKB.Cli.Commands;
+using KampungKB.Cli.Dev;
+using KampungKB.Core.Registry;
+using KampungKB.Core.Storage;
+using KampungKB.Core.Validation;
+using KampungKB.Integration.Tests.Azurite;
+using KampungKB.Integration.Tests.Pipeline;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace KampungKB.Integration.Tests.Functions;
+
+/// <summary>
+/// <c>kkb upload FOLDER.zip --kampung AREA --json</c> (issue 15) against an account in AzureWebJobsStorage, with the local
+/// runner as the deployed app: one <c>files</c> item per spreadsheet in the zip, the others under <c>skipped</c>.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public class ZipUploadCommandTests(AzuriteFixture azurite)
+{
+    [SkippableFact]
+    public async Task UploadZip_Json_PrintsOneOutcomePerSpreadsheet_AndTheSkippedFiles()
+    {
+        if (!azurite.Require()) return;
+        await using var app = await LocalFunctionHost.StartAsync(FunctionsHarness.Settings(azurite), HostOptions.Load(Path.Combine(PipelineHarness.Root, "host.json")));
+        var importer = new RegistryImporter(PipelineHarness.Engine, azurite.Tables, StorageNames.Default, TimeProvider.System, NullLogger<RegistryImporter>.Instance);
+        Assert.True((await importer.ImportAsync("daftar.xlsx", PipelineHarness.Example("E06"))).Accepted);
+        using var stop = new CancellationTokenSource();
+        var receipts = AzuriteFixture.UniqueName("Receipts").Replace("-", "", StringComparison.Ordinal);
+        var runner = new BlobTriggerRunner(app, azurite.Blobs, azurite.Tables, StorageNames.Default, PoisonQueue.For(azurite.Process!.ConnectionString), receipts);
+        var watching = Task.Run(() => runner.WatchAsync(_ => { }, TimeSpan.FromMilliseconds(300), stop.Token));
+        var zip = Path.Combine(Path.GetTempPath(), $"Laporan Pelambuan {Guid.NewGuid():N}.zip");
+        await File.WriteAllBytesAsync(zip, Zips.Of(
+            ("Laporan Pelambuan/E01_kegiatan_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E01")),
+            ("Laporan Pelambuan/capaian/E02_data_capaian_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E02")),
+            ("Laporan Pelambuan/foto rapat.jpg", [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10])));
+        try
+        {
+            var (code, stdout) = await RunAsync(["upload", zip, "--kampung", "63.71.04.1005", "--json", "--timeout", "90"]);
+            stop.Cancel();
+            await watching;
+
+            Assert.Equal(0, code);
+            using var doc = JsonDocument.Parse(stdout);
+            var o = doc.RootElement;
+            Assert.Equal("archive", o.GetProperty("status").GetString());
+            var files = o.GetProperty("files").EnumerateArray().ToList();
+            Assert.Equal(2, files.Count);
+            string[] keys = ["file", "uploadId", "status", "areaCode", "period", "activities", "indicators", "errors", "warnings", "problems"];
+            Assert.All(files, f => Assert.Equal(keys, f.EnumerateObject().Select(p => p.Name).ToArray()));
+            Assert.Equal((5, "2025-10", "63.71.04.1005"), (files[0].GetProperty("activities").GetInt32(), files[0].GetProperty("period").GetString(), files[0].GetProperty("areaCode").GetString()));
+            Assert.All(files, f => Assert.NotEqual(o.GetProperty("uploadId").GetString(), f.GetProperty("uploadId").GetString()));
+            var skipped = Assert.Single(o.GetProperty("skipped").EnumerateArray().ToList());
+            Assert.Equal(("Laporan Pelambuan/foto rapat.jpg", ProblemCodes.ArchiveEntryNotSpreadsheet), (skipped.GetProperty("file").GetString(), skipped.GetProperty("reason").GetString()));
+        }
+        finally { File.Delete(zip); }
+    }
+
+    [Fact]
+    public void PrintFolder_Text_ALinePerFile_ProblemsUnderTheRejected()
+    {
+        using var doc = JsonDocument.Parse("""
+            {"uploadId":"20251103T020000-aaaaaaaaaaaa","file":"folder.zip","status":"archive","problems":[],
+             "files":[{"file":"a/kegiatan.xlsx","uploadId":"u1","status":"accepted","areaCode":"63.71.04.1005","period":"2025-10","activities":5,"indicators":0,"errors":0,"warnings":0,"problems":[]},
+                      {"file":"a/salah.csv","uploadId":"u2","status":"rejected","areaCode":"63.71.04.1005","period":"2025-10","activities":1,"indicators":0,"errors":2,"warnings":0,
+                       "problems":[{"severity":"error","code":"not-a-number","message":"Isi \"banyak\" bukan angka."}]}],
+             "skipped":[{"file":"a/scan.pdf","reason":"archive-entry-not-spreadsheet","message":"bukan lembar kerja"}]}
+            """);
+        var o = new StringWriter();
+
+        var code = UploadCommand.PrintFolder(new Core.Uploads.UploadOutcome("20251103T020000-aaaaaaaaaaaa", "archive", "63.71.04.1005", null, 0, 0, 0, 0), doc.RootElement, json: false, o);
+
+        Assert.Equal(CommandLine.Rejected, code);
+        var lines = o.ToString().TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.Equal(5, lines.Count);
+        Assert.Contains("2 lembar kerja, 1 diterima, 1 ditolak, 1 berkas lain dilewati", lines[0]);
+        Assert.Matches(@"✓ a/kegiatan\.xlsx: diterima; .*Oktober 2025: 5 kegiatan", lines[1]);
+        Assert.Matches(@"✗ a/salah\.csv: ditolak", lines[2]);
+        Assert.Contains("bukan angka", lines[3]);
+        Assert.Contains("a/scan.pdf: dilewati", lines[4]);
+    }
+
+    private async Task<(int Code, string Stdout)> RunAsync(string[] args)
+    {
+        var previous = Environment.GetEnvironmentVariable("AzureWebJobsStorage");
+        var stdout = Console.Out;
+        using var captured = new StringWriter();
+        Environment.SetEnvironmentVariable("AzureWebJobsStorage", azurite.Process!.ConnectionString);
+        Console.SetOut(captured);
+        try { return (await UploadCommand.RunAsync(args[1..]), captured.ToString()); }
+        finally
+        {
+            Console.SetOut(stdout);
+            Environment.SetEnvironmentVariable("AzureWebJobsStorage", previous);
+        }
+    }
+}
