@@ -226,7 +226,8 @@ public sealed class UploadDesk
             var status = Str(x, "status") ?? UploadStatus.Rejected;
             var problems = x.TryGetProperty("problems", out var ps) && ps.ValueKind == JsonValueKind.Array ? ps.EnumerateArray().ToList() : [];
             var errors = status == UploadStatus.Rejected ? problems.Where(p => Str(p, "severity") == "error").Select(ProblemModel).ToList() : [];
-            var summary = status == UploadStatus.Rejected ? null : _page.Text(Int(x, "indicators") > 0 ? "folder_file_summary_indicators" : "folder_file_summary",
+            var summaryKey = Int(x, "indicators") == 0 ? "folder_file_summary" : Int(x, "activities") == 0 ? "folder_file_summary_figures" : "folder_file_summary_indicators";
+            var summary = status == UploadStatus.Rejected ? null : _page.Text(summaryKey,
                 ("period", IndonesianFormat.Month(Str(x, "period"))), ("activities", IndonesianFormat.Number(Int(x, "activities"), 0)),
                 ("indicators", IndonesianFormat.Number(Int(x, "indicators"), 0)));
             var more = Int(x, "errors") - errors.Count;

@@ -70,6 +70,8 @@ public sealed record FolderFileRow(string Path, string Status, string? Period, i
     /// <summary>Errors beyond the ones listed (the file's own feedback page lists them all).</summary>
     public int MoreErrors => IsRejected ? Math.Max(0, Errors - Problems.Count) : 0;
     public bool HasIndicators => Indicators > 0;
+    /// <summary>An indicator-only file shows its figures, not "0 kegiatan".</summary>
+    public bool ShowActivities => Activities > 0 || Indicators == 0;
 }
 
 /// <summary>

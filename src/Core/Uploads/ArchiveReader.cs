@@ -149,7 +149,7 @@ internal sealed class ArchiveReader : IDisposable
 
     /// <summary>__MACOSX resource forks, Excel's ~$ lock files, hidden files and folders (".name"), Windows' Thumbs.db/desktop.ini.</summary>
     private static bool IsSystem(string segment) =>
-        SystemNames.Contains(segment) || segment.StartsWith("~$", StringComparison.Ordinal) || segment.StartsWith('.');
+        SystemNames.Contains(segment) || segment.StartsWith("~$", StringComparison.Ordinal) || segment.StartsWith('.') && segment.Trim('.').Length > 0;
 
     /// <summary>"../../a\b/c.xlsx" → "a/b/c.xlsx": no empty, "." or ".." segments, no drive letters, controls or URL characters; the last levels kept.</summary>
     internal static string SafePath(IEnumerable<string> segments)

@@ -261,7 +261,7 @@ public sealed class UploadProcessor
                     if (entry.Content is not { } bytes)
                     {
                         files.Add(new FolderFile(item.Path, FolderFile.Skipped, null, null, null, 0, 0, 0, 0,
-                            [_engine.Problem(entry.SkipCode!, item.Path, entry.SkipArgs, Severity.Warning)]));
+                            [_engine.Problem(entry.SkipCode!, System.IO.Path.GetFileName(item.Path), entry.SkipArgs, Severity.Warning)]));
                         continue;
                     }
                     var one = await ProcessCoreAsync(new UploadEvent(upload.Name + "/" + item.Path, bytes.Length), bytes,

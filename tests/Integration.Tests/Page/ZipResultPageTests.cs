@@ -1,0 +1,60 @@
+using KampungKB.Core.Links;
+using KampungKB.Core.Registry;
+using KampungKB.Integration.Tests.Azurite;
+using KampungKB.Integration.Tests.Functions;
+using KampungKB.Integration.Tests.Pipeline;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace KampungKB.Integration.Tests.Page;
+
+/// <summary>
+/// A folder sent as one .zip through the upload page (issue 15), the IngestUpload function run by the local runner, and the
+/// result page the cadre lands on: every file of the zip with its outcome. The HTML is kept under .build/gallery.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public class ZipResultPageTests(AzuriteFixture azurite)
+{
+    [SkippableFact]
+    public async Task ZipThroughThePage_ResultListsEachFile_WithItsOutcome()
+    {
+        if (!azurite.Require()) return;
+        await using var h = await FunctionsHarness.StartAsync(azurite, prefix: "zpg");
+        var importer = new RegistryImporter(PipelineHarness.Engine, azurite.Tables, h.Names, TimeProvider.System, NullLogger<RegistryImporter>.Instance);
+        Assert.True((await importer.ImportAsync("daftar.xlsx", PipelineHarness.Example("E06"))).Accepted);
+        var links = h.Host.Services.GetRequiredService<UploadLinks>();
+        await links.EnsureAsync();
+        var desk = h.Host.Services.GetRequiredService<UploadDesk>();
+        var kampung = (await new RegistryStore(azurite.Tables, h.Names).GetAsync(PageHarness.Pelambuan))!;
+        var token = new Uri((await links.IssueAsync(kampung)).Url).Segments[^1];
+        var zip = Zips.Of(
+            ("Laporan Pelambuan/E01_kegiatan_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E01")),
+            ("Laporan Pelambuan/capaian/E02_data_capaian_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E02")),
+            ("Laporan Pelambuan/kegiatan salah.csv", System.Text.Encoding.UTF8.GetBytes(
+                "Kelurahan Pelambuan,,,\r\nBulan: Oktober 2025,,,\r\nTanggal,Nama Kegiatan,Peserta L,Peserta P\r\n07/10/2025,Rapat,banyak,2\r\n")),
+            ("Laporan Pelambuan/scan daftar hadir.pdf", "%PDF-1.7\n"u8.ToArray()));
+
+        var sent = await desk.ReceiveAsync(token, "Laporan Pelambuan.zip", zip, wantsJson: false);
+        Assert.Equal(303, sent.StatusCode);
+        var dispatch = Assert.Single(await h.Runner.RunOnceAsync(), d => d.Function == "IngestUpload");
+        Assert.True(dispatch.Succeeded, dispatch.Error);
+        var result = await desk.ResultAsync(token, new Uri(sent.Location!).Segments[^1]);
+
+        Assert.Equal(200, result.StatusCode);
+        var html = result.Body;
+        var dir = Path.Combine(PipelineHarness.Root, ".build", "gallery");
+        Directory.CreateDirectory(dir);
+        await File.WriteAllTextAsync(Path.Combine(dir, "page-folder.html"), html);
+        Assert.Contains("id=\"isi-zip\"", html);
+        foreach (var file in new[] { "E01_kegiatan_oktober_2025_pelambuan.xlsx", "E02_data_capaian_oktober_2025_pelambuan.xlsx", "kegiatan salah.csv", "scan daftar hadir.pdf" })
+            Assert.Contains(file, html);
+        Assert.Contains("Oktober 2025: 5 kegiatan", html);
+        Assert.Contains("Dilewati", html);
+        Assert.Contains("bukan angka", html);
+        Assert.Contains("2 diterima, 1 perlu diperbaiki", html);
+
+        var home = await desk.HomeAsync(token);
+        Assert.Contains("Folder zip", home.Body);
+        Assert.Contains(".zip", home.Body);
+    }
+}
