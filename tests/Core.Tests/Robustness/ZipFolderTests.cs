@@ -26,7 +26,7 @@ public class ZipFolderTests
     public void ZippedFolder_IsAnArchive_WhileWorkbooksStayWorkbooks()
     {
         var xlsx = File.ReadAllBytes(Example("E01"));
-        var ods = TestFiles.Ods("Kegiatan", new object?[] { "Tanggal", "Nama Kegiatan" });
+        var ods = TestFiles.Ods("Kegiatan", new object[] { new object?[] { "Tanggal", "Nama Kegiatan" } });
 
         Assert.Equal(FileFormat.Archive, Sniff(Zip(("Laporan/E01.xlsx", xlsx), ("Laporan/E03.csv", File.ReadAllBytes(Example("E03"))))));
         Assert.Equal(FileFormat.Archive, Sniff(Zip(("E01.xlsx", xlsx))));
