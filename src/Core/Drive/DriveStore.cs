@@ -69,6 +69,13 @@ public sealed class DriveStore(TableServiceClient tables, StorageNames names)
         return From(entity);
     }
 
+    /// <summary>Links unless the kampung is already linked to this very folder (a registry import repeats every row; the folder's state stays).</summary>
+    public async Task LinkIfChangedAsync(AreaCode area, string folderId, DateTimeOffset now, CancellationToken ct = default)
+    {
+        var existing = await _folders.GetEntityOrDefaultAsync(area.Regency, area.Value, ct).ConfigureAwait(false);
+        if (existing?.GetString("FolderId") != folderId) await LinkAsync(area, folderId, now, ct).ConfigureAwait(false);
+    }
+
     /// <summary>Removes a kampung's link; false when it had none.</summary>
     public async Task<bool> UnlinkAsync(AreaCode area, CancellationToken ct = default)
     {

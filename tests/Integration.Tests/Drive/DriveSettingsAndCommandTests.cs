@@ -53,6 +53,30 @@ public sealed class DriveSettingsAndCommandTests(AzuriteFixture azurite)
     }
 
     [SkippableFact]
+    public async Task RegistryImport_DriveFolderColumn_LinksTheKampung_ReimportKeepsItsState()
+    {
+        if (!azurite.Require()) return;
+        var h = new PipelineHarness(azurite);
+        await KampungKB.Core.Storage.StorageBootstrap.EnsureAsync(h.Blobs, h.Tables, h.Names);
+        var importer = new KampungKB.Core.Registry.RegistryImporter(PipelineHarness.Engine, h.Tables, h.Names, h.Time,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<KampungKB.Core.Registry.RegistryImporter>.Instance);
+        var csv = System.Text.Encoding.UTF8.GetBytes("Kode Wilayah,Nama Kampung KB,Email Pokja,Folder Google Drive\n" +
+            "63.71.04.1005,Kampung KB Pelambuan,pokja@contoh.id,https://drive.google.com/drive/folders/1PelambuanFolder_abcdefghijklmnop?usp=sharing\n" +
+            "63.71.04.1006,Kampung KB Telaga Biru,pokja2@contoh.id,\n");
+
+        Assert.True((await importer.ImportAsync("daftar.csv", csv)).Accepted);
+        var store = new DriveStore(h.Tables, h.Names);
+        var link = Assert.Single(await store.ListAsync("63.71"));
+        Assert.Equal(("63.71.04.1005", "1PelambuanFolder_abcdefghijklmnop", DriveFolderStates.Active), (link.AreaCode, link.FolderId, link.State));
+
+        // The folder's pass state survives a re-import of the same registry.
+        await store.SaveFolderAsync(link with { State = DriveFolderStates.Unreachable, Failures = 2 }, default);
+        h.Time.Now += TimeSpan.FromDays(1);
+        Assert.True((await importer.ImportAsync("daftar.csv", csv)).Accepted);
+        Assert.Equal((DriveFolderStates.Unreachable, 2), (await store.ListAsync("63.71")).Single() is var again ? (again.State, again.Failures) : default);
+    }
+
+    [SkippableFact]
     public async Task DriveLink_RegisteredKampung_Listed_UnknownKampungRefused()
     {
         if (!azurite.Require()) return;
