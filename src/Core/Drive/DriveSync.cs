@@ -20,7 +20,7 @@ public static class DriveFolderOutcomes
     public const string Listed = "listed";
     /// <summary>403/404 on the folder: sharing revoked, folder deleted or trashed, or the link is not a folder.</summary>
     public const string Unreachable = "unreachable";
-    /// <summary>Rate-limited beyond the run's budget: the rest waits for the next run.</summary>
+    /// <summary>Rate-limited beyond the run's budget, Google unreachable (<c>network</c>) or the key refused (<c>auth</c>): the rest waits for the next run.</summary>
     public const string Throttled = "throttled";
     /// <summary>Unreachable before, not due for another check yet.</summary>
     public const string Waiting = "waiting";
@@ -134,7 +134,23 @@ public sealed class DriveSync
         foreach (var link in await _store.ListAsync(areaCode: areaCode, ct: ct).ConfigureAwait(false))
         {
             ct.ThrowIfCancellationRequested();
-            var result = await SyncFolderAsync(client, link, ct).ConfigureAwait(false);
+            DriveFolderResult result;
+            try
+            {
+                result = await SyncFolderAsync(client, link, ct).ConfigureAwait(false);
+            }
+            catch (Google.Apis.Auth.OAuth2.Responses.TokenResponseException e)
+            {
+                // The key was deleted or disabled: no folder can be read; say so once and stop the pass.
+                _logger.LogError(DriveEvents.AuthFailed, "Drive service account refused by Google's token endpoint: {Error}", e.Error?.Error);
+                results.Add(new DriveFolderResult(link.AreaCode, link.FolderId, DriveFolderOutcomes.Throttled, "auth", [], 0, [], [], [], [], false));
+                break;
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or IOException or TaskCanceledException)
+            {
+                // Google unreachable or a download cut off: what was copied is remembered; the next run goes on.
+                result = new DriveFolderResult(link.AreaCode, link.FolderId, DriveFolderOutcomes.Throttled, "network", [], 0, [], [], [], [], false);
+            }
             results.Add(result);
             _logger.LogInformation(DriveEvents.FolderPassed,
                 "Drive {AreaCode}: {Outcome} {Error}; {Copied} copied, {Unchanged} unchanged, {Ignored} ignored, {Removed} removed, {TooLarge} too large, {Failed} failed",
@@ -345,4 +361,6 @@ public static class DriveEvents
 {
     public static readonly EventId FolderPassed = new(4101, nameof(FolderPassed));
     public static readonly EventId FolderUnreachable = new(4102, nameof(FolderUnreachable));
+    /// <summary>Google refused the service account's key (deleted or disabled): the pass stopped.</summary>
+    public static readonly EventId AuthFailed = new(4103, nameof(AuthFailed));
 }
