@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Azure.Data.Tables;
+using KampungKB.Core.Model;
+using KampungKB.Core.Storage;
+using KampungKB.Integration.Tests.Azurite;
+using KampungKB.Integration.Tests.Pipeline;
+
+namespace KampungKB.Integration.Tests.Faults;
+
+/// <summary>
+/// What the fault, load and outage tests share: the kampung and month they report on, activity files
+/// written as a cadre's CSV export would be, the raw rows of the Activities table (to count orphans), and
+/// free loopback ports for a test's own Azurite.
+/// </summary>
+internal static class FaultKit
+{
+    /// <summary>Kampung KB Pelambuan Sejahtera, Kota Banjarmasin: in the example registry (E06).</summary>
+    public const string Pelambuan = "63.71.04.1005";
+    public const string Banjarmasin = "63.71";
+    public static readonly ReportingPeriod October = new(2025, 10);
+
+    /// <summary>
+    /// An activity report as CSV: the banner (kampung, kelurahan and kecamatan, month), a blank row, the header
+    /// <c>Tanggal,Nama Kegiatan,Peserta L,Peserta P</c>, then <paramref name="rows"/> lines from <paramref name="row"/>
+    /// (1-based; each "date,title,male,female").
+    /// </summary>
+    public static byte[] ActivityCsv(int rows, Func<int, string> row, string kampung = "Pelambuan Sejahtera", string village = "Pelambuan",
+        string district = "Banjarmasin Barat", string month = "Oktober 2025")
+    {
+        var csv = new StringBuilder($"Kampung KB {kampung},,,\r\nKelurahan {village} Kec. {district},,,\r\nBulan: {month},,,\r\n,,,\r\n");
+        csv.Append("Tanggal,Nama Kegiatan,Peserta L,Peserta P\r\n");
+        for (var i = 1; i <= rows; i++) csv.Append(row(i)).Append("\r\n");
+        return Encoding.UTF8.GetBytes(csv.ToString());
+    }
+
+    /// <summary>An October date in the dd/MM/yyyy form cadres type, spread over the month by <paramref name="i"/>.</summary>
+    public static string OctoberDate(int i) => $"{1 + i % 28:D2}/10/2025";
+
+    /// <summary>The pipeline over the run's Azurite with the example registry imported.</summary>
+    public static async Task<PipelineHarness> PipelineAsync(AzuriteFixture azurite)
+    {
+        var h = new PipelineHarness(azurite);
+        await h.InitAsync();
+        return h;
+    }
+
+    /// <summary>
+    /// Every row of the Activities table in the kabupaten/kota's partition for the month, whatever version it
+    /// belongs to (readers see only current versions; this sees what clean-up left behind).
+    /// </summary>
+    public static async Task<List<TableEntity>> ActivityRowsAsync(TableServiceClient tables, StorageNames names, string regency, ReportingPeriod period)
+    {
+        var rows = new List<TableEntity>();
+        var partition = StorageNames.RegencyPeriodKey(regency, period);
+        await foreach (var e in tables.GetTableClient(names.ActivitiesTable).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}")))
+            rows.Add(e);
+        return rows;
+    }
+
+    /// <summary>A loopback port free right now (for a test's own Azurite).</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
