@@ -35,6 +35,25 @@ internal static class FaultKit
         return Encoding.UTF8.GetBytes(csv.ToString());
     }
 
+    /// <summary>A kampung as a registry row names it: area code, name (after "Kampung KB "), kelurahan, kecamatan, Pokja email.</summary>
+    public sealed record Kampung(string Code, string Name, string Village, string District, string Email);
+
+    /// <summary>Pelambuan with a Pokja address, so its feedback is mailed.</summary>
+    public static readonly Kampung PelambuanWithEmail = new(Pelambuan, "Pelambuan Sejahtera", "Pelambuan", "Banjarmasin Barat", "pokja.pelambuan@example.id");
+
+    /// <summary>A registry workbook as the dinas would save it to CSV, one row per kampung of Kota Banjarmasin.</summary>
+    public static byte[] RegistryCsv(IEnumerable<Kampung> kampung)
+    {
+        var csv = new StringBuilder("Kode Wilayah,Nama Kampung KB,Desa/Kelurahan,Kecamatan,Kabupaten/Kota,Email Pokja\r\n");
+        foreach (var k in kampung) csv.Append($"{k.Code},Kampung KB {k.Name},{k.Village},{k.District},Kota Banjarmasin,{k.Email}\r\n");
+        return Encoding.UTF8.GetBytes(csv.ToString());
+    }
+
+    /// <summary>The address each .eml file in <paramref name="outbox"/> is written to (the outbox mail sender's files).</summary>
+    public static List<string> MailedTo(DirectoryInfo outbox) =>
+        outbox.GetFiles("*.eml").Select(f => File.ReadLines(f.FullName).First(l => l.StartsWith("To:", StringComparison.Ordinal)))
+            .Select(to => to.Split('<', '>', ' ').Single(p => p.Contains('@'))).ToList();
+
     /// <summary>An October date in the dd/MM/yyyy form cadres type, spread over the month by <paramref name="i"/>.</summary>
     public static string OctoberDate(int i) => $"{1 + i % 28:D2}/10/2025";
 

@@ -32,9 +32,12 @@ internal sealed class FunctionsHarness : IAsyncDisposable
     public PoisonQueue Poison { get; }
     public AzuriteFixture Azurite { get; }
 
-    public static Dictionary<string, string?> Settings(AzuriteFixture azurite) => new()
+    public static Dictionary<string, string?> Settings(AzuriteFixture azurite) => Settings(azurite.Process!.ConnectionString);
+
+    /// <summary>The app settings a test's host needs, over the storage of <paramref name="connectionString"/>.</summary>
+    public static Dictionary<string, string?> Settings(string connectionString) => new()
     {
-        ["AzureWebJobsStorage"] = azurite.Process!.ConnectionString,
+        ["AzureWebJobsStorage"] = connectionString,
         ["KKB_TEMPLATES"] = Path.Combine(PipelineHarness.Root, "templates"),
         ["Links__SigningKey"] = Page.PageHarness.SigningKey,
     };
