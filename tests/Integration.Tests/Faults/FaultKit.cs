@@ -2,10 +2,17 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Azure.Data.Tables;
+using KampungKB.Core.Feedback;
+using KampungKB.Core.Mail;
 using KampungKB.Core.Model;
+using KampungKB.Core.Notifications;
+using KampungKB.Core.Registry;
 using KampungKB.Core.Storage;
+using KampungKB.Core.Uploads;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;
+using KampungKB.Integration.Tests.Recaps;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KampungKB.Integration.Tests.Faults;
 
@@ -63,6 +70,20 @@ internal static class FaultKit
         var h = new PipelineHarness(azurite);
         await h.InitAsync();
         return h;
+    }
+
+    /// <summary>
+    /// The harness's processor with the production feedback notifier (the real templates), mailing through
+    /// <paramref name="mail"/>; Pelambuan's Pokja gets <see cref="PelambuanWithEmail"/>'s address in the registry.
+    /// </summary>
+    public static async Task<UploadProcessor> MailingProcessorAsync(PipelineHarness h, IMailSender mail)
+    {
+        var registry = new RegistryStore(h.Tables, h.Names);
+        await registry.SaveAsync([(await registry.GetAsync(Pelambuan))! with { PokjaEmail = PelambuanWithEmail.Email }], h.Time.Now);
+        var notifier = new MailFeedbackNotifier(new TemplateFeedbackRenderer(NotificationHarness.Templates), mail, h.Tables, h.Names, h.Time, [],
+            NullLogger<MailFeedbackNotifier>.Instance);
+        return new UploadProcessor(PipelineHarness.Engine, h.Blobs, h.Tables, h.Names, h.Feedback, h.Time, new PipelineOptions(),
+            NullLogger<UploadProcessor>.Instance, notifier);
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using KampungKB.Core.Storage;
 using KampungKB.Core.Uploads;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;
+using static KampungKB.Integration.Tests.Faults.FaultKit;
 
 namespace KampungKB.Integration.Tests.Faults;
 
@@ -13,7 +14,6 @@ namespace KampungKB.Integration.Tests.Faults;
 [Collection(AzuriteCollection.Name)]
 public class RegistryDependentRejectionTests(AzuriteFixture azurite)
 {
-    private const string Pelambuan = "63.71.04.1005";
 
     [SkippableFact]
     public async Task RejectedAsNotRegistered_SameFileAfterRegistryImport_IsAccepted()
@@ -32,8 +32,8 @@ public class RegistryDependentRejectionTests(AzuriteFixture azurite)
         var after = await h.UploadAsync(name, PipelineHarness.Example("E01"));
 
         Assert.Equal(UploadStatus.Accepted, after.Status);
-        Assert.Equal(5, (await h.Reports.ListActivitiesAsync("63.71", new(2025, 10))).Count);
-        var logged = Assert.Single(await h.Log.ListAsync("63.71"));
+        Assert.Equal(5, (await h.Reports.ListActivitiesAsync(Banjarmasin, October)).Count);
+        var logged = Assert.Single(await h.Log.ListAsync(Banjarmasin));
         Assert.Equal("accepted", logged.Status);
     }
 }
