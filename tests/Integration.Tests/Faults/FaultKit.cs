@@ -72,6 +72,14 @@ internal static class FaultKit
         return h;
     }
 
+    /// <summary>The pipeline over the run's Azurite with its containers and tables but no registry yet: every kampung is unregistered.</summary>
+    public static async Task<PipelineHarness> UnregisteredPipelineAsync(AzuriteFixture azurite)
+    {
+        var h = new PipelineHarness(azurite);
+        await StorageBootstrap.EnsureAsync(h.Blobs, h.Tables, h.Names);
+        return h;
+    }
+
     /// <summary>
     /// The harness's processor with the production feedback notifier (the real templates), mailing through
     /// <paramref name="mail"/>; Pelambuan's Pokja gets <see cref="PelambuanWithEmail"/>'s address in the registry.

@@ -1,4 +1,3 @@
-using KampungKB.Core.Storage;
 using KampungKB.Core.Uploads;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;
@@ -19,8 +18,7 @@ public class RegistryDependentRejectionTests(AzuriteFixture azurite)
     public async Task RejectedAsNotRegistered_SameFileAfterRegistryImport_IsAccepted()
     {
         if (!azurite.Require()) return;
-        var h = new PipelineHarness(azurite);
-        await StorageBootstrap.EnsureAsync(h.Blobs, h.Tables, h.Names);
+        var h = await UnregisteredPipelineAsync(azurite);
         var name = $"{Pelambuan}/kegiatan.xlsx";
 
         var before = await h.UploadAsync(name, PipelineHarness.Example("E01"));

@@ -21,8 +21,7 @@ public class ReprocessTests(AzuriteFixture azurite)
     public async Task RejectedAsNotRegistered_ReprocessAfterRegistryImport_IsAcceptedWithOneReportAndFeedback()
     {
         if (!azurite.Require()) return;
-        var h = new PipelineHarness(azurite);
-        await StorageBootstrap.EnsureAsync(h.Blobs, h.Tables, h.Names);
+        var h = await UnregisteredPipelineAsync(azurite);
         AreaCode.TryParse(Pelambuan, out var kampung);
         var period = October;
         var reprocessor = new UploadReprocessor(h.Processor, h.Blobs, h.Tables, h.Names);
