@@ -60,6 +60,9 @@ internal sealed class AzuriteProcess : IAsyncDisposable
     /// Starts Azurite in memory (<paramref name="location"/> null) or persisting to <paramref name="location"/>,
     /// and waits until its three ports answer. Retries with new ports if a port was taken meanwhile.
     /// </summary>
+    /// <param name="startTimeout">How long Azurite may take to listen (default 30 s) once it has had the CPU to
+    /// start: on a machine so loaded that node got less than a third of that in CPU time, the wait goes on, up to
+    /// four times the timeout (<see cref="StartDeadline"/>). An early exit is reported at once either way.</param>
     /// <param name="ports">Fixed blob/queue/table ports (no retry when taken); null picks free ones.</param>
     public static async Task<AzuriteProcess> StartAsync(string repositoryRoot, string? location = null,
         TimeSpan? startTimeout = null, (int Blob, int Queue, int Table)? ports = null, CancellationToken cancellationToken = default)
@@ -150,14 +153,23 @@ internal sealed class AzuriteProcess : IAsyncDisposable
             }
             if (await AnswersAsync(blob).ConfigureAwait(false) && await AnswersAsync(queue).ConfigureAwait(false) && await AnswersAsync(table).ConfigureAwait(false))
                 return azurite;
-            if (deadline.Elapsed > timeout || cancellationToken.IsCancellationRequested)
+            var cpu = CpuTime(process);
+            if (StartDeadline.Passed(timeout, deadline.Elapsed, cpu) || cancellationToken.IsCancellationRequested)
             {
                 await azurite.StopAsync().ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
-                throw new AzuriteStartException($"Azurite did not listen within {timeout}: {azurite.Output.Trim()}", false);
+                throw new AzuriteStartException(
+                    $"Azurite did not listen within {deadline.Elapsed.TotalSeconds:0} s (timeout {timeout.TotalSeconds:0} s; node used {cpu.TotalSeconds:0.0} s of CPU): {azurite.Output.Trim()}", false);
             }
             await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The CPU time node has used so far; zero when it cannot be read (then only the hard cap extends the wait).</summary>
+    private static TimeSpan CpuTime(Process process)
+    {
+        try { return process.TotalProcessorTime; }
+        catch (Exception e) when (e is InvalidOperationException or NotSupportedException or System.ComponentModel.Win32Exception) { return TimeSpan.Zero; }
     }
 
     /// <summary>What Azurite printed so far (errors only, as it runs with --silent).</summary>
@@ -265,6 +277,19 @@ internal sealed class AzuriteProcess : IAsyncDisposable
             return false;
         }
     }
+}
+
+/// <summary>
+/// When waiting for Azurite to listen stops: a start that hangs while node runs fails after the timeout, but
+/// one merely starved of CPU on a loaded machine (CI with parallel builds) is not reported as a failure until
+/// node has had a third of the timeout in CPU time, or four times the timeout has passed whatever happened.
+/// </summary>
+internal static class StartDeadline
+{
+    public const int HardCapFactor = 4;
+
+    public static bool Passed(TimeSpan timeout, TimeSpan elapsed, TimeSpan cpuUsed) =>
+        elapsed > timeout * HardCapFactor || elapsed > timeout && cpuUsed >= timeout / 3;
 }
 
 internal sealed class AzuriteStartException(string message, bool portInUse) : InvalidOperationException(message)

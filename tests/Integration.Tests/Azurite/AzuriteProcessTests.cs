@@ -52,10 +52,35 @@ public sealed class AzuriteProcessTests(AzuriteFixture fixture)
         }
     }
 
-    private static int FreePort()
+    [SkippableFact]
+    public async Task Start_NodeRunsButNeverListens_FailsNamingTheWait_WithinTheHardCap()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        if (!fixture.Require()) return; // node is there when Azurite is
+        var fake = Directory.CreateTempSubdirectory("kkb-hung-azurite-");
+        try
+        {
+            var script = Path.Combine(fake.FullName, "node_modules", "azurite", "dist", "src", "azurite.js");
+            Directory.CreateDirectory(Path.GetDirectoryName(script)!);
+            await File.WriteAllTextAsync(script, "setInterval(() => {}, 1000);\n"); // alive, idle, never listens
+            var timeout = TimeSpan.FromSeconds(1);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+
+            var ex = await Assert.ThrowsAsync<AzuriteStartException>(() => AzuriteProcess.StartAsync(fake.FullName, startTimeout: timeout));
+
+            Assert.False(ex.PortInUse);
+            Assert.Contains("did not listen", ex.Message);
+            Assert.InRange(clock.Elapsed, timeout, timeout * StartDeadline.HardCapFactor + TimeSpan.FromSeconds(20));
+        }
+        finally { fake.Delete(recursive: true); }
     }
+
+    [Theory]
+    [InlineData(20, 0.5, false)]   // a loaded machine: node had half a second of CPU in 20 s — keep waiting
+    [InlineData(31, 0.5, false)]
+    [InlineData(31, 10, true)]     // node had its share of CPU and still does not listen: a real failure
+    [InlineData(121, 0.5, true)]   // four times the timeout: fail whatever the load
+    public void StartDeadline_WaitsForAStarvedNode_NotForAHungOne(double elapsedSeconds, double cpuSeconds, bool passed) =>
+        Assert.Equal(passed, StartDeadline.Passed(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(elapsedSeconds), TimeSpan.FromSeconds(cpuSeconds)));
+
+    private static int FreePort() => Faults.FaultKit.FreePort();
 }

@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using System.Text;
+using System.Globalization;
 using KampungKB.Core.Feedback;
 using KampungKB.Core.Uploads;
 using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
+using KampungKB.Integration.Tests.Recaps;
 
 namespace KampungKB.Integration.Tests.Faults;
 
@@ -15,20 +15,20 @@ namespace KampungKB.Integration.Tests.Faults;
 [Collection(AzuriteCollection.Name)]
 public class ManyProblemsTests(AzuriteFixture azurite)
 {
-    private const string Pelambuan = "63.71.04.1005";
-
     [SkippableFact]
     public async Task FiveThousandRowsEachWithAnError_RejectedInSeconds_FeedbackListsFirstAndCountsAll()
     {
         if (!azurite.Require()) return;
-        var h = new PipelineHarness(azurite);
-        await h.InitAsync();
-        var csv = new StringBuilder("Kampung KB Pelambuan Sejahtera,,,\r\nKelurahan Pelambuan Kec. Banjarmasin Barat,,,\r\nBulan: Oktober 2025,,,\r\n,,,\r\nTanggal,Nama Kegiatan,Peserta L,Peserta P\r\n");
-        for (var i = 1; i <= 5000; i++) csv.Append($"{1 + i % 28:D2}/09/2025,Kegiatan nomor {i} dengan nama yang cukup panjang,{i % 9},{i % 7}\r\n");
-        var bytes = Encoding.UTF8.GetBytes(csv.ToString());
+        var h = await FaultKit.PipelineAsync(azurite);
+        var mail = new RecordingMailSender();
+        var processor = await FaultKit.MailingProcessorAsync(h, mail);
+        // Every row dated in September in an October report: date-outside-period on each of the 5,000.
+        var bytes = FaultKit.ActivityCsv(5000, i => $"{1 + i % 28:D2}/09/2025,Kegiatan nomor {i} dengan nama yang cukup panjang,{i % 9},{i % 7}");
+        const string name = FaultKit.Pelambuan + "/oktober.csv";
+        await h.Blobs.GetBlobContainerClient(h.Names.Uploads).GetBlobClient(name).UploadAsync(BinaryData.FromBytes(bytes));
 
         var clock = Stopwatch.StartNew();
-        var outcome = await Task.Run(() => h.UploadAsync($"{Pelambuan}/oktober.csv", bytes)).WaitAsync(TimeSpan.FromSeconds(60));
+        var outcome = await Task.Run(() => processor.ProcessAsync(new UploadEvent(name, bytes.Length, h.Time.Now), bytes)).WaitAsync(TimeSpan.FromSeconds(60));
         clock.Stop();
 
         Assert.Equal(UploadStatus.Rejected, outcome.Status);
@@ -40,9 +40,16 @@ public class ManyProblemsTests(AzuriteFixture azurite)
         Assert.Equal(FeedbackWriter.MaxListed, listed.Count);
         Assert.Equal(6, listed[0].GetProperty("row").GetInt32()); // the first problems, in sheet order
 
-        var logged = Assert.Single(await h.Log.ListAsync("63.71"));
+        var logged = Assert.Single(await h.Log.ListAsync(FaultKit.Banjarmasin));
         Assert.Equal(outcome.ErrorCount, logged.ErrorCount);
         Assert.NotEmpty(logged.Problems);
+
+        // The cadre's one mail gives the total as Indonesians write it and says only the first 200 are listed.
+        var sent = Assert.Single(mail.Sent);
+        var total = outcome.ErrorCount.ToString("#,0", CultureInfo.GetCultureInfo("id-ID"));
+        Assert.Contains($"({total} hal)", sent.Subject, StringComparison.Ordinal);
+        Assert.Contains($"ada {total} hal yang perlu diperbaiki", sent.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"hanya {FeedbackWriter.MaxListed} hal pertama dari {total}", sent.TextBody, StringComparison.Ordinal);
     }
 }
 

@@ -4,6 +4,7 @@ using KampungKB.Core.Uploads;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Extensions.Logging.Abstractions;
+using static KampungKB.Integration.Tests.Faults.FaultKit;
 
 namespace KampungKB.Integration.Tests.Faults;
 
@@ -15,7 +16,6 @@ namespace KampungKB.Integration.Tests.Faults;
 public class ProductionChecksTests(AzuriteFixture azurite)
 {
     private static readonly ReportingPeriod September = new(2025, 9);
-    private const string Pelambuan = "63.71.04.1005";
 
     private static async Task<List<string>> CodesAsync(PipelineHarness h, UploadOutcome o)
     {
@@ -35,8 +35,7 @@ public class ProductionChecksTests(AzuriteFixture azurite)
     public async Task FiguresFarFromLastMonth_WarnStockChangeLarge()
     {
         if (!azurite.Require()) return;
-        var h = new PipelineHarness(azurite);
-        await h.InitAsync();
+        var h = await PipelineAsync(azurite);
         var october = PipelineHarness.Engine.Ingest(new MemoryStream(PipelineHarness.Example("E02")), "capaian.xlsx");
         await SeptemberAsync(h, october.Indicators.ToDictionary(i => i.Key, i => i.Value * 2));
 
@@ -50,8 +49,7 @@ public class ProductionChecksTests(AzuriteFixture azurite)
     public async Task FiguresSameAsLastMonth_WarnFiguresUnchanged()
     {
         if (!azurite.Require()) return;
-        var h = new PipelineHarness(azurite);
-        await h.InitAsync();
+        var h = await PipelineAsync(azurite);
         var october = PipelineHarness.Engine.Ingest(new MemoryStream(PipelineHarness.Example("E02")), "capaian.xlsx");
         await SeptemberAsync(h, october.Indicators);
 
@@ -64,8 +62,7 @@ public class ProductionChecksTests(AzuriteFixture azurite)
     public async Task FileForAnotherMonthThanTheLinkChose_RejectedPeriodMismatch()
     {
         if (!azurite.Require()) return;
-        var h = new PipelineHarness(azurite);
-        await h.InitAsync();
+        var h = await PipelineAsync(azurite);
 
         var outcome = await h.UploadAsync($"{Pelambuan}/2025-09/capaian.xlsx", PipelineHarness.Example("E02"));
 
@@ -77,8 +74,7 @@ public class ProductionChecksTests(AzuriteFixture azurite)
     public async Task RaisedUploadSizeSetting_IsTheEngineLimitToo()
     {
         if (!azurite.Require()) return;
-        var h = new PipelineHarness(azurite);
-        await h.InitAsync();
+        var h = await PipelineAsync(azurite);
         var processor = new UploadProcessor(PipelineHarness.Engine, h.Blobs, h.Tables, h.Names, h.Feedback, h.Time,
             new PipelineOptions { MaxUploadBytes = 30L * 1024 * 1024 }, NullLogger<UploadProcessor>.Instance);
         var header = System.Text.Encoding.UTF8.GetBytes("Kampung KB Pelambuan Sejahtera,,,\r\nBulan: Oktober 2025,,,\r\nTanggal,Nama Kegiatan,Peserta L,Peserta P\r\n02/10/2025,Rapat Pokja,5,7\r\n");

@@ -1,7 +1,7 @@
-using KampungKB.Core.Storage;
 using KampungKB.Core.Uploads;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;
+using static KampungKB.Integration.Tests.Faults.FaultKit;
 
 namespace KampungKB.Integration.Tests.Faults;
 
@@ -13,14 +13,12 @@ namespace KampungKB.Integration.Tests.Faults;
 [Collection(AzuriteCollection.Name)]
 public class RegistryDependentRejectionTests(AzuriteFixture azurite)
 {
-    private const string Pelambuan = "63.71.04.1005";
 
     [SkippableFact]
     public async Task RejectedAsNotRegistered_SameFileAfterRegistryImport_IsAccepted()
     {
         if (!azurite.Require()) return;
-        var h = new PipelineHarness(azurite);
-        await StorageBootstrap.EnsureAsync(h.Blobs, h.Tables, h.Names);
+        var h = await UnregisteredPipelineAsync(azurite);
         var name = $"{Pelambuan}/kegiatan.xlsx";
 
         var before = await h.UploadAsync(name, PipelineHarness.Example("E01"));
@@ -32,8 +30,8 @@ public class RegistryDependentRejectionTests(AzuriteFixture azurite)
         var after = await h.UploadAsync(name, PipelineHarness.Example("E01"));
 
         Assert.Equal(UploadStatus.Accepted, after.Status);
-        Assert.Equal(5, (await h.Reports.ListActivitiesAsync("63.71", new(2025, 10))).Count);
-        var logged = Assert.Single(await h.Log.ListAsync("63.71"));
+        Assert.Equal(5, (await h.Reports.ListActivitiesAsync(Banjarmasin, October)).Count);
+        var logged = Assert.Single(await h.Log.ListAsync(Banjarmasin));
         Assert.Equal("accepted", logged.Status);
     }
 }

@@ -4,6 +4,7 @@ using KampungKB.Core.Storage;
 using KampungKB.Core.Uploads;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;
+using static KampungKB.Integration.Tests.Faults.FaultKit;
 
 namespace KampungKB.Integration.Tests.Faults;
 
@@ -15,16 +16,14 @@ namespace KampungKB.Integration.Tests.Faults;
 [Collection(AzuriteCollection.Name)]
 public class ReprocessTests(AzuriteFixture azurite)
 {
-    private const string Pelambuan = "63.71.04.1005";
 
     [SkippableFact]
     public async Task RejectedAsNotRegistered_ReprocessAfterRegistryImport_IsAcceptedWithOneReportAndFeedback()
     {
         if (!azurite.Require()) return;
-        var h = new PipelineHarness(azurite);
-        await StorageBootstrap.EnsureAsync(h.Blobs, h.Tables, h.Names);
+        var h = await UnregisteredPipelineAsync(azurite);
         AreaCode.TryParse(Pelambuan, out var kampung);
-        var period = new ReportingPeriod(2025, 10);
+        var period = October;
         var reprocessor = new UploadReprocessor(h.Processor, h.Blobs, h.Tables, h.Names);
 
         var before = await h.UploadAsync($"{Pelambuan}/20251103020000-kegiatan.xlsx", PipelineHarness.Example("E01"));
@@ -39,11 +38,11 @@ public class ReprocessTests(AzuriteFixture azurite)
         Assert.Equal(before.UploadId, result.UploadId);
         Assert.Equal(UploadStatus.Rejected, result.PreviousStatus);
         Assert.Equal(UploadStatus.Accepted, result.Status);
-        Assert.Equal(5, (await h.Reports.ListActivitiesAsync("63.71", period)).Count);
-        Assert.Equal(5, (await h.Reports.GetAsync("63.71", Pelambuan, period))!.ActivityCount);
+        Assert.Equal(5, (await h.Reports.ListActivitiesAsync(Banjarmasin, period)).Count);
+        Assert.Equal(5, (await h.Reports.GetAsync(Banjarmasin, Pelambuan, period))!.ActivityCount);
         var feedback = (await FeedbackWriter.ReadAsync(h.Blobs, h.Names, result.UploadId))!.Value;
         Assert.Equal("accepted", feedback.GetProperty("status").GetString());
-        Assert.Equal("accepted", Assert.Single(await h.Log.ListAsync("63.71")).Status);
+        Assert.Equal("accepted", Assert.Single(await h.Log.ListAsync(Banjarmasin)).Status);
         Assert.Empty(await h.Log.ListAsync(StorageNames.UnknownRegency));
 
         // Nothing is left to judge again: a second run finds nothing.

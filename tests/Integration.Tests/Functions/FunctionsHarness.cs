@@ -16,28 +16,34 @@ namespace KampungKB.Integration.Tests.Functions;
 /// </summary>
 internal sealed class FunctionsHarness : IAsyncDisposable
 {
-    private FunctionsHarness(LocalFunctionHost host, StorageNames names, BlobTriggerRunner runner, AzuriteFixture azurite)
+    private FunctionsHarness(LocalFunctionHost host, StorageNames names, BlobTriggerRunner runner, PoisonQueue poison, AzuriteFixture azurite)
     {
         Host = host;
         Names = names;
         Runner = runner;
+        Poison = poison;
         Azurite = azurite;
     }
 
     public LocalFunctionHost Host { get; }
     public StorageNames Names { get; }
     public BlobTriggerRunner Runner { get; }
+    /// <summary>Where the runner puts the host's message for a blob it gave up on.</summary>
+    public PoisonQueue Poison { get; }
     public AzuriteFixture Azurite { get; }
 
-    public static Dictionary<string, string?> Settings(AzuriteFixture azurite) => new()
+    public static Dictionary<string, string?> Settings(AzuriteFixture azurite) => Settings(azurite.Process!.ConnectionString);
+
+    /// <summary>The app settings a test's host needs, over the storage of <paramref name="connectionString"/>.</summary>
+    public static Dictionary<string, string?> Settings(string connectionString) => new()
     {
-        ["AzureWebJobsStorage"] = azurite.Process!.ConnectionString,
+        ["AzureWebJobsStorage"] = connectionString,
         ["KKB_TEMPLATES"] = Path.Combine(PipelineHarness.Root, "templates"),
         ["Links__SigningKey"] = Page.PageHarness.SigningKey,
     };
 
     public static async Task<FunctionsHarness> StartAsync(AzuriteFixture azurite, Action<IServiceCollection>? services = null,
-        IReadOnlyDictionary<string, string?>? settings = null, int port = 0, string prefix = "f")
+        IReadOnlyDictionary<string, string?>? settings = null, int port = 0, string prefix = "f", string poisonQueue = PoisonQueue.Name)
     {
         var names = new StorageNames(AzuriteFixture.UniqueName(prefix));
         var values = Settings(azurite);
@@ -48,9 +54,9 @@ internal sealed class FunctionsHarness : IAsyncDisposable
             services?.Invoke(s);
         });
         var receipts = AzuriteFixture.UniqueName("Receipts").Replace("-", "", StringComparison.Ordinal);
-        var runner = new BlobTriggerRunner(host, azurite.Blobs, azurite.Tables, names, PoisonQueue.For(azurite.Process!.ConnectionString), receipts,
-            _ => TimeSpan.FromMilliseconds(20));
-        return new FunctionsHarness(host, names, runner, azurite);
+        var poison = PoisonQueue.For(azurite.Process!.ConnectionString, poisonQueue);
+        var runner = new BlobTriggerRunner(host, azurite.Blobs, azurite.Tables, names, poison, receipts, _ => TimeSpan.FromMilliseconds(20));
+        return new FunctionsHarness(host, names, runner, poison, azurite);
     }
 
     public async Task DropAsync(string container, string name, byte[] content)
