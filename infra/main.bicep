@@ -13,12 +13,14 @@
 // Read by the app but not set here: KKB_TEMPLATES (defaults to templates/ beside
 // KampungKB.Functions.dll, which ./kkb publish puts there), Pipeline__MaxUploadBytes (20 MiB), and the mail tuning settings with sound defaults (docs/mail.md): Mail__SaveToSentItems,
 // Mail__GraphBaseUrl, Mail__InlineAttachmentLimitBytes;
+// Retention__Months (24: originals and problem details kept two years, docs/retention.md);
 // Demo__SimulatedNow is for ./kkb demo only.
 //
 // Functions in the package (functions.metadata, generated from the attributes in src/Functions/Functions):
 //   IngestUpload, ImportRegistry  blob triggers, delivered by Event Grid (see blobTriggeredFunctions)
 //   CompileRecap, SendReminders   timer triggers on Schedules__CompileRecap / Schedules__SendReminders
 //   SweepOutbox                   timer trigger every 5 minutes: resends interrupted or throttled mails (docs/mail.md)
+//   ApplyRetention                timer trigger daily 03:30 UTC: prunes originals and problem details past Retention__Months (docs/retention.md)
 //   UploadPage, UploadPageResult  HTTP triggers, /api/kampung/{token}: the cadres' upload page (docs/upload-page.md)
 
 targetScope = 'resourceGroup'
@@ -125,7 +127,7 @@ var suffix = uniqueString(resourceGroup().id, baseName)
 var storageName = take(toLower('st${replace(baseName, '-', '')}${suffix}'), 24)
 var deploymentContainerName = 'app-package'
 var containerNames = ['uploads', 'registry', 'processed', 'rejected', 'feedback', deploymentContainerName]
-var tableNames = ['Registry', 'Reports', 'Activities', 'Uploads', 'Claims', 'Notifications']
+var tableNames = ['Registry', 'Reports', 'Activities', 'Uploads', 'Claims', 'Notifications', 'UploadIndex']
 
 // Blob-triggered functions and the container each watches (the [BlobTrigger] path, Source = EventGrid).
 // Flex Consumption only has Event Grid blob triggers: each needs a subscription below.

@@ -24,6 +24,8 @@ public sealed class AppSettings
     public required KampungKB.Core.Links.LinkOptions Links { get; init; }
     /// <summary><c>Demo__SimulatedNow</c>: the demo's simulated start instant; null (always, when deployed) runs on the real clock.</summary>
     public DateTimeOffset? SimulatedNow { get; init; }
+    /// <summary><c>Retention__Months</c>: how long originals and problem details are kept (issue 12 finding 11, docs/retention.md).</summary>
+    public KampungKB.Core.Retention.RetentionOptions Retention { get; init; } = new();
 
     /// <summary>App settings read here (the Bicep template and docs name the same keys; a test keeps them in step).</summary>
     public static readonly IReadOnlyList<string> Keys =
@@ -37,6 +39,8 @@ public sealed class AppSettings
         .. RegencySettings.SettingNames.Select(n => RegencySettings.Key("{PPKK}", n)),
         "Links__SigningKey", "Links__BaseUrl",
         "Demo__SimulatedNow",
+        // Issue 12 finding 11: retention of originals and problem details.
+        "Retention__Months",
     ];
 
     /// <summary>The timer schedules the timer triggers name as <c>%Schedules__…%</c>.</summary>
@@ -107,6 +111,10 @@ public sealed class AppSettings
             else problems.Add($"Demo__SimulatedNow: '{sim}' is not an ISO 8601 instant, e.g. 2025-11-05T01:00:00Z.");
         }
 
+        // Retention (docs/retention.md): a typo must not delete originals early or keep them for ever.
+        if (!KampungKB.Core.Retention.RetentionOptions.TryParse(Get("Retention__Months"), out var retention, out var retentionError))
+            problems.Add($"Retention__Months: {retentionError}");
+
         errors = problems;
         return new AppSettings
         {
@@ -114,6 +122,7 @@ public sealed class AppSettings
             Storage = storage!, Pipeline = pipeline, TemplatesDirectory = templates, Regencies = regencies, Mail = mail,
             Links = new KampungKB.Core.Links.LinkOptions { SigningKey = linkKey, BaseUrl = baseUrl },
             SimulatedNow = simulatedNow,
+            Retention = retention,
         };
     }
 }

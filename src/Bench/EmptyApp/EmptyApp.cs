@@ -21,7 +21,7 @@ namespace KampungKB.Bench.EmptyApp
         public static IServiceCollection AddKampungKB(this IServiceCollection services, IConfiguration configuration) => services;
     }
 
-    /// <summary>The same six triggers as src/Functions, each answering at once.</summary>
+    /// <summary>The same triggers as src/Functions (a test keeps the names in step), each answering at once.</summary>
     public sealed class EmptyFunctions
     {
         [Function("IngestUpload")]
@@ -37,6 +37,12 @@ namespace KampungKB.Bench.EmptyApp
 
         [Function("SendReminders")]
         public Task SendReminders([TimerTrigger("%Schedules__SendReminders%")] TimerInfo timer, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        [Function("SweepOutbox")]
+        public Task SweepOutbox([TimerTrigger("0 */5 * * * *")] TimerInfo timer, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        [Function("ApplyRetention")]
+        public Task ApplyRetention([TimerTrigger("0 30 3 * * *")] TimerInfo timer, CancellationToken cancellationToken) => Task.CompletedTask;
 
         [Function("UploadPage")]
         public IActionResult UploadPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "kampung/{token}")] HttpRequest request, string token) =>

@@ -7,8 +7,10 @@ public static class PipelineEvents
 {
     public static readonly EventId UploadProcessed = new(1001, nameof(UploadProcessed));
     public static readonly EventId UploadRepeated = new(1002, nameof(UploadRepeated));
+    public static readonly EventId UploadBlobLeft = new(1003, nameof(UploadBlobLeft));
     public static readonly EventId RegistryImported = new(1101, nameof(RegistryImported));
     public static readonly EventId CleanupFailed = new(1201, nameof(CleanupFailed));
     /// <summary>A bug in our own sheet code while reading an upload (issue 12 finding 6); the cadre is told <c>internal-error</c>.</summary>
     public static readonly EventId IngestionBug = new(1301, nameof(IngestionBug));
+    public static readonly EventId RetentionRan = new(1401, nameof(RetentionRan));
 }

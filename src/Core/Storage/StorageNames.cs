@@ -22,9 +22,11 @@ public sealed record StorageNames(string Prefix = "")
     public string ClaimsTable => Table("Claims");
     /// <summary>Insert-once ledger of mails to people: reminders, recaps, feedback (docs/recaps-and-reminders.md).</summary>
     public string NotificationsTable => Table("Notifications");
+    /// <summary>Read-side copies of the <c>Uploads</c> log keyed by month and by kampung (issue 12 finding 11, docs/storage.md).</summary>
+    public string UploadIndexTable => Table("UploadIndex");
 
     public IReadOnlyList<string> Containers => [Uploads, Registry, Processed, Rejected, Feedback];
-    public IReadOnlyList<string> Tables => [RegistryTable, ReportsTable, ActivitiesTable, UploadsTable, ClaimsTable, NotificationsTable];
+    public IReadOnlyList<string> Tables => [RegistryTable, ReportsTable, ActivitiesTable, UploadsTable, ClaimsTable, NotificationsTable, UploadIndexTable];
 
     private string Container(string name) => Prefix.Length == 0 ? name : $"{Prefix.ToLowerInvariant()}-{name}";
     private string Table(string name) => Prefix.Length == 0 ? name : $"{Prefix}{name}";
