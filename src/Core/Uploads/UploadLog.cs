@@ -80,6 +80,8 @@ public sealed class UploadLog(TableServiceClient tables, StorageNames names)
         if (record.AreaCode is not null) e["AreaCode"] = record.AreaCode;
         if (record.Period is { } p) e["Period"] = p.ToString();
 
+        // On an empty log (a new deployment) this sets the marker before the first line: readers use the index from the start.
+        await IsIndexedAsync(cancellationToken).ConfigureAwait(false);
         // A reprocessed upload may change month or kampung: its earlier index rows go first.
         var fresh = IndexRows(record, names).ToList();
         if (await _uploads.GetEntityOrDefaultAsync(record.RegencyCode, record.UploadId, cancellationToken).ConfigureAwait(false) is { } earlier)
