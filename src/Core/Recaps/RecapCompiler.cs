@@ -78,10 +78,8 @@ public sealed class RecapCompiler(TableServiceClient tables, StorageNames names,
         var current = history[period];
         var activities = await _reports.ListActivitiesAsync(regency.Code, period, ct).ConfigureAwait(false);
         // The month's uploads and those of unknown month received in its window: index partitions, not the whole history.
-        var uploads = (await _uploads.ListForPeriodAsync(regency.Code, period, ct).ConfigureAwait(false))
-            .Concat(await _uploads.ListUndatedAsync(regency.Code, new DateTimeOffset(period.FirstDay.ToDateTime(TimeOnly.MinValue), zone.Offset),
-                EndOfDay(period.Next.LastDay, zone), ct).ConfigureAwait(false))
-            .ToList();
+        var uploads = await _uploads.ListForRecapAsync(regency.Code, period, new DateTimeOffset(period.FirstDay.ToDateTime(TimeOnly.MinValue), zone.Offset),
+            EndOfDay(period.Next.LastDay, zone), ct).ConfigureAwait(false);
         var log = await _notifications.ListAsync(regency.Code, period, ct).ConfigureAwait(false);
         var changes = (await _registry.ListClassChangesAsync(regency.Code, ct).ConfigureAwait(false)).ToDictionary(c => c.AreaCode, StringComparer.Ordinal);
 

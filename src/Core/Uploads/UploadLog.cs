@@ -141,6 +141,22 @@ public sealed class UploadLog(TableServiceClient tables, StorageNames names)
         return Newest(list.Where(u => u.ReceivedAt >= from && u.ReceivedAt < to).ToList());
     }
 
+    /// <summary>
+    /// What the recap lists: the uploads of <paramref name="period"/> plus those of unknown month received in
+    /// [<paramref name="from"/>, <paramref name="to"/>), newest first. Before the index covers the log, one scan
+    /// of the kabupaten's partition (what the recap read before issue 12).
+    /// </summary>
+    public async Task<IReadOnlyList<UploadRecord>> ListForRecapAsync(string regencyCode, ReportingPeriod period, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken cancellationToken = default)
+    {
+        if (!await IsIndexedAsync(cancellationToken).ConfigureAwait(false))
+            return (await ListAsync(regencyCode, cancellationToken: cancellationToken).ConfigureAwait(false))
+                .Where(u => u.Period == period || u.Period is null && u.ReceivedAt >= from && u.ReceivedAt < to).ToList();
+        var month = await ListForPeriodAsync(regencyCode, period, cancellationToken).ConfigureAwait(false);
+        var undated = await ListUndatedAsync(regencyCode, from, to, cancellationToken).ConfigureAwait(false);
+        return Newest([.. month, .. undated]);
+    }
+
     /// <summary>A kampung's latest <paramref name="count"/> uploads, newest first (without problems): one page of one index partition.</summary>
     public async Task<IReadOnlyList<UploadRecord>> RecentAsync(string regencyCode, string areaCode, int count, CancellationToken cancellationToken = default)
     {
