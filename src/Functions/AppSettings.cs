@@ -26,6 +26,8 @@ public sealed class AppSettings
     public DateTimeOffset? SimulatedNow { get; init; }
     /// <summary><c>Retention__Months</c>: how long originals and problem details are kept (issue 12 finding 11, docs/retention.md).</summary>
     public KampungKB.Core.Retention.RetentionOptions Retention { get; init; } = new();
+    /// <summary>Issue 15: the Google Drive channel (<c>Drive__*</c>, docs/channels.md); off without a service-account key.</summary>
+    public KampungKB.Core.Drive.DriveOptions Drive { get; init; } = new();
 
     /// <summary>App settings read here (the Bicep template and docs name the same keys; a test keeps them in step).</summary>
     public static readonly IReadOnlyList<string> Keys =
@@ -41,10 +43,12 @@ public sealed class AppSettings
         "Demo__SimulatedNow",
         // Issue 12 finding 11: retention of originals and problem details.
         "Retention__Months",
+        // Issue 15: Google Drive folders (docs/channels.md).
+        "Schedules__SyncDriveFolders", .. KampungKB.Core.Drive.DriveOptions.Keys,
     ];
 
     /// <summary>The timer schedules the timer triggers name as <c>%Schedules__…%</c>.</summary>
-    public static readonly IReadOnlyList<string> ScheduleKeys = ["Schedules__CompileRecap", "Schedules__SendReminders"];
+    public static readonly IReadOnlyList<string> ScheduleKeys = ["Schedules__CompileRecap", "Schedules__SendReminders", "Schedules__SyncDriveFolders"];
 
     /// <summary>
     /// Schedules used where none is configured (the local runner, tests): recaps daily at 01:00 UTC,
@@ -55,6 +59,8 @@ public sealed class AppSettings
     {
         ["Schedules__CompileRecap"] = "0 0 1 * * *",
         ["Schedules__SendReminders"] = "0 0 2 * * *",
+        // Issue 15: every 30 minutes; a pass does nothing while Drive__ServiceAccountKey is empty.
+        ["Schedules__SyncDriveFolders"] = "0 */30 * * * *",
     };
 
     /// <summary>The CRON of each timer (configured, else <see cref="DefaultSchedules"/>), validated.</summary>
@@ -114,6 +120,9 @@ public sealed class AppSettings
         // Retention (docs/retention.md): a typo must not delete originals early or keep them for ever.
         if (!KampungKB.Core.Retention.RetentionOptions.TryParse(Get("Retention__Months"), out var retention, out var retentionError))
             problems.Add($"Retention__Months: {retentionError}");
+        // Issue 15: the Google Drive channel; a key that is set must be a usable service-account key.
+        var drive = KampungKB.Core.Drive.DriveOptions.FromSettings(Get, out var driveErrors);
+        problems.AddRange(driveErrors);
 
         errors = problems;
         return new AppSettings
@@ -123,6 +132,7 @@ public sealed class AppSettings
             Links = new KampungKB.Core.Links.LinkOptions { SigningKey = linkKey, BaseUrl = baseUrl },
             SimulatedNow = simulatedNow,
             Retention = retention,
+            Drive = drive,
         };
     }
 }

@@ -21,7 +21,7 @@ namespace KampungKB.Bench.EmptyApp
         public static IServiceCollection AddKampungKB(this IServiceCollection services, IConfiguration configuration) => services;
     }
 
-    /// <summary>The same triggers as src/Functions (a test keeps the names in step), each answering at once.</summary>
+    /// <summary>The triggers of src/Functions (blob, timer, HTTP), each answering at once.</summary>
     public sealed class EmptyFunctions
     {
         [Function("IngestUpload")]
@@ -43,6 +43,9 @@ namespace KampungKB.Bench.EmptyApp
 
         [Function("ApplyRetention")]
         public Task ApplyRetention([TimerTrigger("0 30 3 * * *")] TimerInfo timer, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        [Function("SyncDriveFolders")]
+        public Task SyncDriveFolders([TimerTrigger("%Schedules__SyncDriveFolders%")] TimerInfo timer, CancellationToken cancellationToken) => Task.CompletedTask;
 
         [Function("UploadPage")]
         public IActionResult UploadPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "kampung/{token}")] HttpRequest request, string token) =>
