@@ -22,6 +22,7 @@
 //   CompileRecap, SendReminders   timer triggers on Schedules__CompileRecap / Schedules__SendReminders
 //   SweepOutbox                   timer trigger every 5 minutes: resends interrupted or throttled mails (docs/mail.md)
 // Retention__Months (24: originals and problem details kept two years, docs/retention.md);
+//   ApplyRetention                timer trigger daily 03:30 UTC: prunes originals and problem details past Retention__Months (docs/retention.md)
 //   SyncDriveFolders              timer trigger on Schedules__SyncDriveFolders: copies new sheets from linked Google Drive folders (docs/channels.md)
 //   UploadPage, UploadPageResult  HTTP triggers, /api/kampung/{token}: the cadres' upload page (docs/upload-page.md)
 
