@@ -14,6 +14,7 @@
 // KampungKB.Functions.dll, which ./kkb publish puts there), Pipeline__MaxUploadBytes (20 MiB), and the mail tuning settings with sound defaults (docs/mail.md): Mail__SaveToSentItems,
 // Mail__GraphBaseUrl, Mail__InlineAttachmentLimitBytes;
 // the zip-of-reports limits Archive__MaxEntries (500), Archive__MaxExpandedBytes (200 MiB), Archive__MaxCompressionRatio (100) (docs/channels.md);
+// Retention__Months (24: originals and problem details kept two years, docs/retention.md);
 // Demo__SimulatedNow is for ./kkb demo only; Drive__BaseUrl and Drive__MaxRetryAfter (the Google Drive channel's
 // tuning, docs/channels.md) keep their defaults.
 //
@@ -21,6 +22,8 @@
 //   IngestUpload, ImportRegistry  blob triggers, delivered by Event Grid (see blobTriggeredFunctions)
 //   CompileRecap, SendReminders   timer triggers on Schedules__CompileRecap / Schedules__SendReminders
 //   SweepOutbox                   timer trigger every 5 minutes: resends interrupted or throttled mails (docs/mail.md)
+// Retention__Months (24: originals and problem details kept two years, docs/retention.md);
+//   ApplyRetention                timer trigger daily 03:30 UTC: prunes originals and problem details past Retention__Months (docs/retention.md)
 //   SyncDriveFolders              timer trigger on Schedules__SyncDriveFolders: copies new sheets from linked Google Drive folders (docs/channels.md)
 //   UploadPage, UploadPageResult  HTTP triggers, /api/kampung/{token}: the cadres' upload page (docs/upload-page.md)
 
@@ -134,7 +137,7 @@ var suffix = uniqueString(resourceGroup().id, baseName)
 var storageName = take(toLower('st${replace(baseName, '-', '')}${suffix}'), 24)
 var deploymentContainerName = 'app-package'
 var containerNames = ['uploads', 'registry', 'processed', 'rejected', 'feedback', deploymentContainerName]
-var tableNames = ['Registry', 'Reports', 'Activities', 'Uploads', 'Claims', 'Notifications', 'DriveFolders', 'DriveFiles']
+var tableNames = ['Registry', 'Reports', 'Activities', 'Uploads', 'Claims', 'Notifications', 'UploadIndex', 'DriveFolders', 'DriveFiles']
 
 // Blob-triggered functions and the container each watches (the [BlobTrigger] path, Source = EventGrid).
 // Flex Consumption only has Event Grid blob triggers: each needs a subscription below.

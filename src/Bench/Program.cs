@@ -7,6 +7,7 @@ using KampungKB.Bench;
 // kkb-bench: started by `./kkb bench` (src/Cli/Commands/BenchCommand.cs), which builds it, publishes the
 // handler and the empty API, starts an in-memory Azurite and passes everything in the environment.
 //   kkb-bench [--quick] [--json]                    the whole run
+//   kkb-bench --scale [--quick] [--json]            only the national-scale reads (ScaleBench)
 //   kkb-bench --child ingest|raw FILE               one measured read in a fresh process (peak memory)
 //   kkb-bench --write ROWS SHEETS FILE              writes one benchmark workbook (to profile by hand)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -20,6 +21,15 @@ if (args.Length >= 3 && args[0] == "--child")
     return Reads.Child(args[1], args[2], Path.Combine(root, "templates"));
 
 var quick = args.Contains("--quick");
+// --scale: only the national-scale reads of issue 12 (ScaleBench: three years of uploads, a kabupaten and a province).
+if (args.Contains("--scale"))
+{
+    var scaleStorage = Environment.GetEnvironmentVariable("KKB_BENCH_STORAGE") ?? throw new InvalidOperationException("KKB_BENCH_STORAGE not set (run through ./kkb bench --scale)");
+    var scale = new JsonObject { ["command"] = "./kkb bench --scale" + (quick ? " --quick" : ""), ["started"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm'Z'", CultureInfo.InvariantCulture) };
+    await new ScaleBench(scaleStorage, root, quick, args.Contains("--json") ? Console.Error : Console.Out).RunAsync(scale);
+    Console.WriteLine(scale.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    return 0;
+}
 var json = args.Contains("--json");
 var log = json ? Console.Error : Console.Out;
 var result = new JsonObject

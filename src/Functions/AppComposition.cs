@@ -60,6 +60,8 @@ public static class AppComposition
         services.AddSingleton(sp => new KampungKB.Core.Timers.TimerRun(sp.GetRequiredService<Azure.Data.Tables.TableServiceClient>(), sp.GetRequiredService<StorageNames>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<KampungKB.Core.Timers.TimerRun>>()));
         services.AddSingleton<KampungKB.Core.Notifications.OutboxSweeper>();
+        services.AddSingleton(settings.Retention);
+        services.AddSingleton<KampungKB.Core.Retention.RetentionSweeper>();
         services.AddSingleton<IFeedbackNotifier, MailFeedbackNotifier>();
 
         services.AddSingleton(settings.Links);

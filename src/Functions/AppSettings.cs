@@ -26,6 +26,8 @@ public sealed class AppSettings
     public required KampungKB.Core.Links.LinkOptions Links { get; init; }
     /// <summary><c>Demo__SimulatedNow</c>: the demo's simulated start instant; null (always, when deployed) runs on the real clock.</summary>
     public DateTimeOffset? SimulatedNow { get; init; }
+    /// <summary><c>Retention__Months</c>: how long originals and problem details are kept (issue 12 finding 11, docs/retention.md).</summary>
+    public KampungKB.Core.Retention.RetentionOptions Retention { get; init; } = new();
     /// <summary>Issue 15: the Google Drive channel (<c>Drive__*</c>, docs/channels.md); off without a service-account key.</summary>
     public KampungKB.Core.Drive.DriveOptions Drive { get; init; } = new();
 
@@ -41,6 +43,8 @@ public sealed class AppSettings
         .. RegencySettings.SettingNames.Select(n => RegencySettings.Key("{PPKK}", n)),
         "Links__SigningKey", "Links__BaseUrl",
         "Demo__SimulatedNow",
+        // Issue 12 finding 11: retention of originals and problem details.
+        "Retention__Months",
         // Issue 15: Google Drive folders (docs/channels.md).
         "Schedules__SyncDriveFolders", .. KampungKB.Core.Drive.DriveOptions.Keys,
         // Issue 15: a zip of reports.
@@ -134,6 +138,9 @@ public sealed class AppSettings
             else problems.Add($"Demo__SimulatedNow: '{sim}' is not an ISO 8601 instant, e.g. 2025-11-05T01:00:00Z.");
         }
 
+        // Retention (docs/retention.md): a typo must not delete originals early or keep them for ever.
+        if (!KampungKB.Core.Retention.RetentionOptions.TryParse(Get("Retention__Months"), out var retention, out var retentionError))
+            problems.Add($"Retention__Months: {retentionError}");
         // Issue 15: the Google Drive channel; a key that is set must be a usable service-account key.
         var drive = KampungKB.Core.Drive.DriveOptions.FromSettings(Get, out var driveErrors);
         problems.AddRange(driveErrors);
@@ -146,6 +153,7 @@ public sealed class AppSettings
             Storage = storage!, Pipeline = pipeline, TemplatesDirectory = templates, Regencies = regencies, Mail = mail,
             Links = new KampungKB.Core.Links.LinkOptions { SigningKey = linkKey, BaseUrl = baseUrl },
             SimulatedNow = simulatedNow,
+            Retention = retention,
             Drive = drive,
         };
     }

@@ -38,6 +38,12 @@ namespace KampungKB.Bench.EmptyApp
         [Function("SendReminders")]
         public Task SendReminders([TimerTrigger("%Schedules__SendReminders%")] TimerInfo timer, CancellationToken cancellationToken) => Task.CompletedTask;
 
+        [Function("SweepOutbox")]
+        public Task SweepOutbox([TimerTrigger("0 */5 * * * *")] TimerInfo timer, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        [Function("ApplyRetention")]
+        public Task ApplyRetention([TimerTrigger("0 30 3 * * *")] TimerInfo timer, CancellationToken cancellationToken) => Task.CompletedTask;
+
         [Function("SyncDriveFolders")]
         public Task SyncDriveFolders([TimerTrigger("%Schedules__SyncDriveFolders%")] TimerInfo timer, CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -4,7 +4,7 @@ using KampungKB.Cli.Dev;
 namespace KampungKB.Cli.Commands;
 
 /// <summary>
-/// <c>kkb bench [--quick] [--json]</c>: builds src/Bench and the empty function app of the same shape
+/// <c>kkb bench [--quick] [--json] [--scale]</c> (<c>--scale</c>: only the national-scale reads, ScaleBench): builds src/Bench and the empty function app of the same shape
 /// (src/Bench/EmptyApp), starts a throw-away in-memory Azurite and runs the benchmarks
 /// (docs/performance.md). Progress goes to stderr with --json.
 /// </summary>
@@ -12,9 +12,9 @@ internal static class BenchCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        if (!CommandLine.Parse(args, new HashSet<string> { "--quick", "--json" }, out var flags, out var positional, out var error) || positional.Count > 0)
+        if (!CommandLine.Parse(args, new HashSet<string> { "--quick", "--json", "--scale" }, out var flags, out var positional, out var error) || positional.Count > 0)
         {
-            Console.Error.WriteLine("kkb bench: " + (error ?? "tidak menerima argumen") + ". Pakai: kkb bench [--quick] [--json]");
+            Console.Error.WriteLine("kkb bench: " + (error ?? "tidak menerima argumen") + ". Pakai: kkb bench [--quick] [--json] [--scale]");
             return CommandLine.Usage;
         }
         var root = LocalEnvironment.RepositoryRoot;

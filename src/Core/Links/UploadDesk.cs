@@ -143,9 +143,8 @@ public sealed class UploadDesk
         if (claims is null || kampung is null) return Refused();
         if (!TryParseReference(reference, out var stamp, out var hashPrefix, out var storedAt)) return await HomeAsync(token, cancellationToken).ConfigureAwait(false);
 
-        var prefix = $"{_names.Uploads}/{claims.AreaCode}/{stamp}-";
-        var record = (await _log.ListAsync(kampung.RegencyCode, claims.AreaCode, cancellationToken).ConfigureAwait(false))
-            .FirstOrDefault(r => r.Path.StartsWith(prefix, StringComparison.Ordinal) && r.ContentHash.StartsWith(hashPrefix, StringComparison.Ordinal));
+        // Refreshed every 3 s while pending: one point read of the upload index, never the kabupaten's history.
+        var record = await _log.FindByPageReferenceAsync(kampung.RegencyCode, claims.AreaCode, stamp, hashPrefix, cancellationToken).ConfigureAwait(false);
         var feedback = record is null ? null : await FeedbackWriter.ReadAsync(_blobs, _names, record.UploadId, cancellationToken).ConfigureAwait(false);
         var self = ResultUrl(token!, reference!);
         if (feedback is not { } f)
@@ -280,16 +279,17 @@ public sealed class UploadDesk
 
     private async Task<object> HomeModelAsync(string token, RegistryEntry kampung, string? notice, CancellationToken cancellationToken)
     {
-        var uploads = await _log.ListAsync(kampung.RegencyCode, kampung.AreaCode, cancellationToken).ConfigureAwait(false);
+        var uploads = await _log.RecentAsync(kampung.RegencyCode, kampung.AreaCode, RecentShown, cancellationToken).ConfigureAwait(false);
         var zone = LocalTime.ForProvince(kampung.AreaCode); // cadres read times in their own WIB/WITA/WIT
-        var recent = uploads.Take(RecentShown).Select(r => new
+        var recent = uploads.Select(r => new
         {
             file = DisplayName(r.FileName),
             when = IndonesianFormat.Date(zone.ToLocal(r.ReceivedAt)) + " " + IndonesianFormat.Time(zone.ToLocal(r.ReceivedAt)) + " " + zone.Label,
             period = r.Period is { } p ? IndonesianFormat.Month(p) : null,
             status = r.Status,
             label = _page.Texts.TryGetValue("status_" + r.Status, out var l) ? l : r.Status,
-            url = ReferenceOf(r) is { } reference ? ResultUrl(token, reference) : null,
+            // Past retention the feedback is gone: no link to a result page that would wait for ever.
+            url = r.PrunedAt is null && ReferenceOf(r) is { } reference ? ResultUrl(token, reference) : null,
         }).ToList();
 
         var current = ReportingPeriod.Of(zone.Today(_time));

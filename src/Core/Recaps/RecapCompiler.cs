@@ -77,7 +77,9 @@ public sealed class RecapCompiler(TableServiceClient tables, StorageNames names,
             history[p] = (await _reports.ListAsync(regency.Code, p, ct).ConfigureAwait(false)).ToDictionary(r => r.AreaCode, StringComparer.Ordinal);
         var current = history[period];
         var activities = await _reports.ListActivitiesAsync(regency.Code, period, ct).ConfigureAwait(false);
-        var uploads = await _uploads.ListAsync(regency.Code, cancellationToken: ct).ConfigureAwait(false);
+        // The month's uploads and those of unknown month received in its window: index partitions, not the whole history.
+        var uploads = await _uploads.ListForRecapAsync(regency.Code, period, new DateTimeOffset(period.FirstDay.ToDateTime(TimeOnly.MinValue), zone.Offset),
+            EndOfDay(period.Next.LastDay, zone), ct).ConfigureAwait(false);
         var log = await _notifications.ListAsync(regency.Code, period, ct).ConfigureAwait(false);
         var changes = (await _registry.ListClassChangesAsync(regency.Code, ct).ConfigureAwait(false)).ToDictionary(c => c.AreaCode, StringComparer.Ordinal);
 

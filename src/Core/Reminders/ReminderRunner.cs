@@ -81,7 +81,6 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
         var day = today ?? regency.TimeZone.Today(time);
         var items = new List<ReminderItem>();
         IReadOnlyList<RegistryEntry>? kampung = null;
-        IReadOnlyList<UploadRecord>? uploads = null;
         for (var (period, i) = (ReportingPeriod.Of(day).Previous, 0); i < 3; period = period.Previous, i++)
         {
             var stages = ReminderStages.For(regency, period);
@@ -96,7 +95,7 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
             var log = (await _ledger.ListAsync(partition, ct).ConfigureAwait(false))
                 .ToDictionary(r => r.RowKey, StringComparer.Ordinal);
             var due = regency.DueDate(period);
-            uploads ??= await _uploads.ListAsync(regency.Code, cancellationToken: ct).ConfigureAwait(false);
+            var uploads = await _uploads.ListForPeriodAsync(regency.Code, period, ct).ConfigureAwait(false);
             // As of the run's day: a dry run for an earlier date does not quote a file that arrived later.
             var asOf = RecapCompiler.EndOfDay(day, regency.TimeZone);
             var rejected = LatestRejected(uploads.Where(u => u.ReceivedAt < asOf).ToList(), period, regency);

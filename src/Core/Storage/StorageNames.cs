@@ -22,12 +22,14 @@ public sealed record StorageNames(string Prefix = "")
     public string ClaimsTable => Table("Claims");
     /// <summary>Insert-once ledger of mails to people: reminders, recaps, feedback (docs/recaps-and-reminders.md).</summary>
     public string NotificationsTable => Table("Notifications");
+    /// <summary>Read-side copies of the <c>Uploads</c> log keyed by month and by kampung (issue 12 finding 11, docs/storage.md).</summary>
+    public string UploadIndexTable => Table("UploadIndex");
     /// <summary>Google Drive folders linked to kampung, and the files copied from them (docs/channels.md).</summary>
     public string DriveFoldersTable => Table("DriveFolders");
     public string DriveFilesTable => Table("DriveFiles");
 
     public IReadOnlyList<string> Containers => [Uploads, Registry, Processed, Rejected, Feedback];
-    public IReadOnlyList<string> Tables => [RegistryTable, ReportsTable, ActivitiesTable, UploadsTable, ClaimsTable, NotificationsTable, DriveFoldersTable, DriveFilesTable];
+    public IReadOnlyList<string> Tables => [RegistryTable, ReportsTable, ActivitiesTable, UploadsTable, ClaimsTable, NotificationsTable, UploadIndexTable, DriveFoldersTable, DriveFilesTable];
 
     private string Container(string name) => Prefix.Length == 0 ? name : $"{Prefix.ToLowerInvariant()}-{name}";
     private string Table(string name) => Prefix.Length == 0 ? name : $"{Prefix}{name}";

@@ -112,8 +112,11 @@ public sealed class UploadProcessor
     /// The claim is keyed by the blob's ETag and size instead of a content hash.
     /// </summary>
     public Task<UploadOutcome> ProcessUnreadTooLargeAsync(UploadEvent upload, CancellationToken cancellationToken = default) =>
-        ProcessCoreAsync(upload, ReadOnlyMemory<byte>.Empty,
-            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"unread\n{upload.ETag}\n{upload.ContentLength}"))), read: false, cancellationToken);
+        ProcessCoreAsync(upload, ReadOnlyMemory<byte>.Empty, UnreadContentKey(upload.ETag, upload.ContentLength), read: false, cancellationToken);
+
+    /// <summary>What stands for the content hash in the claim of an upload refused unread (its ETag and size).</summary>
+    internal static string UnreadContentKey(string? etag, long? contentLength) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"unread\n{etag}\n{contentLength}")));
 
     /// <summary>
     /// The outcome of the upload of <paramref name="content"/> as <c>uploads/{blobName}</c> once some
@@ -129,7 +132,7 @@ public sealed class UploadProcessor
         return summary is null ? null : JsonSerializer.Deserialize<UploadOutcome>(summary, Json);
     }
 
-    private static string ClaimIdOf(StorageNames names, string blobName, string contentHash) =>
+    internal static string ClaimIdOf(StorageNames names, string blobName, string contentHash) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(names.Uploads + "/" + blobName + "\n" + contentHash)));
 
     /// <param name="entryOf">For a file of a zip: its receipt time, derived from the zip's (so its upload id is stable across
@@ -153,6 +156,8 @@ public sealed class UploadProcessor
                     break;
                 }
                 _logger.LogInformation(PipelineEvents.UploadRepeated, "Upload claim {ClaimId} already done; nothing repeated", claimId[..12]);
+                // The same bytes under the same name are already kept: the copy in uploads/ goes (originals are kept once).
+                await RemoveFromUploadsAsync(upload, cancellationToken).ConfigureAwait(false);
                 return earlier with { Repeated = true };
         }
         var owned = (ClaimLedger.Result.Proceed)claim;
@@ -223,6 +228,7 @@ public sealed class UploadProcessor
         if (_notifier is not null && entryOf is null) await _notifier.NotifyAsync(feedbackDocument, cancellationToken).ConfigureAwait(false);
 
         await _claims.CompleteAsync(owned, JsonSerializer.Serialize(outcome, Json), cancellationToken).ConfigureAwait(false);
+        await RemoveFromUploadsAsync(upload, cancellationToken).ConfigureAwait(false);
         _logger.LogInformation(PipelineEvents.UploadProcessed,
             "Upload {UploadId} {Status}: area {AreaCode}, period {Period}, {Activities} activities, {Indicators} indicators, {Errors} errors, {Warnings} warnings",
             uploadId, status, kampung?.AreaCode, report?.Period?.ToString(), outcome.ActivityCount, outcome.IndicatorCount, outcome.ErrorCount, outcome.WarningCount);
@@ -346,6 +352,28 @@ public sealed class UploadProcessor
     }
 
     private static string Megabytes(long bytes) => (bytes / 1024d / 1024d).ToString("0.#", System.Globalization.CultureInfo.GetCultureInfo("id-ID")) + " MB";
+
+    /// <summary>
+    /// Originals are kept once (issue 12 finding 11): once the judged bytes are kept in <c>processed/</c> or
+    /// <c>rejected/</c> and the claim is done, the blob in <c>uploads/</c> is deleted, only if it is still the
+    /// version that was judged (If-Match on the trigger's ETag: a newer file under the same name stays for its own
+    /// trigger). Without an ETag (reprocessing, tools) nothing is deleted. A failure here loses nothing: the
+    /// retention timer removes such leftovers once their kept copy is found (<c>RetentionSweeper</c>).
+    /// </summary>
+    private async Task RemoveFromUploadsAsync(UploadEvent upload, CancellationToken cancellationToken)
+    {
+        if (upload.ETag is not { Length: > 0 } etag) return;
+        try
+        {
+            await _blobs.GetBlobContainerClient(_names.Uploads).GetBlobClient(upload.Name).DeleteIfExistsAsync(
+                Azure.Storage.Blobs.Models.DeleteSnapshotsOption.IncludeSnapshots,
+                new Azure.Storage.Blobs.Models.BlobRequestConditions { IfMatch = new Azure.ETag(etag) }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 412 || StorageErrors.IsTransient(e))
+        {
+            _logger.LogInformation(PipelineEvents.UploadBlobLeft, "An upload blob was left in uploads/ ({Status}); retention removes it once its kept copy is found", e.Status);
+        }
+    }
 
     /// <summary>
     /// Keeps the very bytes that were judged, whatever happens to the blob in <c>uploads/</c> later; an

@@ -7,6 +7,7 @@ using KampungKB.Core.Reports;
 using KampungKB.Core.Storage;
 using KampungKB.Core.Recaps;
 using KampungKB.Core.Reminders;
+using KampungKB.Core.Retention;
 using KampungKB.Core.Settings;
 using KampungKB.Core.Timers;
 using Microsoft.Azure.Functions.Worker;
@@ -24,8 +25,21 @@ namespace KampungKB.Functions.Functions;
 /// and the next tick catches up.
 /// </summary>
 public sealed class TimerFunctions(RecapSender recaps, ReminderRunner reminders, OutboxSweeper outbox, TimerRun run, IReadOnlyList<RegencySettings> configured,
-    TableServiceClient tables, StorageNames names, ILogger<TimerFunctions> logger)
+    TableServiceClient tables, StorageNames names, ILogger<TimerFunctions> logger, RetentionSweeper retention)
 {
+    /// <summary>
+    /// Daily at 03:30 UTC (10:30 WIB, outside the night's recap and reminder runs): deletes originals and
+    /// problem details older than <c>Retention__Months</c> and duplicates left in <c>uploads/</c>
+    /// (docs/retention.md). Idempotent; a failed run is redone by the next. A fixed schedule, not a setting.
+    /// </summary>
+    [Function(nameof(ApplyRetention))]
+    public async Task<RetentionResult> ApplyRetention([TimerTrigger("0 30 3 * * *")] TimerInfo timer, CancellationToken cancellationToken)
+    {
+        var result = await retention.RunAsync(cancellationToken);
+        logger.LogInformation(FunctionEvents.TimerRan, "retention: {Pruned} uploads pruned, {Duplicates} duplicates removed", result.UploadsPruned, result.DuplicatesDeleted);
+        return result;
+    }
+
     /// <summary>
     /// Every 5 minutes: sends what the outbox holds whose claim ran out (a process died mid-send) or whose
     /// next try after a transient Graph failure has come (docs/mail.md). A fixed schedule, not a setting.

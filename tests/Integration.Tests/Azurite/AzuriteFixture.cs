@@ -53,7 +53,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
             if (_ci) throw new InvalidOperationException(UnavailableReason + " CI=true: failing instead of skipping.");
             return;
         }
-        _azurite = await AzuriteProcess.StartAsync(root);
+        _azurite = await AzuriteProcess.StartAsync(root, startTimeout: TimeSpan.FromMinutes(2)); // 30 s is not enough on a loaded 2-core machine
         Connection = StorageConnection.Parse(_azurite.ConnectionString);
         // The SDK clients as production registers them, with one quick retry (an Azurite 500 would otherwise cost seconds).
         var clients = StorageServiceCollectionExtensions.CreateClients(Connection, QuickRetry);
