@@ -12,14 +12,16 @@
 //
 // Read by the app but not set here: KKB_TEMPLATES (defaults to templates/ beside
 // KampungKB.Functions.dll, which ./kkb publish puts there), Pipeline__MaxUploadBytes (20 MiB), and the mail tuning settings with sound defaults (docs/mail.md): Mail__SaveToSentItems,
-// Mail__GraphBaseUrl, Mail__InlineAttachmentLimitBytes;
+// Mail__GraphBaseUrl, Mail__InlineAttachmentLimitBytes; Links__KeyCacheTtl (1 minute: how long an instance
+// keeps the upload-link signing keys it read from the LinkKeys table, docs/upload-page.md);
 // Demo__SimulatedNow is for ./kkb demo only.
 //
 // Functions in the package (functions.metadata, generated from the attributes in src/Functions/Functions):
 //   IngestUpload, ImportRegistry  blob triggers, delivered by Event Grid (see blobTriggeredFunctions)
 //   CompileRecap, SendReminders   timer triggers on Schedules__CompileRecap / Schedules__SendReminders
 //   SweepOutbox                   timer trigger every 5 minutes: resends interrupted or throttled mails (docs/mail.md)
-//   UploadPage, UploadPageResult  HTTP triggers, /api/kampung/{token}: the cadres' upload page (docs/upload-page.md)
+//   UploadPage, UploadPageResult, UploadPageOpen  HTTP triggers, /api/kampung/{areaCode}[/hasil/{upload}|/buka]:
+//                                 the cadres' upload page (docs/upload-page.md)
 
 targetScope = 'resourceGroup'
 

@@ -6,7 +6,11 @@ using Microsoft.Extensions.Logging;
 
 namespace KampungKB.Core.Registry;
 
-public sealed record RegistryImportOutcome(bool Accepted, int Kampung, IReadOnlyList<Problem> Problems);
+/// <summary>
+/// What a registry import did: accepted or not, how many kampung it stored, its problems, and how many kampung
+/// of the kabupaten/kota it lists were retired (no longer listed) or made active again (listed again).
+/// </summary>
+public sealed record RegistryImportOutcome(bool Accepted, int Kampung, IReadOnlyList<Problem> Problems, int Retired = 0, int Reactivated = 0);
 
 /// <summary>
 /// Loads the dinas' registry workbook (from <c>./kkb registry import</c> or a blob in <c>registry/</c>)
@@ -21,11 +25,12 @@ public sealed class RegistryImporter(IngestionEngine engine, TableServiceClient 
     {
         using var stream = new MemoryStream(content.ToArray(), writable: false);
         var import = engine.ReadRegistry(stream, fileName, cancellationToken);
-        if (import.IsAccepted)
-            await _store.SaveAsync(import.Entries, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        logger.LogInformation(PipelineEvents.RegistryImported, "Registry import {Status}: {Count} kampung, {Errors} errors, {Warnings} warnings",
-            import.IsAccepted ? "accepted" : "rejected", import.Entries.Count,
+        var saved = import.IsAccepted
+            ? await _store.SaveAsync(import.Entries, time.GetUtcNow(), cancellationToken).ConfigureAwait(false)
+            : new RegistrySaveResult([], []);
+        logger.LogInformation(PipelineEvents.RegistryImported, "Registry import {Status}: {Count} kampung, {Retired} retired, {Reactivated} active again, {Errors} errors, {Warnings} warnings",
+            import.IsAccepted ? "accepted" : "rejected", import.Entries.Count, saved.Retired.Count, saved.Reactivated.Count,
             import.Problems.Count(p => p.Severity == Severity.Error), import.Problems.Count(p => p.Severity == Severity.Warning));
-        return new RegistryImportOutcome(import.IsAccepted, import.IsAccepted ? import.Entries.Count : 0, import.Problems);
+        return new RegistryImportOutcome(import.IsAccepted, import.IsAccepted ? import.Entries.Count : 0, import.Problems, saved.Retired.Count, saved.Reactivated.Count);
     }
 }

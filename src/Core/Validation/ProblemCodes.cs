@@ -73,6 +73,8 @@ public static class ProblemCodes
     public const string KampungUnknown = "kampung-unknown";
     public const string KampungAmbiguous = "kampung-ambiguous";
     public const string KampungMismatch = "kampung-mismatch";
+    /// <summary>The kampung is in the registry but retired: its kabupaten/kota's last import no longer listed it (issue 12 finding 9).</summary>
+    public const string KampungRetired = "kampung-retired";
 
     /// <summary>All codes above, for the catalogue check.</summary>
     public static IReadOnlyList<string> All { get; } = typeof(ProblemCodes)
