@@ -114,4 +114,30 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
         await AssertFitsAsync(page);
         await PageHarness.ScreenshotPhonesAsync(page, "page-refused");
     }
+
+    [SkippableFact]
+    public async Task RetiredKampungAndBareAddress_ClearPages_AtPhoneWidth()
+    {
+        if (!azurite.Require() || !PageHarness.RequireChromium()) return;
+        await using var h = await PageHarness.StartAsync(azurite, ingest: false);
+        var page = await h.NewPageAsync(width: 360, height: 740);
+        var link = await h.LinkAsync(PageHarness.Pelambuan);
+
+        await page.GotoAsync(link[..link.IndexOf('#')]);              // the address without the link's token
+        await Assertions.Expect(page.Locator("#refused")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#refused")).ToContainTextAsync(s_texts.Value.Texts["opening_nolink"]);
+        await AssertFitsAsync(page);
+        await PageHarness.ScreenshotPhonesAsync(page, "page-no-token");
+
+        var importer = new KampungKB.Core.Registry.RegistryImporter(PipelineHarness.Engine, azurite.Tables, h.Names, TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<KampungKB.Core.Registry.RegistryImporter>.Instance);
+        Assert.Equal(1, (await importer.ImportAsync("daftar.csv", Faults.RetiredKampungTests.BanjarmasinRegistry(PageHarness.Pelambuan))).Retired);
+        await page.SetViewportSizeAsync(360, 740);
+        await page.GotoAsync(link);
+        await Assertions.Expect(page.Locator("#retired")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#retired")).ToContainTextAsync(s_texts.Value.Texts["retired_title"]);
+        Assert.Equal(0, await page.Locator("#berkas").CountAsync());
+        await AssertFitsAsync(page);
+        await PageHarness.ScreenshotPhonesAsync(page, "page-retired");
+    }
 }
