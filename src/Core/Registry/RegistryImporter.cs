@@ -15,7 +15,9 @@ public sealed record RegistryImportOutcome(bool Accepted, int Kampung, IReadOnly
 /// <summary>
 /// Loads the dinas' registry workbook (from <c>./kkb registry import</c> or a blob in <c>registry/</c>)
 /// through the same reading and validation machinery as uploads. Any error stores nothing; writing is
-/// an idempotent upsert per kampung, so a repeated trigger is harmless.
+/// an idempotent upsert per kampung, so a repeated trigger is harmless. The file is the dinas' whole list
+/// for each kabupaten/kota it names: a stored kampung of those that it no longer lists is retired
+/// (issue 12 finding 9), one listed again is active again.
 /// </summary>
 public sealed class RegistryImporter(IngestionEngine engine, TableServiceClient tables, StorageNames names, TimeProvider time, ILogger<RegistryImporter> logger)
 {
@@ -26,7 +28,7 @@ public sealed class RegistryImporter(IngestionEngine engine, TableServiceClient 
         using var stream = new MemoryStream(content.ToArray(), writable: false);
         var import = engine.ReadRegistry(stream, fileName, cancellationToken);
         var saved = import.IsAccepted
-            ? await _store.SaveAsync(import.Entries, time.GetUtcNow(), cancellationToken).ConfigureAwait(false)
+            ? await _store.SaveAsync(import.Entries, time.GetUtcNow(), cancellationToken, retireUnlisted: true).ConfigureAwait(false)
             : new RegistrySaveResult([], []);
         logger.LogInformation(PipelineEvents.RegistryImported, "Registry import {Status}: {Count} kampung, {Retired} retired, {Reactivated} active again, {Errors} errors, {Warnings} warnings",
             import.IsAccepted ? "accepted" : "rejected", import.Entries.Count, saved.Retired.Count, saved.Reactivated.Count,

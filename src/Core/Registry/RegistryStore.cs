@@ -61,13 +61,14 @@ public sealed class RegistryStore(TableServiceClient tables, StorageNames names)
     /// <summary>
     /// Writes every entry (insert or replace), in single-partition batches of up to 100. A class that rose
     /// since the stored entry is recorded (<c>PreviousClass</c>, <c>ClassRaisedAt</c>) for the yearly 5% target.
-    /// A stored kampung of a kabupaten/kota the import lists, but which the import itself does not list, is
-    /// marked retired (<c>RetiredAt</c>; its row and reports stay); a retired kampung listed again is active
-    /// again. Kabupaten/kota the import does not mention are left as they are (one dinas' file never retires
-    /// another's kampung).
+    /// A retired kampung listed again is active again. With <paramref name="retireUnlisted"/> (a registry import:
+    /// the dinas' whole list) a stored kampung of a kabupaten/kota the entries list, but which they do not list
+    /// themselves, is marked retired (<c>RetiredAt</c>; its row and reports stay). Kabupaten/kota the entries do
+    /// not mention are left as they are (one dinas' file never retires another's kampung).
     /// </summary>
-    /// <returns>How many kampung this import retired and how many it made active again.</returns>
-    public async Task<RegistrySaveResult> SaveAsync(IEnumerable<RegistryEntry> entries, DateTimeOffset importedAt, CancellationToken cancellationToken = default)
+    /// <returns>The kampung retired and those made active again (area codes).</returns>
+    public async Task<RegistrySaveResult> SaveAsync(IEnumerable<RegistryEntry> entries, DateTimeOffset importedAt, CancellationToken cancellationToken = default,
+        bool retireUnlisted = false)
     {
         var retired = new List<string>();
         var reactivated = new List<string>();
@@ -80,7 +81,7 @@ public sealed class RegistryStore(TableServiceClient tables, StorageNames names)
             reactivated.AddRange(listed.Where(a => stored.TryGetValue(a, out var s) && s.GetDateTimeOffset("RetiredAt") is not null));
             var actions = partition.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
                 WithClassHistory(ToEntity(e, importedAt), stored.GetValueOrDefault(e.AreaCode), importedAt))).ToList();
-            foreach (var gone in stored.Values.Where(s => !listed.Contains(s.RowKey) && s.GetDateTimeOffset("RetiredAt") is null))
+            foreach (var gone in stored.Values.Where(s => retireUnlisted && !listed.Contains(s.RowKey) && s.GetDateTimeOffset("RetiredAt") is null))
             {
                 retired.Add(gone.RowKey);
                 actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertMerge, new TableEntity(gone.PartitionKey, gone.RowKey) { ["RetiredAt"] = importedAt }));

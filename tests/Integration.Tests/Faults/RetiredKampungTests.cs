@@ -79,7 +79,7 @@ public class RetiredKampungTests(AzuriteFixture azurite)
         var h = new NotificationHarness(azurite);
         await h.InitAsync();
         await h.WriteAsync(Alpha, October, new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero), Figures(100, 60));
-        var saved = await h.Registry.SaveAsync(h.Entries().Where(e => e.AreaCode != Gamma), new DateTimeOffset(2025, 11, 1, 0, 0, 0, TimeSpan.Zero));
+        var saved = await h.Registry.SaveAsync(h.Entries().Where(e => e.AreaCode != Gamma), new DateTimeOffset(2025, 11, 1, 0, 0, 0, TimeSpan.Zero), retireUnlisted: true);
         Assert.Equal([Gamma], saved.Retired);
 
         var recap = await h.Compiler.CompileAsync(Settings, October);
@@ -92,7 +92,7 @@ public class RetiredKampungTests(AzuriteFixture azurite)
         var classes = await new ClassReader(h.Registry, h.Reports, new KampungClassifier(ClassCatalogue.Load(Path.Combine(PipelineHarness.Root, "templates")))).ReadAsync(Regency, October);
         Assert.DoesNotContain(Gamma, classes.Kampung.Select(k => k.Kampung.AreaCode));
 
-        var back = await h.Registry.SaveAsync(h.Entries(), new DateTimeOffset(2025, 11, 2, 0, 0, 0, TimeSpan.Zero));
+        var back = await h.Registry.SaveAsync(h.Entries(), new DateTimeOffset(2025, 11, 2, 0, 0, 0, TimeSpan.Zero), retireUnlisted: true);
         Assert.Equal([Gamma], back.Reactivated);
         Assert.Contains(Gamma, (await h.Reminders.RunAsync(Settings, new DateOnly(2025, 11, 7), dryRun: true)).Items.Select(i => i.AreaCode));
     }
@@ -108,7 +108,7 @@ public class RetiredKampungTests(AzuriteFixture azurite)
         var token = link.Url[(link.Url.IndexOf('#') + 1)..];
         Assert.Equal(200, (await desk.HomeAsync(Gamma, token)).StatusCode);
 
-        await h.Registry.SaveAsync(h.Entries().Where(e => e.AreaCode != Gamma), h.Time.GetUtcNow());
+        await h.Registry.SaveAsync(h.Entries().Where(e => e.AreaCode != Gamma), h.Time.GetUtcNow(), retireUnlisted: true);
         var page = await desk.HomeAsync(Gamma, token);
         Assert.Equal(403, page.StatusCode);
         Assert.Contains("id=\"retired\"", page.Body, StringComparison.Ordinal);
