@@ -18,6 +18,9 @@ public sealed record RegistryImportOutcome(bool Accepted, int Kampung, IReadOnly
 /// an idempotent upsert per kampung, so a repeated trigger is harmless. The file is the dinas' whole list
 /// for each kabupaten/kota it names: a stored kampung of those that it no longer lists is retired
 /// (issue 12 finding 9), one listed again is active again.
+/// A "Folder Google Drive" column links
+/// each kampung to its folder (<see cref="Drive.DriveStore.LinkIfChangedAsync"/>: a folder already linked keeps
+/// its state; a blank cell unlinks nothing, so links made with <c>kkb drive link</c> stay).
 /// </summary>
 public sealed class RegistryImporter(IngestionEngine engine, TableServiceClient tables, StorageNames names, TimeProvider time, ILogger<RegistryImporter> logger)
 {
@@ -27,9 +30,20 @@ public sealed class RegistryImporter(IngestionEngine engine, TableServiceClient 
     {
         using var stream = new MemoryStream(content.ToArray(), writable: false);
         var import = engine.ReadRegistry(stream, fileName, cancellationToken);
-        var saved = import.IsAccepted
-            ? await _store.SaveAsync(import.Entries, time.GetUtcNow(), cancellationToken, retireUnlisted: true).ConfigureAwait(false)
-            : new RegistrySaveResult([], []);
+        var saved = new RegistrySaveResult([], []);
+        if (import.IsAccepted)
+        {
+            saved = await _store.SaveAsync(import.Entries, time.GetUtcNow(), cancellationToken, retireUnlisted: true).ConfigureAwait(false);
+            var folders = import.Entries.Where(e => e.DriveFolderId is not null).ToList();
+            if (folders.Count > 0)
+            {
+                var drive = new Drive.DriveStore(tables, names);
+                await drive.EnsureAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var e in folders)
+                    if (AreaCode.TryParse(e.AreaCode, out var area))
+                        await drive.LinkIfChangedAsync(area, e.DriveFolderId!, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            }
+        }
         logger.LogInformation(PipelineEvents.RegistryImported, "Registry import {Status}: {Count} kampung, {Retired} retired, {Reactivated} active again, {Errors} errors, {Warnings} warnings",
             import.IsAccepted ? "accepted" : "rejected", import.Entries.Count, saved.Retired.Count, saved.Reactivated.Count,
             import.Problems.Count(p => p.Severity == Severity.Error), import.Problems.Count(p => p.Severity == Severity.Warning));

@@ -89,12 +89,16 @@ public sealed class UploadPageFunctions(UploadDesk desk, PageTemplates page)
             ? (segment, request.Cookies[LinkCookie.Name])
             : (null, segment);
 
-    /// <summary>False when the browser says the post came from another site (Origin, or Sec-Fetch-Site).</summary>
+    /// <summary>
+    /// False when the browser says the post came from another site: <c>Sec-Fetch-Site</c> when sent (every current
+    /// browser), else <c>Origin</c>. The page's no-referrer policy makes browsers send <c>Origin: null</c> for its own
+    /// form posts, so "null" (like no Origin) says nothing either way.
+    /// </summary>
     private bool SameOrigin(HttpRequest request)
     {
-        if (request.Headers["Sec-Fetch-Site"].ToString() is { Length: > 0 } site && site is not ("same-origin" or "none")) return false;
+        if (request.Headers["Sec-Fetch-Site"].ToString() is { Length: > 0 } site) return site is "same-origin" or "none";
         var origin = request.Headers.Origin.ToString();
-        if (origin.Length == 0) return true;
+        if (origin.Length == 0 || origin == "null") return true;
         return Uri.TryCreate(origin, UriKind.Absolute, out var o)
             && (string.Equals(o.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase) || string.Equals(o.Authority, desk.PageAuthority, StringComparison.OrdinalIgnoreCase));
     }
