@@ -259,9 +259,9 @@ public sealed class UploadProcessor
     private Problem Retired(string fileName, RegistryEntry entry) =>
         _engine.Problem(ProblemCodes.KampungRetired, fileName, new Dictionary<string, string>
         {
-            ["kampung"] = entry.Name,
+            ["name"] = entry.Name,
             ["areaCode"] = entry.AreaCode,
-            ["since"] = Templating.IndonesianFormat.Date(LocalTime.ForProvince(entry.AreaCode).ToLocal(entry.RetiredAt!.Value)),
+            ["value"] = Templating.IndonesianFormat.Date(LocalTime.ForProvince(entry.AreaCode).ToLocal(entry.RetiredAt!.Value)),
         });
 
     /// <summary>Last month's stored figures of the kampung the path names; null for bulk drops and unknown kampung.</summary>
