@@ -12,7 +12,8 @@
 //
 // Read by the app but not set here: KKB_TEMPLATES (defaults to templates/ beside
 // KampungKB.Functions.dll, which ./kkb publish puts there), Pipeline__MaxUploadBytes (20 MiB), and the mail tuning settings with sound defaults (docs/mail.md): Mail__SaveToSentItems,
-// Mail__GraphBaseUrl, Mail__InlineAttachmentLimitBytes;
+// Mail__GraphBaseUrl, Mail__InlineAttachmentLimitBytes; Links__KeyCacheTtl (1 minute: how long an instance
+// keeps the upload-link signing keys it read from the LinkKeys table, docs/upload-page.md);
 // the zip-of-reports limits Archive__MaxEntries (500), Archive__MaxExpandedBytes (200 MiB), Archive__MaxCompressionRatio (100) (docs/channels.md);
 // Retention__Months (24: originals and problem details kept two years, docs/retention.md);
 // Demo__SimulatedNow is for ./kkb demo only; Drive__BaseUrl and Drive__MaxRetryAfter (the Google Drive channel's
@@ -22,10 +23,10 @@
 //   IngestUpload, ImportRegistry  blob triggers, delivered by Event Grid (see blobTriggeredFunctions)
 //   CompileRecap, SendReminders   timer triggers on Schedules__CompileRecap / Schedules__SendReminders
 //   SweepOutbox                   timer trigger every 5 minutes: resends interrupted or throttled mails (docs/mail.md)
-// Retention__Months (24: originals and problem details kept two years, docs/retention.md);
 //   ApplyRetention                timer trigger daily 03:30 UTC: prunes originals and problem details past Retention__Months (docs/retention.md)
 //   SyncDriveFolders              timer trigger on Schedules__SyncDriveFolders: copies new sheets from linked Google Drive folders (docs/channels.md)
-//   UploadPage, UploadPageResult  HTTP triggers, /api/kampung/{token}: the cadres' upload page (docs/upload-page.md)
+//   UploadPage, UploadPageResult, UploadPageOpen  HTTP triggers, /api/kampung/{areaCode}[/hasil/{upload}|/buka]:
+//                                 the cadres' upload page (docs/upload-page.md)
 
 targetScope = 'resourceGroup'
 

@@ -41,7 +41,7 @@ public sealed class AppSettings
         "Mail__UseManagedIdentity", "Mail__OutboxDirectory",
         "Mail__SaveToSentItems", "Mail__GraphBaseUrl", "Mail__InlineAttachmentLimitBytes",
         .. RegencySettings.SettingNames.Select(n => RegencySettings.Key("{PPKK}", n)),
-        "Links__SigningKey", "Links__BaseUrl",
+        "Links__SigningKey", "Links__BaseUrl", "Links__KeyCacheTtl",
         "Demo__SimulatedNow",
         // Issue 12 finding 11: retention of originals and problem details.
         "Retention__Months",
@@ -129,6 +129,10 @@ public sealed class AppSettings
             problems.Add($"Links__SigningKey: {keyError}");
         if (!KampungKB.Core.Links.LinkOptions.TryParseBaseUrl(Get("Links__BaseUrl"), out var baseUrl))
             problems.Add($"Links__BaseUrl: '{Get("Links__BaseUrl")}' is not an absolute http(s) URL without a query.");
+        var keyCacheTtl = KampungKB.Core.Links.LinkOptions.DefaultKeyCacheTtl;
+        if (Get("Links__KeyCacheTtl") is { Length: > 0 } ttl
+            && (!TimeSpan.TryParse(ttl, CultureInfo.InvariantCulture, out keyCacheTtl) || keyCacheTtl < TimeSpan.FromSeconds(1) || keyCacheTtl > TimeSpan.FromHours(1)))
+            problems.Add($"Links__KeyCacheTtl: '{ttl}' is not a time span from 00:00:01 to 01:00:00, e.g. 00:01:00.");
 
         // ./kkb demo only: one simulated timeline for the sample uploads (Core SimulatedClock).
         DateTimeOffset? simulatedNow = null;
@@ -151,7 +155,7 @@ public sealed class AppSettings
             Schedules = schedules,
             Archive = archive,
             Storage = storage!, Pipeline = pipeline, TemplatesDirectory = templates, Regencies = regencies, Mail = mail,
-            Links = new KampungKB.Core.Links.LinkOptions { SigningKey = linkKey, BaseUrl = baseUrl },
+            Links = new KampungKB.Core.Links.LinkOptions { SigningKey = linkKey, BaseUrl = baseUrl, KeyCacheTtl = keyCacheTtl },
             SimulatedNow = simulatedNow,
             Retention = retention,
             Drive = drive,

@@ -15,7 +15,9 @@ namespace KampungKB.Cli.Commands;
 
 /// <summary>
 /// <c>kkb links [--regency CODE] [--expires DAYS] [--json]</c>: one personal upload link per kampung in
-/// the registry; <c>kkb links revoke AREA</c>: every link of that kampung stops working.
+/// the registry; <c>kkb links revoke AREA</c>: every link of that kampung stops working;
+/// <c>kkb links rotate [--overlap DAYS] [--json]</c>: a new signing key for new links, older keys retired
+/// after the overlap; <c>kkb links keys [--json]</c>: the signing keys and until when each verifies.
 /// </summary>
 internal static class LinksCommand
 {
@@ -26,6 +28,7 @@ internal static class LinksCommand
     {
         var t = CliTexts.Default;
         var revoke = args.FirstOrDefault() == "revoke";
+        if (args.FirstOrDefault() is "rotate" or "keys") return await KeysCommandAsync(args[0], args[1..]);
         var options = CommandOptions.Parse(Name, revoke ? args[1..] : args, new HashSet<string> { "--regency", "--expires" }, new HashSet<string> { "--json" }, Console.Error);
         if (options is null) return CommandLine.Usage;
         if (revoke)
@@ -63,11 +66,19 @@ internal static class LinksCommand
             return CommandLine.Rejected;
         }
         var issued = new List<IssuedLink>();
-        foreach (var k in kampung) issued.Add(await links.IssueAsync(k, lifetime));
+        try
+        {
+            foreach (var k in kampung) issued.Add(await links.IssueAsync(k, lifetime));
+        }
+        catch (InvalidOperationException)
+        {
+            error.WriteLine(t.T("links.all_retired"));
+            return CommandLine.Rejected;
+        }
 
         if (json)
         {
-            output.WriteLine(JsonSerializer.Serialize(issued.Select(l => new { areaCode = l.AreaCode, kampung = l.Kampung, url = l.Url }), Json));
+            output.WriteLine(JsonSerializer.Serialize(issued.Select(l => new { areaCode = l.AreaCode, kampung = l.Kampung, url = l.Url, keyId = l.KeyId, expiresAt = l.ExpiresAt }), Json));
             return CommandLine.Ok;
         }
         output.WriteLine(t.T("links.title", ("count", issued.Count), ("until", IndonesianFormat.Date(issued[0].ExpiresAt.UtcDateTime))));
@@ -89,6 +100,81 @@ internal static class LinksCommand
         output.WriteLine(t.T("links.revoked", ("area", area), ("name", kampung.Name), ("regency", kampung.RegencyCode)));
         return CommandLine.Ok;
     }
+
+    private static async Task<int> KeysCommandAsync(string verb, string[] args)
+    {
+        var t = CliTexts.Default;
+        var options = CommandOptions.Parse(Name, args, verb == "rotate" ? new HashSet<string> { "--overlap" } : new HashSet<string>(), new HashSet<string> { "--json" }, Console.Error);
+        if (options is null) return CommandLine.Usage;
+        if (options.Positional.Count > 0) return CommandLine.UsageError(Name, t.T("error.unexpected", ("command", "links " + verb), ("value", options.Positional[0])));
+        var days = 30;
+        if (options.Value("--overlap") is { } o && (!int.TryParse(o, NumberStyles.None, CultureInfo.InvariantCulture, out days) || days > 365))
+            return CommandLine.UsageError(Name, t.T("error.overlap", ("value", o)));
+        await using var env = await LocalEnvironment.OpenAsync();
+        await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables, StorageNames.Default);
+        var links = Create(env);
+        await links.EnsureAsync();
+        return verb == "rotate"
+            ? await RotateAsync(links, TimeSpan.FromDays(days), options.Has("--json"), Console.Out)
+            : await ListKeysAsync(links, TimeProvider.System.GetUtcNow(), options.Has("--json"), Console.Out);
+    }
+
+    /// <summary>
+    /// <c>kkb links rotate</c>: a new signing key for every link issued from now on; links signed with older keys keep
+    /// working for <paramref name="overlap"/> (0: they stop at once, for a leaked key), then are refused.
+    /// </summary>
+    internal static async Task<int> RotateAsync(UploadLinks links, TimeSpan overlap, bool json, TextWriter output)
+    {
+        var t = CliTexts.Default;
+        var rotation = await links.RotateAsync(overlap);
+        if (json)
+        {
+            output.WriteLine(JsonSerializer.Serialize(new
+            {
+                keyId = rotation.Added.Id,
+                createdAt = rotation.Added.CreatedAt,
+                retiring = rotation.Retiring.Select(k => new { keyId = k.Id, retiresAt = k.RetiresAt }),
+            }, Json));
+            return CommandLine.Ok;
+        }
+        output.WriteLine(t.T("links.rotated", ("id", rotation.Added.Id)));
+        foreach (var k in rotation.Retiring)
+            output.WriteLine(t.T(overlap == TimeSpan.Zero ? "links.retired_now" : "links.retiring", ("id", k.Id), ("until", When(k.RetiresAt!.Value))));
+        output.WriteLine(t.T("links.rotate_next"));
+        return CommandLine.Ok;
+    }
+
+    /// <summary><c>kkb links keys</c>: every signing key, which one signs new links, and until when each verifies.</summary>
+    internal static async Task<int> ListKeysAsync(UploadLinks links, DateTimeOffset now, bool json, TextWriter output)
+    {
+        var t = CliTexts.Default;
+        var keys = await links.ListKeysAsync();
+        var signing = new LinkKeyRing(keys).Signing(now);
+        if (json)
+        {
+            output.WriteLine(JsonSerializer.Serialize(keys.Select(k => new
+            {
+                keyId = k.Id,
+                createdAt = k.Id == LinkKeyRing.SettingKeyId ? (DateTimeOffset?)null : k.CreatedAt,
+                retiresAt = k.RetiresAt,
+                verifies = k.VerifiesAt(now),
+                signsNewLinks = k.Id == signing?.Id,
+            }), Json));
+            return CommandLine.Ok;
+        }
+        foreach (var k in keys)
+        {
+            var state = k.Id == signing?.Id ? t.T("links.key_signing")
+                : !k.VerifiesAt(now) ? t.T("links.key_retired", ("until", When(k.RetiresAt!.Value)))
+                : k.RetiresAt is { } end ? t.T("links.key_until", ("until", When(end)))
+                : t.T("links.key_valid");
+            var origin = k.Id == LinkKeyRing.SettingKeyId ? t.T("links.key_setting") : IndonesianFormat.Date(k.CreatedAt.UtcDateTime);
+            output.WriteLine($"{k.Id,-10} {origin,-22} {state}");
+        }
+        return CommandLine.Ok;
+    }
+
+    private static string When(DateTimeOffset at) => IndonesianFormat.Date(at.UtcDateTime) + " " + IndonesianFormat.Time(at.UtcDateTime) + " UTC";
 
     internal static UploadLinks Create(LocalEnvironment env)
     {

@@ -40,6 +40,8 @@ internal static class StorageCommands
                 file,
                 status = outcome.Accepted ? "accepted" : "rejected",
                 kampung = outcome.Kampung,
+                retired = outcome.Retired,
+                reactivated = outcome.Reactivated,
                 problems = outcome.Problems.Select(ProblemJson.From),
             }, Json));
         }
@@ -48,6 +50,7 @@ internal static class StorageCommands
             Console.WriteLine(outcome.Accepted
                 ? t.T("registry.import.accepted", ("count", outcome.Kampung), ("source", env.Source))
                 : t.T("registry.import.rejected"));
+            if (outcome.Accepted) Console.WriteLine(t.T("registry.import.retired", ("retired", outcome.Retired), ("reactivated", outcome.Reactivated)));
             if (!outcome.Accepted && RegistryCommand.IsNotARegistry(outcome.Problems)) RegistryCommand.WriteExpectedColumns(Console.Out);
             foreach (var p in outcome.Problems) Console.WriteLine(Describe(p));
         }

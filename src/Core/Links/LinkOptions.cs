@@ -2,7 +2,8 @@ namespace KampungKB.Core.Links;
 
 /// <summary>
 /// How upload links are signed and where they point. The signing key comes from app setting
-/// <c>Links__SigningKey</c> (base64, at least 32 bytes); the base URL from <c>Links__BaseUrl</c>.
+/// <c>Links__SigningKey</c> (base64, at least 32 bytes): it is key <c>k0</c> and wraps the keys that
+/// rotation stores in the <c>LinkKeys</c> table; the base URL from <c>Links__BaseUrl</c>.
 /// </summary>
 public sealed class LinkOptions
 {
@@ -13,6 +14,12 @@ public sealed class LinkOptions
     public Uri BaseUrl { get; init; } = DefaultBaseUrl;
     /// <summary>How long an issued link stays valid unless the issuer says otherwise.</summary>
     public TimeSpan DefaultLifetime { get; init; } = TimeSpan.FromDays(90);
+    /// <summary>
+    /// How long an instance keeps the signing keys it read from storage (<c>Links__KeyCacheTtl</c>, a
+    /// <see cref="TimeSpan"/>, 1 second to 1 hour; default 1 minute): the longest an instance may lag a rotation.
+    /// </summary>
+    public TimeSpan KeyCacheTtl { get; init; } = DefaultKeyCacheTtl;
+    public static readonly TimeSpan DefaultKeyCacheTtl = TimeSpan.FromMinutes(1);
 
     /// <summary>Parses a base64 key; the error names what is wrong, never the key.</summary>
     public static bool TryParseKey(string? base64, out byte[] key, out string error)

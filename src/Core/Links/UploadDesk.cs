@@ -14,18 +14,36 @@ using KampungKB.Core.Reports;
 
 namespace KampungKB.Core.Links;
 
-/// <summary>What the upload page answers: a status, a body, and where to go next (303) if anywhere.</summary>
-public sealed record PageResponse(int StatusCode, string Body, string ContentType = PageResponse.Html, string? Location = null)
+/// <summary>
+/// What the upload page answers: a status, a body, where to go next (303) if anywhere, and the link to keep
+/// in the kampung's cookie (<see cref="SetLink"/>) when this answer opened a link.
+/// </summary>
+public sealed record PageResponse(int StatusCode, string Body, string ContentType = PageResponse.Html, string? Location = null, LinkCookie? SetLink = null)
 {
     public const string Html = "text/html; charset=utf-8";
     public const string Json = "application/json; charset=utf-8";
 }
 
 /// <summary>
+/// The link a browser keeps after opening it: the token, for the page of <see cref="AreaCode"/> only
+/// (cookie path <see cref="Path"/>), until <see cref="ExpiresAt"/>. The HTTP adapter writes it as an
+/// HttpOnly, SameSite=Lax cookie, so the token never has to appear in a URL the server sees.
+/// </summary>
+/// <param name="Secure">The pages are served over https (<c>Links__BaseUrl</c>): the cookie is sent over https only.</param>
+public sealed record LinkCookie(string AreaCode, string Token, string Path, DateTimeOffset ExpiresAt, bool Secure)
+{
+    public const string Name = "kkb_tautan";
+}
+
+/// <summary>
 /// The cadre's upload page behind a personal link: the page itself (form, recent uploads, months still
 /// missing), receiving a file into <c>uploads/{areaCode}/{yyyyMMddHHmmss}-{file}</c>, and the result of
-/// that upload once ingestion has judged it. Every request checks the link first; a refused link gets
-/// the same friendly page whatever the reason.
+/// that upload once ingestion has judged it. Pages live at <c>/api/kampung/{areaCode}</c>, which is no
+/// credential; the token comes from the link's fragment (posted once to <c>/buka</c>) and then from the
+/// kampung's cookie. Every request checks the token first; a refused link gets the same friendly page
+/// whatever the reason, a retired kampung a page that says so. Methods taking <c>areaCode</c> null serve
+/// links issued before this scheme (token in the path): the token alone names the kampung, and the answer
+/// moves the browser to the new address with the cookie set.
 /// </summary>
 public sealed class UploadDesk
 {
@@ -64,22 +82,55 @@ public sealed class UploadDesk
 
     public long MaxUploadBytes => _pipeline.MaxUploadBytes;
 
-    /// <summary>GET of the link: the form, recent uploads and missing months.</summary>
-    public async Task<PageResponse> HomeAsync(string? token, CancellationToken cancellationToken = default)
+    /// <summary>Host and port of the pages' public address (<c>Links__BaseUrl</c>), for the same-origin check of <c>/buka</c>.</summary>
+    public string PageAuthority => new Uri(_links.PageUrl("x")).Authority;
+
+    /// <summary>
+    /// GET of the page: the form, recent uploads and missing months. Without a token (a link just tapped: the
+    /// token is still in the fragment) the small page that posts the fragment to <c>/buka</c>; with a refused
+    /// token the refusal (which still opens a newer link found in the fragment). A legacy link (token in the
+    /// path, <paramref name="areaCode"/> null) is moved to the new address with its cookie.
+    /// </summary>
+    public async Task<PageResponse> HomeAsync(string? areaCode, string? token, CancellationToken cancellationToken = default)
     {
-        var (claims, kampung) = await OpenAsync(token, cancellationToken).ConfigureAwait(false);
-        if (claims is null || kampung is null) return Refused();
-        return Ok(await HomeModelAsync(token!, kampung, null, cancellationToken).ConfigureAwait(false));
+        if (areaCode is null) return await MoveLegacyAsync(token, null, cancellationToken).ConfigureAwait(false);
+        if (!IsArea(areaCode)) return Refused(null, null);
+        if (string.IsNullOrEmpty(token)) return new PageResponse(200, _page.Render(Model(null, new { opening = true, opener = OpenerUrl(areaCode) })));
+        var (claims, kampung) = await OpenAsync(areaCode, token, cancellationToken).ConfigureAwait(false);
+        if (claims is null || kampung is null || kampung.IsRetired) return Refused(areaCode, kampung);
+        return Ok(await HomeModelAsync(kampung, null, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// POST <c>/api/kampung/{areaCode}/buka</c> with the token the page read from the link's fragment: a valid
+    /// token for this very kampung answers 303 to the page and sets the kampung's cookie; any other is refused.
+    /// </summary>
+    public async Task<PageResponse> OpenLinkAsync(string areaCode, string? token, CancellationToken cancellationToken = default)
+    {
+        if (!IsArea(areaCode)) return Refused(null, null);
+        var (claims, kampung) = await OpenAsync(areaCode, token, cancellationToken).ConfigureAwait(false);
+        if (claims is null || kampung is null || kampung.IsRetired) return Refused(null, kampung);
+        return new PageResponse(303, "", PageResponse.Html, _links.PageUrl(areaCode), Cookie(claims, token!));
+    }
+
+    /// <summary>A legacy link (<c>/api/kampung/{token}[/hasil/{reference}]</c>): 303 to the new address with the cookie set, or the refusal.</summary>
+    private async Task<PageResponse> MoveLegacyAsync(string? token, string? reference, CancellationToken cancellationToken)
+    {
+        var (claims, kampung) = await OpenAsync(null, token, cancellationToken).ConfigureAwait(false);
+        if (claims is null || kampung is null || kampung.IsRetired) return Refused(null, kampung);
+        var target = reference is null ? _links.PageUrl(claims.AreaCode) : ResultUrl(claims.AreaCode, reference);
+        return new PageResponse(303, "", PageResponse.Html, target, Cookie(claims, token!));
     }
 
     /// <summary>
     /// POST of the form: checks type and size before storing, stores, then redirects to the result page
     /// (or, for the page's script, answers <c>{"result": url}</c>). A failed send changes nothing: retry.
     /// </summary>
-    public async Task<PageResponse> ReceiveAsync(string? token, string? fileName, ReadOnlyMemory<byte>? content, bool wantsJson, CancellationToken cancellationToken = default)
+    public async Task<PageResponse> ReceiveAsync(string? areaCode, string? token, string? fileName, ReadOnlyMemory<byte>? content, bool wantsJson, CancellationToken cancellationToken = default)
     {
-        var (claims, kampung) = await OpenAsync(token, cancellationToken).ConfigureAwait(false);
-        if (claims is null || kampung is null) return wantsJson ? JsonError(403, _page.Texts["refused_text"]) : Refused();
+        var (claims, kampung) = await OpenAsync(areaCode, token, cancellationToken).ConfigureAwait(false);
+        if (claims is null || kampung is null || kampung.IsRetired) return RefusedFor(wantsJson, kampung);
+        var cookie = areaCode is null ? Cookie(claims, token!) : null; // a legacy link's page moves to the new address
 
         var name = Path.GetFileName((fileName ?? "").Replace('\\', '/'));
         string? notice = null;
@@ -91,7 +142,7 @@ public sealed class UploadDesk
             notice = _page.Text("too_large", ("file", name), ("size", Megabytes(content.Value.Length)), ("max", Megabytes(_pipeline.MaxUploadBytes)));
             status = 413;
         }
-        if (notice is not null) return await NoticeAsync(token!, kampung, notice, status, wantsJson, cancellationToken).ConfigureAwait(false);
+        if (notice is not null) return await NoticeAsync(kampung, notice, status, wantsJson, cancellationToken).ConfigureAwait(false) with { SetLink = cookie };
 
         var bytes = content!.Value;
         var stamp = _time.GetUtcNow().UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
@@ -105,48 +156,51 @@ public sealed class UploadDesk
         catch (Exception e) when (StorageErrors.IsTransient(e))
         {
             _logger.LogWarning(LinkEvents.StoreFailed, "Upload page could not store a file for {AreaCode}: {Error}", claims.AreaCode, e.GetType().Name);
-            return await NoticeAsync(token!, kampung, _page.Text("storage_down"), 503, wantsJson, cancellationToken).ConfigureAwait(false);
+            return await NoticeAsync(kampung, _page.Text("storage_down"), 503, wantsJson, cancellationToken).ConfigureAwait(false) with { SetLink = cookie };
         }
         _logger.LogInformation(LinkEvents.Stored, "Upload page stored {Bytes} bytes for {AreaCode} as {Reference}", bytes.Length, claims.AreaCode, stamp + "-" + hash[..16]);
-        var result = ResultUrl(token!, stamp + "-" + hash[..16]);
+        var result = ResultUrl(claims.AreaCode, stamp + "-" + hash[..16]);
         return wantsJson
-            ? new PageResponse(200, JsonSerializer.Serialize(new { result }, JsonOptions), PageResponse.Json)
-            : new PageResponse(303, "", PageResponse.Html, result);
+            ? new PageResponse(200, JsonSerializer.Serialize(new { result }, JsonOptions), PageResponse.Json, SetLink: cookie)
+            : new PageResponse(303, "", PageResponse.Html, result, cookie);
     }
 
     /// <summary>
-    /// Whether <paramref name="token"/> opens the page (signature, expiry, revocation, kampung registered).
-    /// The HTTP adapter asks this before it reads a request body, so a refused link costs no upload bytes.
+    /// Whether <paramref name="token"/> opens the page of <paramref name="areaCode"/> (key id and its retirement,
+    /// signature, expiry, revocation, kampung registered and active). The HTTP adapter asks this before it reads
+    /// a request body, so a refused link costs no upload bytes.
     /// </summary>
-    public async Task<bool> AcceptsAsync(string? token, CancellationToken cancellationToken = default)
+    public async Task<bool> AcceptsAsync(string? areaCode, string? token, CancellationToken cancellationToken = default)
     {
-        var (claims, kampung) = await OpenAsync(token, cancellationToken).ConfigureAwait(false);
-        return claims is not null && kampung is not null;
+        var (claims, kampung) = await OpenAsync(areaCode, token, cancellationToken).ConfigureAwait(false);
+        return claims is not null && kampung is { IsRetired: false };
     }
 
     /// <summary>
     /// Refuses a POST whose body is over the cap before it is read (413, the same "too large" notice as a
     /// file found too large after reading). <paramref name="bytes"/> is the request's Content-Length.
     /// </summary>
-    public async Task<PageResponse> RefuseTooLargeAsync(string? token, long bytes, bool wantsJson, CancellationToken cancellationToken = default)
+    public async Task<PageResponse> RefuseTooLargeAsync(string? areaCode, string? token, long bytes, bool wantsJson, CancellationToken cancellationToken = default)
     {
-        var (claims, kampung) = await OpenAsync(token, cancellationToken).ConfigureAwait(false);
-        if (claims is null || kampung is null) return wantsJson ? JsonError(403, _page.Texts["refused_text"]) : Refused();
+        var (claims, kampung) = await OpenAsync(areaCode, token, cancellationToken).ConfigureAwait(false);
+        if (claims is null || kampung is null || kampung.IsRetired) return RefusedFor(wantsJson, kampung);
         var notice = _page.Text("too_large_unread", ("size", Megabytes(bytes)), ("max", Megabytes(_pipeline.MaxUploadBytes)));
-        return await NoticeAsync(token!, kampung, notice, 413, wantsJson, cancellationToken).ConfigureAwait(false);
+        return await NoticeAsync(kampung, notice, 413, wantsJson, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The result of one upload: pending (refreshes itself), accepted with a summary, or what to fix.</summary>
-    public async Task<PageResponse> ResultAsync(string? token, string? reference, CancellationToken cancellationToken = default)
+    public async Task<PageResponse> ResultAsync(string? areaCode, string? token, string? reference, CancellationToken cancellationToken = default)
     {
-        var (claims, kampung) = await OpenAsync(token, cancellationToken).ConfigureAwait(false);
-        if (claims is null || kampung is null) return Refused();
-        if (!TryParseReference(reference, out var stamp, out var hashPrefix, out var storedAt)) return await HomeAsync(token, cancellationToken).ConfigureAwait(false);
+        var valid = TryParseReference(reference, out var stamp, out var hashPrefix, out var storedAt);
+        if (areaCode is null) return await MoveLegacyAsync(token, valid ? reference : null, cancellationToken).ConfigureAwait(false);
+        if (!valid || string.IsNullOrEmpty(token)) return await HomeAsync(areaCode, token, cancellationToken).ConfigureAwait(false);
+        var (claims, kampung) = await OpenAsync(areaCode, token, cancellationToken).ConfigureAwait(false);
+        if (claims is null || kampung is null || kampung.IsRetired) return Refused(areaCode, kampung);
 
         // Refreshed every 3 s while pending: one point read of the upload index, never the kabupaten's history.
         var record = await _log.FindByPageReferenceAsync(kampung.RegencyCode, claims.AreaCode, stamp, hashPrefix, cancellationToken).ConfigureAwait(false);
         var feedback = record is null ? null : await FeedbackWriter.ReadAsync(_blobs, _names, record.UploadId, cancellationToken).ConfigureAwait(false);
-        var self = ResultUrl(token!, reference!);
+        var self = ResultUrl(claims.AreaCode, reference!);
         if (feedback is not { } f)
         {
             var stalled = _time.GetUtcNow() - storedAt > PendingFor;
@@ -162,7 +216,7 @@ public sealed class UploadDesk
                 self,
             }));
         }
-        return Ok(Model(kampung, new { result = ResultModel(f, kampung), home_url = _links.PageUrl(token!) }));
+        return Ok(Model(kampung, new { result = ResultModel(f, kampung), home_url = _links.PageUrl(claims.AreaCode) }));
     }
 
     /// <summary>The name of the file this page stored under <c>uploads/{area}/{stamp}-</c> with that content, while it waits to be read.</summary>
@@ -277,7 +331,7 @@ public sealed class UploadDesk
         };
     }
 
-    private async Task<object> HomeModelAsync(string token, RegistryEntry kampung, string? notice, CancellationToken cancellationToken)
+    private async Task<object> HomeModelAsync(RegistryEntry kampung, string? notice, CancellationToken cancellationToken)
     {
         var uploads = await _log.RecentAsync(kampung.RegencyCode, kampung.AreaCode, RecentShown, cancellationToken).ConfigureAwait(false);
         var zone = LocalTime.ForProvince(kampung.AreaCode); // cadres read times in their own WIB/WITA/WIT
@@ -289,7 +343,7 @@ public sealed class UploadDesk
             status = r.Status,
             label = _page.Texts.TryGetValue("status_" + r.Status, out var l) ? l : r.Status,
             // Past retention the feedback is gone: no link to a result page that would wait for ever.
-            url = r.PrunedAt is null && ReferenceOf(r) is { } reference ? ResultUrl(token, reference) : null,
+            url = r.PrunedAt is null && ReferenceOf(r) is { } reference ? ResultUrl(kampung.AreaCode, reference) : null,
         }).ToList();
 
         var current = ReportingPeriod.Of(zone.Today(_time));
@@ -306,22 +360,24 @@ public sealed class UploadDesk
         {
             home = true,
             notice,
-            action = _links.PageUrl(token),
+            action = _links.PageUrl(kampung.AreaCode),
+            opener = OpenerUrl(kampung.AreaCode),
             typesHint = _page.Text("accepted_types", ("max", Megabytes(_pipeline.MaxUploadBytes))),
             recent,
             missing,
         });
     }
 
-    private async Task<PageResponse> NoticeAsync(string token, RegistryEntry kampung, string notice, int status, bool wantsJson, CancellationToken cancellationToken)
+    private async Task<PageResponse> NoticeAsync(RegistryEntry kampung, string notice, int status, bool wantsJson, CancellationToken cancellationToken)
     {
         if (wantsJson) return JsonError(status, notice);
-        return new PageResponse(status, _page.Render(await HomeModelAsync(token, kampung, notice, cancellationToken).ConfigureAwait(false)));
+        return new PageResponse(status, _page.Render(await HomeModelAsync(kampung, notice, cancellationToken).ConfigureAwait(false)));
     }
 
-    private async Task<(LinkClaims? Claims, RegistryEntry? Kampung)> OpenAsync(string? token, CancellationToken cancellationToken)
+    /// <summary>The token's claims and its kampung's registry entry (which may be retired); (null, null) when the token is refused.</summary>
+    private async Task<(LinkClaims? Claims, RegistryEntry? Kampung)> OpenAsync(string? areaCode, string? token, CancellationToken cancellationToken)
     {
-        var (claims, refusal) = await _links.VerifyAsync(token, cancellationToken).ConfigureAwait(false);
+        var (claims, refusal) = await _links.VerifyAsync(token, cancellationToken, areaCode).ConfigureAwait(false);
         if (claims is null)
         {
             _logger.LogInformation(LinkEvents.Refused, "Upload link refused: {Refusal}", refusal);
@@ -329,8 +385,19 @@ public sealed class UploadDesk
         }
         var kampung = await _registry.GetAsync(claims.AreaCode, cancellationToken).ConfigureAwait(false);
         if (kampung is null) _logger.LogInformation(LinkEvents.Refused, "Upload link refused: {AreaCode} is not in the registry", claims.AreaCode);
+        else if (kampung.IsRetired) _logger.LogInformation(LinkEvents.Refused, "Upload link refused: {AreaCode} is retired", claims.AreaCode);
         return (claims, kampung);
     }
+
+    private LinkCookie Cookie(LinkClaims claims, string token)
+    {
+        var page = new Uri(_links.PageUrl(claims.AreaCode));
+        return new(claims.AreaCode, token, page.AbsolutePath, claims.ExpiresAt, page.Scheme == Uri.UriSchemeHttps);
+    }
+
+    private string OpenerUrl(string areaCode) => _links.PageUrl(areaCode) + "/buka";
+
+    private static bool IsArea(string areaCode) => KampungKB.Core.Model.AreaCode.TryParse(areaCode, out var a) && a.Value == areaCode;
 
     /// <summary>The merged page model: texts and the kampung header, plus what this page shows.</summary>
     private Dictionary<string, object?> Model(RegistryEntry? kampung, object part)
@@ -350,12 +417,21 @@ public sealed class UploadDesk
 
     private PageResponse Ok(object model) => new(200, _page.Render(model));
 
-    private PageResponse Refused() => new(403, _page.Render(Model(null, new { refused = true })));
+    /// <summary>
+    /// The refusal page (403): the retired-kampung page when the token was valid but its kampung is retired, else
+    /// the same page whatever the reason. With <paramref name="areaCode"/> it still opens a newer link in the fragment.
+    /// </summary>
+    private PageResponse Refused(string? areaCode, RegistryEntry? kampung) => kampung is { IsRetired: true }
+        ? new(403, _page.Render(Model(null, new { retired = true })))
+        : new(403, _page.Render(Model(null, new { refused = true, opener = areaCode is null ? null : OpenerUrl(areaCode) })));
+
+    private PageResponse RefusedFor(bool wantsJson, RegistryEntry? kampung) =>
+        wantsJson ? JsonError(403, _page.Texts[kampung is { IsRetired: true } ? "retired_text" : "refused_text"]) : Refused(null, kampung);
 
     private static PageResponse JsonError(int status, string message) =>
         new(status, JsonSerializer.Serialize(new { error = message }, JsonOptions), PageResponse.Json);
 
-    private string ResultUrl(string token, string reference) => _links.PageUrl(token) + "/hasil/" + reference;
+    private string ResultUrl(string areaCode, string reference) => _links.PageUrl(areaCode) + "/hasil/" + reference;
 
     /// <summary>The page's reference for an upload it stored: <c>{yyyyMMddHHmmss}-{first 16 hex of the content's SHA-256}</c>.</summary>
     private string? ReferenceOf(UploadRecord r)

@@ -26,8 +26,15 @@ public sealed record RegistryEntry(
     string? Sheet = null,
     int? Row = null,
     KampungProfile? Profile = null,
-    string? DriveFolderId = null)
+    string? DriveFolderId = null,
+    DateTimeOffset? RetiredAt = null)
 {
+    /// <summary>
+    /// True when a later registry import of its kabupaten/kota no longer listed it (issue 12 finding 9): kept for
+    /// history (its reports stay), but out of recaps, reminders, class counts and missing lists, its links refused.
+    /// </summary>
+    public bool IsRetired => RetiredAt is not null;
+
     /// <summary>Kabupaten/kota code, <c>PP.KK</c>.</summary>
     public string RegencyCode => AreaCode.Length >= 5 ? AreaCode[..5] : AreaCode;
 

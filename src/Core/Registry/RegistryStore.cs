@@ -7,6 +7,9 @@ namespace KampungKB.Core.Registry;
 /// <summary>A kampung whose class rose on a registry import (for the yearly target that 5% rise a class).</summary>
 public sealed record ClassChange(string AreaCode, KampungClass PreviousClass, KampungClass Class, DateTimeOffset RaisedAt);
 
+/// <summary>What an accepted registry import changed beyond the listed rows: kampung retired, and retired ones listed again (area codes).</summary>
+public sealed record RegistrySaveResult(IReadOnlyList<string> Retired, IReadOnlyList<string> Reactivated);
+
 /// <summary>The registry of Kampung KB in Table Storage: one partition per kabupaten/kota.</summary>
 public sealed class RegistryStore(TableServiceClient tables, StorageNames names)
 {
@@ -38,31 +41,55 @@ public sealed class RegistryStore(TableServiceClient tables, StorageNames names)
         return entity is null ? null : FromEntity(entity);
     }
 
-    public async Task<IReadOnlyList<RegistryEntry>> ListAsync(string? regencyCode = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The active kampung (of one kabupaten/kota when <paramref name="regencyCode"/> is given). Retired kampung
+    /// (<see cref="RegistryEntry.IsRetired"/>) are left out unless <paramref name="includeRetired"/>: every
+    /// recap, reminder, class count and missing list reads through here, so none of them sees a retired kampung.
+    /// </summary>
+    public async Task<IReadOnlyList<RegistryEntry>> ListAsync(string? regencyCode = null, CancellationToken cancellationToken = default, bool includeRetired = false)
     {
         var filter = regencyCode is null ? null : TableClient.CreateQueryFilter($"PartitionKey eq {regencyCode}");
         var list = new List<RegistryEntry>();
         await foreach (var e in _registry.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-            list.Add(FromEntity(e));
+        {
+            var entry = FromEntity(e);
+            if (includeRetired || !entry.IsRetired) list.Add(entry);
+        }
         return list;
     }
 
     /// <summary>
     /// Writes every entry (insert or replace), in single-partition batches of up to 100. A class that rose
     /// since the stored entry is recorded (<c>PreviousClass</c>, <c>ClassRaisedAt</c>) for the yearly 5% target.
+    /// A retired kampung listed again is active again. With <paramref name="retireUnlisted"/> (a registry import:
+    /// the dinas' whole list) a stored kampung of a kabupaten/kota the entries list, but which they do not list
+    /// themselves, is marked retired (<c>RetiredAt</c>; its row and reports stay). Kabupaten/kota the entries do
+    /// not mention are left as they are (one dinas' file never retires another's kampung).
     /// </summary>
-    public async Task SaveAsync(IEnumerable<RegistryEntry> entries, DateTimeOffset importedAt, CancellationToken cancellationToken = default)
+    /// <returns>The kampung retired and those made active again (area codes).</returns>
+    public async Task<RegistrySaveResult> SaveAsync(IEnumerable<RegistryEntry> entries, DateTimeOffset importedAt, CancellationToken cancellationToken = default,
+        bool retireUnlisted = false)
     {
+        var retired = new List<string>();
+        var reactivated = new List<string>();
         foreach (var partition in entries.GroupBy(e => e.RegencyCode))
         {
             var stored = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
             await foreach (var e in _registry.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition.Key}"), cancellationToken: cancellationToken).ConfigureAwait(false))
                 stored[e.RowKey] = e;
+            var listed = partition.Select(e => e.AreaCode).ToHashSet(StringComparer.Ordinal);
+            reactivated.AddRange(listed.Where(a => stored.TryGetValue(a, out var s) && s.GetDateTimeOffset("RetiredAt") is not null));
             var actions = partition.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
-                WithClassHistory(ToEntity(e, importedAt), stored.GetValueOrDefault(e.AreaCode), importedAt)));
+                WithClassHistory(ToEntity(e, importedAt), stored.GetValueOrDefault(e.AreaCode), importedAt))).ToList();
+            foreach (var gone in stored.Values.Where(s => retireUnlisted && !listed.Contains(s.RowKey) && s.GetDateTimeOffset("RetiredAt") is null))
+            {
+                retired.Add(gone.RowKey);
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertMerge, new TableEntity(gone.PartitionKey, gone.RowKey) { ["RetiredAt"] = importedAt }));
+            }
             await _registry.SubmitInBatchesAsync(actions, cancellationToken).ConfigureAwait(false);
         }
         await MarkChangedAsync(importedAt, cancellationToken).ConfigureAwait(false);
+        return new RegistrySaveResult(retired, reactivated);
     }
 
     /// <summary>Class changes of one kabupaten/kota: the kampung whose class rose, when, and from what.</summary>
@@ -135,5 +162,6 @@ public sealed class RegistryStore(TableServiceClient tables, StorageNames names)
         PokjaPhone: e.GetString("PokjaPhone"),
         PkbName: e.GetString("PkbName"),
         PkbEmail: e.GetString("PkbEmail"),
-        Profile: KampungProfile.FromProperties(name => e.TryGetValue(name, out var v) ? v : null));
+        Profile: KampungProfile.FromProperties(name => e.TryGetValue(name, out var v) ? v : null),
+        RetiredAt: e.GetDateTimeOffset("RetiredAt"));
 }

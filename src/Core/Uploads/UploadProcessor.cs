@@ -61,7 +61,7 @@ public sealed class UploadProcessor
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly HashSet<string> RegistryCodes =
-        [ProblemCodes.KampungNotRegistered, ProblemCodes.KampungUnknown, ProblemCodes.KampungAmbiguous, ProblemCodes.KampungMismatch];
+        [ProblemCodes.KampungNotRegistered, ProblemCodes.KampungUnknown, ProblemCodes.KampungAmbiguous, ProblemCodes.KampungMismatch, ProblemCodes.KampungRetired];
     private readonly IngestionEngine _engine;
     private readonly BlobServiceClient _blobs;
     private readonly RegistryStore _registry;
@@ -335,13 +335,36 @@ public sealed class UploadProcessor
                 problems.Add(_engine.Problem(ProblemCodes.KampungNotRegistered, path.FileName, new Dictionary<string, string> { ["areaCode"] = code }));
                 return (null, false);
             }
+            if (entry.IsRetired)
+            {
+                problems.Add(Retired(path.FileName, entry));
+                return (entry, false);
+            }
             result = UploadAttribution.Confirm(_engine, path.FileName, entry, report);
         }
         else
+        {
             result = UploadAttribution.Find(_engine, path.FileName, await _registry.ListAsync(null, cancellationToken).ConfigureAwait(false), report);
+            // A bulk drop naming no active kampung but a retired one is told so, not "unknown".
+            if (result.Kampung is null && result.Problem?.Code == ProblemCodes.KampungUnknown
+                && (await _registry.ListAsync(null, cancellationToken, includeRetired: true).ConfigureAwait(false)).Where(e => e.IsRetired).ToList() is { Count: > 0 } retired
+                && UploadAttribution.Find(_engine, path.FileName, retired, report) is { Kampung: { } gone, Confirmed: true })
+            {
+                problems.Add(Retired(path.FileName, gone));
+                return (gone, false);
+            }
+        }
         if (result.Problem is { } problem) problems.Add(problem);
         return (result.Kampung, result.Confirmed);
     }
+
+    private Problem Retired(string fileName, RegistryEntry entry) =>
+        _engine.Problem(ProblemCodes.KampungRetired, fileName, new Dictionary<string, string>
+        {
+            ["name"] = entry.Name,
+            ["areaCode"] = entry.AreaCode,
+            ["value"] = Templating.IndonesianFormat.Date(LocalTime.ForProvince(entry.AreaCode).ToLocal(entry.RetiredAt!.Value)),
+        });
 
     /// <summary>Last month's stored figures of the kampung the path names; null for bulk drops and unknown kampung.</summary>
     private async Task<IReadOnlyDictionary<string, decimal>?> PreviousIndicatorsAsync(UploadPath path, ReportingPeriod period, CancellationToken cancellationToken)

@@ -18,7 +18,7 @@ public sealed record ReprocessedUpload(string UploadId, string FileName, string 
 /// <summary>
 /// The operator's <c>kkb reprocess --kampung AREA_CODE --period YYYY-MM</c> (issue 12 finding 4): judges
 /// again the uploads of one kampung and month that were rejected for a reason depending on the registry
-/// (<c>kampung-not-registered</c>, <c>kampung-unknown</c>, <c>kampung-ambiguous</c>, <c>kampung-mismatch</c>),
+/// (<c>kampung-not-registered</c>, <c>kampung-unknown</c>, <c>kampung-ambiguous</c>, <c>kampung-mismatch</c>, <c>kampung-retired</c>),
 /// e.g. after the dinas fixed its registry, whether or not the registry version changed since.
 /// Uploads are found in the upload log, in the kabupaten's partition and in
 /// <see cref="StorageNames.UnknownRegency"/> (where bulk drops and unregistered kampung are logged), by
@@ -32,7 +32,7 @@ public sealed class UploadReprocessor(UploadProcessor processor, BlobServiceClie
     public const string OriginalMissing = "original-missing";
 
     private static readonly HashSet<string> RegistryCodes =
-        [ProblemCodes.KampungNotRegistered, ProblemCodes.KampungUnknown, ProblemCodes.KampungAmbiguous, ProblemCodes.KampungMismatch];
+        [ProblemCodes.KampungNotRegistered, ProblemCodes.KampungUnknown, ProblemCodes.KampungAmbiguous, ProblemCodes.KampungMismatch, ProblemCodes.KampungRetired];
 
     private readonly UploadLog _log = new(tables, names);
 

@@ -75,6 +75,8 @@ public static class ProblemCodes
     public const string KampungUnknown = "kampung-unknown";
     public const string KampungAmbiguous = "kampung-ambiguous";
     public const string KampungMismatch = "kampung-mismatch";
+    /// <summary>The kampung is in the registry but retired: its kabupaten/kota's last import no longer listed it (issue 12 finding 9).</summary>
+    public const string KampungRetired = "kampung-retired";
 
     // A zip of reports (a folder uploaded at once, issue 15): the zip as a whole, then each file in it.
     /// <summary>A zip of files given where one spreadsheet is read (e.g. <c>kkb ingest</c>); the pipeline expands it instead.</summary>

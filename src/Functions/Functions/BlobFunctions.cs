@@ -48,8 +48,8 @@ public sealed class BlobFunctions(UploadProcessor uploads, RegistryImporter regi
                 ["size"] = Megabytes(properties.ContentLength), ["max"] = Megabytes(options.MaxUploadBytes),
             })])
             : await registry.ImportAsync(name, (await blob.DownloadContentAsync(cancellationToken)).Value.Content.ToMemory(), cancellationToken);
-        logger.LogInformation(FunctionEvents.RegistryJudged, "registry: {Result}, {Kampung} kampung, {Problems} problems",
-            outcome.Accepted ? "accepted" : "rejected", outcome.Kampung, outcome.Problems.Count);
+        logger.LogInformation(FunctionEvents.RegistryJudged, "registry: {Result}, {Kampung} kampung, {Retired} retired, {Reactivated} active again, {Problems} problems",
+            outcome.Accepted ? "accepted" : "rejected", outcome.Kampung, outcome.Retired, outcome.Reactivated, outcome.Problems.Count);
         return outcome;
     }
 

@@ -95,10 +95,10 @@ public sealed class PackageLayoutTests(PublishedPackageFixture package) : IClass
         using var zip = package.Open();
         using var reader = new StreamReader(zip.GetEntry("functions.metadata")!.Open());
         var functions = RepositoryFiles.Functions(reader.ReadToEnd());
-        Assert.Equal(["ApplyRetention", "CompileRecap", "ImportRegistry", "IngestUpload", "SendReminders", "SweepOutbox", "SyncDriveFolders", "UploadPage", "UploadPageResult"], functions.Select(f => f.Name));
+        Assert.Equal(["ApplyRetention", "CompileRecap", "ImportRegistry", "IngestUpload", "SendReminders", "SweepOutbox", "SyncDriveFolders", "UploadPage", "UploadPageOpen", "UploadPageResult"], functions.Select(f => f.Name));
         string Trigger(string name) => functions.Single(f => f.Name == name).Bindings.Single(b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal)).GetProperty("type").GetString()!;
-        Assert.Equal(["blobTrigger", "blobTrigger", "timerTrigger", "timerTrigger", "httpTrigger", "httpTrigger"],
-            new[] { "IngestUpload", "ImportRegistry", "CompileRecap", "SendReminders", "UploadPage", "UploadPageResult" }.Select(Trigger));
+        Assert.Equal(["blobTrigger", "blobTrigger", "timerTrigger", "timerTrigger", "httpTrigger", "httpTrigger", "httpTrigger"],
+            new[] { "IngestUpload", "ImportRegistry", "CompileRecap", "SendReminders", "UploadPage", "UploadPageResult", "UploadPageOpen" }.Select(Trigger));
         foreach (var (name, bindings) in functions.Where(f => f.Bindings.Any(RepositoryFiles.IsBlobTrigger)))
             Assert.True(bindings.Single(RepositoryFiles.IsBlobTrigger).TryGetProperty("source", out var s) && s.GetString() == "EventGrid",
                 $"{name}: a blobTrigger without \"source\": \"EventGrid\" never fires on Flex Consumption");

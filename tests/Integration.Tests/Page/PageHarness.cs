@@ -25,6 +25,7 @@ internal sealed class PageHarness : IAsyncDisposable
 {
     public const string Pelambuan = "63.71.04.1005";
     public const string BanuaAnyar = "63.71.03.1002";
+    public const string Sungai = "63.71.05.1003";
     public static readonly string SigningKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
     internal const string ChromiumPath = "/usr/bin/chromium";
 
@@ -79,6 +80,20 @@ internal sealed class PageHarness : IAsyncDisposable
 
     public async Task<string> LinkAsync(string areaCode, TimeSpan? lifetime = null) =>
         (await Links.IssueAsync((await Registry.GetAsync(areaCode))!, lifetime)).Url;
+
+    /// <summary>
+    /// Opens a link as the page's script does (posts the fragment's token to <c>/buka</c>, which sets the
+    /// kampung's cookie in the page's context), then goes to the page's address; for pages without JavaScript.
+    /// </summary>
+    public static async Task<IResponse?> OpenAsync(IPage page, string link)
+    {
+        var hash = link.IndexOf('#');
+        var form = page.APIRequest.CreateFormData();
+        form.Set("t", link[(hash + 1)..]);
+        var opened = await page.APIRequest.PostAsync(link[..hash] + "/buka", new() { Form = form, MaxRedirects = 0 });
+        Assert.Equal(303, opened.Status);
+        return await page.GotoAsync(link[..hash]);
+    }
 
     public async Task<IPage> NewPageAsync(bool javaScript = true, int width = 412, int height = 860)
     {

@@ -24,7 +24,7 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
         if (!azurite.Require() || !PageHarness.RequireChromium()) return;
         await using var h = await PageHarness.StartAsync(azurite, ingest: false);
         var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
-        await page.GotoAsync(await h.LinkAsync(PageHarness.Pelambuan));
+        await PageHarness.OpenAsync(page, await h.LinkAsync(PageHarness.Pelambuan));
 
         await page.Locator("#berkas").SetInputFilesAsync(File("kegiatan_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E01")));
         await page.Locator("#kirim-btn").ClickAsync();
@@ -42,7 +42,7 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
         if (!azurite.Require() || !PageHarness.RequireChromium()) return;
         await using var h = await PageHarness.StartAsync(azurite);
         var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
-        await page.GotoAsync(await h.LinkAsync(PageHarness.Pelambuan));
+        await PageHarness.OpenAsync(page, await h.LinkAsync(PageHarness.Pelambuan));
 
         await page.Locator("#berkas").SetInputFilesAsync(File("data_capaian_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E02")));
         await page.Locator("#kirim-btn").ClickAsync();
@@ -64,7 +64,7 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
         await using var h = await PageHarness.StartAsync(azurite);
         var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
         var link = await h.LinkAsync(PageHarness.Pelambuan);
-        await page.GotoAsync(link);
+        await PageHarness.OpenAsync(page, link);
         var longName = "laporan_kegiatan_kampung_kb_pelambuan_sejahtera_kecamatan_banjarmasin_barat_bulan_oktober_2025_versi_perbaikan_final.csv";
         var csv = Encoding.UTF8.GetBytes(string.Join("\n", "Kampung KB Pelambuan Sejahtera,,,", "Kelurahan Pelambuan,,,", "Bulan: Oktober 2025,,,", ",,,",
             "Tanggal,Nama Kegiatan,Peserta L,Peserta P", "02/10/2025,Rapat Pokja,5,7", "31/11/2025,Penyuluhan,4,banyak") + "\n");
@@ -77,7 +77,7 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
         await PageHarness.ScreenshotPhonesAsync(page, "page-rejected");
 
         await page.SetViewportSizeAsync(360, 740);
-        await page.GotoAsync(link);
+        await page.GotoAsync(link[..link.IndexOf('#')]);
         await Assertions.Expect(page.Locator("#riwayat")).ToContainTextAsync(longName);
         await AssertFitsAsync(page);
         await PageHarness.ScreenshotPhonesAsync(page, "page-home-recent");
@@ -90,7 +90,7 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
         await using var h = await PageHarness.StartAsync(azurite);
         var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
         var link = await h.LinkAsync(PageHarness.Pelambuan);
-        await page.GotoAsync(link);
+        await PageHarness.OpenAsync(page, link);
         await AssertFitsAsync(page);
         await PageHarness.ScreenshotPhonesAsync(page, "page-home");
 
@@ -101,7 +101,7 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
         await PageHarness.ScreenshotPhonesAsync(page, "page-notice-type");
 
         await page.SetViewportSizeAsync(360, 740);
-        await page.GotoAsync(link);
+        await page.GotoAsync(link[..link.IndexOf('#')]);
         await page.Locator("#berkas").SetInputFilesAsync(File("kegiatan_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E01")));
         await page.Locator("#kirim-btn").ClickAsync();
         await Assertions.Expect(page.Locator("#diterima")).ToBeVisibleAsync(new() { Timeout = ResultTimeout });
@@ -111,6 +111,33 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
         await page.SetViewportSizeAsync(360, 740);
         await page.GotoAsync(link[..link.LastIndexOf('/')] + "/bukan-token");
         await Assertions.Expect(page.Locator("#refused")).ToBeVisibleAsync();
+        await AssertFitsAsync(page);
         await PageHarness.ScreenshotPhonesAsync(page, "page-refused");
+    }
+
+    [SkippableFact]
+    public async Task RetiredKampungAndBareAddress_ClearPages_AtPhoneWidth()
+    {
+        if (!azurite.Require() || !PageHarness.RequireChromium()) return;
+        await using var h = await PageHarness.StartAsync(azurite, ingest: false);
+        var page = await h.NewPageAsync(width: 360, height: 740);
+        var link = await h.LinkAsync(PageHarness.Pelambuan);
+
+        await page.GotoAsync(link[..link.IndexOf('#')]);              // the address without the link's token
+        await Assertions.Expect(page.Locator("#refused")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#refused")).ToContainTextAsync(s_texts.Value.Texts["opening_nolink"]);
+        await AssertFitsAsync(page);
+        await PageHarness.ScreenshotPhonesAsync(page, "page-no-token");
+
+        var importer = new KampungKB.Core.Registry.RegistryImporter(PipelineHarness.Engine, azurite.Tables, h.Names, TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<KampungKB.Core.Registry.RegistryImporter>.Instance);
+        Assert.Equal(1, (await importer.ImportAsync("daftar.csv", Faults.RetiredKampungTests.BanjarmasinRegistry(PageHarness.Pelambuan))).Retired);
+        await page.SetViewportSizeAsync(360, 740);
+        await page.GotoAsync(link);
+        await Assertions.Expect(page.Locator("#retired")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#retired")).ToContainTextAsync(s_texts.Value.Texts["retired_title"]);
+        Assert.Equal(0, await page.Locator("#berkas").CountAsync());
+        await AssertFitsAsync(page);
+        await PageHarness.ScreenshotPhonesAsync(page, "page-retired");
     }
 }

@@ -23,7 +23,8 @@ public class UploadPageBrowserTests(AzuriteFixture azurite)
         if (!azurite.Require() || !PageHarness.RequireChromium()) return;
         await using var h = await PageHarness.StartAsync(azurite);
         var page = await h.NewPageAsync(javaScript: false);
-        await page.GotoAsync(await h.LinkAsync(PageHarness.Pelambuan));
+        var link = await h.LinkAsync(PageHarness.Pelambuan);
+        await PageHarness.OpenAsync(page, link);
         await Assertions.Expect(page.Locator("header")).ToContainTextAsync("Pelambuan");
 
         await page.Locator("#berkas").SetInputFilesAsync(File("kegiatan_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E01")));
@@ -36,7 +37,7 @@ public class UploadPageBrowserTests(AzuriteFixture azurite)
         await Assertions.Expect(accepted.Locator("dd").Nth(1)).ToHaveTextAsync("5");
         await Assertions.Expect(accepted).ToContainTextAsync("140");
 
-        await page.GotoAsync(await h.LinkAsync(PageHarness.Pelambuan));
+        await page.GotoAsync(link[..link.IndexOf('#')]); // the cookie opens the page again
         await Assertions.Expect(page.Locator("#riwayat")).ToContainTextAsync("kegiatan_oktober_2025_pelambuan.xlsx");
         await Assertions.Expect(page.Locator("#bulan-kosong")).Not.ToContainTextAsync("Oktober 2025");
     }
@@ -75,8 +76,10 @@ public class UploadPageBrowserTests(AzuriteFixture azurite)
 
         foreach (var url in new[] { expired, tampered, revoked, valid[..valid.LastIndexOf('/')] + "/bukan-token" })
         {
-            var response = await page.GotoAsync(url);
-            Assert.Equal(403, response!.Status);
+            // The link's page posts the fragment to /buka, which answers 403 with the refusal.
+            var refusal = page.WaitForResponseAsync(r => r.Status == 403);
+            await page.GotoAsync(url);
+            await refusal;
             await Assertions.Expect(page.Locator("#refused")).ToBeVisibleAsync();
             await Assertions.Expect(page.Locator("form")).ToHaveCountAsync(0);
             var text = await page.ContentAsync();
@@ -85,7 +88,7 @@ public class UploadPageBrowserTests(AzuriteFixture azurite)
         }
 
         // A refused link cannot store anything either, even by a direct POST.
-        var post = await page.APIRequest.PostAsync(revoked, new() { Multipart = MultipartFor(page, "a.csv", FaultyCsv()) });
+        var post = await page.APIRequest.PostAsync(revoked[..revoked.IndexOf('#')], new() { Multipart = MultipartFor(page, "a.csv", FaultyCsv()) });
         Assert.Equal(403, post.Status);
         Assert.Empty(await h.UploadedBlobNamesAsync());
     }
@@ -97,19 +100,26 @@ public class UploadPageBrowserTests(AzuriteFixture azurite)
         await using var h = await PageHarness.StartAsync(azurite);
         var page = await h.NewPageAsync();
         var linkA = await h.LinkAsync(PageHarness.Pelambuan);
+        await page.GotoAsync(linkA);                                  // the page's script opens the link: A's cookie is set
+        await Assertions.Expect(page.Locator("#kirim-btn")).ToBeVisibleAsync();
+        var pageA = linkA[..linkA.IndexOf('#')];
+        var pageB = pageA[..(pageA.LastIndexOf('/') + 1)] + PageHarness.BanuaAnyar;
 
         // Whatever the form says, the link decides the folder.
         var form = MultipartFor(page, "../63.71.03.1002/laporan.xlsx", PipelineHarness.Example("E05"));
         form.Set("areaCode", PageHarness.BanuaAnyar);
-        var post = await page.APIRequest.PostAsync(linkA, new() { Multipart = form, MaxRedirects = 0 });
+        var post = await page.APIRequest.PostAsync(pageA, new() { Multipart = form, MaxRedirects = 0 });
         Assert.Equal(303, post.Status);
+        // At B's address A's cookie is not even sent (its path is A's page): refused.
+        Assert.Equal(403, (await page.APIRequest.PostAsync(pageB, new() { Multipart = MultipartFor(page, "b.xlsx", PipelineHarness.Example("E05")) })).Status);
 
         // A link whose payload names kampung B but carries A's signature is refused.
-        var token = linkA[(linkA.LastIndexOf('/') + 1)..];
+        var token = linkA[(linkA.IndexOf('#') + 1)..];
         var payload = Encoding.ASCII.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(token.AsSpan(0, token.IndexOf('.'))));
         var forged = System.Buffers.Text.Base64Url.EncodeToString(Encoding.ASCII.GetBytes(payload.Replace(PageHarness.Pelambuan, PageHarness.BanuaAnyar, StringComparison.Ordinal))) + token[token.IndexOf('.')..];
-        var refused = await page.APIRequest.PostAsync(linkA[..(linkA.LastIndexOf('/') + 1)] + forged, new() { Multipart = MultipartFor(page, "b.xlsx", PipelineHarness.Example("E05")) });
-        Assert.Equal(403, refused.Status);
+        var open = page.APIRequest.CreateFormData();
+        open.Set("t", forged);
+        Assert.Equal(403, (await page.APIRequest.PostAsync(pageB + "/buka", new() { Form = open, MaxRedirects = 0 })).Status);
 
         var blobs = await h.UploadedBlobNamesAsync();
         var stored = Assert.Single(blobs);
@@ -123,9 +133,11 @@ public class UploadPageBrowserTests(AzuriteFixture azurite)
         if (!azurite.Require() || !PageHarness.RequireChromium()) return;
         await using var h = await PageHarness.StartAsync(azurite);
         var page = await h.NewPageAsync(width: 360, height: 740);
-        var response = await page.GotoAsync(await h.LinkAsync(PageHarness.Pelambuan));
+        await page.GotoAsync(await h.LinkAsync(PageHarness.Pelambuan));
+        await Assertions.Expect(page.Locator("#kirim-btn")).ToBeVisibleAsync();
 
-        Assert.True((await response!.BodyAsync()).Length < 50 * 1024);
+        Assert.True(Encoding.UTF8.GetByteCount(await page.ContentAsync()) < 50 * 1024);
+        Assert.DoesNotContain("#", page.Url, StringComparison.Ordinal); // the token left the address bar
         Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 360);
         var button = await page.Locator("#kirim-btn").BoundingBoxAsync();
         Assert.True(button!.Height >= 48 && button.Width >= 300, $"send button {button.Width}x{button.Height}");

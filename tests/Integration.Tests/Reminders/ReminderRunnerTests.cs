@@ -236,7 +236,7 @@ public class ReminderContentTests(AzuriteFixture azurite)
     /// <summary>The area code signed into the one upload link in a mail body.</summary>
     private static async Task<string?> LinkArea(NotificationHarness h, string body)
     {
-        var tokens = System.Text.RegularExpressions.Regex.Matches(body, @"/api/kampung/([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+)").Select(m => m.Groups[1].Value).Distinct().ToList();
+        var tokens = System.Text.RegularExpressions.Regex.Matches(body, @"/api/kampung/[0-9.]+(?:-RW[0-9]+)?#([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+)").Select(m => m.Groups[1].Value).Distinct().ToList();
         Assert.Single(tokens);
         return (await h.Links.VerifyAsync(tokens[0])).Claims?.AreaCode;
     }

@@ -1,0 +1,18 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using KampungKB.Core.Links;
+using KampungKB.Core.Storage;
+using KampungKB.Core.Uploads;
+using KampungKB.Integration.Tests.Pipeline;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace KampungKB.Integration.Tests.Page;
+
+/// <summary>The upload page's Core front door over a test's own storage names, without a host.</summary>
+internal static class DeskFactory
+{
+    private static readonly Lazy<PageTemplates> s_page = new(() => PageTemplates.Load(Path.Combine(PipelineHarness.Root, "templates", "page")));
+
+    public static UploadDesk Create(UploadLinks links, BlobServiceClient blobs, TableServiceClient tables, StorageNames names, TimeProvider time) =>
+        new(links, s_page.Value, blobs, tables, names, new PipelineOptions(), time, NullLogger<UploadDesk>.Instance);
+}
