@@ -17,31 +17,34 @@ internal sealed record IndicatorValue(string Code, decimal Value, CellRef Cell);
 internal struct ActivityRow
 {
     internal DateOnly Date;
-    internal int Row, DateColumn;
+    internal int Row;
     internal int Participants, Male, Female; // -1: not written
+    internal short DateColumn; // < MaxColumns ≤ 16,384
     internal bool YearMissing;
     internal string Title;
     internal string? Category;
     internal IReadOnlyList<string> Partners;
     internal ActivityExtras? Extras;
     internal string Sheet;
-    /// <summary>The date cell's text for messages; null when it was a date cell showing <see cref="Date"/> as dd/mm/yyyy.</summary>
-    internal string? DateText;
 
-    internal readonly string DateDisplay => DateText ?? Date.ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The date cell's text for messages: as written, or <see cref="Date"/> as dd/mm/yyyy for a date cell.</summary>
+    internal readonly string DateDisplay => Extras?.DateText ?? Date.ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture);
 
     internal readonly Activity ToActivity() => new(
         Date, Title, Category, Participants < 0 ? null : Participants, Male < 0 ? null : Male, Female < 0 ? null : Female, Partners,
         Extras?.Target, Extras?.Funding, Extras?.Notes, Extras?.Link, Sheet, Row);
 }
 
-/// <summary>The fields of an activity most rows leave empty.</summary>
-internal sealed record ActivityExtras(string? Target, string? Funding, string? Notes, string? Link);
+/// <summary>
+/// The fields of an activity most rows leave empty, and the date cell's text when it was not a date cell
+/// (null: a date cell showing the activity's date). Rows with the same values share one instance.
+/// </summary>
+internal sealed record ActivityExtras(string? Target, string? Funding, string? Notes, string? Link, string? DateText);
 
 /// <summary>Activity rows in fixed chunks: appending never copies, and no chunk reaches the large-object heap.</summary>
 internal sealed class ActivityRows : IReadOnlyList<Activity>
 {
-    private const int ChunkSize = 800; // 800 × ≤ 96 bytes < 85,000
+    private const int ChunkSize = 800; // 800 × 64 bytes < 85,000
     private readonly List<ActivityRow[]> _chunks = [];
 
     public int Count { get; private set; }

@@ -26,6 +26,15 @@ internal sealed partial class SheetAnalyzer
         private readonly (string Field, int Column)[] _mapped = header.Columns.Where(c => c.Key != "number").Select(c => (c.Key, c.Value)).ToArray();
         /// <summary>A partner cell's text → its partners; cadres repeat a handful of partner lists, so each list is split and stored once.</summary>
         private readonly Dictionary<string, IReadOnlyList<string>> _partners = new(StringComparer.Ordinal);
+        private readonly Dictionary<ActivityExtras, ActivityExtras> _extras = [];
+
+        /// <summary>One instance per distinct set of rarely filled values ("Dana Desa" on every fifth row is stored once).</summary>
+        private ActivityExtras Shared(ActivityExtras extras)
+        {
+            if (_extras.TryGetValue(extras, out var known)) return known;
+            if (_extras.Count < 10_000) _extras[extras] = extras;
+            return extras;
+        }
 
         private LayoutCatalogue Catalogue => owner._catalogue;
         private ProblemSink Sink => owner._sink;
@@ -80,15 +89,15 @@ internal sealed partial class SheetAnalyzer
             if (!ok) return Outcome.Continue;
 
             var (target, funding, notes, link) = (Str(row, _targetCol), Str(row, _fundingCol), Str(row, _notesCol), Str(row, _linkCol));
+            // A date cell at midnight shows the date itself; anything else keeps the text the cadre sees.
+            var dateText = dateCell is DateTime dt && dt.TimeOfDay == TimeSpan.Zero && date.Status == ParseStatus.Ok ? null : Text.Display(dateCell);
             owner._findings.Activities.Add(new ActivityRow
             {
                 Date = date.Value, Title = titleText, Category = Str(row, _categoryCol),
                 Participants = participants ?? -1, Male = male ?? -1, Female = female ?? -1,
                 Partners = Partners(Str(row, _partnersCol)),
-                Extras = (target ?? funding ?? notes ?? link) is null ? null : new ActivityExtras(target, funding, notes, link),
-                Sheet = sheet, Row = row.Number, DateColumn = dateCol, YearMissing = date.Status == ParseStatus.NoYear,
-                // A date cell at midnight shows the date itself; anything else keeps the text the cadre sees.
-                DateText = dateCell is DateTime dt && dt.TimeOfDay == TimeSpan.Zero && date.Status == ParseStatus.Ok ? null : Text.Display(dateCell),
+                Extras = (target ?? funding ?? notes ?? link ?? dateText) is null ? null : Shared(new ActivityExtras(target, funding, notes, link, dateText)),
+                Sheet = sheet, Row = row.Number, DateColumn = (short)dateCol, YearMissing = date.Status == ParseStatus.NoYear,
             });
             // A Google Form's "Nama Kampung KB" answer names the kampung for the whole file.
             if (Str(row, _kampungCol) is { } kampung)
