@@ -10,6 +10,7 @@ using KampungKB.Bench;
 //   kkb-bench --scale [--quick] [--json]            only the national-scale reads (ScaleBench)
 //   kkb-bench --child ingest|raw FILE               one measured read in a fresh process (peak memory)
 //   kkb-bench --write ROWS SHEETS FILE              writes one benchmark workbook (to profile by hand)
+//   kkb-bench --pair FILE RUNS                      warm alternating raw/ingest runs of one file: wall and CPU time
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var root = Environment.GetEnvironmentVariable("KKB_ROOT") ?? Directory.GetCurrentDirectory();
 if (args.Length == 4 && args[0] == "--write")
@@ -17,6 +18,8 @@ if (args.Length == 4 && args[0] == "--write")
     Workbooks.Write(args[3], int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture));
     return 0;
 }
+if (args.Length >= 3 && args[0] == "--pair")
+    return Reads.Pair(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), Path.Combine(root, "templates"));
 if (args.Length >= 3 && args[0] == "--child")
     return Reads.Child(args[1], args[2], Path.Combine(root, "templates"));
 

@@ -110,6 +110,47 @@ internal sealed class Reads(string root, string work, bool quick, TextWriter log
         return 0;
     }
 
+    /// <summary>
+    /// Warm alternating pairs on one file in this process, timed both by the wall clock and by the
+    /// process' CPU time: on a machine shared with builds the CPU ratio is the steadier of the two.
+    /// </summary>
+    public static int Pair(string file, int runs, string templates)
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var engine = IngestionEngine.Load(templates);
+        var bytes = File.ReadAllBytes(file);
+        var name = Path.GetFileName(file);
+        var self = Process.GetCurrentProcess();
+        (double Wall, double Cpu) Time(Action a)
+        {
+            self.Refresh();
+            var cpu = self.TotalProcessorTime;
+            var sw = Stopwatch.StartNew();
+            a();
+            var wall = sw.Elapsed.TotalMilliseconds;
+            self.Refresh();
+            return (wall, (self.TotalProcessorTime - cpu).TotalMilliseconds);
+        }
+        void Raw() => RawRead(new MemoryStream(bytes, false));
+        void Ingest() => engine.Ingest(new MemoryStream(bytes, false), name);
+        Raw(); Ingest();
+        var wall = new List<double>(); var cpu = new List<double>(); var rawMs = new List<double>(); var ingestMs = new List<double>();
+        for (var i = 0; i < runs; i++)
+        {
+            var r = Time(Raw);
+            var g = Time(Ingest);
+            rawMs.Add(r.Wall); ingestMs.Add(g.Wall);
+            wall.Add(g.Wall / r.Wall); cpu.Add(g.Cpu / r.Cpu);
+            Console.Error.WriteLine($"pair {i + 1}: raw {r.Wall:0} ms (cpu {r.Cpu:0}), ingest {g.Wall:0} ms (cpu {g.Cpu:0}): wall {g.Wall / r.Wall:0.00}, cpu {g.Cpu / r.Cpu:0.00}");
+        }
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, double>
+        {
+            ["raw_ms"] = Stats.R(Stats.Median(rawMs), 1), ["ingest_ms"] = Stats.R(Stats.Median(ingestMs), 1),
+            ["wall_ratio"] = Stats.R(Stats.Median(wall)), ["cpu_ratio"] = Stats.R(Stats.Median(cpu)),
+        }));
+        return 0;
+    }
+
     private static long PeakRssBytes()
     {
         foreach (var line in File.ReadLines("/proc/self/status"))

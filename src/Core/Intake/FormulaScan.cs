@@ -102,14 +102,20 @@ internal static class FormulaScan
             var n = z.Read(window, carry, 64 * 1024);
             var len = carry + n;
             var last = n == 0;
+            // i: a candidate '<' or ':' with the 'f' after it; candidates are found by a vectorised search for 'f'.
+            var end = last ? len - 2 : len - 256; // i stays below end, so a tag's tail is in the window
             var i = 0;
-            for (; last ? i + 2 < len : i + 256 < len; i++)
+            while (i < end)
             {
-                if (window[i + 1] != (byte)'f' || (window[i] != (byte)'<' && window[i] != (byte)':') || window[i + 2] is not ((byte)'>' or (byte)' ' or (byte)'/')) continue;
-                if (window[i] == (byte)':' && !OpensTag(window, i)) continue;
-                if (Uncached(window, i + 2, len)) return true;
+                var k = window.AsSpan(i + 1, end - i).IndexOf((byte)'f');
+                if (k < 0) { i = end; break; }
+                i += k;
+                if ((window[i] == (byte)'<' || window[i] == (byte)':') && window[i + 2] is (byte)'>' or (byte)' ' or (byte)'/'
+                    && (window[i] == (byte)'<' || OpensTag(window, i)) && Uncached(window, i + 2, len)) return true;
+                i++;
             }
             if (last) return false;
+            i = Math.Max(i, 0);
             carry = len - i;
             Array.Copy(window, i, window, 0, carry);
         }

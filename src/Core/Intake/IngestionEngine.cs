@@ -83,14 +83,14 @@ public sealed class IngestionEngine
         }
         else if (stated is { } s) period = s.Period;
         else if (fromName is { } n) period = n;
-        else if (findings.Activities.Any(a => !a.YearMissing))
-            period = findings.Activities.Where(a => !a.YearMissing).GroupBy(a => ReportingPeriod.Of(a.Activity.Date))
+        else if (findings.Activities.Rows().Any(a => !a.YearMissing))
+            period = findings.Activities.Rows().Where(a => !a.YearMissing).GroupBy(a => ReportingPeriod.Of(a.Date))
                 .OrderByDescending(g => g.Count()).ThenByDescending(g => g.Key).First().Key;
         GiveYears(findings, period, sink);
 
         if (period is { } p)
-            foreach (var a in findings.Activities.Where(a => !p.Contains(a.Activity.Date)))
-                sink.Error(ProblemCodes.DateOutsidePeriod, a.DateCell.Sheet, a.DateCell.Row, a.DateCell.Column, a.DateText, ("period", p), ("date", a.Activity.Date));
+            foreach (var a in findings.Activities.Rows().Where(a => !p.Contains(a.Date)))
+                sink.Error(ProblemCodes.DateOutsidePeriod, a.Sheet, a.Row, a.DateColumn, a.DateDisplay, ("period", p), ("date", a.Date));
 
         IndicatorRules.Check(findings.Indicators, _layouts, sink, context.PreviousIndicators);
 
@@ -104,7 +104,7 @@ public sealed class IngestionEngine
         var status = sink.HasErrors ? ReportStatus.Rejected : ReportStatus.Accepted;
         return new IngestionReport(
             context.FileName, status, period, kampung,
-            findings.Activities.Select(a => a.Activity).ToArray(),
+            findings.Activities,
             findings.Indicators.ToDictionary(i => i.Key, i => i.Value.Value, StringComparer.Ordinal),
             sink.Problems, format, findings.Profile.Count > 0 ? findings.Profile : null)
         { ErrorTotal = sink.ErrorCount, WarningTotal = sink.WarningCount };
@@ -129,15 +129,17 @@ public sealed class IngestionEngine
     /// <summary>Dates written without a year ("12 Nov") take the report's year; without a period they cannot be read.</summary>
     private void GiveYears(Findings findings, ReportingPeriod? period, ProblemSink sink)
     {
+        var unread = false;
         for (var i = 0; i < findings.Activities.Count; i++)
         {
-            var a = findings.Activities[i];
+            ref var a = ref findings.Activities.Row(i);
             if (!a.YearMissing) continue;
-            var date = period is { } p ? IndonesianDate.WithYearOf(a.Activity.Date, p) : null;
-            if (date is { } d) { findings.Activities[i] = a with { Activity = a.Activity with { Date = d }, YearMissing = false }; continue; }
-            sink.Error(ProblemCodes.InvalidDate, a.DateCell.Sheet, a.DateCell.Row, a.DateCell.Column, a.DateText, ("field", _layouts.Activities.Fields["date"].DisplayName));
-            findings.Activities.RemoveAt(i--);
+            var date = period is { } p ? IndonesianDate.WithYearOf(a.Date, p) : null;
+            if (date is { } d) { a.Date = d; a.YearMissing = false; continue; }
+            sink.Error(ProblemCodes.InvalidDate, a.Sheet, a.Row, a.DateColumn, a.DateDisplay, ("field", _layouts.Activities.Fields["date"].DisplayName));
+            unread = true; // still YearMissing: removed below
         }
+        if (unread) findings.Activities.RemoveWhere(a => a.YearMissing);
     }
 
     private static IngestionReport Rejected(string fileName, ProblemSink sink, string? format) =>

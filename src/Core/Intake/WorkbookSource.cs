@@ -296,8 +296,10 @@ internal sealed class Merges
     private readonly Dictionary<CellRange, object?> _values = [];
 
     private readonly int _maxColumns;
+    /// <summary>The last 0-based row any range reaches: below it a row costs nothing.</summary>
+    private readonly int _lastRow;
 
-    private Merges(List<CellRange> ranges, int maxColumns) { _ranges = ranges; _maxColumns = maxColumns; }
+    private Merges(List<CellRange> ranges, int maxColumns) { _ranges = ranges; _maxColumns = maxColumns; _lastRow = ranges.Max(r => r.ToRow); }
 
     /// <summary>Null when the sheet has no merged range; ranges are clipped to <paramref name="maxColumns"/>.</summary>
     internal static Merges? From(CellRange[]? ranges, int maxColumns)
@@ -310,6 +312,7 @@ internal sealed class Merges
     /// <summary>The last column a merged range reaches on 1-based <paramref name="row"/>, or -1.</summary>
     internal int LastColumn(int row)
     {
+        if (row - 1 > _lastRow) return -1;
         var last = -1;
         foreach (var r in _ranges)
             if (r.FromRow <= row - 1 && row - 1 <= r.ToRow && (r.FromRow == row - 1 || _values.GetValueOrDefault(r) is not null))
@@ -319,6 +322,7 @@ internal sealed class Merges
 
     internal void Fill(int row, object?[] cells)
     {
+        if (row - 1 > _lastRow) return;
         foreach (var r in _ranges)
         {
             var index = row - 1;

@@ -8,13 +8,91 @@ internal readonly record struct CellRef(string Sheet, int Row, int Column, strin
 internal sealed record IndicatorValue(string Code, decimal Value, CellRef Cell);
 
 /// <summary>
-/// An accepted activity row plus where its date came from, for the period check made once the period is
-/// known. <paramref name="YearMissing"/>: the date was written without a year and takes the report's.
+/// An accepted activity row, compact: the fields of an <see cref="Activity"/> without an object per row
+/// (counts as ints with -1 for none, the rarely filled fields in one optional object), plus where its date
+/// came from for the period check made once the period is known. <see cref="YearMissing"/>: the date was
+/// written without a year and takes the report's. A report of 100,000 activities keeps these in chunks
+/// of 800 (no large-object-heap arrays) and builds each <see cref="Activity"/> when it is read.
 /// </summary>
-/// <paramref name="DateValue"/>: the cell as read; its display text is built only when a message needs it.
-internal sealed record FoundActivity(Activity Activity, CellRef DateCell, bool YearMissing = false, object? DateValue = null)
+internal struct ActivityRow
 {
-    internal string? DateText => DateCell.Text ?? Normalisation.Text.Display(DateValue);
+    internal DateOnly Date;
+    internal int Row;
+    internal int Participants, Male, Female; // -1: not written
+    internal short DateColumn; // < MaxColumns ≤ 16,384
+    internal bool YearMissing;
+    internal string Title;
+    internal string? Category;
+    internal IReadOnlyList<string> Partners;
+    internal ActivityExtras? Extras;
+    internal string Sheet;
+
+    /// <summary>The date cell's text for messages: as written, or <see cref="Date"/> as dd/mm/yyyy for a date cell.</summary>
+    internal readonly string DateDisplay => Extras?.DateText ?? Date.ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture);
+
+    internal readonly Activity ToActivity() => new(
+        Date, Title, Category, Participants < 0 ? null : Participants, Male < 0 ? null : Male, Female < 0 ? null : Female, Partners,
+        Extras?.Target, Extras?.Funding, Extras?.Notes, Extras?.Link, Sheet, Row);
+}
+
+/// <summary>
+/// The fields of an activity most rows leave empty, and the date cell's text when it was not a date cell
+/// (null: a date cell showing the activity's date). Rows with the same values share one instance.
+/// </summary>
+internal sealed record ActivityExtras(string? Target, string? Funding, string? Notes, string? Link, string? DateText);
+
+/// <summary>Activity rows in fixed chunks: appending never copies, and no chunk reaches the large-object heap.</summary>
+internal sealed class ActivityRows : IReadOnlyList<Activity>
+{
+    private const int ChunkSize = 800; // 800 × 64 bytes < 85,000
+    private readonly List<ActivityRow[]> _chunks = [];
+
+    public int Count { get; private set; }
+
+    internal ref ActivityRow Row(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        return ref _chunks[index / ChunkSize][index % ChunkSize];
+    }
+
+    internal void Add(in ActivityRow row)
+    {
+        if (Count % ChunkSize == 0) _chunks.Add(new ActivityRow[ChunkSize]);
+        _chunks[^1][Count % ChunkSize] = row;
+        Count++;
+    }
+
+    /// <summary>Removes the rows <paramref name="remove"/> picks, keeping the order of the others.</summary>
+    internal void RemoveWhere(Func<ActivityRow, bool> remove)
+    {
+        var kept = 0;
+        for (var i = 0; i < Count; i++)
+        {
+            var r = Row(i);
+            if (remove(r)) continue;
+            if (kept != i) Row(kept) = r;
+            kept++;
+        }
+        for (var i = kept; i < Count; i++) Row(i) = default;
+        Count = kept;
+        while (_chunks.Count > (Count + ChunkSize - 1) / ChunkSize) _chunks.RemoveAt(_chunks.Count - 1);
+    }
+
+    internal IEnumerable<ActivityRow> Rows()
+    {
+        for (var i = 0; i < Count; i++) yield return Row(i);
+    }
+
+    /// <summary>A new <see cref="Activity"/> built from the stored row (equal, as a record, to the one built before).</summary>
+    public Activity this[int index] => Row(index).ToActivity();
+
+    public IEnumerator<Activity> GetEnumerator()
+    {
+        for (var i = 0; i < Count; i++) yield return Row(i).ToActivity();
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }
 
 /// <summary>Everything recognised in a file, before the file-level rules run.</summary>
@@ -22,7 +100,7 @@ internal sealed class Findings
 {
     internal enum Source { Profile = 1, Banner = 2, FileName = 3, Dates = 4 }
 
-    internal List<FoundActivity> Activities { get; } = [];
+    internal ActivityRows Activities { get; } = new();
     internal Dictionary<string, IndicatorValue> Indicators { get; } = new(StringComparer.Ordinal);
     internal Dictionary<string, string> Profile { get; } = new(StringComparer.Ordinal);
     internal List<RegistryEntry> Registry { get; } = [];

@@ -17,6 +17,24 @@ internal sealed partial class SheetAnalyzer
         private long _male, _female, _participants;
         private readonly int _labelColumnsEnd = new[] { header.Column("number"), header.Column("date"), header.Column("title"), header.Column("areaCode"), header.Column("name"), 2 }.Max();
         private readonly RegistryRowReader? _registry = owner._mode == AnalysisMode.Registry ? new RegistryRowReader(owner, sheet, header) : null;
+        // Per row the columns are looked up by index, not by field name (100,000 rows × a dozen fields).
+        private readonly int _dateCol = header.Column("date"), _titleCol = header.Column("title");
+        private readonly int _maleCol = header.Column("male"), _femaleCol = header.Column("female"), _participantsCol = header.Column("participants");
+        private readonly int _categoryCol = header.Column("category"), _partnersCol = header.Column("partners"), _targetCol = header.Column("target");
+        private readonly int _fundingCol = header.Column("funding"), _notesCol = header.Column("notes"), _linkCol = header.Column("link"), _kampungCol = header.Column("kampung");
+        /// <summary>The mapped columns but the row number's, in the header's order, with their field.</summary>
+        private readonly (string Field, int Column)[] _mapped = header.Columns.Where(c => c.Key != "number").Select(c => (c.Key, c.Value)).ToArray();
+        /// <summary>A partner cell's text → its partners; cadres repeat a handful of partner lists, so each list is split and stored once.</summary>
+        private readonly Dictionary<string, IReadOnlyList<string>> _partners = new(StringComparer.Ordinal);
+        private readonly Dictionary<ActivityExtras, ActivityExtras> _extras = [];
+
+        /// <summary>One instance per distinct set of rarely filled values ("Dana Desa" on every fifth row is stored once).</summary>
+        private ActivityExtras Shared(ActivityExtras extras)
+        {
+            if (_extras.TryGetValue(extras, out var known)) return known;
+            if (_extras.Count < 10_000) _extras[extras] = extras;
+            return extras;
+        }
 
         private LayoutCatalogue Catalogue => owner._catalogue;
         private ProblemSink Sink => owner._sink;
@@ -24,8 +42,8 @@ internal sealed partial class SheetAnalyzer
         internal Outcome Read(RawRow row)
         {
             if (_registry is not null) return _registry.Read(row);
-            var dateCol = header.Column("date");
-            var titleCol = header.Column("title");
+            var dateCol = _dateCol;
+            var titleCol = _titleCol;
             var dateCell = row[dateCol];
             var date = IndonesianDate.Parse(dateCell);
             var dateOk = date.IsOk || date.Status == ParseStatus.NoYear;
@@ -41,8 +59,8 @@ internal sealed partial class SheetAnalyzer
                 // Figures with neither date nor title: not an activity, but never dropped in silence.
                 Sink.Warning(ProblemCodes.RowNotRead, sheet, row.Number, FirstFilled(row), Text.Display(row[FirstFilled(row)]));
                 // Its figures are still part of what the cadre wrote, so the JUMLAH row is checked with them.
-                int? Quiet(string field) => header.Column(field) is var c and >= 0 && IndonesianNumber.ParseCount(row[c], out _) is { IsOk: true } v ? v.Value : null;
-                var (m, f, all) = (Quiet("male"), Quiet("female"), Quiet("participants"));
+                int? Quiet(int c) => c >= 0 && IndonesianNumber.ParseCount(row[c], out _) is { IsOk: true } v ? v.Value : null;
+                var (m, f, all) = (Quiet(_maleCol), Quiet(_femaleCol), Quiet(_participantsCol));
                 _male += m ?? 0;
                 _female += f ?? 0;
                 _participants += all ?? (m ?? 0) + (f ?? 0);
@@ -54,13 +72,13 @@ internal sealed partial class SheetAnalyzer
             else if (!dateOk) { Sink.Error(ProblemCodes.InvalidDate, sheet, row.Number, dateCol, Text.Display(dateCell), ("field", header.Layout.Fields["date"].DisplayName)); ok = false; }
             if (titleText.Length == 0) { Sink.Error(ProblemCodes.MissingRequired, sheet, row.Number, titleCol, null, ("field", header.Layout.Fields["title"].DisplayName)); ok = false; }
 
-            var male = Count(row, "male", ref ok);
-            var female = Count(row, "female", ref ok);
-            var total = Count(row, "participants", ref ok);
+            var male = Count(row, "male", _maleCol, ref ok);
+            var female = Count(row, "female", _femaleCol, ref ok);
+            var total = Count(row, "participants", _participantsCol, ref ok);
             int? participants = male is null && female is null ? total : (male ?? 0) + (female ?? 0);
             if (total is not null && (male is not null || female is not null) && total != participants)
             {
-                var col = header.Column("participants");
+                var col = _participantsCol;
                 Sink.Error(ProblemCodes.TotalMismatch, sheet, row.Number, col, Text.Display(row[col]), ("male", male ?? 0), ("female", female ?? 0), ("sum", participants ?? 0));
                 ok = false;
             }
@@ -70,13 +88,20 @@ internal sealed partial class SheetAnalyzer
             _participants += total ?? participants ?? 0;
             if (!ok) return Outcome.Continue;
 
-            var activity = new Activity(
-                date.Value, titleText, Str(row, "category"), participants, male, female, Partners(Str(row, "partners")),
-                Str(row, "target"), Str(row, "funding"), Str(row, "notes"), Str(row, "link"), sheet, row.Number);
+            var (target, funding, notes, link) = (Str(row, _targetCol), Str(row, _fundingCol), Str(row, _notesCol), Str(row, _linkCol));
+            // A date cell at midnight shows the date itself; anything else keeps the text the cadre sees.
+            var dateText = dateCell is DateTime dt && dt.TimeOfDay == TimeSpan.Zero && date.Status == ParseStatus.Ok ? null : Text.Display(dateCell);
+            owner._findings.Activities.Add(new ActivityRow
+            {
+                Date = date.Value, Title = titleText, Category = Str(row, _categoryCol),
+                Participants = participants ?? -1, Male = male ?? -1, Female = female ?? -1,
+                Partners = Partners(Str(row, _partnersCol)),
+                Extras = (target ?? funding ?? notes ?? link ?? dateText) is null ? null : Shared(new ActivityExtras(target, funding, notes, link, dateText)),
+                Sheet = sheet, Row = row.Number, DateColumn = (short)dateCol, YearMissing = date.Status == ParseStatus.NoYear,
+            });
             // A Google Form's "Nama Kampung KB" answer names the kampung for the whole file.
-            if (Str(row, "kampung") is { } kampung)
+            if (Str(row, _kampungCol) is { } kampung)
                 owner._findings.SetIdentity("name", kampung.StartsWith("Kampung KB", StringComparison.OrdinalIgnoreCase) ? kampung : "Kampung KB " + kampung, Findings.Source.Profile);
-            owner._findings.Activities.Add(new FoundActivity(activity, new CellRef(sheet, row.Number, dateCol, dateCell as string), date.Status == ParseStatus.NoYear, dateCell));
             return Outcome.Continue;
         }
 
@@ -87,13 +112,13 @@ internal sealed partial class SheetAnalyzer
         /// </summary>
         internal bool LooksLikeData(RawRow row)
         {
-            var titleCol = header.Column("title");
+            var titleCol = _titleCol;
             var title = titleCol >= 0 && !Text.IsBlank(row[titleCol]) && !owner.IsTotalRow(new RawRow(row.Number, [row[titleCol]]), 0);
             var figure = false;
             var filled = 0;
-            foreach (var (field, col) in header.Columns)
+            foreach (var (field, col) in _mapped)
             {
-                if (field == "number" || Text.IsBlank(row[col])) continue;
+                if (Text.IsBlank(row[col])) continue;
                 filled++;
                 if (field is "male" or "female" or "participants" && IndonesianNumber.Parse(row[col]).IsOk) figure = true;
             }
@@ -108,9 +133,9 @@ internal sealed partial class SheetAnalyzer
         {
             string? only = null;
             var count = 0;
-            foreach (var (field, col) in header.Columns)
+            foreach (var (_, col) in _mapped)
             {
-                if (field == "number" || Text.IsBlank(row[col])) continue;
+                if (Text.IsBlank(row[col])) continue;
                 if (row[col] is not string s || (only is not null && s != only)) return false;
                 only = s;
                 count++;
@@ -120,16 +145,16 @@ internal sealed partial class SheetAnalyzer
 
         private bool AllMappedBlank(RawRow row)
         {
-            foreach (var (field, col) in header.Columns)
-                if (field != "number" && !Text.IsBlank(row[col])) return false;
+            foreach (var (_, col) in _mapped)
+                if (!Text.IsBlank(row[col])) return false;
             return true;
         }
 
         /// <summary>True when the row would be read as an activity (a date that parses and a title).</summary>
         internal bool IsActivityRow(RawRow row)
         {
-            var titleCol = header.Column("title");
-            var date = IndonesianDate.Parse(row[header.Column("date")]);
+            var titleCol = _titleCol;
+            var date = IndonesianDate.Parse(row[_dateCol]);
             return (date.IsOk || date.Status == ParseStatus.NoYear) && titleCol >= 0 && !Text.IsBlank(row[titleCol])
                    && !owner.IsTotalRow(row, _labelColumnsEnd);
         }
@@ -141,28 +166,30 @@ internal sealed partial class SheetAnalyzer
             return 0;
         }
 
-        private int? Count(RawRow row, string field, ref bool ok)
+        private int? Count(RawRow row, string field, int col, ref bool ok)
         {
-            var col = header.Column(field);
             if (col < 0) return null;
-            var parsed = IndonesianNumber.ParseCount(row[col], out var commaGrouped);
-            if (!owner.ReportCount(parsed, sheet, row.Number, col, Text.Display(row[col]), header.Layout.Fields[field].DisplayName, commaGrouped)) { ok = false; return null; }
+            var cell = row[col];
+            var parsed = IndonesianNumber.ParseCount(cell, out var commaGrouped);
+            if (!owner.ReportCount(parsed, sheet, row.Number, col, cell, header.Layout.Fields[field].DisplayName, commaGrouped)) { ok = false; return null; }
             return parsed.IsOk ? parsed.Value : null;
         }
 
-        private string? Str(RawRow row, string field)
+        private static string? Str(RawRow row, int col)
         {
-            var col = header.Column(field);
             if (col < 0 || Text.IsBlank(row[col])) return null;
             var s = Text.Collapse(Text.Display(row[col]) ?? "");
             return s.Length == 0 || s is "-" ? null : s;
         }
 
-        private static IReadOnlyList<string> Partners(string? text)
+        private IReadOnlyList<string> Partners(string? text)
         {
             if (text is null) return [];
-            return PartnerSplit().Split(text).Select(p => p.Trim(' ', '.', '-')).Where(p => p.Length > 0)
+            if (_partners.TryGetValue(text, out var known)) return known;
+            IReadOnlyList<string> list = PartnerSplit().Split(text).Select(p => p.Trim(' ', '.', '-')).Where(p => p.Length > 0)
                 .Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+            if (_partners.Count < 10_000) _partners[text] = list;
+            return list;
         }
 
         /// <summary>Checks the sums a total row states against the rows read.</summary>

@@ -67,7 +67,7 @@ internal sealed partial class SheetAnalyzer
                 break;
             }
             if (IsBlank(row)) continue;
-            _cells += row.Cells.Count(c => !Text.IsBlank(c));
+            foreach (var c in row.Cells) if (!Text.IsBlank(c)) _cells++;
             if (_cells > _options.MaxCells) { CellLimitReached = true; break; }
 
             if (pending is not null)
@@ -308,7 +308,7 @@ internal sealed partial class SheetAnalyzer
         var text = Text.Display(cell);
         var name = _catalogue.IndicatorNames.GetValueOrDefault(code, code);
         var parsed = IndonesianNumber.ParseCount(cell, out var commaGrouped);
-        if (!ReportCount(parsed, sheet, row.Number, col, text, name, commaGrouped)) return;
+        if (!ReportCount(parsed, sheet, row.Number, col, cell, name, commaGrouped)) return;
         if (!parsed.IsOk) return;
         if (_findings.Indicators.TryGetValue(code, out var first))
         {
@@ -318,9 +318,11 @@ internal sealed partial class SheetAnalyzer
         _findings.Indicators[code] = new IndicatorValue(code, parsed.Value, new CellRef(sheet, row.Number, col, text));
     }
 
-    /// <summary>Reports a failed count; true when the cell was fine (a number or blank).</summary>
-    internal bool ReportCount(Parsed<int> parsed, string sheet, int row, int col, string? text, string field, bool commaGrouped = false)
+    /// <summary>Reports a failed count; true when the cell was fine (a number or blank). The cell's text is built only for a message.</summary>
+    internal bool ReportCount(Parsed<int> parsed, string sheet, int row, int col, object? cell, string field, bool commaGrouped = false)
     {
+        if (!commaGrouped && parsed.Status is ParseStatus.Ok or ParseStatus.Empty) return true;
+        var text = Text.Display(cell);
         if (commaGrouped) _sink.Warning(ProblemCodes.CommaThousands, sheet, row, col, text, ("field", field), ("value", parsed.Value));
         var code = parsed.Status switch
         {

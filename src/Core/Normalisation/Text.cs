@@ -22,6 +22,7 @@ internal static class Text
     /// <summary>Trims and collapses every run of whitespace (incl. non-breaking spaces and line breaks) to one space.</summary>
     internal static string Collapse(string s)
     {
+        if (IsCollapsed(s)) return s; // the usual cell: no copy, the reader's (shared) string is kept
         var sb = new StringBuilder(s.Length);
         var space = false;
         foreach (var c in s)
@@ -36,6 +37,18 @@ internal static class Text
         }
         return sb.ToString();
     }
+
+    /// <summary>True when <see cref="Collapse"/> would return <paramref name="s"/> unchanged.</summary>
+    private static bool IsCollapsed(string s)
+    {
+        if (s.Length == 0) return true;
+        if (IsSpace(s[0]) || IsSpace(s[^1])) return false;
+        for (var i = 1; i < s.Length - 1; i++)
+            if (IsSpace(s[i]) && (s[i] != ' ' || IsSpace(s[i + 1]))) return false;
+        return true;
+    }
+
+    private static bool IsSpace(char c) => c == ' ' || char.IsWhiteSpace(c) || c == '\u00A0';
 
     /// <summary>
     /// A comparison key: lower case, accents and punctuation removed, spacing collapsed, abbreviations expanded
