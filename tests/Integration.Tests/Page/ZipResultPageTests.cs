@@ -26,7 +26,7 @@ public class ZipResultPageTests(AzuriteFixture azurite)
         await links.EnsureAsync();
         var desk = h.Host.Services.GetRequiredService<UploadDesk>();
         var kampung = (await new RegistryStore(azurite.Tables, h.Names).GetAsync(PageHarness.Pelambuan))!;
-        var token = new Uri((await links.IssueAsync(kampung)).Url).Segments[^1];
+        var token = new Uri((await links.IssueAsync(kampung)).Url).Fragment[1..]; // links carry the token in the fragment
         var zip = Zips.Of(
             ("Laporan Pelambuan/E01_kegiatan_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E01")),
             ("Laporan Pelambuan/capaian/E02_data_capaian_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E02")),
@@ -34,11 +34,11 @@ public class ZipResultPageTests(AzuriteFixture azurite)
                 "Kelurahan Pelambuan,,,\r\nBulan: Oktober 2025,,,\r\nTanggal,Nama Kegiatan,Peserta L,Peserta P\r\n07/10/2025,Rapat,banyak,2\r\n")),
             ("Laporan Pelambuan/scan daftar hadir.pdf", "%PDF-1.7\n"u8.ToArray()));
 
-        var sent = await desk.ReceiveAsync(token, "Laporan Pelambuan.zip", zip, wantsJson: false);
+        var sent = await desk.ReceiveAsync(kampung.AreaCode, token, "Laporan Pelambuan.zip", zip, wantsJson: false);
         Assert.Equal(303, sent.StatusCode);
         var dispatch = Assert.Single(await h.Runner.RunOnceAsync(), d => d.Function == "IngestUpload");
         Assert.True(dispatch.Succeeded, dispatch.Error);
-        var result = await desk.ResultAsync(token, new Uri(sent.Location!).Segments[^1]);
+        var result = await desk.ResultAsync(kampung.AreaCode, token, new Uri(sent.Location!).Segments[^1]);
 
         Assert.Equal(200, result.StatusCode);
         var html = result.Body;
@@ -53,7 +53,7 @@ public class ZipResultPageTests(AzuriteFixture azurite)
         Assert.Contains("bukan angka", html);
         Assert.Contains("2 diterima, 1 perlu diperbaiki", html);
 
-        var home = await desk.HomeAsync(token);
+        var home = await desk.HomeAsync(kampung.AreaCode, token);
         Assert.Contains("Folder zip", home.Body);
         Assert.Contains(".zip", home.Body);
     }
