@@ -14,11 +14,14 @@
 // KampungKB.Functions.dll, which ./kkb publish puts there), Pipeline__MaxUploadBytes (20 MiB), and the mail tuning settings with sound defaults (docs/mail.md): Mail__SaveToSentItems,
 // Mail__GraphBaseUrl, Mail__InlineAttachmentLimitBytes;
 // Demo__SimulatedNow is for ./kkb demo only.
+// Email in (docs/channels.md) stays off until a dinas adds MailIn__Mailbox (and optionally
+// MailIn__ProcessedFolder, MailIn__MaxMessagesPerRun) after its Graph access policy is in place.
 //
 // Functions in the package (functions.metadata, generated from the attributes in src/Functions/Functions):
 //   IngestUpload, ImportRegistry  blob triggers, delivered by Event Grid (see blobTriggeredFunctions)
 //   CompileRecap, SendReminders   timer triggers on Schedules__CompileRecap / Schedules__SendReminders
 //   SweepOutbox                   timer trigger every 5 minutes: resends interrupted or throttled mails (docs/mail.md)
+//   ReadMailIn                    timer trigger every 5 minutes: email in, off until MailIn__Mailbox is set (docs/channels.md)
 //   UploadPage, UploadPageResult  HTTP triggers, /api/kampung/{token}: the cadres' upload page (docs/upload-page.md)
 
 targetScope = 'resourceGroup'

@@ -60,6 +60,11 @@ public static class AppComposition
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<KampungKB.Core.Timers.TimerRun>>()));
         services.AddSingleton<KampungKB.Core.Notifications.OutboxSweeper>();
         services.AddSingleton<IFeedbackNotifier, MailFeedbackNotifier>();
+        // Issue 15, email in: off (the timer returns at once) while MailIn__Mailbox is unset.
+        services.AddSingleton(settings.MailIn);
+        services.AddSingleton(settings.Mail);
+        services.AddSingleton(_ => KampungKB.Core.MailIn.MailInTexts.Load(settings.TemplatesDirectory));
+        services.AddSingleton<KampungKB.Core.MailIn.MailInProcessor>();
 
         services.AddSingleton(settings.Links);
         services.AddSingleton<UploadLinks>();

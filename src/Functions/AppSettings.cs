@@ -22,6 +22,8 @@ public sealed class AppSettings
     public IReadOnlyList<RegencySettings> Regencies { get; init; } = [];
     public MailOptions Mail { get; init; } = new();
     public required KampungKB.Core.Links.LinkOptions Links { get; init; }
+    /// <summary>Issue 15, email in: the reporting mailbox read through Graph; off while <c>MailIn__Mailbox</c> is unset.</summary>
+    public KampungKB.Core.MailIn.MailInOptions MailIn { get; init; } = new();
     /// <summary><c>Demo__SimulatedNow</c>: the demo's simulated start instant; null (always, when deployed) runs on the real clock.</summary>
     public DateTimeOffset? SimulatedNow { get; init; }
 
@@ -37,6 +39,8 @@ public sealed class AppSettings
         .. RegencySettings.SettingNames.Select(n => RegencySettings.Key("{PPKK}", n)),
         "Links__SigningKey", "Links__BaseUrl",
         "Demo__SimulatedNow",
+        // Issue 15: email in.
+        .. KampungKB.Core.MailIn.MailInOptions.Keys,
     ];
 
     /// <summary>The timer schedules the timer triggers name as <c>%Schedules__…%</c>.</summary>
@@ -92,6 +96,9 @@ public sealed class AppSettings
         problems.AddRange(regencyErrors);
         var mail = MailOptions.FromSettings(Get);
         problems.AddRange(mail.Validate().Select(e => $"{e.Key}: {e.Message}"));
+        // Issue 15: email in reads through Graph with the mail credential.
+        var mailIn = KampungKB.Core.MailIn.MailInOptions.FromSettings(Get);
+        problems.AddRange(mailIn.Validate(mail).Select(e => $"{e.Key}: {e.Message}"));
 
         // Upload links (docs/upload-page.md): a missing or short key would make every link forgeable or dead.
         if (!KampungKB.Core.Links.LinkOptions.TryParseKey(Get("Links__SigningKey"), out var linkKey, out var keyError))
@@ -114,6 +121,7 @@ public sealed class AppSettings
             Storage = storage!, Pipeline = pipeline, TemplatesDirectory = templates, Regencies = regencies, Mail = mail,
             Links = new KampungKB.Core.Links.LinkOptions { SigningKey = linkKey, BaseUrl = baseUrl },
             SimulatedNow = simulatedNow,
+            MailIn = mailIn,
         };
     }
 }

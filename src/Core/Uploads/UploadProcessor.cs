@@ -95,6 +95,13 @@ public sealed class UploadProcessor
         ProcessCoreAsync(upload, content, Convert.ToHexStringLower(SHA256.HashData(content.Span)), read: true, cancellationToken);
 
     /// <summary>
+    /// Judges an upload whose feedback goes to <paramref name="notifier"/> instead of the configured one (email in
+    /// replies to the message the file came with); the notification ledger still keys it by the upload id.
+    /// </summary>
+    internal Task<UploadOutcome> ProcessAsync(UploadEvent upload, ReadOnlyMemory<byte> content, IFeedbackNotifier notifier, CancellationToken cancellationToken = default) =>
+        ProcessCoreAsync(upload, content, Convert.ToHexStringLower(SHA256.HashData(content.Span)), read: true, cancellationToken, notifier: notifier);
+
+    /// <summary>
     /// Judges again an upload that was already judged (the operator's <c>kkb reprocess</c>, see
     /// <see cref="UploadReprocessor"/>): its done claim is reopened, keeping the first receipt time and so its
     /// upload id, and the bytes go through the same path as on arrival; the latest received version still wins.
@@ -128,7 +135,8 @@ public sealed class UploadProcessor
     private static string ClaimIdOf(StorageNames names, string blobName, string contentHash) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(names.Uploads + "/" + blobName + "\n" + contentHash)));
 
-    private async Task<UploadOutcome> ProcessCoreAsync(UploadEvent upload, ReadOnlyMemory<byte> content, string contentHash, bool read, CancellationToken cancellationToken, bool reopen = false)
+    private async Task<UploadOutcome> ProcessCoreAsync(UploadEvent upload, ReadOnlyMemory<byte> content, string contentHash, bool read, CancellationToken cancellationToken, bool reopen = false,
+        IFeedbackNotifier? notifier = null)
     {
         var claimId = ClaimIdOf(_names, upload.Name, contentHash);
         var receivedAt = upload.LastModified is { } lastModified ? SimulatedClock.Map(_time, lastModified) : _time.GetUtcNow();
@@ -211,7 +219,7 @@ public sealed class UploadProcessor
         await KeepOriginalAsync(read ? content : (ReadOnlyMemory<byte>?)null, upload.Name, path.FileName, uploadId, kampung, report?.Period, accepted, outcome, cancellationToken).ConfigureAwait(false);
         await _feedback.WriteAsync(feedbackDocument, cancellationToken).ConfigureAwait(false);
         // Feedback mail (issue 4): its own insert-once claim keyed by the upload id, so a resumed claim never mails twice.
-        if (_notifier is not null) await _notifier.NotifyAsync(feedbackDocument, cancellationToken).ConfigureAwait(false);
+        if ((notifier ?? _notifier) is { } notify) await notify.NotifyAsync(feedbackDocument, cancellationToken).ConfigureAwait(false);
 
         await _claims.CompleteAsync(owned, JsonSerializer.Serialize(outcome, Json), cancellationToken).ConfigureAwait(false);
         _logger.LogInformation(PipelineEvents.UploadProcessed,
