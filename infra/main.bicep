@@ -16,6 +16,8 @@
 // Demo__SimulatedNow is for ./kkb demo only.
 // Email in (docs/channels.md) stays off until a dinas adds MailIn__Mailbox (and optionally
 // MailIn__ProcessedFolder, MailIn__MaxMessagesPerRun) after its Graph access policy is in place.
+// WhatsApp (docs/channels.md) stays off until a dinas adds WhatsApp__PhoneNumberId and
+// WhatsApp__AccessToken (a Key Vault reference) once Meta approved its templates; WhatsApp__BaseUrl is for tests.
 //
 // Functions in the package (functions.metadata, generated from the attributes in src/Functions/Functions):
 //   IngestUpload, ImportRegistry  blob triggers, delivered by Event Grid (see blobTriggeredFunctions)

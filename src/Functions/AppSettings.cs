@@ -24,6 +24,8 @@ public sealed class AppSettings
     public required KampungKB.Core.Links.LinkOptions Links { get; init; }
     /// <summary>Issue 15, email in: the reporting mailbox read through Graph; off while <c>MailIn__Mailbox</c> is unset.</summary>
     public KampungKB.Core.MailIn.MailInOptions MailIn { get; init; } = new();
+    /// <summary>Issue 15, WhatsApp reminders and feedback: off while <c>WhatsApp__PhoneNumberId</c> is unset.</summary>
+    public KampungKB.Core.WhatsApp.WhatsAppOptions WhatsApp { get; init; } = new();
     /// <summary><c>Demo__SimulatedNow</c>: the demo's simulated start instant; null (always, when deployed) runs on the real clock.</summary>
     public DateTimeOffset? SimulatedNow { get; init; }
 
@@ -39,8 +41,9 @@ public sealed class AppSettings
         .. RegencySettings.SettingNames.Select(n => RegencySettings.Key("{PPKK}", n)),
         "Links__SigningKey", "Links__BaseUrl",
         "Demo__SimulatedNow",
-        // Issue 15: email in.
+        // Issue 15: email in, WhatsApp.
         .. KampungKB.Core.MailIn.MailInOptions.Keys,
+        .. KampungKB.Core.WhatsApp.WhatsAppOptions.Keys,
     ];
 
     /// <summary>The timer schedules the timer triggers name as <c>%Schedules__…%</c>.</summary>
@@ -99,6 +102,8 @@ public sealed class AppSettings
         // Issue 15: email in reads through Graph with the mail credential.
         var mailIn = KampungKB.Core.MailIn.MailInOptions.FromSettings(Get);
         problems.AddRange(mailIn.Validate(mail).Select(e => $"{e.Key}: {e.Message}"));
+        var whatsApp = KampungKB.Core.WhatsApp.WhatsAppOptions.FromSettings(Get);
+        problems.AddRange(whatsApp.Validate().Select(e => $"{e.Key}: {e.Message}"));
 
         // Upload links (docs/upload-page.md): a missing or short key would make every link forgeable or dead.
         if (!KampungKB.Core.Links.LinkOptions.TryParseKey(Get("Links__SigningKey"), out var linkKey, out var keyError))
@@ -122,6 +127,7 @@ public sealed class AppSettings
             Links = new KampungKB.Core.Links.LinkOptions { SigningKey = linkKey, BaseUrl = baseUrl },
             SimulatedNow = simulatedNow,
             MailIn = mailIn,
+            WhatsApp = whatsApp,
         };
     }
 }

@@ -111,6 +111,8 @@ public sealed class RegistryStore(TableServiceClient tables, StorageNames names)
         if (e.YearFounded is { } year) entity["YearFounded"] = year;
         SetIfPresent(entity, "PokjaEmail", e.PokjaEmail);
         SetIfPresent(entity, "PokjaPhone", e.PokjaPhone);
+        SetIfPresent(entity, "WhatsAppNumber", e.WhatsAppNumber);
+        if (e.WhatsAppOptIn) entity["WhatsAppOptIn"] = true;
         SetIfPresent(entity, "PkbName", e.PkbName);
         SetIfPresent(entity, "PkbEmail", e.PkbEmail);
         foreach (var (name, value) in e.Profile?.ToProperties() ?? new Dictionary<string, object>()) entity[name] = value;
@@ -135,5 +137,9 @@ public sealed class RegistryStore(TableServiceClient tables, StorageNames names)
         PokjaPhone: e.GetString("PokjaPhone"),
         PkbName: e.GetString("PkbName"),
         PkbEmail: e.GetString("PkbEmail"),
-        Profile: KampungProfile.FromProperties(name => e.TryGetValue(name, out var v) ? v : null));
+        Profile: KampungProfile.FromProperties(name => e.TryGetValue(name, out var v) ? v : null))
+    {
+        WhatsAppNumber = e.GetString("WhatsAppNumber"),
+        WhatsAppOptIn = e.GetBoolean("WhatsAppOptIn") ?? false,
+    };
 }
