@@ -5,6 +5,7 @@ using KampungKB.Core.Classes;
 using KampungKB.Core.Model;
 using KampungKB.Core.Registry;
 using KampungKB.Core.Reports;
+using KampungKB.Core.Settings;
 using KampungKB.Core.Storage;
 
 namespace KampungKB.Cli.Commands;
@@ -37,7 +38,7 @@ internal static class ClassesCommand
         }
 
         if (options.Has("--json")) Console.WriteLine(Json(report));
-        else Console.Write(Human(report, catalogue));
+        else Console.Write(Human(report, catalogue, TopClassLabel(code!)));
         return CommandLine.Ok;
     }
 
@@ -61,7 +62,18 @@ internal static class ClassesCommand
 
     internal static string Spell(KampungClass c) => c.ToString().ToLowerInvariant();
 
-    internal static string Human(ClassReport report, ClassCatalogue catalogue)
+    /// <summary>
+    /// The regency's word for the top class (<c>Regencies__{PPKK}__TopClassLabel</c>: Paripurna or Berkelanjutan),
+    /// as the recap uses it; null when the regency has no settings here (the catalogue's own label then).
+    /// </summary>
+    internal static string? TopClassLabel(string regencyCode)
+    {
+        var vars = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Select(e => new KeyValuePair<string, string?>((string)e.Key, e.Value as string));
+        return RegencySettings.Load(vars, out _).FirstOrDefault(r => r.Code == regencyCode)?.TopClassLabel;
+    }
+
+    internal static string Human(ClassReport report, ClassCatalogue catalogue, string? topClassLabel = null)
     {
         var w = new StringWriter(CultureInfo.InvariantCulture);
         w.WriteLine(catalogue.Text("cliHeader", ("regency", report.RegencyCode), ("period", report.Period)));
@@ -69,7 +81,7 @@ internal static class ClassesCommand
         foreach (var k in report.Kampung)
         {
             w.WriteLine();
-            w.WriteLine(catalogue.Text("cliKampung", ("name", k.Kampung.Name), ("areaCode", k.Kampung.AreaCode), ("class", catalogue.ClassLabel(k.Now.Class)),
+            w.WriteLine(catalogue.Text("cliKampung", ("name", k.Kampung.Name), ("areaCode", k.Kampung.AreaCode), ("class", catalogue.ClassLabel(k.Now.Class, topClassLabel)),
                 ("input", Mean(k.Now.Index("input"))), ("proses", Mean(k.Now.Index("proses"))), ("output", Mean(k.Now.Index("output"))),
                 ("official", k.Kampung.ClassLabel ?? catalogue.Texts["unclassified"])));
             w.WriteLine(catalogue.Text("cliScores", ("scores", string.Join(" · ", k.Now.Scores.Select(s => $"{catalogue.Indicator(s.Code).Label} {s.Score}")))));
@@ -77,7 +89,7 @@ internal static class ClassesCommand
             if (k.Lifts.Count > 0) w.WriteLine(catalogue.Text("cliLift", ("lifts", string.Join("; ", k.Lifts.Take(3).Select(catalogue.LiftText)))));
         }
         w.WriteLine();
-        w.WriteLine(catalogue.Text("cliDistribution", ("distribution", string.Join(", ", report.Distribution.Select(d => $"{catalogue.ClassLabel(d.Key)} {d.Value}")))));
+        w.WriteLine(catalogue.Text("cliDistribution", ("distribution", string.Join(", ", report.Distribution.Select(d => $"{catalogue.ClassLabel(d.Key, topClassLabel)} {d.Value}")))));
         return w.ToString();
     }
 

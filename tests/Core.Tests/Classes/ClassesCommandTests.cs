@@ -54,4 +54,12 @@ public sealed class ClassesCommandTests
         Assert.Contains("agar naik kelas: Partisipasi poktan: belum ada data", text);
         Assert.Contains("Sebaran kelas (hitungan): Dasar 1, Berkembang 1, Mandiri 0, Berkelanjutan 0", text);
     }
+
+    [Fact]
+    public void Human_RegencyCallsTopClassParipurna_DistributionSaysParipurna()
+    {
+        var text = ClassesCommand.Human(Report(), ClassifierBoundaryTests.Catalogue, "Paripurna");
+        Assert.Contains("Sebaran kelas (hitungan): Dasar 1, Berkembang 1, Mandiri 0, Paripurna 0", text);
+        Assert.DoesNotContain("Berkelanjutan", text);
+    }
 }
