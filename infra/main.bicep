@@ -13,7 +13,8 @@
 // Read by the app but not set here: KKB_TEMPLATES (defaults to templates/ beside
 // KampungKB.Functions.dll, which ./kkb publish puts there), Pipeline__MaxUploadBytes (20 MiB), and the mail tuning settings with sound defaults (docs/mail.md): Mail__SaveToSentItems,
 // Mail__GraphBaseUrl, Mail__InlineAttachmentLimitBytes;
-// Demo__SimulatedNow is for ./kkb demo only.
+// Demo__SimulatedNow is for ./kkb demo only; Drive__BaseUrl and Drive__MaxRetryAfter (the Google Drive channel's
+// tuning, docs/channels.md) keep their defaults.
 // Email in (docs/channels.md) stays off until a dinas adds MailIn__Mailbox (and optionally
 // MailIn__ProcessedFolder, MailIn__MaxMessagesPerRun) after its Graph access policy is in place.
 // WhatsApp (docs/channels.md) stays off until a dinas adds WhatsApp__PhoneNumberId and
@@ -23,6 +24,7 @@
 //   IngestUpload, ImportRegistry  blob triggers, delivered by Event Grid (see blobTriggeredFunctions)
 //   CompileRecap, SendReminders   timer triggers on Schedules__CompileRecap / Schedules__SendReminders
 //   SweepOutbox                   timer trigger every 5 minutes: resends interrupted or throttled mails (docs/mail.md)
+//   SyncDriveFolders              timer trigger on Schedules__SyncDriveFolders: copies new sheets from linked Google Drive folders (docs/channels.md)
 //   ReadMailIn                    timer trigger every 5 minutes: email in, off until MailIn__Mailbox is set (docs/channels.md)
 //   UploadPage, UploadPageResult  HTTP triggers, /api/kampung/{token}: the cadres' upload page (docs/upload-page.md)
 
@@ -103,6 +105,12 @@ param scheduleCompileRecap string = '0 0 1 * * *'
 @description('When reminders go out. Default 02:00 UTC daily = 09:00 WIB / 10:00 WITA / 11:00 WIT.')
 param scheduleSendReminders string = '0 0 2 * * *'
 
+@description('NCRONTAB (six fields, UTC) of SyncDriveFolders: every 30 minutes; it does nothing while no Drive service-account key is set.')
+param scheduleSyncDriveFolders string = '0 */30 * * * *'
+
+@description('Key Vault secret URI of the Google service account JSON key (docs/channels.md); empty leaves the Google Drive channel off.')
+param driveServiceAccountKeySecretUri string = ''
+
 // --- One entry per kabupaten/kota served by this deployment --------------------------------------
 @description('A kabupaten/kota and what its dinas decided (src/Core/Settings/RegencySettings.cs).')
 type regency = {
@@ -130,7 +138,7 @@ var suffix = uniqueString(resourceGroup().id, baseName)
 var storageName = take(toLower('st${replace(baseName, '-', '')}${suffix}'), 24)
 var deploymentContainerName = 'app-package'
 var containerNames = ['uploads', 'registry', 'processed', 'rejected', 'feedback', deploymentContainerName]
-var tableNames = ['Registry', 'Reports', 'Activities', 'Uploads', 'Claims', 'Notifications']
+var tableNames = ['Registry', 'Reports', 'Activities', 'Uploads', 'Claims', 'Notifications', 'DriveFolders', 'DriveFiles']
 
 // Blob-triggered functions and the container each watches (the [BlobTrigger] path, Source = EventGrid).
 // Flex Consumption only has Event Grid blob triggers: each needs a subscription below.
@@ -204,7 +212,7 @@ var appRoles = [
   // leases and the blob trigger's receipts), Flex reads the package from the deployment container,
   // and the app reads uploads and writes processed/, rejected/, feedback/.
   roles.storageBlobDataOwner
-  // Tables: Registry, Reports, Activities, Uploads, Claims, Notifications (read and write).
+  // Tables: Registry, Reports, Activities, Uploads, Claims, Notifications, DriveFolders, DriveFiles (read and write).
   roles.storageTableDataContributor
   // Queues: the blob extension's poison queue (webjobs-blobtrigger-poison) after 5 failed tries.
   roles.storageQueueDataContributor
@@ -311,6 +319,11 @@ var linkSettings = [
   { name: 'Links__BaseUrl', value: empty(linksBaseUrl) ? 'https://${appName}.azurewebsites.net' : linksBaseUrl }
   { name: 'Schedules__CompileRecap', value: scheduleCompileRecap }
   { name: 'Schedules__SendReminders', value: scheduleSendReminders }
+  { name: 'Schedules__SyncDriveFolders', value: scheduleSyncDriveFolders }
+  {
+    name: 'Drive__ServiceAccountKey'
+    value: empty(driveServiceAccountKeySecretUri) ? '' : '@Microsoft.KeyVault(SecretUri=${driveServiceAccountKeySecretUri})'
+  }
 ]
 
 // Regencies__{PPKK}__*: Linux app setting names cannot contain the dot of 63.71.

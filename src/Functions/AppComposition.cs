@@ -75,6 +75,13 @@ public static class AppComposition
         services.AddSingleton(_ => PageTemplates.Load(Path.Combine(settings.TemplatesDirectory, "page")));
         services.AddSingleton<UploadDesk>();
 
+        // Issue 15: Google Drive folders (docs/channels.md); DriveSync.Enabled is false without a service-account key.
+        services.AddSingleton(settings.Drive);
+        services.AddSingleton<KampungKB.Core.Drive.DriveSync>(sp => new KampungKB.Core.Drive.DriveSync(settings.Drive, sp.GetRequiredService<BlobServiceClient>(),
+            sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<StorageNames>(), sp.GetRequiredService<EmailTemplates>(),
+            sp.GetRequiredService<IMailSender>(), settings.Regencies, settings.Pipeline, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<KampungKB.Core.Drive.DriveSync>>()));
+
         services.AddHostedService<StorageBootstrapService>();
         services.AddHostedService<UploadLinksBootstrapService>();
         return services;

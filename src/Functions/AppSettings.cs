@@ -28,6 +28,8 @@ public sealed class AppSettings
     public KampungKB.Core.WhatsApp.WhatsAppOptions WhatsApp { get; init; } = new();
     /// <summary><c>Demo__SimulatedNow</c>: the demo's simulated start instant; null (always, when deployed) runs on the real clock.</summary>
     public DateTimeOffset? SimulatedNow { get; init; }
+    /// <summary>Issue 15: the Google Drive channel (<c>Drive__*</c>, docs/channels.md); off without a service-account key.</summary>
+    public KampungKB.Core.Drive.DriveOptions Drive { get; init; } = new();
 
     /// <summary>App settings read here (the Bicep template and docs name the same keys; a test keeps them in step).</summary>
     public static readonly IReadOnlyList<string> Keys =
@@ -41,13 +43,15 @@ public sealed class AppSettings
         .. RegencySettings.SettingNames.Select(n => RegencySettings.Key("{PPKK}", n)),
         "Links__SigningKey", "Links__BaseUrl",
         "Demo__SimulatedNow",
+        // Issue 15: Google Drive folders (docs/channels.md).
+        "Schedules__SyncDriveFolders", .. KampungKB.Core.Drive.DriveOptions.Keys,
         // Issue 15: email in, WhatsApp.
         .. KampungKB.Core.MailIn.MailInOptions.Keys,
         .. KampungKB.Core.WhatsApp.WhatsAppOptions.Keys,
     ];
 
     /// <summary>The timer schedules the timer triggers name as <c>%Schedules__…%</c>.</summary>
-    public static readonly IReadOnlyList<string> ScheduleKeys = ["Schedules__CompileRecap", "Schedules__SendReminders"];
+    public static readonly IReadOnlyList<string> ScheduleKeys = ["Schedules__CompileRecap", "Schedules__SendReminders", "Schedules__SyncDriveFolders"];
 
     /// <summary>
     /// Schedules used where none is configured (the local runner, tests): recaps daily at 01:00 UTC,
@@ -58,6 +62,8 @@ public sealed class AppSettings
     {
         ["Schedules__CompileRecap"] = "0 0 1 * * *",
         ["Schedules__SendReminders"] = "0 0 2 * * *",
+        // Issue 15: every 30 minutes; a pass does nothing while Drive__ServiceAccountKey is empty.
+        ["Schedules__SyncDriveFolders"] = "0 */30 * * * *",
     };
 
     /// <summary>The CRON of each timer (configured, else <see cref="DefaultSchedules"/>), validated.</summary>
@@ -119,6 +125,10 @@ public sealed class AppSettings
             else problems.Add($"Demo__SimulatedNow: '{sim}' is not an ISO 8601 instant, e.g. 2025-11-05T01:00:00Z.");
         }
 
+        // Issue 15: the Google Drive channel; a key that is set must be a usable service-account key.
+        var drive = KampungKB.Core.Drive.DriveOptions.FromSettings(Get, out var driveErrors);
+        problems.AddRange(driveErrors);
+
         errors = problems;
         return new AppSettings
         {
@@ -126,6 +136,7 @@ public sealed class AppSettings
             Storage = storage!, Pipeline = pipeline, TemplatesDirectory = templates, Regencies = regencies, Mail = mail,
             Links = new KampungKB.Core.Links.LinkOptions { SigningKey = linkKey, BaseUrl = baseUrl },
             SimulatedNow = simulatedNow,
+            Drive = drive,
             MailIn = mailIn,
             WhatsApp = whatsApp,
         };

@@ -21,7 +21,7 @@ namespace KampungKB.Bench.EmptyApp
         public static IServiceCollection AddKampungKB(this IServiceCollection services, IConfiguration configuration) => services;
     }
 
-    /// <summary>The same six triggers as src/Functions, each answering at once.</summary>
+    /// <summary>The triggers of src/Functions (blob, timer, HTTP), each answering at once.</summary>
     public sealed class EmptyFunctions
     {
         [Function("IngestUpload")]
@@ -37,6 +37,9 @@ namespace KampungKB.Bench.EmptyApp
 
         [Function("SendReminders")]
         public Task SendReminders([TimerTrigger("%Schedules__SendReminders%")] TimerInfo timer, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        [Function("SyncDriveFolders")]
+        public Task SyncDriveFolders([TimerTrigger("%Schedules__SyncDriveFolders%")] TimerInfo timer, CancellationToken cancellationToken) => Task.CompletedTask;
 
         [Function("UploadPage")]
         public IActionResult UploadPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "kampung/{token}")] HttpRequest request, string token) =>

@@ -35,6 +35,7 @@ internal static class CommandLine
             ["classes"] = ClassesCommand.RunAsync,
             ["upload"] = UploadCommand.RunAsync,
             ["bench-start"] = BenchStartCommand.RunAsync,
+            ["drive"] = DriveCommand.RunAsync,
             ["help"] = a => Task.FromResult(Help(a.FirstOrDefault(), Console.Out)),
         };
 

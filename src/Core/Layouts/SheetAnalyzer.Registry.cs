@@ -73,11 +73,12 @@ internal sealed partial class SheetAnalyzer
                 if (value is null && header.Column(field) >= 0)
                     Sink.Warning(ProblemCodes.MissingContact, sheet, row.Number, header.Column(field), null, ("field", Display(field)), ("name", display));
             var profile = new RegistryProfileReader(owner, sheet, header, row).Read(pkbName);
+            var driveFolder = DriveFolder(row);
             var accepted = ok && code is not null && name is not null;
             if (code is not null) _codes[code] = (row.Number, accepted ? Entries.Count : -1, rw);
             if (!accepted) return TableReader.Outcome.Continue;
             Entries.Add(new RegistryEntry(code!, name!, village, NameText(row, "district"), NameText(row, "regency"), label, cls, year,
-                pokjaEmail, phone, pkbName, pkbEmail, sheet, row.Number, profile) { WhatsAppNumber = whatsApp, WhatsAppOptIn = optIn });
+                pokjaEmail, phone, pkbName, pkbEmail, sheet, row.Number, profile, driveFolder) { WhatsAppNumber = whatsApp, WhatsAppOptIn = optIn });
             return TableReader.Outcome.Continue;
         }
 
@@ -170,6 +171,16 @@ internal sealed partial class SheetAnalyzer
             if (col < 0 || Text.IsBlank(row[col])) return null;
             var s = Text.Collapse(Text.Display(row[col]) ?? "");
             return s.Length == 0 || s is "-" ? null : s;
+        }
+
+        /// <summary>The Google Drive folder id of the optional column; an address that is no folder link is a warning (the kampung is then not linked).</summary>
+        private string? DriveFolder(RawRow row)
+        {
+            var text = Str(row, "driveFolder");
+            if (text is null || Catalogue.IsPlaceholder(text)) return null;
+            if (Drive.DriveFolderUrl.TryParse(text, out var id, out _)) return id;
+            Sink.Warning(ProblemCodes.InvalidDriveFolder, sheet, row.Number, header.Column("driveFolder"), text);
+            return null;
         }
 
         private string? Email(RawRow row, string field, ref bool ok)

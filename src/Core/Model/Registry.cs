@@ -7,7 +7,8 @@ public enum KampungClass { Dasar, Berkembang, Mandiri, Berkelanjutan }
 /// One Kampung KB in a dinas' registry workbook. <see cref="AreaCode"/> is the Kemendagri code of its
 /// desa/kelurahan (<c>PP.KK.CC.DDDD</c>, or <c>PP.KK.CC.DDDD-RWnn</c> for a second Kampung KB at RW level in the
 /// same desa); the regency and district codes are its prefixes. <see cref="Profile"/> holds the optional profile
-/// columns that feed the class (docs/classification.md).
+/// columns that feed the class (docs/classification.md). <see cref="DriveFolderId"/> is the Pokja's Google Drive
+/// folder from the optional "Folder Google Drive" column; the import links it (docs/channels.md).
 /// </summary>
 public sealed record RegistryEntry(
     string AreaCode,
@@ -24,7 +25,8 @@ public sealed record RegistryEntry(
     string? PkbEmail,
     string? Sheet = null,
     int? Row = null,
-    KampungProfile? Profile = null)
+    KampungProfile? Profile = null,
+    string? DriveFolderId = null)
 {
     /// <summary>Column "Nomor WhatsApp Pokja" (issue 15); when empty, WhatsApp goes to <see cref="PokjaPhone"/>. As written, never logged.</summary>
     public string? WhatsAppNumber { get; init; }

@@ -22,9 +22,12 @@ public sealed record StorageNames(string Prefix = "")
     public string ClaimsTable => Table("Claims");
     /// <summary>Insert-once ledger of mails to people: reminders, recaps, feedback (docs/recaps-and-reminders.md).</summary>
     public string NotificationsTable => Table("Notifications");
+    /// <summary>Google Drive folders linked to kampung, and the files copied from them (docs/channels.md).</summary>
+    public string DriveFoldersTable => Table("DriveFolders");
+    public string DriveFilesTable => Table("DriveFiles");
 
     public IReadOnlyList<string> Containers => [Uploads, Registry, Processed, Rejected, Feedback];
-    public IReadOnlyList<string> Tables => [RegistryTable, ReportsTable, ActivitiesTable, UploadsTable, ClaimsTable, NotificationsTable];
+    public IReadOnlyList<string> Tables => [RegistryTable, ReportsTable, ActivitiesTable, UploadsTable, ClaimsTable, NotificationsTable, DriveFoldersTable, DriveFilesTable];
 
     private string Container(string name) => Prefix.Length == 0 ? name : $"{Prefix.ToLowerInvariant()}-{name}";
     private string Table(string name) => Prefix.Length == 0 ? name : $"{Prefix}{name}";

@@ -31,13 +31,17 @@ public sealed class EmailTemplates
     /// <summary>The dinas stage's single list of missing kampung (issue 12 finding 13).</summary>
     public const string DinasReminder = "reminder-dinas";
 
-    public static readonly IReadOnlyList<string> RequiredTemplates = [FeedbackAccepted, FeedbackRejected, Reminder, DinasReminder, Recap];
+    /// <summary>To the dinas: a kampung's linked Google Drive folder can no longer be read (issue 15, Core/Drive).</summary>
+    public const string DriveUnreachable = "drive-unreachable";
+
+    public static readonly IReadOnlyList<string> RequiredTemplates = [FeedbackAccepted, FeedbackRejected, Reminder, DinasReminder, Recap, DriveUnreachable];
     public static readonly IReadOnlyList<string> RequiredPartials = ["layout"];
     public static readonly IReadOnlyList<string> RequiredSubjects =
     [
         FeedbackAccepted, FeedbackRejected,
         "reminder.before-deadline", "reminder.after-deadline", "reminder.escalation", "reminder.dinas",
         DinasReminder, Recap,
+        DriveUnreachable,
     ];
 
     private readonly Dictionary<string, HandlebarsTemplate<object, object>> _bodies;

@@ -66,6 +66,8 @@ public static class ProblemCodes
     public const string NotARegistry = "not-a-registry";
     public const string PlaceholderValue = "placeholder-value";
     public const string InvalidProfileValue = "invalid-profile-value";
+    /// <summary>The "Folder Google Drive" cell is not a Drive folder address (issue 15); the kampung is not linked.</summary>
+    public const string InvalidDriveFolder = "invalid-drive-folder";
 
     // Attribution of an upload to a kampung of the registry (the pipeline, after reading).
     public const string InvalidUploadPath = "invalid-upload-path";

@@ -26,7 +26,7 @@ public sealed class FunctionCatalogTests
         var discovered = FunctionCatalog.Discover().Select(f => new Shape(f.Name, f.TriggerType, f.Path, f.Source, f.Schedule, f.Route,
             f.Methods is null ? null : string.Join(",", f.Methods))).OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
 
-        Assert.Equal(8, fromMetadata.Count); // 2 blob, 4 timer (recap, reminders, outbox sweep, email in), 2 HTTP
+        Assert.Equal(9, fromMetadata.Count); // 2 blob, 5 timer (recap, reminders, outbox sweep, Drive folders, email in), 2 HTTP
         Assert.Equal(fromMetadata, discovered);
     }
 
