@@ -62,7 +62,7 @@ internal sealed partial class LayoutCatalogue
     internal static readonly string[] RegistryProfileFields =
         ["pokjaDecree", "pokjaMembers", "pokjaTrained", "fundingSources", "poktanOwned", "secretariat", "rumahDataKu", "pkbAssigned", "regulation", "dataSources", "mechanisms"];
     internal static readonly string[] RegistryFields = ["areaCode", "name", "village", "district", "regency", "class", "yearFounded", "pokjaEmail", "pokjaPhone", "whatsApp", "whatsAppOptIn", "pkbName", "pkbEmail",
-        "province", "provinceId", "regencyId", "districtId", "villageId", "rw", .. RegistryProfileFields];
+        "province", "provinceId", "regencyId", "districtId", "villageId", "rw", "driveFolder", .. RegistryProfileFields];
     internal static readonly string[] ProfileFields = ["name", "village", "district", "regency", "province", "period", "yearFounded", "class", "skNumber", "email", "phone", "chair"];
 
     private Dictionary<string, string> _abbreviations = new(StringComparer.Ordinal);
