@@ -18,6 +18,10 @@
 // Retention__Months (24: originals and problem details kept two years, docs/retention.md);
 // Demo__SimulatedNow is for ./kkb demo only; Drive__BaseUrl and Drive__MaxRetryAfter (the Google Drive channel's
 // tuning, docs/channels.md) keep their defaults.
+// Email in (docs/channels.md) stays off until a dinas adds MailIn__Mailbox (and optionally
+// MailIn__ProcessedFolder, MailIn__MaxMessagesPerRun) after its Graph access policy is in place.
+// WhatsApp (docs/channels.md) stays off until a dinas adds WhatsApp__PhoneNumberId and
+// WhatsApp__AccessToken (a Key Vault reference) once Meta approved its templates; WhatsApp__BaseUrl is for tests.
 //
 // Functions in the package (functions.metadata, generated from the attributes in src/Functions/Functions):
 //   IngestUpload, ImportRegistry  blob triggers, delivered by Event Grid (see blobTriggeredFunctions)
@@ -25,6 +29,7 @@
 //   SweepOutbox                   timer trigger every 5 minutes: resends interrupted or throttled mails (docs/mail.md)
 //   ApplyRetention                timer trigger daily 03:30 UTC: prunes originals and problem details past Retention__Months (docs/retention.md)
 //   SyncDriveFolders              timer trigger on Schedules__SyncDriveFolders: copies new sheets from linked Google Drive folders (docs/channels.md)
+//   ReadMailIn                    timer trigger every 5 minutes: email in, off until MailIn__Mailbox is set (docs/channels.md)
 //   UploadPage, UploadPageResult, UploadPageOpen  HTTP triggers, /api/kampung/{areaCode}[/hasil/{upload}|/buka]:
 //                                 the cadres' upload page (docs/upload-page.md)
 

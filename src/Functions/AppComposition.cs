@@ -63,6 +63,15 @@ public static class AppComposition
         services.AddSingleton(settings.Retention);
         services.AddSingleton<KampungKB.Core.Retention.RetentionSweeper>();
         services.AddSingleton<IFeedbackNotifier, MailFeedbackNotifier>();
+        // Issue 15, email in: off (the timer returns at once) while MailIn__Mailbox is unset.
+        services.AddSingleton(settings.MailIn);
+        services.AddSingleton(settings.Mail);
+        services.AddSingleton(_ => KampungKB.Core.MailIn.MailInTexts.Load(settings.TemplatesDirectory));
+        services.AddSingleton<KampungKB.Core.MailIn.MailInProcessor>();
+        // Issue 15, WhatsApp: reminders and feedback summaries to opted-in kampung; off while WhatsApp__PhoneNumberId is unset.
+        services.AddSingleton(settings.WhatsApp);
+        services.AddSingleton(_ => KampungKB.Core.WhatsApp.WhatsAppChannel.Load(settings.TemplatesDirectory,
+            settings.WhatsApp.Enabled ? new KampungKB.Core.WhatsApp.CloudApiWhatsAppSender(settings.WhatsApp) : null));
 
         services.AddSingleton(settings.Links);
         services.AddSingleton<UploadLinks>();

@@ -24,6 +24,10 @@ public sealed class AppSettings
     public IReadOnlyList<RegencySettings> Regencies { get; init; } = [];
     public MailOptions Mail { get; init; } = new();
     public required KampungKB.Core.Links.LinkOptions Links { get; init; }
+    /// <summary>Issue 15, email in: the reporting mailbox read through Graph; off while <c>MailIn__Mailbox</c> is unset.</summary>
+    public KampungKB.Core.MailIn.MailInOptions MailIn { get; init; } = new();
+    /// <summary>Issue 15, WhatsApp reminders and feedback: off while <c>WhatsApp__PhoneNumberId</c> is unset.</summary>
+    public KampungKB.Core.WhatsApp.WhatsAppOptions WhatsApp { get; init; } = new();
     /// <summary><c>Demo__SimulatedNow</c>: the demo's simulated start instant; null (always, when deployed) runs on the real clock.</summary>
     public DateTimeOffset? SimulatedNow { get; init; }
     /// <summary><c>Retention__Months</c>: how long originals and problem details are kept (issue 12 finding 11, docs/retention.md).</summary>
@@ -49,6 +53,9 @@ public sealed class AppSettings
         "Schedules__SyncDriveFolders", .. KampungKB.Core.Drive.DriveOptions.Keys,
         // Issue 15: a zip of reports.
         "Archive__MaxEntries", "Archive__MaxExpandedBytes", "Archive__MaxCompressionRatio",
+        // Issue 15: email in, WhatsApp.
+        .. KampungKB.Core.MailIn.MailInOptions.Keys,
+        .. KampungKB.Core.WhatsApp.WhatsAppOptions.Keys,
     ];
 
     /// <summary>The timer schedules the timer triggers name as <c>%Schedules__…%</c>.</summary>
@@ -123,6 +130,11 @@ public sealed class AppSettings
         problems.AddRange(regencyErrors);
         var mail = MailOptions.FromSettings(Get);
         problems.AddRange(mail.Validate().Select(e => $"{e.Key}: {e.Message}"));
+        // Issue 15: email in reads through Graph with the mail credential.
+        var mailIn = KampungKB.Core.MailIn.MailInOptions.FromSettings(Get);
+        problems.AddRange(mailIn.Validate(mail).Select(e => $"{e.Key}: {e.Message}"));
+        var whatsApp = KampungKB.Core.WhatsApp.WhatsAppOptions.FromSettings(Get);
+        problems.AddRange(whatsApp.Validate().Select(e => $"{e.Key}: {e.Message}"));
 
         // Upload links (docs/upload-page.md): a missing or short key would make every link forgeable or dead.
         if (!KampungKB.Core.Links.LinkOptions.TryParseKey(Get("Links__SigningKey"), out var linkKey, out var keyError))
@@ -159,6 +171,8 @@ public sealed class AppSettings
             SimulatedNow = simulatedNow,
             Retention = retention,
             Drive = drive,
+            MailIn = mailIn,
+            WhatsApp = whatsApp,
         };
     }
 }

@@ -91,8 +91,17 @@ internal sealed record Notifications(RecapCompiler Compiler, RecapSender Sender,
         var compiler = new RecapCompiler(tables, names, templates, catalogue, time);
         return new Notifications(compiler,
             new RecapSender(compiler, sender, tables, names, time, NullLogger<RecapSender>.Instance),
-            new ReminderRunner(tables, names, templates, catalogue, sender, time, NullLogger<ReminderRunner>.Instance, links),
+            new ReminderRunner(tables, names, templates, catalogue, sender, time, NullLogger<ReminderRunner>.Instance, links, WhatsAppFromEnvironment(templatesDir)),
             sender);
+    }
+
+    /// <summary>Issue 15: WhatsApp reminders when <c>WhatsApp__PhoneNumberId</c> and its token are set (valid) in the environment, as for the app.</summary>
+    private static Core.WhatsApp.WhatsAppChannel? WhatsAppFromEnvironment(string templatesDir)
+    {
+        var options = Core.WhatsApp.WhatsAppOptions.FromSettings(Environment.GetEnvironmentVariable);
+        return options.Enabled && options.Validate().Count == 0
+            ? Core.WhatsApp.WhatsAppChannel.Load(templatesDir, new Core.WhatsApp.CloudApiWhatsAppSender(options))
+            : null;
     }
 
     /// <summary>Regencies__* and Mail__* from the environment, validated; prints every bad key.</summary>

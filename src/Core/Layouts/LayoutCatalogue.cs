@@ -61,7 +61,7 @@ internal sealed partial class LayoutCatalogue
     /// <summary>Optional registry columns that feed the class (<see cref="KampungProfile"/>).</summary>
     internal static readonly string[] RegistryProfileFields =
         ["pokjaDecree", "pokjaMembers", "pokjaTrained", "fundingSources", "poktanOwned", "secretariat", "rumahDataKu", "pkbAssigned", "regulation", "dataSources", "mechanisms"];
-    internal static readonly string[] RegistryFields = ["areaCode", "name", "village", "district", "regency", "class", "yearFounded", "pokjaEmail", "pokjaPhone", "pkbName", "pkbEmail",
+    internal static readonly string[] RegistryFields = ["areaCode", "name", "village", "district", "regency", "class", "yearFounded", "pokjaEmail", "pokjaPhone", "whatsApp", "whatsAppOptIn", "pkbName", "pkbEmail",
         "province", "provinceId", "regencyId", "districtId", "villageId", "rw", "driveFolder", .. RegistryProfileFields];
     internal static readonly string[] ProfileFields = ["name", "village", "district", "regency", "province", "period", "yearFounded", "class", "skNumber", "email", "phone", "chair"];
 

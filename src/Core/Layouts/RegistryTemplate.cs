@@ -20,7 +20,7 @@ internal static class RegistryTemplate
             {
                 ["areaCode"] = "63.71.02.1011", ["name"] = "Kampung KB Antasan Besar", ["village"] = "Antasan Besar", ["district"] = "Banjarmasin Tengah",
                 ["regency"] = "Kota Banjarmasin", ["class"] = "Berkembang", ["yearFounded"] = 2017, ["pokjaEmail"] = "pokja.antasanbesar@contoh.id",
-                ["pokjaPhone"] = "0812 5000 1011", ["pkbName"] = "Siti Aminah", ["pkbEmail"] = "siti.aminah@contoh.go.id",
+                ["pokjaPhone"] = "0812 5000 1011", ["whatsAppOptIn"] = "Ya", ["pkbName"] = "Siti Aminah", ["pkbEmail"] = "siti.aminah@contoh.go.id",
                 ["pokjaDecree"] = "No. 12/2019", ["pokjaMembers"] = 15, ["pokjaTrained"] = 4, ["fundingSources"] = "APBD, Dana Desa, CSR",
                 ["poktanOwned"] = "BKB, BKR, BKL", ["secretariat"] = "Ada", ["rumahDataKu"] = "Tidak", ["pkbAssigned"] = "Ada",
                 ["regulation"] = "SK Lurah 3/2020", ["dataSources"] = "PK21, data rutin", ["mechanisms"] = 3,

@@ -64,6 +64,9 @@ internal sealed partial class SheetAnalyzer
             var pokjaEmail = Email(row, "pokjaEmail", ref ok);
             var pkbEmail = Email(row, "pkbEmail", ref ok);
             var phone = Str(row, "pokjaPhone");
+            // Issue 15: WhatsApp is opt-in per kampung; the number defaults to the Pokja's phone.
+            var whatsApp = Str(row, "whatsApp");
+            var optIn = Str(row, "whatsAppOptIn") is { } consent && Catalogue.YesNo(consent) == true;
             var pkbName = NameText(row, "pkbName");
             var display = name ?? codeText ?? "";
             foreach (var (field, value) in new[] { ("pokjaEmail", pokjaEmail), ("pokjaPhone", phone), ("pkbEmail", pkbEmail) })
@@ -75,7 +78,7 @@ internal sealed partial class SheetAnalyzer
             if (code is not null) _codes[code] = (row.Number, accepted ? Entries.Count : -1, rw);
             if (!accepted) return TableReader.Outcome.Continue;
             Entries.Add(new RegistryEntry(code!, name!, village, NameText(row, "district"), NameText(row, "regency"), label, cls, year,
-                pokjaEmail, phone, pkbName, pkbEmail, sheet, row.Number, profile, driveFolder));
+                pokjaEmail, phone, pkbName, pkbEmail, sheet, row.Number, profile, driveFolder) { WhatsAppNumber = whatsApp, WhatsAppOptIn = optIn });
             return TableReader.Outcome.Continue;
         }
 

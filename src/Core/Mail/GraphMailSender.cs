@@ -43,12 +43,27 @@ public sealed class GraphMailSender : IMailSender, IDisposable
         ArgumentNullException.ThrowIfNull(credential);
         _options = options;
         _sender = options.Sender ?? throw new ArgumentException("Graph mode needs a sender mailbox.", nameof(options));
+        _client = CreateClient(options, credential);
+    }
+
+    /// <summary>
+    /// The one Graph client construction (sending here, reading in <c>Core/MailIn</c>): the token is sent only to
+    /// the host of <see cref="MailOptions.GraphBaseUrl"/>, whose scope is Graph's own for a loopback test listener.
+    /// </summary>
+    internal static GraphServiceClient CreateClient(MailOptions options, TokenCredential credential)
+    {
         var baseUrl = options.GraphBaseUrl.ToString().TrimEnd('/');
         var host = options.GraphBaseUrl.Host;
         var scope = options.GraphBaseUrl.IsLoopback ? "https://graph.microsoft.com/.default" : $"https://{host}/.default";
         var auth = new AzureIdentityAuthenticationProvider(credential, allowedHosts: [host], scopes: [scope]);
-        _client = new GraphServiceClient(auth, baseUrl);
+        return new GraphServiceClient(auth, baseUrl);
     }
+
+    /// <summary>
+    /// Asks Graph for immutable ids (<c>Prefer: IdType="ImmutableId"</c>): a message keeps its id when it is
+    /// moved to another folder, so a reply queued in the outbox still finds the message it answers.
+    /// </summary>
+    internal const string ImmutableIdPreference = "IdType=\"ImmutableId\"";
 
     public async Task<MailSendResult> SendAsync(MailMessage message, CancellationToken ct)
     {
@@ -69,6 +84,23 @@ public sealed class GraphMailSender : IMailSender, IDisposable
 
         try
         {
+            if (message.InReplyTo is { } thread)
+            {
+                // A reply keeps the thread (Graph sets "RE: subject", In-Reply-To and References itself).
+                // No subject (Graph writes "RE: …") and no From (sent as the mailbox that received the message).
+                var reply = new Message
+                {
+                    Body = graphMessage.Body,
+                    ToRecipients = graphMessage.ToRecipients,
+                    CcRecipients = graphMessage.CcRecipients,
+                    InternetMessageHeaders = graphMessage.InternetMessageHeaders,
+                };
+                if (attachments.Count > 0) reply.Attachments = attachments.Select(a => (Attachment)ToFileAttachment(a)).ToList();
+                await _client.Users[thread.Mailbox].Messages[thread.MessageId].Reply.PostAsync(
+                    new Microsoft.Graph.Users.Item.Messages.Item.Reply.ReplyPostRequestBody { Message = reply },
+                    c => c.Headers.Add("Prefer", ImmutableIdPreference), ct).ConfigureAwait(false);
+                return MailSendResult.Sent(id, $"graph:users/{thread.Mailbox}/reply");
+            }
             if (InlineSize(message) <= _options.InlineAttachmentLimitBytes)
             {
                 graphMessage.Attachments = attachments.Select(a => (Attachment)ToFileAttachment(a)).ToList();
@@ -195,7 +227,7 @@ public sealed class GraphMailSender : IMailSender, IDisposable
         }
     }
 
-    private static TokenCredential CreateCredential(MailOptions options)
+    internal static TokenCredential CreateCredential(MailOptions options)
     {
         if (options.UseManagedIdentity)
         {

@@ -5,6 +5,7 @@ namespace KampungKB.Core.Mail;
 /// (<c>Pokja Sungai Biru &lt;pokja@example.id&gt;</c>). <paramref name="TextBody"/> may be null: senders
 /// then derive a plain-text alternative from the HTML. <paramref name="SenderName"/> is the display name
 /// the mail is sent under (each kabupaten's own dinas); null keeps the configured <c>Mail__SenderName</c>.
+/// <paramref name="InReplyTo"/> makes the mail a reply threaded to a received message (email in, docs/channels.md).
 /// </summary>
 public sealed record MailMessage(
     IReadOnlyList<string> To,
@@ -13,7 +14,16 @@ public sealed record MailMessage(
     string HtmlBody,
     string? TextBody,
     IReadOnlyList<MailAttachment> Attachments,
-    string? SenderName = null);
+    string? SenderName = null,
+    MailThread? InReplyTo = null);
+
+/// <summary>
+/// The received message a reply answers: <paramref name="Mailbox"/> it lies in, its Graph
+/// <paramref name="MessageId"/> (an immutable id, so it survives the move to the processed folder) and its
+/// RFC 5322 <paramref name="InternetMessageId"/> (<c>&lt;…@…&gt;</c>, for In-Reply-To in the .eml outbox).
+/// Through Graph the reply is <c>POST /users/{mailbox}/messages/{id}/reply</c>, so mail clients thread it.
+/// </summary>
+public sealed record MailThread(string Mailbox, string MessageId, string? InternetMessageId);
 
 public sealed record MailAttachment(string FileName, string ContentType, byte[] Content)
 {

@@ -13,6 +13,10 @@ internal static class MimeWriter
     private const string Crlf = "\r\n";
     private const int Base64LineLength = 76;
 
+    /// <summary>A single <c>&lt;local@domain&gt;</c> without spaces or controls: safe to copy into a header.</summary>
+    internal static bool IsMessageId(string id) =>
+        id.Length is > 4 and < 996 && id[0] == '<' && id[^1] == '>' && id.Contains('@') && !id.Any(c => c <= ' ' || c >= 127);
+
     public static byte[] Write(
         MailMessage message,
         ParsedAddress from,
@@ -28,6 +32,11 @@ internal static class MimeWriter
         if (cc.Count > 0) Header(sb, "Cc", string.Join("," + Crlf + " ", cc.Select(FormatAddress)));
         Header(sb, "Subject", EncodeHeaderText(Exports.ExportSanitizer.SingleLine(message.Subject)));
         Header(sb, "Message-ID", messageId);
+        if (message.InReplyTo?.InternetMessageId is { } parent && IsMessageId(parent))
+        {
+            Header(sb, "In-Reply-To", parent);
+            Header(sb, "References", parent);
+        }
         Header(sb, "MIME-Version", "1.0");
 
         var text = message.TextBody ?? HtmlToText.Convert(message.HtmlBody ?? string.Empty);

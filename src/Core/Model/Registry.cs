@@ -35,6 +35,12 @@ public sealed record RegistryEntry(
     /// </summary>
     public bool IsRetired => RetiredAt is not null;
 
+    /// <summary>Column "Nomor WhatsApp Pokja" (issue 15); when empty, WhatsApp goes to <see cref="PokjaPhone"/>. As written, never logged.</summary>
+    public string? WhatsAppNumber { get; init; }
+
+    /// <summary>Column "Setuju Pesan WhatsApp": the Pokja agreed to reminders and feedback on WhatsApp. False (email only) unless a Ya/Ada.</summary>
+    public bool WhatsAppOptIn { get; init; }
+
     /// <summary>Kabupaten/kota code, <c>PP.KK</c>.</summary>
     public string RegencyCode => AreaCode.Length >= 5 ? AreaCode[..5] : AreaCode;
 

@@ -5,6 +5,7 @@ using KampungKB.Core.Settings;
 using KampungKB.Core.Storage;
 using Microsoft.Extensions.Logging;
 using KampungKB.Core.Feedback;
+using KampungKB.Core.Model;
 
 namespace KampungKB.Core.Notifications;
 
@@ -14,7 +15,8 @@ namespace KampungKB.Core.Notifications;
 /// sending. Uploads without a known kampung or without a Pokja email are recorded as skipped.
 /// </summary>
 public sealed class MailFeedbackNotifier(TemplateFeedbackRenderer renderer, IMailSender mail, TableServiceClient tables, StorageNames names,
-    TimeProvider time, IReadOnlyList<RegencySettings> regencies, ILogger<MailFeedbackNotifier> logger) : IFeedbackNotifier
+    TimeProvider time, IReadOnlyList<RegencySettings> regencies, ILogger<MailFeedbackNotifier> logger,
+    WhatsApp.WhatsAppChannel? whatsApp = null, Links.UploadLinks? links = null) : IFeedbackNotifier
 {
     public const string NoKampung = "no-kampung";
     private readonly NotificationLedger _ledger = new(tables, names, time);
@@ -32,6 +34,9 @@ public sealed class MailFeedbackNotifier(TemplateFeedbackRenderer renderer, IMai
             ["Stage"] = feedback.Status,
             ["RecipientRole"] = ReminderStages.RolePokja,
         };
+        // Issue 15: a kampung that opted in also gets the summary on WhatsApp, under its own row (exactly once each).
+        if (whatsApp is { Enabled: true } && feedback.Kampung is { } opted && whatsApp.NumberFor(opted) is { Length: > 0 } number)
+            await WhatsAppAsync(whatsApp, feedback, opted, number, partition, info, cancellationToken).ConfigureAwait(false);
         var to = feedback.Kampung?.PokjaEmail?.Trim();
         if (feedback.Kampung is null || string.IsNullOrEmpty(to))
         {
@@ -51,6 +56,20 @@ public sealed class MailFeedbackNotifier(TemplateFeedbackRenderer renderer, IMai
             logger.LogInformation(NotificationEvents.FeedbackMailed, "Feedback for upload {UploadId} mailed ({Status})", feedback.UploadId, feedback.Status);
         else
             logger.LogWarning(NotificationEvents.FeedbackNotMailed, "Feedback for upload {UploadId} not mailed: {ErrorCode} (transient {Transient}; the outbox sweeper retries)",
+                feedback.UploadId, result.ErrorCode, result.IsTransient);
+    }
+
+    private async Task WhatsAppAsync(WhatsApp.WhatsAppChannel channel, FeedbackDocument feedback, RegistryEntry kampung, string number, string partition,
+        IReadOnlyDictionary<string, object?> mailInfo, CancellationToken ct)
+    {
+        var link = links is null ? null : (await links.IssueAsync(kampung, cancellationToken: ct).ConfigureAwait(false)).Url;
+        var message = channel.Feedback(number, feedback, link);
+        var info = new Dictionary<string, object?>(mailInfo) { ["Channel"] = OutboxPayload.WhatsAppChannel };
+        var claim = await _ledger.TryClaimAsync(partition, feedback.UploadId + NotificationKeys.WhatsAppSuffix, info, message, ct).ConfigureAwait(false);
+        if (claim is null) return;
+        var result = await _ledger.SendAsync(claim, channel.Sender!, message, ct).ConfigureAwait(false);
+        if (!result.Succeeded)
+            logger.LogWarning(NotificationEvents.FeedbackNotMailed, "WhatsApp feedback for upload {UploadId} not sent: {ErrorCode} (transient {Transient})",
                 feedback.UploadId, result.ErrorCode, result.IsTransient);
     }
 }

@@ -69,13 +69,21 @@ internal sealed class NotificationLedger(TableServiceClient tables, StorageNames
 
     /// <summary>Claims the row; null when another run owns it or it is already settled.</summary>
     /// <param name="message">The message, kept in the row (<see cref="OutboxPayload"/>) so the sweeper can resend it after a crash or outage.</param>
-    public async Task<Claim?> TryClaimAsync(string partitionKey, string rowKey, IReadOnlyDictionary<string, object?> info, CancellationToken ct,
-        Mail.MailMessage? message = null)
+    public Task<Claim?> TryClaimAsync(string partitionKey, string rowKey, IReadOnlyDictionary<string, object?> info, CancellationToken ct,
+        Mail.MailMessage? message = null) =>
+        TryClaimCoreAsync(partitionKey, rowKey, info, ct, message is null ? null : row => OutboxPayload.Write(row, message));
+
+    /// <summary>Claims the row of a WhatsApp message (<c>Channel=whatsapp</c>, the message kept for the sweeper).</summary>
+    public Task<Claim?> TryClaimAsync(string partitionKey, string rowKey, IReadOnlyDictionary<string, object?> info, WhatsApp.WhatsAppMessage message, CancellationToken ct) =>
+        TryClaimCoreAsync(partitionKey, rowKey, info, ct, row => OutboxPayload.Write(row, message));
+
+    private async Task<Claim?> TryClaimCoreAsync(string partitionKey, string rowKey, IReadOnlyDictionary<string, object?> info, CancellationToken ct,
+        Action<IDictionary<string, object?>>? payload)
     {
         var now = time.GetUtcNow();
         var entity = new TableEntity(partitionKey, rowKey);
         foreach (var (k, v) in info) if (v is not null) entity[k] = v;
-        if (message is not null) OutboxPayload.Write(entity, message);
+        payload?.Invoke(entity);
         entity["State"] = NotificationState.Claimed;
         entity["ClaimedAt"] = now;
         entity["Attempt"] = 1;
@@ -88,11 +96,11 @@ internal sealed class NotificationLedger(TableServiceClient tables, StorageNames
 
         var existing = await _table.GetEntityOrDefaultAsync(partitionKey, rowKey, ct).ConfigureAwait(false);
         if (existing is null || !CanTakeOver(existing, now)) return null;
-        return await TakeOverAsync(existing, now, message, ct).ConfigureAwait(false);
+        return await TakeOverAsync(existing, now, payload, ct).ConfigureAwait(false);
     }
 
     /// <summary>Takes over a stale claim or a transient failure by ETag: exactly one contender wins.</summary>
-    internal async Task<Claim?> TakeOverAsync(TableEntity existing, DateTimeOffset now, Mail.MailMessage? message, CancellationToken ct)
+    internal async Task<Claim?> TakeOverAsync(TableEntity existing, DateTimeOffset now, Action<IDictionary<string, object?>>? payload, CancellationToken ct)
     {
         var (partitionKey, rowKey) = (existing.PartitionKey, existing.RowKey);
         var attempt = (existing.GetInt32("Attempt") ?? 1) + 1;
@@ -103,7 +111,7 @@ internal sealed class NotificationLedger(TableServiceClient tables, StorageNames
             ["Attempt"] = attempt,
             ["Owner"] = Guid.NewGuid().ToString("N"),
         };
-        if (message is not null && existing.GetInt32("PayloadBytes") is null) OutboxPayload.Write(takeOver, message);
+        if (payload is not null && existing.GetInt32("PayloadBytes") is null) payload(takeOver);
         try
         {
             var response = await _table.UpdateEntityAsync(takeOver, existing.ETag, TableUpdateMode.Merge, ct).ConfigureAwait(false);
@@ -128,13 +136,19 @@ internal sealed class NotificationLedger(TableServiceClient tables, StorageNames
     }
 
     /// <summary>Sends a claimed message and records the outcome; a transient failure gets <c>NextAttemptAt</c> (<see cref="Backoff"/>) for the sweeper.</summary>
-    public async Task<Mail.MailSendResult> SendAsync(Claim claim, Mail.IMailSender mail, Mail.MailMessage message, CancellationToken ct)
+    public async Task<Mail.MailSendResult> SendAsync(Claim claim, Mail.IMailSender mail, Mail.MailMessage message, CancellationToken ct) =>
+        await RecordAsync(claim, await mail.SendAsync(message, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+
+    /// <summary>Sends a claimed WhatsApp message and records the outcome exactly as for mail (429/5xx transient with <c>NextAttemptAt</c>, other 4xx permanent).</summary>
+    public async Task<Mail.MailSendResult> SendAsync(Claim claim, WhatsApp.IWhatsAppSender whatsApp, WhatsApp.WhatsAppMessage message, CancellationToken ct) =>
+        await RecordAsync(claim, await whatsApp.SendAsync(message, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+
+    private async Task<Mail.MailSendResult> RecordAsync(Claim claim, Mail.MailSendResult result, CancellationToken ct)
     {
-        var result = await mail.SendAsync(message, ct).ConfigureAwait(false);
         if (result.Succeeded)
             await CompleteAsync(claim, NotificationState.Sent, messageId: result.MessageId, ct: ct).ConfigureAwait(false);
         else
-            await CompleteAsync(claim, NotificationState.Failed, "mail-refused", result.ErrorCode, result.IsTransient, ct: ct,
+            await CompleteAsync(claim, NotificationState.Failed, result.ErrorCode?.StartsWith("whatsapp-", StringComparison.Ordinal) == true ? "whatsapp-refused" : "mail-refused", result.ErrorCode, result.IsTransient, ct: ct,
                 nextAttemptAt: result.IsTransient && claim.Attempt < MaxAttempts ? time.GetUtcNow() + Backoff(claim.Attempt) : null).ConfigureAwait(false);
         return result;
     }
@@ -221,6 +235,8 @@ public static class NotificationKeys
     public static string Partition(string regencyCode, Model.ReportingPeriod period) => StorageNames.RegencyPeriodKey(regencyCode, period);
     public static string ReminderRow(string areaCode, string stageKey) => $"{areaCode}_{stageKey}";
     public static string FeedbackPartition(string regencyCode) => $"{regencyCode}_feedback";
+    /// <summary>Suffix of the row of a message's WhatsApp twin (reminder <c>{area}_{stage}_wa</c>, feedback <c>{uploadId}_wa</c>).</summary>
+    public const string WhatsAppSuffix = "_wa";
 }
 
 /// <summary>The kabupaten/kota a timer run covers: every configured one, plus every one in the registry (with the defaults of domain.md).</summary>

@@ -16,7 +16,20 @@ internal static class OutboxPayload
     private const int MaxChunks = 14;
     public const int MaxBytes = ChunkBytes * MaxChunks;
 
-    public static void Write(IDictionary<string, object?> row, MailMessage message)
+    /// <summary><c>Channel</c> of a row whose payload is a <see cref="WhatsApp.WhatsAppMessage"/> (absent: a mail).</summary>
+    public const string WhatsAppChannel = "whatsapp";
+
+    public static void Write(IDictionary<string, object?> row, MailMessage message) => WriteJson(row, message);
+
+    public static void Write(IDictionary<string, object?> row, WhatsApp.WhatsAppMessage message)
+    {
+        row["Channel"] = WhatsAppChannel;
+        WriteJson(row, message);
+    }
+
+    public static bool IsWhatsApp(TableEntity row) => row.GetString("Channel") == WhatsAppChannel;
+
+    private static void WriteJson<T>(IDictionary<string, object?> row, T message)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(message);
         if (bytes.Length > MaxBytes) return;
@@ -25,7 +38,9 @@ internal static class OutboxPayload
         row["PayloadBytes"] = bytes.Length;
     }
 
-    public static MailMessage? Read(TableEntity row)
+    public static MailMessage? Read(TableEntity row) => Read<MailMessage>(row);
+
+    public static T? Read<T>(TableEntity row) where T : class
     {
         if (row.GetInt32("PayloadBytes") is not { } length) return null;
         var bytes = new byte[length];
@@ -34,6 +49,6 @@ internal static class OutboxPayload
             if (row.GetBinary($"Payload{i}") is not { } chunk) return null;
             chunk.CopyTo(bytes, offset);
         }
-        return JsonSerializer.Deserialize<MailMessage>(bytes);
+        return JsonSerializer.Deserialize<T>(bytes);
     }
 }

@@ -18,7 +18,8 @@ public sealed record OutboxSweepResult(int Sent, int Failed, int WithoutPayload)
 /// exactly once eventually; only a crash after Graph accepted it and before the row was marked can repeat it
 /// (once). A timer calls <see cref="SweepAsync"/> every few minutes.
 /// </summary>
-public sealed class OutboxSweeper(TableServiceClient tables, StorageNames names, IMailSender mail, TimeProvider time, ILogger<OutboxSweeper> logger)
+public sealed class OutboxSweeper(TableServiceClient tables, StorageNames names, IMailSender mail, TimeProvider time, ILogger<OutboxSweeper> logger,
+    WhatsApp.WhatsAppChannel? whatsApp = null)
 {
     private readonly NotificationLedger _ledger = new(tables, names, time);
     private readonly TableClient _table = tables.GetTableClient(names.NotificationsTable);
@@ -31,10 +32,21 @@ public sealed class OutboxSweeper(TableServiceClient tables, StorageNames names,
         {
             var now = time.GetUtcNow();
             if (!NotificationLedger.CanTakeOver(row, now)) continue;
+            MailSendResult result;
+            if (OutboxPayload.IsWhatsApp(row))
+            {
+                // WhatsApp rows wait while WhatsApp is switched off (no sender); they are sent once it is on again.
+                if (whatsApp?.Sender is not { } sender || OutboxPayload.Read<WhatsApp.WhatsAppMessage>(row) is not { } wa) { without++; continue; }
+                var waClaim = await _ledger.TakeOverAsync(row, now, null, ct).ConfigureAwait(false);
+                if (waClaim is null) continue;
+                result = await _ledger.SendAsync(waClaim, sender, wa, ct).ConfigureAwait(false);
+                if (result.Succeeded) sent++; else failed++;
+                continue;
+            }
             if (OutboxPayload.Read(row) is not { } message) { without++; continue; }
             var claim = await _ledger.TakeOverAsync(row, now, null, ct).ConfigureAwait(false);
             if (claim is null) continue;
-            var result = await _ledger.SendAsync(claim, mail, message, ct).ConfigureAwait(false);
+            result = await _ledger.SendAsync(claim, mail, message, ct).ConfigureAwait(false);
             if (result.Succeeded) sent++; else failed++;
         }
         logger.LogInformation(NotificationEvents.OutboxSwept, "Outbox sweep: {Sent} sent, {Failed} failed, {WithoutPayload} left to their producer",

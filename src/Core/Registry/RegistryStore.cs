@@ -138,6 +138,8 @@ public sealed class RegistryStore(TableServiceClient tables, StorageNames names)
         if (e.YearFounded is { } year) entity["YearFounded"] = year;
         SetIfPresent(entity, "PokjaEmail", e.PokjaEmail);
         SetIfPresent(entity, "PokjaPhone", e.PokjaPhone);
+        SetIfPresent(entity, "WhatsAppNumber", e.WhatsAppNumber);
+        if (e.WhatsAppOptIn) entity["WhatsAppOptIn"] = true;
         SetIfPresent(entity, "PkbName", e.PkbName);
         SetIfPresent(entity, "PkbEmail", e.PkbEmail);
         foreach (var (name, value) in e.Profile?.ToProperties() ?? new Dictionary<string, object>()) entity[name] = value;
@@ -163,5 +165,9 @@ public sealed class RegistryStore(TableServiceClient tables, StorageNames names)
         PkbName: e.GetString("PkbName"),
         PkbEmail: e.GetString("PkbEmail"),
         Profile: KampungProfile.FromProperties(name => e.TryGetValue(name, out var v) ? v : null),
-        RetiredAt: e.GetDateTimeOffset("RetiredAt"));
+        RetiredAt: e.GetDateTimeOffset("RetiredAt"))
+    {
+        WhatsAppNumber = e.GetString("WhatsAppNumber"),
+        WhatsAppOptIn = e.GetBoolean("WhatsAppOptIn") ?? false,
+    };
 }

@@ -41,7 +41,14 @@ public static class ReminderSkipReasons
 
 public sealed record ReminderItem(
     string RegencyCode, ReportingPeriod Period, string AreaCode, string KampungName, string Stage, DateOnly StageDay,
-    string RecipientRole, string Action, string? Reason, bool FileRejected = false);
+    string RecipientRole, string Action, string? Reason, bool FileRejected = false, string Channel = ReminderChannels.Email);
+
+/// <summary>How a reminder went out (issue 15): mail, or a WhatsApp template message to an opted-in Pokja.</summary>
+public static class ReminderChannels
+{
+    public const string Email = "email";
+    public const string WhatsApp = "whatsapp";
+}
 
 public sealed record ReminderRunResult(string RegencyCode, DateOnly Today, bool DryRun, IReadOnlyList<ReminderItem> Items)
 {
@@ -62,8 +69,11 @@ public sealed record ReminderRunResult(string RegencyCode, DateOnly Today, bool 
 /// upload link when <paramref name="links"/> is given.
 /// </summary>
 public sealed class ReminderRunner(TableServiceClient tables, StorageNames names, EmailTemplates templates, RecapCatalogue catalogue,
-    IMailSender mail, TimeProvider time, ILogger<ReminderRunner> logger, UploadLinks? links = null)
+    IMailSender mail, TimeProvider time, ILogger<ReminderRunner> logger, UploadLinks? links = null, WhatsApp.WhatsAppChannel? whatsApp = null)
 {
+    /// <summary>Opted in to WhatsApp, but the registry holds no usable number: recorded once per stage so the dinas sees it.</summary>
+    public const string NoWhatsAppNumber = "no-whatsapp-number";
+
     /// <summary>How many of a rejected file's problems a reminder quotes.</summary>
     public const int TopProblems = 3;
 
@@ -116,6 +126,10 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
                     }
                     : null;
                 var fileRejected = rejected.GetValueOrDefault(k.AreaCode);
+                if (whatsApp is { Enabled: true } && skip is not (ReminderSkipReasons.StaleBeforeDeadline or ReminderSkipReasons.Expired)
+                    && stage.Stage is ReminderStage.BeforeDeadline or ReminderStage.AfterDeadline
+                    && await WhatsAppReminderAsync(whatsApp, regency, period, k, stage, log, dryRun, ct).ConfigureAwait(false) is { } wa)
+                    items.Add(wa);
                 ReminderItem Item(string action, string? reason) =>
                     new(regency.Code, period, k.AreaCode, k.Name, stage.Key, stage.Day, stage.RecipientRole, action, reason, fileRejected is not null);
 
@@ -190,6 +204,34 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
         var claim = await _ledger.TryClaimAsync(partition, rowKey, info, ct, message).ConfigureAwait(false);
         if (claim is null) return Item(ReminderActions.Already, null);
         var result = await _ledger.SendAsync(claim, mail, message, ct).ConfigureAwait(false);
+        return result.Succeeded ? Item(ReminderActions.Sent, null) : Item(ReminderActions.Failed, result.ErrorCode);
+    }
+
+    /// <summary>
+    /// The WhatsApp twin of a Pokja reminder (issue 15): only for a kampung that opted in, under its own row
+    /// <c>{area}_{stage}_wa</c> so mail and WhatsApp each go exactly once. Null when the kampung did not opt in.
+    /// The number never leaves the message row (it is not logged, nor put in the item).
+    /// </summary>
+    private async Task<ReminderItem?> WhatsAppReminderAsync(WhatsApp.WhatsAppChannel channel, RegencySettings regency, ReportingPeriod period, RegistryEntry k,
+        ReminderStageDay stage, IReadOnlyDictionary<string, NotificationRecord> log, bool dryRun, CancellationToken ct)
+    {
+        if (channel.NumberFor(k) is not { } number) return null;
+        var partition = NotificationKeys.Partition(regency.Code, period);
+        var rowKey = NotificationKeys.ReminderRow(k.AreaCode, stage.Key) + NotificationKeys.WhatsAppSuffix;
+        ReminderItem Item(string action, string? reason) =>
+            new(regency.Code, period, k.AreaCode, k.Name, stage.Key, stage.Day, stage.RecipientRole, action, reason, Channel: ReminderChannels.WhatsApp);
+        if (log.TryGetValue(rowKey, out var existing) && !Retryable(existing)) return Item(ReminderActions.Already, existing.State);
+        var skip = number.Length == 0 ? NoWhatsAppNumber : null;
+        if (dryRun) return Item(skip is null ? ReminderActions.WouldSend : ReminderActions.WouldSkip, skip);
+        var info = Info(regency, period, k.AreaCode, stage);
+        info["Channel"] = ReminderChannels.WhatsApp;
+        if (skip is not null)
+            return Item(await _ledger.RecordSkipAsync(partition, rowKey, info, skip, ct).ConfigureAwait(false) ? ReminderActions.Skipped : ReminderActions.Already, skip);
+        var link = links is null ? null : (await links.IssueAsync(k, cancellationToken: ct).ConfigureAwait(false)).Url;
+        var message = channel.Reminder(number, regency.DinasName, k, period, regency.DueDate(period), link);
+        var claim = await _ledger.TryClaimAsync(partition, rowKey, info, message, ct).ConfigureAwait(false);
+        if (claim is null) return Item(ReminderActions.Already, null);
+        var result = await _ledger.SendAsync(claim, channel.Sender!, message, ct).ConfigureAwait(false);
         return result.Succeeded ? Item(ReminderActions.Sent, null) : Item(ReminderActions.Failed, result.ErrorCode);
     }
 

@@ -99,6 +99,13 @@ public sealed class UploadProcessor
         ProcessCoreAsync(upload, content, Convert.ToHexStringLower(SHA256.HashData(content.Span)), read: true, cancellationToken);
 
     /// <summary>
+    /// Judges an upload whose feedback goes to <paramref name="notifier"/> instead of the configured one (email in
+    /// replies to the message the file came with); the notification ledger still keys it by the upload id.
+    /// </summary>
+    internal Task<UploadOutcome> ProcessAsync(UploadEvent upload, ReadOnlyMemory<byte> content, IFeedbackNotifier notifier, CancellationToken cancellationToken = default) =>
+        ProcessCoreAsync(upload, content, Convert.ToHexStringLower(SHA256.HashData(content.Span)), read: true, cancellationToken, notifier: notifier);
+
+    /// <summary>
     /// Judges again an upload that was already judged (the operator's <c>kkb reprocess</c>, see
     /// <see cref="UploadReprocessor"/>): its done claim is reopened, keeping the first receipt time and so its
     /// upload id, and the bytes go through the same path as on arrival; the latest received version still wins.
@@ -138,7 +145,7 @@ public sealed class UploadProcessor
     /// <param name="entryOf">For a file of a zip: its receipt time, derived from the zip's (so its upload id is stable across
     /// retries); such a file is never expanded and not mailed on its own (the zip's combined feedback is).</param>
     private async Task<UploadOutcome> ProcessCoreAsync(UploadEvent upload, ReadOnlyMemory<byte> content, string contentHash, bool read, CancellationToken cancellationToken,
-        bool reopen = false, DateTimeOffset? entryOf = null)
+        bool reopen = false, DateTimeOffset? entryOf = null, IFeedbackNotifier? notifier = null)
     {
         var claimId = ClaimIdOf(_names, upload.Name, contentHash);
         var receivedAt = entryOf ?? (upload.LastModified is { } lastModified ? SimulatedClock.Map(_time, lastModified) : _time.GetUtcNow());
@@ -225,7 +232,7 @@ public sealed class UploadProcessor
         await KeepOriginalAsync(read ? content : (ReadOnlyMemory<byte>?)null, upload.Name, path.FileName, uploadId, kampung, report?.Period, accepted, outcome, cancellationToken).ConfigureAwait(false);
         await _feedback.WriteAsync(feedbackDocument, cancellationToken).ConfigureAwait(false);
         // Feedback mail (issue 4): its own insert-once claim keyed by the upload id, so a resumed claim never mails twice.
-        if (_notifier is not null && entryOf is null) await _notifier.NotifyAsync(feedbackDocument, cancellationToken).ConfigureAwait(false);
+        if (entryOf is null && (notifier ?? _notifier) is { } notify) await notify.NotifyAsync(feedbackDocument, cancellationToken).ConfigureAwait(false);
 
         await _claims.CompleteAsync(owned, JsonSerializer.Serialize(outcome, Json), cancellationToken).ConfigureAwait(false);
         await RemoveFromUploadsAsync(upload, cancellationToken).ConfigureAwait(false);
