@@ -30,7 +30,12 @@ public class ZipUploadCommandTests(AzuriteFixture azurite)
         var watching = Task.Run(() => runner.WatchAsync(_ => { }, TimeSpan.FromMilliseconds(300), stop.Token));
         var zip = Path.Combine(Path.GetTempPath(), $"Laporan Pelambuan {Guid.NewGuid():N}.zip");
         await File.WriteAllBytesAsync(zip, Zips.Of(
-            ("Laporan Pelambuan/E01_kegiatan_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E01")),
+            // The activities as a CSV of this test's own (a unique title): the CLI writes to the run's default tables, where
+            // UploadCommandTests uploads E01 for the same kampung and month; identical content would make one of them "unchanged".
+            ("Laporan Pelambuan/kegiatan oktober 2025.csv", System.Text.Encoding.UTF8.GetBytes(
+                "Kelurahan Pelambuan,,,\r\nBulan: Oktober 2025,,,\r\nTanggal,Nama Kegiatan,Peserta L,Peserta P\r\n" +
+                $"02/10/2025,Rapat Pokja {Guid.NewGuid():N},4,6\r\n07/10/2025,Penyuluhan KB,3,12\r\n14/10/2025,Kelas BKB,0,15\r\n" +
+                "21/10/2025,Posyandu Remaja,8,9\r\n28/10/2025,Pertemuan UPPKA,2,10\r\n")),
             ("Laporan Pelambuan/capaian/E02_data_capaian_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E02")),
             ("Laporan Pelambuan/foto rapat.jpg", [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10])));
         try
@@ -47,7 +52,9 @@ public class ZipUploadCommandTests(AzuriteFixture azurite)
             Assert.Equal(2, files.Count);
             string[] keys = ["file", "uploadId", "status", "areaCode", "period", "activities", "indicators", "errors", "warnings", "problems"];
             Assert.All(files, f => Assert.Equal(keys, f.EnumerateObject().Select(p => p.Name).ToArray()));
-            Assert.Equal((5, "2025-10", "63.71.04.1005"), (files[0].GetProperty("activities").GetInt32(), files[0].GetProperty("period").GetString(), files[0].GetProperty("areaCode").GetString()));
+            var kegiatan = files.Single(f => f.GetProperty("file").GetString()!.EndsWith(".csv", StringComparison.Ordinal));
+            Assert.Equal(("accepted", 5, "2025-10", "63.71.04.1005"), (kegiatan.GetProperty("status").GetString(), kegiatan.GetProperty("activities").GetInt32(),
+                kegiatan.GetProperty("period").GetString(), kegiatan.GetProperty("areaCode").GetString()));
             Assert.All(files, f => Assert.NotEqual(o.GetProperty("uploadId").GetString(), f.GetProperty("uploadId").GetString()));
             var skipped = Assert.Single(o.GetProperty("skipped").EnumerateArray().ToList());
             Assert.Equal(("Laporan Pelambuan/foto rapat.jpg", ProblemCodes.ArchiveEntryNotSpreadsheet), (skipped.GetProperty("file").GetString(), skipped.GetProperty("reason").GetString()));
