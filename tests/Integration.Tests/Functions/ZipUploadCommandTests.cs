@@ -21,13 +21,6 @@ public class ZipUploadCommandTests(AzuriteFixture azurite)
     public async Task UploadZip_Json_PrintsOneOutcomePerSpreadsheet_AndTheSkippedFiles()
     {
         if (!azurite.Require()) return;
-        await using var app = await LocalFunctionHost.StartAsync(FunctionsHarness.Settings(azurite), HostOptions.Load(Path.Combine(PipelineHarness.Root, "host.json")));
-        var importer = new RegistryImporter(PipelineHarness.Engine, azurite.Tables, StorageNames.Default, TimeProvider.System, NullLogger<RegistryImporter>.Instance);
-        Assert.True((await importer.ImportAsync("daftar.xlsx", PipelineHarness.Example("E06"))).Accepted);
-        using var stop = new CancellationTokenSource();
-        var receipts = AzuriteFixture.UniqueName("Receipts").Replace("-", "", StringComparison.Ordinal);
-        var runner = new BlobTriggerRunner(app, azurite.Blobs, azurite.Tables, StorageNames.Default, PoisonQueue.For(azurite.Process!.ConnectionString), receipts);
-        var watching = Task.Run(() => runner.WatchAsync(_ => { }, TimeSpan.FromMilliseconds(300), stop.Token));
         var zip = Path.Combine(Path.GetTempPath(), $"Laporan Pelambuan {Guid.NewGuid():N}.zip");
         await File.WriteAllBytesAsync(zip, Zips.Of(
             // The activities as a CSV of this test's own (a unique title): the CLI writes to the run's default tables, where
@@ -40,9 +33,7 @@ public class ZipUploadCommandTests(AzuriteFixture azurite)
             ("Laporan Pelambuan/foto rapat.jpg", [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10])));
         try
         {
-            var (code, stdout) = await RunAsync(["upload", zip, "--kampung", "63.71.04.1005", "--json", "--timeout", "90"]);
-            stop.Cancel();
-            await watching;
+            var (code, stdout) = await UploadCommandHarness.RunWithAppAsync(azurite, "upload", zip, "--kampung", "63.71.04.1005", "--json", "--timeout", "90");
 
             Assert.Equal(0, code);
             using var doc = JsonDocument.Parse(stdout);
@@ -84,20 +75,5 @@ public class ZipUploadCommandTests(AzuriteFixture azurite)
         Assert.Matches(@"✗ a/salah\.csv: ditolak", lines[2]);
         Assert.Contains("bukan angka", lines[3]);
         Assert.Contains("a/scan.pdf: dilewati", lines[4]);
-    }
-
-    private async Task<(int Code, string Stdout)> RunAsync(string[] args)
-    {
-        var previous = Environment.GetEnvironmentVariable("AzureWebJobsStorage");
-        var stdout = Console.Out;
-        using var captured = new StringWriter();
-        Environment.SetEnvironmentVariable("AzureWebJobsStorage", azurite.Process!.ConnectionString);
-        Console.SetOut(captured);
-        try { return (await UploadCommand.RunAsync(args[1..]), captured.ToString()); }
-        finally
-        {
-            Console.SetOut(stdout);
-            Environment.SetEnvironmentVariable("AzureWebJobsStorage", previous);
-        }
     }
 }
