@@ -31,7 +31,7 @@ internal sealed class ScaleBench(string connectionString, string root, bool quic
 {
     private const int Months = 36;
     private static readonly ReportingPeriod Last = new(2025, 10);
-    private readonly EntityCounter _counter = new();
+    private readonly TableEntityCounter _counter = new();
     private readonly StorageClients _clients = StorageServiceCollectionExtensions.CreateClients(StorageConnection.Parse(connectionString), r =>
     {
         // Seeding ≈ 580,000 entities can make a loaded Azurite drop connections: retry rather than lose the run.
@@ -149,11 +149,11 @@ internal sealed class ScaleBench(string connectionString, string root, bool quic
         long entities = 0;
         for (var i = 0; i < runs; i++)
         {
-            Interlocked.Exchange(ref _counter.Entities, 0);
+            _counter.Reset();
             var sw = Stopwatch.StartNew();
             await work(i);
             times.Add(sw.Elapsed.TotalMilliseconds);
-            entities = Interlocked.Read(ref _counter.Entities);
+            entities = _counter.Entities;
         }
         return (Stats.Median(times), entities);
     }
@@ -211,27 +211,5 @@ internal sealed class ScaleBench(string connectionString, string root, bool quic
     }
 
     /// <summary>Counts the entities the table service returns (query pages and point reads).</summary>
-    private sealed class EntityCounter : HttpPipelinePolicy
-    {
-        public long Entities;
 
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            ProcessNext(message, pipeline);
-            Count(message);
-        }
-
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            await ProcessNextAsync(message, pipeline);
-            Count(message);
-        }
-
-        private void Count(HttpMessage message)
-        {
-            if (message.Request.Method != RequestMethod.Get || message.Response.Status != 200 || message.Response.Content.ToMemory().Length == 0) return;
-            using var doc = JsonDocument.Parse(message.Response.Content.ToMemory());
-            Interlocked.Add(ref Entities, doc.RootElement.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.Array ? v.GetArrayLength() : 1);
-        }
-    }
 }

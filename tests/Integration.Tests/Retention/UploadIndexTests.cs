@@ -9,35 +9,14 @@ using KampungKB.Integration.Tests.Azurite;
 
 namespace KampungKB.Integration.Tests.Retention;
 
-/// <summary>Counts the table entities the service returns (query pages and point reads): what a read costs.</summary>
-internal sealed class EntityCounter : HttpPipelinePolicy
+/// <summary>A table client on the run's Azurite that counts the entities each read returns.</summary>
+internal static class CountingTables
 {
-    public int Entities;
-
-    public static TableServiceClient Client(AzuriteFixture azurite, EntityCounter counter)
+    public static TableServiceClient Client(AzuriteFixture azurite, TableEntityCounter counter)
     {
         var options = new TableClientOptions();
         options.AddPolicy(counter, HttpPipelinePosition.PerCall);
         return new TableServiceClient(azurite.Connection.ConnectionString, options);
-    }
-
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        ProcessNext(message, pipeline);
-        Count(message);
-    }
-
-    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        await ProcessNextAsync(message, pipeline);
-        Count(message);
-    }
-
-    private void Count(HttpMessage message)
-    {
-        if (message.Request.Method != RequestMethod.Get || message.Response.Status != 200 || message.Response.Content.ToMemory().Length == 0) return;
-        using var doc = JsonDocument.Parse(message.Response.Content.ToMemory());
-        Interlocked.Add(ref Entities, doc.RootElement.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.Array ? v.GetArrayLength() : 1);
     }
 }
 
@@ -82,8 +61,8 @@ public class UploadIndexTests(AzuriteFixture azurite)
         var history = History(names).ToList();
         foreach (var r in history) await writer.RecordAsync(r);
 
-        var counter = new EntityCounter();
-        var log = new UploadLog(EntityCounter.Client(azurite, counter), names);
+        var counter = new TableEntityCounter();
+        var log = new UploadLog(CountingTables.Client(azurite, counter), names);
 
         var month = await log.ListForPeriodAsync(Regency, Last);
         Assert.Equal(6, month.Count);
@@ -93,12 +72,12 @@ public class UploadIndexTests(AzuriteFixture azurite)
         Assert.All(rejected, u => Assert.Equal((7, UploadLog.IndexedErrors), (u.ErrorCount, u.Problems.Count)));
         var monthCost = counter.Entities;
 
-        counter.Entities = 0;
+        counter.Reset();
         var recent = await log.RecentAsync(Regency, Kampung[0], 5);
         Assert.Equal(history.Where(h => h.AreaCode == Kampung[0]).OrderByDescending(h => h.ReceivedAt).Take(5).Select(h => h.UploadId), recent.Select(r => r.UploadId));
         var recentCost = counter.Entities;
 
-        counter.Entities = 0;
+        counter.Reset();
         var wanted = history.First(h => h.AreaCode == Kampung[1] && h.Period == Last.Previous.Previous && h.Status == UploadStatus.Accepted);
         var stamp = wanted.Path.Split('/')[^1][..14];
         var found = await log.FindByPageReferenceAsync(Regency, Kampung[1], stamp, wanted.ContentHash[..16]);
@@ -132,8 +111,8 @@ public class UploadIndexTests(AzuriteFixture azurite)
         var period = history[0].Period!.Value;
         var expected = history.Where(h => h.Period == period).Select(h => h.UploadId).Order(StringComparer.Ordinal).ToList();
 
-        var counter = new EntityCounter();
-        var log = new UploadLog(EntityCounter.Client(azurite, counter), names);
+        var counter = new TableEntityCounter();
+        var log = new UploadLog(CountingTables.Client(azurite, counter), names);
         Assert.Equal(expected, (await log.ListForPeriodAsync(Regency, period)).Select(u => u.UploadId).Order(StringComparer.Ordinal));
         Assert.True(counter.Entities >= 60, "before the backfill the whole partition is scanned");
         var stampOf = history[1].Path.Split('/')[^1][..14];
@@ -142,7 +121,7 @@ public class UploadIndexTests(AzuriteFixture azurite)
         Assert.Equal(60, await new UploadLog(azurite.Tables, names).BackfillIndexAsync());
         Assert.Equal(0, await new UploadLog(azurite.Tables, names).BackfillIndexAsync()); // once complete, nothing more
 
-        counter.Entities = 0;
+        counter.Reset();
         Assert.Equal(expected, (await log.ListForPeriodAsync(Regency, period)).Select(u => u.UploadId).Order(StringComparer.Ordinal));
         Assert.True(counter.Entities <= expected.Count + 2, $"after the backfill the month costs its own uploads, not {counter.Entities}");
         Assert.Equal(history[1].UploadId, (await log.FindByPageReferenceAsync(Regency, history[1].AreaCode!, stampOf, history[1].ContentHash[..16]))?.UploadId);
