@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ExcelDataReader;
-using KampungKB.Core.Intake;
+using KampungKB.Core.Ingestion.Intake;
 
 namespace KampungKB.Bench;
 

@@ -9,11 +9,10 @@ using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using KampungKB.Core.Model;
-using KampungKB.Core.Recaps;
+using KampungKB.Core.Jobs.Recaps;
 using KampungKB.Core.Registry;
-using KampungKB.Core.Settings;
-using KampungKB.Core.Storage;
-using KampungKB.Core.Templating;
+using KampungKB.Core.Store;
+using KampungKB.Core.Rendering.Templating;
 using KampungKB.Core.Uploads;
 
 namespace KampungKB.Bench;

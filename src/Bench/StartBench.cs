@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using KampungKB.Core.Storage;
+using KampungKB.Core.Store;
 
 namespace KampungKB.Bench;
 

@@ -3,12 +3,10 @@ using Azure.Storage.Blobs;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using KampungKB.Core.Model;
-using KampungKB.Core.Recaps;
-using KampungKB.Core.Settings;
-using KampungKB.Core.Templating;
-using KampungKB.Core.Storage;
+using KampungKB.Core.Jobs.Recaps;
+using KampungKB.Core.Rendering.Templating;
+using KampungKB.Core.Store;
 using KampungKB.Core.Registry;
-using KampungKB.Core.Reports;
 
 namespace KampungKB.Bench;
 

@@ -1,15 +1,15 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
-using KampungKB.Core.Intake;
-using KampungKB.Core.Links;
-using KampungKB.Core.Mail;
-using KampungKB.Core.Notifications;
-using KampungKB.Core.Recaps;
-using KampungKB.Core.Reminders;
-using KampungKB.Core.Storage;
-using KampungKB.Core.Templating;
+using KampungKB.Core.Ingestion.Intake;
+using KampungKB.Core.Uploads.Links;
+using KampungKB.Core.Outbox.Mail;
+using KampungKB.Core.Outbox.Notifications;
+using KampungKB.Core.Jobs.Recaps;
+using KampungKB.Core.Jobs.Reminders;
+using KampungKB.Core.Store;
+using KampungKB.Core.Rendering.Templating;
 using KampungKB.Core.Uploads;
-using KampungKB.Core.Feedback;
+using KampungKB.Core.Uploads.Feedback;
 using KampungKB.Core.Registry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -57,21 +57,21 @@ public static class AppComposition
         services.AddSingleton<RecapCompiler>();
         services.AddSingleton<RecapSender>();
         services.AddSingleton<ReminderRunner>();
-        services.AddSingleton(sp => new KampungKB.Core.Timers.TimerRun(sp.GetRequiredService<Azure.Data.Tables.TableServiceClient>(), sp.GetRequiredService<StorageNames>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<KampungKB.Core.Timers.TimerRun>>()));
-        services.AddSingleton<KampungKB.Core.Notifications.OutboxSweeper>();
+        services.AddSingleton(sp => new KampungKB.Core.Jobs.Timers.TimerRun(sp.GetRequiredService<Azure.Data.Tables.TableServiceClient>(), sp.GetRequiredService<StorageNames>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<KampungKB.Core.Jobs.Timers.TimerRun>>()));
+        services.AddSingleton<KampungKB.Core.Outbox.Notifications.OutboxSweeper>();
         services.AddSingleton(settings.Retention);
-        services.AddSingleton<KampungKB.Core.Retention.RetentionSweeper>();
+        services.AddSingleton<KampungKB.Core.Jobs.Retention.RetentionSweeper>();
         services.AddSingleton<IFeedbackNotifier, MailFeedbackNotifier>();
         // Issue 15, email in: off (the timer returns at once) while MailIn__Mailbox is unset.
         services.AddSingleton(settings.MailIn);
         services.AddSingleton(settings.Mail);
-        services.AddSingleton(_ => KampungKB.Core.MailIn.MailInTexts.Load(settings.TemplatesDirectory));
-        services.AddSingleton<KampungKB.Core.MailIn.MailInProcessor>();
+        services.AddSingleton(_ => KampungKB.Core.Uploads.MailIn.MailInTexts.Load(settings.TemplatesDirectory));
+        services.AddSingleton<KampungKB.Core.Uploads.MailIn.MailInProcessor>();
         // Issue 15, WhatsApp: reminders and feedback summaries to opted-in kampung; off while WhatsApp__PhoneNumberId is unset.
         services.AddSingleton(settings.WhatsApp);
-        services.AddSingleton(_ => KampungKB.Core.WhatsApp.WhatsAppChannel.Load(settings.TemplatesDirectory,
-            settings.WhatsApp.Enabled ? new KampungKB.Core.WhatsApp.CloudApiWhatsAppSender(settings.WhatsApp) : null));
+        services.AddSingleton(_ => KampungKB.Core.Outbox.WhatsApp.WhatsAppChannel.Load(settings.TemplatesDirectory,
+            settings.WhatsApp.Enabled ? new KampungKB.Core.Outbox.WhatsApp.CloudApiWhatsAppSender(settings.WhatsApp) : null));
 
         services.AddSingleton(settings.Links);
         services.AddSingleton<UploadLinks>();
@@ -80,10 +80,10 @@ public static class AppComposition
 
         // Issue 15: Google Drive folders (docs/channels.md); DriveSync.Enabled is false without a service-account key.
         services.AddSingleton(settings.Drive);
-        services.AddSingleton<KampungKB.Core.Drive.DriveSync>(sp => new KampungKB.Core.Drive.DriveSync(settings.Drive, sp.GetRequiredService<BlobServiceClient>(),
+        services.AddSingleton<KampungKB.Core.Uploads.Drive.DriveSync>(sp => new KampungKB.Core.Uploads.Drive.DriveSync(settings.Drive, sp.GetRequiredService<BlobServiceClient>(),
             sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<StorageNames>(), sp.GetRequiredService<EmailTemplates>(),
             sp.GetRequiredService<IMailSender>(), settings.Regencies, settings.Pipeline, sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<KampungKB.Core.Drive.DriveSync>>()));
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<KampungKB.Core.Uploads.Drive.DriveSync>>()));
 
         services.AddHostedService<StorageBootstrapService>();
         services.AddHostedService<UploadLinksBootstrapService>();

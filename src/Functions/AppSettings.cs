@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using System.Globalization;
-using KampungKB.Core.Mail;
-using KampungKB.Core.Settings;
-using KampungKB.Core.Storage;
+using KampungKB.Core.Outbox.Mail;
+using KampungKB.Core.Model;
+using KampungKB.Core.Store;
 using NCrontab;
 using KampungKB.Core.Uploads;
 
@@ -23,17 +23,17 @@ public sealed class AppSettings
     // Issue 4 (recaps, reminders, feedback mails): per-kabupaten settings, mail, timer schedules.
     public IReadOnlyList<RegencySettings> Regencies { get; init; } = [];
     public MailOptions Mail { get; init; } = new();
-    public required KampungKB.Core.Links.LinkOptions Links { get; init; }
+    public required KampungKB.Core.Uploads.Links.LinkOptions Links { get; init; }
     /// <summary>Issue 15, email in: the reporting mailbox read through Graph; off while <c>MailIn__Mailbox</c> is unset.</summary>
-    public KampungKB.Core.MailIn.MailInOptions MailIn { get; init; } = new();
+    public KampungKB.Core.Uploads.MailIn.MailInOptions MailIn { get; init; } = new();
     /// <summary>Issue 15, WhatsApp reminders and feedback: off while <c>WhatsApp__PhoneNumberId</c> is unset.</summary>
-    public KampungKB.Core.WhatsApp.WhatsAppOptions WhatsApp { get; init; } = new();
+    public KampungKB.Core.Outbox.WhatsApp.WhatsAppOptions WhatsApp { get; init; } = new();
     /// <summary><c>Demo__SimulatedNow</c>: the demo's simulated start instant; null (always, when deployed) runs on the real clock.</summary>
     public DateTimeOffset? SimulatedNow { get; init; }
     /// <summary><c>Retention__Months</c>: how long originals and problem details are kept (issue 12 finding 11, docs/retention.md).</summary>
-    public KampungKB.Core.Retention.RetentionOptions Retention { get; init; } = new();
+    public KampungKB.Core.Jobs.Retention.RetentionOptions Retention { get; init; } = new();
     /// <summary>Issue 15: the Google Drive channel (<c>Drive__*</c>, docs/channels.md); off without a service-account key.</summary>
-    public KampungKB.Core.Drive.DriveOptions Drive { get; init; } = new();
+    public KampungKB.Core.Uploads.Drive.DriveOptions Drive { get; init; } = new();
 
     /// <summary>App settings read here (the Bicep template and docs name the same keys; a test keeps them in step).</summary>
     public static readonly IReadOnlyList<string> Keys =
@@ -50,12 +50,12 @@ public sealed class AppSettings
         // Issue 12 finding 11: retention of originals and problem details.
         "Retention__Months",
         // Issue 15: Google Drive folders (docs/channels.md).
-        "Schedules__SyncDriveFolders", .. KampungKB.Core.Drive.DriveOptions.Keys,
+        "Schedules__SyncDriveFolders", .. KampungKB.Core.Uploads.Drive.DriveOptions.Keys,
         // Issue 15: a zip of reports.
         "Archive__MaxEntries", "Archive__MaxExpandedBytes", "Archive__MaxCompressionRatio",
         // Issue 15: email in, WhatsApp.
-        .. KampungKB.Core.MailIn.MailInOptions.Keys,
-        .. KampungKB.Core.WhatsApp.WhatsAppOptions.Keys,
+        .. KampungKB.Core.Uploads.MailIn.MailInOptions.Keys,
+        .. KampungKB.Core.Outbox.WhatsApp.WhatsAppOptions.Keys,
     ];
 
     /// <summary>The timer schedules the timer triggers name as <c>%Schedules__…%</c>.</summary>
@@ -131,17 +131,17 @@ public sealed class AppSettings
         var mail = MailOptions.FromSettings(Get);
         problems.AddRange(mail.Validate().Select(e => $"{e.Key}: {e.Message}"));
         // Issue 15: email in reads through Graph with the mail credential.
-        var mailIn = KampungKB.Core.MailIn.MailInOptions.FromSettings(Get);
+        var mailIn = KampungKB.Core.Uploads.MailIn.MailInOptions.FromSettings(Get);
         problems.AddRange(mailIn.Validate(mail).Select(e => $"{e.Key}: {e.Message}"));
-        var whatsApp = KampungKB.Core.WhatsApp.WhatsAppOptions.FromSettings(Get);
+        var whatsApp = KampungKB.Core.Outbox.WhatsApp.WhatsAppOptions.FromSettings(Get);
         problems.AddRange(whatsApp.Validate().Select(e => $"{e.Key}: {e.Message}"));
 
         // Upload links (docs/upload-page.md): a missing or short key would make every link forgeable or dead.
-        if (!KampungKB.Core.Links.LinkOptions.TryParseKey(Get("Links__SigningKey"), out var linkKey, out var keyError))
+        if (!KampungKB.Core.Uploads.Links.LinkOptions.TryParseKey(Get("Links__SigningKey"), out var linkKey, out var keyError))
             problems.Add($"Links__SigningKey: {keyError}");
-        if (!KampungKB.Core.Links.LinkOptions.TryParseBaseUrl(Get("Links__BaseUrl"), out var baseUrl))
+        if (!KampungKB.Core.Uploads.Links.LinkOptions.TryParseBaseUrl(Get("Links__BaseUrl"), out var baseUrl))
             problems.Add($"Links__BaseUrl: '{Get("Links__BaseUrl")}' is not an absolute http(s) URL without a query.");
-        var keyCacheTtl = KampungKB.Core.Links.LinkOptions.DefaultKeyCacheTtl;
+        var keyCacheTtl = KampungKB.Core.Uploads.Links.LinkOptions.DefaultKeyCacheTtl;
         if (Get("Links__KeyCacheTtl") is { Length: > 0 } ttl
             && (!TimeSpan.TryParse(ttl, CultureInfo.InvariantCulture, out keyCacheTtl) || keyCacheTtl < TimeSpan.FromSeconds(1) || keyCacheTtl > TimeSpan.FromHours(1)))
             problems.Add($"Links__KeyCacheTtl: '{ttl}' is not a time span from 00:00:01 to 01:00:00, e.g. 00:01:00.");
@@ -155,10 +155,10 @@ public sealed class AppSettings
         }
 
         // Retention (docs/retention.md): a typo must not delete originals early or keep them for ever.
-        if (!KampungKB.Core.Retention.RetentionOptions.TryParse(Get("Retention__Months"), out var retention, out var retentionError))
+        if (!KampungKB.Core.Jobs.Retention.RetentionOptions.TryParse(Get("Retention__Months"), out var retention, out var retentionError))
             problems.Add($"Retention__Months: {retentionError}");
         // Issue 15: the Google Drive channel; a key that is set must be a usable service-account key.
-        var drive = KampungKB.Core.Drive.DriveOptions.FromSettings(Get, out var driveErrors);
+        var drive = KampungKB.Core.Uploads.Drive.DriveOptions.FromSettings(Get, out var driveErrors);
         problems.AddRange(driveErrors);
 
         errors = problems;
@@ -167,7 +167,7 @@ public sealed class AppSettings
             Schedules = schedules,
             Archive = archive,
             Storage = storage!, Pipeline = pipeline, TemplatesDirectory = templates, Regencies = regencies, Mail = mail,
-            Links = new KampungKB.Core.Links.LinkOptions { SigningKey = linkKey, BaseUrl = baseUrl, KeyCacheTtl = keyCacheTtl },
+            Links = new KampungKB.Core.Uploads.Links.LinkOptions { SigningKey = linkKey, BaseUrl = baseUrl, KeyCacheTtl = keyCacheTtl },
             SimulatedNow = simulatedNow,
             Retention = retention,
             Drive = drive,

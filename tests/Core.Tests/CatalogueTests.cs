@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using KampungKB.Core.Layouts;
-using KampungKB.Core.Validation;
+using KampungKB.Core.Ingestion.Layouts;
+using KampungKB.Core.Ingestion.Validation;
 
 namespace KampungKB.Core.Tests;
 

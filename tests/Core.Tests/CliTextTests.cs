@@ -1,7 +1,8 @@
 using System.Text.RegularExpressions;
 using KampungKB.Cli.Commands;
 using KampungKB.Core.Model;
-using KampungKB.Core.Reminders;
+using KampungKB.Core.Jobs.Reminders;
+using KampungKB.Core.Outbox.Notifications;
 
 namespace KampungKB.Core.Tests;
 
@@ -79,7 +80,7 @@ public class CliTextTests
         Assert.Equal(0, exit);
         Assert.DoesNotContain("kb_active", stdout);
         Assert.DoesNotContain("families", stdout);
-        var catalogue = Core.Recaps.RecapCatalogue.Load(Repo.Templates);
+        var catalogue = Core.Jobs.Recaps.RecapCatalogue.Load(Repo.Templates);
         Assert.Contains(catalogue.Indicators.Single(i => i.Code == "families").Label + ": 2.310", stdout);
         Assert.Contains("Oktober 2025", stdout);
     }

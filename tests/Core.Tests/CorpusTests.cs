@@ -55,7 +55,7 @@ public class CorpusTests
     [InlineData("windows-1252")]
     public void CsvEncoding_Detected_KeepsAccentsAndQuotes(string encoding)
     {
-        Intake.ExcelSource.EnsureCodePages();
+        Ingestion.Intake.ExcelSource.EnsureCodePages();
         var enc = encoding switch
         {
             "utf-8" => new System.Text.UTF8Encoding(false),

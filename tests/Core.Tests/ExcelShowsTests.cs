@@ -1,5 +1,5 @@
 using KampungKB.Core.Model;
-using KampungKB.Core.Validation;
+using KampungKB.Core.Ingestion.Validation;
 using static KampungKB.Core.Tests.TestFiles;
 
 namespace KampungKB.Core.Tests;
@@ -156,7 +156,7 @@ public class ExcelShowsTests
     {
         var sheet = "<worksheet><sheetData><row r=\"7\">" + string.Concat(Enumerable.Repeat("<c r=\"A1\"><v>1</v></c>", 20_000)) + cells + "</row></sheetData></worksheet>";
         using var z = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(sheet));
-        Assert.Equal(expected, Intake.FormulaScan.HasUncalculatedFormula(z));
+        Assert.Equal(expected, Ingestion.Intake.FormulaScan.HasUncalculatedFormula(z));
     }
     [Fact]
     public void HeadingAndSignatureMergedAcrossTheTable_AreNotActivities()

@@ -43,7 +43,7 @@ public class FieldCasesTests
         if (!report.IsAccepted && expected.TryGetProperty("alternative", out _))
         {
             // The clear refusal the case allows: errors only about the file's own shape, nothing about empty content.
-            Assert.DoesNotContain(report.Errors, p => p.Code == Validation.ProblemCodes.EmptyReport);
+            Assert.DoesNotContain(report.Errors, p => p.Code == Ingestion.Validation.ProblemCodes.EmptyReport);
             return;
         }
         Assert.True(report.IsAccepted, problems);

@@ -1,6 +1,6 @@
 using KampungKB.Core.Model;
-using KampungKB.Core.Normalisation;
-using KampungKB.Core.Validation;
+using KampungKB.Core.Ingestion.Normalisation;
+using KampungKB.Core.Ingestion.Validation;
 
 namespace KampungKB.Core.Tests;
 

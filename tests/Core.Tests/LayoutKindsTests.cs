@@ -1,4 +1,4 @@
-using KampungKB.Core.Validation;
+using KampungKB.Core.Ingestion.Validation;
 
 namespace KampungKB.Core.Tests;
 

@@ -1,5 +1,5 @@
 using KampungKB.Core.Model;
-using KampungKB.Core.Validation;
+using KampungKB.Core.Ingestion.Validation;
 
 namespace KampungKB.Core.Tests;
 

@@ -1,4 +1,4 @@
-using KampungKB.Core.Normalisation;
+using KampungKB.Core.Ingestion.Normalisation;
 
 namespace KampungKB.Core.Tests;
 

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using KampungKB.Core.Model;
-using KampungKB.Core.Validation;
+using KampungKB.Core.Ingestion.Validation;
 
 namespace KampungKB.Core.Tests;
 
@@ -205,8 +205,8 @@ public class IndicatorProblemTests
     public void PreviousMonth_BigChangeAndIdenticalFigures_Warn()
     {
         var bytes = Encoding.UTF8.GetBytes("Bulan;Oktober 2025\nPUS;100\nPA;60\n");
-        var changed = Engines.Default.Ingest(new MemoryStream(bytes), new Intake.IngestionContext("a.csv") { PreviousIndicators = new Dictionary<string, decimal> { ["pus"] = 200, ["kb_active"] = 60 } });
-        var same = Engines.Default.Ingest(new MemoryStream(bytes), new Intake.IngestionContext("a.csv") { PreviousIndicators = new Dictionary<string, decimal> { ["pus"] = 100, ["kb_active"] = 60 } });
+        var changed = Engines.Default.Ingest(new MemoryStream(bytes), new Ingestion.Intake.IngestionContext("a.csv") { PreviousIndicators = new Dictionary<string, decimal> { ["pus"] = 200, ["kb_active"] = 60 } });
+        var same = Engines.Default.Ingest(new MemoryStream(bytes), new Ingestion.Intake.IngestionContext("a.csv") { PreviousIndicators = new Dictionary<string, decimal> { ["pus"] = 100, ["kb_active"] = 60 } });
         Assert.Equal(["stock-change-large"], changed.Codes());
         Assert.Equal(["figures-unchanged"], same.Codes());
         Assert.True(changed.IsAccepted && same.IsAccepted);

@@ -1,12 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Classes;
+using KampungKB.Core.Jobs.Classes;
 using KampungKB.Core.Model;
 using KampungKB.Core.Registry;
-using KampungKB.Core.Reports;
-using KampungKB.Core.Settings;
-using KampungKB.Core.Storage;
+using KampungKB.Core.Store;
 
 namespace KampungKB.Cli.Commands;
 

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using KampungKB.Core.Templating;
+using KampungKB.Core.Rendering.Templating;
+using KampungKB.Core.Model;
 
 namespace KampungKB.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using KampungKB.Core.Intake;
+using KampungKB.Core.Ingestion.Intake;
 
 namespace KampungKB.Cli.Commands;
 

@@ -2,10 +2,11 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Storage;
+using KampungKB.Core.Store;
 using KampungKB.Core.Uploads;
-using KampungKB.Core.Feedback;
+using KampungKB.Core.Uploads.Feedback;
 using KampungKB.Core.Registry;
+using KampungKB.Core.Model;
 
 namespace KampungKB.Cli.Commands;
 
@@ -133,9 +134,9 @@ internal static class DemoCommand
 
         public static async Task<int> RunAsync(LocalEnvironment env, string outbox, Action<string> say)
         {
-            var regencies = Core.Settings.RegencySettings.Load(Settings(outbox), out _);
+            var regencies = Core.Model.RegencySettings.Load(Settings(outbox), out _);
             var regency = regencies.Single();
-            var mail = Core.Mail.MailOptions.FromSettings(k => Settings(outbox).GetValueOrDefault(k.Replace("__", ":", StringComparison.Ordinal)));
+            var mail = Core.Outbox.Mail.MailOptions.FromSettings(k => Settings(outbox).GetValueOrDefault(k.Replace("__", ":", StringComparison.Ordinal)));
             var links = LinksCommand.Create(env);
             await links.EnsureAsync();
             var clock = new Core.Model.SimulatedClock(NotificationsRun);

@@ -1,12 +1,13 @@
 using System.Text.Json;
 using Azure.Data.Tables;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Drive;
+using KampungKB.Core.Uploads.Drive;
 using KampungKB.Core.Model;
 using KampungKB.Core.Registry;
-using KampungKB.Core.Storage;
-using KampungKB.Core.Templating;
+using KampungKB.Core.Store;
+using KampungKB.Core.Rendering.Templating;
 using Microsoft.Extensions.DependencyInjection;
+using KampungKB.Core.Ingestion.Normalisation;
 
 namespace KampungKB.Cli.Commands;
 

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using KampungKB.Core.Model;
-using KampungKB.Core.Recaps;
-using KampungKB.Core.Templating;
+using KampungKB.Core.Jobs.Recaps;
+using KampungKB.Core.Rendering.Templating;
 using KampungKB.Core.Registry;
-using KampungKB.Core.Storage;
+using KampungKB.Core.Store;
 using KampungKB.Core.Uploads;
 
 namespace KampungKB.Cli.Commands;

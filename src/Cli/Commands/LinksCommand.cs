@@ -2,14 +2,13 @@ using Azure.Data.Tables;
 using System.Globalization;
 using System.Text.Json;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Links;
+using KampungKB.Core.Uploads.Links;
 using KampungKB.Core.Model;
-using KampungKB.Core.Templating;
-using KampungKB.Core.Storage;
+using KampungKB.Core.Rendering.Templating;
+using KampungKB.Core.Store;
 using KampungKB.Core.Registry;
-using KampungKB.Core.Feedback;
+using KampungKB.Core.Uploads.Feedback;
 using KampungKB.Core.Uploads;
-using KampungKB.Core.Reports;
 
 namespace KampungKB.Cli.Commands;
 

@@ -2,14 +2,13 @@ using System.Globalization;
 using System.Text.Json;
 using Azure.Data.Tables;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Mail;
-using KampungKB.Core.Notifications;
+using KampungKB.Core.Outbox.Mail;
+using KampungKB.Core.Outbox.Notifications;
 using KampungKB.Core.Model;
-using KampungKB.Core.Recaps;
-using KampungKB.Core.Reminders;
-using KampungKB.Core.Settings;
-using KampungKB.Core.Storage;
-using KampungKB.Core.Templating;
+using KampungKB.Core.Jobs.Recaps;
+using KampungKB.Core.Jobs.Reminders;
+using KampungKB.Core.Store;
+using KampungKB.Core.Rendering.Templating;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KampungKB.Cli.Commands;
@@ -82,7 +81,7 @@ internal static class RecapCommand
 internal sealed record Notifications(RecapCompiler Compiler, RecapSender Sender, ReminderRunner Reminders, IMailSender Mail)
 {
     /// <param name="links">Issues each reminder's personal upload link; without it reminders say where else to send.</param>
-    public static Notifications Create(TableServiceClient tables, StorageNames names, MailOptions mail, TimeProvider time, Core.Links.UploadLinks? links = null)
+    public static Notifications Create(TableServiceClient tables, StorageNames names, MailOptions mail, TimeProvider time, Core.Uploads.Links.UploadLinks? links = null)
     {
         var templatesDir = LocalEnvironment.TemplatesDirectory;
         var templates = EmailTemplates.Load(Path.Combine(templatesDir, "email"));
@@ -96,11 +95,11 @@ internal sealed record Notifications(RecapCompiler Compiler, RecapSender Sender,
     }
 
     /// <summary>Issue 15: WhatsApp reminders when <c>WhatsApp__PhoneNumberId</c> and its token are set (valid) in the environment, as for the app.</summary>
-    private static Core.WhatsApp.WhatsAppChannel? WhatsAppFromEnvironment(string templatesDir)
+    private static Core.Outbox.WhatsApp.WhatsAppChannel? WhatsAppFromEnvironment(string templatesDir)
     {
-        var options = Core.WhatsApp.WhatsAppOptions.FromSettings(Environment.GetEnvironmentVariable);
+        var options = Core.Outbox.WhatsApp.WhatsAppOptions.FromSettings(Environment.GetEnvironmentVariable);
         return options.Enabled && options.Validate().Count == 0
-            ? Core.WhatsApp.WhatsAppChannel.Load(templatesDir, new Core.WhatsApp.CloudApiWhatsAppSender(options))
+            ? Core.Outbox.WhatsApp.WhatsAppChannel.Load(templatesDir, new Core.Outbox.WhatsApp.CloudApiWhatsAppSender(options))
             : null;
     }
 

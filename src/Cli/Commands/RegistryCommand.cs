@@ -1,6 +1,7 @@
+using KampungKB.Core.Rendering.Exports;
 using System.Text.Json;
 using KampungKB.Core.Model;
-using KampungKB.Core.Validation;
+using KampungKB.Core.Ingestion.Validation;
 
 namespace KampungKB.Cli.Commands;
 
@@ -15,7 +16,7 @@ internal sealed class RegistryCommand : ICommand
         var t = CliTexts.Default;
         if (args.Count == 2 && args[0] == "template")
         {
-            File.WriteAllBytes(args[1], CommandLine.LoadEngine().BuildRegistryTemplate());
+            File.WriteAllBytes(args[1], RegistryTemplate.Build(CommandLine.LoadEngine()));
             stdout.WriteLine(t.T("registry.template_written", ("file", args[1])));
             return CommandLine.Ok;
         }

@@ -1,13 +1,13 @@
 using Azure.Data.Tables;
 using System.Text.Json;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Links;
-using KampungKB.Core.Mail;
-using KampungKB.Core.Notifications;
-using KampungKB.Core.Reminders;
-using KampungKB.Core.Settings;
-using KampungKB.Core.Storage;
-using KampungKB.Core.Templating;
+using KampungKB.Core.Uploads.Links;
+using KampungKB.Core.Outbox.Mail;
+using KampungKB.Core.Outbox.Notifications;
+using KampungKB.Core.Jobs.Reminders;
+using KampungKB.Core.Model;
+using KampungKB.Core.Store;
+using KampungKB.Core.Rendering.Templating;
 
 namespace KampungKB.Cli.Commands;
 

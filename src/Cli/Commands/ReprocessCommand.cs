@@ -1,7 +1,7 @@
 using System.Text.Json;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Model;
-using KampungKB.Core.Storage;
+using KampungKB.Core.Store;
 using KampungKB.Core.Uploads;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -2,14 +2,13 @@ using Azure.Data.Tables;
 using System.Globalization;
 using System.Text.Json;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Intake;
+using KampungKB.Core.Ingestion.Intake;
 using KampungKB.Core.Model;
-using KampungKB.Core.Storage;
-using KampungKB.Core.Templating;
+using KampungKB.Core.Store;
+using KampungKB.Core.Rendering.Templating;
 using Microsoft.Extensions.Logging.Abstractions;
 using KampungKB.Core.Uploads;
 using KampungKB.Core.Registry;
-using KampungKB.Core.Reports;
 
 namespace KampungKB.Cli.Commands;
 
@@ -135,7 +134,7 @@ internal static class StorageCommands
     }
 
     /// <summary>An unknown kabupaten/kota: says which are known; exit code 1.</summary>
-    internal static int UnknownRegency(string command, string code, IEnumerable<Core.Settings.RegencySettings> known, TextWriter error)
+    internal static int UnknownRegency(string command, string code, IEnumerable<Core.Model.RegencySettings> known, TextWriter error)
     {
         error.WriteLine(CliTexts.Default.T("error.regency_unknown", ("command", command), ("value", code),
             ("known", Known(known.Select(r => r.Name == r.Code ? r.Code : $"{r.Code} ({r.Name})")))));

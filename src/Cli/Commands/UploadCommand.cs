@@ -5,9 +5,8 @@ using KampungKB.Cli.Dev;
 using KampungKB.Core.Model;
 using KampungKB.Core.Uploads;
 using KampungKB.Core.Registry;
-using KampungKB.Core.Feedback;
-using KampungKB.Core.Reports;
-using KampungKB.Core.Storage;
+using KampungKB.Core.Uploads.Feedback;
+using KampungKB.Core.Store;
 
 namespace KampungKB.Cli.Commands;
 

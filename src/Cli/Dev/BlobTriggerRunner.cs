@@ -3,7 +3,7 @@ using System.Text;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using KampungKB.Core.Storage;
+using KampungKB.Core.Store;
 
 namespace KampungKB.Cli.Dev;
 

@@ -1,8 +1,7 @@
 using KampungKB.Core.Uploads;
 using KampungKB.Core.Registry;
-using KampungKB.Core.Feedback;
-using KampungKB.Core.Reports;
-using KampungKB.Core.Storage;
+using KampungKB.Core.Uploads.Feedback;
+using KampungKB.Core.Store;
 using System.Net.Sockets;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;

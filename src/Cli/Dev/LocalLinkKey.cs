@@ -1,4 +1,4 @@
-using LinkOptions = KampungKB.Core.Links.LinkOptions;
+using LinkOptions = KampungKB.Core.Uploads.Links.LinkOptions;
 
 namespace KampungKB.Cli.Dev;
 

@@ -1,7 +1,7 @@
 using Azure.Data.Tables;
-using KampungKB.Core.Intake;
+using KampungKB.Core.Ingestion.Intake;
 using KampungKB.Core.Model;
-using KampungKB.Core.Storage;
+using KampungKB.Core.Store;
 using Microsoft.Extensions.Logging;
 
 namespace KampungKB.Core.Registry;
@@ -37,7 +37,7 @@ public sealed class RegistryImporter(IngestionEngine engine, TableServiceClient 
             var folders = import.Entries.Where(e => e.DriveFolderId is not null).ToList();
             if (folders.Count > 0)
             {
-                var drive = new Drive.DriveStore(tables, names);
+                var drive = new DriveStore(tables, names);
                 await drive.EnsureAsync(cancellationToken).ConfigureAwait(false);
                 foreach (var e in folders)
                     if (AreaCode.TryParse(e.AreaCode, out var area))

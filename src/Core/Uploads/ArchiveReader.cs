@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
-using KampungKB.Core.Intake;
-using KampungKB.Core.Validation;
+using KampungKB.Core.Ingestion.Intake;
+using KampungKB.Core.Ingestion.Validation;
+using KampungKB.Core.Store;
 
 namespace KampungKB.Core.Uploads;
 

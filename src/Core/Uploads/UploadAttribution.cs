@@ -1,7 +1,7 @@
-using KampungKB.Core.Intake;
+using KampungKB.Core.Ingestion.Intake;
 using KampungKB.Core.Model;
 using KampungKB.Core.Registry;
-using KampungKB.Core.Validation;
+using KampungKB.Core.Ingestion.Validation;
 
 namespace KampungKB.Core.Uploads;
 

@@ -3,14 +3,13 @@ using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
-using KampungKB.Core.Intake;
+using KampungKB.Core.Ingestion.Intake;
 using KampungKB.Core.Model;
-using KampungKB.Core.Storage;
-using KampungKB.Core.Validation;
+using KampungKB.Core.Store;
+using KampungKB.Core.Ingestion.Validation;
 using Microsoft.Extensions.Logging;
-using KampungKB.Core.Feedback;
+using KampungKB.Core.Uploads.Feedback;
 using KampungKB.Core.Registry;
-using KampungKB.Core.Reports;
 
 namespace KampungKB.Core.Uploads;
 
@@ -32,18 +31,6 @@ public sealed record UploadOutcome(
 {
     /// <summary>True when the outcome is a rejection that depended on the registry (see <see cref="RegistryVersion"/>).</summary>
     public bool DependsOnRegistry => RegistryVersion is not null;
-}
-
-public static class UploadStatus
-{
-    public const string Accepted = "accepted";
-    public const string Rejected = "rejected";
-    /// <summary>Accepted, but the same bytes were already the current report: nothing new stored.</summary>
-    public const string Unchanged = "unchanged";
-    /// <summary>Accepted, but a newer upload for the same kampung and period is already current.</summary>
-    public const string Superseded = "superseded";
-    /// <summary>A zip of reports that was opened: each spreadsheet in it is an upload of its own (see <see cref="FeedbackDocument.Files"/>).</summary>
-    public const string Archive = "archive";
 }
 
 public sealed class PipelineOptions
@@ -370,7 +357,7 @@ public sealed class UploadProcessor
         {
             ["name"] = entry.Name,
             ["areaCode"] = entry.AreaCode,
-            ["value"] = Templating.IndonesianFormat.Date(LocalTime.ForProvince(entry.AreaCode).ToLocal(entry.RetiredAt!.Value)),
+            ["value"] = IndonesianFormat.Date(LocalTime.ForProvince(entry.AreaCode).ToLocal(entry.RetiredAt!.Value)),
         });
 
     /// <summary>Last month's stored figures of the kampung the path names; null for bulk drops and unknown kampung.</summary>

@@ -2,8 +2,8 @@ using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using KampungKB.Core.Model;
-using KampungKB.Core.Storage;
-using KampungKB.Core.Validation;
+using KampungKB.Core.Store;
+using KampungKB.Core.Ingestion.Validation;
 
 namespace KampungKB.Core.Uploads;
 

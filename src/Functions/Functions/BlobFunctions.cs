@@ -1,12 +1,11 @@
 using Azure;
 using Azure.Storage.Blobs;
-using KampungKB.Core.Intake;
+using KampungKB.Core.Ingestion.Intake;
 using KampungKB.Core.Uploads;
 using KampungKB.Core.Registry;
-using KampungKB.Core.Feedback;
-using KampungKB.Core.Reports;
-using KampungKB.Core.Storage;
-using KampungKB.Core.Validation;
+using KampungKB.Core.Uploads.Feedback;
+using KampungKB.Core.Store;
+using KampungKB.Core.Ingestion.Validation;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 

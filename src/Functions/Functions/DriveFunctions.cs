@@ -1,4 +1,4 @@
-using KampungKB.Core.Drive;
+using KampungKB.Core.Uploads.Drive;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 

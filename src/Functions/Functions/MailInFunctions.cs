@@ -1,4 +1,4 @@
-using KampungKB.Core.MailIn;
+using KampungKB.Core.Uploads.MailIn;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 

@@ -1,15 +1,14 @@
 using Azure.Data.Tables;
-using KampungKB.Core.Notifications;
+using KampungKB.Core.Outbox.Notifications;
 using KampungKB.Core.Uploads;
 using KampungKB.Core.Registry;
-using KampungKB.Core.Feedback;
-using KampungKB.Core.Reports;
-using KampungKB.Core.Storage;
-using KampungKB.Core.Recaps;
-using KampungKB.Core.Reminders;
-using KampungKB.Core.Retention;
-using KampungKB.Core.Settings;
-using KampungKB.Core.Timers;
+using KampungKB.Core.Uploads.Feedback;
+using KampungKB.Core.Store;
+using KampungKB.Core.Jobs.Recaps;
+using KampungKB.Core.Jobs.Reminders;
+using KampungKB.Core.Jobs.Retention;
+using KampungKB.Core.Model;
+using KampungKB.Core.Jobs.Timers;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 

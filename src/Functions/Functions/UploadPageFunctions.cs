@@ -1,10 +1,11 @@
-using KampungKB.Core.Links;
-using KampungKB.Core.Storage;
+using KampungKB.Core.Uploads.Links;
+using KampungKB.Core.Store;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Net.Http.Headers;
+using KampungKB.Core.Rendering.Templating;
 
 namespace KampungKB.Functions.Functions;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using KampungKB.Cli.Commands;
-using KampungKB.Core.Classes;
+using KampungKB.Core.Jobs.Classes;
 using KampungKB.Core.Model;
 
 namespace KampungKB.Core.Tests.Classes;

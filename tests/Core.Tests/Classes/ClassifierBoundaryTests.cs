@@ -1,4 +1,4 @@
-using KampungKB.Core.Classes;
+using KampungKB.Core.Jobs.Classes;
 using KampungKB.Core.Model;
 
 namespace KampungKB.Core.Tests.Classes;

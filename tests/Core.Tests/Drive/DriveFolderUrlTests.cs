@@ -1,5 +1,6 @@
 using KampungKB.Cli.Commands;
-using KampungKB.Core.Drive;
+using KampungKB.Core.Uploads.Drive;
+using KampungKB.Core.Ingestion.Normalisation;
 
 namespace KampungKB.Core.Tests.Drive;
 

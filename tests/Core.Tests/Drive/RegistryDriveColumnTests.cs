@@ -1,6 +1,6 @@
 using System.Text;
 using KampungKB.Core.Model;
-using KampungKB.Core.Validation;
+using KampungKB.Core.Ingestion.Validation;
 
 namespace KampungKB.Core.Tests.Drive;
 

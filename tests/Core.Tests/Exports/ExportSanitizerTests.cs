@@ -1,4 +1,4 @@
-using KampungKB.Core.Exports;
+using KampungKB.Core.Rendering.Exports;
 
 namespace KampungKB.Core.Tests.Exports;
 

@@ -1,6 +1,6 @@
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
-using KampungKB.Core.Exports;
+using KampungKB.Core.Rendering.Exports;
 
 namespace KampungKB.Core.Tests.Exports;
 

@@ -1,4 +1,5 @@
-using KampungKB.Core.Links;
+using KampungKB.Core.Uploads.Links;
+using KampungKB.Core.Store;
 
 namespace KampungKB.Core.Tests.Links;
 

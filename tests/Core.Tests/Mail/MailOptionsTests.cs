@@ -1,4 +1,4 @@
-using KampungKB.Core.Mail;
+using KampungKB.Core.Outbox.Mail;
 
 namespace KampungKB.Core.Tests.Mail;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using KampungKB.Core.Mail;
+using KampungKB.Core.Outbox.Mail;
 
 namespace KampungKB.Core.Tests.Mail;
 

@@ -1,4 +1,5 @@
 using KampungKB.Core.Uploads;
+using KampungKB.Core.Store;
 
 namespace KampungKB.Core.Tests.Pipeline;
 

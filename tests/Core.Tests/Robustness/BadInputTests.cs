@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Text;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Exports;
-using KampungKB.Core.Intake;
+using KampungKB.Core.Rendering.Exports;
+using KampungKB.Core.Ingestion.Intake;
 using KampungKB.Core.Model;
-using KampungKB.Core.Validation;
+using KampungKB.Core.Ingestion.Validation;
 
 namespace KampungKB.Core.Tests.Robustness;
 

@@ -1,5 +1,5 @@
-using KampungKB.Core.Intake;
-using KampungKB.Core.Validation;
+using KampungKB.Core.Ingestion.Intake;
+using KampungKB.Core.Ingestion.Validation;
 
 namespace KampungKB.Core.Tests.Robustness;
 

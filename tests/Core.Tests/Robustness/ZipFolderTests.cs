@@ -1,8 +1,8 @@
 using System.IO.Compression;
 using System.Text;
-using KampungKB.Core.Intake;
+using KampungKB.Core.Ingestion.Intake;
 using KampungKB.Core.Uploads;
-using KampungKB.Core.Validation;
+using KampungKB.Core.Ingestion.Validation;
 
 namespace KampungKB.Core.Tests.Robustness;
 

@@ -1,6 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
-using KampungKB.Core.Storage;
+using KampungKB.Core.Store;
 
 namespace KampungKB.Core.Tests.Storage;
 

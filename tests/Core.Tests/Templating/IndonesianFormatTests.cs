@@ -1,5 +1,5 @@
 using KampungKB.Core.Model;
-using KampungKB.Core.Templating;
+using KampungKB.Core.Rendering.Templating;
 
 namespace KampungKB.Core.Tests.Templating;
 

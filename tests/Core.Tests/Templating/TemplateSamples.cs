@@ -1,4 +1,4 @@
-using KampungKB.Core.Templating;
+using KampungKB.Core.Rendering.Templating;
 
 namespace KampungKB.Core.Tests.Templating;
 

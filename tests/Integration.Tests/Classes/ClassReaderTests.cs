@@ -1,4 +1,4 @@
-using KampungKB.Core.Classes;
+using KampungKB.Core.Jobs.Classes;
 using KampungKB.Core.Model;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;

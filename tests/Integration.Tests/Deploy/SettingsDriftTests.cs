@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
-using KampungKB.Core.Mail;
-using KampungKB.Core.Settings;
+using KampungKB.Core.Outbox.Mail;
+using KampungKB.Core.Model;
 using KampungKB.Functions;
-using KampungKB.Core.Storage;
+using KampungKB.Core.Store;
 
 namespace KampungKB.Integration.Tests.Deploy;
 

@@ -1,10 +1,12 @@
 using KampungKB.Cli.Commands;
-using KampungKB.Core.Drive;
+using KampungKB.Core.Uploads.Drive;
 using KampungKB.Core.Model;
 using KampungKB.Functions;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Extensions.Configuration;
+using KampungKB.Core.Ingestion.Normalisation;
+using KampungKB.Core.Store;
 
 namespace KampungKB.Integration.Tests.Drive;
 
@@ -57,7 +59,7 @@ public sealed class DriveSettingsAndCommandTests(AzuriteFixture azurite)
     {
         if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
-        await KampungKB.Core.Storage.StorageBootstrap.EnsureAsync(h.Blobs, h.Tables, h.Names);
+        await KampungKB.Core.Store.StorageBootstrap.EnsureAsync(h.Blobs, h.Tables, h.Names);
         var importer = new KampungKB.Core.Registry.RegistryImporter(PipelineHarness.Engine, h.Tables, h.Names, h.Time,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<KampungKB.Core.Registry.RegistryImporter>.Instance);
         var csv = System.Text.Encoding.UTF8.GetBytes("Kode Wilayah,Nama Kampung KB,Email Pokja,Folder Google Drive\n" +

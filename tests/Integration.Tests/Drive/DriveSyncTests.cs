@@ -1,11 +1,10 @@
 using Azure.Storage.Blobs.Models;
-using KampungKB.Core.Drive;
-using KampungKB.Core.Exports;
+using KampungKB.Core.Uploads.Drive;
+using KampungKB.Core.Rendering.Exports;
 using KampungKB.Core.Model;
-using KampungKB.Core.Notifications;
+using KampungKB.Core.Outbox.Notifications;
 using KampungKB.Core.Registry;
-using KampungKB.Core.Settings;
-using KampungKB.Core.Storage;
+using KampungKB.Core.Store;
 using KampungKB.Core.Uploads;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;

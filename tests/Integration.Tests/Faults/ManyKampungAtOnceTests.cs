@@ -1,12 +1,13 @@
 using System.Diagnostics;
-using KampungKB.Core.Feedback;
-using KampungKB.Core.Notifications;
+using KampungKB.Core.Uploads.Feedback;
+using KampungKB.Core.Outbox.Notifications;
 using KampungKB.Core.Registry;
-using KampungKB.Core.Reports;
+using KampungKB.Core.Store;
 using KampungKB.Core.Uploads;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Functions;
 using Xunit.Abstractions;
+using KampungKB.Core.Model;
 
 namespace KampungKB.Integration.Tests.Faults;
 

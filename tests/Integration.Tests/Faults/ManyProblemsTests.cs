@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
-using KampungKB.Core.Feedback;
+using KampungKB.Core.Uploads.Feedback;
 using KampungKB.Core.Uploads;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Recaps;
+using KampungKB.Core.Store;
+using KampungKB.Core.Model;
 
 namespace KampungKB.Integration.Tests.Faults;
 
@@ -66,7 +68,7 @@ public class UploadLogProblemListTests
             KampungKB.Core.Model.Severity.Error, "date-outside-period", "Kegiatan", i, "A", new string('x', 300),
             new string('m', messageLength))).ToList();
 
-        var json = await Task.Run(() => KampungKB.Core.Uploads.UploadLog.KeptProblems(problems)).WaitAsync(TimeSpan.FromSeconds(10));
+        var json = await Task.Run(() => KampungKB.Core.Store.UploadLog.KeptProblems(problems)).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.InRange(json.Length, 2, 30_000);
         Assert.StartsWith("[{", json);

@@ -1,4 +1,4 @@
-using KampungKB.Core.Feedback;
+using KampungKB.Core.Uploads.Feedback;
 using KampungKB.Core.Model;
 using KampungKB.Core.Uploads;
 using KampungKB.Integration.Tests.Azurite;
@@ -26,7 +26,7 @@ public class ProductionChecksTests(AzuriteFixture azurite)
     /// <summary>Stores a September report of Pelambuan with the given figures, as an earlier upload would have.</summary>
     private static async Task SeptemberAsync(PipelineHarness h, IReadOnlyDictionary<string, decimal> figures)
     {
-        var kampung = (await new KampungKB.Core.Registry.RegistryStore(h.Tables, h.Names).GetAsync(Pelambuan))!;
+        var kampung = (await new KampungKB.Core.Store.RegistryStore(h.Tables, h.Names).GetAsync(Pelambuan))!;
         var report = new IngestionReport("september.xlsx", ReportStatus.Accepted, September, null, [], figures, []);
         await h.Reports.WriteVersionAsync(kampung, September, "20251001T000000-sept", "sept", h.Time.Now.AddDays(-30), report);
     }

@@ -1,13 +1,14 @@
 using System.Text;
-using KampungKB.Core.Classes;
-using KampungKB.Core.Links;
+using KampungKB.Core.Jobs.Classes;
+using KampungKB.Core.Uploads.Links;
 using KampungKB.Core.Registry;
-using KampungKB.Core.Storage;
+using KampungKB.Core.Store;
 using KampungKB.Core.Uploads;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;
 using KampungKB.Integration.Tests.Recaps;
 using Microsoft.Extensions.Logging.Abstractions;
+using KampungKB.Core.Model;
 using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
 
 namespace KampungKB.Integration.Tests.Faults;

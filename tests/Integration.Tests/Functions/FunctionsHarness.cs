@@ -1,9 +1,8 @@
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Uploads;
 using KampungKB.Core.Registry;
-using KampungKB.Core.Feedback;
-using KampungKB.Core.Reports;
-using KampungKB.Core.Storage;
+using KampungKB.Core.Uploads.Feedback;
+using KampungKB.Core.Store;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Extensions.DependencyInjection;

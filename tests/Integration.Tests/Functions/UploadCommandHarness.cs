@@ -1,7 +1,7 @@
 using KampungKB.Cli.Commands;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Registry;
-using KampungKB.Core.Storage;
+using KampungKB.Core.Store;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Extensions.Logging.Abstractions;

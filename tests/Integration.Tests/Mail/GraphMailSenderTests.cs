@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Azure.Core;
-using KampungKB.Core.Mail;
+using KampungKB.Core.Outbox.Mail;
 
 namespace KampungKB.Integration.Tests.Mail;
 

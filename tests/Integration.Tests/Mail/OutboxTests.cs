@@ -1,14 +1,15 @@
 using System.Net;
 using Azure.Core;
-using KampungKB.Core.Feedback;
-using KampungKB.Core.Mail;
-using KampungKB.Core.Notifications;
+using KampungKB.Core.Uploads.Feedback;
+using KampungKB.Core.Outbox.Mail;
+using KampungKB.Core.Outbox.Notifications;
 using KampungKB.Core.Registry;
 using KampungKB.Core.Uploads;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;
 using KampungKB.Integration.Tests.Recaps;
 using Microsoft.Extensions.Logging.Abstractions;
+using KampungKB.Core.Store;
 using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
 
 namespace KampungKB.Integration.Tests.Mail;
@@ -46,8 +47,8 @@ public sealed class OutboxTests(AzuriteFixture azurite) : IAsyncDisposable
         var n = new NotificationHarness(azurite);
         await n.InitAsync();
         await n.WriteAsync(Alpha, October, new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero), Figures(100, 60));
-        var reminders = new Core.Reminders.ReminderRunner(n.Tables, n.Names, Templates, Catalogue, graph, n.Time, NullLogger<Core.Reminders.ReminderRunner>.Instance);
-        var recaps = new Core.Recaps.RecapSender(n.Compiler, graph, n.Tables, n.Names, n.Time, NullLogger<Core.Recaps.RecapSender>.Instance);
+        var reminders = new Core.Jobs.Reminders.ReminderRunner(n.Tables, n.Names, Templates, Catalogue, graph, n.Time, NullLogger<Core.Jobs.Reminders.ReminderRunner>.Instance);
+        var recaps = new Core.Jobs.Recaps.RecapSender(n.Compiler, graph, n.Tables, n.Names, n.Time, NullLogger<Core.Jobs.Recaps.RecapSender>.Instance);
         var run = await reminders.RunAsync(Settings, new DateOnly(2025, 11, 7));
         var recap = await recaps.SendAsync(Settings, October);
 

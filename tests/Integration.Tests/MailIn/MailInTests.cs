@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using KampungKB.Core.Feedback;
-using KampungKB.Core.MailIn;
-using KampungKB.Core.Mail;
-using KampungKB.Core.Notifications;
+using KampungKB.Core.Uploads.Feedback;
+using KampungKB.Core.Uploads.MailIn;
+using KampungKB.Core.Outbox.Mail;
+using KampungKB.Core.Outbox.Notifications;
 using KampungKB.Core.Registry;
 using KampungKB.Core.Uploads;
 using KampungKB.Integration.Tests.Azurite;
@@ -13,6 +13,8 @@ using KampungKB.Functions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using KampungKB.Core.Store;
+using KampungKB.Core.Model;
 
 namespace KampungKB.Integration.Tests.MailIn;
 
@@ -211,7 +213,7 @@ public sealed class MailInTests(AzuriteFixture azurite) : IAsyncDisposable
     {
         var mail = new MailOptions();
         var processor = new MailInProcessor(new MailInOptions(), mail, null!, null!, null!, null!, null!,
-            new Azure.Data.Tables.TableServiceClient("UseDevelopmentStorage=true"), new Core.Storage.StorageNames("off"), TimeProvider.System,
+            new Azure.Data.Tables.TableServiceClient("UseDevelopmentStorage=true"), new Core.Store.StorageNames("off"), TimeProvider.System,
             new PipelineOptions(), [], NullLogger<MailInProcessor>.Instance);
 
         var result = await processor.RunAsync();

@@ -1,12 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Links;
+using KampungKB.Core.Uploads.Links;
 using KampungKB.Core.Uploads;
 using KampungKB.Core.Registry;
-using KampungKB.Core.Feedback;
-using KampungKB.Core.Reports;
-using KampungKB.Core.Storage;
+using KampungKB.Core.Uploads.Feedback;
+using KampungKB.Core.Store;
 using KampungKB.Integration.Tests.Functions;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;

@@ -1,8 +1,9 @@
 using System.Text;
-using KampungKB.Core.Links;
+using KampungKB.Core.Uploads.Links;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Playwright;
+using KampungKB.Core.Rendering.Templating;
 
 namespace KampungKB.Integration.Tests.Page;
 

@@ -2,15 +2,14 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Intake;
+using KampungKB.Core.Ingestion.Intake;
 using KampungKB.Core.Model;
-using KampungKB.Core.Storage;
+using KampungKB.Core.Store;
 using KampungKB.Integration.Tests.Azurite;
 using Microsoft.Extensions.Logging.Abstractions;
 using KampungKB.Core.Uploads;
-using KampungKB.Core.Feedback;
+using KampungKB.Core.Uploads.Feedback;
 using KampungKB.Core.Registry;
-using KampungKB.Core.Reports;
 
 namespace KampungKB.Integration.Tests.Pipeline;
 

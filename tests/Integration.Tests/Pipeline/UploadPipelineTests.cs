@@ -3,8 +3,8 @@ using Azure.Data.Tables;
 using KampungKB.Core.Model;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Core.Uploads;
-using KampungKB.Core.Feedback;
-using KampungKB.Core.Storage;
+using KampungKB.Core.Uploads.Feedback;
+using KampungKB.Core.Store;
 
 namespace KampungKB.Integration.Tests.Pipeline;
 

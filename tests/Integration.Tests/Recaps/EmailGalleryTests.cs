@@ -1,14 +1,14 @@
 using System.Text;
 using KampungKB.Core.Model;
-using KampungKB.Core.Templating;
+using KampungKB.Core.Rendering.Templating;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Page;
 using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Playwright;
 using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
-using KampungKB.Core.Feedback;
+using KampungKB.Core.Uploads.Feedback;
 using KampungKB.Core.Uploads;
-using KampungKB.Core.Reports;
+using KampungKB.Core.Store;
 using KampungKB.Core.Registry;
 
 namespace KampungKB.Integration.Tests.Recaps;

@@ -1,20 +1,18 @@
 using System.Collections.Concurrent;
-using KampungKB.Core.Links;
+using KampungKB.Core.Uploads.Links;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
-using KampungKB.Core.Mail;
+using KampungKB.Core.Outbox.Mail;
 using KampungKB.Core.Model;
-using KampungKB.Core.Recaps;
-using KampungKB.Core.Reminders;
-using KampungKB.Core.Settings;
-using KampungKB.Core.Storage;
-using KampungKB.Core.Templating;
+using KampungKB.Core.Jobs.Recaps;
+using KampungKB.Core.Jobs.Reminders;
+using KampungKB.Core.Store;
+using KampungKB.Core.Rendering.Templating;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Extensions.Logging.Abstractions;
 using KampungKB.Core.Uploads;
 using KampungKB.Core.Registry;
-using KampungKB.Core.Reports;
 
 namespace KampungKB.Integration.Tests.Recaps;
 

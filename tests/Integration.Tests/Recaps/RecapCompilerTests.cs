@@ -1,9 +1,9 @@
 using System.Text;
 using ExcelDataReader;
 using KampungKB.Core.Model;
-using KampungKB.Core.Notifications;
-using KampungKB.Core.Recaps;
-using KampungKB.Core.Reminders;
+using KampungKB.Core.Outbox.Notifications;
+using KampungKB.Core.Jobs.Recaps;
+using KampungKB.Core.Jobs.Reminders;
 using KampungKB.Integration.Tests.Azurite;
 using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
 

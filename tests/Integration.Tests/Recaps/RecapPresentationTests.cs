@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
-using KampungKB.Core.Recaps;
-using KampungKB.Core.Settings;
-using KampungKB.Core.Templating;
+using KampungKB.Core.Jobs.Recaps;
+using KampungKB.Core.Model;
+using KampungKB.Core.Rendering.Templating;
 using KampungKB.Integration.Tests.Azurite;
 using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
 using C = DocumentFormat.OpenXml.Drawing.Charts;

@@ -1,5 +1,5 @@
-using KampungKB.Core.Notifications;
-using KampungKB.Core.Reminders;
+using KampungKB.Core.Outbox.Notifications;
+using KampungKB.Core.Jobs.Reminders;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Recaps;
 using static KampungKB.Integration.Tests.Recaps.NotificationHarness;

@@ -1,7 +1,7 @@
 using Azure.Data.Tables;
-using KampungKB.Core.Notifications;
-using KampungKB.Core.Reminders;
-using KampungKB.Core.Storage;
+using KampungKB.Core.Outbox.Notifications;
+using KampungKB.Core.Jobs.Reminders;
+using KampungKB.Core.Store;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Recaps;
 using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
@@ -160,8 +160,8 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
     {
         if (!azurite.Require()) return;
         var h = await SetUpAsync();
-        h.Mail.Answer = m => m.To.Contains("beta@pokja.example") ? Core.Mail.MailSendResult.Transient("mail-throttled")
-            : m.To.Contains("gamma@pokja.example") ? Core.Mail.MailSendResult.Permanent("mail-invalid-address") : null!;
+        h.Mail.Answer = m => m.To.Contains("beta@pokja.example") ? Core.Outbox.Mail.MailSendResult.Transient("mail-throttled")
+            : m.To.Contains("gamma@pokja.example") ? Core.Outbox.Mail.MailSendResult.Permanent("mail-invalid-address") : null!;
         var first = await h.Reminders.RunAsync(Settings, Nov(7));
         Assert.Equal(2, first.Failed);
         h.Mail.Answer = null;
@@ -178,8 +178,8 @@ public class ReminderContentTests(AzuriteFixture azurite)
 {
     private static DateOnly Nov(int day) => new(2025, 11, day);
 
-    private static KampungKB.Core.Uploads.UploadRecord Rejected(string area, string file, DateTimeOffset at, int errors) => new(
-        $"{at:yyyyMMdd'T'HHmmss}-{Guid.NewGuid():N}"[..28], Regency, area + "/" + file, file, area, October, KampungKB.Core.Uploads.UploadStatus.Rejected,
+    private static KampungKB.Core.Store.UploadRecord Rejected(string area, string file, DateTimeOffset at, int errors) => new(
+        $"{at:yyyyMMdd'T'HHmmss}-{Guid.NewGuid():N}"[..28], Regency, area + "/" + file, file, area, October, KampungKB.Core.Model.UploadStatus.Rejected,
         "hash", 1234, at, at, 0, errors, 0,
         Enumerable.Range(1, errors).Select(i => new KampungKB.Core.Model.Problem(KampungKB.Core.Model.Severity.Error, "date-invalid", "Kegiatan", 4 + i, "B", "31/13/2025", $"Tanggal nomor {i} tidak dikenali")).ToList());
 
@@ -190,7 +190,7 @@ public class ReminderContentTests(AzuriteFixture azurite)
         var h = new NotificationHarness(azurite);
         await h.InitAsync();
         await h.WriteAsync(Alpha, October, new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero), Figures(100, 60));
-        await new KampungKB.Core.Uploads.UploadLog(h.Tables, h.Names).RecordAsync(Rejected(Beta, "laporan oktober beta.xlsx", new DateTimeOffset(2025, 11, 5, 2, 0, 0, TimeSpan.Zero), 5));
+        await new KampungKB.Core.Store.UploadLog(h.Tables, h.Names).RecordAsync(Rejected(Beta, "laporan oktober beta.xlsx", new DateTimeOffset(2025, 11, 5, 2, 0, 0, TimeSpan.Zero), 5));
 
         var run = await h.Reminders.RunAsync(Settings, Nov(7));
 

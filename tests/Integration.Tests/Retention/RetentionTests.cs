@@ -1,8 +1,8 @@
 using Azure.Storage.Blobs;
-using KampungKB.Core.Feedback;
+using KampungKB.Core.Uploads.Feedback;
 using KampungKB.Core.Model;
-using KampungKB.Core.Retention;
-using KampungKB.Core.Storage;
+using KampungKB.Core.Jobs.Retention;
+using KampungKB.Core.Store;
 using KampungKB.Core.Uploads;
 using KampungKB.Functions;
 using KampungKB.Integration.Tests.Azurite;

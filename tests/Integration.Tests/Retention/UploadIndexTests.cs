@@ -3,7 +3,7 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using KampungKB.Core.Model;
-using KampungKB.Core.Storage;
+using KampungKB.Core.Store;
 using KampungKB.Core.Uploads;
 using KampungKB.Integration.Tests.Azurite;
 

@@ -1,8 +1,7 @@
 using Azure.Data.Tables;
 using KampungKB.Core.Model;
-using KampungKB.Core.Storage;
+using KampungKB.Core.Store;
 using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Core.Reports;
 
 namespace KampungKB.Integration.Tests.Robustness;
 

@@ -3,13 +3,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using KampungKB.Core.Feedback;
+using KampungKB.Core.Uploads.Feedback;
 using KampungKB.Core.Model;
-using KampungKB.Core.Notifications;
+using KampungKB.Core.Outbox.Notifications;
 using KampungKB.Core.Registry;
-using KampungKB.Core.Reminders;
+using KampungKB.Core.Jobs.Reminders;
 using KampungKB.Core.Uploads;
-using KampungKB.Core.WhatsApp;
+using KampungKB.Core.Outbox.WhatsApp;
 using KampungKB.Functions;
 using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.MailIn;
@@ -17,6 +17,7 @@ using KampungKB.Integration.Tests.Pipeline;
 using KampungKB.Integration.Tests.Recaps;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
+using KampungKB.Core.Store;
 using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
 
 namespace KampungKB.Integration.Tests.WhatsApp;
@@ -256,7 +257,7 @@ public sealed class WhatsAppTests(AzuriteFixture azurite) : IAsyncDisposable
         Assert.Equal(["6281222223333", null, null], stored.Select(e => Channel().NumberFor(e)));
     }
 
-    private static Task StorageBootstrapAsync(PipelineHarness h) => Core.Storage.StorageBootstrap.EnsureAsync(h.Blobs, h.Tables, h.Names);
+    private static Task StorageBootstrapAsync(PipelineHarness h) => Core.Store.StorageBootstrap.EnsureAsync(h.Blobs, h.Tables, h.Names);
 
     [Theory]
     [InlineData("0812-5000-1002", "6281250001002")]

@@ -1,0 +1,102 @@
+namespace KampungKB.Core.Ingestion.Validation;
+
+/// <summary>
+/// Every problem code the engine can report: stable kebab-case identifiers that callers, tests and the
+/// message catalogue (templates/messages/problems.json) key on. Add a code here and a message there.
+/// </summary>
+public static class ProblemCodes
+{
+    // The file as a whole.
+    public const string UnreadableFile = "unreadable-file";
+    /// <summary>Our own code failed on this file (a bug, logged as <c>IngestionBug</c>): the file is not blamed.</summary>
+    public const string InternalError = "internal-error";
+    public const string UnsupportedFormat = "unsupported-format";
+    public const string HtmlTableFile = "html-table-file";
+    public const string EncryptedFile = "encrypted-file";
+    public const string FileTooLarge = "file-too-large";
+    public const string EmptyFile = "empty-file";
+    public const string XlsbFile = "xlsb-file";
+    public const string PdfFile = "pdf-file";
+    public const string ImageFile = "image-file";
+    public const string WordFile = "word-file";
+    public const string FormulaNotCalculated = "formula-not-calculated";
+    public const string HiddenRowsSkipped = "hidden-rows-skipped";
+    public const string SuspiciousArchive = "suspicious-archive";
+    public const string TooManyRows = "too-many-rows";
+    public const string TooManyCells = "too-many-cells";
+    public const string EmptyReport = "empty-report";
+    public const string PeriodUnknown = "period-unknown";
+    public const string PeriodMismatch = "period-mismatch";
+
+    // Cells.
+    public const string InvalidDate = "invalid-date";
+    public const string NotANumber = "not-a-number";
+    public const string NotWholeNumber = "not-whole-number";
+    public const string DecimalCommaCount = "decimal-comma-count";
+    public const string CommaThousands = "comma-thousands";
+    public const string NegativeCount = "negative-count";
+    public const string MissingRequired = "missing-required";
+    public const string DateOutsidePeriod = "date-outside-period";
+    public const string TotalMismatch = "total-mismatch";
+    public const string TotalRowMismatch = "total-row-mismatch";
+    public const string DuplicateIndicator = "duplicate-indicator";
+    public const string RowNotRead = "row-not-read";
+    public const string RowsAfterEnd = "rows-after-end";
+
+    // Indicator rules (errors).
+    public const string KbActiveExceedsPus = "kb-active-exceeds-pus";
+    public const string MethodSumMismatch = "method-sum-mismatch";
+    public const string PusSumMismatch = "pus-sum-mismatch";
+    public const string MembersExceedTarget = "members-exceed-target";
+
+    // Plausibility (warnings).
+    public const string CprImplausible = "cpr-implausible";
+    public const string UnmetNeedHigh = "unmet-need-high";
+    public const string UnmetNeedMismatch = "unmet-need-mismatch";
+    public const string StockChangeLarge = "stock-change-large";
+    public const string FiguresUnchanged = "figures-unchanged";
+
+    // Registry.
+    public const string DuplicateCode = "duplicate-code";
+    public const string InvalidAreaCode = "invalid-area-code";
+    public const string InvalidEmail = "invalid-email";
+    public const string InvalidYear = "invalid-year";
+    public const string UnknownClass = "unknown-class";
+    public const string MissingContact = "missing-contact";
+    public const string NotARegistry = "not-a-registry";
+    public const string PlaceholderValue = "placeholder-value";
+    public const string InvalidProfileValue = "invalid-profile-value";
+    /// <summary>The "Folder Google Drive" cell is not a Drive folder address (issue 15); the kampung is not linked.</summary>
+    public const string InvalidDriveFolder = "invalid-drive-folder";
+
+    // Attribution of an upload to a kampung of the registry (the pipeline, after reading).
+    public const string InvalidUploadPath = "invalid-upload-path";
+    public const string KampungNotRegistered = "kampung-not-registered";
+    public const string KampungUnknown = "kampung-unknown";
+    public const string KampungAmbiguous = "kampung-ambiguous";
+    public const string KampungMismatch = "kampung-mismatch";
+    /// <summary>The kampung is in the registry but retired: its kabupaten/kota's last import no longer listed it (issue 12 finding 9).</summary>
+    public const string KampungRetired = "kampung-retired";
+
+    // A zip of reports (a folder uploaded at once, issue 15): the zip as a whole, then each file in it.
+    /// <summary>A zip of files given where one spreadsheet is read (e.g. <c>kkb ingest</c>); the pipeline expands it instead.</summary>
+    public const string ZipOfFiles = "zip-of-files";
+    public const string ArchiveTooManyFiles = "archive-too-many-files";
+    /// <summary>The zip declares far more bytes than it holds (size or ratio over the limits): refused unopened.</summary>
+    public const string ArchiveSuspicious = "archive-suspicious";
+    public const string ArchiveNoSpreadsheet = "archive-no-spreadsheet";
+    /// <summary>Warning: system files (__MACOSX, ~$ lock files, hidden files) were left out.</summary>
+    public const string ArchiveSystemFiles = "archive-system-files";
+    public const string ArchiveEntryNotSpreadsheet = "archive-entry-not-spreadsheet";
+    public const string ArchiveEntryNestedZip = "archive-entry-nested-zip";
+    public const string ArchiveEntryEncrypted = "archive-entry-encrypted";
+    public const string ArchiveEntryTooLarge = "archive-entry-too-large";
+    public const string ArchiveEntryUnreadable = "archive-entry-unreadable";
+
+    /// <summary>All codes above, for the catalogue check.</summary>
+    public static IReadOnlyList<string> All { get; } = typeof(ProblemCodes)
+        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+        .Select(f => (string)f.GetRawConstantValue()!)
+        .ToArray();
+}

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace KampungKB.Core.Jobs.Recaps;
+
+/// <summary>
+/// Labels and kinds the recap and reminders use (<c>templates/messages/indicator-labels.json</c>): which
+/// indicators are stocks and which flows, how ratios are built, how a cadre's "bidang" text maps to the
+/// family functions, and what a reminder says is missing. Loaded and checked once at start-up.
+/// </summary>
+public sealed class RecapCatalogue
+{
+    public const string FileName = "indicator-labels.json";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { ReadCommentHandling = JsonCommentHandling.Skip };
+
+    public sealed record Indicator(string Code, string Label, string Kind)
+    {
+        public bool IsFlow => Kind == "flow";
+    }
+
+    public sealed record Ratio(string Code, string Label, IReadOnlyList<string> Numerator, string Denominator);
+
+    public sealed record Bidang(string Label, IReadOnlyList<string> Words);
+
+    private sealed record Document(
+        List<Indicator>? Indicators, List<Ratio>? Ratios, List<Bidang>? Bidang,
+        string? BidangOther, string? BidangMissing, List<string>? ReminderMissing);
+
+    private RecapCatalogue(Document d, Classes.KampungClassifier classifier)
+    {
+        Classifier = classifier;
+        Indicators = d.Indicators!;
+        Ratios = d.Ratios!;
+        BidangGroups = d.Bidang!;
+        BidangOther = d.BidangOther!;
+        BidangMissing = d.BidangMissing!;
+        ReminderMissing = d.ReminderMissing!;
+    }
+
+    public IReadOnlyList<Indicator> Indicators { get; }
+    public IReadOnlyList<Ratio> Ratios { get; }
+    public IReadOnlyList<Bidang> BidangGroups { get; }
+    public string BidangOther { get; }
+    public string BidangMissing { get; }
+    public IReadOnlyList<string> ReminderMissing { get; }
+    /// <summary>The classification over <c>templates/classes/classification.json</c>, loaded and checked with the labels.</summary>
+    public Classes.KampungClassifier Classifier { get; }
+
+    /// <summary>Loads <c>{templatesDirectory}/messages/indicator-labels.json</c> and <c>classes/classification.json</c>.</summary>
+    /// <exception cref="InvalidOperationException">The file is missing or incomplete; the message lists every fault.</exception>
+    public static RecapCatalogue Load(string templatesDirectory)
+    {
+        var path = Path.Combine(templatesDirectory, "messages", FileName);
+        if (!File.Exists(path)) throw new InvalidOperationException($"Recap labels not found: {path}");
+        Document? d;
+        try { d = JsonSerializer.Deserialize<Document>(File.ReadAllText(path), Json); }
+        catch (JsonException e) { throw new InvalidOperationException($"Recap labels {path} are not valid JSON: {e.Message}", e); }
+        var problems = new List<string>();
+        if (d is null) problems.Add("empty file");
+        else
+        {
+            if (d.Indicators is not { Count: > 0 }) problems.Add("no indicators");
+            else
+            {
+                foreach (var i in d.Indicators.Where(i => string.IsNullOrWhiteSpace(i.Code) || string.IsNullOrWhiteSpace(i.Label) || i.Kind is not ("stock" or "flow")))
+                    problems.Add($"indicator '{i.Code}' needs a code, a label and kind stock or flow");
+                foreach (var dup in d.Indicators.GroupBy(i => i.Code).Where(g => g.Count() > 1)) problems.Add($"indicator '{dup.Key}' listed twice");
+            }
+            var codes = d.Indicators?.Select(i => i.Code).ToHashSet(StringComparer.Ordinal) ?? [];
+            foreach (var r in d.Ratios ?? [])
+                if (r.Numerator is not { Count: > 0 } || !r.Numerator.All(codes.Contains) || !codes.Contains(r.Denominator))
+                    problems.Add($"ratio '{r.Code}' must name known indicators as numerator and denominator");
+            if (d.Ratios is null) problems.Add("no ratios");
+            if (d.Bidang is null || d.Bidang.Any(b => string.IsNullOrWhiteSpace(b.Label) || b.Words is not { Count: > 0 })) problems.Add("bidang groups need a label and words");
+            if (string.IsNullOrWhiteSpace(d.BidangOther) || string.IsNullOrWhiteSpace(d.BidangMissing)) problems.Add("bidangOther and bidangMissing are required");
+            if (d.ReminderMissing is not { Count: > 0 }) problems.Add("reminderMissing is required");
+        }
+        if (problems.Count > 0) throw new InvalidOperationException($"Recap labels {path} are not usable: " + string.Join("; ", problems));
+        return new RecapCatalogue(d!, new Classes.KampungClassifier(Classes.ClassCatalogue.Load(templatesDirectory)));
+    }
+
+    /// <summary>The family-function group of a cadre's bidang text: the first group one of whose words it contains.</summary>
+    public string BidangOf(string? category)
+    {
+        if (string.IsNullOrWhiteSpace(category)) return BidangMissing;
+        var text = category.Trim().ToLowerInvariant();
+        foreach (var group in BidangGroups)
+            if (group.Words.Any(w => text.Contains(w, StringComparison.Ordinal)))
+                return group.Label;
+        return BidangOther;
+    }
+}

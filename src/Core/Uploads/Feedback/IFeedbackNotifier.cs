@@ -1,0 +1,13 @@
+using KampungKB.Core.Model;
+
+namespace KampungKB.Core.Uploads.Feedback;
+
+/// <summary>
+/// Tells the uploader what became of an upload (the same content as the feedback page), exactly once per
+/// upload id. The pipeline knows only this port; the mail implementation lives in Core/Notifications.
+/// Implementations must not throw on user data or mail refusals; storage faults may propagate (the host retries).
+/// </summary>
+public interface IFeedbackNotifier
+{
+    Task NotifyAsync(FeedbackDocument feedback, CancellationToken cancellationToken = default);
+}

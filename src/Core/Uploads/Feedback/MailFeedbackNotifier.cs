@@ -1,0 +1,74 @@
+using Azure.Data.Tables;
+using KampungKB.Core.Outbox.Mail;
+using KampungKB.Core.Outbox.Notifications;
+using KampungKB.Core.Outbox.WhatsApp;
+using KampungKB.Core.Model;
+using KampungKB.Core.Store;
+using Microsoft.Extensions.Logging;
+
+namespace KampungKB.Core.Uploads.Feedback;
+
+/// <summary>
+/// Mails the feedback page to the kampung's Pokja (the email in the registry) once per upload: a
+/// <c>Notifications</c> row (PK <c>{regency}_feedback</c>, RK <c>{uploadId}</c>) is inserted before
+/// sending. Uploads without a known kampung or without a Pokja email are recorded as skipped.
+/// </summary>
+public sealed class MailFeedbackNotifier(TemplateFeedbackRenderer renderer, IMailSender mail, TableServiceClient tables, StorageNames names,
+    TimeProvider time, IReadOnlyList<RegencySettings> regencies, ILogger<MailFeedbackNotifier> logger,
+    WhatsAppChannel? whatsApp = null, Links.UploadLinks? links = null) : IFeedbackNotifier
+{
+    public const string NoKampung = "no-kampung";
+    private readonly NotificationLedger _ledger = new(tables, names, time);
+
+    public async Task NotifyAsync(FeedbackDocument feedback, CancellationToken cancellationToken = default)
+    {
+        var regency = feedback.Kampung?.RegencyCode ?? StorageNames.UnknownRegency;
+        var partition = NotificationKeys.FeedbackPartition(regency);
+        var info = new Dictionary<string, object?>
+        {
+            ["Kind"] = NotificationKinds.Feedback,
+            ["Regency"] = regency,
+            ["Period"] = feedback.Period?.ToString(),
+            ["AreaCode"] = feedback.Kampung?.AreaCode,
+            ["Stage"] = feedback.Status,
+            ["RecipientRole"] = RecipientRoles.Pokja,
+        };
+        // Issue 15: a kampung that opted in also gets the summary on WhatsApp, under its own row (exactly once each).
+        if (whatsApp is { Enabled: true } && feedback.Kampung is { } opted && whatsApp.NumberFor(opted) is { Length: > 0 } number)
+            await WhatsAppAsync(whatsApp, feedback, opted, number, partition, info, cancellationToken).ConfigureAwait(false);
+        var to = feedback.Kampung?.PokjaEmail?.Trim();
+        if (feedback.Kampung is null || string.IsNullOrEmpty(to))
+        {
+            var reason = feedback.Kampung is null ? NoKampung : ReminderSkipReasons.NoPokjaEmail;
+            await _ledger.RecordSkipAsync(partition, feedback.UploadId, info, reason, cancellationToken).ConfigureAwait(false);
+            logger.LogInformation(NotificationEvents.FeedbackNotMailed, "Feedback for upload {UploadId} not mailed: {Reason}", feedback.UploadId, reason);
+            return;
+        }
+        var settings = (regencies.FirstOrDefault(r => r.Code == regency) ?? RegencySettings.Default(regency)).WithRegistry([feedback.Kampung]);
+        var rendered = renderer.Render(feedback, settings.DinasName);
+        var message = new MailMessage([to], [], rendered.Subject, rendered.Html, rendered.Text, [], settings.DinasName);
+        var claim = await _ledger.TryClaimAsync(partition, feedback.UploadId, info, cancellationToken, message).ConfigureAwait(false);
+        if (claim is null) return;
+
+        var result = await _ledger.SendAsync(claim, mail, message, cancellationToken).ConfigureAwait(false);
+        if (result.Succeeded)
+            logger.LogInformation(NotificationEvents.FeedbackMailed, "Feedback for upload {UploadId} mailed ({Status})", feedback.UploadId, feedback.Status);
+        else
+            logger.LogWarning(NotificationEvents.FeedbackNotMailed, "Feedback for upload {UploadId} not mailed: {ErrorCode} (transient {Transient}; the outbox sweeper retries)",
+                feedback.UploadId, result.ErrorCode, result.IsTransient);
+    }
+
+    private async Task WhatsAppAsync(WhatsAppChannel channel, FeedbackDocument feedback, RegistryEntry kampung, string number, string partition,
+        IReadOnlyDictionary<string, object?> mailInfo, CancellationToken ct)
+    {
+        var link = links is null ? null : (await links.IssueAsync(kampung, cancellationToken: ct).ConfigureAwait(false)).Url;
+        var message = channel.Feedback(number, feedback, link);
+        var info = new Dictionary<string, object?>(mailInfo) { ["Channel"] = OutboxPayload.WhatsAppChannel };
+        var claim = await _ledger.TryClaimAsync(partition, feedback.UploadId + NotificationKeys.WhatsAppSuffix, info, message, ct).ConfigureAwait(false);
+        if (claim is null) return;
+        var result = await _ledger.SendAsync(claim, channel.Sender!, message, ct).ConfigureAwait(false);
+        if (!result.Succeeded)
+            logger.LogWarning(NotificationEvents.FeedbackNotMailed, "WhatsApp feedback for upload {UploadId} not sent: {ErrorCode} (transient {Transient})",
+                feedback.UploadId, result.ErrorCode, result.IsTransient);
+    }
+}

@@ -1,0 +1,88 @@
+using KampungKB.Core.Model;
+using KampungKB.Core.Rendering.Templating;
+using KampungKB.Core.Uploads;
+
+namespace KampungKB.Core.Uploads.Feedback;
+
+/// <summary>Feedback pages (and emails) from the <c>feedback-accepted</c> / <c>feedback-rejected</c> templates.</summary>
+public sealed class TemplateFeedbackRenderer(EmailTemplates templates) : IFeedbackRenderer
+{
+    /// <summary>The feedback page kept beside the upload: it says nothing about a mail having been sent.</summary>
+    public string RenderHtml(FeedbackDocument feedback) => Render(feedback, isPage: true).Html;
+
+    public RenderedEmail Render(FeedbackDocument f, string dinasName = "Dinas PPKB", string? uploadLink = null, string? helpContact = null, bool isPage = false)
+    {
+        if (f.Files is { } files) return RenderFolder(f, files, dinasName, uploadLink, helpContact, isPage);
+        var zone = LocalTime.ForProvince(f.Kampung?.AreaCode ?? "");
+        var activities = f.Report?.Activities ?? [];
+        var indicators = f.Report?.Indicators ?? new Dictionary<string, decimal>();
+        var accepted = f.Status != UploadStatus.Rejected;
+        var view = new FeedbackView(
+            Accepted: accepted,
+            KampungName: f.Kampung?.Name ?? f.Report?.Kampung?.Name ?? f.Report?.Kampung?.Village ?? "(kampung belum dikenali)",
+            AreaCode: f.Kampung?.AreaCode,
+            Kecamatan: f.Kampung?.District,
+            Period: f.Period?.ToString(),
+            FileName: f.FileName,
+            ReceivedAtLocal: zone.ToLocal(f.ReceivedAt),
+            TimeZone: zone.Label,
+            ActivityCount: activities.Count,
+            ParticipantsMale: activities.Sum(a => a.Male ?? 0),
+            ParticipantsFemale: activities.Sum(a => a.Female ?? 0),
+            ParticipantsTotal: activities.Sum(a => a.Participants ?? 0),
+            KeyFigures: KeyFigures(indicators),
+            Warnings: Rows(f.Problems, Severity.Warning),
+            Errors: Rows(f.Problems, Severity.Error),
+            ReplacesEarlier: false,
+            DinasName: dinasName,
+            UploadLink: uploadLink,
+            HelpContact: helpContact,
+            IsPage: isPage)
+        {
+            ErrorTotal = f.ErrorTotal,
+            WarningTotal = f.WarningTotal,
+        };
+        return templates.RenderFeedback(view);
+    }
+
+    /// <summary>A zip of reports: one row per file (its outcome, counts and first problems) under the zip's own problems.</summary>
+    private RenderedEmail RenderFolder(FeedbackDocument f, IReadOnlyList<FolderFile> files, string dinasName, string? uploadLink, string? helpContact, bool isPage)
+    {
+        var zone = LocalTime.ForProvince(f.Kampung?.AreaCode ?? files.Select(x => x.AreaCode).OfType<string>().FirstOrDefault() ?? "");
+        var rows = files.Select(x => new FolderFileRow(x.Path, x.Status, x.Period?.ToString(), x.Activities, x.Indicators, x.Errors, x.Warnings,
+            x.Problems.Where(p => x.Status == FolderFile.Skipped || p.Severity == Severity.Error).Select(p => ProblemRow.Of(p.Sheet, p.Row, p.Column, p.Text, p.Message)).ToList())).ToList();
+        var view = new FolderFeedbackView(
+            KampungName: f.Kampung?.Name ?? "(kampung belum dikenali)",
+            FileName: f.FileName,
+            ReceivedAtLocal: zone.ToLocal(f.ReceivedAt),
+            TimeZone: zone.Label,
+            Files: rows,
+            Errors: Rows(f.Problems, Severity.Error),
+            Notes: Rows(f.Problems, Severity.Warning),
+            DinasName: dinasName,
+            UploadLink: uploadLink,
+            HelpContact: helpContact,
+            IsPage: isPage);
+        return templates.RenderFolderFeedback(view);
+    }
+
+    private static List<ProblemRow> Rows(IEnumerable<Problem> problems, Severity severity) =>
+        problems.Where(p => p.Severity == severity).Take(FeedbackWriter.MaxListed).Select(p => ProblemRow.Of(p.Sheet, p.Row, p.Column, p.Text, p.Message)).ToList();
+
+    private static List<FigureRow> KeyFigures(IReadOnlyDictionary<string, decimal> i)
+    {
+        var rows = new List<FigureRow>();
+        void Add(string label, string code) { if (i.TryGetValue(code, out var v)) rows.Add(new FigureRow(label, v)); }
+        Add("Jumlah KK", "families");
+        Add("PUS", "pus");
+        Add("Peserta KB aktif", "kb_active");
+        if (i.TryGetValue("pus", out var pus) && pus > 0 && i.TryGetValue("kb_active", out var pa))
+            rows.Add(new FigureRow("CPR (KB aktif / PUS)", pa / pus, IsPercent: true));
+        Add("Peserta KB baru", "kb_new");
+        Add("Unmet need", "unmet_need");
+        if (pus > 0 && i.TryGetValue("unmet_need", out var un))
+            rows.Add(new FigureRow("Tingkat unmet need", un / pus, IsPercent: true));
+        Add("Keluarga berisiko stunting", "stunting_risk_families");
+        return rows;
+    }
+}

@@ -1,0 +1,48 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace KampungKB.Core.Uploads.MailIn;
+
+/// <summary>
+/// The Indonesian texts of the email-in replies (<c>templates/mailin/texts.json</c>), loaded and checked at
+/// start-up: a missing key stops the app rather than sending an empty reply.
+/// </summary>
+public sealed class MailInTexts
+{
+    public static readonly IReadOnlyList<string> RequiredKeys =
+        ["noSpreadsheet.subject", "noSpreadsheet.greeting", "noSpreadsheet.body", "zipNotSupported", "closing", "defaultDinas"];
+
+    private readonly IReadOnlyDictionary<string, string> _texts;
+
+    private MailInTexts(IReadOnlyDictionary<string, string> texts) => _texts = texts;
+
+    /// <param name="templatesDirectory">The app's <c>templates/</c> folder.</param>
+    /// <exception cref="InvalidDataException">The file is missing, unreadable or lacks a key (all named).</exception>
+    public static MailInTexts Load(string templatesDirectory)
+    {
+        var file = Path.Combine(templatesDirectory, "mailin", "texts.json");
+        if (!File.Exists(file)) throw new InvalidDataException($"missing {file}");
+        Dictionary<string, string>? texts;
+        try { texts = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(file, Encoding.UTF8)); }
+        catch (JsonException e) { throw new InvalidDataException($"{file}: {e.Message}", e); }
+        var missing = RequiredKeys.Where(k => texts is null || !texts.TryGetValue(k, out var v) || string.IsNullOrWhiteSpace(v)).ToList();
+        if (missing.Count > 0) throw new InvalidDataException($"{file}: missing {string.Join(", ", missing)}");
+        return new MailInTexts(texts!);
+    }
+
+    public string this[string key] => _texts[key];
+
+    /// <summary>The short reply to a message without a spreadsheet: what to attach; names refused .zip files when there were some.</summary>
+    internal (string Subject, string Html, string Text) NoSpreadsheet(string? dinasName, IReadOnlyList<string> zipFiles)
+    {
+        var paragraphs = new List<string> { this["noSpreadsheet.greeting"], this["noSpreadsheet.body"] };
+        if (zipFiles.Count > 0) paragraphs.Add(this["zipNotSupported"].Replace("{files}", string.Join(", ", zipFiles), StringComparison.Ordinal));
+        var signature = dinasName ?? this["defaultDinas"];
+        var html = new StringBuilder();
+        foreach (var p in paragraphs) html.Append("<p>").Append(WebUtility.HtmlEncode(p)).Append("</p>");
+        html.Append("<p>").Append(WebUtility.HtmlEncode(this["closing"])).Append("<br>").Append(WebUtility.HtmlEncode(signature)).Append("</p>");
+        var text = string.Join("\n\n", paragraphs) + "\n\n" + this["closing"] + "\n" + signature + "\n";
+        return (this["noSpreadsheet.subject"], html.ToString(), text);
+    }
+}
