@@ -117,7 +117,7 @@ param scheduleSyncDriveFolders string = '0 */30 * * * *'
 param driveServiceAccountKeySecretUri string = ''
 
 // --- One entry per kabupaten/kota served by this deployment --------------------------------------
-@description('A kabupaten/kota and what its dinas decided (src/Core/Settings/RegencySettings.cs).')
+@description('A kabupaten/kota and what its dinas decided (src/Core/Model/RegencySettings.cs).')
 type regency = {
   @description('Kemendagri code with its dot, e.g. 63.71. The app setting names drop the dot (Regencies__6371__*).')
   code: string
