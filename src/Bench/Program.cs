@@ -24,7 +24,7 @@ if (args.Length >= 3 && args[0] == "--child")
     return Reads.Child(args[1], args[2], Path.Combine(root, "templates"));
 
 var quick = args.Contains("--quick");
-// --scale: only the national-scale reads of issue 12 (ScaleBench: three years of uploads, a kabupaten and a province).
+// --scale: only the national-scale reads (docs/performance.md) (ScaleBench: three years of uploads, a kabupaten and a province).
 if (args.Contains("--scale"))
 {
     var scaleStorage = Environment.GetEnvironmentVariable("KKB_BENCH_STORAGE") ?? throw new InvalidOperationException("KKB_BENCH_STORAGE not set (run through ./kkb bench --scale)");

@@ -18,11 +18,11 @@ using KampungKB.Core.Uploads;
 namespace KampungKB.Bench;
 
 /// <summary>
-/// <c>./kkb bench --scale</c> (issue 12, "National scale"; docs/performance.md): a generated history of three
+/// <c>./kkb bench --scale</c> ("National scale", docs/performance.md): a generated history of three
 /// years in Azurite — a kabupaten of 150 kampung, and a province of 2,000 kampung in 13 kabupaten — with two
 /// uploads per kampung and month (one rejected with 7 errors, one accepted). Measures the upload page's reads
 /// (the result page's lookup, refreshed every 3 s, and the home page's recent uploads) and the whole recap,
-/// before (the log scanned per kabupaten, as before issue 12 finding 11: the index marker absent, so
+/// before (the log scanned per kabupaten, as before the upload index: the index marker absent, so
 /// <see cref="UploadLog"/> takes its legacy path) and after (the month and kampung index), in time and in
 /// entities returned by the table service.
 /// </summary>

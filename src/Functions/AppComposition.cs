@@ -63,12 +63,12 @@ public static class AppComposition
         services.AddSingleton(settings.Retention);
         services.AddSingleton<KampungKB.Core.Jobs.Retention.RetentionSweeper>();
         services.AddSingleton<IFeedbackNotifier, MailFeedbackNotifier>();
-        // Issue 15, email in: off (the timer returns at once) while MailIn__Mailbox is unset.
+        // Email in: off (the timer returns at once) while MailIn__Mailbox is unset.
         services.AddSingleton(settings.MailIn);
         services.AddSingleton(settings.Mail);
         services.AddSingleton(_ => KampungKB.Core.Uploads.MailIn.MailInTexts.Load(settings.TemplatesDirectory));
         services.AddSingleton<KampungKB.Core.Uploads.MailIn.MailInProcessor>();
-        // Issue 15, WhatsApp: reminders and feedback summaries to opted-in kampung; off while WhatsApp__PhoneNumberId is unset.
+        // WhatsApp: reminders and feedback summaries to opted-in kampung; off while WhatsApp__PhoneNumberId is unset.
         services.AddSingleton(settings.WhatsApp);
         services.AddSingleton(_ => KampungKB.Core.Outbox.WhatsApp.WhatsAppChannel.Load(settings.TemplatesDirectory,
             settings.WhatsApp.Enabled ? new KampungKB.Core.Outbox.WhatsApp.CloudApiWhatsAppSender(settings.WhatsApp) : null));
@@ -78,7 +78,7 @@ public static class AppComposition
         services.AddSingleton(_ => PageTemplates.Load(Path.Combine(settings.TemplatesDirectory, "page")));
         services.AddSingleton<UploadDesk>();
 
-        // Issue 15: Google Drive folders (docs/channels.md); DriveSync.Enabled is false without a service-account key.
+        // Google Drive folders (docs/channels.md); DriveSync.Enabled is false without a service-account key.
         services.AddSingleton(settings.Drive);
         services.AddSingleton<KampungKB.Core.Uploads.Drive.DriveSync>(sp => new KampungKB.Core.Uploads.Drive.DriveSync(settings.Drive, sp.GetRequiredService<BlobServiceClient>(),
             sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<StorageNames>(), sp.GetRequiredService<EmailTemplates>(),

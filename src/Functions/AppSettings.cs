@@ -17,29 +17,29 @@ public sealed class AppSettings
 {
     public required StorageConnection Storage { get; init; }
     public required PipelineOptions Pipeline { get; init; }
-    /// <summary>Limits of a zip of reports uploaded at once (issue 15): <c>Archive__MaxEntries</c>, <c>Archive__MaxExpandedBytes</c>, <c>Archive__MaxCompressionRatio</c>.</summary>
+    /// <summary>Limits of a zip of reports uploaded at once (docs/channels.md): <c>Archive__MaxEntries</c>, <c>Archive__MaxExpandedBytes</c>, <c>Archive__MaxCompressionRatio</c>.</summary>
     public ArchiveOptions Archive { get; init; } = new();
     public required string TemplatesDirectory { get; init; }
-    // Issue 4 (recaps, reminders, feedback mails): per-kabupaten settings, mail, timer schedules.
+    // Recaps, reminders, feedback mails (docs/recaps-and-reminders.md): per-kabupaten settings, mail, timer schedules.
     public IReadOnlyList<RegencySettings> Regencies { get; init; } = [];
     public MailOptions Mail { get; init; } = new();
     public required KampungKB.Core.Uploads.Links.LinkOptions Links { get; init; }
-    /// <summary>Issue 15, email in: the reporting mailbox read through Graph; off while <c>MailIn__Mailbox</c> is unset.</summary>
+    /// <summary>Email in: the reporting mailbox read through Graph; off while <c>MailIn__Mailbox</c> is unset.</summary>
     public KampungKB.Core.Uploads.MailIn.MailInOptions MailIn { get; init; } = new();
-    /// <summary>Issue 15, WhatsApp reminders and feedback: off while <c>WhatsApp__PhoneNumberId</c> is unset.</summary>
+    /// <summary>WhatsApp reminders and feedback: off while <c>WhatsApp__PhoneNumberId</c> is unset.</summary>
     public KampungKB.Core.Outbox.WhatsApp.WhatsAppOptions WhatsApp { get; init; } = new();
     /// <summary><c>Demo__SimulatedNow</c>: the demo's simulated start instant; null (always, when deployed) runs on the real clock.</summary>
     public DateTimeOffset? SimulatedNow { get; init; }
-    /// <summary><c>Retention__Months</c>: how long originals and problem details are kept (issue 12 finding 11, docs/retention.md).</summary>
+    /// <summary><c>Retention__Months</c>: how long originals and problem details are kept (docs/retention.md).</summary>
     public KampungKB.Core.Jobs.Retention.RetentionOptions Retention { get; init; } = new();
-    /// <summary>Issue 15: the Google Drive channel (<c>Drive__*</c>, docs/channels.md); off without a service-account key.</summary>
+    /// <summary>The Google Drive channel (<c>Drive__*</c>, docs/channels.md); off without a service-account key.</summary>
     public KampungKB.Core.Uploads.Drive.DriveOptions Drive { get; init; } = new();
 
     /// <summary>App settings read here (the Bicep template and docs name the same keys; a test keeps them in step).</summary>
     public static readonly IReadOnlyList<string> Keys =
     [
         "AzureWebJobsStorage", "Pipeline__MaxUploadBytes", "KKB_TEMPLATES",
-        // Issue 4: timer CRONs (NCRONTAB, six fields, UTC), mail, and per-kabupaten settings ({PPKK} = regency code without the dot).
+        // Timer CRONs (NCRONTAB, six fields, UTC), mail, and per-kabupaten settings ({PPKK} = regency code without the dot).
         "Schedules__CompileRecap", "Schedules__SendReminders",
         "Mail__Mode", "Mail__Sender", "Mail__SenderName", "Mail__TenantId", "Mail__ClientId", "Mail__ClientSecret",
         "Mail__UseManagedIdentity", "Mail__OutboxDirectory",
@@ -47,13 +47,13 @@ public sealed class AppSettings
         .. RegencySettings.SettingNames.Select(n => RegencySettings.Key("{PPKK}", n)),
         "Links__SigningKey", "Links__BaseUrl", "Links__KeyCacheTtl",
         "Demo__SimulatedNow",
-        // Issue 12 finding 11: retention of originals and problem details.
+        // Retention of originals and problem details.
         "Retention__Months",
-        // Issue 15: Google Drive folders (docs/channels.md).
+        // Google Drive folders (docs/channels.md).
         "Schedules__SyncDriveFolders", .. KampungKB.Core.Uploads.Drive.DriveOptions.Keys,
-        // Issue 15: a zip of reports.
+        // A zip of reports.
         "Archive__MaxEntries", "Archive__MaxExpandedBytes", "Archive__MaxCompressionRatio",
-        // Issue 15: email in, WhatsApp.
+        // Email in, WhatsApp.
         .. KampungKB.Core.Uploads.MailIn.MailInOptions.Keys,
         .. KampungKB.Core.Outbox.WhatsApp.WhatsAppOptions.Keys,
     ];
@@ -70,7 +70,7 @@ public sealed class AppSettings
     {
         ["Schedules__CompileRecap"] = "0 0 1 * * *",
         ["Schedules__SendReminders"] = "0 0 2 * * *",
-        // Issue 15: every 30 minutes; a pass does nothing while Drive__ServiceAccountKey is empty.
+        // Every 30 minutes; a pass does nothing while Drive__ServiceAccountKey is empty.
         ["Schedules__SyncDriveFolders"] = "0 */30 * * * *",
     };
 
@@ -97,7 +97,7 @@ public sealed class AppSettings
             else problems.Add($"Pipeline__MaxUploadBytes: '{max}' is not a whole number of bytes between 1024 and 104857600.");
         }
 
-        // Issue 15: limits of a zip of reports, each a whole number; ArchiveOptions.Validate names the key of a value out of range.
+        // Limits of a zip of reports, each a whole number; ArchiveOptions.Validate names the key of a value out of range.
         long? Whole(string key)
         {
             if (Get(key) is not { Length: > 0 } raw) return null;
@@ -117,7 +117,7 @@ public sealed class AppSettings
         var templates = Get("KKB_TEMPLATES") is { Length: > 0 } t ? t : Path.Combine(AppContext.BaseDirectory, "templates");
         if (!Directory.Exists(templates)) problems.Add($"KKB_TEMPLATES: the templates folder '{templates}' does not exist.");
 
-        // Issue 4: schedules (the host resolves them; a bad CRON would only show as a host indexing error), regencies, mail.
+        // Schedules (the host resolves them; a bad CRON would only show as a host indexing error), regencies, mail.
         var schedules = new Dictionary<string, string>(DefaultSchedules);
         foreach (var key in ScheduleKeys)
         {
@@ -130,7 +130,7 @@ public sealed class AppSettings
         problems.AddRange(regencyErrors);
         var mail = MailOptions.FromSettings(Get);
         problems.AddRange(mail.Validate().Select(e => $"{e.Key}: {e.Message}"));
-        // Issue 15: email in reads through Graph with the mail credential.
+        // Email in reads through Graph with the mail credential.
         var mailIn = KampungKB.Core.Uploads.MailIn.MailInOptions.FromSettings(Get);
         problems.AddRange(mailIn.Validate(mail).Select(e => $"{e.Key}: {e.Message}"));
         var whatsApp = KampungKB.Core.Outbox.WhatsApp.WhatsAppOptions.FromSettings(Get);
@@ -157,7 +157,7 @@ public sealed class AppSettings
         // Retention (docs/retention.md): a typo must not delete originals early or keep them for ever.
         if (!KampungKB.Core.Jobs.Retention.RetentionOptions.TryParse(Get("Retention__Months"), out var retention, out var retentionError))
             problems.Add($"Retention__Months: {retentionError}");
-        // Issue 15: the Google Drive channel; a key that is set must be a usable service-account key.
+        // The Google Drive channel; a key that is set must be a usable service-account key.
         var drive = KampungKB.Core.Uploads.Drive.DriveOptions.FromSettings(Get, out var driveErrors);
         problems.AddRange(driveErrors);
 

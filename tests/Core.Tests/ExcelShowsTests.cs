@@ -5,7 +5,7 @@ using static KampungKB.Core.Tests.TestFiles;
 namespace KampungKB.Core.Tests;
 
 /// <summary>
-/// What Excel shows is what is read (issue 11 §2), on workbooks the tests write in every format that can
+/// What Excel shows is what is read (docs/ingestion.md), on workbooks the tests write in every format that can
 /// carry the feature: hidden rows, merged cells, formulas without saved values, ISO date cells.
 /// </summary>
 public class ExcelShowsTests

@@ -5,7 +5,7 @@ using static KampungKB.Core.Tests.TestFiles;
 
 namespace KampungKB.Core.Tests;
 
-/// <summary>Issue 11 §4: the formats cadres receive from web systems and send as they are, written by the tests.</summary>
+/// <summary>The formats cadres receive from web systems and send as they are, written by the tests.</summary>
 public class FormatsTests
 {
     private static readonly object?[][] Report =

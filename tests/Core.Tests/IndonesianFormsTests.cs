@@ -4,7 +4,7 @@ using KampungKB.Core.Ingestion.Validation;
 
 namespace KampungKB.Core.Tests;
 
-/// <summary>Issue 11 §3: the dates and numbers people type in Indonesian sheets.</summary>
+/// <summary>The dates and numbers people type in Indonesian sheets.</summary>
 public class IndonesianFormsTests
 {
     [Theory]

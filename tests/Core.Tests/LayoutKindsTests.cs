@@ -2,7 +2,7 @@ using KampungKB.Core.Ingestion.Validation;
 
 namespace KampungKB.Core.Tests;
 
-/// <summary>Issue 11 §5: layouts met in the field, on workbooks the tests write.</summary>
+/// <summary>Layouts met in the field, on workbooks the tests write.</summary>
 public class LayoutKindsTests
 {
     private static readonly string[] MonthNames = ["JANUARI", "FEBRUARI", "MARET", "APRIL", "MEI", "JUNI", "JULI", "AGUSTUS", "SEPTEMBER", "OKTOBER", "NOVEMBER", "DESEMBER"];

@@ -1,7 +1,7 @@
 namespace KampungKB.Core.Tests;
 
 /// <summary>
-/// Issue 11 §4: .xls files written before Excel 97 (BIFF2–5) and workbooks protected only by Excel's
+/// .xls files written before Excel 97 (BIFF2–5) and workbooks protected only by Excel's
 /// default password are read like any other .xls, not refused. The files are written by <see cref="OldXls"/>.
 /// </summary>
 public class LegacyXlsTests

@@ -3,7 +3,7 @@ using KampungKB.Core.Ingestion.Validation;
 
 namespace KampungKB.Core.Tests;
 
-/// <summary>Issue 11 §1 and §6: every non-empty row under a header is stored or named; messages as a cadre reads them.</summary>
+/// <summary>Every non-empty row under a header is stored or named; messages as a cadre reads them.</summary>
 public class NoSilentLossTests
 {
     private const string Head = "Kampung KB Mawar, Desa Mawar\nPeriode,Juni 2025\n\nTanggal,Nama Kegiatan,Peserta L,Peserta P\n";

@@ -40,7 +40,7 @@ internal static class ClassesCommand
         return CommandLine.Ok;
     }
 
-    /// <summary>The JSON shape of issue 14, exactly.</summary>
+    /// <summary>The JSON shape given in docs/classification.md, exactly.</summary>
     internal static string Json(ClassReport report) => JsonSerializer.Serialize(new
     {
         regency = report.RegencyCode,

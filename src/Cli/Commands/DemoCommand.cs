@@ -28,7 +28,7 @@ internal static class DemoCommand
 
         Say("Menyalakan Azurite sementara dan aplikasi Functions (runner lokal)...");
         await using var env = await LocalEnvironment.OpenAsync(ephemeral: true);
-        // Issue 4: feedback mails, reminders and the recap go to a fresh outbox folder of .eml files.
+        // Feedback mails, reminders and the recap go to a fresh outbox folder of .eml files.
         var outbox = Path.Combine(LocalEnvironment.RepositoryRoot, ".build", "demo-outbox", DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss", System.Globalization.CultureInfo.InvariantCulture));
         var functions = await env.StartFunctionsAsync(DemoNotifications.Settings(outbox));
         var runner = env.Runner(functions);
@@ -41,7 +41,7 @@ internal static class DemoCommand
         var uploadsRoot = Path.Combine(samples, "uploads");
         foreach (var file in Directory.EnumerateFiles(uploadsRoot, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             await Drop(env.Blobs, StorageNames.Default.Uploads, Path.GetRelativePath(uploadsRoot, file).Replace('\\', '/'), file);
-        // Issue 15: each folder under samples/zip/{area}/ is zipped, as Drive's "Download" does, and sent as one upload.
+        // Each folder under samples/zip/{area}/ is zipped, as Drive's "Download" does, and sent as one upload.
         var zips = Path.Combine(samples, "zip");
         if (Directory.Exists(zips))
             foreach (var folder in Directory.EnumerateDirectories(zips).SelectMany(Directory.EnumerateDirectories).Order(StringComparer.Ordinal))
@@ -108,7 +108,7 @@ internal static class DemoCommand
         return 0;
     }
 
-    /// <summary>Issue 4: the recap and the reminders of the sample period, written to the demo's outbox.</summary>
+    /// <summary>The recap and the reminders of the sample period, written to the demo's outbox.</summary>
     private static class DemoNotifications
     {
         public static readonly Core.Model.ReportingPeriod Period = new(2025, 10);

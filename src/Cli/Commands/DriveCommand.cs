@@ -12,7 +12,7 @@ using KampungKB.Core.Ingestion.Normalisation;
 namespace KampungKB.Cli.Commands;
 
 /// <summary>
-/// <c>kkb drive</c> (issue 15, docs/channels.md): <c>link AREA URL</c> links a registered kampung to its Pokja's
+/// <c>kkb drive</c> (docs/channels.md): <c>link AREA URL</c> links a registered kampung to its Pokja's
 /// Google Drive folder (the folder URL forms people paste; anything else refused with how to copy the right
 /// link); <c>unlink AREA</c>; <c>list [--regency] [--json]</c> the links and their state; <c>sync [--kampung]
 /// [--json]</c> runs one <see cref="DriveSync"/> pass now with the app's own wiring (needs

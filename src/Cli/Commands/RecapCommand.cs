@@ -94,7 +94,7 @@ internal sealed record Notifications(RecapCompiler Compiler, RecapSender Sender,
             sender);
     }
 
-    /// <summary>Issue 15: WhatsApp reminders when <c>WhatsApp__PhoneNumberId</c> and its token are set (valid) in the environment, as for the app.</summary>
+    /// <summary>WhatsApp reminders when <c>WhatsApp__PhoneNumberId</c> and its token are set (valid) in the environment, as for the app.</summary>
     private static Core.Outbox.WhatsApp.WhatsAppChannel? WhatsAppFromEnvironment(string templatesDir)
     {
         var options = Core.Outbox.WhatsApp.WhatsAppOptions.FromSettings(Environment.GetEnvironmentVariable);

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KampungKB.Cli.Commands;
 
 /// <summary>
-/// <c>kkb reprocess --kampung AREA_CODE --period YYYY-MM [--json]</c> (issue 12 finding 4): judges again,
+/// <c>kkb reprocess --kampung AREA_CODE --period YYYY-MM [--json]</c> (docs/robustness.md): judges again,
 /// from their kept originals, the uploads of one kampung and month that were rejected for a reason
 /// depending on the registry, e.g. after the dinas fixed its registry (<see cref="UploadReprocessor"/>).
 /// Runs the Functions app's own <see cref="UploadProcessor"/> (same wiring, feedback and mail) over the

@@ -97,7 +97,7 @@ internal static class UploadCommand
     }
 
     /// <summary>
-    /// A zip of reports (issue 15), from its combined feedback document: <c>--json</c> prints
+    /// A zip of reports (docs/channels.md), from its combined feedback document: <c>--json</c> prints
     /// <c>{uploadId, status, file, files:[{file, uploadId, status, areaCode, period, activities, indicators, errors, warnings, problems}], skipped:[{file, reason, message}], problems}</c>
     /// (one <c>files</c> item per spreadsheet in the zip), text a line per file. Exit 1 when the zip or any spreadsheet in it was rejected.
     /// </summary>

@@ -30,12 +30,12 @@ public sealed record RegistryEntry(
     DateTimeOffset? RetiredAt = null)
 {
     /// <summary>
-    /// True when a later registry import of its kabupaten/kota no longer listed it (issue 12 finding 9): kept for
+    /// True when a later registry import of its kabupaten/kota no longer listed it (docs/robustness.md): kept for
     /// history (its reports stay), but out of recaps, reminders, class counts and missing lists, its links refused.
     /// </summary>
     public bool IsRetired => RetiredAt is not null;
 
-    /// <summary>Column "Nomor WhatsApp Pokja" (issue 15); when empty, WhatsApp goes to <see cref="PokjaPhone"/>. As written, never logged.</summary>
+    /// <summary>Column "Nomor WhatsApp Pokja" (docs/channels.md); when empty, WhatsApp goes to <see cref="PokjaPhone"/>. As written, never logged.</summary>
     public string? WhatsAppNumber { get; init; }
 
     /// <summary>Column "Setuju Pesan WhatsApp": the Pokja agreed to reminders and feedback on WhatsApp. False (email only) unless a Ya/Ada.</summary>

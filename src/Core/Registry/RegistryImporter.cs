@@ -17,7 +17,7 @@ public sealed record RegistryImportOutcome(bool Accepted, int Kampung, IReadOnly
 /// through the same reading and validation machinery as uploads. Any error stores nothing; writing is
 /// an idempotent upsert per kampung, so a repeated trigger is harmless. The file is the dinas' whole list
 /// for each kabupaten/kota it names: a stored kampung of those that it no longer lists is retired
-/// (issue 12 finding 9), one listed again is active again.
+/// (docs/robustness.md), one listed again is active again.
 /// A "Folder Google Drive" column links
 /// each kampung to its folder (<see cref="Drive.DriveStore.LinkIfChangedAsync"/>: a folder already linked keeps
 /// its state; a blank cell unlinks nothing, so links made with <c>kkb drive link</c> stay).

@@ -13,7 +13,7 @@ public sealed record LinkSigningKey(string Id, DateTimeOffset CreatedAt, DateTim
 }
 
 /// <summary>
-/// The signing keys valid at once (issue 12 finding 8): <c>k0</c> is the <c>Links__SigningKey</c> setting,
+/// The signing keys valid at once (docs/upload-page.md): <c>k0</c> is the <c>Links__SigningKey</c> setting,
 /// the others were made by <c>kkb links rotate</c> and live in the <c>LinkKeys</c> table, each wrapped
 /// (AES-256-GCM) under a key derived from the setting, so read access to storage alone cannot forge links.
 /// New links are signed with the newest key that still verifies; older keys verify until their retirement.

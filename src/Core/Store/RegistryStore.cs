@@ -20,7 +20,7 @@ public sealed class RegistryStore(TableServiceClient tables, StorageNames names)
     /// <summary>
     /// The registry's version: the time of the last accepted import (ticks as text), "" before any. Kept as one
     /// row in the claims table (partition <c>~registry</c>) so that rejections that depended on the registry
-    /// (kampung not registered, unknown, ambiguous, mismatch) are judged again after it changes (issue 12 finding 4).
+    /// (kampung not registered, unknown, ambiguous, mismatch) are judged again after it changes (docs/robustness.md).
     /// </summary>
     public async Task<string> GetVersionAsync(CancellationToken cancellationToken = default)
     {

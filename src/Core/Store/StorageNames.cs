@@ -22,7 +22,7 @@ public sealed record StorageNames(string Prefix = "")
     public string ClaimsTable => Table("Claims");
     /// <summary>Insert-once ledger of mails to people: reminders, recaps, feedback (docs/recaps-and-reminders.md).</summary>
     public string NotificationsTable => Table("Notifications");
-    /// <summary>Read-side copies of the <c>Uploads</c> log keyed by month and by kampung (issue 12 finding 11, docs/storage.md).</summary>
+    /// <summary>Read-side copies of the <c>Uploads</c> log keyed by month and by kampung (docs/storage.md).</summary>
     public string UploadIndexTable => Table("UploadIndex");
     /// <summary>Google Drive folders linked to kampung, and the files copied from them (docs/channels.md).</summary>
     public string DriveFoldersTable => Table("DriveFolders");

@@ -8,7 +8,7 @@ namespace KampungKB.Core.Store;
 /// A pipeline policy for <c>TableClientOptions</c> that counts the table entities the service returns: the items of
 /// each query page, or 1 for a point read. What a read costs in entities, independent of the machine's speed; the
 /// bench (<c>kkb bench --scale</c>) and the index tests use it to show that the upload page and the recap read the
-/// month, not the history (issue 12 finding 11, docs/performance.md). Not registered in the app.
+/// month, not the history (docs/performance.md). Not registered in the app.
 /// </summary>
 public sealed class TableEntityCounter : HttpPipelinePolicy
 {

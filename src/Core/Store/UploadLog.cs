@@ -32,7 +32,7 @@ public sealed record UploadRecord(
 
 /// <summary>
 /// The <c>Uploads</c> table: the evidence of what arrived, when, and what we said about it; and its read-side
-/// index, the <c>UploadIndex</c> table (issue 12 finding 11), so that the upload page and the recap read one
+/// index, the <c>UploadIndex</c> table (docs/retention.md), so that the upload page and the recap read one
 /// month or one kampung instead of the kabupaten's whole history:
 /// <list type="bullet">
 /// <item><c>m_{regency}_{period}</c> / <c>p_{area}_{uploadId}</c>: the uploads of a reporting month (with the first
@@ -144,7 +144,7 @@ public sealed class UploadLog(TableServiceClient tables, StorageNames names)
     /// <summary>
     /// What the recap lists: the uploads of <paramref name="period"/> plus those of unknown month received in
     /// [<paramref name="from"/>, <paramref name="to"/>), newest first. Before the index covers the log, one scan
-    /// of the kabupaten's partition (what the recap read before issue 12).
+    /// of the kabupaten's partition (what the recap read before the upload index).
     /// </summary>
     public async Task<IReadOnlyList<UploadRecord>> ListForRecapAsync(string regencyCode, ReportingPeriod period, DateTimeOffset from, DateTimeOffset to,
         CancellationToken cancellationToken = default)

@@ -143,7 +143,7 @@ public sealed class UploadProcessor
             case ClaimLedger.Result.Done done:
                 var earlier = JsonSerializer.Deserialize<UploadOutcome>(done.Summary, Json)!;
                 // A rejection for the file's content is final for that content; one that depended on the registry is
-                // judged again once the registry has changed (issue 12 finding 4).
+                // judged again once the registry has changed (docs/robustness.md).
                 if (reopen || earlier.DependsOnRegistry && earlier.RegistryVersion != await _registry.GetVersionAsync(cancellationToken).ConfigureAwait(false))
                 {
                     claim = await _claims.ReopenAsync(claimId, receivedAt, cancellationToken).ConfigureAwait(false);
@@ -218,7 +218,7 @@ public sealed class UploadProcessor
 
         await KeepOriginalAsync(read ? content : (ReadOnlyMemory<byte>?)null, upload.Name, path.FileName, uploadId, kampung, report?.Period, accepted, outcome, cancellationToken).ConfigureAwait(false);
         await _feedback.WriteAsync(feedbackDocument, cancellationToken).ConfigureAwait(false);
-        // Feedback mail (issue 4): its own insert-once claim keyed by the upload id, so a resumed claim never mails twice.
+        // Feedback mail (docs/recaps-and-reminders.md): its own insert-once claim keyed by the upload id, so a resumed claim never mails twice.
         if (entryOf is null && (notifier ?? _notifier) is { } notify) await notify.NotifyAsync(feedbackDocument, cancellationToken).ConfigureAwait(false);
 
         await _claims.CompleteAsync(owned, JsonSerializer.Serialize(outcome, Json), cancellationToken).ConfigureAwait(false);
@@ -230,7 +230,7 @@ public sealed class UploadProcessor
     }
 
     /// <summary>
-    /// A zip of reports (issue 15): refused as a whole when its central directory breaks the <see cref="ArchiveOptions"/>, else each
+    /// A zip of reports (docs/channels.md): refused as a whole when its central directory breaks the <see cref="ArchiveOptions"/>, else each
     /// spreadsheet in it goes through the same exactly-once path as its own upload, named <c>{zip blob name}/{path in zip}</c> (own
     /// claim, stored version, log line, kept original and feedback page; not mailed alone), and files that are not spreadsheets are
     /// named as skipped. The zip is kept in <c>processed/</c> (or <c>rejected/</c> when refused) and gets one combined feedback and
@@ -371,7 +371,7 @@ public sealed class UploadProcessor
     private static string Megabytes(long bytes) => (bytes / 1024d / 1024d).ToString("0.#", System.Globalization.CultureInfo.GetCultureInfo("id-ID")) + " MB";
 
     /// <summary>
-    /// Originals are kept once (issue 12 finding 11): once the judged bytes are kept in <c>processed/</c> or
+    /// Originals are kept once (docs/retention.md): once the judged bytes are kept in <c>processed/</c> or
     /// <c>rejected/</c> and the claim is done, the blob in <c>uploads/</c> is deleted, only if it is still the
     /// version that was judged (If-Match on the trigger's ETag: a newer file under the same name stays for its own
     /// trigger). Without an ETag (reprocessing, tools) nothing is deleted. A failure here loses nothing: the

@@ -16,7 +16,7 @@ namespace KampungKB.Core.Uploads;
 public sealed record ReprocessedUpload(string UploadId, string FileName, string Status, string PreviousStatus, UploadOutcome? Outcome);
 
 /// <summary>
-/// The operator's <c>kkb reprocess --kampung AREA_CODE --period YYYY-MM</c> (issue 12 finding 4): judges
+/// The operator's <c>kkb reprocess --kampung AREA_CODE --period YYYY-MM</c> (docs/robustness.md): judges
 /// again the uploads of one kampung and month that were rejected for a reason depending on the registry
 /// (<c>kampung-not-registered</c>, <c>kampung-unknown</c>, <c>kampung-ambiguous</c>, <c>kampung-mismatch</c>, <c>kampung-retired</c>),
 /// e.g. after the dinas fixed its registry, whether or not the registry version changed since.

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace KampungKB.Functions.Functions;
 
 /// <summary>
-/// The Google Drive channel's timer (issue 15, docs/channels.md), schedule <c>Schedules__SyncDriveFolders</c>
+/// The Google Drive channel's timer (docs/channels.md), schedule <c>Schedules__SyncDriveFolders</c>
 /// (default every 30 minutes): one <see cref="DriveSync"/> pass copies new or changed spreadsheets from each
 /// linked folder into <c>uploads/{area code}/</c>, where <see cref="BlobFunctions.IngestUpload"/> takes over.
 /// Off (returns at once) while no service-account key is configured. A storage fault throws, so the run is

@@ -5,7 +5,7 @@ using KampungKB.Core.Model;
 
 namespace KampungKB.Core.Tests.Classes;
 
-/// <summary><c>kkb classes</c> output: the JSON shape of issue 14 exactly, and the Indonesian text.</summary>
+/// <summary><c>kkb classes</c> output: the JSON shape of docs/classification.md exactly, and the Indonesian text.</summary>
 public sealed class ClassesCommandTests
 {
     private static readonly KampungClassifier Classifier = new(ClassifierBoundaryTests.Catalogue);

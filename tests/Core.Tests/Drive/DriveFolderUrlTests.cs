@@ -4,7 +4,7 @@ using KampungKB.Core.Ingestion.Normalisation;
 
 namespace KampungKB.Core.Tests.Drive;
 
-/// <summary>Issue 15: the folder addresses a dinas pastes into <c>kkb drive link</c>.</summary>
+/// <summary>The folder addresses a dinas pastes into <c>kkb drive link</c>.</summary>
 public sealed class DriveFolderUrlTests
 {
     private const string Id = "1AbCdEfGhIjKlMnOpQrStUvWxYz012345";

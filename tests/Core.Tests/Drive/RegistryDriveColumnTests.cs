@@ -4,7 +4,7 @@ using KampungKB.Core.Ingestion.Validation;
 
 namespace KampungKB.Core.Tests.Drive;
 
-/// <summary>Issue 15: a dinas links folders through a "Folder Google Drive" column of its registry.</summary>
+/// <summary>A dinas links folders through a "Folder Google Drive" column of its registry.</summary>
 public sealed class RegistryDriveColumnTests
 {
     private const string Id = "1AbCdEfGhIjKlMnOpQrStUvWxYz012345";

@@ -4,7 +4,7 @@ using KampungKB.Core.Ingestion.Validation;
 namespace KampungKB.Core.Tests.Robustness;
 
 /// <summary>
-/// Issue 12 finding 6: a bug in our own sheet code is not blamed on the cadre's file as
+/// A bug in our own sheet code is not blamed on the cadre's file as
 /// <c>unreadable-file</c>, and critical faults (out of memory) are never swallowed.
 /// </summary>
 public class SheetBugTests

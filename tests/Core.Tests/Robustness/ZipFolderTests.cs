@@ -6,7 +6,7 @@ using KampungKB.Core.Ingestion.Validation;
 
 namespace KampungKB.Core.Tests.Robustness;
 
-/// <summary>A zip of reports (issue 15) as pure Core: told apart from workbooks (which are zips too), limits checked from the directory, paths made safe.</summary>
+/// <summary>A zip of reports (docs/channels.md) as pure Core: told apart from workbooks (which are zips too), limits checked from the directory, paths made safe.</summary>
 public class ZipFolderTests
 {
     private static string Example(string prefix) => Directory.GetFiles(Repo.Examples, prefix + "*").Single();

@@ -35,7 +35,7 @@ internal static class TemplateSamples
         UploadLink: "https://kkb.example.go.id/unggah",
         HelpContact: "0511-123456");
 
-    /// <summary>A zip of reports (issue 15): accepted, unchanged, rejected and skipped files, and a note on system files.</summary>
+    /// <summary>A zip of reports (docs/channels.md): accepted, unchanged, rejected and skipped files, and a note on system files.</summary>
     public static FolderFeedbackView Folder() => new(
         KampungName: HostileKampung,
         FileName: HostileTitle + ".zip",

@@ -1,7 +1,7 @@
 namespace KampungKB.Integration.Tests.Azurite;
 
 /// <summary>
-/// Issue 12 finding 7: without Azurite an integration test must be reported skipped locally and fail on CI,
+/// Without Azurite an integration test must be reported skipped locally and fail on CI,
 /// never return early and count as passed.
 /// </summary>
 public sealed class AzuriteAbsenceTests

@@ -10,7 +10,7 @@ using KampungKB.Core.Store;
 
 namespace KampungKB.Integration.Tests.Drive;
 
-/// <summary>Issue 15: the Drive settings checked at start-up, and <c>kkb drive link/list</c> over Azurite.</summary>
+/// <summary>The Drive settings checked at start-up, and <c>kkb drive link/list</c> over Azurite.</summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class DriveSettingsAndCommandTests(AzuriteFixture azurite)
 {

@@ -14,7 +14,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace KampungKB.Integration.Tests.Drive;
 
 /// <summary>
-/// Issue 15, Google Drive folders: the channel against a local listener that plays Drive's API and Google's
+/// Google Drive folders: the channel against a local listener that plays Drive's API and Google's
 /// token endpoint (<see cref="FakeDrive"/>), with the real service-account credential and the run's Azurite.
 /// Pelambuan (63.71.04.1005, in the E06 registry) shares folder <see cref="Folder"/> with the dinas' account.
 /// </summary>

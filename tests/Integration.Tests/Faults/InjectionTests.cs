@@ -15,7 +15,7 @@ using KampungKB.Core.Model;
 namespace KampungKB.Integration.Tests.Faults;
 
 /// <summary>
-/// Issue 12's abuse suite: formula and HTML injection written into a cadre's spreadsheet stays inert on
+/// The abuse suite (docs/robustness.md): formula and HTML injection written into a cadre's spreadsheet stays inert on
 /// every path it can travel back to people: the feedback page kept in <c>feedback/</c>, the feedback mail,
 /// and the upload page (result and recent uploads). The recap's HTML/xlsx and every mail template are
 /// covered by <c>RecapCompilerTests</c> and <c>EmailTemplatesTests</c>.

@@ -12,7 +12,7 @@ using KampungKB.Core.Model;
 namespace KampungKB.Integration.Tests.Faults;
 
 /// <summary>
-/// Issue 12, load: the first of the month, when every kampung of a kabupaten/kota sends its report at the
+/// Load: the first of the month, when every kampung of a kabupaten/kota sends its report at the
 /// same time. 100 uploads from 100 kampung go through the local runner (the same function classes and
 /// wiring as Azure) at once, as the host would run 100 Event Grid deliveries concurrently.
 /// </summary>

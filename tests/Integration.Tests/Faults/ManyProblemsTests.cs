@@ -10,7 +10,7 @@ using KampungKB.Core.Model;
 namespace KampungKB.Integration.Tests.Faults;
 
 /// <summary>
-/// Issue 12 finding 1: a file with hundreds of problems used to loop forever while the upload log shrank
+/// A file with hundreds of problems used to loop forever while the upload log shrank
 /// its problem list, so the cadre heard nothing. Now it is rejected in seconds, the feedback lists the
 /// first problems and says how many there are in all.
 /// </summary>

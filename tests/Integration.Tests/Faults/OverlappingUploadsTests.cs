@@ -9,7 +9,7 @@ using static KampungKB.Integration.Tests.Faults.FaultKit;
 namespace KampungKB.Integration.Tests.Faults;
 
 /// <summary>
-/// Issue 12 finding 2: overlapping uploads of one kampung's month used to lose the newer report when the
+/// Overlapping uploads of one kampung's month used to lose the newer report when the
 /// older run's clean-up deleted rows the newer one had written but not yet switched to.
 /// </summary>
 [Collection(AzuriteCollection.Name)]

@@ -9,7 +9,7 @@ using static KampungKB.Integration.Tests.Faults.FaultKit;
 namespace KampungKB.Integration.Tests.Faults;
 
 /// <summary>
-/// Issue 12 findings 5 and 10: the month-to-month checks and the expected-period check run in the upload
+/// The month-to-month checks and the expected-period check run in the upload
 /// processor (not only when a test calls the engine), and the configured upload size is the engine's limit.
 /// </summary>
 [Collection(AzuriteCollection.Name)]

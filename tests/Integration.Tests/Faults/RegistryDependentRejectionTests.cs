@@ -7,7 +7,7 @@ using static KampungKB.Integration.Tests.Faults.FaultKit;
 namespace KampungKB.Integration.Tests.Faults;
 
 /// <summary>
-/// Issue 12 finding 4: a file rejected because its kampung was not yet registered used to stay rejected
+/// A file rejected because its kampung was not yet registered used to stay rejected
 /// for good (the claim answered from the cached rejection). Now such a rejection is judged again once the
 /// registry has changed; a rejection for the file's content stays final.
 /// </summary>

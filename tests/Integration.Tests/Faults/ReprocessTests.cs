@@ -9,7 +9,7 @@ using static KampungKB.Integration.Tests.Faults.FaultKit;
 namespace KampungKB.Integration.Tests.Faults;
 
 /// <summary>
-/// Issue 12 finding 4, the operator's side (<c>kkb reprocess</c>): a file rejected because its kampung was
+/// The operator's side (<c>kkb reprocess</c>): a file rejected because its kampung was
 /// not yet registered is judged again from its kept original once the registry lists the kampung, without
 /// the cadre uploading it again.
 /// </summary>

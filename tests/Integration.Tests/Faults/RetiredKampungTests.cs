@@ -14,7 +14,7 @@ using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
 namespace KampungKB.Integration.Tests.Faults;
 
 /// <summary>
-/// Issue 12 finding 9: kampung removed from the registry were never removed: they counted as missing, got
+/// Kampung removed from the registry were never removed: they counted as missing, got
 /// every reminder, and their links kept working. Now an import retires the kampung of its kabupaten/kota that
 /// it no longer lists: kept for history, out of recaps, reminders, class counts and missing lists, their
 /// uploads and links refused with a message that says so; listed again, active again.
@@ -69,7 +69,7 @@ public class RetiredKampungTests(AzuriteFixture azurite)
         Assert.Equal((4, 0, 1), (again.Kampung, again.Retired, again.Reactivated));
         Assert.False((await registry.GetAsync(Pelambuan))!.IsRetired);
         Assert.Contains(Pelambuan, (await registry.ListAsync("63.71")).Select(k => k.AreaCode));
-        // The rejection depended on the registry: the same file is judged again, now accepted (finding 4's rule).
+        // The rejection depended on the registry: the same file is judged again, now accepted (a rejection that depended on the registry is judged again when it changes).
         Assert.Equal(UploadStatus.Unchanged, (await h.UploadAsync($"{Pelambuan}/kegiatan_lagi.xlsx", PipelineHarness.Example("E01"))).Status);
     }
 

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace KampungKB.Integration.Tests.Functions;
 
 /// <summary>
-/// <c>kkb upload FOLDER.zip --kampung AREA --json</c> (issue 15) against an account in AzureWebJobsStorage, with the local
+/// <c>kkb upload FOLDER.zip --kampung AREA --json</c> (docs/channels.md) against an account in AzureWebJobsStorage, with the local
 /// runner as the deployed app: one <c>files</c> item per spreadsheet in the zip, the others under <c>skipped</c>.
 /// </summary>
 [Collection(AzuriteCollection.Name)]

@@ -15,7 +15,7 @@ using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
 namespace KampungKB.Integration.Tests.Mail;
 
 /// <summary>
-/// Issue 12 finding 3: one outbox for every mail. Graph (the local listener, through the real
+/// One outbox for every mail. Graph (the local listener, through the real
 /// <see cref="GraphMailSender"/> and its retry handler) answers 429 and 503 for a while, then recovers: every
 /// feedback, reminder and recap mail is sent exactly once by the producers and the sweeper together.
 /// </summary>

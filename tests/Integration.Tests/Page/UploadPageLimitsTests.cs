@@ -13,7 +13,7 @@ using KampungKB.Core.Store;
 namespace KampungKB.Integration.Tests.Page;
 
 /// <summary>
-/// Abuse of the UploadPage HTTP functions through the local runner (issue 12's abuse suite): refused links
+/// Abuse of the UploadPage HTTP functions through the local runner (the abuse suite, docs/robustness.md): refused links
 /// of every kind, and bodies over the cap, are answered without reading the body (the client below announces
 /// a large body, sends 1 KB and then stalls; the answer must still come); a link for kampung A cannot write for B;
 /// the token never appears in an address the server is asked for or hands out.

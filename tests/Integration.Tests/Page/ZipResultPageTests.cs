@@ -10,7 +10,7 @@ using KampungKB.Core.Store;
 namespace KampungKB.Integration.Tests.Page;
 
 /// <summary>
-/// A folder sent as one .zip through the upload page (issue 15), the IngestUpload function run by the local runner, and the
+/// A folder sent as one .zip through the upload page (docs/channels.md), the IngestUpload function run by the local runner, and the
 /// result page the cadre lands on: every file of the zip with its outcome. The HTML is kept under .build/gallery.
 /// </summary>
 [Collection(AzuriteCollection.Name)]

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace KampungKB.Integration.Tests.Pipeline;
 
-/// <summary>The zip-of-reports limits (issue 15) are typed settings checked at start-up, each bad one named by its key.</summary>
+/// <summary>The zip-of-reports limits (docs/channels.md) are typed settings checked at start-up, each bad one named by its key.</summary>
 public class ArchiveSettingsTests
 {
     private static AppSettings Load(Dictionary<string, string?> values, out IReadOnlyList<string> errors)

@@ -16,7 +16,7 @@ using KampungKB.Core.Model;
 namespace KampungKB.Integration.Tests.Pipeline;
 
 /// <summary>
-/// Issue 12, outage: Azurite (persisting to disk, on its own ports) is stopped in the middle of storing a
+/// Outage: Azurite (persisting to disk, on its own ports) is stopped in the middle of storing a
 /// 2,000-activity report that the local runner is processing, restarted, and the runner retries the
 /// invocation as the Functions host would. Readers must see the previous version whole until the new one
 /// is complete, and the retry must complete it once.

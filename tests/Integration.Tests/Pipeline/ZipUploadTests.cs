@@ -14,7 +14,7 @@ using KampungKB.Core.Store;
 namespace KampungKB.Integration.Tests.Pipeline;
 
 /// <summary>
-/// A folder of reports uploaded as one zip (issue 15), through the pipeline over Azurite with real zips of real
+/// A folder of reports uploaded as one zip (docs/channels.md), through the pipeline over Azurite with real zips of real
 /// spreadsheets (the shared examples): each spreadsheet its own upload, one combined feedback and mail, limits
 /// checked before anything is inflated, exactly once across repeats and retries.
 /// </summary>

@@ -6,7 +6,7 @@ using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
 
 namespace KampungKB.Integration.Tests.Reminders;
 
-/// <summary>Issue 12 finding 13: at D+7 the dinas gets ONE mail listing every kampung still missing, not one per kampung.</summary>
+/// <summary>At D+7 the dinas gets ONE mail listing every kampung still missing, not one per kampung.</summary>
 [Collection(AzuriteCollection.Name)]
 public class DinasListTests(AzuriteFixture azurite)
 {

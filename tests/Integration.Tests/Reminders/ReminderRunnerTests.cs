@@ -52,7 +52,7 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
         Assert.Equal(10, h.Mail.Sent.Count);
         Assert.Equal(4, h.Mail.Sent.Skip(6).Count(m => m.To.SequenceEqual(["pkb@bkkbn.example"])));
         var dinas = await h.Reminders.RunAsync(Settings, Nov(17));
-        Assert.Equal(1, dinas.Sent);                         // one list of the 4 missing kampung (issue 12 finding 13)
+        Assert.Equal(1, dinas.Sent);                         // one list of the 4 missing kampung (docs/recaps-and-reminders.md)
         Assert.Equal(11, h.Mail.Sent.Count);
         Assert.All(h.Mail.Sent.Skip(10), m => Assert.Equal(["rekap@dppkb.example"], m.To));
         Assert.Equal(0, (await h.Reminders.RunAsync(Settings, Nov(17))).Sent);

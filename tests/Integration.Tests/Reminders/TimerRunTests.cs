@@ -30,7 +30,7 @@ internal sealed class BusyTablePolicy(string table, int failures) : HttpPipeline
 }
 
 /// <summary>
-/// Issue 12 finding 12: a timer run whose storage is briefly busy retries within the run and sends each
+/// A timer run whose storage is briefly busy retries within the run and sends each
 /// reminder once; a run that still fails is recorded as missed and the next run sends what it missed.
 /// October 2025 is due 10 Nov (WITA), so D−3 (7 Nov) reminds Beta, Gamma and Epsilon (Delta has no email).
 /// </summary>

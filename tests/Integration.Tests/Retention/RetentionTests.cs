@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace KampungKB.Integration.Tests.Retention;
 
 /// <summary>
-/// Issue 12 finding 11: originals are kept once (in processed/ or rejected/, never also in uploads/), and the
+/// Originals are kept once (in processed/ or rejected/, never also in uploads/), and the
 /// ApplyRetention run deletes originals and problem details past <c>Retention__Months</c>, keeping reports,
 /// figures and the log's counts; it is idempotent. The clock is the harness' <see cref="ManualTime"/>.
 /// </summary>

@@ -21,7 +21,7 @@ internal static class CountingTables
 }
 
 /// <summary>
-/// Issue 12 finding 11: the upload page (refreshed every 3 s) and the recap read one month or one kampung of
+/// The upload page (refreshed every 3 s) and the recap read one month or one kampung of
 /// the upload log, not the kabupaten's whole history; a log written before the index existed stays readable.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
@@ -98,7 +98,7 @@ public class UploadIndexTests(AzuriteFixture azurite)
         var names = new StorageNames(AzuriteFixture.UniqueName("lg"));
         await StorageBootstrap.EnsureAsync(azurite.Blobs, azurite.Tables, names);
         var history = History(names).Take(60).ToList();
-        // The log as the code before issue 12 wrote it: Uploads lines only, no index rows, no marker.
+        // The log as the code before the upload index wrote it: Uploads lines only, no index rows, no marker.
         var legacy = azurite.Tables.GetTableClient(names.UploadsTable);
         foreach (var r in history)
             await legacy.UpsertEntityAsync(new TableEntity(r.RegencyCode, r.UploadId)

@@ -8,7 +8,7 @@ namespace KampungKB.Integration.Tests.Robustness;
 /// <summary>
 /// The switch removes the rows no pointer can reach — older versions, and orphans of a crashed older attempt
 /// whose version sorts after the new one — while not reading back the rows it just wrote (see
-/// docs/performance.md), and keeps the rows of a newer upload still being written (issue 12 finding 2).
+/// docs/performance.md), and keeps the rows of a newer upload still being written (docs/robustness.md).
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public class VersionCleanupTests(AzuriteFixture azurite)

@@ -85,7 +85,7 @@ internal sealed class FakeWhatsApp : IAsyncDisposable
 }
 
 /// <summary>
-/// WhatsApp reminders and feedback summaries (issue 15) over Azurite and a local Cloud API listener. October 2025,
+/// WhatsApp reminders and feedback summaries (docs/channels.md) over Azurite and a local Cloud API listener. October 2025,
 /// deadline 10 November (WITA): D−3 = 7 Nov, D+1 = 11 Nov, D+3 = 13 Nov. Alpha has reported; Beta opted in with its
 /// own WhatsApp number, Delta (no email) opted in with the Pokja phone, Gamma and Epsilon did not opt in.
 /// </summary>

@@ -45,7 +45,7 @@ public sealed record IngestionContext(string FileName)
 
     /// <summary>
     /// The largest file this call accepts, when the caller has its own (configured) limit, e.g. the pipeline's
-    /// <c>Pipeline__MaxUploadBytes</c>; null keeps <see cref="IngestionOptions.MaxFileBytes"/>. Issue 12 finding 10.
+    /// <c>Pipeline__MaxUploadBytes</c>; null keeps <see cref="IngestionOptions.MaxFileBytes"/>. (docs/robustness.md)
     /// </summary>
     public long? MaxFileBytes { get; init; }
 

@@ -4,7 +4,7 @@ namespace KampungKB.Core.Ingestion.Intake;
 
 /// <summary>
 /// Thrown by <see cref="IngestionEngine"/> when reading a file failed because of a bug in OUR code, not
-/// because of the file (issue 12 finding 6): the caller logs it as a bug under a stable event id and tells
+/// because of the file (docs/robustness.md): the caller logs it as a bug under a stable event id and tells
 /// the cadre <c>internal-error</c> ("not your file"), never <c>unreadable-file</c>. The inner exception is
 /// the original; its message is not shown to anyone.
 /// </summary>

@@ -64,7 +64,7 @@ internal sealed partial class SheetAnalyzer
             var pokjaEmail = Email(row, "pokjaEmail", ref ok);
             var pkbEmail = Email(row, "pkbEmail", ref ok);
             var phone = Str(row, "pokjaPhone");
-            // Issue 15: WhatsApp is opt-in per kampung; the number defaults to the Pokja's phone.
+            // WhatsApp is opt-in per kampung; the number defaults to the Pokja's phone.
             var whatsApp = Str(row, "whatsApp");
             var optIn = Str(row, "whatsAppOptIn") is { } consent && Catalogue.YesNo(consent) == true;
             var pkbName = NameText(row, "pkbName");

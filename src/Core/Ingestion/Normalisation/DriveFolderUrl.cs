@@ -1,7 +1,7 @@
 namespace KampungKB.Core.Ingestion.Normalisation;
 
 /// <summary>
-/// Reads the Google Drive folder address a dinas pastes (issue 15): the folder id from
+/// Reads the Google Drive folder address a dinas pastes (docs/channels.md): the folder id from
 /// <c>https://drive.google.com/drive/folders/ID?usp=sharing</c>, <c>…/drive/u/0/folders/ID</c>,
 /// <c>…/open?id=ID</c>, or the bare id. Anything else (a file link, a Sheets link, another host) is refused
 /// with a reason code the CLI turns into an Indonesian message.

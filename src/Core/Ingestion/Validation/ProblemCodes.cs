@@ -66,7 +66,7 @@ public static class ProblemCodes
     public const string NotARegistry = "not-a-registry";
     public const string PlaceholderValue = "placeholder-value";
     public const string InvalidProfileValue = "invalid-profile-value";
-    /// <summary>The "Folder Google Drive" cell is not a Drive folder address (issue 15); the kampung is not linked.</summary>
+    /// <summary>The "Folder Google Drive" cell is not a Drive folder address (docs/channels.md); the kampung is not linked.</summary>
     public const string InvalidDriveFolder = "invalid-drive-folder";
 
     // Attribution of an upload to a kampung of the registry (the pipeline, after reading).
@@ -75,10 +75,10 @@ public static class ProblemCodes
     public const string KampungUnknown = "kampung-unknown";
     public const string KampungAmbiguous = "kampung-ambiguous";
     public const string KampungMismatch = "kampung-mismatch";
-    /// <summary>The kampung is in the registry but retired: its kabupaten/kota's last import no longer listed it (issue 12 finding 9).</summary>
+    /// <summary>The kampung is in the registry but retired: its kabupaten/kota's last import no longer listed it (docs/robustness.md).</summary>
     public const string KampungRetired = "kampung-retired";
 
-    // A zip of reports (a folder uploaded at once, issue 15): the zip as a whole, then each file in it.
+    // A zip of reports (a folder uploaded at once, docs/channels.md): the zip as a whole, then each file in it.
     /// <summary>A zip of files given where one spreadsheet is read (e.g. <c>kkb ingest</c>); the pipeline expands it instead.</summary>
     public const string ZipOfFiles = "zip-of-files";
     public const string ArchiveTooManyFiles = "archive-too-many-files";

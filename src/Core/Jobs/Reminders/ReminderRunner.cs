@@ -29,7 +29,7 @@ public sealed record ReminderItem(
     string RegencyCode, ReportingPeriod Period, string AreaCode, string KampungName, string Stage, DateOnly StageDay,
     string RecipientRole, string Action, string? Reason, bool FileRejected = false, string Channel = ReminderChannels.Email);
 
-/// <summary>How a reminder went out (issue 15): mail, or a WhatsApp template message to an opted-in Pokja.</summary>
+/// <summary>How a reminder went out (docs/channels.md): mail, or a WhatsApp template message to an opted-in Pokja.</summary>
 public static class ReminderChannels
 {
     public const string Email = "email";
@@ -162,7 +162,7 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
     }
 
     /// <summary>
-    /// The dinas stage: one mail listing every kampung still missing (issue 12 finding 13), claimed once per
+    /// The dinas stage: one mail listing every kampung still missing (docs/recaps-and-reminders.md), claimed once per
     /// period under row <see cref="NotificationKeys.DinasListRow"/>. The item's area code is <c>*</c>.
     /// </summary>
     private async Task<ReminderItem> DinasListAsync(RegencySettings regency, ReportingPeriod period, ReminderStageDay stage, DateOnly day,
@@ -194,7 +194,7 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
     }
 
     /// <summary>
-    /// The WhatsApp twin of a Pokja reminder (issue 15): only for a kampung that opted in, under its own row
+    /// The WhatsApp twin of a Pokja reminder (docs/channels.md): only for a kampung that opted in, under its own row
     /// <c>{area}_{stage}_wa</c> so mail and WhatsApp each go exactly once. Null when the kampung did not opt in.
     /// The number never leaves the message row (it is not logged, nor put in the item).
     /// </summary>

@@ -55,7 +55,7 @@ public sealed record RetentionResult(DateTimeOffset Cutoff, int IndexBackfilled,
     int DuplicatesDeleted, int UploadsWaiting);
 
 /// <summary>
-/// The retention run (issue 12 finding 11, docs/retention.md), called daily by the <c>ApplyRetention</c> timer:
+/// The retention run (docs/retention.md), called daily by the <c>ApplyRetention</c> timer:
 /// <list type="number">
 /// <item>indexes log lines written before the upload index existed (<see cref="UploadLog.BackfillIndexAsync"/>);</item>
 /// <item>deletes blobs left in <c>uploads/</c> for more than <see cref="DuplicateGrace"/> whose upload is finished and
@@ -141,7 +141,7 @@ public sealed class RetentionSweeper(BlobServiceClient blobs, TableServiceClient
 
     /// <summary>
     /// Blobs in <c>uploads/</c> older than <see cref="DuplicateGrace"/>: deleted (If-Match) when their claim is done and a
-    /// kept copy exists; otherwise left alone and counted as waiting. Before issue 12 every upload stayed there
+    /// kept copy exists; otherwise left alone and counted as waiting. Before originals were kept once every upload stayed there
     /// after being copied, so the first run after the upgrade clears that backlog.
     /// </summary>
     private async Task<(int Deleted, int Waiting)> DeleteDuplicatesAsync(DateTimeOffset now, CancellationToken ct)

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 
 namespace KampungKB.Core.Jobs.Timers;
 
-/// <summary>A timer run that still failed for some kabupaten after its in-run retries (issue 12 finding 12).</summary>
+/// <summary>A timer run that still failed for some kabupaten after its in-run retries (docs/recaps-and-reminders.md).</summary>
 public sealed class TimerRunFailedException(string timer, IReadOnlyList<string> regencies, Exception inner)
     : Exception($"Timer {timer} failed for {string.Join(", ", regencies)} after its retries; recorded as missed, the next run catches up.", inner)
 {
@@ -16,7 +16,7 @@ public sealed class TimerRunFailedException(string timer, IReadOnlyList<string> 
 }
 
 /// <summary>
-/// Runs a timer's work per kabupaten (issue 12 finding 12): each kabupaten in isolation (one failing does not
+/// Runs a timer's work per kabupaten (docs/recaps-and-reminders.md): each kabupaten in isolation (one failing does not
 /// stop the others); a transient failure (<see cref="StorageErrors.IsTransient"/>) is retried within the run
 /// after each delay in <c>backoff</c> (default 2 s, 10 s, 30 s: at most 42 s of waiting, honouring
 /// cancellation); a kabupaten that still fails (or fails permanently) gets a missed-run row in the

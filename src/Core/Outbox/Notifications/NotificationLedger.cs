@@ -231,7 +231,7 @@ public sealed class NotificationLog(TableServiceClient tables, StorageNames name
 public static class NotificationKeys
 {
     public const string RecapRow = "recap";
-    /// <summary>The dinas stage's single list of missing kampung for one period (issue 12 finding 13).</summary>
+    /// <summary>The dinas stage's single list of missing kampung for one period (docs/recaps-and-reminders.md).</summary>
     public const string DinasListRow = "dinas-list";
     public static string Partition(string regencyCode, Model.ReportingPeriod period) => StorageNames.RegencyPeriodKey(regencyCode, period);
     public static string ReminderRow(string areaCode, string stageKey) => $"{areaCode}_{stageKey}";

@@ -1,7 +1,6 @@
 using Azure.Data.Tables;
 using KampungKB.Core.Outbox.Mail;
 using KampungKB.Core.Store;
-using KampungKB.Core.Jobs.Reminders;
 using Microsoft.Extensions.Logging;
 using KampungKB.Core.Model;
 
@@ -11,7 +10,7 @@ namespace KampungKB.Core.Outbox.Notifications;
 public sealed record OutboxSweepResult(int Sent, int Failed, int WithoutPayload);
 
 /// <summary>
-/// The outbox sweep (issue 12 finding 3): every <c>Notifications</c> row — feedback, reminder, recap — that
+/// The outbox sweep (docs/mail.md): every <c>Notifications</c> row — feedback, reminder, recap — that
 /// was claimed and then interrupted (lease <see cref="NotificationLedger.Lease"/> ran out) or failed
 /// transiently and whose <c>NextAttemptAt</c> has come is taken over by ETag (one contender wins) and its
 /// kept message sent again, up to <see cref="NotificationLedger.MaxAttempts"/> attempts with

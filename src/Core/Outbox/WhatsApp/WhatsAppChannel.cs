@@ -1,15 +1,13 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using KampungKB.Core.Uploads.Feedback;
 using KampungKB.Core.Model;
 using KampungKB.Core.Rendering.Templating;
-using KampungKB.Core.Uploads;
 
 namespace KampungKB.Core.Outbox.WhatsApp;
 
 /// <summary>
-/// WhatsApp as a second channel beside mail (issue 15, docs/channels.md): opt-in per kampung (registry columns
+/// WhatsApp as a second channel beside mail (docs/channels.md): opt-in per kampung (registry columns
 /// "Setuju Pesan WhatsApp" and "Nomor WhatsApp Pokja", else "No. HP Ketua Pokja"); reminders and feedback
 /// summaries as the approved template messages named in <c>templates/whatsapp/templates.json</c> (names,
 /// language, body parameters in order; the Indonesian texts registered at Meta are kept there too and checked at

@@ -27,14 +27,14 @@ public sealed class EmailTemplates
 {
     public const string FeedbackAccepted = "feedback-accepted";
     public const string FeedbackRejected = "feedback-rejected";
-    /// <summary>The combined feedback of a zip of reports (issue 15).</summary>
+    /// <summary>The combined feedback of a zip of reports (docs/channels.md).</summary>
     public const string FeedbackFolder = "feedback-folder";
     public const string Reminder = "reminder";
     public const string Recap = "recap";
-    /// <summary>The dinas stage's single list of missing kampung (issue 12 finding 13).</summary>
+    /// <summary>The dinas stage's single list of missing kampung (docs/recaps-and-reminders.md).</summary>
     public const string DinasReminder = "reminder-dinas";
 
-    /// <summary>To the dinas: a kampung's linked Google Drive folder can no longer be read (issue 15, Core/Drive).</summary>
+    /// <summary>To the dinas: a kampung's linked Google Drive folder can no longer be read (docs/channels.md, Core/Uploads/Drive).</summary>
     public const string DriveUnreachable = "drive-unreachable";
 
     public static readonly IReadOnlyList<string> RequiredTemplates = [FeedbackAccepted, FeedbackRejected, FeedbackFolder, Reminder, DinasReminder, Recap, DriveUnreachable];

@@ -236,7 +236,7 @@ public sealed record RecapView(
     public int MaxPartnerCount => Partners.Count == 0 ? 0 : Partners.Max(r => r.Count);
     public int MaxClassCount => Classes.Count == 0 ? 0 : Classes.Max(r => r.Count);
     public int ClassTotal => Classes.Sum(r => r.Count);
-    /// <summary>The computed classes (issue 14), rendered by <c>partials/classes.hbs</c>; null when not computed.</summary>
+    /// <summary>The computed classes (docs/classification.md), rendered by <c>partials/classes.hbs</c>; null when not computed.</summary>
     public ClassRecapView? Classification { get; init; }
 }
 
@@ -293,7 +293,7 @@ public sealed record DinasListRow(string KampungName, string AreaCode, string? D
 
 /// <summary>
 /// The dinas stage (D+7, template <c>reminder-dinas</c>, subject <c>reminder-dinas</c>): ONE mail per
-/// kabupaten/kota and period listing every kampung still missing (issue 12 finding 13), instead of one
+/// kabupaten/kota and period listing every kampung still missing (docs/recaps-and-reminders.md), instead of one
 /// mail per kampung.
 /// </summary>
 public sealed record DinasReminderView(

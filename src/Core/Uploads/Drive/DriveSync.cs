@@ -40,7 +40,7 @@ public sealed record DriveSyncResult(bool Enabled, IReadOnlyList<DriveFolderResu
 }
 
 /// <summary>
-/// The Google Drive channel (issue 15, docs/channels.md): lists each kampung's linked folder (and its subfolders,
+/// The Google Drive channel (docs/channels.md): lists each kampung's linked folder (and its subfolders,
 /// <see cref="MaxDepth"/> levels) through the Drive v3 API with the dinas' read-only service account, and copies
 /// each new or changed spreadsheet (.xlsx/.xlsm/.xls/.ods/.csv/.tsv; native Google Sheets exported as .xlsx)
 /// into <c>uploads/{area code}/{modifiedTime yyyyMMddHHmmss}-{name}</c>, where the blob trigger ingests it as the

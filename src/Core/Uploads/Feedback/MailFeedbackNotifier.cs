@@ -33,7 +33,7 @@ public sealed class MailFeedbackNotifier(TemplateFeedbackRenderer renderer, IMai
             ["Stage"] = feedback.Status,
             ["RecipientRole"] = RecipientRoles.Pokja,
         };
-        // Issue 15: a kampung that opted in also gets the summary on WhatsApp, under its own row (exactly once each).
+        // A kampung that opted in also gets the summary on WhatsApp, under its own row (exactly once each).
         if (whatsApp is { Enabled: true } && feedback.Kampung is { } opted && whatsApp.NumberFor(opted) is { Length: > 0 } number)
             await WhatsAppAsync(whatsApp, feedback, opted, number, partition, info, cancellationToken).ConfigureAwait(false);
         var to = feedback.Kampung?.PokjaEmail?.Trim();

@@ -11,7 +11,7 @@ namespace KampungKB.Core.Uploads.Links;
 /// <summary>
 /// What a valid link says: which kampung, which key version of that kampung (revocation), until when, and
 /// which signing key signed it (<see cref="KeyId"/>; <c>k0</c> is the <c>Links__SigningKey</c> setting, the
-/// only key before issue 12 finding 8).
+/// only key before key rotation).
 /// </summary>
 public sealed record LinkClaims(string AreaCode, int KeyVersion, DateTimeOffset ExpiresAt, string KeyId = LinkKeyRing.SettingKeyId);
 

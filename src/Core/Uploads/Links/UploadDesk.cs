@@ -46,7 +46,7 @@ public sealed record LinkCookie(string AreaCode, string Token, string Path, Date
 /// </summary>
 public sealed class UploadDesk
 {
-    /// <summary>What the form takes; .zip is a folder of reports (issue 15), each spreadsheet in it judged on its own.</summary>
+    /// <summary>What the form takes; .zip is a folder of reports (docs/channels.md), each spreadsheet in it judged on its own.</summary>
     public static readonly IReadOnlyList<string> AcceptedExtensions = [".xlsx", ".xls", ".xlsm", ".csv", ".zip"];
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
     private static readonly TimeSpan PendingFor = TimeSpan.FromMinutes(15);

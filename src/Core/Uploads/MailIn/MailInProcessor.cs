@@ -40,7 +40,7 @@ public sealed record MailInRunResult(bool Enabled, IReadOnlyList<MailInMessageOu
 }
 
 /// <summary>
-/// Email in (issue 15, docs/channels.md): reads the reporting mailbox's Inbox through Graph and, per message,
+/// Email in (docs/channels.md): reads the reporting mailbox's Inbox through Graph and, per message,
 /// exactly once across retries and overlapping runs (a claim per message id in the <c>Claims</c> table):
 /// every spreadsheet file attachment (inline images, other files skipped) is judged as an upload
 /// <c>uploads/{area}/{yyyyMMddHHmmss}-{file}</c>, the kampung whose registry <c>Email Pokja</c> is the sender's
