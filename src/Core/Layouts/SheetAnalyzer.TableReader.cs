@@ -69,14 +69,19 @@ internal sealed partial class SheetAnalyzer
 
             var ok = true;
             if (date.IsEmpty) { Sink.Error(ProblemCodes.MissingRequired, sheet, row.Number, dateCol, null, ("field", header.Layout.Fields["date"].DisplayName)); ok = false; }
+            else if (!dateOk && Text.IsCellError(dateCell)) { Sink.Error(ProblemCodes.CellError, sheet, row.Number, dateCol, Text.Display(dateCell), ("field", header.Layout.Fields["date"].DisplayName)); ok = false; }
             else if (!dateOk) { Sink.Error(ProblemCodes.InvalidDate, sheet, row.Number, dateCol, Text.Display(dateCell), ("field", header.Layout.Fields["date"].DisplayName)); ok = false; }
-            if (titleText.Length == 0) { Sink.Error(ProblemCodes.MissingRequired, sheet, row.Number, titleCol, null, ("field", header.Layout.Fields["title"].DisplayName)); ok = false; }
+            if (Text.IsCellError(row[titleCol])) { Sink.Error(ProblemCodes.CellError, sheet, row.Number, titleCol, titleText, ("field", header.Layout.Fields["title"].DisplayName)); ok = false; }
+            else if (titleText.Length == 0) { Sink.Error(ProblemCodes.MissingRequired, sheet, row.Number, titleCol, null, ("field", header.Layout.Fields["title"].DisplayName)); ok = false; }
 
-            var male = Count(row, "male", _maleCol, ref ok);
-            var female = Count(row, "female", _femaleCol, ref ok);
-            var total = Count(row, "participants", _participantsCol, ref ok);
+            var countsOk = true;
+            var male = Count(row, "male", _maleCol, ref countsOk);
+            var female = Count(row, "female", _femaleCol, ref countsOk);
+            var total = Count(row, "participants", _participantsCol, ref countsOk);
+            ok &= countsOk;
             int? participants = male is null && female is null ? total : (male ?? 0) + (female ?? 0);
-            if (total is not null && (male is not null || female is not null) && total != participants)
+            // A count the cadre did not write (a broken or unreadable one) is not compared: its own problem says so.
+            if (countsOk && total is not null && (male is not null || female is not null) && total != participants)
             {
                 var col = _participantsCol;
                 Sink.Error(ProblemCodes.TotalMismatch, sheet, row.Number, col, Text.Display(row[col]), ("male", male ?? 0), ("female", female ?? 0), ("sum", participants ?? 0));

@@ -326,6 +326,7 @@ internal sealed partial class SheetAnalyzer
         if (commaGrouped) _sink.Warning(ProblemCodes.CommaThousands, sheet, row, col, text, ("field", field), ("value", parsed.Value));
         var code = parsed.Status switch
         {
+            ParseStatus.Invalid when Text.IsCellError(cell) => ProblemCodes.CellError,
             ParseStatus.Invalid => ProblemCodes.NotANumber,
             ParseStatus.NotWhole when text is not null && text.Contains(',') => ProblemCodes.DecimalCommaCount,
             ParseStatus.NotWhole => ProblemCodes.NotWholeNumber,

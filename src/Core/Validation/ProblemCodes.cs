@@ -93,6 +93,32 @@ public static class ProblemCodes
     public const string ArchiveEntryTooLarge = "archive-entry-too-large";
     public const string ArchiveEntryUnreadable = "archive-entry-unreadable";
 
+    // What a cell, a merge, a sheet or a block of rows really holds (domain.md: what the dinas reads is what the cadre wrote).
+    /// <summary>An error value ("#REF!", "#VALUE!", "#N/A", "#DIV/0!", "#NAME?" …) where a count or date belongs: never read as empty.</summary>
+    public const string CellError = "cell-error";
+    /// <summary>Warning: a count merged down over several rows belongs to its first row and is counted once.</summary>
+    public const string MergedCountRows = "merged-count-rows";
+    /// <summary>Warning: one count merged across the L and P columns is the row's total, its split unknown.</summary>
+    public const string MergedCountColumns = "merged-count-columns";
+    /// <summary>Warning: a row or banner marked as an example ("(contoh)", "Contoh:", "Kelurahan Contoh") was not read.</summary>
+    public const string ExampleSkipped = "example-skipped";
+    /// <summary>Warning: a sheet of instructions ("Petunjuk", "Cara Mengisi", "Contoh") was not read as the report.</summary>
+    public const string InstructionSheetSkipped = "instruction-sheet-skipped";
+    /// <summary>Warning: a table below the total row with its own header (a plan, an attendance list, the officers) was not counted.</summary>
+    public const string TableSkipped = "table-skipped";
+    /// <summary>Warning: the identity written in the table (a "Desa/Kelurahan" or "Kecamatan" column) differs from the banner's, or rows name several.</summary>
+    public const string IdentityConflict = "identity-conflict";
+    /// <summary>Warning: of several monthly sheets only one was read, and why.</summary>
+    public const string MonthSheetChosen = "month-sheet-chosen";
+    /// <summary>Error: nothing visible holds a report, but hidden sheets do (or may): say which, instead of "no table found".</summary>
+    public const string SheetHidden = "sheet-hidden";
+    /// <summary>Error: a date written without a year ("12 Nov") while the report's month is unknown.</summary>
+    public const string DateYearUnknown = "date-year-unknown";
+    /// <summary>Warning: the report is for a month that has not ended yet (or not begun).</summary>
+    public const string PeriodInFuture = "period-in-future";
+    /// <summary>Warning: an activity dated after today.</summary>
+    public const string DateInFuture = "date-in-future";
+
     /// <summary>All codes above, for the catalogue check.</summary>
     public static IReadOnlyList<string> All { get; } = typeof(ProblemCodes)
         .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
