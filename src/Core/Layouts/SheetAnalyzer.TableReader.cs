@@ -75,9 +75,16 @@ internal sealed partial class SheetAnalyzer
             else if (titleText.Length == 0) { Sink.Error(ProblemCodes.MissingRequired, sheet, row.Number, titleCol, null, ("field", header.Layout.Fields["title"].DisplayName)); ok = false; }
 
             var countsOk = true;
-            var male = Count(row, "male", _maleCol, ref countsOk);
-            var female = Count(row, "female", _femaleCol, ref countsOk);
-            var total = Count(row, "participants", _participantsCol, ref countsOk);
+            // A count merged across L and P (and Jumlah) is one value, the row's total: never L = P = the value.
+            var across = CountSpan(row);
+            var male = InSpan(across, _maleCol) ? null : Count(row, "male", _maleCol, ref countsOk);
+            var female = InSpan(across, _femaleCol) ? null : Count(row, "female", _femaleCol, ref countsOk);
+            var total = InSpan(across, _participantsCol) ? null : Count(row, "participants", _participantsCol, ref countsOk);
+            if (across is { } span && MergedTotal(row, span, ref countsOk) is { } merged)
+            {
+                total ??= merged;
+                _unsplit++;
+            }
             ok &= countsOk;
             int? participants = male is null && female is null ? total : (male ?? 0) + (female ?? 0);
             // A count the cadre did not write (a broken or unreadable one) is not compared: its own problem says so.
@@ -148,11 +155,48 @@ internal sealed partial class SheetAnalyzer
             return count >= 2;
         }
 
+        /// <summary>
+        /// True when no mapped cell holds anything the cadre wrote on this row: empty, or only values a merge
+        /// spreads down from a row above (an activity merged over two rows is one activity, read on its first).
+        /// </summary>
         private bool AllMappedBlank(RawRow row)
         {
             foreach (var (_, col) in _mapped)
-                if (!Text.IsBlank(row[col])) return false;
+                if (!Text.IsBlank(row[col]) && !(row.Merges is not null && row.SpanAt(col) is { } m && m.FirstRow < row.Number)) return false;
             return true;
+        }
+
+        /// <summary>Rows whose count was merged across L and P: their total is known, their split is not.</summary>
+        private int _unsplit;
+
+        private static bool InSpan(MergeSpan? span, int col) => col >= 0 && span is { } s && s.From <= col && col <= s.To;
+
+        /// <summary>A merged range on this row covering two or more of the count columns (L, P, Jumlah), if any.</summary>
+        private MergeSpan? CountSpan(RawRow row)
+        {
+            if (row.Merges is null) return null;
+            foreach (var m in row.Merges)
+            {
+                var n = (InSpan(m, _maleCol) ? 1 : 0) + (InSpan(m, _femaleCol) ? 1 : 0) + (InSpan(m, _participantsCol) ? 1 : 0);
+                if (n >= 2 && (m.From == _maleCol || m.From == _femaleCol || m.From == _participantsCol)) return m;
+            }
+            return null;
+        }
+
+        /// <summary>
+        /// The value of a count merged across L and P, written on this row: the row's total, reported as such
+        /// (its split unknown). Null on the rows below a range merged down as well (counted on its first row).
+        /// </summary>
+        private int? MergedTotal(RawRow row, MergeSpan span, ref bool ok)
+        {
+            if (span.FirstRow < row.Number) return Count(row, "participants", span.From, ref ok);
+            var cell = row[span.From];
+            var parsed = IndonesianNumber.ParseCount(cell, out var commaGrouped);
+            if (!owner.ReportCount(parsed, sheet, row.Number, span.From, cell, header.Layout.Fields["participants"].DisplayName, commaGrouped)) { ok = false; return null; }
+            if (!parsed.IsOk) return null;
+            Sink.Warning(ProblemCodes.MergedCountColumns, sheet, row.Number, span.From, Text.Display(cell),
+                ("value", parsed.Value), ("columns", ColumnLetters.Of(span.From) + "–" + ColumnLetters.Of(span.To)));
+            return parsed.Value;
         }
 
         /// <summary>True when the row would be read as an activity (a date that parses and a title).</summary>
@@ -175,6 +219,13 @@ internal sealed partial class SheetAnalyzer
         {
             if (col < 0) return null;
             var cell = row[col];
+            if (row.IsMergeCopy(col))
+            {
+                // A count merged down over several rows belongs to its first row: counted once, there.
+                if (row.SpanAt(col) is { } down && down.FirstRow < row.Number && IndonesianNumber.ParseCount(cell).IsOk)
+                    Sink.Warning(ProblemCodes.MergedCountRows, sheet, row.Number, col, Text.Display(cell), ("value", Text.Display(cell)), ("firstRow", down.FirstRow));
+                return null;
+            }
             var parsed = IndonesianNumber.ParseCount(cell, out var commaGrouped);
             if (!owner.ReportCount(parsed, sheet, row.Number, col, cell, header.Layout.Fields[field].DisplayName, commaGrouped)) { ok = false; return null; }
             return parsed.IsOk ? parsed.Value : null;
@@ -197,10 +248,29 @@ internal sealed partial class SheetAnalyzer
             return list;
         }
 
+        /// <summary>
+        /// The total row's check when some row's split is unknown (a count merged across L and P) or the total row
+        /// merges its own: the cadre's total participants (the Jumlah column, else the merged value, else L + P)
+        /// against the rows' total.
+        /// </summary>
+        private void FinishTotals(RawRow row)
+        {
+            var span = CountSpan(row);
+            int? Own(int col) => col >= 0 && !InSpan(span, col) && IndonesianNumber.ParseCount(row[col]) is { IsOk: true } v ? v.Value : null;
+            int? merged = span is { } sp && IndonesianNumber.ParseCount(row[sp.From]) is { IsOk: true } mv ? mv.Value : null;
+            var (male, female, all) = (Own(_maleCol), Own(_femaleCol), Own(_participantsCol));
+            var stated = all ?? merged ?? (male is null && female is null ? null : (male ?? 0) + (female ?? 0));
+            if (stated is not { } value || value == _participants) return;
+            var col = all is not null ? _participantsCol : span?.From ?? (_maleCol >= 0 ? _maleCol : _femaleCol);
+            var text = all is not null || merged is not null ? Text.Display(row[col]) : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Sink.Warning(ProblemCodes.TotalRowMismatch, sheet, row.Number, col, text, ("sum", _participants), ("field", header.Layout.Fields["participants"].DisplayName));
+        }
+
         /// <summary>Checks the sums a total row states against the rows read.</summary>
         internal void Finish(RawRow? totalRow)
         {
             if (totalRow is not { } row || owner._mode != AnalysisMode.Report) return;
+            if (_unsplit > 0 || CountSpan(row) is not null) { FinishTotals(row); return; }
             foreach (var (field, sum) in new[] { ("male", _male), ("female", _female), ("participants", header.Columns.ContainsKey("male") ? -1 : _participants) })
             {
                 var col = header.Column(field);

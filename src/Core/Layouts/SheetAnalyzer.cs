@@ -293,6 +293,7 @@ internal sealed partial class SheetAnalyzer
             {
                 var v = row.Cells[j];
                 if (Text.IsBlank(v) || v is string t && t.Trim() is ":" or "=") continue;
+                if (row.Merges is not null && row.SpanAt(j) is { } label && label.From <= i) continue; // the label merged over several columns
                 _findings.RecognisedAnything = true;
                 RecordIndicator(sheet, row, j, code);
                 return true;
