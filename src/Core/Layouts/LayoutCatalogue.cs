@@ -223,6 +223,8 @@ internal sealed partial class LayoutCatalogue
             foreach (var s in synonyms.Append(label)) cat._classes[cat.Key(s)] = cls;
         }
 
+        cat.LoadOther(docs.TryGetValue("other", out var otherDoc) ? otherDoc : null, errors);
+
         if (errors.Count > 0) throw new TemplateException(string.Join(Environment.NewLine, errors));
         return cat;
     }

@@ -12,13 +12,14 @@ internal sealed partial class SheetAnalyzer
     /// <summary>Reads the data rows under one header.</summary>
     private sealed class TableReader(SheetAnalyzer owner, string sheet, HeaderMatch header)
     {
-        internal enum Outcome { Continue, EndTotal, EndSignature }
+        /// <summary>EndOther: the row announces another table (a plan, an attendance list, the officers).</summary>
+        internal enum Outcome { Continue, EndTotal, EndSignature, EndOther }
 
         private long _male, _female, _participants;
         private readonly int _labelColumnsEnd = new[] { header.Column("number"), header.Column("date"), header.Column("title"), header.Column("areaCode"), header.Column("name"), 2 }.Max();
         private readonly RegistryRowReader? _registry = owner._mode == AnalysisMode.Registry ? new RegistryRowReader(owner, sheet, header) : null;
         // Per row the columns are looked up by index, not by field name (100,000 rows × a dozen fields).
-        private readonly int _dateCol = header.Column("date"), _titleCol = header.Column("title");
+        private readonly int _dateCol = header.Column("date"), _titleCol = header.Column("title"), _numberCol = header.Column("number");
         private readonly int _maleCol = header.Column("male"), _femaleCol = header.Column("female"), _participantsCol = header.Column("participants");
         private readonly int _categoryCol = header.Column("category"), _partnersCol = header.Column("partners"), _targetCol = header.Column("target");
         private readonly int _fundingCol = header.Column("funding"), _notesCol = header.Column("notes"), _linkCol = header.Column("link"), _kampungCol = header.Column("kampung");
@@ -51,8 +52,15 @@ internal sealed partial class SheetAnalyzer
             {
                 if (owner.IsTotalRow(row, _labelColumnsEnd)) return Outcome.EndTotal;
                 if (owner.IsEndRow(row)) return Outcome.EndSignature;
+                if (owner._mode == AnalysisMode.Report && owner.AnnouncedTable(row) is not null) return Outcome.EndOther;
             }
             if (AllMappedBlank(row) || IsMergedLabel(row)) return Outcome.Continue;
+            if (owner.IsExampleRow(row, _numberCol, titleCol, _notesCol))
+            {
+                var at = titleCol >= 0 && !Text.IsBlank(row[titleCol]) ? titleCol : FirstFilled(row);
+                Sink.Warning(ProblemCodes.ExampleSkipped, sheet, row.Number, at, Text.Display(row[at]));
+                return Outcome.Continue;
+            }
             var titleText = row[titleCol] is { } t ? Text.Collapse(Text.Display(t) ?? "") : "";
             if (date.IsEmpty && titleText.Length == 0)
             {

@@ -57,6 +57,15 @@ internal sealed partial class SheetAnalyzer
         var signatureSeen = false;
         var expectNumbers = false;
         var rowsRead = 0;
+        var tableEnded = false;
+        var firstText = true;
+        _other = null;
+        if (_mode == AnalysisMode.Report && _catalogue.IsInstructionSheet(sheet.Name))
+        {
+            // A sheet named "Petunjuk", "Cara Mengisi", "Contoh": its example rows and banner are not the report.
+            _sink.Warning(ProblemCodes.InstructionSheetSkipped, sheet.Name, null, null, sheet.Name);
+            return;
+        }
 
         foreach (var row in sheet.Rows)
         {
@@ -69,6 +78,16 @@ internal sealed partial class SheetAnalyzer
             if (IsBlank(row)) continue;
             foreach (var c in row.Cells) if (!Text.IsBlank(c)) _cells++;
             if (_cells > _options.MaxCells) { CellLimitReached = true; break; }
+            if (firstText && _mode == AnalysisMode.Report)
+            {
+                // "PETUNJUK PENGISIAN" as a sheet's first text: the sheet explains the form, it is not the report.
+                firstText = false;
+                if (row.Cells.FirstOrDefault(c => !Text.IsBlank(c)) is string heading && _catalogue.IsInstructionHeading(heading))
+                {
+                    _sink.Warning(ProblemCodes.InstructionSheetSkipped, sheet.Name, row.Number, null, Text.Collapse(heading));
+                    return;
+                }
+            }
 
             if (pending is not null)
             {
@@ -95,7 +114,9 @@ internal sealed partial class SheetAnalyzer
                         table = null;
                         state = State.Searching;
                         sinceBlock = 0;
+                        tableEnded = true;
                         if (outcome == TableReader.Outcome.EndSignature) signatureSeen = true;
+                        if (outcome == TableReader.Outcome.EndOther) StartOtherTable(sheet.Name, row);
                     }
                     continue;
 
@@ -114,6 +135,8 @@ internal sealed partial class SheetAnalyzer
                     continue;
             }
 
+            // Below a table's end, a new title or header starts a table of its own kind (a plan, an attendance list, the officers).
+            if (tableEnded && _mode == AnalysisMode.Report && SkipOtherTable(sheet.Name, row)) continue;
             if (ended is not null && _mode == AnalysisMode.Report && ended.IsActivityRow(row))
             {
                 // Activities below a total row or a signature line: read them, and say the table went on.
@@ -357,7 +380,11 @@ internal sealed partial class SheetAnalyzer
                 if (rest.Length > 0)
                 {
                     if (field is "village" or "district" or "regency" or "name" && IdentityExtractor.Extract(s) is var f && HasAny(f))
-                    { ApplyBanner(f, Findings.Source.Profile); any = true; continue; }
+                    {
+                        if (!IsExampleBanner(sheet, row, i, s, f)) ApplyBanner(f, Findings.Source.Profile);
+                        any = true;
+                        continue;
+                    }
                     value = rest;
                 }
                 else (value, col) = NextValue(row, i);
@@ -367,6 +394,7 @@ internal sealed partial class SheetAnalyzer
             if (Text.IsBlank(value)) continue;
             if (signatureSeen && field != "period") continue;
             any = true;
+            if (IsExampleBanner(sheet, row, col, s + (value is string vs && !s.Contains(vs, StringComparison.Ordinal) ? " " + vs : ""))) continue;
             SetProfile(field, value!, new CellRef(sheet, row.Number, col, Text.Display(value)));
         }
         return any;
@@ -420,7 +448,9 @@ internal sealed partial class SheetAnalyzer
         for (var i = 0; i < row.Cells.Length; i++)
         {
             if (row.Cells[i] is not string s || s.Length > 300) continue;
-            ApplyBanner(IdentityExtractor.Extract(s), Findings.Source.Banner);
+            var found = IdentityExtractor.Extract(s);
+            if (IsExampleBanner(sheet, row, i, s, found)) continue;
+            ApplyBanner(found, Findings.Source.Banner);
             if (IndonesianDate.TryFindPeriod(s, out var p)) _findings.SetPeriod(p, Findings.Source.Banner, new CellRef(sheet, row.Number, i, s));
             else ReadBannerYear(s);
         }

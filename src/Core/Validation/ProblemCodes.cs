@@ -100,8 +100,10 @@ public static class ProblemCodes
     public const string MergedCountRows = "merged-count-rows";
     /// <summary>Warning: one count merged across the L and P columns is the row's total, its split unknown.</summary>
     public const string MergedCountColumns = "merged-count-columns";
-    /// <summary>Warning: a row or banner marked as an example ("(contoh)", "Contoh:", "Kelurahan Contoh") was not read.</summary>
+    /// <summary>Warning: an activity row marked as an example ("(contoh)", "Contoh: Posyandu") was not read.</summary>
     public const string ExampleSkipped = "example-skipped";
+    /// <summary>Warning: a banner or profile line marked as an example ("Kelurahan Contoh", "Contoh: Bulan Januari 2025") set neither kampung nor period.</summary>
+    public const string ExampleBannerSkipped = "example-banner-skipped";
     /// <summary>Warning: a sheet of instructions ("Petunjuk", "Cara Mengisi", "Contoh") was not read as the report.</summary>
     public const string InstructionSheetSkipped = "instruction-sheet-skipped";
     /// <summary>Warning: a table below the total row with its own header (a plan, an attendance list, the officers) was not counted.</summary>
