@@ -214,6 +214,7 @@ public sealed class IngestionEngine
                     if (analyzer.CellLimitReached) { sink.Error(ProblemCodes.TooManyCells, args: [("max", _options.MaxCells)]); break; }
                 }
                 analyzer.ResolveMonthTables(MonthFromFileName(fileName));
+                if (mode == AnalysisMode.Report) analyzer.ResolveTableIdentity();
             }
             catch (Exception e) when (format == FileFormat.EncryptedOoxml && e is not OperationCanceledException)
             {

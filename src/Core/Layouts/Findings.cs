@@ -112,6 +112,17 @@ internal sealed class Findings
     internal int? StatedYear { get; set; }
 
     private readonly Dictionary<string, (string Value, Source Source)> _identity = new(StringComparer.Ordinal);
+
+    /// <summary>A value of an identity column of a table (desa/kelurahan, kecamatan, kampung): the first row's, and whether rows differ.</summary>
+    internal sealed class TableValue(string value, CellRef cell)
+    {
+        internal string Value { get; } = value;
+        internal CellRef Cell { get; } = cell;
+        internal bool Several { get; set; }
+    }
+
+    /// <summary>Identity written in the table's own columns, by field ("name", "village", "district").</summary>
+    internal Dictionary<string, TableValue> TableIdentity { get; } = new(StringComparer.Ordinal);
     internal (ReportingPeriod Period, Source Source, CellRef? Cell)? StatedPeriod { get; private set; }
 
     internal void SetIdentity(string field, string? value, Source source)

@@ -57,7 +57,7 @@ internal sealed class TableLayout
 /// </summary>
 internal sealed partial class LayoutCatalogue
 {
-    internal static readonly string[] ActivityFields = ["number", "date", "title", "category", "target", "male", "female", "participants", "partners", "funding", "notes", "link", "kampung"];
+    internal static readonly string[] ActivityFields = ["number", "date", "title", "category", "target", "male", "female", "participants", "partners", "funding", "notes", "link", "kampung", "village", "district"];
     /// <summary>Optional registry columns that feed the class (<see cref="KampungProfile"/>).</summary>
     internal static readonly string[] RegistryProfileFields =
         ["pokjaDecree", "pokjaMembers", "pokjaTrained", "fundingSources", "poktanOwned", "secretariat", "rumahDataKu", "pkbAssigned", "regulation", "dataSources", "mechanisms"];

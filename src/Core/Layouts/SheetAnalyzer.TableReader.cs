@@ -23,6 +23,7 @@ internal sealed partial class SheetAnalyzer
         private readonly int _maleCol = header.Column("male"), _femaleCol = header.Column("female"), _participantsCol = header.Column("participants");
         private readonly int _categoryCol = header.Column("category"), _partnersCol = header.Column("partners"), _targetCol = header.Column("target");
         private readonly int _fundingCol = header.Column("funding"), _notesCol = header.Column("notes"), _linkCol = header.Column("link"), _kampungCol = header.Column("kampung");
+        private readonly int _villageCol = header.Column("village"), _districtCol = header.Column("district");
         /// <summary>The mapped columns but the row number's, in the header's order, with their field.</summary>
         private readonly (string Field, int Column)[] _mapped = header.Columns.Where(c => c.Key != "number").Select(c => (c.Key, c.Value)).ToArray();
         /// <summary>A partner cell's text → its partners; cadres repeat a handful of partner lists, so each list is split and stored once.</summary>
@@ -122,6 +123,9 @@ internal sealed partial class SheetAnalyzer
             // A Google Form's "Nama Kampung KB" answer names the kampung for the whole file.
             if (Str(row, _kampungCol) is { } kampung)
                 owner._findings.SetIdentity("name", kampung.StartsWith("Kampung KB", StringComparison.OrdinalIgnoreCase) ? kampung : "Kampung KB " + kampung, Findings.Source.Profile);
+            // Its "Desa/Kelurahan" and "Kecamatan" answers are identity evidence too (checked against the banner once the file is read).
+            if (_villageCol >= 0 && Str(row, _villageCol) is { } village) owner.NoteTableIdentity("village", Text.Tidy(village), sheet, row.Number, _villageCol);
+            if (_districtCol >= 0 && Str(row, _districtCol) is { } district) owner.NoteTableIdentity("district", Text.Tidy(district), sheet, row.Number, _districtCol);
             return Outcome.Continue;
         }
 

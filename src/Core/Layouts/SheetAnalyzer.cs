@@ -130,6 +130,7 @@ internal sealed partial class SheetAnalyzer
                     if (IsColumnNumberRow(row)) continue;
                     if (RefineIndicatorHeader(indicatorRow, row) is { } refined) { indicatorHeader = refined; indicatorRow = row; continue; }
                     ReadIndicatorRow(sheet.Name, row, indicatorHeader!);
+                    ReadIdentityColumns(sheet.Name, row);
                     state = State.Searching;
                     sinceBlock = 0;
                     continue;
@@ -153,7 +154,7 @@ internal sealed partial class SheetAnalyzer
                 var layout = _mode == AnalysisMode.Report ? _catalogue.Activities : _catalogue.Registry;
                 if (MatchHeader(layout, row) is { } h) { pending = h; pendingRow = row; ended = null; continue; }
                 if (_mode == AnalysisMode.Report && MatchMonthHeader(row) is { } mh) { monthColumns = mh; state = State.MonthTable; continue; }
-                if (_mode == AnalysisMode.Report && MatchIndicatorHeader(row) is { } ih) { indicatorHeader = ih; indicatorRow = row; state = State.IndicatorRow; _findings.RecognisedAnything = true; continue; }
+                if (_mode == AnalysisMode.Report && MatchIndicatorHeader(row) is { } ih) { indicatorHeader = ih; indicatorRow = row; state = State.IndicatorRow; _findings.RecognisedAnything = true; _indicatorIdentity = IdentityColumns(row); continue; }
             }
             if (IsEndRow(row)) { signatureSeen = true; continue; }
             if (_mode == AnalysisMode.Registry) continue;

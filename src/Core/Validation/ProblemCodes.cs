@@ -108,8 +108,10 @@ public static class ProblemCodes
     public const string InstructionSheetSkipped = "instruction-sheet-skipped";
     /// <summary>Warning: a table below the total row with its own header (a plan, an attendance list, the officers) was not counted.</summary>
     public const string TableSkipped = "table-skipped";
-    /// <summary>Warning: the identity written in the table (a "Desa/Kelurahan" or "Kecamatan" column) differs from the banner's, or rows name several.</summary>
+    /// <summary>Warning: the identity written in the table (a "Desa/Kelurahan" or "Kecamatan" column) differs from the banner's.</summary>
     public const string IdentityConflict = "identity-conflict";
+    /// <summary>Warning: the rows of an identity column name more than one desa/kelurahan or kecamatan.</summary>
+    public const string IdentitySeveral = "identity-several";
     /// <summary>Warning: of several monthly sheets only one was read, and why.</summary>
     public const string MonthSheetChosen = "month-sheet-chosen";
     /// <summary>Error: nothing visible holds a report, but hidden sheets do (or may): say which, instead of "no table found".</summary>
