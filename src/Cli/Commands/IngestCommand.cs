@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using KampungKB.Core.Intake;
 using KampungKB.Core.Model;
 using KampungKB.Core.Recaps;
 using KampungKB.Core.Templating;
@@ -48,7 +49,7 @@ internal sealed class IngestCommand(IReadOnlyList<RegistryEntry>? storedRegistry
         var engine = CommandLine.LoadEngine();
         IngestionReport report;
         using (var stream = File.OpenRead(path))
-            report = engine.Ingest(stream, Path.GetFileName(path), CancellationToken.None);
+            report = engine.Ingest(stream, new IngestionContext(Path.GetFileName(path)) { Today = LocalTime.Wit.Today(TimeProvider.System) }, CancellationToken.None);
 
         IReadOnlyList<RegistryEntry>? registry = storedRegistry;
         var registrySource = storedRegistry is null ? null : t.T("ingest.registry_stored");

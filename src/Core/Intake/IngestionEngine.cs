@@ -69,8 +69,19 @@ public sealed class IngestionEngine
         ArgumentNullException.ThrowIfNull(context);
         var sink = new ProblemSink(_messages, context.FileName);
         var findings = new Findings();
-        var format = Read(content, context.FileName, sink, findings, AnalysisMode.Report, cancellationToken, context.MaxFileBytes);
+        var start = content.CanSeek ? content.Position : 0;
+        var months = new MonthSheets(context.ExpectedPeriod?.Month ?? MonthFromFileName(context.FileName));
+        var format = Read(content, context.FileName, sink, findings, AnalysisMode.Report, cancellationToken, context.MaxFileBytes, months);
+        if (format is not null && content.CanSeek && months.Retry() is { } retry)
+        {
+            // Several monthly sheets and none of the report's month named: read again, the last month sheet only.
+            content.Position = start;
+            (sink, findings, months) = (new ProblemSink(_messages, context.FileName), new Findings(), retry);
+            format = Read(content, context.FileName, sink, findings, AnalysisMode.Report, cancellationToken, context.MaxFileBytes, months);
+        }
         if (format is null) return Rejected(context.FileName, sink, null);
+        if (months.Chosen is { } chosen)
+            sink.Warning(months.Only is null ? ProblemCodes.MonthSheetChosen : ProblemCodes.MonthSheetLast, chosen, null, null, null, ("sheets", months.Names));
 
         var stated = findings.StatedPeriod;
         var fromName = PeriodFromFileName(context.FileName);
@@ -91,11 +102,16 @@ public sealed class IngestionEngine
         if (period is { } p)
             foreach (var a in findings.Activities.Rows().Where(a => !p.Contains(a.Date)))
                 sink.Error(ProblemCodes.DateOutsidePeriod, a.Sheet, a.Row, a.DateColumn, a.DateDisplay, ("period", p), ("date", a.Date));
+        if (context.Today is { } today) WarnFuture(findings, period, today, sink);
 
         IndicatorRules.Check(findings.Indicators, _layouts, sink, context.PreviousIndicators);
 
         if (findings.Activities.Count == 0 && findings.Indicators.Count == 0 && !findings.RecognisedAnything)
-            sink.Error(format == "html" ? ProblemCodes.HtmlTableFile : ProblemCodes.EmptyReport);
+        {
+            // Nothing visible holds a report: when hidden sheets were left unread, say so rather than "no table found".
+            if (findings.HiddenSheets.Count > 0) sink.Error(ProblemCodes.SheetHidden, args: [("sheets", string.Join(", ", findings.HiddenSheets.Select(n => $"\"{n}\"")))]);
+            else sink.Error(format == "html" ? ProblemCodes.HtmlTableFile : ProblemCodes.EmptyReport);
+        }
         else if (period is null)
             sink.Error(ProblemCodes.PeriodUnknown);
 
@@ -126,6 +142,18 @@ public sealed class IngestionEngine
     /// <summary>The registry workbook a dinas can fill (.xlsx bytes): every registry column of the templates, two example rows, a hint sheet.</summary>
     public byte[] BuildRegistryTemplate() => RegistryTemplate.Build(_layouts);
 
+    /// <summary>
+    /// A report for a month after today's, and activities dated after today: accepted (a cadre may send a plan
+    /// by mistake, or mistype a year), with a warning each. <paramref name="today"/> is the caller's local date.
+    /// </summary>
+    private static void WarnFuture(Findings findings, ReportingPeriod? period, DateOnly today, ProblemSink sink)
+    {
+        var now = ReportingPeriod.Of(today);
+        if (period is { } p && p.CompareTo(now) > 0) sink.Warning(ProblemCodes.PeriodInFuture, args: [("period", p), ("today", today)]);
+        foreach (var a in findings.Activities.Rows())
+            if (a.Date > today) sink.Warning(ProblemCodes.DateInFuture, a.Sheet, a.Row, a.DateColumn, a.DateDisplay, ("date", a.Date), ("today", today));
+    }
+
     /// <summary>Dates written without a year ("12 Nov") take the report's year; without a period they cannot be read.</summary>
     private void GiveYears(Findings findings, ReportingPeriod? period, ProblemSink sink)
     {
@@ -136,7 +164,9 @@ public sealed class IngestionEngine
             if (!a.YearMissing) continue;
             var date = period is { } p ? IndonesianDate.WithYearOf(a.Date, p) : null;
             if (date is { } d) { a.Date = d; a.YearMissing = false; continue; }
-            sink.Error(ProblemCodes.InvalidDate, a.Sheet, a.Row, a.DateColumn, a.DateDisplay, ("field", _layouts.Activities.Fields["date"].DisplayName));
+            // No period: the day exists, its year is what is unknown (a 29 February of the wrong year is a bad date).
+            if (period is null) sink.Error(ProblemCodes.DateYearUnknown, a.Sheet, a.Row, a.DateColumn, a.DateDisplay, ("field", _layouts.Activities.Fields["date"].DisplayName));
+            else sink.Error(ProblemCodes.InvalidDate, a.Sheet, a.Row, a.DateColumn, a.DateDisplay, ("field", _layouts.Activities.Fields["date"].DisplayName));
             unread = true; // still YearMissing: removed below
         }
         if (unread) findings.Activities.RemoveWhere(a => a.YearMissing);
@@ -147,7 +177,7 @@ public sealed class IngestionEngine
         { ErrorTotal = sink.ErrorCount, WarningTotal = sink.WarningCount };
 
     /// <summary>Sniffs, bounds and reads the file; returns the format read, or null when the file was refused.</summary>
-    private string? Read(Stream content, string fileName, ProblemSink sink, Findings findings, AnalysisMode mode, CancellationToken ct, long? maxFileBytes = null)
+    private string? Read(Stream content, string fileName, ProblemSink sink, Findings findings, AnalysisMode mode, CancellationToken ct, long? maxFileBytes = null, MonthSheets? months = null)
     {
         var maxBytes = maxFileBytes ?? _options.MaxFileBytes;
         Stream? owned = null;
@@ -201,7 +231,8 @@ public sealed class IngestionEngine
                 foreach (var sheet in source.Sheets())
                 {
                     ct.ThrowIfCancellationRequested();
-                    if (sheet.Hidden) continue;
+                    if (sheet.Hidden) { findings.HiddenSheets.Add(sheet.Name); continue; }
+                    if (months is not null && !months.Read(sheet.Name)) continue;
                     findings.SheetOrder.Add(sheet.Name);
                     BeforeSheet?.Invoke(sheet.Name);
                     analyzer.Analyze(sheet, ct);

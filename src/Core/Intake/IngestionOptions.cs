@@ -49,6 +49,12 @@ public sealed record IngestionContext(string FileName)
     /// </summary>
     public long? MaxFileBytes { get; init; }
 
+    /// <summary>
+    /// Today's date where the kampung is (its WIB/WITA/WIT day, from the caller's clock), for the warnings on a
+    /// report for a month still to come and activities dated after today; null: not checked.
+    /// </summary>
+    public DateOnly? Today { get; init; }
+
     /// <summary>Last month's indicators of the same kampung, for the month-to-month plausibility warnings.</summary>
     public IReadOnlyDictionary<string, decimal>? PreviousIndicators { get; init; }
 }

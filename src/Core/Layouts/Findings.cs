@@ -107,6 +107,9 @@ internal sealed class Findings
     internal bool RecognisedAnything { get; set; }
     internal List<string> SheetOrder { get; } = [];
 
+    /// <summary>Hidden sheets left unread (Excel does not show them), named when nothing visible holds a report.</summary>
+    internal List<string> HiddenSheets { get; } = [];
+
     /// <summary>"Bulan: Oktober" with no year (a year sheet's month), and a year from the banner ("TAHUN 2025").</summary>
     internal int? StatedMonth { get; set; }
     internal int? StatedYear { get; set; }

@@ -182,7 +182,10 @@ public sealed class UploadProcessor
         {
             try
             {
-                var context = new IngestionContext(path.FileName) { ExpectedPeriod = path.Period, MaxFileBytes = _options.MaxUploadBytes };
+                // Today where the kampung is; a bulk drop's kampung is not known yet, so the easternmost zone (WIT) is
+                // used, which never calls a date of today "after today" anywhere in Indonesia.
+                var today = (path.AreaCode is { } area ? LocalTime.ForProvince(area) : LocalTime.Wit).Today(_time);
+                var context = new IngestionContext(path.FileName) { ExpectedPeriod = path.Period, MaxFileBytes = _options.MaxUploadBytes, Today = today };
                 report = _engine.Ingest(new MemoryStream(content.ToArray(), writable: false), context, cancellationToken);
                 // Month-to-month checks (stock-change-large, figures-unchanged) need last month's figures of this kampung:
                 // read the file again with them when it has figures and last month's report is stored.

@@ -112,8 +112,10 @@ public static class ProblemCodes
     public const string IdentityConflict = "identity-conflict";
     /// <summary>Warning: the rows of an identity column name more than one desa/kelurahan or kecamatan.</summary>
     public const string IdentitySeveral = "identity-several";
-    /// <summary>Warning: of several monthly sheets only one was read, and why.</summary>
+    /// <summary>Warning: of several monthly sheets only the one of the report's month (link or file name) was read.</summary>
     public const string MonthSheetChosen = "month-sheet-chosen";
+    /// <summary>Warning: of several monthly sheets, with no month named by the link or file name, only the last was read.</summary>
+    public const string MonthSheetLast = "month-sheet-last";
     /// <summary>Error: nothing visible holds a report, but hidden sheets do (or may): say which, instead of "no table found".</summary>
     public const string SheetHidden = "sheet-hidden";
     /// <summary>Error: a date written without a year ("12 Nov") while the report's month is unknown.</summary>
