@@ -11,6 +11,8 @@ namespace KampungKB.Core.Layouts;
 internal sealed partial class LayoutCatalogue
 {
     private List<string> _exampleMarkers = [];
+    /// <summary>The markers for one vectorised search per cell (most cells hold none).</summary>
+    private System.Buffers.SearchValues<string>? _exampleSearch;
     private List<string> _instructionSheets = [];
     private List<string> _instructionHeadings = [];
     private List<(string Kind, string Name, List<string> Markers)> _otherTables = [];
@@ -22,11 +24,7 @@ internal sealed partial class LayoutCatalogue
     /// </summary>
     internal bool IsExample(string text)
     {
-        if (_exampleMarkers.Count == 0 || text.Length > 200) return false;
-        var any = false;
-        foreach (var m in _exampleMarkers)
-            if (text.Contains(m, StringComparison.OrdinalIgnoreCase)) { any = true; break; }
-        if (!any) return false;
+        if (_exampleSearch is null || text.Length > 200 || !text.AsSpan().ContainsAny(_exampleSearch)) return false;
         var key = Key(text);
         foreach (var m in _exampleMarkers)
             if (key == m || key.StartsWith(m + " ", StringComparison.Ordinal) || key.EndsWith(" " + m, StringComparison.Ordinal)) return true;
@@ -69,6 +67,7 @@ internal sealed partial class LayoutCatalogue
     {
         if (doc is not { } d) return;
         _exampleMarkers = ReadList(d.Root, "exampleMarkers", d.Path, errors).Select(Key).Where(k => k.Length > 0).ToList();
+        if (_exampleMarkers.Count > 0) _exampleSearch = System.Buffers.SearchValues.Create(_exampleMarkers.ToArray(), StringComparison.OrdinalIgnoreCase);
         _instructionSheets = ReadList(d.Root, "instructionSheets", d.Path, errors).Select(Key).Where(k => k.Length > 0).ToList();
         _instructionHeadings = ReadList(d.Root, "instructionHeadings", d.Path, errors).Select(Key).Where(k => k.Length > 0).ToList();
         if (!d.Root.TryGetProperty("tablesBelowTotal", out var tables) || tables.ValueKind != JsonValueKind.Object)
