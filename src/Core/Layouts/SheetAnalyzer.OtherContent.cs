@@ -22,6 +22,12 @@ internal sealed partial class SheetAnalyzer
 
     private OtherBlock? _other;
 
+    /// <summary>The sheet opens with instructions ("PETUNJUK PENGISIAN"): what its banner states is only a fallback.</summary>
+    private bool _weakSheet;
+
+    /// <summary>The source a banner or profile value of this sheet has: on an instruction sheet, the weakest (any other sheet's wins).</summary>
+    private Findings.Source Weak(Findings.Source source) => _weakSheet ? Findings.Source.Dates : source;
+
     /// <summary>
     /// The kind of table this row announces, when it is a title or header line (no figure, no date) whose words
     /// name a plan, an attendance list or the officers ("RENCANA KEGIATAN BULAN DEPAN", "No | Nama | Jabatan").

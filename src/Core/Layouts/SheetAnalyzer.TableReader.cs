@@ -53,9 +53,11 @@ internal sealed partial class SheetAnalyzer
             {
                 if (owner.IsTotalRow(row, _labelColumnsEnd)) return Outcome.EndTotal;
                 if (owner.IsEndRow(row)) return Outcome.EndSignature;
-                if (owner._mode == AnalysisMode.Report && owner.AnnouncedTable(row) is not null) return Outcome.EndOther;
+                if (owner._mode == AnalysisMode.Report && AnnouncesTable(row)) return Outcome.EndOther;
             }
             if (AllMappedBlank(row) || IsMergedLabel(row)) return Outcome.Continue;
+            // On a sheet that opens with instructions, a lone line of text under the example table is more instruction.
+            if (owner._weakSheet && !dateOk && row.Cells.Count(c => !Text.IsBlank(c)) == 1) return Outcome.Continue;
             if (owner.IsExampleRow(row, _numberCol, titleCol, _notesCol))
             {
                 var at = titleCol >= 0 && !Text.IsBlank(row[titleCol]) ? titleCol : FirstFilled(row);
@@ -147,6 +149,29 @@ internal sealed partial class SheetAnalyzer
                 if (field is "male" or "female" or "participants" && IndonesianNumber.Parse(row[col]).IsOk) figure = true;
             }
             return title && !IsMergedLabel(row) && (figure || filled >= 3);
+        }
+
+        /// <summary>
+        /// Where the next activity would be, a line that starts another table: a title merged across or written
+        /// outside the title column ("RENCANA KEGIATAN BULAN DEPAN" in column A), or a header row (two or more
+        /// cells that are column names). A title-column text alone ("Jadwal posyandu" without a date) is an
+        /// activity row with a missing date, not a new table.
+        /// </summary>
+        private bool AnnouncesTable(RawRow row)
+        {
+            if (owner.AnnouncedTable(row) is null) return false;
+            if (IsMergedLabel(row)) return true;
+            var filled = 0;
+            var headers = 0;
+            var inTitle = false;
+            for (var i = 0; i < row.Cells.Length; i++)
+            {
+                if (Text.IsBlank(row.Cells[i])) continue;
+                filled++;
+                if (i == _titleCol) inTitle = true;
+                if (row.Cells[i] is string s && header.Layout.Match(Catalogue.Key(s)) is not null) headers++;
+            }
+            return filled == 1 ? !inTitle : headers >= 2;
         }
 
         /// <summary>

@@ -60,6 +60,7 @@ internal sealed partial class SheetAnalyzer
         var tableEnded = false;
         var firstText = true;
         _other = null;
+        _weakSheet = false;
         if (_mode == AnalysisMode.Report && _catalogue.IsInstructionSheet(sheet.Name))
         {
             // A sheet named "Petunjuk", "Cara Mengisi", "Contoh": its example rows and banner are not the report.
@@ -82,10 +83,14 @@ internal sealed partial class SheetAnalyzer
             {
                 // "PETUNJUK PENGISIAN" as a sheet's first text: the sheet explains the form, it is not the report.
                 firstText = false;
-                if (row.Cells.FirstOrDefault(c => !Text.IsBlank(c)) is string heading && _catalogue.IsInstructionHeading(heading))
+                // Its tables are still read (example rows skipped as anywhere), but its banner and "Bulan:" lines
+                // only count when no other sheet states kampung or month: they may be the form's example.
+                _weakSheet = row.Cells.FirstOrDefault(c => !Text.IsBlank(c)) is string heading && _catalogue.IsInstructionHeading(heading);
+                if (_weakSheet)
                 {
-                    _sink.Warning(ProblemCodes.InstructionSheetSkipped, sheet.Name, row.Number, null, Text.Collapse(heading));
-                    return;
+                    // The heading itself is not the signature block's "Petunjuk" line: what follows is read.
+                    _sink.Warning(ProblemCodes.InstructionHeading, sheet.Name, row.Number, null, Text.Collapse((string)row.Cells.First(c => !Text.IsBlank(c))!));
+                    continue;
                 }
             }
 
@@ -382,7 +387,7 @@ internal sealed partial class SheetAnalyzer
                 {
                     if (field is "village" or "district" or "regency" or "name" && IdentityExtractor.Extract(s) is var f && HasAny(f))
                     {
-                        if (!IsExampleBanner(sheet, row, i, s, f)) ApplyBanner(f, Findings.Source.Profile);
+                        if (!IsExampleBanner(sheet, row, i, s, f)) ApplyBanner(f, Weak(Findings.Source.Profile));
                         any = true;
                         continue;
                     }
@@ -420,15 +425,15 @@ internal sealed partial class SheetAnalyzer
         switch (field)
         {
             case "period":
-                if (value is DateTime dt) _findings.SetPeriod(ReportingPeriod.Of(DateOnly.FromDateTime(dt)), Findings.Source.Profile, cell);
-                else if (IndonesianDate.TryFindPeriod(text, out var p)) _findings.SetPeriod(p, Findings.Source.Profile, cell);
+                if (value is DateTime dt) _findings.SetPeriod(ReportingPeriod.Of(DateOnly.FromDateTime(dt)), Weak(Findings.Source.Profile), cell);
+                else if (IndonesianDate.TryFindPeriod(text, out var p)) _findings.SetPeriod(p, Weak(Findings.Source.Profile), cell);
                 else if (IndonesianDate.MonthOf(text) is { } month) _findings.StatedMonth = month;
                 break;
             case "name":
-                _findings.SetIdentity("name", text.StartsWith("Kampung KB", StringComparison.OrdinalIgnoreCase) ? text : "Kampung KB " + text, Findings.Source.Profile);
+                _findings.SetIdentity("name", text.StartsWith("Kampung KB", StringComparison.OrdinalIgnoreCase) ? text : "Kampung KB " + text, Weak(Findings.Source.Profile));
                 break;
             case "village" or "district" or "regency" or "province":
-                _findings.SetIdentity(field, text, Findings.Source.Profile);
+                _findings.SetIdentity(field, text, Weak(Findings.Source.Profile));
                 break;
         }
     }
@@ -451,8 +456,8 @@ internal sealed partial class SheetAnalyzer
             if (row.Cells[i] is not string s || s.Length > 300) continue;
             var found = IdentityExtractor.Extract(s);
             if (IsExampleBanner(sheet, row, i, s, found)) continue;
-            ApplyBanner(found, Findings.Source.Banner);
-            if (IndonesianDate.TryFindPeriod(s, out var p)) _findings.SetPeriod(p, Findings.Source.Banner, new CellRef(sheet, row.Number, i, s));
+            ApplyBanner(found, Weak(Findings.Source.Banner));
+            if (IndonesianDate.TryFindPeriod(s, out var p)) _findings.SetPeriod(p, Weak(Findings.Source.Banner), new CellRef(sheet, row.Number, i, s));
             else ReadBannerYear(s);
         }
     }

@@ -106,6 +106,8 @@ public static class ProblemCodes
     public const string ExampleBannerSkipped = "example-banner-skipped";
     /// <summary>Warning: a sheet of instructions ("Petunjuk", "Cara Mengisi", "Contoh") was not read as the report.</summary>
     public const string InstructionSheetSkipped = "instruction-sheet-skipped";
+    /// <summary>Warning: a sheet opens with instructions; its banner and month count only when no other sheet states them.</summary>
+    public const string InstructionHeading = "instruction-heading";
     /// <summary>Warning: a table below the total row with its own header (a plan, an attendance list, the officers) was not counted.</summary>
     public const string TableSkipped = "table-skipped";
     /// <summary>Warning: the identity written in the table (a "Desa/Kelurahan" or "Kecamatan" column) differs from the banner's.</summary>

@@ -71,7 +71,34 @@ public class OtherContentTests
         Assert.Equal(new ReportingPeriod(2025, 10), r.Period);
         Assert.Equal("Mawar", r.Kampung?.Village);
         Assert.Equal(["Rapat Pokja", "Kelas BKB"], r.Activities.Select(a => a.Title));
-        Assert.Equal(sheet, Assert.Single(r.Problems, p => p.Code == ProblemCodes.InstructionSheetSkipped).Sheet);
+        // A sheet named as instructions is not read; one that only opens with them has its banner and month as a fallback.
+        var code = heading is null ? ProblemCodes.InstructionSheetSkipped : ProblemCodes.InstructionHeading;
+        Assert.Equal(sheet, Assert.Single(r.Problems, p => p.Code == code).Sheet);
+    }
+
+    [Fact]
+    public void SheetOpeningWithInstructions_ItsTableStillRead_ItsBannerUsedWhenNoOtherSheetStatesOne()
+    {
+        var b = new XlsxBuilder();
+        b.Sheet("Sheet1").Row("Petunjuk: isi satu baris per kegiatan").Row("Kampung KB Mawar, Desa Mawar").Row("Bulan: Oktober 2025")
+            .Row("Tanggal", "Nama Kegiatan", "L", "P").Row(new DateTime(2025, 10, 3), "Rapat Pokja", 5.0, 6.0);
+        var r = Engines.Bytes(b.Build(), "laporan.xlsx");
+
+        Assert.True(r.IsAccepted, Problems(r));
+        Assert.Equal((new ReportingPeriod(2025, 10), "Mawar"), (r.Period, r.Kampung?.Village));
+        Assert.Equal(["Rapat Pokja"], r.Activities.Select(a => a.Title));
+        Assert.Single(r.Problems, p => p.Code == ProblemCodes.InstructionHeading);
+    }
+
+    [Fact]
+    public void ActivityWithoutADate_WhoseTitleNamesAPlan_IsStillAnActivityRowWithAMissingDate()
+    {
+        var r = Engines.Csv("Kampung KB Mawar, Desa Mawar\nBulan: Oktober 2025\nTanggal,Nama Kegiatan,L,P\n03/10/2025,Rapat Pokja,5,6\n,Jadwal posyandu,,\n09/10/2025,Kelas BKB,0,12\n");
+
+        Assert.Equal(["Rapat Pokja", "Kelas BKB"], r.Activities.Select(a => a.Title));
+        var e = Assert.Single(r.Errors);
+        Assert.Equal((ProblemCodes.MissingRequired, 5), (e.Code, e.Row));
+        Assert.DoesNotContain(r.Problems, p => p.Code == ProblemCodes.TableSkipped);
     }
 
     [Fact]
