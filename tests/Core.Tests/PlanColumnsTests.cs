@@ -64,7 +64,7 @@ public class PlanColumnsTests
         Assert.Empty(r.Activities);
         var plan = Assert.Single(r.Errors);
         Assert.Equal(ProblemCodes.PlanOnly, plan.Code);
-        Assert.Equal(("Rencana", 3, "3"), (plan.Sheet, plan.Row, plan.Args!["count"]));
+        Assert.Equal((format == "xlsx" ? "Rencana" : "rencana kegiatan oktober 2025", 3, "3"), (plan.Sheet, plan.Row, plan.Args!["count"]));
         Assert.DoesNotContain(r.Problems, p => p.Code == ProblemCodes.EmptyReport);
     }
 

@@ -93,8 +93,10 @@ public sealed class IngestionEngine
                 sink.Error(ProblemCodes.DateOutsidePeriod, a.Sheet, a.Row, a.DateColumn, a.DateDisplay, ("period", p), ("date", a.Date));
 
         IndicatorRules.Check(findings.Indicators, _layouts, sink, context.PreviousIndicators);
+        IndicatorCoverage.Check(findings.Indicators, findings.UnknownIndicators, _layouts, sink);
+        SheetAnalyzer.JudgePlans(findings, sink);
 
-        if (findings.Activities.Count == 0 && findings.Indicators.Count == 0 && !findings.RecognisedAnything)
+        if (findings.Activities.Count == 0 && findings.Indicators.Count == 0 && !findings.RecognisedAnything && findings.PlanTables.Count == 0)
             sink.Error(format == "html" ? ProblemCodes.HtmlTableFile : ProblemCodes.EmptyReport);
         else if (period is null)
             sink.Error(ProblemCodes.PeriodUnknown);
