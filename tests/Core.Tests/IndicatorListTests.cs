@@ -142,6 +142,23 @@ public class IndicatorListTests
         Assert.DoesNotContain(r.Problems, p => p.Code == ProblemCodes.SumNotChecked);
     }
 
+    [Fact]
+    public void YearSheet_UnknownLabel_IsNamedWithTheReportMonthsValue()
+    {
+        string[] months = ["JANUARI", "FEBRUARI", "MARET", "APRIL", "MEI", "JUNI", "JULI", "AGUSTUS", "SEPTEMBER", "OKTOBER", "NOVEMBER", "DESEMBER"];
+        object?[] Line(string n, string label, double first) => new object?[] { n, label }.Concat(Enumerable.Range(0, 10).Select(m => (object?)(first + m))).ToArray();
+        var b = new XlsxBuilder();
+        b.Sheet("2025").Row("REKAPITULASI DATA KAMPUNG KB MAWAR DESA MAWAR TAHUN 2025").Row("Bulan", "Oktober").Skip()
+            .Row(new object?[] { "No", "Indikator" }.Concat(months).ToArray())
+            .Row(Line("1", "Jumlah PUS", 900)).Row(Line("2", "Jumlah Jiwa", 3000)).Row(Line("3", "Peserta KB Aktif", 600));
+
+        var r = Engines.Bytes(b.Build(), "rekap tahunan.xlsx");
+
+        Assert.Equal((909m, 609m), (r.Indicators["pus"], r.Indicators["kb_active"]));
+        var unknown = Assert.Single(r.Problems, p => p.Code == ProblemCodes.IndicatorUnknown);
+        Assert.Equal((6, "L", "Jumlah Jiwa", "3009"), (unknown.Row!.Value, unknown.Column, unknown.Args!["label"], unknown.Args!["value"]));
+    }
+
     // ---------- unit columns ----------
 
     /// <summary>Eleven figures with a unit column; "KK" is also a label of Jumlah KK, so it once made a row look like a header.</summary>
