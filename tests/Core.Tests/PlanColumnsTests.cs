@@ -48,6 +48,23 @@ public class PlanColumnsTests
         Assert.Equal(197, r.Activities.Sum(a => a.Participants));
     }
 
+    [Fact]
+    public void TwoRowHeader_PlanAndActualUnderMergedParents_TheActualAreRead()
+    {
+        var b = new XlsxBuilder();
+        var s = b.Sheet("Kegiatan").Row(Banner).Skip()
+            .Row("No", "Tanggal", null, "Nama Kegiatan", "Jumlah Peserta", null)
+            .Row(null, "Rencana", "Pelaksanaan", null, "Sasaran", "Hadir")
+            .Merge("B3:C3").Merge("E3:F3").Merge("A3:A4").Merge("D3:D4");
+        foreach (var r in PlanBeforeActual("", "", "", "", "").Skip(3)) s.Row(r);
+
+        var r2 = Engines.Bytes(b.Build(), "kegiatan oktober.xlsx");
+
+        Assert.True(r2.IsAccepted, Why(r2));
+        Assert.Equal(HeldOn, r2.Activities.Select(a => a.Date));
+        Assert.Equal(197, r2.Activities.Sum(a => a.Participants));
+    }
+
     [Theory]
     [InlineData("xlsx")]
     [InlineData("csv")]
