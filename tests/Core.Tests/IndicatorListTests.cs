@@ -208,6 +208,18 @@ public class IndicatorListTests
         Assert.False(r.Indicators.ContainsKey("families_with_teens"));
     }
 
+    [Theory]
+    [InlineData("csv")]
+    [InlineData("xlsx")]
+    public void OneRowIndicatorTable_UnknownColumn_IsNamed(string format)
+    {
+        var r = Read(format, ["KK", "PUS", "Jumlah Jiwa", "PA"], [250.0, 180.0, 900.0, 120.0]);
+
+        Assert.Equal((250m, 180m, 120m), (r.Indicators["families"], r.Indicators["pus"], r.Indicators["kb_active"]));
+        var unknown = Assert.Single(r.Problems, p => p.Code == ProblemCodes.IndicatorUnknown);
+        Assert.Equal((5, "C", "Jumlah Jiwa", "900"), (unknown.Row!.Value, unknown.Column, unknown.Args!["label"], unknown.Args!["value"]));
+    }
+
     [Fact]
     public void OneRowIndicatorTable_WithKkAsAHeader_StillReads()
     {

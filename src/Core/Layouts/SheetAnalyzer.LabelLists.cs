@@ -196,6 +196,25 @@ internal sealed partial class SheetAnalyzer
         return null;
     }
 
+    /// <summary>
+    /// A one-row indicator table ("KK | PUS | Jumlah Jiwa | PA" over its figures): a header cell that is no
+    /// indicator but has a number beneath it is named like an unknown row of a list.
+    /// </summary>
+    private void WarnUnknownColumns(string sheet, RawRow header, RawRow values, List<(string Code, int Column)> mapped)
+    {
+        for (var i = 0; i < header.Cells.Length; i++)
+        {
+            if (header.Cells[i] is not string s || mapped.Any(m => m.Column == i) || _catalogue.IsUnitWord(s)) continue;
+            var t = s.Trim();
+            if (t.Count(char.IsLetter) < 3 || ListNumber().IsMatch(t)) continue;
+            var key = _catalogue.Key(t);
+            if (_catalogue.IsIgnoredLabel(key) || _catalogue.ProfileField(key) is not null || _catalogue.IsTotalMarker(key)) continue;
+            var v = values[i];
+            if (v is DateTime || !IndonesianNumber.Parse(v).IsOk) continue;
+            WarnUnknown(sheet, values.Number, i, Text.Collapse(t), Text.Display(v) ?? "");
+        }
+    }
+
     /// <summary>A cell holding a figure: a number or date cell, or text that reads as a number ("250", "1.204").</summary>
     private static bool HasFigure(RawRow row)
     {

@@ -113,6 +113,7 @@ internal sealed partial class SheetAnalyzer
                     if (IsColumnNumberRow(row)) continue;
                     if (RefineIndicatorHeader(indicatorRow, row) is { } refined) { indicatorHeader = refined; indicatorRow = row; continue; }
                     ReadIndicatorRow(sheet.Name, row, indicatorHeader!);
+                    WarnUnknownColumns(sheet.Name, indicatorRow, row, indicatorHeader!);
                     state = State.Searching;
                     sinceBlock = 0;
                     continue;
