@@ -105,8 +105,10 @@ public sealed class IngestionEngine
         if (context.Today is { } today) WarnFuture(findings, period, today, sink);
 
         IndicatorRules.Check(findings.Indicators, _layouts, sink, context.PreviousIndicators);
+        IndicatorCoverage.Check(findings.Indicators, findings.UnknownIndicators, _layouts, sink);
+        SheetAnalyzer.JudgePlans(findings, sink);
 
-        if (findings.Activities.Count == 0 && findings.Indicators.Count == 0 && !findings.RecognisedAnything)
+        if (findings.Activities.Count == 0 && findings.Indicators.Count == 0 && !findings.RecognisedAnything && findings.PlanTables.Count == 0)
         {
             // Nothing visible holds a report: when hidden sheets were left unread, say so rather than "no table found".
             if (findings.HiddenSheets.Count > 0) sink.Error(ProblemCodes.SheetHidden, args: [("sheets", string.Join(", ", findings.HiddenSheets.Select(n => $"\"{n}\"")))]);

@@ -106,6 +106,10 @@ internal sealed class Findings
     internal List<RegistryEntry> Registry { get; } = [];
     internal bool RecognisedAnything { get; set; }
     internal List<string> SheetOrder { get; } = [];
+    /// <summary>Label | number rows of indicator lists whose label is no indicator (already warned), for the sum rules' coverage.</summary>
+    internal List<(string Label, CellRef Cell)> UnknownIndicators { get; } = [];
+    /// <summary>Tables holding only a plan (Tanggal Rencana, Jumlah Sasaran …): where, how many rows, the plan columns as written.</summary>
+    internal List<(CellRef Header, int Rows, string Columns)> PlanTables { get; } = [];
 
     /// <summary>Hidden sheets left unread (Excel does not show them), named when nothing visible holds a report.</summary>
     internal List<string> HiddenSheets { get; } = [];

@@ -57,7 +57,7 @@ internal sealed class TableLayout
 /// </summary>
 internal sealed partial class LayoutCatalogue
 {
-    internal static readonly string[] ActivityFields = ["number", "date", "title", "category", "target", "male", "female", "participants", "partners", "funding", "notes", "link", "kampung", "village", "district"];
+    internal static readonly string[] ActivityFields = ["number", "date", "title", "category", "target", "male", "female", "participants", "partners", "funding", "notes", "link", "kampung", "village", "district", "planDate", "planTitle", "planCount"];
     /// <summary>Optional registry columns that feed the class (<see cref="KampungProfile"/>).</summary>
     internal static readonly string[] RegistryProfileFields =
         ["pokjaDecree", "pokjaMembers", "pokjaTrained", "fundingSources", "poktanOwned", "secretariat", "rumahDataKu", "pkbAssigned", "regulation", "dataSources", "mechanisms"];
@@ -125,13 +125,25 @@ internal sealed partial class LayoutCatalogue
         var unmarked = ListMarker().Replace(bare.Trim(), "");
         if (unmarked.Length == 0 || unmarked == bare.Trim()) unmarked = bare;
         if (Lookup(unmarked) is { } c3) return c3;
-        var key = Key(unmarked);
-        foreach (var w in _stripWords)
-            if (key.StartsWith(w + " ", StringComparison.Ordinal) && _indicatorByKey.TryGetValue(key[(w.Length + 1)..], out var c4))
-                return c4;
-        return null;
+        return Stripped(Key(unmarked), 3);
 
         string? Lookup(string t) => _indicatorByKey.GetValueOrDefault(Key(t));
+    }
+
+    /// <summary>
+    /// The code of <paramref name="key"/> with up to <paramref name="depth"/> leading strip words removed
+    /// ("jumlah pus menggunakan iud" → "iud"), each tried in the order indicators.json lists them.
+    /// </summary>
+    private string? Stripped(string key, int depth)
+    {
+        if (depth == 0) return null;
+        foreach (var w in _stripWords)
+        {
+            if (!key.StartsWith(w, StringComparison.Ordinal) || key.Length <= w.Length + 1 || key[w.Length] != ' ') continue;
+            var rest = key[(w.Length + 1)..];
+            if (_indicatorByKey.TryGetValue(rest, out var code) || (code = Stripped(rest, depth - 1)) is not null) return code;
+        }
+        return null;
     }
 
     internal static LayoutCatalogue Load(string layoutsDir)
@@ -182,6 +194,7 @@ internal sealed partial class LayoutCatalogue
 
         var (indPath, ind) = docs["indicators"];
         cat._stripWords = ReadList(ind, "stripWords", indPath, errors, required: false).Select(cat.Key).ToList();
+        cat.LoadLists(ind, indPath, errors);
         if (!ind.TryGetProperty("labels", out var labels) || labels.ValueKind != JsonValueKind.Object)
             errors.Add($"{indPath}: needs \"labels\": {{ code: {{ name, synonyms }} }}");
         else

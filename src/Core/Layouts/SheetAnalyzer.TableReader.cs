@@ -10,13 +10,13 @@ internal sealed partial class SheetAnalyzer
     // ---------- table rows ----------
 
     /// <summary>Reads the data rows under one header.</summary>
-    private sealed class TableReader(SheetAnalyzer owner, string sheet, HeaderMatch header)
+    private sealed partial class TableReader(SheetAnalyzer owner, string sheet, HeaderMatch header)
     {
         /// <summary>EndOther: the row announces another table (a plan, an attendance list, the officers).</summary>
         internal enum Outcome { Continue, EndTotal, EndSignature, EndOther }
 
         private long _male, _female, _participants;
-        private readonly int _labelColumnsEnd = new[] { header.Column("number"), header.Column("date"), header.Column("title"), header.Column("areaCode"), header.Column("name"), 2 }.Max();
+        private readonly int _labelColumnsEnd = new[] { header.Column("number"), header.Column("date"), header.Column("title"), header.Column("areaCode"), header.Column("name"), header.Column("planDate"), header.Column("planTitle"), 2 }.Max();
         private readonly RegistryRowReader? _registry = owner._mode == AnalysisMode.Registry ? new RegistryRowReader(owner, sheet, header) : null;
         // Per row the columns are looked up by index, not by field name (100,000 rows × a dozen fields).
         private readonly int _dateCol = header.Column("date"), _titleCol = header.Column("title"), _numberCol = header.Column("number");
@@ -44,6 +44,7 @@ internal sealed partial class SheetAnalyzer
         internal Outcome Read(RawRow row)
         {
             if (_registry is not null) return _registry.Read(row);
+            if (header.Plan) return ReadPlan(row);
             var dateCol = _dateCol;
             var titleCol = _titleCol;
             var dateCell = row[dateCol];
@@ -78,6 +79,7 @@ internal sealed partial class SheetAnalyzer
                 return Outcome.Continue;
             }
 
+            if (date.IsEmpty && IsPlannedOnly(row, titleText)) return Outcome.Continue;
             var ok = true;
             if (date.IsEmpty) { Sink.Error(ProblemCodes.MissingRequired, sheet, row.Number, dateCol, null, ("field", header.Layout.Fields["date"].DisplayName)); ok = false; }
             else if (!dateOk && Text.IsCellError(dateCell)) { Sink.Error(ProblemCodes.CellError, sheet, row.Number, dateCol, Text.Display(dateCell), ("field", header.Layout.Fields["date"].DisplayName)); ok = false; }
@@ -306,6 +308,7 @@ internal sealed partial class SheetAnalyzer
         /// <summary>Checks the sums a total row states against the rows read.</summary>
         internal void Finish(RawRow? totalRow)
         {
+            if (header.Plan) { FinishPlan(); return; }
             if (totalRow is not { } row || owner._mode != AnalysisMode.Report) return;
             if (_unsplit > 0 || CountSpan(row) is not null) { FinishTotals(row); return; }
             foreach (var (field, sum) in new[] { ("male", _male), ("female", _female), ("participants", header.Columns.ContainsKey("male") ? -1 : _participants) })

@@ -9,10 +9,14 @@ namespace KampungKB.Core.Layouts;
 
 internal enum AnalysisMode { Report, Registry }
 
-/// <summary>A recognised table header: which column holds which field, and where data starts.</summary>
-internal sealed record HeaderMatch(TableLayout Layout, int Row, IReadOnlyDictionary<string, int> Columns)
+/// <summary>
+/// A recognised table header: which column holds which field, and where data starts. <see cref="PlanColumns"/>:
+/// the table holds only a plan (its plan columns as written, e.g. "Tanggal Rencana, Jumlah Sasaran"), never read as activities.
+/// </summary>
+internal sealed record HeaderMatch(TableLayout Layout, int Row, IReadOnlyDictionary<string, int> Columns, string? PlanColumns = null)
 {
     internal int Column(string field) => Columns.TryGetValue(field, out var c) ? c : -1;
+    internal bool Plan => PlanColumns is not null;
 }
 
 /// <summary>
@@ -102,7 +106,7 @@ internal sealed partial class SheetAnalyzer
                 table = new TableReader(this, sheet.Name, two ?? header);
                 state = State.Table;
                 expectNumbers = true;
-                _findings.RecognisedAnything = true;
+                if (!header.Plan) _findings.RecognisedAnything = true;
                 if (two is not null) continue;
             }
 
@@ -136,6 +140,7 @@ internal sealed partial class SheetAnalyzer
                     if (RefineIndicatorHeader(indicatorRow, row) is { } refined) { indicatorHeader = refined; indicatorRow = row; continue; }
                     ReadIndicatorRow(sheet.Name, row, indicatorHeader!);
                     ReadIdentityColumns(sheet.Name, row);
+                    WarnUnknownColumns(sheet.Name, indicatorRow, row, indicatorHeader!);
                     state = State.Searching;
                     sinceBlock = 0;
                     continue;
@@ -157,19 +162,21 @@ internal sealed partial class SheetAnalyzer
             if (sinceBlock <= _catalogue.HeaderScanRows)
             {
                 var layout = _mode == AnalysisMode.Report ? _catalogue.Activities : _catalogue.Registry;
-                if (MatchHeader(layout, row) is { } h) { pending = h; pendingRow = row; ended = null; continue; }
-                if (_mode == AnalysisMode.Report && MatchMonthHeader(row) is { } mh) { monthColumns = mh; state = State.MonthTable; continue; }
-                if (_mode == AnalysisMode.Report && MatchIndicatorHeader(row) is { } ih) { indicatorHeader = ih; indicatorRow = row; state = State.IndicatorRow; _findings.RecognisedAnything = true; _indicatorIdentity = IdentityColumns(row); continue; }
+                if (MatchHeader(layout, row) is { } h) { EndList(); pending = h; pendingRow = row; ended = null; continue; }
+                if (_mode == AnalysisMode.Report && MatchMonthHeader(row) is { } mh) { EndList(); monthColumns = mh; state = State.MonthTable; continue; }
+                if (_mode == AnalysisMode.Report && MatchIndicatorHeader(row) is { } ih) { EndList(); indicatorHeader = ih; indicatorRow = row; state = State.IndicatorRow; _findings.RecognisedAnything = true; _indicatorIdentity = IdentityColumns(row); continue; }
+                if (_mode == AnalysisMode.Report && MatchListHeader(sheet.Name, row)) continue;
             }
-            if (IsEndRow(row)) { signatureSeen = true; continue; }
+            if (IsEndRow(row)) { EndList(); signatureSeen = true; continue; }
             if (_mode == AnalysisMode.Registry) continue;
-            if (TryVerticalIndicator(sheet.Name, row)) continue;
+            if (TryListRow(sheet.Name, row)) continue;
             if (TryProfile(sheet.Name, row, signatureSeen)) continue;
             if (!signatureSeen) ReadBanner(sheet.Name, row);
         }
 
-        if (pending is not null) { table = new TableReader(this, sheet.Name, pending); _findings.RecognisedAnything = true; }
+        if (pending is not null) { table = new TableReader(this, sheet.Name, pending); if (!pending.Plan) _findings.RecognisedAnything = true; }
         table?.Finish(null);
+        EndList();
     }
 
     private static bool IsBlank(RawRow row)
@@ -184,11 +191,14 @@ internal sealed partial class SheetAnalyzer
 
     private HeaderMatch? MatchHeader(TableLayout layout, RawRow row)
     {
-        if (row.Cells.Any(c => c is double or DateTime)) return null;
+        // A row holding a figure (a number cell, or "250" as text in a CSV or web export) is data, never a header.
+        if (HasFigure(row)) return null;
         var columns = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < row.Cells.Length; i++)
             if (layout.Match(KeyOf(row.Cells[i])) is { } f) columns.TryAdd(f, i);
-        if (columns.Count < 2 || layout.Required.Any(r => !columns.ContainsKey(r))) return null;
+        if (columns.Count < 2) return null;
+        if (layout == _catalogue.Activities && MatchPlanColumns(row, columns) is { } planned) return planned;
+        if (layout.Required.Any(r => !columns.ContainsKey(r))) return null;
         if (layout == _catalogue.Registry && !IsRegistryHeader(columns)) return null;
         return new HeaderMatch(layout, row.Number, columns);
     }
@@ -199,7 +209,7 @@ internal sealed partial class SheetAnalyzer
     /// </summary>
     private HeaderMatch? TryTwoRowHeader(HeaderMatch single, RawRow top, RawRow sub)
     {
-        if (sub.Cells.Any(c => c is double or DateTime)) return null;
+        if (single.Plan || HasFigure(sub)) return null;
         if (sub.Number != top.Number + 1) return null;
         var layout = single.Layout;
         var columns = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -272,10 +282,12 @@ internal sealed partial class SheetAnalyzer
 
     private List<(string Code, int Column)>? MatchIndicatorHeader(RawRow row)
     {
-        if (row.Cells.Any(c => c is double or DateTime)) return null;
+        if (HasFigure(row)) return null;
+        // In the middle of an indicator list a unit cell ("KK" is also a label of Jumlah KK) is no evidence of a header.
+        var inList = InsideIndicatorList;
         var list = new List<(string, int)>();
         for (var i = 0; i < row.Cells.Length; i++)
-            if (row.Cells[i] is string s && _catalogue.IndicatorCode(s) is { } code && list.All(x => x.Item1 != code)) list.Add((code, i));
+            if (row.Cells[i] is string s && !(inList && _catalogue.IsUnitWord(s)) && _catalogue.IndicatorCode(s) is { } code && list.All(x => x.Item1 != code)) list.Add((code, i));
         return list.Count >= 2 ? list : null;
     }
 
@@ -286,7 +298,7 @@ internal sealed partial class SheetAnalyzer
     /// </summary>
     private List<(string Code, int Column)>? RefineIndicatorHeader(RawRow parent, RawRow child)
     {
-        if (child.Cells.Any(c => c is double or DateTime) || child.Number != parent.Number + 1) return null;
+        if (HasFigure(child) || child.Number != parent.Number + 1) return null;
         var list = new List<(string Code, int Column)>();
         var childHits = 0;
         var width = Math.Max(parent.Cells.Length, child.Cells.Length);
@@ -311,25 +323,6 @@ internal sealed partial class SheetAnalyzer
     private void ReadIndicatorRow(string sheet, RawRow row, List<(string Code, int Column)> header)
     {
         foreach (var (code, col) in header) RecordIndicator(sheet, row, col, code);
-    }
-
-    private bool TryVerticalIndicator(string sheet, RawRow row)
-    {
-        for (var i = 0; i < row.Cells.Length; i++)
-        {
-            if (row.Cells[i] is not string s || _catalogue.IndicatorCode(s) is not { } code) continue;
-            for (var j = i + 1; j < row.Cells.Length; j++)
-            {
-                var v = row.Cells[j];
-                if (Text.IsBlank(v) || v is string t && t.Trim() is ":" or "=") continue;
-                if (row.Merges is not null && row.SpanAt(j) is { } label && label.From <= i) continue; // the label merged over several columns
-                _findings.RecognisedAnything = true;
-                RecordIndicator(sheet, row, j, code);
-                return true;
-            }
-            return false;
-        }
-        return false;
     }
 
     private void RecordIndicator(string sheet, RawRow row, int col, string code)

@@ -43,6 +43,20 @@ public static class ProblemCodes
     public const string RowNotRead = "row-not-read";
     public const string RowsAfterEnd = "rows-after-end";
 
+    // What a table is: indicator lists, other label-and-number tables, plans (domain.md "What a cadre uploads").
+    /// <summary>Warning: a label | number row of an indicator list whose label is no indicator; the number is not read.</summary>
+    public const string IndicatorUnknown = "indicator-unknown";
+    /// <summary>Warning: a sum rule (methods = PA, methods + reasons = PUS, IAT + TIAL = unmet need) lacks parts while rows were not recognised.</summary>
+    public const string SumNotChecked = "sum-not-checked";
+    /// <summary>Warning: a label-and-number table that is not an indicator list (a pivot of participants, attendance per group); no figures from it.</summary>
+    public const string TableSkipped = "table-skipped";
+    /// <summary>Error: the file's only activity table is a plan (Tanggal Rencana, Jumlah Sasaran): nothing says what was carried out.</summary>
+    public const string PlanOnly = "plan-only";
+    /// <summary>Warning: a plan table beside the report's activities, not counted.</summary>
+    public const string PlanSkipped = "plan-skipped";
+    /// <summary>Warning: a row with a planned date but no date held, not counted as an activity.</summary>
+    public const string PlanNotHeld = "plan-not-held";
+
     // Indicator rules (errors).
     public const string KbActiveExceedsPus = "kb-active-exceeds-pus";
     public const string MethodSumMismatch = "method-sum-mismatch";
