@@ -72,7 +72,7 @@ internal sealed partial class SheetAnalyzer
         if (AnnouncedTable(row) is not { } kind) return false;
         var text = string.Join(" | ", row.Cells.Where(c => !Text.IsBlank(c)).Select(c => Text.Collapse(Text.Display(c) ?? "")));
         if (text.Length > 120) text = text[..117] + "…";
-        _sink.Warning(ProblemCodes.TableSkipped, sheet, row.Number, null, text, ("kind", kind.Name));
+        _sink.Warning(ProblemCodes.TableBelowTotalSkipped, sheet, row.Number, null, text, ("kind", kind.Name));
         _other = new OtherBlock(row.Number, header: row.Cells.Count(c => !Text.IsBlank(c)) >= 2);
         return true;
     }

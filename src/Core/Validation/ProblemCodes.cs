@@ -123,7 +123,7 @@ public static class ProblemCodes
     /// <summary>Warning: a sheet opens with instructions; its banner and month count only when no other sheet states them.</summary>
     public const string InstructionHeading = "instruction-heading";
     /// <summary>Warning: a table below the total row with its own header (a plan, an attendance list, the officers) was not counted.</summary>
-    public const string TableSkipped = "table-skipped";
+    public const string TableBelowTotalSkipped = "table-below-total-skipped";
     /// <summary>Warning: the identity written in the table (a "Desa/Kelurahan" or "Kecamatan" column) differs from the banner's.</summary>
     public const string IdentityConflict = "identity-conflict";
     /// <summary>Warning: the rows of an identity column name more than one desa/kelurahan or kecamatan.</summary>

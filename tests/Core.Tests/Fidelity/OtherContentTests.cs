@@ -98,7 +98,7 @@ public class OtherContentTests
         Assert.Equal(["Rapat Pokja", "Kelas BKB"], r.Activities.Select(a => a.Title));
         var e = Assert.Single(r.Errors);
         Assert.Equal((ProblemCodes.MissingRequired, 5), (e.Code, e.Row));
-        Assert.DoesNotContain(r.Problems, p => p.Code == ProblemCodes.TableSkipped);
+        Assert.DoesNotContain(r.Problems, p => p.Code == ProblemCodes.TableBelowTotalSkipped);
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public class OtherContentTests
         Assert.True(r.IsAccepted, Problems(r));
         Assert.Equal(new ReportingPeriod(2025, 10), r.Period);
         Assert.Equal(["Rapat Pokja", "Kelas BKB"], r.Activities.Select(a => a.Title));
-        var note = Assert.Single(r.Problems, p => p.Code == ProblemCodes.TableSkipped);
+        var note = Assert.Single(r.Problems, p => p.Code == ProblemCodes.TableBelowTotalSkipped);
         Assert.Equal((8, "rencana kegiatan"), (note.Row, note.Args!["kind"]));
         Assert.DoesNotContain(r.Problems, p => p.Code is ProblemCodes.RowsAfterEnd or ProblemCodes.DateOutsidePeriod);
     }
@@ -140,7 +140,7 @@ public class OtherContentTests
 
         Assert.True(r.IsAccepted, Problems(r));
         Assert.Equal(["Rapat Pokja"], r.Activities.Select(a => a.Title));
-        Assert.Equal(6, Assert.Single(r.Problems, p => p.Code == ProblemCodes.TableSkipped).Row);
+        Assert.Equal(6, Assert.Single(r.Problems, p => p.Code == ProblemCodes.TableBelowTotalSkipped).Row);
     }
 
     public static TheoryData<string, string> Officers() => new()
@@ -158,7 +158,7 @@ public class OtherContentTests
         Assert.True(r.IsAccepted, Problems(r));
         Assert.Equal(2, r.Activities.Count);
         Assert.Empty(r.Indicators);
-        Assert.Equal("susunan pengurus", Assert.Single(r.Problems, p => p.Code == ProblemCodes.TableSkipped).Args!["kind"]);
+        Assert.Equal("susunan pengurus", Assert.Single(r.Problems, p => p.Code == ProblemCodes.TableBelowTotalSkipped).Args!["kind"]);
         Assert.Equal("Mawar", r.Kampung?.Village);
     }
 
@@ -168,7 +168,7 @@ public class OtherContentTests
         var r = Engines.Csv(Head + "\nDAFTAR HADIR RAPAT POKJA\nNo,Nama,Alamat,Tanda Tangan\n1,Siti,RT 01,\n2,Rina,RT 02,\n");
 
         Assert.True(r.IsAccepted, Problems(r));
-        Assert.Equal("daftar hadir", Assert.Single(r.Problems, p => p.Code == ProblemCodes.TableSkipped).Args!["kind"]);
+        Assert.Equal("daftar hadir", Assert.Single(r.Problems, p => p.Code == ProblemCodes.TableBelowTotalSkipped).Args!["kind"]);
     }
 
     [Fact]
@@ -178,7 +178,7 @@ public class OtherContentTests
 
         Assert.True(r.IsAccepted, Problems(r));
         Assert.Equal(["Rapat Pokja"], r.Activities.Select(a => a.Title));
-        Assert.Single(r.Problems, p => p.Code == ProblemCodes.TableSkipped);
+        Assert.Single(r.Problems, p => p.Code == ProblemCodes.TableBelowTotalSkipped);
     }
 
     [Fact]
@@ -189,6 +189,6 @@ public class OtherContentTests
         Assert.True(r.IsAccepted, Problems(r));
         Assert.Equal(["Rapat Pokja", "Kelas BKB", "Posyandu"], r.Activities.Select(a => a.Title));
         Assert.Single(r.Problems, p => p.Code == ProblemCodes.RowsAfterEnd);
-        Assert.Single(r.Problems, p => p.Code == ProblemCodes.TableSkipped);
+        Assert.Single(r.Problems, p => p.Code == ProblemCodes.TableBelowTotalSkipped);
     }
 }
