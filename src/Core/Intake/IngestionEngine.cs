@@ -69,7 +69,7 @@ public sealed class IngestionEngine
         ArgumentNullException.ThrowIfNull(context);
         var sink = new ProblemSink(_messages, context.FileName);
         var findings = new Findings();
-        var format = Read(content, context.FileName, sink, findings, AnalysisMode.Report, cancellationToken, context.MaxFileBytes);
+        var format = Read(content, context.FileName, sink, findings, AnalysisMode.Report, cancellationToken, context.MaxFileBytes, context.Deadline);
         if (format is null) return Rejected(context.FileName, sink, null);
 
         var stated = findings.StatedPeriod;
@@ -147,7 +147,22 @@ public sealed class IngestionEngine
         { ErrorTotal = sink.ErrorCount, WarningTotal = sink.WarningCount };
 
     /// <summary>Sniffs, bounds and reads the file; returns the format read, or null when the file was refused.</summary>
-    private string? Read(Stream content, string fileName, ProblemSink sink, Findings findings, AnalysisMode mode, CancellationToken ct, long? maxFileBytes = null)
+    private string? Read(Stream content, string fileName, ProblemSink sink, Findings findings, AnalysisMode mode, CancellationToken callerToken, long? maxFileBytes = null, TimeSpan? deadline = null)
+    {
+        // The per-upload deadline (docs/robustness.md): a token the readers and the analyzer check every few hundred
+        // rows; when it fires (and the caller's own token did not) the file is refused with processing-timeout.
+        var limit = deadline ?? _options.Deadline;
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(callerToken);
+        timer.CancelAfter(limit);
+        try { return ReadWithin(content, fileName, sink, findings, mode, timer.Token, maxFileBytes); }
+        catch (OperationCanceledException) when (!callerToken.IsCancellationRequested)
+        {
+            sink.Error(ProblemCodes.ProcessingTimeout, args: [("seconds", (int)Math.Ceiling(limit.TotalSeconds))]);
+            return null;
+        }
+    }
+
+    private string? ReadWithin(Stream content, string fileName, ProblemSink sink, Findings findings, AnalysisMode mode, CancellationToken ct, long? maxFileBytes)
     {
         var maxBytes = maxFileBytes ?? _options.MaxFileBytes;
         Stream? owned = null;
@@ -185,6 +200,18 @@ public sealed class IngestionEngine
                 case FileFormat.Archive: sink.Error(ProblemCodes.ZipOfFiles); return null;
                 case FileFormat.Xlsx or FileFormat.StrictXlsx or FileFormat.Ods when !ZipGuard.IsSafe(stream, _options): sink.Error(ProblemCodes.SuspiciousArchive); return null;
             }
+            try
+            {
+                // Limits enforced while reading (docs/robustness.md): the parts ExcelDataReader reads whole are streamed
+                // under them first; everything else is bounded row by row below.
+                switch (format)
+                {
+                    case FileFormat.Xlsx or FileFormat.StrictXlsx: PackageScan.Check(stream, _options, ct); break;
+                    case FileFormat.Ods: PackageScan.CheckOds(stream, _options, ct); break;
+                    case FileFormat.SpreadsheetXml: PackageScan.CheckXml(stream); break;
+                }
+            }
+            catch (ReadLimitException limit) { sink.Error(limit.Code, args: limit.Args); return null; }
             if (format == FileFormat.StrictXlsx) stream = owned = Swap(owned, StrictOpenXml.ToTransitional(stream));
 
             try
@@ -195,7 +222,7 @@ public sealed class IngestionEngine
                     FileFormat.SpreadsheetXml => new SpreadsheetMlSource(stream, _options.MaxColumns),
                     FileFormat.Ods => new OdsSource(stream, _options.MaxColumns),
                     FileFormat.Html => new HtmlTableSource(stream, SheetNameFor(fileName), _options.MaxColumns),
-                    _ => ExcelSource.Open(stream, format, _options.MaxColumns),
+                    _ => ExcelSource.Open(stream, format, _options, ct),
                 };
                 var analyzer = new SheetAnalyzer(_layouts, sink, findings, mode, _options);
                 foreach (var sheet in source.Sheets())
@@ -214,6 +241,11 @@ public sealed class IngestionEngine
                     if (analyzer.CellLimitReached) { sink.Error(ProblemCodes.TooManyCells, args: [("max", _options.MaxCells)]); break; }
                 }
                 analyzer.ResolveMonthTables(MonthFromFileName(fileName));
+            }
+            catch (ReadLimitException limit)
+            {
+                sink.Error(limit.Code, args: limit.Args);
+                return null;
             }
             catch (Exception e) when (format == FileFormat.EncryptedOoxml && e is not OperationCanceledException)
             {
