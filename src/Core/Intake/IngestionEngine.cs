@@ -157,7 +157,7 @@ public sealed class IngestionEngine
         try { return ReadWithin(content, fileName, sink, findings, mode, timer.Token, maxFileBytes); }
         catch (OperationCanceledException) when (!callerToken.IsCancellationRequested)
         {
-            sink.Error(ProblemCodes.ProcessingTimeout, args: [("seconds", (int)Math.Ceiling(limit.TotalSeconds))]);
+            sink.Error(ProblemCodes.ProcessingTimeout, args: [("max", (int)Math.Ceiling(limit.TotalSeconds))]);
             return null;
         }
     }
