@@ -38,7 +38,7 @@ public sealed class AppSettings
     /// <summary>App settings read here (the Bicep template and docs name the same keys; a test keeps them in step).</summary>
     public static readonly IReadOnlyList<string> Keys =
     [
-        "AzureWebJobsStorage", "Pipeline__MaxUploadBytes", "KKB_TEMPLATES",
+        "AzureWebJobsStorage", "Pipeline__MaxUploadBytes", "Ingestion__DeadlineSeconds", "KKB_TEMPLATES",
         // Issue 4: timer CRONs (NCRONTAB, six fields, UTC), mail, and per-kabupaten settings ({PPKK} = regency code without the dot).
         "Schedules__CompileRecap", "Schedules__SendReminders",
         "Mail__Mode", "Mail__Sender", "Mail__SenderName", "Mail__TenantId", "Mail__ClientId", "Mail__ClientSecret",
@@ -95,6 +95,14 @@ public sealed class AppSettings
             if (long.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) && bytes is >= 1024 and <= 100L * 1024 * 1024)
                 pipeline.MaxUploadBytes = bytes;
             else problems.Add($"Pipeline__MaxUploadBytes: '{max}' is not a whole number of bytes between 1024 and 104857600.");
+        }
+
+        // The per-upload reading deadline (docs/robustness.md); below the Functions timeout so the rejection is written.
+        if (Get("Ingestion__DeadlineSeconds") is { Length: > 0 } deadline)
+        {
+            if (int.TryParse(deadline, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 540)
+                pipeline.IngestionDeadline = TimeSpan.FromSeconds(seconds);
+            else problems.Add($"Ingestion__DeadlineSeconds: '{deadline}' is not a whole number of seconds between 1 and 540.");
         }
 
         // Issue 15: limits of a zip of reports, each a whole number; ArchiveOptions.Validate names the key of a value out of range.

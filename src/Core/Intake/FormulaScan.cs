@@ -35,8 +35,17 @@ internal static class FormulaScan
     /// decompression and a byte search; only sheets holding uncalculated formulas are parsed as XML, twice
     /// at most. Returns null when no sheet has one (the usual case).
     /// </summary>
-    internal static List<FormulaResults?>? Scan(Stream s)
+    internal static List<FormulaResults?>? Scan(Stream s) => Scan(s, 1_000_000, default);
+
+    /// <summary>
+    /// As above, with a work budget: at most <paramref name="maxWork"/> referenced cells are read over all
+    /// formulas of the file (a SUM over a whole column in each of 10,000 cells would be 10^10); formulas past the
+    /// budget are left unevaluated, so the cadre is told to calculate them in Excel. <paramref name="ct"/> is
+    /// checked per sheet and per thousand formulas.
+    /// </summary>
+    internal static List<FormulaResults?>? Scan(Stream s, int maxWork, CancellationToken ct)
     {
+        var budget = maxWork;
         var start = s.Position;
         try
         {
@@ -47,6 +56,7 @@ internal static class FormulaScan
             List<FormulaResults?>? results = null;
             for (var i = 0; i < paths.Count; i++)
             {
+                ct.ThrowIfCancellationRequested();
                 if (!entries.TryGetValue(paths[i], out var entry)) continue;
                 bool uncalculated, errors;
                 using (var z = entry.Open()) uncalculated = HasUncalculatedFormula(z, out errors);
@@ -55,7 +65,7 @@ internal static class FormulaScan
                 var errorCells = errors ? ErrorCells(entry) : [];
                 if (found.Count == 0 && errorCells.Count == 0) continue;
                 results ??= [.. new FormulaResults?[paths.Count]];
-                var result = results[i] = found.Count > 0 ? Evaluate(entry, found) : new FormulaResults();
+                var result = results[i] = found.Count > 0 ? Evaluate(entry, found, ref budget, ct) : new FormulaResults();
                 foreach (var (cell, text) in errorCells) result.Errors[cell] = text;
             }
             return results;
@@ -241,10 +251,17 @@ internal static class FormulaScan
     }
 
     /// <summary>Second pass: the numbers of the cells the formulas read, then each formula evaluated.</summary>
-    private static FormulaResults Evaluate(ZipArchiveEntry entry, Dictionary<(int, int), string> formulas)
+    private static FormulaResults Evaluate(ZipArchiveEntry entry, Dictionary<(int, int), string> formulas, ref int budget, CancellationToken ct)
     {
         var result = new FormulaResults();
-        var parsed = formulas.ToDictionary(f => f.Key, f => SimpleFormula.Parse(f.Value));
+        var parsed = new Dictionary<(int, int), SimpleFormula?>(formulas.Count);
+        foreach (var (cell, text) in formulas)
+        {
+            if (parsed.Count % 1000 == 0) ct.ThrowIfCancellationRequested();
+            var p = budget > 0 ? SimpleFormula.Parse(text) : null;
+            if (p is not null && (budget -= p.Work) < 0) p = null; // past the budget: reported as not calculated
+            parsed[cell] = p;
+        }
         var needed = new HashSet<(int, int)>();
         foreach (var p in parsed.Values)
             if (p is not null)
@@ -369,6 +386,13 @@ internal sealed class SimpleFormula
         if (double.TryParse(token, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d)) return new Num(d);
         return CellRef.TryParse(token, out var cell) ? new Ref(cell) : null;
     }
+
+    /// <summary>How many cells evaluating this formula reads (each SUM range's area; 1 per reference).</summary>
+    internal int Work => (int)Math.Min(int.MaxValue, _terms.Sum(t => t.Term switch
+    {
+        Sum sum => sum.Ranges.Sum(r => (long)(r.To.Row - r.From.Row + 1) * (r.To.Col - r.From.Col + 1)),
+        _ => 1L,
+    }));
 
     internal IEnumerable<(int, int)> Cells()
     {

@@ -71,13 +71,13 @@ public sealed class IngestionEngine
         var findings = new Findings();
         var start = content.CanSeek ? content.Position : 0;
         var months = new MonthSheets(context.ExpectedPeriod?.Month ?? MonthFromFileName(context.FileName));
-        var format = Read(content, context.FileName, sink, findings, AnalysisMode.Report, cancellationToken, context.MaxFileBytes, months);
+        var format = Read(content, context.FileName, sink, findings, AnalysisMode.Report, cancellationToken, context.MaxFileBytes, months, context.Deadline);
         if (format is not null && content.CanSeek && months.Retry() is { } retry)
         {
             // Several monthly sheets and none of the report's month named: read again, the last month sheet only.
             content.Position = start;
             (sink, findings, months) = (new ProblemSink(_messages, context.FileName), new Findings(), retry);
-            format = Read(content, context.FileName, sink, findings, AnalysisMode.Report, cancellationToken, context.MaxFileBytes, months);
+            format = Read(content, context.FileName, sink, findings, AnalysisMode.Report, cancellationToken, context.MaxFileBytes, months, context.Deadline);
         }
         if (format is null) return Rejected(context.FileName, sink, null);
         if (months.Chosen is { } chosen)
@@ -179,7 +179,22 @@ public sealed class IngestionEngine
         { ErrorTotal = sink.ErrorCount, WarningTotal = sink.WarningCount };
 
     /// <summary>Sniffs, bounds and reads the file; returns the format read, or null when the file was refused.</summary>
-    private string? Read(Stream content, string fileName, ProblemSink sink, Findings findings, AnalysisMode mode, CancellationToken ct, long? maxFileBytes = null, MonthSheets? months = null)
+    private string? Read(Stream content, string fileName, ProblemSink sink, Findings findings, AnalysisMode mode, CancellationToken callerToken, long? maxFileBytes = null, MonthSheets? months = null, TimeSpan? deadline = null)
+    {
+        // The per-upload deadline (docs/robustness.md): a token the readers and the analyzer check every few hundred
+        // rows; when it fires (and the caller's own token did not) the file is refused with processing-timeout.
+        var limit = deadline ?? _options.Deadline;
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(callerToken);
+        timer.CancelAfter(limit);
+        try { return ReadWithin(content, fileName, sink, findings, mode, timer.Token, maxFileBytes, months); }
+        catch (OperationCanceledException) when (!callerToken.IsCancellationRequested)
+        {
+            sink.Error(ProblemCodes.ProcessingTimeout, args: [("max", (int)Math.Ceiling(limit.TotalSeconds))]);
+            return null;
+        }
+    }
+
+    private string? ReadWithin(Stream content, string fileName, ProblemSink sink, Findings findings, AnalysisMode mode, CancellationToken ct, long? maxFileBytes, MonthSheets? months)
     {
         var maxBytes = maxFileBytes ?? _options.MaxFileBytes;
         Stream? owned = null;
@@ -217,6 +232,18 @@ public sealed class IngestionEngine
                 case FileFormat.Archive: sink.Error(ProblemCodes.ZipOfFiles); return null;
                 case FileFormat.Xlsx or FileFormat.StrictXlsx or FileFormat.Ods when !ZipGuard.IsSafe(stream, _options): sink.Error(ProblemCodes.SuspiciousArchive); return null;
             }
+            try
+            {
+                // Limits enforced while reading (docs/robustness.md): the parts ExcelDataReader reads whole are streamed
+                // under them first; everything else is bounded row by row below.
+                switch (format)
+                {
+                    case FileFormat.Xlsx or FileFormat.StrictXlsx: PackageScan.Check(stream, _options, ct); break;
+                    case FileFormat.Ods: PackageScan.CheckOds(stream, _options, ct); break;
+                    case FileFormat.SpreadsheetXml: PackageScan.CheckXml(stream); break;
+                }
+            }
+            catch (ReadLimitException limit) { sink.Error(limit.Code, args: limit.Args); return null; }
             if (format == FileFormat.StrictXlsx) stream = owned = Swap(owned, StrictOpenXml.ToTransitional(stream));
 
             try
@@ -227,7 +254,7 @@ public sealed class IngestionEngine
                     FileFormat.SpreadsheetXml => new SpreadsheetMlSource(stream, _options.MaxColumns),
                     FileFormat.Ods => new OdsSource(stream, _options.MaxColumns),
                     FileFormat.Html => new HtmlTableSource(stream, SheetNameFor(fileName), _options.MaxColumns),
-                    _ => ExcelSource.Open(stream, format, _options.MaxColumns),
+                    _ => ExcelSource.Open(stream, format, _options, ct),
                 };
                 var analyzer = new SheetAnalyzer(_layouts, sink, findings, mode, _options);
                 foreach (var sheet in source.Sheets())
@@ -248,6 +275,11 @@ public sealed class IngestionEngine
                 }
                 analyzer.ResolveMonthTables(MonthFromFileName(fileName));
                 if (mode == AnalysisMode.Report) analyzer.ResolveTableIdentity();
+            }
+            catch (ReadLimitException limit)
+            {
+                sink.Error(limit.Code, args: limit.Args);
+                return null;
             }
             catch (Exception e) when (format == FileFormat.EncryptedOoxml && e is not OperationCanceledException)
             {

@@ -65,6 +65,10 @@ internal interface IWorkbookSource : IDisposable
 /// <summary>.xlsx/.xlsm/.xls through ExcelDataReader, streamed row by row (no DataSet).</summary>
 internal sealed class ExcelSource(IExcelDataReader reader, int maxColumns, List<FormulaResults?>? formulas = null) : IWorkbookSource
 {
+    private IngestionOptions _limits = new();
+    private CancellationToken _ct;
+    private long _textChars;
+
     private static int _registered;
 
     internal static void EnsureCodePages()
@@ -77,10 +81,18 @@ internal sealed class ExcelSource(IExcelDataReader reader, int maxColumns, List<
     /// encrypted with Excel's default password, any zip entry naming); .xlsx files are first scanned for
     /// formulas that were never calculated.
     /// </summary>
-    internal static ExcelSource Open(Stream s, FileFormat format, int maxColumns)
+    internal static ExcelSource Open(Stream s, FileFormat format, int maxColumns) => Open(s, format, new IngestionOptions { MaxColumns = maxColumns }, default);
+
+    /// <summary>
+    /// As above, bounded while reading by <paramref name="limits"/> (rows × columns per sheet, one cell's text,
+    /// all text) and by <paramref name="ct"/> (the upload's deadline, checked every 256 rows); a limit crossed
+    /// throws <see cref="ReadLimitException"/> before the row is handed on.
+    /// </summary>
+    internal static ExcelSource Open(Stream s, FileFormat format, IngestionOptions limits, CancellationToken ct)
     {
         EnsureCodePages();
-        var formulas = format is FileFormat.Xlsx or FileFormat.StrictXlsx ? FormulaScan.Scan(s) : null;
+        var maxColumns = limits.MaxColumns;
+        var formulas = format is FileFormat.Xlsx or FileFormat.StrictXlsx ? FormulaScan.Scan(s, limits.MaxFormulaWork, ct) : null;
         var config = new ExcelReaderConfiguration { LeaveOpen = true, FallbackEncoding = Encoding.GetEncoding(1252) };
         var reader = format switch
         {
@@ -88,7 +100,7 @@ internal sealed class ExcelSource(IExcelDataReader reader, int maxColumns, List<
             FileFormat.Xlsx or FileFormat.StrictXlsx => ExcelReaderFactory.CreateOpenXmlReader(s, config),
             _ => ExcelReaderFactory.CreateReader(s, config),
         };
-        return new ExcelSource(reader, maxColumns, formulas);
+        return new ExcelSource(reader, maxColumns, formulas) { _limits = limits, _ct = ct };
     }
 
     public IEnumerable<SheetData> Sheets()
@@ -112,15 +124,26 @@ internal sealed class ExcelSource(IExcelDataReader reader, int maxColumns, List<
         var errors = computed is { Errors.Count: > 0 } ? computed.Errors.ToLookup(e => e.Key.Row, e => (e.Key.Col, e.Value)) : null;
         var number = 0;
         var buffer = new object?[Math.Min(64, maxColumns)];
+        long area = 0;
         while (reader.Read())
         {
             number++;
+            if ((number & 255) == 0) _ct.ThrowIfCancellationRequested();
+            // ExcelDataReader builds every row FieldCount wide: a million styled rows across a wide sheet cost rows × width.
+            area += Math.Max(1, reader.FieldCount);
+            if (area > _limits.MaxRowColumnProduct) throw new ReadLimitException(Validation.ProblemCodes.TooManyCells, ("max", _limits.MaxCells));
             var count = Math.Min(reader.FieldCount, maxColumns);
             if (buffer.Length < count) buffer = new object?[count];
             var last = -1;
             for (var i = 0; i < count; i++)
             {
                 var v = buffer[i] = reader.GetValue(i); // each cell fetched once
+                if (v is string text)
+                {
+                    // A shared string is one object however many cells name it; its text is counted (and later processed) per cell.
+                    if (text.Length > _limits.MaxCellChars) throw new ReadLimitException(Validation.ProblemCodes.CellTextTooLong, ("max", _limits.MaxCellChars));
+                    if ((_textChars += text.Length) > _limits.MaxTextChars) throw new ReadLimitException(Validation.ProblemCodes.TooManyStrings, ("max", _limits.MaxTextChars));
+                }
                 if (!Normalisation.Text.IsBlank(v)) last = i;
             }
             if (computed is not null)

@@ -50,6 +50,13 @@ public sealed class PipelineOptions
 {
     /// <summary>Uploads larger than this are refused before they are read.</summary>
     public long MaxUploadBytes { get; set; } = 20L * 1024 * 1024;
+
+    /// <summary>
+    /// Longest time one upload may take to read and judge (app setting <c>Ingestion__DeadlineSeconds</c>, 1–540,
+    /// default 60); past it the upload is rejected with <c>processing-timeout</c>, the original kept and the cadre
+    /// told, and the function does not throw, so the host does not retry it (docs/robustness.md).
+    /// </summary>
+    public TimeSpan IngestionDeadline { get; set; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>
@@ -185,7 +192,7 @@ public sealed class UploadProcessor
                 // Today where the kampung is; a bulk drop's kampung is not known yet, so the easternmost zone (WIT) is
                 // used, which never calls a date of today "after today" anywhere in Indonesia.
                 var today = (path.AreaCode is { } area ? LocalTime.ForProvince(area) : LocalTime.Wit).Today(_time);
-                var context = new IngestionContext(path.FileName) { ExpectedPeriod = path.Period, MaxFileBytes = _options.MaxUploadBytes, Today = today };
+                var context = new IngestionContext(path.FileName) { ExpectedPeriod = path.Period, MaxFileBytes = _options.MaxUploadBytes, Today = today, Deadline = _options.IngestionDeadline };
                 report = _engine.Ingest(new MemoryStream(content.ToArray(), writable: false), context, cancellationToken);
                 // Month-to-month checks (stock-change-large, figures-unchanged) need last month's figures of this kampung:
                 // read the file again with them when it has figures and last month's report is stored.

@@ -22,6 +22,16 @@ public static class ProblemCodes
     public const string FormulaNotCalculated = "formula-not-calculated";
     public const string HiddenRowsSkipped = "hidden-rows-skipped";
     public const string SuspiciousArchive = "suspicious-archive";
+    /// <summary>An XML part declares a DTD or entities, or nests deeper than any spreadsheet does (docs/robustness.md).</summary>
+    public const string SuspiciousXml = "suspicious-xml";
+    /// <summary>The shared-strings table or the text of all cells is larger than the limits.</summary>
+    public const string TooManyStrings = "too-many-strings";
+    /// <summary>One cell holds more text than Excel allows (32,767 characters).</summary>
+    public const string CellTextTooLong = "cell-text-too-long";
+    /// <summary>styles.xml holds more formats than Excel allows.</summary>
+    public const string TooManyStyles = "too-many-styles";
+    /// <summary>Reading the file took longer than the per-upload deadline.</summary>
+    public const string ProcessingTimeout = "processing-timeout";
     public const string TooManyRows = "too-many-rows";
     public const string TooManyCells = "too-many-cells";
     public const string EmptyReport = "empty-report";
