@@ -58,13 +58,14 @@ public sealed class AppSettings
         .. KampungKB.Core.WhatsApp.WhatsAppOptions.Keys,
     ];
 
-    /// <summary>The timer schedules the timer triggers name as <c>%Schedules__…%</c>.</summary>
+    /// <summary>The app settings of the timer schedules; the triggers name their configuration keys, <c>%Schedules:…%</c>.</summary>
     public static readonly IReadOnlyList<string> ScheduleKeys = ["Schedules__CompileRecap", "Schedules__SendReminders", "Schedules__SyncDriveFolders"];
 
     /// <summary>
     /// Schedules used where none is configured (the local runner, tests): recaps daily at 01:00 UTC,
     /// reminders at 02:00 UTC (09:00 / 10:00 WITA). infra/main.bicep sets the same defaults explicitly,
-    /// because the Functions host resolves <c>%Schedules__…%</c> from app settings, not from this code.
+    /// because the Functions host resolves <c>%Schedules:…%</c> from configuration (app settings), not from this code;
+    /// the local runner is given them as app settings for the same reason.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> DefaultSchedules = new Dictionary<string, string>
     {

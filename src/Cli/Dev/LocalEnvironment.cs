@@ -7,6 +7,7 @@ using System.Net.Sockets;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using KampungKB.Functions;
 
 namespace KampungKB.Cli.Dev;
 
@@ -115,6 +116,9 @@ internal sealed class LocalEnvironment : IAsyncDisposable
             ["Links__SigningKey"] = LocalLinkKey.Resolve(Root),
             ["Links__BaseUrl"] = Environment.GetEnvironmentVariable("Links__BaseUrl") is { Length: > 0 } b ? b : $"http://127.0.0.1:{LocalFunctionHost.DevPort}",
         };
+        // The timers' schedules, as infra/main.bicep sets them: the host (and so the runner) has no default.
+        foreach (var (key, cron) in AppSettings.DefaultSchedules)
+            if (Environment.GetEnvironmentVariable(key) is null) values[key] = cron;
         if (ConnectionString is not null) values["AzureWebJobsStorage"] = ConnectionString;
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
         _functions = await LocalFunctionHost.StartAsync(values, HostOptions.Load(Path.Combine(Root, "host.json")), port, app: app, cancellationToken: cancellationToken);
