@@ -58,6 +58,14 @@ public sealed class AppSettings
         .. KampungKB.Core.WhatsApp.WhatsAppOptions.Keys,
     ];
 
+    /// <summary>
+    /// The app settings a deployment must set (infra/main.bicep does; a test compiles it and checks): storage
+    /// (<c>AzureWebJobsStorage</c>, or its identity-based <c>__blobServiceUri</c>/<c>__queueServiceUri</c>/<c>__tableServiceUri</c>),
+    /// the upload-link key and address, and the timers' schedules, which the host resolves itself and has no default for.
+    /// </summary>
+    public static readonly IReadOnlyList<string> RequiredKeys =
+        ["Links__SigningKey", "Links__BaseUrl", "Schedules__CompileRecap", "Schedules__SendReminders", "Schedules__SyncDriveFolders"];
+
     /// <summary>The app settings of the timer schedules; the triggers name their configuration keys, <c>%Schedules:…%</c>.</summary>
     public static readonly IReadOnlyList<string> ScheduleKeys = ["Schedules__CompileRecap", "Schedules__SendReminders", "Schedules__SyncDriveFolders"];
 
