@@ -67,9 +67,26 @@ internal sealed class LocalEnvironment : IAsyncDisposable
     {
         var root = RepositoryRoot;
         if (!ephemeral && Environment.GetEnvironmentVariable("AzureWebJobsStorage") is { Length: > 0 } configured)
-            return new LocalEnvironment(root, configured, StorageConnection.Parse(configured), null, "AzureWebJobsStorage");
+        {
+            StorageConnection parsed;
+            try { parsed = StorageConnection.Parse(configured); }
+            catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
+            {
+                throw new InvalidOperationException(KampungKB.Cli.Commands.CliTexts.Default.T("storage.connection_invalid"), e);
+            }
+            return new LocalEnvironment(root, configured, parsed, null, "AzureWebJobsStorage");
+        }
         if (!ephemeral && Environment.GetEnvironmentVariable("AzureWebJobsStorage__blobServiceUri") is { Length: > 0 })
-            return new LocalEnvironment(root, null, StorageConnection.FromConfiguration(Environment.GetEnvironmentVariable), null, "AzureWebJobsStorage__* (identitas Azure)");
+        {
+            StorageConnection identity;
+            try { identity = StorageConnection.FromConfiguration(Environment.GetEnvironmentVariable); }
+            catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
+            {
+                // The setting's own message is English; the operator gets what to set, in Indonesian.
+                throw new InvalidOperationException(KampungKB.Cli.Commands.CliTexts.Default.T("storage.identity_incomplete"), e);
+            }
+            return new LocalEnvironment(root, null, identity, null, "AzureWebJobsStorage__* (identitas Azure)");
+        }
         if (!AzuriteProcess.IsInstalled(root))
             throw new InvalidOperationException("Azurite belum terpasang. Jalankan: scripts/setup.sh (atau ./kkb test sekali).");
         if (ephemeral)
