@@ -69,6 +69,13 @@ internal static class RealHostDev
         {
             var key = await BlobsKeyAsync(env, host, stop);
             using var http = new HttpClient();
+            // The host writes its keys before Kestrel listens: wait until it answers HTTP.
+            while (true)
+            {
+                if (host.HasExited) throw new InvalidOperationException(t.T("dev.real.host_exited", ("code", host.ExitCode)));
+                try { using var _ = await http.GetAsync($"http://127.0.0.1:{port}/", stop); break; }
+                catch (HttpRequestException) { await Task.Delay(500, stop); }
+            }
             Console.WriteLine(t.T("dev.real.running", ("source", env.Source), ("url", $"http://127.0.0.1:{port}/api/kampung/…")));
             var names = StorageNames.Default;
             var watched = new[] { (Function: "ImportRegistry", Container: names.Registry), (Function: "IngestUpload", Container: names.Uploads) };
