@@ -179,10 +179,15 @@ public sealed class RealHostFixture : IAsyncLifetime
                 {
                     MasterKey = doc.RootElement.GetProperty("masterKey").GetProperty("value").GetString()!;
                     BlobsExtensionKey = system.GetProperty("value").GetString()!;
+                    // The host writes its keys before Kestrel listens (seen under load): connection refused means not yet.
                     using var status = new HttpRequestMessage(HttpMethod.Get, new Uri(Address, "admin/host/status"));
                     status.Headers.Add("x-functions-key", MasterKey);
-                    using var response = await Http.SendAsync(status);
-                    if (response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Contains("\"Running\"", StringComparison.Ordinal)) return;
+                    try
+                    {
+                        using var response = await Http.SendAsync(status);
+                        if (response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Contains("\"Running\"", StringComparison.Ordinal)) return;
+                    }
+                    catch (HttpRequestException) { }
                 }
             }
             await Task.Delay(500);
