@@ -58,13 +58,22 @@ public sealed class AppSettings
         .. KampungKB.Core.WhatsApp.WhatsAppOptions.Keys,
     ];
 
-    /// <summary>The timer schedules the timer triggers name as <c>%Schedules__…%</c>.</summary>
+    /// <summary>
+    /// The app settings a deployment must set (infra/main.bicep does; a test compiles it and checks): storage
+    /// (<c>AzureWebJobsStorage</c>, or its identity-based <c>__blobServiceUri</c>/<c>__queueServiceUri</c>/<c>__tableServiceUri</c>),
+    /// the upload-link key and address, and the timers' schedules, which the host resolves itself and has no default for.
+    /// </summary>
+    public static readonly IReadOnlyList<string> RequiredKeys =
+        ["Links__SigningKey", "Links__BaseUrl", "Schedules__CompileRecap", "Schedules__SendReminders", "Schedules__SyncDriveFolders"];
+
+    /// <summary>The app settings of the timer schedules; the triggers name their configuration keys, <c>%Schedules:…%</c>.</summary>
     public static readonly IReadOnlyList<string> ScheduleKeys = ["Schedules__CompileRecap", "Schedules__SendReminders", "Schedules__SyncDriveFolders"];
 
     /// <summary>
     /// Schedules used where none is configured (the local runner, tests): recaps daily at 01:00 UTC,
     /// reminders at 02:00 UTC (09:00 / 10:00 WITA). infra/main.bicep sets the same defaults explicitly,
-    /// because the Functions host resolves <c>%Schedules__…%</c> from app settings, not from this code.
+    /// because the Functions host resolves <c>%Schedules:…%</c> from configuration (app settings), not from this code;
+    /// the local runner is given them as app settings for the same reason.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> DefaultSchedules = new Dictionary<string, string>
     {

@@ -62,7 +62,8 @@ internal sealed class LocalFunctionHost : IAsyncDisposable
             // The SDK logs expected answers (409 on create-if-not-exists, insert-once claims) as warnings.
             ["Logging:LogLevel:Azure.Core"] = "Error",
         });
-        builder.Configuration.AddInMemoryCollection(settings);
+        // App settings reach the host's configuration as environment variables: A__B is the key A:B.
+        builder.Configuration.AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key.Replace("__", ":", StringComparison.Ordinal), s.Value)));
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         Compose(app, builder.Services, builder.Configuration);
