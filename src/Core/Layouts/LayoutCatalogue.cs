@@ -60,9 +60,10 @@ internal sealed partial class LayoutCatalogue
     internal static readonly string[] ActivityFields = ["number", "date", "title", "category", "target", "male", "female", "participants", "partners", "funding", "notes", "link", "kampung", "village", "district", "planDate", "planTitle", "planCount"];
     /// <summary>Optional registry columns that feed the class (<see cref="KampungProfile"/>).</summary>
     internal static readonly string[] RegistryProfileFields =
-        ["pokjaDecree", "pokjaMembers", "pokjaTrained", "fundingSources", "poktanOwned", "secretariat", "rumahDataKu", "pkbAssigned", "regulation", "dataSources", "mechanisms"];
+        ["pokjaBoard", "pokjaDecree", "pokjaMembers", "pokjaTrained", "pokjaTrainedFlag", "fundingSources", "poktanOwned", "secretariat", "rumahDataKu", "pkbAssigned", "regulation", "dataSources", "mechanisms", "teens"];
     internal static readonly string[] RegistryFields = ["areaCode", "name", "village", "district", "regency", "class", "yearFounded", "pokjaEmail", "pokjaPhone", "whatsApp", "whatsAppOptIn", "pkbName", "pkbEmail",
-        "province", "provinceId", "regencyId", "districtId", "villageId", "rw", "driveFolder", .. RegistryProfileFields];
+        "province", "provinceId", "regencyId", "districtId", "villageId", "rw", "driveFolder",
+        "sigaProvinceId", "sigaRegencyId", "sigaDistrictId", "sigaVillageId", "sigaRegency", "sigaDistrict", "sigaVillage", .. RegistryProfileFields];
     internal static readonly string[] ProfileFields = ["name", "village", "district", "regency", "province", "period", "yearFounded", "class", "skNumber", "email", "phone", "chair"];
 
     private Dictionary<string, string> _abbreviations = new(StringComparer.Ordinal);
@@ -79,6 +80,8 @@ internal sealed partial class LayoutCatalogue
     internal IReadOnlyDictionary<string, string> IndicatorNames { get; private set; } = new Dictionary<string, string>();
     internal IReadOnlyDictionary<string, string> ProfileNames { get; private set; } = new Dictionary<string, string>();
     internal IReadOnlySet<string> FileNameStopWords { get; private set; } = new HashSet<string>();
+    /// <summary>The website's closed option lists (<c>templates/classes/options.json</c>, beside the layouts), for the registry's list columns.</summary>
+    internal Classes.OptionLists? Options { get; private set; }
 
     internal string Key(string text) => Text.Key(text, _abbreviations);
 
@@ -182,6 +185,12 @@ internal sealed partial class LayoutCatalogue
             else errors.Add($"{commonPath}: headerScanRows must be a whole number between 2 and 200");
         }
 
+        var templates = Path.GetDirectoryName(Path.GetFullPath(layoutsDir).TrimEnd(Path.DirectorySeparatorChar))!;
+        if (File.Exists(Path.Combine(templates, "classes", Classes.OptionLists.FileName)))
+        {
+            try { cat.Options = Classes.OptionLists.Load(templates); }
+            catch (InvalidOperationException e) { errors.Add(e.Message); }
+        }
         cat.Activities = ReadTable(docs["activities"], ActivityFields, cat, errors);
         cat.Registry = ReadTable(docs["registry"], RegistryFields, cat, errors);
 

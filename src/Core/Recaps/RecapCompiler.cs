@@ -72,11 +72,13 @@ public sealed class RecapCompiler(TableServiceClient tables, StorageNames names,
         var zone = regency.TimeZone;
         var kampung = (await _registry.ListAsync(regency.Code, ct).ConfigureAwait(false)).OrderBy(k => k.AreaCode, StringComparer.Ordinal).ToList();
         regency = regency.WithRegistry(kampung);
+        // One read per month for the whole recap: the class section reads its longer history through the same cache.
+        var months = new ReportMonths(_reports, regency.Code);
         var history = new Dictionary<ReportingPeriod, Dictionary<string, StoredReport>>();
         for (var (p, i) = (period, 0); i <= HistoryMonths; p = p.Previous, i++)
-            history[p] = (await _reports.ListAsync(regency.Code, p, ct).ConfigureAwait(false)).ToDictionary(r => r.AreaCode, StringComparer.Ordinal);
+            history[p] = (await months.GetAsync(p, ct).ConfigureAwait(false)).Current.ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
         var current = history[period];
-        var activities = await _reports.ListActivitiesAsync(regency.Code, period, ct).ConfigureAwait(false);
+        var activities = await _reports.ListActivitiesAsync(regency.Code, period, current.Values, ct).ConfigureAwait(false);
         // The month's uploads and those of unknown month received in its window: index partitions, not the whole history.
         var uploads = await _uploads.ListForRecapAsync(regency.Code, period, new DateTimeOffset(period.FirstDay.ToDateTime(TimeOnly.MinValue), zone.Offset),
             EndOfDay(period.Next.LastDay, zone), ct).ConfigureAwait(false);
@@ -168,7 +170,7 @@ public sealed class RecapCompiler(TableServiceClient tables, StorageNames names,
             .Select(k => new UnreachableKampungRow(k.Name, k.AreaCode, k.District, k.PokjaPhone))
             .ToList();
 
-        var classReport = await new ClassReader(_registry, _reports, catalogue.Classifier).ReadAsync(regency.Code, period, ct).ConfigureAwait(false);
+        var classReport = await new ClassReader(_registry, _reports, catalogue.Classifier).ReadAsync(regency.Code, period, ct, months).ConfigureAwait(false);
 
         var attachment = $"rekap-kampung-kb-{regency.Code}-{period}.xlsx";
         var view = new RecapView(

@@ -227,6 +227,13 @@ public sealed class UploadProcessor
             };
         }
 
+        else if (report is not null && confirmed && kampung is not null && report.Period is { } reportedPeriod)
+        {
+            // The BKKBN website has no such validation: keep what the refused report still said for the class it would give.
+            await _reports.WriteReportedAsync(kampung!, reportedPeriod, uploadId, owned.ReceivedAt, report,
+                problems.Where(p => p.Severity == Severity.Error).Select(p => p.Code), cancellationToken).ConfigureAwait(false);
+        }
+
         var regency = kampung?.RegencyCode ?? StorageNames.UnknownRegency;
         var feedbackDocument = new FeedbackDocument(uploadId, path.FileName, status, kampung, report?.Period,
             report, problems, owned.ReceivedAt);

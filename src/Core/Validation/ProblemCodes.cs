@@ -90,6 +90,10 @@ public static class ProblemCodes
     public const string NotARegistry = "not-a-registry";
     public const string PlaceholderValue = "placeholder-value";
     public const string InvalidProfileValue = "invalid-profile-value";
+    /// <summary>Warning: an item of a list column (funding sources, mechanisms, poktan) is none of the BKKBN website's options; not counted.</summary>
+    public const string UnknownProfileItem = "unknown-profile-item";
+    /// <summary>Warning: a row of the BKKBN website's export without the ids of its desa (provinsi_id … desa_id, or siga_*) is left out; the other rows are imported.</summary>
+    public const string RegistryRowSkipped = "registry-row-skipped";
     /// <summary>The "Folder Google Drive" cell is not a Drive folder address (issue 15); the kampung is not linked.</summary>
     public const string InvalidDriveFolder = "invalid-drive-folder";
 
