@@ -54,9 +54,6 @@ public sealed record MailInRunResult(bool Enabled, IReadOnlyList<MailInMessageOu
 /// </summary>
 public sealed class MailInProcessor
 {
-    /// <summary>File extensions handed to the pipeline (it refuses .xlsb with a message saying what to do).</summary>
-    public static readonly IReadOnlySet<string> SpreadsheetExtensions =
-        new HashSet<string>([".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".tsv"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The folder under <c>uploads/</c> of attachments whose sender is not a registered Pokja address.</summary>
     public const string UnknownSenderFolder = "email";
@@ -151,7 +148,7 @@ public sealed class MailInProcessor
             var kampung = SenderKampung(registry, sender);
             var attachments = await _mailbox.ListAttachmentsAsync(message.Id, ct).ConfigureAwait(false);
             var files = attachments.Where(a => a.IsFile && !a.IsInline).ToList();
-            var spreadsheets = files.Where(a => SpreadsheetExtensions.Contains(Path.GetExtension(a.Name))).ToList();
+            var spreadsheets = files.Where(a => SpreadsheetKinds.IsSpreadsheetName(a.Name)).ToList();
             var skipped = attachments.Count - spreadsheets.Count;
             if (spreadsheets.Count == 0)
             {
