@@ -303,7 +303,9 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
             },
             k.Name, k.AreaCode, k.Village, k.District, period.ToString(), due, today.DayNumber - due.DayNumber,
             catalogue.ReminderMissing.Select(m => m.Replace("{month}", month, StringComparison.Ordinal)).ToList(),
-            uploadLink, UploadEmail: null, regency.DinasName, HelpContact: null, k.PkbName, previous, rejected);
+            uploadLink, UploadEmail: null, regency.DinasName,
+            HelpContact: stage.Stage is ReminderStage.BeforeDeadline or ReminderStage.AfterDeadline ? Feedback.TemplateFeedbackRenderer.HelpContactOf(k) : null,
+            k.PkbName, previous, rejected);
     }
 }
 

@@ -51,7 +51,7 @@ public class ZipResultPageTests(AzuriteFixture azurite)
         Assert.Contains("Oktober 2025: 5 kegiatan", html);
         Assert.Contains("Dilewati", html);
         Assert.Contains("bukan angka", html);
-        Assert.Contains("2 diterima, 1 perlu diperbaiki", html);
+        Assert.Contains("2 diterima, 1 ditolak", html);
 
         var home = await desk.HomeAsync(kampung.AreaCode, token);
         Assert.Contains("Folder zip", home.Body);
