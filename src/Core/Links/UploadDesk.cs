@@ -243,21 +243,22 @@ public sealed class UploadDesk
 
         var period = Str(f, "period");
         var hasIndicators = f.TryGetProperty("indicators", out var ind) && ind.ValueKind == JsonValueKind.Object && ind.EnumerateObject().Any();
-        var figures = new List<object> { new { label = _page.Texts["period"], value = IndonesianFormat.Month(period) } };
+        var figures = new List<object> { new { label = _page.Texts["period"], value = IndonesianFormat.Month(period), note = (string?)null } };
         // An indicator-only file shows its indicators, not "0 kegiatan".
         if (Int(f, "activities") > 0 || !hasIndicators)
-            figures.Add(new { label = _page.Texts["activities"], value = IndonesianFormat.Number(Int(f, "activities"), 0) });
+            figures.Add(new { label = _page.Texts["activities"], value = IndonesianFormat.Number(Int(f, "activities"), 0), note = (string?)null });
         if (Int(f, "activities") > 0)
         {
+            // The L/P split on its own line under the figure, so a phone wraps it at spaces, not inside "laki-laki".
             var split = Int(f, "male") + Int(f, "female") > 0
-                ? " (" + _page.Text("participants_split", ("male", IndonesianFormat.Number(Int(f, "male"), 0)), ("female", IndonesianFormat.Number(Int(f, "female"), 0))) + ")"
-                : "";
-            figures.Add(new { label = _page.Texts["participants"], value = IndonesianFormat.Number(Int(f, "participants"), 0) + split });
+                ? _page.Text("participants_split", ("male", IndonesianFormat.Number(Int(f, "male"), 0)), ("female", IndonesianFormat.Number(Int(f, "female"), 0)))
+                : null;
+            figures.Add(new { label = _page.Texts["participants"], value = IndonesianFormat.Number(Int(f, "participants"), 0), note = split });
         }
         if (hasIndicators)
             foreach (var (code, label) in _page.Indicators)
                 if (ind.TryGetProperty(code, out var v) && v.TryGetDecimal(out var d))
-                    figures.Add(new { label, value = IndonesianFormat.Number(d, 0) });
+                    figures.Add(new { label, value = IndonesianFormat.Number(d, 0), note = (string?)null });
         var note = status switch
         {
             UploadStatus.Unchanged => _page.Text("unchanged_text"),

@@ -16,6 +16,9 @@ public static class WrapPoints
     /// <summary>Tokens up to this many characters are left whole (short names fit a phone line).</summary>
     public const int LongToken = 16;
 
+    /// <summary>Longest run inside a long token left without a break point (a phone line holds about 30 characters).</summary>
+    public const int LongRun = 20;
+
     /// <summary>Encoded HTML of <paramref name="text"/> with <c>&lt;wbr&gt;</c> after the break characters of long tokens; "" for null.</summary>
     public static string Html(string? text)
     {
@@ -33,10 +36,10 @@ public static class WrapPoints
                 for (var i = 0; i < token.Length - 1; i++)
                     if (token[i] is '_' or '-' or '.' or '/' or '\\')
                     {
-                        sb.Append(ExportSanitizer.Html(token[piece..(i + 1)])).Append("<wbr>");
+                        sb.Append(Chunked(token[piece..(i + 1)])).Append("<wbr>");
                         piece = i + 1;
                     }
-                sb.Append(ExportSanitizer.Html(token[piece..]));
+                sb.Append(Chunked(token[piece..]));
             }
             else sb.Append(ExportSanitizer.Html(token));
             var space = end;
@@ -45,5 +48,14 @@ public static class WrapPoints
             start = end;
         }
         return sb.ToString();
+    }
+
+    /// <summary>A run without break characters longer than <see cref="LongRun"/> (a link's token, a hash) gets a break point every <see cref="LongRun"/> characters.</summary>
+    private static string Chunked(string run)
+    {
+        if (run.Length <= LongRun) return ExportSanitizer.Html(run);
+        var parts = new List<string>();
+        for (var i = 0; i < run.Length; i += LongRun) parts.Add(ExportSanitizer.Html(run[i..Math.Min(run.Length, i + LongRun)]));
+        return string.Join("<wbr>", parts);
     }
 }
