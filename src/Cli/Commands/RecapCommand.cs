@@ -64,6 +64,12 @@ internal static class RecapCommand
                     ("reason", sent.Reason is null ? "" : " (" + t.Label("reason", sent.Reason) + ")"),
                     ("location", sent.Location is null ? "" : " → " + sent.Location)));
         }
+        // --send that could not send (no dinas recipients configured) is a failure the operator must see, not a quiet 0.
+        if (sent?.Reason == ReminderSkipReasons.NoDinasRecipients)
+        {
+            error.WriteLine(t.T("recap.no_recipients", ("regency", code), ("key", code.Replace(".", "", StringComparison.Ordinal))));
+            return CommandLine.Rejected;
+        }
         return sent?.Action == ReminderActions.Failed ? CommandLine.Rejected : CommandLine.Ok;
     }
 

@@ -137,7 +137,7 @@ public class RecapCompilerTests(AzuriteFixture azurite)
         Assert.IsType<DateTime>(alpha[6]);                  // first received, a real date
         var summary = sheets[RecapWorkbook.SummarySheet].ToDictionary(r => (string)r[0]!, r => r);
         Assert.Equal(5d, summary["Kampung terdaftar"][1]);
-        Assert.Equal(0.6d, (double)summary["Cakupan laporan"][1]!, 6);
+        Assert.Equal(0.6d, (double)summary["Cakupan laporan (melapor / terdaftar)"][1]!, 6);
         Assert.Equal(230d / 470d, (double)summary["CPR (KB aktif / PUS)"][1]!, 9);
     }
 
