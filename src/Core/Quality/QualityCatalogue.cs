@@ -94,7 +94,7 @@ public sealed class QualityCatalogue
         foreach (var (name, value) in args)
             s = s.Replace("{" + name + "}", value switch
             {
-                decimal or int or double => Templating.IndonesianFormat.Number(value, 1),
+                decimal or int or double => Templating.IndonesianFormat.Number(value, 2),
                 _ => Convert.ToString(value, CultureInfo.InvariantCulture),
             }, StringComparison.Ordinal);
         return s;
