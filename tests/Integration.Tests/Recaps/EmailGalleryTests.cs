@@ -106,7 +106,7 @@ public class EmailGalleryTests(AzuriteFixture azurite)
     }
 
     /// <summary>Writes the HTML under .build/gallery and, with KKB_SCREENSHOTS=1, a 360 and a 390 px screenshot into docs/img.</summary>
-    private static async Task SaveAsync(string name, string html)
+    internal static async Task SaveAsync(string name, string html)
     {
         var dir = Path.Combine(PipelineHarness.Root, ".build", "gallery");
         Directory.CreateDirectory(dir);
