@@ -51,7 +51,13 @@ public sealed record Recap(
     RenderedEmail Email,
     byte[] Xlsx,
     string AttachmentName,
-    IReadOnlyList<RecapKampungRow> Kampung);
+    IReadOnlyList<RecapKampungRow> Kampung)
+{
+    /// <summary>The second attachment: the month's figures ready to type into the BKKBN Kampung KB website (null: not built).</summary>
+    public Handover.HandoverResult? Handover { get; init; }
+    /// <summary>The month's data-quality review (null: not run).</summary>
+    public Quality.QualityReport? Quality { get; init; }
+}
 
 /// <summary>
 /// Builds the dinas recap for one kabupaten/kota and period from what is stored: the registry (who should
@@ -61,7 +67,9 @@ public sealed record Recap(
 /// over months; flows are summed; ratios are recomputed from summed numerators and denominators over the
 /// kampung that have both, never averaged.
 /// </summary>
-public sealed class RecapCompiler(TableServiceClient tables, StorageNames names, EmailTemplates templates, RecapCatalogue catalogue, TimeProvider time)
+/// <param name="links">Signs the upload link the handover workbook gives for each kampung the dinas must ask (optional).</param>
+public sealed class RecapCompiler(TableServiceClient tables, StorageNames names, EmailTemplates templates, RecapCatalogue catalogue, TimeProvider time,
+    Links.UploadLinks? links = null)
 {
     /// <summary>How many earlier months a stock value may come from when a kampung sent no figures this month.</summary>
     public const int StockLookbackMonths = 3;
@@ -188,6 +196,11 @@ public sealed class RecapCompiler(TableServiceClient tables, StorageNames names,
 
         var classReport = await new ClassReader(_registry, _reports, catalogue.Classifier).ReadAsync(regency.Code, period, ct, months).ConfigureAwait(false);
 
+        // The same months feed the handover workbook and the quality review: nothing is read twice.
+        var months = history.ToDictionary(h => h.Key, h => (IReadOnlyDictionary<string, StoredReport>)h.Value);
+        var handover = await new Handover.HandoverRun(tables, names, catalogue.Handover, links).BuildAsync(regency, period, kampung, months, ct).ConfigureAwait(false);
+        var quality = new Quality.QualityRun(tables, names, new Quality.QualityReview(catalogue.Quality, catalogue.LabelOf)).Review(regency.Code, period, kampung, months);
+
         var attachment = $"rekap-kampung-kb-{regency.Code}-{period}.xlsx";
         var view = new RecapView(
             regency.DinasName, regency.Name, period.ToString(), period.Previous.ToString(), due,
@@ -201,10 +214,13 @@ public sealed class RecapCompiler(TableServiceClient tables, StorageNames names,
             Trend = RecapTrend.Build(regency, period, kampung, history),
             IndicatorKampung = rows.Count(r => r.Values.Count > 0),
             IndicatorKampungThisMonth = rows.Count(r => r.StocksAsOf == period || current.TryGetValue(r.AreaCode, out var c) && c.Indicators.Count > 0),
+            Quality = Core.Quality.QualityRecap.View(quality, catalogue.Quality),
+            Handover = Core.Handover.HandoverNoteView.Of(handover.Plan),
         };
         var email = templates.RenderRecap(view);
-        var xlsx = RecapWorkbook.Build(view, rows, registeredActivities, catalogue, zone, ClassRecap.Sheet(classReport, catalogue.Classifier, regency.TopClassLabel));
-        return new Recap(regency.Code, period, view, email, xlsx, attachment, rows);
+        var xlsx = RecapWorkbook.Build(view, rows, registeredActivities, catalogue, zone, ClassRecap.Sheet(classReport, catalogue.Classifier, regency.TopClassLabel),
+            Core.Quality.QualityRecap.Sheet(quality, catalogue.Quality));
+        return new Recap(regency.Code, period, view, email, xlsx, attachment, rows) { Handover = handover, Quality = quality };
     }
 
     /// <summary>

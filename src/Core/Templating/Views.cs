@@ -256,6 +256,10 @@ public sealed record RecapView(
     public int ClassTotal => Classes.Sum(r => r.Count);
     /// <summary>The computed classes (issue 14), rendered by <c>partials/classes.hbs</c>; null when not computed.</summary>
     public Classes.ClassRecapView? Classification { get; init; }
+    /// <summary>The data-quality review, rendered by <c>partials/quality.hbs</c>; null when not run.</summary>
+    public Quality.QualityRecapView? Quality { get; init; }
+    /// <summary>The second attachment (figures to type into the BKKBN website), rendered by <c>partials/handover.hbs</c>; null when none.</summary>
+    public Handover.HandoverNoteView? Handover { get; init; }
 }
 
 /// <summary>A rendered mail: subject (plain text), HTML body and a plain-text alternative.</summary>

@@ -118,7 +118,7 @@ public class EmailGalleryTests(AzuriteFixture azurite)
     /// Writes the HTML under .build/gallery; with Chromium, checks it at 360 and 1280 px (nothing wider than the screen, no
     /// word broken inside) and, with KKB_SCREENSHOTS=1, saves the 360 and 390 px screenshots into docs/img.
     /// </summary>
-    private static async Task SaveAsync(string name, string html)
+    internal static async Task SaveAsync(string name, string html)
     {
         var dir = Path.Combine(PipelineHarness.Root, ".build", "gallery");
         Directory.CreateDirectory(dir);

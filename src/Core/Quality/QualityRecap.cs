@@ -1,0 +1,53 @@
+using KampungKB.Core.Exports;
+using KampungKB.Core.Templating;
+
+namespace KampungKB.Core.Quality;
+
+/// <summary>A count of flags of one kind, for the mail's summary line.</summary>
+public sealed record QualityKindCount(string Kind, string Label, int Count);
+
+/// <summary>One flag as the mail shows it: kind, figure, value and the expected range as Indonesian text.</summary>
+public sealed record QualityFlagLine(string Kind, string Figure, string Value, string? Range, string Why);
+
+/// <summary>A kampung to call, as the mail lists it (its first flags; the workbook has all).</summary>
+public sealed record QualityCallRow(int Rank, string KampungName, string? District, int Score, IReadOnlyList<QualityFlagLine> Flags, int More);
+
+/// <summary>The recap's data-quality section (<c>templates/email/partials/quality.hbs</c>).</summary>
+public sealed record QualityRecapView(int Checked, int FlagCount, int KampungFlagged, IReadOnlyList<QualityKindCount> Kinds, IReadOnlyList<QualityCallRow> CallFirst, int OtherKampung, string SheetName);
+
+/// <summary>The data-quality review in the recap: the mail's section view and the workbook sheet (one row per flag, ranked kampung first).</summary>
+public static class QualityRecap
+{
+    /// <summary>Flags per kampung the mail shows before "and N more".</summary>
+    public const int FlagsPerKampung = 2;
+
+    public static QualityRecapView View(QualityReport report, QualityCatalogue catalogue)
+    {
+        var kinds = QualityCatalogue.Kinds.Select(k => new QualityKindCount(k, catalogue.Texts["kind." + k], report.Flags.Count(f => f.Kind == k))).Where(k => k.Count > 0).ToList();
+        var call = report.Ranking.Take(catalogue.CallFirst).Select(r => new QualityCallRow(r.Rank, r.Name, r.District, r.Score,
+            r.Flags.Take(FlagsPerKampung).Select(f => Line(f, catalogue)).ToList(), Math.Max(0, r.Flags.Count - FlagsPerKampung))).ToList();
+        return new QualityRecapView(report.Checked, report.Flags.Count, report.Ranking.Count, kinds, call, Math.Max(0, report.Ranking.Count - call.Count), catalogue.Texts["sheet"]);
+    }
+
+    public static QualityFlagLine Line(QualityFlag f, QualityCatalogue catalogue) =>
+        new(catalogue.Texts["kind." + f.Kind], f.FigureLabel, IndonesianFormat.Number(f.Value), Range(f), f.Why);
+
+    /// <summary>"low–high" in Indonesian numbers, or null when the flag has no range.</summary>
+    public static string? Range(QualityFlag f) => f.ExpectedLow is null && f.ExpectedHigh is null ? null
+        : $"{IndonesianFormat.Number(f.ExpectedLow)}–{IndonesianFormat.Number(f.ExpectedHigh)}";
+
+    private static readonly (string Key, double? Width)[] Columns =
+        [("rank", 9), ("score", 7), ("area", null), ("kampung", 26), ("district", 16), ("month", 14), ("kind", 18), ("figure", 28), ("value", 10), ("low", 10), ("high", 10), ("why", 60)];
+
+    /// <summary>The workbook sheet: rank, kampung, kecamatan, month, kind, figure, value, expected low and high, why.</summary>
+    public static XlsxSheet Sheet(QualityReport report, QualityCatalogue catalogue)
+    {
+        var rows = report.Ranking.SelectMany(r => r.Flags.Select(f => (IReadOnlyList<XlsxCell>)
+        [
+            r.Rank, r.Score, f.AreaCode, f.KampungName, f.District, IndonesianFormat.Month(f.Period), catalogue.Texts["kind." + f.Kind], f.FigureLabel,
+            XlsxCell.Number(f.Value), XlsxCell.Number(f.ExpectedLow), XlsxCell.Number(f.ExpectedHigh), f.Why,
+        ])).ToList();
+        return new XlsxSheet(catalogue.Texts["sheet"],
+            Columns.Select(c => new XlsxColumn(catalogue.Texts["col." + c.Key], c.Width)).ToList(), rows) { FrozenColumns = 4 };
+    }
+}
