@@ -197,9 +197,9 @@ public sealed class RecapCompiler(TableServiceClient tables, StorageNames names,
         var classReport = await new ClassReader(_registry, _reports, catalogue.Classifier).ReadAsync(regency.Code, period, ct, months).ConfigureAwait(false);
 
         // The same months feed the handover workbook and the quality review: nothing is read twice.
-        var months = history.ToDictionary(h => h.Key, h => (IReadOnlyDictionary<string, StoredReport>)h.Value);
-        var handover = await new Handover.HandoverRun(tables, names, catalogue.Handover, links).BuildAsync(regency, period, kampung, months, ct).ConfigureAwait(false);
-        var quality = new Quality.QualityRun(tables, names, new Quality.QualityReview(catalogue.Quality, catalogue.LabelOf)).Review(regency.Code, period, kampung, months);
+        var monthReports = history.ToDictionary(h => h.Key, h => (IReadOnlyDictionary<string, StoredReport>)h.Value);
+        var handover = await new Handover.HandoverRun(tables, names, catalogue.Handover, links).BuildAsync(regency, period, kampung, monthReports, ct).ConfigureAwait(false);
+        var quality = new Quality.QualityRun(tables, names, new Quality.QualityReview(catalogue.Quality, catalogue.LabelOf)).Review(regency.Code, period, kampung, monthReports);
 
         var attachment = $"rekap-kampung-kb-{regency.Code}-{period}.xlsx";
         var view = new RecapView(
