@@ -42,8 +42,9 @@ public sealed class IngestionEngine
 
     public IngestionOptions Options => _options;
 
-    /// <summary>Test seam: called with each visible sheet's name before it is analysed (to simulate a bug in our sheet code).</summary>
-    internal Action<string>? BeforeSheet { get; set; }
+    /// <summary>Test seam: called with each visible sheet's name and the read's deadline token before it is analysed
+    /// (to simulate a bug in our sheet code, or a sheet that outlasts the deadline).</summary>
+    internal Action<string, CancellationToken>? BeforeSheet { get; set; }
 
     /// <summary>
     /// A whole-file problem with its message from the same catalogue, for the stages after reading (the
@@ -263,7 +264,7 @@ public sealed class IngestionEngine
                     if (sheet.Hidden) { findings.HiddenSheets.Add(sheet.Name); continue; }
                     if (months is not null && !months.Read(sheet.Name)) continue;
                     findings.SheetOrder.Add(sheet.Name);
-                    BeforeSheet?.Invoke(sheet.Name);
+                    BeforeSheet?.Invoke(sheet.Name, ct);
                     analyzer.Analyze(sheet, ct);
                     if (sheet.Notes.HiddenRows.Count > 0)
                         sink.Warning(ProblemCodes.HiddenRowsSkipped, sheet.Name, null, null, null,

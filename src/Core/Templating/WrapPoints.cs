@@ -7,7 +7,7 @@ namespace KampungKB.Core.Templating;
 /// HTML for text that may hold long unbroken tokens (file names such as
 /// <c>laporan_kegiatan_kampung_kb_pelambuan_oktober_2025.xlsx</c>, paths, links): encoded through
 /// <see cref="ExportSanitizer.Html"/>, with a <c>&lt;wbr&gt;</c> line-break opportunity after each
-/// <c>_ - . /</c> inside a token longer than <see cref="LongToken"/> characters. A phone then wraps a file
+/// <c>_ - . , ; " ) <c>_ - . , /</c> inside a tokengt; /</c> inside a token longer than <see cref="LongToken"/> characters. A phone then wraps a file
 /// name where a reader expects it, and no page or mail needs to break words at arbitrary letters
 /// (<c>overflow-wrap:anywhere</c>), which split ordinary labels one letter per line on a 360 px screen.
 /// </summary>
@@ -34,7 +34,7 @@ public static class WrapPoints
             {
                 var piece = 0;
                 for (var i = 0; i < token.Length - 1; i++)
-                    if (token[i] is '_' or '-' or '.' or '/' or '\\')
+                    if (token[i] is '_' or '-' or '.' or ',' or ';' or '"' or ')' or '>' or '/' or '\\')
                     {
                         sb.Append(Chunked(token[piece..(i + 1)])).Append("<wbr>");
                         piece = i + 1;

@@ -175,7 +175,9 @@ public class HostileLimitsTests
     public void DeadlinePassed_RefusedAsProcessingTimeout_NotAnException()
     {
         var engine = IngestionEngine.Create(new IngestionOptions { TemplatesDirectory = Templates, Deadline = TimeSpan.FromSeconds(1) });
-        engine.BeforeSheet = _ => Thread.Sleep(1500); // the sheet outlasts the deadline before its rows are read
+        // The sheet outlasts the deadline before its rows are read. It waits for the deadline's own timer rather than a fixed
+        // time: on a busy thread pool the timer's callback can run late, and the rows would be read before it fires.
+        engine.BeforeSheet = OutlastDeadline;
         var rows = Enumerable.Range(1, 3000).Select(i => $"Rapat {i}").ToArray();
         var report = Refused(HostileFiles.ActivityCsv(rows), "kegiatan oktober 2025.csv", ProblemCodes.ProcessingTimeout, maxMib: 64, engine);
         Assert.Contains("1 detik", report.Errors.First(p => p.Code == ProblemCodes.ProcessingTimeout).Message);
@@ -190,11 +192,14 @@ public class HostileLimitsTests
     public void PerCallDeadline_FromTheContext_OverridesTheOption()
     {
         var engine = IngestionEngine.Create(new IngestionOptions { TemplatesDirectory = Templates, Deadline = TimeSpan.FromSeconds(60) });
-        engine.BeforeSheet = _ => Thread.Sleep(1500);
+        engine.BeforeSheet = OutlastDeadline;
         var rows = Enumerable.Range(1, 3000).Select(i => $"Rapat {i}").ToArray();
         Refused(HostileFiles.ActivityCsv(rows), "kegiatan.csv", ProblemCodes.ProcessingTimeout, maxMib: 64, engine,
             new IngestionContext("kegiatan.csv") { Deadline = TimeSpan.FromSeconds(1) });
     }
+
+    private static void OutlastDeadline(string sheet, CancellationToken deadline) =>
+        Assert.True(deadline.WaitHandle.WaitOne(TimeSpan.FromSeconds(60)), "the deadline never fired");
 
     /// <summary>The package with <paramref name="name"/> rewritten by <paramref name="edit"/> (added when missing; "" in).</summary>
     private static byte[] WithPart(byte[] xlsx, string name, Func<string, string> edit)
