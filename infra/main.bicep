@@ -63,6 +63,11 @@ param operatorPrincipalId string = ''
 @description('Largest upload accepted, in bytes (the handler refuses larger files with a message).')
 param maxUploadBytes int = 20971520
 
+@description('Longest time one upload may take to read and judge, in seconds (1-540); past it the upload is rejected with processing-timeout, not retried.')
+@minValue(1)
+@maxValue(540)
+param ingestionDeadlineSeconds int = 60
+
 @description('Daily ingestion cap of the Log Analytics workspace, in GB: a guard against a logging loop.')
 param logDailyCapGb int = 1
 
@@ -295,6 +300,7 @@ var hostSettings = [
   { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
   { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
   { name: 'Pipeline__MaxUploadBytes', value: string(maxUploadBytes) }
+  { name: 'Ingestion__DeadlineSeconds', value: string(ingestionDeadlineSeconds) }
 ]
 
 var mailSettings = [

@@ -14,16 +14,21 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-usage() { echo "usage: ./kkb publish --out DIR" >&2; exit 2; }
+help_text() {
+  echo "Cara pakai: ./kkb publish --out FOLDER"
+  echo "  membangun FOLDER/functionapp.zip, paket zip-deploy aplikasi Functions (functions.metadata, .azurefunctions/, worker.config.json, host.json, templates/)"
+}
+usage() { help_text >&2; exit 2; }
 out=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) [ $# -ge 2 ] || usage; out="$2"; shift 2 ;;
     --out=*) out="${1#--out=}"; shift ;;
-    -h|--help) usage ;;
+    -h|--help) usage_ok=1; break ;;
     *) echo "publish: argumen '$1' tidak dikenal" >&2; usage ;;
   esac
 done
+if [ -n "${usage_ok:-}" ]; then help_text; exit 0; fi
 [ -n "$out" ] || usage
 
 have() { command -v "$1" >/dev/null 2>&1; }

@@ -5,6 +5,20 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
+# `./kkb test --help`: the usage only (never a build, never wiping the last results).
+case "${1:-}" in
+  -h|--help|help)
+    cat <<'USAGE'
+Penggunaan: ./kkb test [OPSI dotnet test ...]
+  Menjalankan semua uji: memasang Azurite (package-lock.json) lebih dulu, membangun solusi (Debug),
+  lalu menjalankan setiap proyek uji; hasil .trx di .build/test-results/.
+  Baris terakhir: "N passed, N failed, N skipped".
+  Opsi lain diteruskan ke dotnet test, mis.: ./kkb test --filter FullyQualifiedName~RealHostTests
+  Uji host Functions asli memakai ../shared/functions-host/ (dilewati bila tidak ada; gagal bila CI=true).
+USAGE
+    exit 0 ;;
+esac
+
 "$root/scripts/setup.sh" || { echo "0 passed, 1 failed"; exit 1; }
 
 results="$root/.build/test-results"

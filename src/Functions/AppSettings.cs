@@ -38,7 +38,7 @@ public sealed class AppSettings
     /// <summary>App settings read here (the Bicep template and docs name the same keys; a test keeps them in step).</summary>
     public static readonly IReadOnlyList<string> Keys =
     [
-        "AzureWebJobsStorage", "Pipeline__MaxUploadBytes", "KKB_TEMPLATES",
+        "AzureWebJobsStorage", "Pipeline__MaxUploadBytes", "Ingestion__DeadlineSeconds", "KKB_TEMPLATES",
         // Timer CRONs (NCRONTAB, six fields, UTC), mail, and per-kabupaten settings ({PPKK} = regency code without the dot).
         "Schedules__CompileRecap", "Schedules__SendReminders",
         "Mail__Mode", "Mail__Sender", "Mail__SenderName", "Mail__TenantId", "Mail__ClientId", "Mail__ClientSecret",
@@ -58,13 +58,22 @@ public sealed class AppSettings
         .. KampungKB.Core.Outbox.WhatsApp.WhatsAppOptions.Keys,
     ];
 
-    /// <summary>The timer schedules the timer triggers name as <c>%Schedules__…%</c>.</summary>
+    /// <summary>
+    /// The app settings a deployment must set (infra/main.bicep does; a test compiles it and checks): storage
+    /// (<c>AzureWebJobsStorage</c>, or its identity-based <c>__blobServiceUri</c>/<c>__queueServiceUri</c>/<c>__tableServiceUri</c>),
+    /// the upload-link key and address, and the timers' schedules, which the host resolves itself and has no default for.
+    /// </summary>
+    public static readonly IReadOnlyList<string> RequiredKeys =
+        ["Links__SigningKey", "Links__BaseUrl", "Schedules__CompileRecap", "Schedules__SendReminders", "Schedules__SyncDriveFolders"];
+
+    /// <summary>The app settings of the timer schedules; the triggers name their configuration keys, <c>%Schedules:…%</c>.</summary>
     public static readonly IReadOnlyList<string> ScheduleKeys = ["Schedules__CompileRecap", "Schedules__SendReminders", "Schedules__SyncDriveFolders"];
 
     /// <summary>
     /// Schedules used where none is configured (the local runner, tests): recaps daily at 01:00 UTC,
     /// reminders at 02:00 UTC (09:00 / 10:00 WITA). infra/main.bicep sets the same defaults explicitly,
-    /// because the Functions host resolves <c>%Schedules__…%</c> from app settings, not from this code.
+    /// because the Functions host resolves <c>%Schedules:…%</c> from configuration (app settings), not from this code;
+    /// the local runner is given them as app settings for the same reason.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> DefaultSchedules = new Dictionary<string, string>
     {
@@ -95,6 +104,14 @@ public sealed class AppSettings
             if (long.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) && bytes is >= 1024 and <= 100L * 1024 * 1024)
                 pipeline.MaxUploadBytes = bytes;
             else problems.Add($"Pipeline__MaxUploadBytes: '{max}' is not a whole number of bytes between 1024 and 104857600.");
+        }
+
+        // The per-upload reading deadline (docs/robustness.md); below the Functions timeout so the rejection is written.
+        if (Get("Ingestion__DeadlineSeconds") is { Length: > 0 } deadline)
+        {
+            if (int.TryParse(deadline, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 540)
+                pipeline.IngestionDeadline = TimeSpan.FromSeconds(seconds);
+            else problems.Add($"Ingestion__DeadlineSeconds: '{deadline}' is not a whole number of seconds between 1 and 540.");
         }
 
         // Limits of a zip of reports, each a whole number; ArchiveOptions.Validate names the key of a value out of range.

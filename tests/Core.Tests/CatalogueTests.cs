@@ -40,7 +40,8 @@ public class CatalogueTests
     public void Messages_MentionOnlyKnownPlaceholders()
     {
         var known = new[] { "file", "sheet", "row", "column", "text", "location", "field", "value", "size", "max", "found", "expected", "period", "male", "female", "sum",
-            "kbActive", "pus", "reasons", "members", "target", "targetValue", "previous", "firstRow", "name", "areaCode", "candidates", "count", "cells", "rows", "exampleDate", "exampleDateLong", "examplePeriod" };
+            "kbActive", "pus", "reasons", "members", "target", "targetValue", "previous", "firstRow", "name", "areaCode", "candidates", "count", "cells", "rows", "exampleDate", "exampleDateLong", "examplePeriod",
+            "columns", "kind", "sheets", "today", "date", "label", "ruleName", "missing", "labels", "header", "title", "options" };
         foreach (var (code, text) in Messages())
             foreach (Match m in Regex.Matches(text, @"\{(\w+)\}"))
                 Assert.True(known.Contains(m.Groups[1].Value), $"{code}: unknown placeholder {m.Value}");

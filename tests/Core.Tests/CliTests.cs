@@ -41,6 +41,62 @@ public class CliTests
         Assert.Contains("November 2025", stdout, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("kosong.xlsx", "", "empty-file")]
+    [InlineData("catatan.txt", "halo, ini catatan rapat\nbaris kedua\n", "empty-report")]
+    public void Ingest_WithRegistry_EmptyOrTextFile_ShowsOnlyTheRealProblem_NoUnknownKampung(string name, string content, string code)
+    {
+        var dir = Directory.CreateTempSubdirectory("kkb-ingest-");
+        var file = Path.Combine(dir.FullName, name);
+        File.WriteAllText(file, content);
+        var registry = Path.Combine(Repo.Examples, "E06_daftar_kampung_kb.xlsx");
+
+        var (exit, stdout, _) = Run(new IngestCommand(), "--registry", registry, file);
+        var (_, json, _) = Run(new IngestCommand(), "--json", "--registry", registry, file);
+
+        Assert.Equal(1, exit);
+        Assert.DoesNotContain("tidak dikenali", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("tertulis: \"-\"", stdout, StringComparison.Ordinal);
+        Assert.Equal([code], JsonDocument.Parse(json).RootElement.GetProperty("problems").EnumerateArray().Select(p => p.GetProperty("code").GetString()));
+        dir.Delete(true);
+    }
+
+    [Fact]
+    public void Ingest_RegistryWorkbook_IsNamedARegistryFile_NotReadAsAKampung()
+    {
+        var (exit, stdout, stderr) = Run(new IngestCommand(), Path.Combine(Repo.Examples, "E06_daftar_kampung_kb.xlsx"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("adalah daftar Kampung KB", stderr, StringComparison.Ordinal);
+        Assert.Contains("registry import", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Kampung  :", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ingest_Directory_SaysItIsAFolder_NotThatItIsMissing()
+    {
+        var dir = Directory.CreateTempSubdirectory("kkb-folder-");
+        var (exit, _, stderr) = Run(new IngestCommand(), dir.FullName);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("adalah folder", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("tidak ditemukan", stderr, StringComparison.Ordinal);
+        dir.Delete();
+    }
+
+    [Fact]
+    public void PublishHelp_IsIndonesian_ExitZero()
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("bash", [Path.Combine(Repo.Root, "scripts", "publish.sh"), "--help"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var text = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        p.WaitForExit();
+
+        Assert.Equal(0, p.ExitCode);
+        Assert.StartsWith("Cara pakai: ./kkb publish --out FOLDER", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("usage", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Ingest_WithoutRegistry_SaysTheKampungWasNotChecked()
     {

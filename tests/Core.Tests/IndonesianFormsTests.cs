@@ -49,10 +49,10 @@ public class IndonesianFormsTests
     }
 
     [Fact]
-    public void YearlessDates_WithoutAnyPeriod_AreInvalid()
+    public void YearlessDates_WithoutAnyPeriod_AreRefusedForTheUnknownYear()
     {
         var r = Engines.Csv("Tanggal,Kegiatan,L,P\n7/11,Posyandu,1,2\n", "data.csv");
-        Assert.Contains(r.Errors, p => p.Code == ProblemCodes.InvalidDate && p.Row == 2);
+        Assert.Contains(r.Errors, p => p.Code == ProblemCodes.DateYearUnknown && p.Row == 2);
     }
 
     [Fact]

@@ -14,6 +14,7 @@ internal static class OldXls
 {
     private const ushort Bof2 = 0x0009, Bof3 = 0x0209, Bof4 = 0x0409, Bof = 0x0809, Eof = 0x000A;
     private const ushort Number2 = 0x0003, Label2 = 0x0004, Number = 0x0203, Label = 0x0204;
+    private const ushort FormulaRecord = 0x0006;
     private const ushort CodePage = 0x0042, BoundSheet = 0x0085, FilePass = 0x002F;
     private static readonly Encoding Ansi = CodePages();
 
@@ -37,6 +38,9 @@ internal static class OldXls
 
     /// <summary>An Excel 5/95 workbook: a BIFF5 "Book" stream in a compound file, one sheet.</summary>
     internal static byte[] Biff5(string sheet, object?[][] rows) => CompoundFile("Book", Workbook(5, sheet, rows, encrypt: false));
+
+    /// <summary>An Excel 97–2003 workbook (BIFF8 in a compound file), one sheet.</summary>
+    internal static byte[] Biff8(string sheet, object?[][] rows) => CompoundFile("Workbook", Workbook(8, sheet, rows, encrypt: false));
 
     /// <summary>An Excel 97–2003 workbook encrypted with RC4 under the default password "VelvetSweatshop".</summary>
     internal static byte[] Biff8VelvetSweatshop(string sheet, object?[][] rows) => CompoundFile("Workbook", Workbook(8, sheet, rows, encrypt: true));
@@ -84,6 +88,13 @@ internal static class OldXls
                     case string s when version == 2: w.Add(Label2, [.. at, 0, 0, 0, (byte)Ansi.GetByteCount(s), .. Ansi.GetBytes(s)]); break;
                     case string s when version == 8: w.Add(Label, [.. at, 0, 0, .. U16(s.Length), 1, .. Encoding.Unicode.GetBytes(s)]); break;
                     case string s: w.Add(Label, [.. at, 0, 0, .. U16(Ansi.GetByteCount(s)), .. Ansi.GetBytes(s)]); break;
+                    case ErrorCell e when version >= 5:
+                        // FORMULA with an error result ([MS-XLS] 2.5.133 FormulaValue: fExprO 0xFFFF, type 2 = error),
+                        // as Excel saves "=A1/0": ptgRef A1 (0x24), ptgInt 0 (0x1E), ptgDiv (0x06).
+                        byte[] result = [2, 0, ErrorCode(e.Text), 0, 0, 0, 0xFF, 0xFF];
+                        byte[] rgce = version == 8 ? [0x24, 0, 0, 0, 0xC0, 0x1E, 0, 0, 0x06] : [0x24, 0, 0xC0, 0, 0x1E, 0, 0, 0x06];
+                        w.Add(FormulaRecord, [.. at, 0, 0, .. result, 0, 0, 0, 0, 0, 0, .. U16(rgce.Length), .. rgce]);
+                        break;
                     default: throw new ArgumentException("cell type " + v.GetType().Name);
                 }
             }
@@ -205,6 +216,12 @@ internal static class OldXls
 
     private static void W16(Span<byte> b, int at, int v) => BitConverter.TryWriteBytes(b[at..], (ushort)v);
     private static void W32(Span<byte> b, int at, uint v) => BitConverter.TryWriteBytes(b[at..], v);
+
+    private static byte ErrorCode(string text) => text switch
+    {
+        "#NULL!" => 0x00, "#DIV/0!" => 0x07, "#VALUE!" => 0x0F, "#REF!" => 0x17, "#NAME?" => 0x1D, "#NUM!" => 0x24, "#N/A" => 0x2A,
+        _ => throw new ArgumentException("error " + text),
+    };
 
     private static byte[] U16(params int[] values) => values.SelectMany(v => BitConverter.GetBytes((ushort)v)).ToArray();
 

@@ -43,6 +43,13 @@ internal static class Engines
 /// <summary>A formula cell with the value Excel cached for it; NaN: no saved value, as tools that never calculate write it.</summary>
 internal sealed record Formula(string Text, double Cached);
 
+/// <summary>
+/// A cell Excel shows as an error ("#REF!", "#VALUE!", "#N/A", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!"): in .xlsx a
+/// t="e" cell (with <paramref name="Formula"/> when the error came from one), in .xls a FORMULA record whose
+/// saved result is that error.
+/// </summary>
+internal sealed record ErrorCell(string Text, string? Formula = "A1/0");
+
 /// <summary>A date stored as an ISO 8601 cell (t="d"), as Strict workbooks and some generators write it.</summary>
 internal sealed record IsoDate(DateTime Value);
 
@@ -114,6 +121,10 @@ internal sealed class XlsxBuilder
                             case Formula f:
                                 cell.CellFormula = new CellFormula(f.Text);
                                 if (!double.IsNaN(f.Cached)) cell.CellValue = new CellValue(f.Cached.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                                break;
+                            case ErrorCell e:
+                                cell.DataType = CellValues.Error; cell.CellValue = new CellValue(e.Text);
+                                if (e.Formula is not null) cell.CellFormula = new CellFormula(e.Formula);
                                 break;
                             case IsoDate iso:
                                 cell.DataType = CellValues.Date; cell.CellValue = new CellValue(iso.Value.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)); break;

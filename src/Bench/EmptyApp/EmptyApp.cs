@@ -33,10 +33,10 @@ namespace KampungKB.Bench.EmptyApp
             Task.FromResult<string?>(name);
 
         [Function("CompileRecap")]
-        public Task CompileRecap([TimerTrigger("%Schedules__CompileRecap%")] TimerInfo timer, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task CompileRecap([TimerTrigger("%Schedules:CompileRecap%")] TimerInfo timer, CancellationToken cancellationToken) => Task.CompletedTask;
 
         [Function("SendReminders")]
-        public Task SendReminders([TimerTrigger("%Schedules__SendReminders%")] TimerInfo timer, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task SendReminders([TimerTrigger("%Schedules:SendReminders%")] TimerInfo timer, CancellationToken cancellationToken) => Task.CompletedTask;
 
         [Function("SweepOutbox")]
         public Task SweepOutbox([TimerTrigger("0 */5 * * * *")] TimerInfo timer, CancellationToken cancellationToken) => Task.CompletedTask;
@@ -45,7 +45,7 @@ namespace KampungKB.Bench.EmptyApp
         public Task ApplyRetention([TimerTrigger("0 30 3 * * *")] TimerInfo timer, CancellationToken cancellationToken) => Task.CompletedTask;
 
         [Function("SyncDriveFolders")]
-        public Task SyncDriveFolders([TimerTrigger("%Schedules__SyncDriveFolders%")] TimerInfo timer, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task SyncDriveFolders([TimerTrigger("%Schedules:SyncDriveFolders%")] TimerInfo timer, CancellationToken cancellationToken) => Task.CompletedTask;
 
         [Function("UploadPage")]
         public IActionResult UploadPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "kampung/{token}")] HttpRequest request, string token) =>

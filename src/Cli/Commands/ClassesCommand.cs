@@ -12,7 +12,10 @@ namespace KampungKB.Cli.Commands;
 /// <c>kkb classes --regency CODE --period YYYY-MM [--json]</c>: the computed class of every registered kampung
 /// (docs/classification.md) with its 12 scores, 3 indices, the registry's official class and what is missing.
 /// <c>--json</c> prints <c>{"regency","period","kampung":[{"areaCode","name","scores":{…12…},"indices":{"input","proses","output"},
-/// "class","officialClass","missing":[…]}],"distribution":{class: count}}</c>, classes spelled dasar, berkembang, mandiri, berkelanjutan.
+/// "class","officialClass","missing":[…],"populationAsOf","kkbpkAsOf","refused":[{"period","uploadId","problems":[codes]}],
+/// "checkedClass","checkedReason"}],"distribution":{class: count}}</c>, classes spelled dasar, berkembang, mandiri, berkelanjutan.
+/// <c>class</c> is the BKKBN website's class from everything the cadre reported (refused uploads included, listed in
+/// <c>refused</c>); <c>checkedClass</c> (null when the same) is the class from data that passed our validation only.
 /// </summary>
 internal static class ClassesCommand
 {
@@ -35,13 +38,13 @@ internal static class ClassesCommand
             return CommandLine.Rejected;
         }
 
-        if (options.Has("--json")) Console.WriteLine(Json(report));
+        if (options.Has("--json")) Console.WriteLine(Json(report, catalogue));
         else Console.Write(Human(report, catalogue, TopClassLabel(code!)));
         return CommandLine.Ok;
     }
 
     /// <summary>The JSON shape given in docs/classification.md, exactly.</summary>
-    internal static string Json(ClassReport report) => JsonSerializer.Serialize(new
+    internal static string Json(ClassReport report, ClassCatalogue catalogue) => JsonSerializer.Serialize(new
     {
         regency = report.RegencyCode,
         period = report.Period.ToString(),
@@ -54,6 +57,11 @@ internal static class ClassesCommand
             @class = Spell(k.Now.Class),
             officialClass = k.Kampung.Class is { } c ? Spell(c) : null,
             missing = k.Now.Missing,
+            populationAsOf = k.PopulationAsOf?.ToString(),
+            kkbpkAsOf = k.KkbpkAsOf?.ToString(),
+            refused = k.Refused.Select(r => new { period = r.Period.ToString(), uploadId = r.UploadId, problems = r.ProblemCodes }),
+            checkedClass = k.Checked is { } ch ? Spell(ch.Class) : null,
+            checkedReason = k.Checked is null ? null : ClassReader.CheckedReason(k, catalogue),
         }),
         distribution = report.Distribution.ToDictionary(d => Spell(d.Key), d => d.Value),
     }, CommandLine.Json);
@@ -83,6 +91,10 @@ internal static class ClassesCommand
                 ("input", Mean(k.Now.Index("input"))), ("proses", Mean(k.Now.Index("proses"))), ("output", Mean(k.Now.Index("output"))),
                 ("official", k.Kampung.ClassLabel ?? catalogue.Texts["unclassified"])));
             w.WriteLine(catalogue.Text("cliScores", ("scores", string.Join(" · ", k.Now.Scores.Select(s => $"{catalogue.Indicator(s.Code).Label} {s.Score}")))));
+            if (k.FiguresAsOf is not null)
+                w.WriteLine(catalogue.Text("cliFigures", ("population", k.PopulationAsOf?.ToString() ?? "-"), ("kkbpk", k.KkbpkAsOf?.ToString() ?? "-")));
+            if (k.Refused.Count > 0) w.WriteLine(catalogue.Text("cliProblems", ("problems", ClassReader.Describe(k.Refused, catalogue))));
+            if (k.Checked is { } ch) w.WriteLine(catalogue.Text("cliChecked", ("class", catalogue.ClassLabel(ch.Class, topClassLabel)), ("reason", ClassReader.CheckedReason(k, catalogue))));
             if (k.Now.Missing.Count > 0) w.WriteLine(catalogue.Text("cliMissing", ("missing", string.Join("; ", k.Now.Missing.Select(catalogue.MissingLabel)))));
             if (k.Lifts.Count > 0) w.WriteLine(catalogue.Text("cliLift", ("lifts", string.Join("; ", k.Lifts.Take(3).Select(catalogue.LiftText)))));
         }

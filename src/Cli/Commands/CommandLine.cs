@@ -27,6 +27,8 @@ internal static class CommandLine
             ["dev"] = StorageCommands.DevAsync,
             ["demo"] = DemoCommand.RunAsync,
             ["recap"] = RecapCommand.RunAsync,
+            ["handover"] = HandoverCommand.RunAsync,
+            ["quality"] = QualityCommand.RunAsync,
             ["remind"] = RemindCommand.RunAsync,
             ["links"] = LinksCommand.RunAsync,
             ["bench"] = BenchCommand.RunAsync,

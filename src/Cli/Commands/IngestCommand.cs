@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using KampungKB.Core.Ingestion.Intake;
 using KampungKB.Core.Model;
 using KampungKB.Core.Jobs.Recaps;
 using KampungKB.Core.Rendering.Templating;
@@ -42,13 +43,27 @@ internal sealed class IngestCommand(IReadOnlyList<RegistryEntry>? storedRegistry
         if (options is null) return CommandLine.Usage;
         if (options.Positional.Count != 1) return CommandLine.UsageError("ingest", t.T("error.file_count", ("command", "ingest")), stderr);
         var path = options.Positional[0];
+        if (Directory.Exists(path))
+            return CommandLine.UsageError("ingest", t.T("error.file_is_directory", ("command", "ingest"), ("file", path), ("types", SpreadsheetKinds.ReadableList)), stderr);
         if (!File.Exists(path)) return CommandLine.UsageError("ingest", t.T("error.file_missing", ("command", "ingest"), ("file", path)), stderr);
         var registryFile = options.Value("--registry");
         // Storing comes later; until then every run is a dry run.
         var engine = CommandLine.LoadEngine();
         IngestionReport report;
         using (var stream = File.OpenRead(path))
-            report = engine.Ingest(stream, Path.GetFileName(path), CancellationToken.None);
+            report = engine.Ingest(stream, new IngestionContext(Path.GetFileName(path)) { Today = LocalTime.Wit.Today(TimeProvider.System) }, CancellationToken.None);
+
+        // A registry workbook is not a report: name it so (its header labels would otherwise read as a kampung's name).
+        if (!report.IsAccepted && report.Activities.Count == 0 && report.Indicators.Count == 0)
+        {
+            using var asRegistry = File.OpenRead(path);
+            var read = engine.ReadRegistry(asRegistry, Path.GetFileName(path), CancellationToken.None);
+            if (read.IsAccepted && read.Entries.Count > 0)
+            {
+                stderr.WriteLine(t.T("ingest.is_registry", ("file", path), ("count", read.Entries.Count)));
+                return CommandLine.Rejected;
+            }
+        }
 
         IReadOnlyList<RegistryEntry>? registry = storedRegistry;
         var registrySource = storedRegistry is null ? null : t.T("ingest.registry_stored");
@@ -68,7 +83,11 @@ internal sealed class IngestCommand(IReadOnlyList<RegistryEntry>? storedRegistry
             }
             (registry, registrySource) = (import.Entries, Path.GetFileName(registryFile));
         }
-        var check = registry is null ? null : UploadAttribution.Find(engine, report.FileName, registry, report);
+        // Only a file read as a report is matched to a kampung: for an empty, Word or plain-text file the real problem
+        // comes first and alone, not "kampung tidak dikenali (tertulis: "-")".
+        var readable = report.Activities.Count > 0 || report.Indicators.Count > 0 || report.Kampung is not null;
+        var check = registry is null || !readable ? null : UploadAttribution.Find(engine, report.FileName, registry, report);
+        if (registry is not null && !readable) registrySource = null;
         var accepted = report.IsAccepted && (check is null || check.Confirmed);
         var problems = check?.Problem is { } p ? report.Problems.Prepend(p).ToList() : report.Problems.ToList();
 
@@ -111,6 +130,7 @@ internal sealed class IngestCommand(IReadOnlyList<RegistryEntry>? storedRegistry
         o.WriteLine(t.T(accepted ? "ingest.accepted" : "ingest.rejected"));
         o.WriteLine(check switch
         {
+            null when registrySource is null && !r.IsAccepted && r.Activities.Count == 0 && r.Indicators.Count == 0 && r.Kampung is null => t.T("ingest.registry_not_checked"),
             null => t.T("ingest.registry_unchecked"),
             { Confirmed: true } => t.T("ingest.registry_match", ("name", check.Kampung!.Name), ("area", check.Kampung.AreaCode), ("source", registrySource)),
             _ => t.T("ingest.registry_mismatch", ("source", registrySource)),

@@ -33,47 +33,58 @@ internal static class RecapCommand
 
         await using var env = await LocalEnvironment.OpenAsync();
         await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables, StorageNames.Default);
+        var links = LinksCommand.Create(env);
+        await links.EnsureAsync();
         return await ExecuteAsync(env.Tables, StorageNames.Default, regencies, mailOptions, code!, period!.Value, outDir,
-            options.Has("--send"), options.Has("--json"), Console.Out, Console.Error);
+            options.Has("--send"), options.Has("--json"), Console.Out, Console.Error, links);
     }
 
     /// <summary>Writes (and with <paramref name="send"/> mails) the recap; an empty registry or an unknown kabupaten/kota is an error.</summary>
     internal static async Task<int> ExecuteAsync(TableServiceClient tables, StorageNames names, IReadOnlyList<RegencySettings> regencies, MailOptions mailOptions,
-        string code, ReportingPeriod period, string outDir, bool send, bool json, TextWriter output, TextWriter error)
+        string code, ReportingPeriod period, string outDir, bool send, bool json, TextWriter output, TextWriter error, Core.Uploads.Links.UploadLinks? links = null)
     {
         if (!await StorageCommands.RegistryHasEntriesAsync(tables, names, error)) return CommandLine.Rejected;
         var scope = await RegencyScope.ResolveAsync(regencies, tables, names);
         if (scope.FirstOrDefault(r => r.Code == code) is not { } regency) return StorageCommands.UnknownRegency(Name, code, scope, error);
-        var n = Notifications.Create(tables, names, mailOptions, TimeProvider.System);
+        var n = Notifications.Create(tables, names, mailOptions, TimeProvider.System, links);
         var files = await WriteAsync(n.Compiler, regency, period, outDir);
         RecapSendOutcome? sent = null;
         if (send) sent = await n.Sender.SendAsync(regency, period);
 
         var t = CliTexts.Default;
         if (json)
-            output.WriteLine(JsonSerializer.Serialize(new { regency = code, period = period.ToString(), html = files.Html, xlsx = files.Xlsx, send = sent?.Action, sendReason = sent?.Reason, location = sent?.Location }, CommandLine.Json));
+            output.WriteLine(JsonSerializer.Serialize(new { regency = code, period = period.ToString(), html = files.Html, xlsx = files.Xlsx, handover = files.Handover, send = sent?.Action, sendReason = sent?.Reason, location = sent?.Location }, CommandLine.Json));
         else
         {
             var v = files.Recap.View;
             output.WriteLine(t.T("recap.title", ("region", v.RegionName), ("month", IndonesianFormat.Month(period)), ("reported", v.Completeness.Reported), ("expected", v.Completeness.Expected)));
             output.WriteLine(t.T("recap.html", ("path", files.Html)));
             output.WriteLine(t.T("recap.xlsx", ("path", files.Xlsx)));
+            if (files.Handover is not null) output.WriteLine(t.T("recap.handover", ("path", files.Handover)));
             if (sent is not null)
                 output.WriteLine(t.T("recap.mail", ("action", t.Label("action", sent.Action)),
                     ("reason", sent.Reason is null ? "" : " (" + t.Label("reason", sent.Reason) + ")"),
                     ("location", sent.Location is null ? "" : " → " + sent.Location)));
         }
+        // --send that could not send (no dinas recipients configured) is a failure the operator must see, not a quiet 0.
+        if (sent?.Reason == ReminderSkipReasons.NoDinasRecipients)
+        {
+            error.WriteLine(t.T("recap.no_recipients", ("regency", code), ("key", code.Replace(".", "", StringComparison.Ordinal))));
+            return CommandLine.Rejected;
+        }
         return sent?.Action == ReminderActions.Failed ? CommandLine.Rejected : CommandLine.Ok;
     }
 
-    internal static async Task<(Recap Recap, string Html, string Xlsx)> WriteAsync(RecapCompiler compiler, RegencySettings regency, ReportingPeriod period, string outDir)
+    internal static async Task<(Recap Recap, string Html, string Xlsx, string? Handover)> WriteAsync(RecapCompiler compiler, RegencySettings regency, ReportingPeriod period, string outDir)
     {
         var recap = await compiler.CompileAsync(regency, period);
         Directory.CreateDirectory(outDir);
         var stem = Path.Combine(outDir, Path.GetFileNameWithoutExtension(recap.AttachmentName));
         await File.WriteAllTextAsync(stem + ".html", recap.Email.Html);
         await File.WriteAllBytesAsync(stem + ".xlsx", recap.Xlsx);
-        return (recap, stem + ".html", stem + ".xlsx");
+        string? handover = null;
+        if (recap.Handover is { } h) await File.WriteAllBytesAsync(handover = Path.Combine(outDir, h.Plan.AttachmentName), h.Xlsx);
+        return (recap, stem + ".html", stem + ".xlsx", handover);
     }
 }
 
@@ -87,7 +98,7 @@ internal sealed record Notifications(RecapCompiler Compiler, RecapSender Sender,
         var templates = EmailTemplates.Load(Path.Combine(templatesDir, "email"));
         var catalogue = RecapCatalogue.Load(templatesDir);
         var sender = MailSenderFactory.Create(mail, time);
-        var compiler = new RecapCompiler(tables, names, templates, catalogue, time);
+        var compiler = new RecapCompiler(tables, names, templates, catalogue, time, links);
         return new Notifications(compiler,
             new RecapSender(compiler, sender, tables, names, time, NullLogger<RecapSender>.Instance),
             new ReminderRunner(tables, names, templates, catalogue, sender, time, NullLogger<ReminderRunner>.Instance, links, WhatsAppFromEnvironment(templatesDir)),

@@ -153,6 +153,17 @@ internal static class StorageCommands
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
         using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        // --host real: the same loop on the real Functions host (../shared/functions-host), Event Grid events posted for new blobs.
+        var options = CommandOptions.Parse("dev", args, new HashSet<string> { "--host" }, new HashSet<string>(), Console.Error);
+        if (options is null) return CommandLine.Usage;
+        switch (options.Value("--host"))
+        {
+            case null or "local": break;
+            case "real": return await RealHostDev.RunAsync(stop.Token);
+            case var other:
+                CommandLine.UsageError("dev", CliTexts.Default.T("dev.host_unknown", ("value", other)), Console.Error);
+                return CommandLine.Usage;
+        }
         await using var env = await LocalEnvironment.OpenAsync();
         var functions = await env.StartFunctionsAsync(port: LocalFunctionHost.DevPort);
         var runner = env.Runner(functions);

@@ -8,7 +8,7 @@ namespace KampungKB.Cli.Dev;
 /// <summary>
 /// One function as its attributes declare it, in the terms of the build's <c>functions.metadata</c>:
 /// trigger type (<c>blobTrigger</c>, <c>timerTrigger</c>, <c>httpTrigger</c>), blob path and source,
-/// timer schedule (unresolved, e.g. <c>%Schedules__CompileRecap%</c>), HTTP route and methods (lower case).
+/// timer schedule (unresolved, e.g. <c>%Schedules:CompileRecap%</c>), HTTP route and methods (lower case).
 /// </summary>
 internal sealed record FunctionDescriptor(string Name, string TriggerType, MethodInfo Method, ParameterInfo Trigger,
     string? Path = null, string? Source = null, string? Schedule = null, string? Route = null, IReadOnlyList<string>? Methods = null)

@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using KampungKB.Functions;
 
 namespace KampungKB.Cli.Dev;
 
@@ -65,9 +66,26 @@ internal sealed class LocalEnvironment : IAsyncDisposable
     {
         var root = RepositoryRoot;
         if (!ephemeral && Environment.GetEnvironmentVariable("AzureWebJobsStorage") is { Length: > 0 } configured)
-            return new LocalEnvironment(root, configured, StorageConnection.Parse(configured), null, "AzureWebJobsStorage");
+        {
+            StorageConnection parsed;
+            try { parsed = StorageConnection.Parse(configured); }
+            catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
+            {
+                throw new InvalidOperationException(KampungKB.Cli.Commands.CliTexts.Default.T("storage.connection_invalid"), e);
+            }
+            return new LocalEnvironment(root, configured, parsed, null, "AzureWebJobsStorage");
+        }
         if (!ephemeral && Environment.GetEnvironmentVariable("AzureWebJobsStorage__blobServiceUri") is { Length: > 0 })
-            return new LocalEnvironment(root, null, StorageConnection.FromConfiguration(Environment.GetEnvironmentVariable), null, "AzureWebJobsStorage__* (identitas Azure)");
+        {
+            StorageConnection identity;
+            try { identity = StorageConnection.FromConfiguration(Environment.GetEnvironmentVariable); }
+            catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
+            {
+                // The setting's own message is English; the operator gets what to set, in Indonesian.
+                throw new InvalidOperationException(KampungKB.Cli.Commands.CliTexts.Default.T("storage.identity_incomplete"), e);
+            }
+            return new LocalEnvironment(root, null, identity, null, "AzureWebJobsStorage__* (identitas Azure)");
+        }
         if (!AzuriteProcess.IsInstalled(root))
             throw new InvalidOperationException("Azurite belum terpasang. Jalankan: scripts/setup.sh (atau ./kkb test sekali).");
         if (ephemeral)
@@ -114,6 +132,9 @@ internal sealed class LocalEnvironment : IAsyncDisposable
             ["Links__SigningKey"] = LocalLinkKey.Resolve(Root),
             ["Links__BaseUrl"] = Environment.GetEnvironmentVariable("Links__BaseUrl") is { Length: > 0 } b ? b : $"http://127.0.0.1:{LocalFunctionHost.DevPort}",
         };
+        // The timers' schedules, as infra/main.bicep sets them: the host (and so the runner) has no default.
+        foreach (var (key, cron) in AppSettings.DefaultSchedules)
+            if (Environment.GetEnvironmentVariable(key) is null) values[key] = cron;
         if (ConnectionString is not null) values["AzureWebJobsStorage"] = ConnectionString;
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
         _functions = await LocalFunctionHost.StartAsync(values, HostOptions.Load(Path.Combine(Root, "host.json")), port, app: app, cancellationToken: cancellationToken);

@@ -62,7 +62,8 @@ internal sealed class LocalFunctionHost : IAsyncDisposable
             // The SDK logs expected answers (409 on create-if-not-exists, insert-once claims) as warnings.
             ["Logging:LogLevel:Azure.Core"] = "Error",
         });
-        builder.Configuration.AddInMemoryCollection(settings);
+        // App settings reach the host's configuration as environment variables: A__B is the key A:B.
+        builder.Configuration.AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key.Replace("__", ":", StringComparison.Ordinal), s.Value)));
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         Compose(app, builder.Services, builder.Configuration);
@@ -75,6 +76,18 @@ internal sealed class LocalFunctionHost : IAsyncDisposable
             var pattern = "/" + (host.RoutePrefix.Length == 0 ? "" : host.RoutePrefix + "/") + f.Route;
             web.MapMethods(pattern, f.Methods!.Select(m => m.ToUpperInvariant()), (HttpContext context) => ServeAsync(context, f));
         }
+        // The bare address is no function: a short Indonesian page saying where the upload pages are (not a blank 404).
+        web.MapGet("/", () =>
+        {
+            var t = KampungKB.Cli.Commands.CliTexts.Default;
+            var html = $"<!doctype html><html lang=\"id\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+                + $"<title>{KampungKB.Core.Rendering.Exports.ExportSanitizer.Html(t.T("dev.root_title"))}</title></head>"
+                + "<body style=\"font:17px/1.45 system-ui,sans-serif;max-width:560px;margin:0 auto;padding:16px;color:#1b1f23\">"
+                + $"<h1 style=\"font-size:1.3em;color:#0b6e4f\">{KampungKB.Core.Rendering.Exports.ExportSanitizer.Html(t.T("dev.root_title"))}</h1>"
+                + $"<p>{KampungKB.Core.Rendering.Exports.ExportSanitizer.Html(t.T("dev.root_text"))}</p>"
+                + $"<p><code>./kkb links</code></p><p>{KampungKB.Core.Rendering.Exports.ExportSanitizer.Html(t.T("dev.root_more"))}</p></body></html>";
+            return Results.Content(html, "text/html; charset=utf-8");
+        });
         await web.StartAsync(cancellationToken);
         // Like the worker's blob extension, the runner builds its own client from AzureWebJobsStorage.
         var blobs = settings.GetValueOrDefault("AzureWebJobsStorage") is { Length: > 0 } cs ? new BlobServiceClient(cs)

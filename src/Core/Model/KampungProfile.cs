@@ -17,8 +17,17 @@ public sealed record KampungProfile(
     bool? PkbAssigned = null,
     bool? Regulation = null,
     int? DataSources = null,
-    int? Mechanisms = null)
+    int? Mechanisms = null,
+    bool? PokjaBoard = null,
+    bool? PokjaTrainedFlag = null,
+    int? Teens = null)
 {
+    /// <summary>
+    /// Whether the Pokja has been trained, with the website's meaning (<c>pokja_pelatihan_flag</c>): the stated yes/no,
+    /// else a stated count of trained members (&gt; 0 is yes, 0 is no); null when neither was filled.
+    /// </summary>
+    public bool? Trained => PokjaTrainedFlag ?? (PokjaTrained is { } n ? n > 0 : null);
+
     /// <summary>Property name prefix in the registry table, so profile values never collide with registry columns.</summary>
     public const string StoragePrefix = "P_";
 
@@ -41,6 +50,9 @@ public sealed record KampungProfile(
         Add(nameof(Regulation), Regulation);
         Add(nameof(DataSources), DataSources);
         Add(nameof(Mechanisms), Mechanisms);
+        Add(nameof(PokjaBoard), PokjaBoard);
+        Add(nameof(PokjaTrainedFlag), PokjaTrainedFlag);
+        Add(nameof(Teens), Teens);
         return d;
     }
 
@@ -51,7 +63,8 @@ public sealed record KampungProfile(
         int? I(string n) => get(StoragePrefix + n) switch { int i => i, long l => (int)l, double x => (int)x, _ => null };
         var p = new KampungProfile(
             B(nameof(PokjaDecree)), I(nameof(PokjaMembers)), I(nameof(PokjaTrained)), I(nameof(FundingSources)), I(nameof(PoktanOwned)),
-            B(nameof(Secretariat)), B(nameof(RumahDataKu)), B(nameof(PkbAssigned)), B(nameof(Regulation)), I(nameof(DataSources)), I(nameof(Mechanisms)));
+            B(nameof(Secretariat)), B(nameof(RumahDataKu)), B(nameof(PkbAssigned)), B(nameof(Regulation)), I(nameof(DataSources)), I(nameof(Mechanisms)),
+            B(nameof(PokjaBoard)), B(nameof(PokjaTrainedFlag)), I(nameof(Teens)));
         return p.IsEmpty ? null : p;
     }
 }

@@ -36,8 +36,31 @@ public sealed record StoredReport(
     IReadOnlyDictionary<string, decimal> Indicators,
     DateTimeOffset? FirstReceivedAt = null)
 {
+    /// <summary>When the current figures' upload arrived (null without figures).</summary>
+    public DateTimeOffset? IndicatorsReceivedAt { get; init; }
+    /// <summary>When the current activities' upload arrived (null without activities).</summary>
+    public DateTimeOffset? ActivitiesReceivedAt { get; init; }
+    /// <summary>
+    /// The partner agencies of the current activities, one line per distinct activity (its partners joined with " dan ", so
+    /// an agency name the reader split on "dan" is whole again); null for a pointer written before the pointer carried them.
+    /// </summary>
+    public IReadOnlyList<string>? Partners { get; init; }
+
     /// <summary>When the kampung's first accepted upload for the period arrived (decides "on time"); never moves later.</summary>
     public DateTimeOffset FirstArrival => FirstReceivedAt ?? ReceivedAt;
+}
+
+/// <summary>
+/// What an upload refused by our validation still said, kept beside the kampung's pointer (<see cref="ReportStore.WriteReportedAsync"/>):
+/// its figures, its activities' partner lines (null when it had no activities) and its error codes.
+/// </summary>
+public sealed record ReportedUpload(string AreaCode, ReportingPeriod Period, string UploadId, DateTimeOffset ReceivedAt,
+    IReadOnlyDictionary<string, decimal> Indicators, IReadOnlyList<string>? Partners, IReadOnlyList<string> ProblemCodes);
+
+/// <summary>One month of a kabupaten/kota as stored: current reports by area code, and refused uploads' "as reported" rows.</summary>
+public sealed record ReportMonth(ReportingPeriod Period, IReadOnlyDictionary<string, StoredReport> Current, IReadOnlyDictionary<string, ReportedUpload> Reported)
+{
+    public bool IsEmpty => Current.Count == 0 && Reported.Count == 0;
 }
 
 /// <summary>
@@ -49,6 +72,12 @@ public sealed class ReportStore(TableServiceClient tables, StorageNames names)
     private readonly TableClient _reports = tables.GetTableClient(names.ReportsTable);
     private readonly TableClient _activities = tables.GetTableClient(names.ActivitiesTable);
     private const string IndicatorPrefix = "I_";
+    /// <summary>
+    /// RowKey suffix of the "as reported" row beside a kampung's pointer: what the kampung's latest upload refused by our
+    /// validation still said (its figures, partners and error codes), which the BKKBN website would have taken.
+    /// </summary>
+    public const string ReportedSuffix = "|reported";
+    private const int MaxPartnersChars = 30_000;
     private const int MaxSwitchAttempts = 8;
 
     private sealed record Part(string Name, bool Present)
@@ -113,6 +142,7 @@ public sealed class ReportStore(TableServiceClient tables, StorageNames names)
                     pointer["Participants"] = report.Activities.Sum(a => a.Participants ?? 0);
                     pointer["Male"] = report.Activities.Sum(a => a.Male ?? 0);
                     pointer["Female"] = report.Activities.Sum(a => a.Female ?? 0);
+                    pointer["Partners"] = PartnerLines(report.Activities);
                 }
                 else
                 {
@@ -151,7 +181,93 @@ public sealed class ReportStore(TableServiceClient tables, StorageNames names)
         var list = new List<StoredReport>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {StorageNames.RegencyPeriodKey(regencyCode, period)}");
         await foreach (var e in _reports.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-            list.Add(FromPointer(e, period));
+            if (!e.RowKey.EndsWith(ReportedSuffix, StringComparison.Ordinal)) list.Add(FromPointer(e, period));
+        return list;
+    }
+
+    /// <summary>
+    /// One month of a kabupaten/kota in one partition scan: the current reports and, beside them, the "as reported" rows of
+    /// uploads our validation refused (<see cref="WriteReportedAsync"/>).
+    /// </summary>
+    public async Task<ReportMonth> ListMonthAsync(string regencyCode, ReportingPeriod period, CancellationToken cancellationToken = default)
+    {
+        var current = new Dictionary<string, StoredReport>(StringComparer.Ordinal);
+        var reported = new Dictionary<string, ReportedUpload>(StringComparer.Ordinal);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {StorageNames.RegencyPeriodKey(regencyCode, period)}");
+        await foreach (var e in _reports.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (!e.RowKey.EndsWith(ReportedSuffix, StringComparison.Ordinal)) { current[e.RowKey] = FromPointer(e, period); continue; }
+            var area = e.RowKey[..^ReportedSuffix.Length];
+            reported[area] = new ReportedUpload(area, period, e.GetString("UploadId") ?? "", e.GetDateTimeOffset("ReceivedAt") ?? DateTimeOffset.MinValue,
+                Indicators(e), e.GetBoolean("HasActivities") == true ? Lines(e.GetString("Partners")) ?? [] : null,
+                (e.GetString("Problems") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries));
+        }
+        return new ReportMonth(period, current, reported);
+    }
+
+    /// <summary>
+    /// Keeps what an upload refused by our validation still said (figures, activities' partners, error codes) beside the
+    /// kampung's pointer, for the class the BKKBN website would give (it has no such validation). Only the latest refused
+    /// upload of the kampung and month is kept; readers compare its time with the accepted parts'. Nothing else reads it.
+    /// </summary>
+    public async Task WriteReportedAsync(RegistryEntry kampung, ReportingPeriod period, string uploadId, DateTimeOffset receivedAt,
+        IngestionReport report, IEnumerable<string> errorCodes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(kampung);
+        ArgumentNullException.ThrowIfNull(report);
+        if (report.Indicators.Count == 0 && report.Activities.Count == 0) return;
+        var partition = StorageNames.RegencyPeriodKey(kampung.RegencyCode, period);
+        var row = kampung.AreaCode + ReportedSuffix;
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await _reports.GetEntityOrDefaultAsync(partition, row, cancellationToken).ConfigureAwait(false);
+            if (current?.GetDateTimeOffset("ReceivedAt") is { } theirs && theirs >= receivedAt) return;
+            var e = new TableEntity(partition, row)
+            {
+                ["UploadId"] = uploadId,
+                ["ReceivedAt"] = receivedAt,
+                ["HasActivities"] = report.Activities.Count > 0,
+                ["Partners"] = PartnerLines(report.Activities),
+                ["Problems"] = Cut(string.Join(",", errorCodes.Distinct(StringComparer.Ordinal))),
+            };
+            foreach (var (code, value) in report.Indicators) e[IndicatorPrefix + code] = (double)value;
+            try
+            {
+                if (current is null) await _reports.AddEntityAsync(e, cancellationToken).ConfigureAwait(false);
+                else await _reports.UpdateEntityAsync(e, current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException ex) when ((ex.Status is 409 or 412) && attempt < MaxSwitchAttempts)
+            {
+                // Another refused upload of this kampung and month wrote first: look again.
+            }
+        }
+    }
+
+    /// <summary>One line per distinct activity partner list, the list joined with " dan " (see <see cref="StoredReport.Partners"/>).</summary>
+    internal static string PartnerLines(IEnumerable<Activity> activities)
+    {
+        var lines = activities.Where(a => a.Partners.Count > 0).Select(a => string.Join(" dan ", a.Partners)).Distinct(StringComparer.OrdinalIgnoreCase);
+        var text = string.Join("\n", lines);
+        return text.Length > MaxPartnersChars ? text[..text.LastIndexOf('\n', MaxPartnersChars)] : text;
+    }
+
+    private static IReadOnlyList<string>? Lines(string? text) => text is null ? null : text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>The activities of the current versions of <paramref name="current"/> (pointers already read), without listing the pointers again.</summary>
+    public async Task<IReadOnlyList<(string AreaCode, Activity Activity)>> ListActivitiesAsync(
+        string regencyCode, ReportingPeriod period, IEnumerable<StoredReport> current, CancellationToken cancellationToken = default)
+    {
+        var versions = current.Where(r => r.ActivitiesVersion is not null).ToDictionary(r => r.AreaCode, r => r.ActivitiesVersion!, StringComparer.Ordinal);
+        var list = new List<(string, Activity)>();
+        if (versions.Count == 0) return list;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {StorageNames.RegencyPeriodKey(regencyCode, period)}");
+        await foreach (var e in _activities.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var area = e.GetString("AreaCode") ?? "";
+            if (versions.TryGetValue(area, out var version) && e.GetString("Version") == version)
+                list.Add((area, ActivityFrom(e)));
+        }
         return list;
     }
 
@@ -263,12 +379,18 @@ public sealed class ReportStore(TableServiceClient tables, StorageNames names)
         Sheet: e.GetString("Sheet"),
         Row: e.GetInt32("Row"));
 
-    private static StoredReport FromPointer(TableEntity e, ReportingPeriod period)
+    private static Dictionary<string, decimal> Indicators(TableEntity e)
     {
         var indicators = new Dictionary<string, decimal>(StringComparer.Ordinal);
         foreach (var (name, value) in e)
             if (name.StartsWith(IndicatorPrefix, StringComparison.Ordinal) && AsDouble(value) is { } v)
                 indicators[name[IndicatorPrefix.Length..]] = (decimal)v;
+        return indicators;
+    }
+
+    private static StoredReport FromPointer(TableEntity e, ReportingPeriod period)
+    {
+        var indicators = Indicators(e);
         return new StoredReport(
             e.RowKey, period,
             e.GetString("ActivitiesVersion"), e.GetString("IndicatorsVersion"),
@@ -276,7 +398,12 @@ public sealed class ReportStore(TableServiceClient tables, StorageNames names)
             e.GetInt32("ActivityCount") ?? 0, e.GetInt32("Participants") ?? 0,
             e.GetInt32("Male") ?? 0, e.GetInt32("Female") ?? 0,
             e.GetInt32("WarningCount") ?? 0, indicators,
-            e.GetDateTimeOffset("FirstReceivedAt"));
+            e.GetDateTimeOffset("FirstReceivedAt"))
+        {
+            IndicatorsReceivedAt = e.GetDateTimeOffset("IndicatorsReceivedAt"),
+            ActivitiesReceivedAt = e.GetDateTimeOffset("ActivitiesReceivedAt"),
+            Partners = e.GetString("ActivitiesVersion") is null ? [] : Lines(e.GetString("Partners")),
+        };
     }
 
     /// <summary>An indicator figure as stored: written as Edm.Double, but an integral value may read back as a whole number.</summary>

@@ -121,10 +121,21 @@ public sealed class StorageConnection
                 $"or set '{name}__blobServiceUri', '{name}__queueServiceUri' and '{name}__tableServiceUri' (or '{name}__accountName') for identity-based access.");
         }
 
+        // A blob endpoint of the standard form https://ACCOUNT.blob.SUFFIX/ names the account's other endpoints
+        // (https://ACCOUNT.queue.SUFFIX/, https://ACCOUNT.table.SUFFIX/), as Azure assigns them; others must be set.
+        Uri? FromBlob(string service)
+        {
+            if (blobText is null || !Uri.TryCreate(blobText, UriKind.Absolute, out var blob)) return null;
+            var labels = blob.Host.Split('.');
+            if (labels.Length < 3 || labels[1] != "blob" || blob.AbsolutePath.Trim('/').Length > 0) return null;
+            labels[1] = service;
+            return new UriBuilder(blob) { Host = string.Join('.', labels), Path = "/" }.Uri;
+        }
+
         Uri Endpoint(string? text, string key, string service) =>
             text is not null ? ParseUri(text, $"{name}__{key}")
             : accountName is not null ? new Uri($"https://{accountName}.{service}.core.windows.net/")
-            : throw new InvalidOperationException($"Setting '{name}__{key}' is missing (or set '{name}__accountName').");
+            : FromBlob(service) ?? throw new InvalidOperationException($"Setting '{name}__{key}' is missing (or set '{name}__accountName').");
 
         var blob = Endpoint(blobText, "blobServiceUri", "blob");
         var queue = Endpoint(queueText, "queueServiceUri", "queue");

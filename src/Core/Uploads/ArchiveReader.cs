@@ -1,3 +1,4 @@
+using KampungKB.Core.Model;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
@@ -20,7 +21,6 @@ namespace KampungKB.Core.Uploads;
 /// </summary>
 internal sealed class ArchiveReader : IDisposable
 {
-    private static readonly HashSet<string> SpreadsheetExtensions = new(StringComparer.OrdinalIgnoreCase) { ".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv" };
     private static readonly HashSet<string> SystemNames = new(StringComparer.OrdinalIgnoreCase) { "Thumbs.db", "desktop.ini", "__MACOSX" };
 
     private readonly ZipArchive _zip;
@@ -132,7 +132,7 @@ internal sealed class ArchiveReader : IDisposable
 
         FileFormat format;
         using (var s = new MemoryStream(bytes, writable: false)) format = FileSniffer.Sniff(s);
-        var named = SpreadsheetExtensions.Contains(extension);
+        var named = SpreadsheetKinds.IsSpreadsheetName(item.Path);
         return format switch
         {
             FileFormat.Archive => new Read(item.Path, null, ProblemCodes.ArchiveEntryNestedZip),

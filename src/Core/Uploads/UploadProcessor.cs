@@ -37,6 +37,13 @@ public sealed class PipelineOptions
 {
     /// <summary>Uploads larger than this are refused before they are read.</summary>
     public long MaxUploadBytes { get; set; } = 20L * 1024 * 1024;
+
+    /// <summary>
+    /// Longest time one upload may take to read and judge (app setting <c>Ingestion__DeadlineSeconds</c>, 1–540,
+    /// default 60); past it the upload is rejected with <c>processing-timeout</c>, the original kept and the cadre
+    /// told, and the function does not throw, so the host does not retry it (docs/robustness.md).
+    /// </summary>
+    public TimeSpan IngestionDeadline { get; set; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>
@@ -169,7 +176,10 @@ public sealed class UploadProcessor
         {
             try
             {
-                var context = new IngestionContext(path.FileName) { ExpectedPeriod = path.Period, MaxFileBytes = _options.MaxUploadBytes };
+                // Today where the kampung is; a bulk drop's kampung is not known yet, so the easternmost zone (WIT) is
+                // used, which never calls a date of today "after today" anywhere in Indonesia.
+                var today = (path.AreaCode is { } area ? LocalTime.ForProvince(area) : LocalTime.Wit).Today(_time);
+                var context = new IngestionContext(path.FileName) { ExpectedPeriod = path.Period, MaxFileBytes = _options.MaxUploadBytes, Today = today, Deadline = _options.IngestionDeadline };
                 report = _engine.Ingest(new MemoryStream(content.ToArray(), writable: false), context, cancellationToken);
                 // Month-to-month checks (stock-change-large, figures-unchanged) need last month's figures of this kampung:
                 // read the file again with them when it has figures and last month's report is stored.
@@ -202,6 +212,13 @@ public sealed class UploadProcessor
                 VersionWrite.Superseded => UploadStatus.Superseded,
                 _ => UploadStatus.Accepted,
             };
+        }
+
+        else if (report is not null && confirmed && kampung is not null && report.Period is { } reportedPeriod)
+        {
+            // The BKKBN website has no such validation: keep what the refused report still said for the class it would give.
+            await _reports.WriteReportedAsync(kampung!, reportedPeriod, uploadId, owned.ReceivedAt, report,
+                problems.Where(p => p.Severity == Severity.Error).Select(p => p.Code), cancellationToken).ConfigureAwait(false);
         }
 
         var regency = kampung?.RegencyCode ?? StorageNames.UnknownRegency;

@@ -14,7 +14,7 @@ namespace KampungKB.Functions.Functions;
 public sealed class DriveFunctions(DriveSync drive, ILogger<DriveFunctions> logger)
 {
     [Function(nameof(SyncDriveFolders))]
-    public async Task<DriveSyncResult> SyncDriveFolders([TimerTrigger("%Schedules__SyncDriveFolders%")] TimerInfo timer, CancellationToken cancellationToken)
+    public async Task<DriveSyncResult> SyncDriveFolders([TimerTrigger("%Schedules:SyncDriveFolders%")] TimerInfo timer, CancellationToken cancellationToken)
     {
         var result = await drive.RunAsync(ct: cancellationToken);
         if (!result.Enabled)

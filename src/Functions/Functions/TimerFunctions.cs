@@ -17,6 +17,9 @@ namespace KampungKB.Functions.Functions;
 /// <summary>
 /// The timer-triggered functions (schedules from the app settings <c>Schedules__CompileRecap</c> and
 /// <c>Schedules__SendReminders</c>, six-field NCRONTAB in UTC, checked by <see cref="AppSettings"/>).
+/// A binding expression names a configuration key, not an app setting: the host reads the app setting
+/// <c>Schedules__CompileRecap</c> as the key <c>Schedules:CompileRecap</c>, so the trigger says
+/// <c>%Schedules:CompileRecap%</c> (the same name with <c>__</c> does not resolve and the function is "in error").
 /// Each run decides what is due from each kabupaten's local date, so a run that fires twice, late or
 /// after an outage does the same work once: the Notifications claims make it idempotent. Through
 /// <see cref="TimerRun"/>, each kabupaten runs in isolation, transient faults are retried within the run, and
@@ -54,7 +57,7 @@ public sealed class TimerFunctions(RecapSender recaps, ReminderRunner reminders,
 
     /// <summary>Compiles and sends every due recap, per kabupaten (registered or configured).</summary>
     [Function(nameof(CompileRecap))]
-    public async Task<IReadOnlyList<RecapSendOutcome>> CompileRecap([TimerTrigger("%Schedules__CompileRecap%")] TimerInfo timer, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RecapSendOutcome>> CompileRecap([TimerTrigger("%Schedules:CompileRecap%")] TimerInfo timer, CancellationToken cancellationToken)
     {
         var outcomes = (await run.ForEachAsync(nameof(CompileRecap), await RegencyScope.ResolveAsync(configured, tables, names, cancellationToken),
             (regency, ct) => recaps.RunDueAsync(regency, ct: ct), cancellationToken)).SelectMany(o => o).ToList();
@@ -65,7 +68,7 @@ public sealed class TimerFunctions(RecapSender recaps, ReminderRunner reminders,
 
     /// <summary>Sends the reminders due today in each kabupaten's own time zone.</summary>
     [Function(nameof(SendReminders))]
-    public async Task<IReadOnlyList<ReminderRunResult>> SendReminders([TimerTrigger("%Schedules__SendReminders%")] TimerInfo timer, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ReminderRunResult>> SendReminders([TimerTrigger("%Schedules:SendReminders%")] TimerInfo timer, CancellationToken cancellationToken)
     {
         var results = await run.ForEachAsync(nameof(SendReminders), await RegencyScope.ResolveAsync(configured, tables, names, cancellationToken),
             (regency, ct) => reminders.RunAsync(regency, ct: ct), cancellationToken);

@@ -14,7 +14,7 @@ public sealed class ClassesCommandTests
     {
         // A: strong profile with 4 partners and no figures → berkembang; B: nothing → dasar.
         var a = new RegistryEntry("63.71.02.1011", "Kampung KB Antasan Besar", null, "Banjarmasin Tengah", null, "Paripurna", KampungClass.Berkelanjutan,
-            2017, null, null, null, null, Profile: new KampungProfile(true, 12, 3, 2, 3, true, false, true, true, 2, 3));
+            2017, null, null, null, null, Profile: new KampungProfile(true, 12, 3, 2, 3, true, false, true, true, 2, 3, PokjaBoard: true));
         var b = new RegistryEntry("63.71.02.1011-RW05", "Kampung KB RW 05 Antasan Besar", null, null, null, null, null, null, null, null, null, null);
         KampungClassRow Row(RegistryEntry e, int? partners)
         {
@@ -27,11 +27,11 @@ public sealed class ClassesCommandTests
     [Fact]
     public void Json_HasTheIssueShape_ClassesSpelledLowercase()
     {
-        var doc = JsonDocument.Parse(ClassesCommand.Json(Report())).RootElement;
+        var doc = JsonDocument.Parse(ClassesCommand.Json(Report(), ClassifierBoundaryTests.Catalogue)).RootElement;
         Assert.Equal(["regency", "period", "kampung", "distribution"], doc.EnumerateObject().Select(p => p.Name));
         Assert.Equal(("63.71", "2025-10"), (doc.GetProperty("regency").GetString(), doc.GetProperty("period").GetString()));
         var k = doc.GetProperty("kampung")[0];
-        Assert.Equal(["areaCode", "name", "scores", "indices", "class", "officialClass", "missing"], k.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["areaCode", "name", "scores", "indices", "class", "officialClass", "missing", "populationAsOf", "kkbpkAsOf", "refused", "checkedClass", "checkedReason"], k.EnumerateObject().Select(p => p.Name));
         Assert.Equal(ClassCatalogue.IndicatorCodes, k.GetProperty("scores").EnumerateObject().Select(p => p.Name));
         Assert.Equal(4, k.GetProperty("scores").GetProperty("pokja").GetInt32());
         Assert.Equal(["input", "proses", "output"], k.GetProperty("indices").EnumerateObject().Select(p => p.Name));

@@ -51,26 +51,34 @@ public sealed class ClassifierBoundaryTests
         Assert.Equal(expected, Catalogue.Indicator(code).Score(value));
 
     [Theory]
-    [InlineData(null, null, null, null, 1)]   // no Pokja data: missing, 1
-    [InlineData(false, 0, 0, 0, 1)]           // stated: no Pokja
-    [InlineData(true, 0, 0, 1, 2)]            // Pokja only
-    [InlineData(true, 12, 0, 2, 3)]           // with members
-    [InlineData(true, 0, 2, 2, 3)]            // with trained members
-    [InlineData(true, 12, 2, 3, 4)]           // members and trained
-    [InlineData(null, 12, 2, 3, 4)]           // members imply a Pokja (decree not stated, listed as missing part)
-    public void Pokja_FromProfile_PointsAndScore(bool? decree, int? members, int? trained, int? points, int score)
+    // The website's input_pokja reads the board (pokja_pengurusan_flag), the member count and the training flag; not the SK.
+    [InlineData(null, 12, true, null, 1)]     // no board stated: NULL → 1 (missing)
+    [InlineData(false, 12, true, 0, 1)]       // no board: 1 whatever members and training
+    [InlineData(true, 0, false, 1, 2)]        // board only → 2
+    [InlineData(true, 12, false, 2, 3)]       // board with members → 3
+    [InlineData(true, 0, true, 2, 3)]         // board, trained → 3
+    [InlineData(true, 12, true, 3, 4)]        // board, members and trained → 4
+    public void Pokja_FromProfile_PointsAndScore(bool? board, int? members, bool? trained, int? points, int score)
     {
-        var c = Classifier.Classify(new ClassInputs(new KampungProfile(PokjaDecree: decree, PokjaMembers: members, PokjaTrained: trained), null, null));
+        var c = Classifier.Classify(new ClassInputs(new KampungProfile(PokjaDecree: true, PokjaMembers: members, PokjaBoard: board, PokjaTrainedFlag: trained), null, null));
         Assert.Equal(points, c.Score("pokja").Value);
         Assert.Equal(score, c.Score("pokja").Score);
     }
 
+    [Fact]
+    public void Pokja_TrainedCountWithoutFlag_CountsAsTrained()
+    {
+        var c = Classifier.Classify(new ClassInputs(new KampungProfile(PokjaMembers: 12, PokjaTrained: 2, PokjaBoard: true), null, null));
+        Assert.Equal(4, c.Score("pokja").Score);
+    }
+
     [Theory]
-    [InlineData(1000, 294, 29, 1)]  // 29.4% → 29
-    [InlineData(200, 59, 30, 2)]    // 29.5% rounds half up → 30
-    [InlineData(200, 81, 41, 3)]    // 40.5% → 41
-    [InlineData(300, 151, 50, 3)]   // 50.33% → 50
-    [InlineData(200, 101, 51, 4)]   // 50.5% → 51
+    // ROUND(users / pus::float * 100): float8, half to even.
+    [InlineData(1000, 294, 29, 1)]  // 29.4 → 29
+    [InlineData(200, 59, 30, 2)]    // 29.5 → 30 (even)
+    [InlineData(200, 81, 40, 2)]    // 40.5 → 40 (even), not 41
+    [InlineData(300, 151, 50, 3)]   // 50.33 → 50
+    [InlineData(200, 101, 50, 3)]   // 50.5 → 50 (even), not 51
     public void Cpr_RoundedPercentOfPus(int pus, int active, int percent, int score)
     {
         var c = Classifier.Classify(Figures(("pus", pus), ("kb_active", active)));
@@ -89,10 +97,10 @@ public sealed class ClassifierBoundaryTests
     }
 
     [Theory]
-    [InlineData(200, 39, 20, 2)]  // 19.5% → 20
-    [InlineData(200, 45, 23, 3)]  // 22.5% → 23
+    [InlineData(200, 39, 20, 2)]  // 19.5 → 20 (even)
+    [InlineData(200, 45, 22, 2)]  // 22.5 → 22 (even)
     [InlineData(100, 24, 24, 3)]
-    [InlineData(200, 49, 25, 4)]  // 24.5% → 25
+    [InlineData(200, 49, 24, 3)]  // 24.5 → 24 (even)
     public void Mkjp_LongTermShareOfUsers(int active, int implant, int percent, int score)
     {
         var c = Classifier.Classify(Figures(("pus", 1000), ("kb_active", active), ("kb_active_implant", implant), ("kb_active_injectable", active - implant)));
@@ -100,10 +108,10 @@ public sealed class ClassifierBoundaryTests
     }
 
     [Theory]
-    [InlineData(9, 4, 7, 3)]    // (9+4)/200 = 6.5% → 7
-    [InlineData(8, 4, 6, 4)]    // 6%
-    [InlineData(12, 7, 10, 2)]  // 9.5% → 10
-    [InlineData(20, 5, 13, 1)]  // 12.5% → 13
+    [InlineData(9, 4, 6, 4)]    // (9+4)/200 = 6.5 → 6 (even)
+    [InlineData(8, 4, 6, 4)]    // 6
+    [InlineData(12, 7, 10, 2)]  // 9.5 → 10 (even)
+    [InlineData(20, 5, 12, 2)]  // 12.5 → 12 (even)
     public void UnmetNeed_LaterPlusNoMoreOverPus(int later, int noMore, int percent, int score)
     {
         var c = Classifier.Classify(Figures(("pus", 200), ("pus_not_kb_want_child_later", later), ("pus_not_kb_no_more_children", noMore)));
@@ -113,7 +121,7 @@ public sealed class ClassifierBoundaryTests
     [Fact]
     public void PoktanParticipation_MeanOverAllFive_MissingPoktanCountZeroAndListed()
     {
-        // BKB 20/80 = 25%, BKR 15/60 = 25%, BKL 10/50 = 20%; UPPKA and PIK-R not reported → (25+25+20+0+0)/5 = 14 → 2.
+        // BKB 20/80 = 25, BKR 15/60 = 25, BKL 10/50 = 20; UPPKA and PIK-R rows absent (no percentage) → round((25+25+20)/5) = 14 → 2.
         var c = Classifier.Classify(Figures(("families_with_toddlers", 80), ("bkb_members", 20), ("families_with_teens", 60), ("bkr_members", 15),
             ("families_with_elderly", 50), ("bkl_members", 10)));
         Assert.Equal((14, 2), (c.Score("poktanParticipation").Value!.Value, c.Score("poktanParticipation").Score));
@@ -135,7 +143,7 @@ public sealed class ClassifierBoundaryTests
     [Fact]
     public void StatedZeros_ScoreOneButAreNotMissing()
     {
-        var c = Classifier.Classify(new ClassInputs(new KampungProfile(false, 0, 0, 0, 0, false, false, false, false, 0, 0), null, 0));
+        var c = Classifier.Classify(new ClassInputs(new KampungProfile(false, 0, 0, 0, 0, false, false, false, false, 0, 0, PokjaBoard: false), null, 0));
         Assert.Equal(1, c.Score("fundingSources").Score);
         Assert.Equal(["poktanParticipation", "cpr", "mkjp", "unmetNeed"], c.Missing);
     }
@@ -156,7 +164,7 @@ public sealed class ClassifierBoundaryTests
     public void Index_MeanExactlyThree_Reaches_JustBelow_DoesNot()
     {
         // input 4+3+3+2+3 = 15 → 3.0 reaches; proses 3+3+2 = 8 → 2.67 does not.
-        var p = new KampungProfile(true, 12, 3, 2, 3, true, false, true, true, 2, 3);
+        var p = new KampungProfile(true, 12, 3, 2, 3, true, false, true, true, 2, 3, PokjaBoard: true);
         var c = Classifier.Classify(new ClassInputs(p, null, 2));
         Assert.Equal((3.00m, true), (c.Index("input").Mean, c.Index("input").Reaches));
         Assert.Equal((2.67m, false), (c.Index("proses").Mean, c.Index("proses").Reaches));

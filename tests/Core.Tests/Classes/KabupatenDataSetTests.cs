@@ -14,39 +14,40 @@ public sealed class KabupatenDataSetTests
     // Profiles (decree, members, trained, funding, poktan, secretariat, DataKu, PKB, regulation, data sources, mechanisms).
     // Strong: pokja 3 points → 4; funding 2 → 3; poktan 3 → 3; sarana 1 → 2; PKB+reg 2 → 3: input 15/5 = 3.0 ✓.
     //         data 2 → 3; mechanisms 3 → 3 (proses reaches with partners ≥ 4 → 3: 9/3 = 3.0 ✓).
-    private static readonly KampungProfile Strong = new(true, 12, 3, 2, 3, true, false, true, true, 2, 3);
+    // The Pokja board (website: pokja_pengurusan_flag) is stated with the decree here.
+    private static readonly KampungProfile Strong = new(true, 12, 3, 2, 3, true, false, true, true, 2, 3, PokjaBoard: true);
     // Weak proses: same input; data 1 → 2, mechanisms 2 → 2 (with partners 1 → 2: 6/3 = 2.0 ✗).
     private static readonly KampungProfile WeakProses = Strong with { DataSources = 1, Mechanisms = 2 };
     // Everything stated as none: every input and proses score 1, nothing missing.
-    private static readonly KampungProfile None = new(false, 0, 0, 0, 0, false, false, false, false, 0, 0);
+    private static readonly KampungProfile None = new(false, 0, 0, 0, 0, false, false, false, false, 0, 0, PokjaBoard: false);
 
     // Good figures: 400 PUS, methods 30+10+0+20+100+50+10 = 220 users → CPR 55% → 4; MKJP 60/220 = 27.3% → 27 → 4;
-    // unmet (12+8)/400 = 5% → 4; poktan BKB 20/80 25%, BKR 15/60 25%, BKL 10/50 20%, UPPKA 30/300 10%, PIK-R 15/60 25%
-    // → mean 21% → 3. Output (4+4+4+3)/4 = 3.75 ✓.
+    // unmet (12+8)/400 = 5% → 4; poktan BKB 20/80 25%, BKR 15/60 25%, BKL 10/50 20%, UPPKA 30/300 10%, PIK-R 15 of 60 teens 25%
+    // → (25+25+20+10+25)/5 = 21 → 3. Output (4+4+4+3)/4 = 3.75 ✓.
     private static readonly Dictionary<string, decimal> Good = F(("pus", 400), ("kb_active_iud", 30), ("kb_active_mow", 10), ("kb_active_mop", 0),
         ("kb_active_implant", 20), ("kb_active_injectable", 100), ("kb_active_pill", 50), ("kb_active_condom", 10),
         ("pus_not_kb_want_child_later", 12), ("pus_not_kb_no_more_children", 8), ("families", 300),
         ("families_with_toddlers", 80), ("bkb_members", 20), ("families_with_teens", 60), ("bkr_members", 15),
-        ("families_with_elderly", 50), ("bkl_members", 10), ("uppka_members", 30), ("pikr_members", 15));
+        ("families_with_elderly", 50), ("bkl_members", 10), ("uppka_members", 30), ("teens", 60), ("pikr_members", 15));
 
     // Exactly three: 300 PUS, 123 users (10 IUD, 18 implant, 60 suntik, 35 pil) → CPR 41% → 3; MKJP 28/123 = 22.8% → 23 → 3;
-    // unmet (20+7)/300 = 9% → 3; poktan BKB 10/50 20%, BKR 8/40 20%, BKL 9/30 30%, UPPKA 50/250 20%, PIK-R 12/40 30%
+    // unmet (20+7)/300 = 9% → 3; poktan BKB 10/50 20%, BKR 8/40 20%, BKL 9/30 30%, UPPKA 50/250 20%, PIK-R 12 of 40 teens 30%
     // → 24% → 3. Output 12/4 = 3.0 ✓.
     private static readonly Dictionary<string, decimal> Three = F(("pus", 300), ("kb_active", 123), ("kb_active_iud", 10), ("kb_active_implant", 18),
         ("kb_active_injectable", 60), ("kb_active_pill", 35), ("pus_not_kb_want_child_later", 20), ("pus_not_kb_no_more_children", 7),
         ("families", 250), ("families_with_toddlers", 50), ("bkb_members", 10), ("families_with_teens", 40), ("bkr_members", 8),
-        ("families_with_elderly", 30), ("bkl_members", 9), ("uppka_members", 50), ("pikr_members", 12));
+        ("families_with_elderly", 30), ("bkl_members", 9), ("uppka_members", 50), ("teens", 40), ("pikr_members", 12));
 
     // Just under: as Three with 121 users (pil 33) → CPR 40.3% → 40 → 2; MKJP 28/121 = 23.1% → 23 → 3. Output 11/4 = 2.75 ✗.
     private static readonly Dictionary<string, decimal> JustUnder = new(Three) { ["kb_active"] = 121, ["kb_active_pill"] = 33 };
 
     // Weak: 500 PUS, 140 users (5 IUD, 10 implant, 80 suntik, 40 pil, 5 kondom) → CPR 28% → 1; MKJP 15/140 = 10.7% → 11 → 1;
-    // unmet need 70/500 = 14% → 1; only BKB 4/80 = 5% → (5+0+0+0+0)/5 = 1% → 1. Output 4/4 = 1.0 ✗.
+    // a reported Unmet Need total (70) is not read by the website: no IAT/TIAL row → NULL → 1; only BKB 4/80 = 5% → (5+0+0+0+0)/5 = 1% → 1. Output 4/4 = 1.0 ✗.
     private static readonly Dictionary<string, decimal> Weak = F(("pus", 500), ("kb_active_iud", 5), ("kb_active_implant", 10),
         ("kb_active_injectable", 80), ("kb_active_pill", 40), ("kb_active_condom", 5), ("unmet_need", 70),
         ("families_with_toddlers", 80), ("bkb_members", 4));
 
-    // Moderate, no method rows: 200 PUS, 100 users → CPR 50% → 3; MKJP missing → 1; unmet 20/200 = 10% → 2; no poktan → 1. 7/4 ✗.
+    // Moderate, no method rows: 200 PUS, 100 users → CPR 50% → 3; MKJP missing → 1; the Unmet Need total is not read → 1; no poktan → 1. 6/4 ✗.
     private static readonly Dictionary<string, decimal> NoMethods = F(("pus", 200), ("kb_active", 100), ("unmet_need", 20));
 
     public static TheoryData<string, ClassInputs, KampungClass> Kampung => new()
@@ -63,21 +64,21 @@ public sealed class KabupatenDataSetTests
         { "K05", new ClassInputs(Strong, Good, 7), KampungClass.Berkelanjutan },
         // K06 pokja with members only (2 points → 3), funding 2 → 3, poktan 3 → 3, sarana 1 → 2, PKB without regulation → 2:
         //     input 13/5 = 2.6 ✗; data 4 → 4, mechanisms 5 → 4, 0 partners → 1: proses 9/3 ✓; output NoMethods 7/4 ✗ → dasar.
-        { "K06", new ClassInputs(new KampungProfile(true, 10, 0, 2, 3, true, false, true, false, 4, 5), NoMethods, 0), KampungClass.Dasar },
+        { "K06", new ClassInputs(new KampungProfile(true, 10, 0, 2, 3, true, false, true, false, 4, 5, PokjaBoard: true), NoMethods, 0), KampungClass.Dasar },
         // K07 Pokja only → 2, funding 1 → 2, poktan 2 → 2, sarana 0 → 1, neither → 1: input 8/5 ✗; data 2, mech 3, 5 partners:
         //     proses 3+3+3 ✓; output Three 3.0 ✓ → mandiri.
-        { "K07", new ClassInputs(new KampungProfile(true, 0, 0, 1, 2, false, false, false, false, 2, 3), Three, 5), KampungClass.Mandiri },
+        { "K07", new ClassInputs(new KampungProfile(true, 0, 0, 1, 2, false, false, false, false, 2, 3, PokjaBoard: true), Three, 5), KampungClass.Mandiri },
         // K08 as K07 with JustUnder: output 2.75 ✗, proses ✓ only → dasar.
-        { "K08", new ClassInputs(new KampungProfile(true, 0, 0, 1, 2, false, false, false, false, 2, 3), JustUnder, 5), KampungClass.Dasar },
+        { "K08", new ClassInputs(new KampungProfile(true, 0, 0, 1, 2, false, false, false, false, 2, 3, PokjaBoard: true), JustUnder, 5), KampungClass.Dasar },
         // K09 strong profile, 4 partners, weak figures: input ✓ proses ✓ output 1.0 ✗ → berkembang.
         { "K09", new ClassInputs(Strong, Weak, 4), KampungClass.Berkembang },
         // K10 everything stated as none, good figures: input 1.0, proses 1.0, output ✓ → dasar (with nothing missing).
         { "K10", new ClassInputs(None, Good, 0), KampungClass.Dasar },
         // K11 decree and 2 trained, members unknown (2 points → 3), funding 5 → 4, poktan 5 → 4, sarana 2 → 3, PKB only
         //     (regulation unknown) → 2: input 16/5 = 3.2 ✓; no proses data, no activities: 1.0 ✗; output Three ✓ → mandiri.
-        { "K11", new ClassInputs(new KampungProfile(true, null, 2, 5, 5, true, true, true, null, null, null), Three, null), KampungClass.Mandiri },
+        { "K11", new ClassInputs(new KampungProfile(true, null, 2, 5, 5, true, true, true, null, null, null, PokjaBoard: true), Three, null), KampungClass.Mandiri },
         // K12 K11's input ✓, data 3 → 3, mech 4 → 3, 6 partners → 3: proses 9/3 ✓; output Good ✓ → berkelanjutan.
-        { "K12", new ClassInputs(new KampungProfile(true, null, 2, 5, 5, true, true, true, null, 3, 4), Good, 6), KampungClass.Berkelanjutan },
+        { "K12", new ClassInputs(new KampungProfile(true, null, 2, 5, 5, true, true, true, null, 3, 4, PokjaBoard: true), Good, 6), KampungClass.Berkelanjutan },
     };
 
     [Theory]
@@ -112,7 +113,7 @@ public sealed class KabupatenDataSetTests
     {
         // K06: proses reaches. Berkembang needs input 15 − 13 = 2 steps; mandiri needs output 12 − 7 = 5. The two lowest
         // input scores are sarana (2) and PKB/regulation (2), each one band up to 3.
-        var lifts = Classifier.Lifts(Classifier.Classify(new ClassInputs(new KampungProfile(true, 10, 0, 2, 3, true, false, true, false, 4, 5), NoMethods, 0)));
+        var lifts = Classifier.Lifts(Classifier.Classify(new ClassInputs(new KampungProfile(true, 10, 0, 2, 3, true, false, true, false, 4, 5, PokjaBoard: true), NoMethods, 0)));
         Assert.Equal([("facilities", 2, 3), ("pkbAndRegulation", 2, 3)], lifts.Select(l => (l.Code, l.Score, l.TargetScore)));
     }
 
@@ -120,7 +121,7 @@ public sealed class KabupatenDataSetTests
     public void Lifts_K08_OneCprBandToMandiri()
     {
         // K08: output 11/4 is one step short; CPR 40% (2) → band 41–50 (3) lifts it to mandiri.
-        var lift = Assert.Single(Classifier.Lifts(Classifier.Classify(new ClassInputs(new KampungProfile(true, 0, 0, 1, 2, false, false, false, false, 2, 3), JustUnder, 5))));
+        var lift = Assert.Single(Classifier.Lifts(Classifier.Classify(new ClassInputs(new KampungProfile(true, 0, 0, 1, 2, false, false, false, false, 2, 3, PokjaBoard: true), JustUnder, 5))));
         Assert.Equal(("cpr", 40, 2, 3, 41, 50), (lift.Code, lift.Value, lift.Score, lift.TargetScore, lift.TargetBand.From, lift.TargetBand.To));
     }
 

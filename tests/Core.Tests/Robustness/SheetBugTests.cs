@@ -14,7 +14,7 @@ public class SheetBugTests
     private static IngestionEngine Engine(Action<string> beforeSheet)
     {
         var engine = IngestionEngine.Load(Repo.Templates);
-        engine.BeforeSheet = beforeSheet;
+        engine.BeforeSheet = (sheet, _) => beforeSheet(sheet);
         return engine;
     }
 

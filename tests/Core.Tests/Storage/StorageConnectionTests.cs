@@ -93,13 +93,23 @@ public sealed class StorageConnectionTests
     }
 
     [Fact]
+    public void StandardBlobEndpointAlone_DerivesQueueAndTableEndpoints()
+    {
+        var connection = StorageConnection.FromConfiguration(n => n == "AzureWebJobsStorage__blobServiceUri" ? "https://kkbprod.blob.core.windows.net" : null);
+        var clients = StorageServiceCollectionExtensions.CreateClients(connection);
+        Assert.Equal(("https://kkbprod.queue.core.windows.net/", "https://kkbprod.table.core.windows.net/"),
+            (clients.Queues.Uri.ToString(), clients.Tables.Uri.ToString()));
+    }
+
+    [Fact]
     public void Missing_Or_BadCredential_NamesTheKey()
     {
         var missing = Assert.Throws<InvalidOperationException>(() => StorageConnection.FromConfiguration(_ => null));
         Assert.Contains("AzureWebJobsStorage__blobServiceUri", missing.Message);
 
+        // A blob endpoint that is not of the standard form names nothing else: the queue endpoint must be set.
         var noTable = Assert.Throws<InvalidOperationException>(() => StorageConnection.FromConfiguration(
-            n => n == "AzureWebJobsStorage__blobServiceUri" ? "https://kkb.blob.core.windows.net" : null));
+            n => n == "AzureWebJobsStorage__blobServiceUri" ? "https://storage.example.id/kkb" : null));
         Assert.Contains("AzureWebJobsStorage__queueServiceUri", noTable.Message);
 
         var settings = new Dictionary<string, string>

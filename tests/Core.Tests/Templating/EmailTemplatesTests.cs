@@ -57,7 +57,7 @@ public class EmailTemplatesTests
     {
         var mail = Templates.Value.RenderFolderFeedback(TemplateSamples.Folder());
 
-        Assert.Contains("2 diterima, 1 perlu diperbaiki", mail.Subject, StringComparison.Ordinal); // accepted and unchanged both count as accepted
+        Assert.Contains("2 diterima, 1 ditolak", mail.Subject, StringComparison.Ordinal); // accepted and unchanged both count as accepted
         foreach (var file in new[] { "kegiatan oktober.xlsx", "capaian oktober.xlsx", "daftar hadir.pdf" }) Assert.Contains(file, mail.Text, StringComparison.Ordinal);
         Assert.Contains("Dilewati", mail.Text, StringComparison.Ordinal);
         Assert.Contains("dan 3 hal lain", mail.Text, StringComparison.Ordinal); // 5 errors, 2 listed

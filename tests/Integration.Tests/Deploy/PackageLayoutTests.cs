@@ -1,51 +1,24 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json;
 
 namespace KampungKB.Integration.Tests.Deploy;
 
-/// <summary>Runs <c>scripts/publish.sh --out &lt;temp&gt;</c> once for the class (a publish takes a minute).</summary>
-public sealed class PublishedPackageFixture : IDisposable
+/// <summary>The run's one publish (<see cref="PublishedPackage"/>), awaited before the class's first test.</summary>
+public sealed class PublishedPackageFixture : IAsyncLifetime
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
+    private PublishedPackage _package = null!;
 
-    public PublishedPackageFixture()
-    {
-        OutDir = Directory.CreateTempSubdirectory("kkb-publish-").FullName;
-        var psi = new ProcessStartInfo("bash")
-        {
-            WorkingDirectory = RepositoryFiles.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var a in new[] { RepositoryFiles.Path("scripts", "publish.sh"), "--out", OutDir }) psi.ArgumentList.Add(a);
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Limit))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"scripts/publish.sh did not finish within {Limit}.");
-        }
-        Output = stdout.Result + stderr.Result;
-        ExitCode = process.ExitCode;
-        ZipPath = Path.Combine(OutDir, "functionapp.zip");
-    }
+    public async Task InitializeAsync() => _package = await PublishedPackage.SharedAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
-    public string OutDir { get; }
-    public string ZipPath { get; }
-    public string Output { get; }
-    public int ExitCode { get; }
+    public string ZipPath => _package.ZipPath;
+    public string Output => _package.Output;
+    public int ExitCode => _package.ExitCode;
 
     public ZipArchive Open()
     {
-        Assert.True(ExitCode == 0 && File.Exists(ZipPath), $"publish.sh failed (exit {ExitCode}):\n{Output}");
+        Assert.True(_package.Succeeded, $"publish.sh failed (exit {ExitCode}):\n{Output}");
         return ZipFile.OpenRead(ZipPath);
-    }
-
-    public void Dispose()
-    {
-        try { Directory.Delete(OutDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
 

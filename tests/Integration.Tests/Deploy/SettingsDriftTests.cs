@@ -7,8 +7,8 @@ using KampungKB.Core.Store;
 namespace KampungKB.Integration.Tests.Deploy;
 
 /// <summary>
-/// infra/main.bicep cannot be compiled here (no Bicep CLI), so it is read as text: every setting the
-/// app reads, every function of the build's functions.metadata and every container/table the code uses must appear in it.
+/// infra/main.bicep read as source (BicepCompileTests compiles and lints it): every setting the app reads is set
+/// or documented as not set, every function of the build's functions.metadata and every container/table the code uses appears in it.
 /// </summary>
 public sealed class SettingsDriftTests
 {

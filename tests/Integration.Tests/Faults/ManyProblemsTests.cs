@@ -49,7 +49,7 @@ public class ManyProblemsTests(AzuriteFixture azurite)
         // The cadre's one mail gives the total as Indonesians write it and says only the first 200 are listed.
         var sent = Assert.Single(mail.Sent);
         var total = outcome.ErrorCount.ToString("#,0", CultureInfo.GetCultureInfo("id-ID"));
-        Assert.Contains($"({total} hal)", sent.Subject, StringComparison.Ordinal);
+        Assert.Contains($"ditolak: {total} hal", sent.Subject, StringComparison.Ordinal);
         Assert.Contains($"ada {total} hal yang perlu diperbaiki", sent.TextBody, StringComparison.Ordinal);
         Assert.Contains($"hanya {FeedbackWriter.MaxListed} hal pertama dari {total}", sent.TextBody, StringComparison.Ordinal);
     }

@@ -84,6 +84,7 @@ public class FunctionsTests(AzuriteFixture azurite)
             ["Pipeline:MaxUploadBytes"] = "banyak",
             ["KKB_TEMPLATES"] = "/nowhere/templates",
             ["Schedules__SendReminders"] = "tiap pagi",
+            ["Ingestion__DeadlineSeconds"] = "600",
         }).Build();
 
         var e = Assert.Throws<InvalidSettingsException>(() => new ServiceCollection().AddKampungKB(config));
@@ -92,6 +93,7 @@ public class FunctionsTests(AzuriteFixture azurite)
         Assert.Contains(e.Errors, x => x.StartsWith("Pipeline__MaxUploadBytes", StringComparison.Ordinal));
         Assert.Contains(e.Errors, x => x.StartsWith("KKB_TEMPLATES", StringComparison.Ordinal));
         Assert.Contains(e.Errors, x => x.StartsWith("Schedules__SendReminders", StringComparison.Ordinal));
+        Assert.Contains(e.Errors, x => x.StartsWith("Ingestion__DeadlineSeconds", StringComparison.Ordinal));
     }
 
     [SkippableFact]

@@ -100,6 +100,32 @@ internal sealed class PageHarness : IAsyncDisposable
         return await context.NewPageAsync();
     }
 
+    /// <summary>
+    /// Words the browser split across two lines (each text run measured with a DOM range: a word whose boxes sit on two
+    /// lines was broken inside). Breaks after a hyphen or slash, and at the &lt;wbr&gt; points of file names, are fine.
+    /// </summary>
+    private const string BrokenWordsScript = """
+        () => { const out = []; const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT); let n;
+          while ((n = w.nextNode())) {
+            const el = n.parentElement; if (!el || el.closest('script,style,noscript,title')) continue;
+            const t = n.nodeValue; const re = /[^\s\-\/]+[\-\/]?/g; let m;
+            while ((m = re.exec(t))) {
+              if (m[0].length < 2) continue;
+              const r = document.createRange(); r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
+              const lines = new Set([...r.getClientRects()].filter(x => x.width > 0 && x.height > 0).map(x => Math.round(x.bottom)));
+              if (lines.size > 1) out.push(m[0]);
+            } }
+          return out; }
+        """;
+
+    /// <summary>What a reader notices on a phone: nothing wider than the screen, and no word broken in the middle.</summary>
+    public static async Task AssertReadableAsync(IPage page, int width, string what = "page")
+    {
+        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= width, $"{what} is wider than {width} px");
+        var broken = await page.EvaluateAsync<string[]>(BrokenWordsScript);
+        Assert.True(broken.Length == 0, $"{what} at {width} px breaks words inside: {string.Join(", ", broken.Take(8))}");
+    }
+
     /// <summary>Saves the page at 360 and 390 px wide as docs/img/{name}-360.png and -390.png when KKB_SCREENSHOTS=1.</summary>
     public static async Task ScreenshotPhonesAsync(IPage page, string name)
     {

@@ -16,8 +16,7 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
 
     private static FilePayload File(string name, byte[] content) => new() { Name = name, MimeType = "application/octet-stream", Buffer = content };
 
-    private static async Task AssertFitsAsync(IPage page, int width = 360) =>
-        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= width, "page wider than the phone");
+    private static Task AssertFitsAsync(IPage page, int width = 360) => PageHarness.AssertReadableAsync(page, width);
 
     [SkippableFact]
     public async Task BeingChecked_NamesTheUploadedFile()
@@ -35,6 +34,26 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
         await Assertions.Expect(pending).ToContainTextAsync("kegiatan_oktober_2025_pelambuan.xlsx");
         await Assertions.Expect(pending).Not.ToContainTextAsync(s_texts.Value.Texts["summary"]);
         await PageHarness.ScreenshotPhonesAsync(page, "page-pending");
+    }
+
+    [SkippableFact]
+    public async Task TsvFile_TakenByThePage_AndAccepted_NotRefusedAsAType()
+    {
+        if (!azurite.Require() || !PageHarness.RequireChromium()) return;
+        await using var h = await PageHarness.StartAsync(azurite);
+        var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
+        await PageHarness.OpenAsync(page, await h.LinkAsync(PageHarness.Pelambuan));
+        Assert.Contains(".tsv", await page.Locator("#berkas").GetAttributeAsync("accept"));
+        Assert.Contains(".ods", await page.Locator("#kirim").InnerTextAsync());
+        var tsv = Encoding.UTF8.GetBytes(string.Join("\n", "Kampung KB Pelambuan Sejahtera", "Kelurahan Pelambuan", "Bulan: Oktober 2025", "",
+            "Tanggal\tNama Kegiatan\tPeserta L\tPeserta P", "02/10/2025\tRapat Pokja\t5\t7", "15/10/2025\tPenyuluhan KB\t4\t9") + "\n");
+
+        await page.Locator("#berkas").SetInputFilesAsync(File("kegiatan_oktober_2025_pelambuan.tsv", tsv));
+        await page.Locator("#kirim-btn").ClickAsync();
+
+        Assert.Equal(0, await page.Locator("#notice").CountAsync());
+        await Assertions.Expect(page.Locator("#diterima")).ToBeVisibleAsync(new() { Timeout = ResultTimeout });
+        await AssertFitsAsync(page);
     }
 
     [SkippableFact]

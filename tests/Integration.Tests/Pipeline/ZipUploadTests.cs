@@ -110,13 +110,13 @@ public class ZipUploadTests(AzuriteFixture azurite)
         // One mail for the whole folder, naming every file and its outcome.
         var mail = Assert.Single(s.Mail.Sent);
         Assert.Equal(["pokja.pelambuan@example.id"], mail.To);
-        Assert.Contains("2 diterima, 1 perlu diperbaiki", mail.Subject);
+        Assert.Contains("2 diterima, 1 ditolak", mail.Subject);
         foreach (var name in new[] { "E01_kegiatan_oktober_2025_pelambuan.xlsx", "kegiatan salah.csv", "scan daftar hadir.pdf" })
             Assert.Contains(name, mail.TextBody);
         Assert.Contains("Dilewati", mail.TextBody);
         Gallery("email-feedback-folder", mail.HtmlBody);
         var page = (await s.H.Blobs.GetBlobContainerClient(s.H.Names.Feedback).GetBlobClient(outcome.UploadId + ".html").DownloadContentAsync()).Value.Content.ToString();
-        Assert.Contains("Perlu diperbaiki", page);
+        Assert.Contains("Ditolak", page);
     }
 
     [SkippableFact]

@@ -85,7 +85,7 @@ public class EmailGalleryTests(AzuriteFixture azurite)
         // Plain names and a Pokja address for Delta, so the pictures show what a cadre reads (escaping is tested elsewhere).
         await h.Registry.SaveAsync(h.Entries().Select(e => e.AreaCode switch
         {
-            Delta => e with { Name = "Kampung KB Sungai Jingah", PokjaEmail = "pokja.sungaijingah@example.id" },
+            Delta => e with { Name = "Kampung KB Sungai Jingah", PokjaEmail = null, PokjaPhone = "0812 5000 1002" },   // never reminded: no Pokja email
             Epsilon => e with { Name = "Kampung KB Kuin Utara" },
             _ => e,
         }).ToList(), new DateTimeOffset(2025, 7, 1, 0, 0, 0, TimeSpan.Zero));
@@ -100,30 +100,43 @@ public class EmailGalleryTests(AzuriteFixture azurite)
         var mails = h.Mail.Sent.ToList();
         Assert.All(mails, m => Assert.Equal("DPPKB Kota Banjarmasin", m.SenderName));
         Assert.Equal(2, mails.Count(m => m.To.SequenceEqual(["pkb@bkkbn.example"])));         // escalation: Delta (file rejected) and Epsilon
+        // The PKB/PLKB and the dinas are told the truth: Sungai Jingah's Pokja has no email and was never reminded.
+        var escalation = mails.Single(m => m.To.SequenceEqual(["pkb@bkkbn.example"]) && m.Subject.Contains("Sungai Jingah", StringComparison.Ordinal));
+        Assert.DoesNotContain("Pokja sudah diingatkan", escalation.TextBody, StringComparison.Ordinal);
+        Assert.Contains("0812 5000 1002", escalation.TextBody, StringComparison.Ordinal);
+        var dinasList = mails.Single(m => m.Subject.StartsWith("Laporan Oktober 2025 belum diterima", StringComparison.Ordinal));
+        Assert.Contains("Belum mengirim laporan", dinasList.TextBody, StringComparison.Ordinal);   // Kuin Utara sent nothing
+        Assert.Contains("ditolak", dinasList.TextBody, StringComparison.Ordinal);                 // Sungai Jingah sent a rejected file
+        Assert.Contains("1 ditolak", dinasList.Subject, StringComparison.Ordinal);
+        Assert.Contains(recap.View.MissingKampung, m => m.IsRejected && m.AreaCode == Delta);
         foreach (var (m, i) in mails.Select((m, i) => (m, i)))
             await SaveAsync($"email-reminder-{i + 1:D2}", m.HtmlBody);
         await SaveAsync("email-recap", recap.Email.Html);
     }
 
-    /// <summary>Writes the HTML under .build/gallery and, with KKB_SCREENSHOTS=1, a 360 and a 390 px screenshot into docs/img.</summary>
-    private static async Task SaveAsync(string name, string html)
+    /// <summary>
+    /// Writes the HTML under .build/gallery; with Chromium, checks it at 360 and 1280 px (nothing wider than the screen, no
+    /// word broken inside) and, with KKB_SCREENSHOTS=1, saves the 360 and 390 px screenshots into docs/img.
+    /// </summary>
+    internal static async Task SaveAsync(string name, string html)
     {
         var dir = Path.Combine(PipelineHarness.Root, ".build", "gallery");
         Directory.CreateDirectory(dir);
         var file = Path.Combine(dir, name + ".html");
         await File.WriteAllTextAsync(file, html);
-        if (Environment.GetEnvironmentVariable("KKB_SCREENSHOTS") != "1" || !File.Exists(PageHarness.ChromiumPath)) return;
+        if (!File.Exists(PageHarness.ChromiumPath)) return;
+        var screenshots = Environment.GetEnvironmentVariable("KKB_SCREENSHOTS") == "1";
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = PageHarness.ChromiumPath, Headless = true, Args = ["--headless", "--no-sandbox", "--disable-gpu"],
         });
-        foreach (var width in new[] { 360, 390 })
+        foreach (var width in new[] { 360, 390, 1280 })
         {
-            var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = 700 }, JavaScriptEnabled = false });
+            var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = 700 } });
             await page.GotoAsync(new Uri(file).AbsoluteUri);
-            Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= width, $"{name} is wider than {width} px");
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(PipelineHarness.Root, "docs", "img", $"{name}-{width}.png"), FullPage = true });
+            await PageHarness.AssertReadableAsync(page, width, name);
+            if (screenshots && width < 1000) await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(PipelineHarness.Root, "docs", "img", $"{name}-{width}.png"), FullPage = true });
         }
     }
 }

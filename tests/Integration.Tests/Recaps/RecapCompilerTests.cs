@@ -128,7 +128,7 @@ public class RecapCompilerTests(AzuriteFixture azurite)
         var (_, recap) = await CompileAsync();
         var sheets = ReadXlsx(recap.Xlsx);
 
-        Assert.Equal([RecapWorkbook.SummarySheet, RecapWorkbook.TrendSheet, RecapWorkbook.KampungSheet, RecapWorkbook.IndicatorSheet, RecapWorkbook.ActivitiesSheet, RecapWorkbook.RejectedSheet, "Kelas"], sheets.Keys);
+        Assert.Equal([RecapWorkbook.SummarySheet, RecapWorkbook.TrendSheet, RecapWorkbook.KampungSheet, RecapWorkbook.IndicatorSheet, RecapWorkbook.ActivitiesSheet, RecapWorkbook.RejectedSheet, "Kelas", "Kualitas data"], sheets.Keys);
         var rows = sheets[RecapWorkbook.KampungSheet];
         Assert.Equal(1 + 5, rows.Count); // header + one row per kampung
         var alpha = rows.Single(r => Equals(r[0], Alpha));
@@ -137,7 +137,7 @@ public class RecapCompilerTests(AzuriteFixture azurite)
         Assert.IsType<DateTime>(alpha[6]);                  // first received, a real date
         var summary = sheets[RecapWorkbook.SummarySheet].ToDictionary(r => (string)r[0]!, r => r);
         Assert.Equal(5d, summary["Kampung terdaftar"][1]);
-        Assert.Equal(0.6d, (double)summary["Cakupan laporan"][1]!, 6);
+        Assert.Equal(0.6d, (double)summary["Cakupan laporan (melapor / terdaftar)"][1]!, 6);
         Assert.Equal(230d / 470d, (double)summary["CPR (KB aktif / PUS)"][1]!, 9);
     }
 
@@ -154,7 +154,8 @@ public class RecapCompilerTests(AzuriteFixture azurite)
         Assert.Single(outcomes.SelectMany(o => o), o => o.Action == ReminderActions.Sent);
         var mail = Assert.Single(h.Mail.Sent);
         Assert.Equal(["rekap@dppkb.example"], mail.To);
-        Assert.Equal("rekap-kampung-kb-63.71-2025-10.xlsx", Assert.Single(mail.Attachments).FileName);
+        // The recap workbook, then the handover workbook for typing into the BKKBN website (docs/handover.md).
+        Assert.Equal(["rekap-kampung-kb-63.71-2025-10.xlsx", "ketik-situs-kampung-kb-63.71-2025-10.xlsx"], mail.Attachments.Select(a => a.FileName));
         var row = Assert.Single(await new NotificationLog(h.Tables, h.Names).ListAsync(Regency, October), r => r.Kind == NotificationKinds.Recap);
         Assert.Equal(NotificationState.Sent, row.State);
         Assert.DoesNotContain(October, RecapSender.DuePeriods(Settings, new DateOnly(2025, 11, 10))); // not before the deadline has passed

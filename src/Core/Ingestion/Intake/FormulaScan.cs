@@ -17,6 +17,13 @@ internal sealed class FormulaResults
 
     /// <summary>"B7", … : formula cells with no saved value that are not of a simple form.</summary>
     internal List<string> Unevaluated { get; } = [];
+
+    /// <summary>
+    /// Error cells (t="e": "#REF!", "#VALUE!", "#N/A", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!") by (1-based row,
+    /// 0-based column), with the text Excel shows. ExcelDataReader 3.6 returns such a cell as empty, which would
+    /// lose the fact that the cadre's count is broken.
+    /// </summary>
+    internal Dictionary<(int Row, int Col), string> Errors { get; } = [];
 }
 
 internal static class FormulaScan
@@ -28,8 +35,17 @@ internal static class FormulaScan
     /// decompression and a byte search; only sheets holding uncalculated formulas are parsed as XML, twice
     /// at most. Returns null when no sheet has one (the usual case).
     /// </summary>
-    internal static List<FormulaResults?>? Scan(Stream s)
+    internal static List<FormulaResults?>? Scan(Stream s) => Scan(s, 1_000_000, default);
+
+    /// <summary>
+    /// As above, with a work budget: at most <paramref name="maxWork"/> referenced cells are read over all
+    /// formulas of the file (a SUM over a whole column in each of 10,000 cells would be 10^10); formulas past the
+    /// budget are left unevaluated, so the cadre is told to calculate them in Excel. <paramref name="ct"/> is
+    /// checked per sheet and per thousand formulas.
+    /// </summary>
+    internal static List<FormulaResults?>? Scan(Stream s, int maxWork, CancellationToken ct)
     {
+        var budget = maxWork;
         var start = s.Position;
         try
         {
@@ -40,12 +56,17 @@ internal static class FormulaScan
             List<FormulaResults?>? results = null;
             for (var i = 0; i < paths.Count; i++)
             {
+                ct.ThrowIfCancellationRequested();
                 if (!entries.TryGetValue(paths[i], out var entry)) continue;
-                using (var z = entry.Open()) if (!HasUncalculatedFormula(z)) continue;
-                var found = Uncalculated(entry);
-                if (found.Count == 0) continue;
+                bool uncalculated, errors;
+                using (var z = entry.Open()) uncalculated = HasUncalculatedFormula(z, out errors);
+                if (!uncalculated && !errors) continue;
+                var found = uncalculated ? Uncalculated(entry) : [];
+                var errorCells = errors ? ErrorCells(entry) : [];
+                if (found.Count == 0 && errorCells.Count == 0) continue;
                 results ??= [.. new FormulaResults?[paths.Count]];
-                results[i] = Evaluate(entry, found);
+                var result = results[i] = found.Count > 0 ? Evaluate(entry, found, ref budget, ct) : new FormulaResults();
+                foreach (var (cell, text) in errorCells) result.Errors[cell] = text;
             }
             return results;
         }
@@ -93,15 +114,24 @@ internal static class FormulaScan
     /// followed by a saved value: the next tag after it closes the cell, or is an empty &lt;v&gt;. Sheets
     /// whose formulas all have values (every file Excel or Sheets saved) cost this scan only.
     /// </summary>
-    internal static bool HasUncalculatedFormula(Stream z)
+    internal static bool HasUncalculatedFormula(Stream z) => HasUncalculatedFormula(z, out _);
+
+    /// <summary>
+    /// As <see cref="HasUncalculatedFormula(Stream)"/>; <paramref name="errorCells"/> says whether the same bytes
+    /// hold an error cell (t="e"), found by one more vectorised search per window. The scan stops at the first
+    /// uncalculated formula, so <paramref name="errorCells"/> is then also set (the sheet is parsed anyway).
+    /// </summary>
+    internal static bool HasUncalculatedFormula(Stream z, out bool errorCells)
     {
         var window = new byte[64 * 1024 + 256];
         var carry = 0;
+        errorCells = false;
         while (true)
         {
             var n = z.Read(window, carry, 64 * 1024);
             var len = carry + n;
             var last = n == 0;
+            if (!errorCells && (window.AsSpan(0, len).IndexOf(" t=\"e\""u8) >= 0 || window.AsSpan(0, len).IndexOf(" t='e'"u8) >= 0)) errorCells = true;
             // i: a candidate '<' or ':' with the 'f' after it; candidates are found by a vectorised search for 'f'.
             var end = last ? len - 2 : len - 256; // i stays below end, so a tag's tail is in the window
             var i = 0;
@@ -111,7 +141,7 @@ internal static class FormulaScan
                 if (k < 0) { i = end; break; }
                 i += k;
                 if ((window[i] == (byte)'<' || window[i] == (byte)':') && window[i + 2] is (byte)'>' or (byte)' ' or (byte)'/'
-                    && (window[i] == (byte)'<' || OpensTag(window, i)) && Uncached(window, i + 2, len)) return true;
+                    && (window[i] == (byte)'<' || OpensTag(window, i)) && Uncached(window, i + 2, len)) { errorCells = true; return true; }
                 i++;
             }
             if (last) return false;
@@ -201,11 +231,37 @@ internal static class FormulaScan
         }
     }
 
+    /// <summary>The error cells of a sheet: (row, col) → the error as Excel shows it ("#REF!"), at most <see cref="MaxFormulas"/>.</summary>
+    private static Dictionary<(int, int), string> ErrorCells(ZipArchiveEntry entry)
+    {
+        var found = new Dictionary<(int, int), string>();
+        using var x = XmlReader.Create(entry.Open(), Settings);
+        (int, int)? current = null;
+        var inValue = false;
+        while (x.Read() && found.Count < MaxFormulas)
+        {
+            if (x.NodeType == XmlNodeType.Element && x.LocalName == "c")
+                current = x.GetAttribute("t") == "e" && x.GetAttribute("r") is { } r && CellRef.TryParse(r, out var rc) ? rc : null;
+            else if (x.NodeType == XmlNodeType.Element && x.LocalName == "v") inValue = !x.IsEmptyElement;
+            else if (x.NodeType == XmlNodeType.EndElement && x.LocalName == "v") inValue = false;
+            else if (x.NodeType == XmlNodeType.Text && inValue && current is { } cell && x.Value.Trim() is { Length: > 0 and < 20 } text)
+                found[cell] = text;
+        }
+        return found;
+    }
+
     /// <summary>Second pass: the numbers of the cells the formulas read, then each formula evaluated.</summary>
-    private static FormulaResults Evaluate(ZipArchiveEntry entry, Dictionary<(int, int), string> formulas)
+    private static FormulaResults Evaluate(ZipArchiveEntry entry, Dictionary<(int, int), string> formulas, ref int budget, CancellationToken ct)
     {
         var result = new FormulaResults();
-        var parsed = formulas.ToDictionary(f => f.Key, f => SimpleFormula.Parse(f.Value));
+        var parsed = new Dictionary<(int, int), SimpleFormula?>(formulas.Count);
+        foreach (var (cell, text) in formulas)
+        {
+            if (parsed.Count % 1000 == 0) ct.ThrowIfCancellationRequested();
+            var p = budget > 0 ? SimpleFormula.Parse(text) : null;
+            if (p is not null && (budget -= p.Work) < 0) p = null; // past the budget: reported as not calculated
+            parsed[cell] = p;
+        }
         var needed = new HashSet<(int, int)>();
         foreach (var p in parsed.Values)
             if (p is not null)
@@ -330,6 +386,13 @@ internal sealed class SimpleFormula
         if (double.TryParse(token, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d)) return new Num(d);
         return CellRef.TryParse(token, out var cell) ? new Ref(cell) : null;
     }
+
+    /// <summary>How many cells evaluating this formula reads (each SUM range's area; 1 per reference).</summary>
+    internal int Work => (int)Math.Min(int.MaxValue, _terms.Sum(t => t.Term switch
+    {
+        Sum sum => sum.Ranges.Sum(r => (long)(r.To.Row - r.From.Row + 1) * (r.To.Col - r.From.Col + 1)),
+        _ => 1L,
+    }));
 
     internal IEnumerable<(int, int)> Cells()
     {

@@ -24,29 +24,43 @@ internal sealed class HtmlTableSource(Stream stream, string sheetName, int maxCo
         foreach (var table in document.QuerySelectorAll("table").OfType<IHtmlTableElement>())
         {
             if (table.ParentElement?.Closest("table") is not null) continue; // nested tables are read as their cell's text
-            var down = new Dictionary<int, (int Left, string? Value)>();
+            var down = new Dictionary<int, (int Left, string? Value, int FirstRow, int From, int To)>();
             foreach (var tr in table.Rows)
             {
                 number++;
                 var cells = new List<object?>();
+                List<MergeSpan>? marks = null;
                 var col = 0;
                 foreach (var td in tr.Cells)
                 {
-                    while (down.TryGetValue(col, out var d) && d.Left > 0) { Put(cells, col, d.Value); down[col] = (d.Left - 1, d.Value); col++; }
+                    while (Down(col)) col++;
                     var text = Text(td);
                     var span = Math.Clamp(td.ColumnSpan, 1, 1000);
                     var rows = Math.Clamp(td.RowSpan, 1, 10_000);
+                    var from = col;
+                    var to = Math.Min(col + span, maxColumns) - 1;
+                    if (text is not null && (span > 1 || rows > 1) && from < maxColumns) MergeSpan.Add(ref marks, new MergeSpan(number, from, to));
                     for (var c = 0; c < span && col < maxColumns; c++, col++)
                     {
                         Put(cells, col, text);
-                        if (rows > 1) down[col] = (rows - 1, text);
+                        if (rows > 1) down[col] = (rows - 1, text, number, from, to);
                     }
                 }
-                while (down.TryGetValue(col, out var d) && d.Left > 0) { Put(cells, col, d.Value); down[col] = (d.Left - 1, d.Value); col++; }
+                while (Down(col)) col++;
                 var last = cells.FindLastIndex(c => c is not null);
                 var row = cells.Take(last + 1).ToArray();
                 if (IsHidden(tr)) { if (row.Length > 0) notes.HiddenRows.Add(number); continue; }
-                yield return new RawRow(number, row);
+                yield return new RawRow(number, row) { Merges = marks };
+
+                // A cell spanning down from a row above: its value, and the span it belongs to.
+                bool Down(int c)
+                {
+                    if (!down.TryGetValue(c, out var d) || d.Left <= 0) return false;
+                    Put(cells, c, d.Value);
+                    if (d.Value is not null) MergeSpan.Add(ref marks, new MergeSpan(d.FirstRow, d.From, d.To));
+                    down[c] = (d.Left - 1, d.Value, d.FirstRow, d.From, d.To);
+                    return true;
+                }
             }
         }
     }

@@ -42,8 +42,9 @@ public sealed class IngestionEngine
 
     public IngestionOptions Options => _options;
 
-    /// <summary>Test seam: called with each visible sheet's name before it is analysed (to simulate a bug in our sheet code).</summary>
-    internal Action<string>? BeforeSheet { get; set; }
+    /// <summary>Test seam: called with each visible sheet's name and the read's deadline token before it is analysed
+    /// (to simulate a bug in our sheet code, or a sheet that outlasts the deadline).</summary>
+    internal Action<string, CancellationToken>? BeforeSheet { get; set; }
 
     /// <summary>
     /// A whole-file problem with its message from the same catalogue, for the stages after reading (the
@@ -69,8 +70,19 @@ public sealed class IngestionEngine
         ArgumentNullException.ThrowIfNull(context);
         var sink = new ProblemSink(_messages, context.FileName);
         var findings = new Findings();
-        var format = Read(content, context.FileName, sink, findings, AnalysisMode.Report, cancellationToken, context.MaxFileBytes);
+        var start = content.CanSeek ? content.Position : 0;
+        var months = new MonthSheets(context.ExpectedPeriod?.Month ?? MonthFromFileName(context.FileName));
+        var format = Read(content, context.FileName, sink, findings, AnalysisMode.Report, cancellationToken, context.MaxFileBytes, months, context.Deadline);
+        if (format is not null && content.CanSeek && months.Retry() is { } retry)
+        {
+            // Several monthly sheets and none of the report's month named: read again, the last month sheet only.
+            content.Position = start;
+            (sink, findings, months) = (new ProblemSink(_messages, context.FileName), new Findings(), retry);
+            format = Read(content, context.FileName, sink, findings, AnalysisMode.Report, cancellationToken, context.MaxFileBytes, months, context.Deadline);
+        }
         if (format is null) return Rejected(context.FileName, sink, null);
+        if (months.Chosen is { } chosen)
+            sink.Warning(months.Only is null ? ProblemCodes.MonthSheetChosen : ProblemCodes.MonthSheetLast, chosen, null, null, null, ("sheets", months.Names));
 
         var stated = findings.StatedPeriod;
         var fromName = PeriodFromFileName(context.FileName);
@@ -91,11 +103,18 @@ public sealed class IngestionEngine
         if (period is { } p)
             foreach (var a in findings.Activities.Rows().Where(a => !p.Contains(a.Date)))
                 sink.Error(ProblemCodes.DateOutsidePeriod, a.Sheet, a.Row, a.DateColumn, a.DateDisplay, ("period", p), ("date", a.Date));
+        if (context.Today is { } today) WarnFuture(findings, period, today, sink);
 
         IndicatorRules.Check(findings.Indicators, _layouts, sink, context.PreviousIndicators);
+        IndicatorCoverage.Check(findings.Indicators, findings.UnknownIndicators, _layouts, sink);
+        SheetAnalyzer.JudgePlans(findings, sink);
 
-        if (findings.Activities.Count == 0 && findings.Indicators.Count == 0 && !findings.RecognisedAnything)
-            sink.Error(format == "html" ? ProblemCodes.HtmlTableFile : ProblemCodes.EmptyReport);
+        if (findings.Activities.Count == 0 && findings.Indicators.Count == 0 && !findings.RecognisedAnything && findings.PlanTables.Count == 0)
+        {
+            // Nothing visible holds a report: when hidden sheets were left unread, say so rather than "no table found".
+            if (findings.HiddenSheets.Count > 0) sink.Error(ProblemCodes.SheetHidden, args: [("sheets", string.Join(", ", findings.HiddenSheets.Select(n => $"\"{n}\"")))]);
+            else sink.Error(format == "html" ? ProblemCodes.HtmlTableFile : ProblemCodes.EmptyReport);
+        }
         else if (period is null)
             sink.Error(ProblemCodes.PeriodUnknown);
 
@@ -126,6 +145,18 @@ public sealed class IngestionEngine
     /// <summary>The layouts this engine reads by (<c>templates/layouts/*.json</c>), for the registry template writer.</summary>
     internal LayoutCatalogue Layouts => _layouts;
 
+    /// <summary>
+    /// A report for a month after today's, and activities dated after today: accepted (a cadre may send a plan
+    /// by mistake, or mistype a year), with a warning each. <paramref name="today"/> is the caller's local date.
+    /// </summary>
+    private static void WarnFuture(Findings findings, ReportingPeriod? period, DateOnly today, ProblemSink sink)
+    {
+        var now = ReportingPeriod.Of(today);
+        if (period is { } p && p.CompareTo(now) > 0) sink.Warning(ProblemCodes.PeriodInFuture, args: [("period", p), ("today", today)]);
+        foreach (var a in findings.Activities.Rows())
+            if (a.Date > today) sink.Warning(ProblemCodes.DateInFuture, a.Sheet, a.Row, a.DateColumn, a.DateDisplay, ("date", a.Date), ("today", today));
+    }
+
     /// <summary>Dates written without a year ("12 Nov") take the report's year; without a period they cannot be read.</summary>
     private void GiveYears(Findings findings, ReportingPeriod? period, ProblemSink sink)
     {
@@ -136,7 +167,9 @@ public sealed class IngestionEngine
             if (!a.YearMissing) continue;
             var date = period is { } p ? IndonesianDate.WithYearOf(a.Date, p) : null;
             if (date is { } d) { a.Date = d; a.YearMissing = false; continue; }
-            sink.Error(ProblemCodes.InvalidDate, a.Sheet, a.Row, a.DateColumn, a.DateDisplay, ("field", _layouts.Activities.Fields["date"].DisplayName));
+            // No period: the day exists, its year is what is unknown (a 29 February of the wrong year is a bad date).
+            if (period is null) sink.Error(ProblemCodes.DateYearUnknown, a.Sheet, a.Row, a.DateColumn, a.DateDisplay, ("field", _layouts.Activities.Fields["date"].DisplayName));
+            else sink.Error(ProblemCodes.InvalidDate, a.Sheet, a.Row, a.DateColumn, a.DateDisplay, ("field", _layouts.Activities.Fields["date"].DisplayName));
             unread = true; // still YearMissing: removed below
         }
         if (unread) findings.Activities.RemoveWhere(a => a.YearMissing);
@@ -147,7 +180,22 @@ public sealed class IngestionEngine
         { ErrorTotal = sink.ErrorCount, WarningTotal = sink.WarningCount };
 
     /// <summary>Sniffs, bounds and reads the file; returns the format read, or null when the file was refused.</summary>
-    private string? Read(Stream content, string fileName, ProblemSink sink, Findings findings, AnalysisMode mode, CancellationToken ct, long? maxFileBytes = null)
+    private string? Read(Stream content, string fileName, ProblemSink sink, Findings findings, AnalysisMode mode, CancellationToken callerToken, long? maxFileBytes = null, MonthSheets? months = null, TimeSpan? deadline = null)
+    {
+        // The per-upload deadline (docs/robustness.md): a token the readers and the analyzer check every few hundred
+        // rows; when it fires (and the caller's own token did not) the file is refused with processing-timeout.
+        var limit = deadline ?? _options.Deadline;
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(callerToken);
+        timer.CancelAfter(limit);
+        try { return ReadWithin(content, fileName, sink, findings, mode, timer.Token, maxFileBytes, months); }
+        catch (OperationCanceledException) when (!callerToken.IsCancellationRequested)
+        {
+            sink.Error(ProblemCodes.ProcessingTimeout, args: [("max", (int)Math.Ceiling(limit.TotalSeconds))]);
+            return null;
+        }
+    }
+
+    private string? ReadWithin(Stream content, string fileName, ProblemSink sink, Findings findings, AnalysisMode mode, CancellationToken ct, long? maxFileBytes, MonthSheets? months)
     {
         var maxBytes = maxFileBytes ?? _options.MaxFileBytes;
         Stream? owned = null;
@@ -185,6 +233,18 @@ public sealed class IngestionEngine
                 case FileFormat.Archive: sink.Error(ProblemCodes.ZipOfFiles); return null;
                 case FileFormat.Xlsx or FileFormat.StrictXlsx or FileFormat.Ods when !ZipGuard.IsSafe(stream, _options): sink.Error(ProblemCodes.SuspiciousArchive); return null;
             }
+            try
+            {
+                // Limits enforced while reading (docs/robustness.md): the parts ExcelDataReader reads whole are streamed
+                // under them first; everything else is bounded row by row below.
+                switch (format)
+                {
+                    case FileFormat.Xlsx or FileFormat.StrictXlsx: PackageScan.Check(stream, _options, ct); break;
+                    case FileFormat.Ods: PackageScan.CheckOds(stream, _options, ct); break;
+                    case FileFormat.SpreadsheetXml: PackageScan.CheckXml(stream); break;
+                }
+            }
+            catch (ReadLimitException limit) { sink.Error(limit.Code, args: limit.Args); return null; }
             if (format == FileFormat.StrictXlsx) stream = owned = Swap(owned, StrictOpenXml.ToTransitional(stream));
 
             try
@@ -195,15 +255,16 @@ public sealed class IngestionEngine
                     FileFormat.SpreadsheetXml => new SpreadsheetMlSource(stream, _options.MaxColumns),
                     FileFormat.Ods => new OdsSource(stream, _options.MaxColumns),
                     FileFormat.Html => new HtmlTableSource(stream, SheetNameFor(fileName), _options.MaxColumns),
-                    _ => ExcelSource.Open(stream, format, _options.MaxColumns),
+                    _ => ExcelSource.Open(stream, format, _options, ct),
                 };
                 var analyzer = new SheetAnalyzer(_layouts, sink, findings, mode, _options);
                 foreach (var sheet in source.Sheets())
                 {
                     ct.ThrowIfCancellationRequested();
-                    if (sheet.Hidden) continue;
+                    if (sheet.Hidden) { findings.HiddenSheets.Add(sheet.Name); continue; }
+                    if (months is not null && !months.Read(sheet.Name)) continue;
                     findings.SheetOrder.Add(sheet.Name);
-                    BeforeSheet?.Invoke(sheet.Name);
+                    BeforeSheet?.Invoke(sheet.Name, ct);
                     analyzer.Analyze(sheet, ct);
                     if (sheet.Notes.HiddenRows.Count > 0)
                         sink.Warning(ProblemCodes.HiddenRowsSkipped, sheet.Name, null, null, null,
@@ -214,6 +275,12 @@ public sealed class IngestionEngine
                     if (analyzer.CellLimitReached) { sink.Error(ProblemCodes.TooManyCells, args: [("max", _options.MaxCells)]); break; }
                 }
                 analyzer.ResolveMonthTables(MonthFromFileName(fileName));
+                if (mode == AnalysisMode.Report) analyzer.ResolveTableIdentity();
+            }
+            catch (ReadLimitException limit)
+            {
+                sink.Error(limit.Code, args: limit.Args);
+                return null;
             }
             catch (Exception e) when (format == FileFormat.EncryptedOoxml && e is not OperationCanceledException)
             {

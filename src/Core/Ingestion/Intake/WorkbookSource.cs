@@ -3,10 +3,44 @@ using ExcelDataReader;
 
 namespace KampungKB.Core.Ingestion.Intake;
 
-/// <summary>One row as read: its 1-based number as Excel shows it, and its cells (string, double, DateTime, bool or null).</summary>
+/// <summary>
+/// One row as read: its 1-based number as Excel shows it, and its cells (string, double, DateTime, bool or null).
+/// <see cref="Merges"/>: the merged ranges this row lies in (null for the usual row without any), so that a
+/// reader can tell a value the cadre wrote in this cell from one a merge spreads into it.
+/// </summary>
 internal readonly record struct RawRow(int Number, object?[] Cells)
 {
     public object? this[int column] => column >= 0 && column < Cells.Length ? Cells[column] : null;
+
+    internal IReadOnlyList<MergeSpan>? Merges { get; init; }
+
+    /// <summary>The merged range covering 0-based <paramref name="column"/> on this row, if any.</summary>
+    internal MergeSpan? SpanAt(int column)
+    {
+        if (Merges is null || column < 0) return null;
+        foreach (var m in Merges) if (m.From <= column && column <= m.To) return m;
+        return null;
+    }
+
+    /// <summary>
+    /// True when the value in <paramref name="column"/> was not written there but spread into it by a merge
+    /// from the range's first cell (a row above, or a column to the left).
+    /// </summary>
+    internal bool IsMergeCopy(int column) => SpanAt(column) is { } m && (m.FirstRow < Number || column > m.From);
+}
+
+/// <summary>
+/// A merged range as one row sees it: columns <see cref="From"/>..<see cref="To"/> (0-based) of a range whose
+/// value was written on 1-based row <see cref="FirstRow"/>, in column <see cref="From"/>.
+/// </summary>
+internal readonly record struct MergeSpan(int FirstRow, int From, int To)
+{
+    /// <summary>Adds the span to <paramref name="list"/> (made on first use); no duplicates.</summary>
+    internal static void Add(ref List<MergeSpan>? list, MergeSpan span)
+    {
+        list ??= [];
+        if (!list.Contains(span)) list.Add(span);
+    }
 }
 
 /// <summary>One sheet: rows are read lazily and must be consumed before the next sheet is asked for.</summary>
@@ -31,6 +65,10 @@ internal interface IWorkbookSource : IDisposable
 /// <summary>.xlsx/.xlsm/.xls through ExcelDataReader, streamed row by row (no DataSet).</summary>
 internal sealed class ExcelSource(IExcelDataReader reader, int maxColumns, List<FormulaResults?>? formulas = null) : IWorkbookSource
 {
+    private IngestionOptions _limits = new();
+    private CancellationToken _ct;
+    private long _textChars;
+
     private static int _registered;
 
     internal static void EnsureCodePages()
@@ -43,10 +81,18 @@ internal sealed class ExcelSource(IExcelDataReader reader, int maxColumns, List<
     /// encrypted with Excel's default password, any zip entry naming); .xlsx files are first scanned for
     /// formulas that were never calculated.
     /// </summary>
-    internal static ExcelSource Open(Stream s, FileFormat format, int maxColumns)
+    internal static ExcelSource Open(Stream s, FileFormat format, int maxColumns) => Open(s, format, new IngestionOptions { MaxColumns = maxColumns }, default);
+
+    /// <summary>
+    /// As above, bounded while reading by <paramref name="limits"/> (rows × columns per sheet, one cell's text,
+    /// all text) and by <paramref name="ct"/> (the upload's deadline, checked every 256 rows); a limit crossed
+    /// throws <see cref="ReadLimitException"/> before the row is handed on.
+    /// </summary>
+    internal static ExcelSource Open(Stream s, FileFormat format, IngestionOptions limits, CancellationToken ct)
     {
         EnsureCodePages();
-        var formulas = format is FileFormat.Xlsx or FileFormat.StrictXlsx ? FormulaScan.Scan(s) : null;
+        var maxColumns = limits.MaxColumns;
+        var formulas = format is FileFormat.Xlsx or FileFormat.StrictXlsx ? FormulaScan.Scan(s, limits.MaxFormulaWork, ct) : null;
         var config = new ExcelReaderConfiguration { LeaveOpen = true, FallbackEncoding = Encoding.GetEncoding(1252) };
         var reader = format switch
         {
@@ -54,7 +100,7 @@ internal sealed class ExcelSource(IExcelDataReader reader, int maxColumns, List<
             FileFormat.Xlsx or FileFormat.StrictXlsx => ExcelReaderFactory.CreateOpenXmlReader(s, config),
             _ => ExcelReaderFactory.CreateReader(s, config),
         };
-        return new ExcelSource(reader, maxColumns, formulas);
+        return new ExcelSource(reader, maxColumns, formulas) { _limits = limits, _ct = ct };
     }
 
     public IEnumerable<SheetData> Sheets()
@@ -74,22 +120,40 @@ internal sealed class ExcelSource(IExcelDataReader reader, int maxColumns, List<
     private IEnumerable<RawRow> Rows(SheetNotes notes, FormulaResults? computed)
     {
         var merges = Merges.From(reader.MergeCells, maxColumns);
+        // Error cells by row ("#REF!" where ExcelDataReader returns empty): looked up once per row.
+        var errors = computed is { Errors.Count: > 0 } ? computed.Errors.ToLookup(e => e.Key.Row, e => (e.Key.Col, e.Value)) : null;
         var number = 0;
         var buffer = new object?[Math.Min(64, maxColumns)];
+        long area = 0;
         while (reader.Read())
         {
             number++;
+            if ((number & 255) == 0) _ct.ThrowIfCancellationRequested();
+            // ExcelDataReader builds every row FieldCount wide: a million styled rows across a wide sheet cost rows × width.
+            area += Math.Max(1, reader.FieldCount);
+            if (area > _limits.MaxRowColumnProduct) throw new ReadLimitException(Validation.ProblemCodes.TooManyCells, ("max", _limits.MaxCells));
             var count = Math.Min(reader.FieldCount, maxColumns);
             if (buffer.Length < count) buffer = new object?[count];
             var last = -1;
             for (var i = 0; i < count; i++)
             {
                 var v = buffer[i] = reader.GetValue(i); // each cell fetched once
+                if (v is string text)
+                {
+                    // A shared string is one object however many cells name it; its text is counted (and later processed) per cell.
+                    if (text.Length > _limits.MaxCellChars) throw new ReadLimitException(Validation.ProblemCodes.CellTextTooLong, ("max", _limits.MaxCellChars));
+                    if ((_textChars += text.Length) > _limits.MaxTextChars) throw new ReadLimitException(Validation.ProblemCodes.TooManyStrings, ("max", _limits.MaxTextChars));
+                }
                 if (!Normalisation.Text.IsBlank(v)) last = i;
             }
             if (computed is not null)
+            {
                 foreach (var (cell, _) in computed.Values)
                     if (cell.Row == number && cell.Col < maxColumns) last = Math.Max(last, cell.Col);
+                if (errors is not null)
+                    foreach (var (col, _) in errors[number])
+                        if (col < maxColumns) last = Math.Max(last, col);
+            }
             last = Math.Max(last, merges?.LastColumn(number) ?? -1);
             var cells = new object?[last + 1];
             for (var i = 0; i <= Math.Min(last, count - 1); i++)
@@ -107,14 +171,17 @@ internal sealed class ExcelSource(IExcelDataReader reader, int maxColumns, List<
             if (computed is not null)
                 foreach (var (cell, value) in computed.Values)
                     if (cell.Row == number && cell.Col <= last && cells[cell.Col] is null) cells[cell.Col] = value;
-            merges?.Fill(number, cells);
+            if (errors is not null)
+                foreach (var (col, text) in errors[number])
+                    if (col <= last && cells[col] is null) cells[col] = text;
+            var spans = merges?.Fill(number, cells);
             // A row Excel does not show (hidden by hand or filtered away) is not part of the report.
             if (reader.RowHeight == 0)
             {
                 if (cells.Any(c => !Normalisation.Text.IsBlank(c))) notes.HiddenRows.Add(number);
                 continue;
             }
-            yield return new RawRow(number, cells);
+            yield return new RawRow(number, cells) { Merges = spans };
         }
     }
 
@@ -320,17 +387,21 @@ internal sealed class Merges
         return last;
     }
 
-    internal void Fill(int row, object?[] cells)
+    /// <summary>Fills the row's cells from the ranges it lies in; returns those ranges (null: none holding a value).</summary>
+    internal List<MergeSpan>? Fill(int row, object?[] cells)
     {
-        if (row - 1 > _lastRow) return;
+        if (row - 1 > _lastRow) return null;
+        List<MergeSpan>? spans = null;
         foreach (var r in _ranges)
         {
             var index = row - 1;
             if (index < r.FromRow || index > r.ToRow) continue;
             if (index == r.FromRow) _values[r] = r.FromColumn < cells.Length ? cells[r.FromColumn] : null;
             if (_values.GetValueOrDefault(r) is not { } v || Normalisation.Text.IsBlank(v)) continue;
+            MergeSpan.Add(ref spans, new MergeSpan(r.FromRow + 1, r.FromColumn, Math.Min(r.ToColumn, _maxColumns - 1)));
             for (var c = r.FromColumn; c <= r.ToColumn && c < cells.Length; c++)
                 if (Normalisation.Text.IsBlank(cells[c])) cells[c] = v;
         }
+        return spans;
     }
 }

@@ -20,30 +20,46 @@ internal abstract class XmlRowSource(int maxColumns) : IWorkbookSource
 
     public abstract IEnumerable<SheetData> Sheets();
 
-    /// <summary>Values spanning down from an earlier row: (first column, last column, last 1-based row, value).</summary>
+    /// <summary>
+    /// Values spanning down from an earlier row: (first 1-based row, first column, last column, last 1-based row,
+    /// value); and the spans across of the row being read, so each row says which of its cells a merge filled.
+    /// </summary>
     protected sealed class Spans
     {
-        private readonly List<(int From, int To, int LastRow, object Value)> _down = [];
+        private readonly List<(int FirstRow, int From, int To, int LastRow, object Value)> _down = [];
+        private List<(int From, int To)>? _across;
 
-        internal void Add(int from, int to, int lastRow, object? value)
+        /// <summary>A cell of <paramref name="row"/> merged over columns <paramref name="from"/>..<paramref name="to"/> and down to <paramref name="lastRow"/>.</summary>
+        internal void Add(int row, int from, int to, int lastRow, object? value)
         {
-            if (value is null || _down.Count > 10_000) return;
-            _down.Add((from, to, lastRow, value));
+            if (value is null) return;
+            if (to > from || lastRow > row) (_across ??= []).Add((from, to));
+            if (lastRow <= row || _down.Count > 10_000) return;
+            _down.Add((row, from, to, lastRow, value));
         }
 
-        internal void Fill(int row, List<object?> cells, int maxColumns)
+        /// <summary>Fills <paramref name="row"/> from the spans down; returns every span it lies in (null: none).</summary>
+        internal List<MergeSpan>? Fill(int row, List<object?> cells, int maxColumns)
         {
+            List<MergeSpan>? marks = null;
+            if (_across is not null) foreach (var (from, to) in _across) MergeSpan.Add(ref marks, new MergeSpan(row, from, to));
             for (var i = _down.Count - 1; i >= 0; i--)
             {
-                var (from, to, lastRow, value) = _down[i];
+                var (firstRow, from, to, lastRow, value) = _down[i];
                 if (row > lastRow) { _down.RemoveAt(i); continue; }
+                if (row == firstRow) continue;
+                MergeSpan.Add(ref marks, new MergeSpan(firstRow, from, to));
                 for (var c = from; c <= to && c < maxColumns; c++)
                 {
                     while (cells.Count <= c) cells.Add(null);
                     cells[c] ??= value;
                 }
             }
+            return marks;
         }
+
+        /// <summary>Forgets the spans across of the row just filled (called once per row read, after its repeats).</summary>
+        internal void EndRow() => _across = null;
     }
 
     protected static object?[] Trim(List<object?> cells)
@@ -88,10 +104,11 @@ internal sealed class SpreadsheetMlSource(Stream stream, int maxColumns) : XmlRo
             var hidden = x.GetAttribute("Hidden", Ss) == "1";
             var cells = new List<object?>();
             if (!x.IsEmptyElement) ReadCells(x.ReadSubtree(), cells, spans, number);
-            spans.Fill(number, cells, MaxColumns);
+            var marks = spans.Fill(number, cells, MaxColumns);
+            spans.EndRow();
             var row = Trim(cells);
             if (hidden) { if (row.Length > 0) notes.HiddenRows.Add(number); continue; }
-            yield return new RawRow(number, row);
+            yield return new RawRow(number, row) { Merges = marks };
         }
     }
 
@@ -121,7 +138,7 @@ internal sealed class SpreadsheetMlSource(Stream stream, int maxColumns) : XmlRo
             var last = Math.Min(col + across, MaxColumns - 1);
             while (cells.Count <= last) cells.Add(null);
             for (var c = col; c <= last; c++) cells[c] = value;
-            if (down > 0) spans.Add(col, last, row + down, value);
+            spans.Add(row, col, last, row + down, value);
             col += across;
         }
     }
@@ -192,16 +209,17 @@ internal sealed class OdsSource(Stream stream, int maxColumns) : XmlRowSource(ma
             var cells = new List<object?>();
             if (!x.IsEmptyElement) ReadCells(x.ReadSubtree(), cells, spans, number + 1);
             var blank = cells.All(Normalisation.Text.IsBlank);
-            if (blank && repeat > 1) { number += repeat; continue; }
+            if (blank && repeat > 1) { number += repeat; spans.EndRow(); continue; }
             for (var r = 0; r < Math.Min(repeat, 10_000); r++)
             {
                 number++;
                 var rowCells = new List<object?>(cells);
-                spans.Fill(number, rowCells, MaxColumns);
+                var marks = spans.Fill(number, rowCells, MaxColumns);
                 var row = Trim(rowCells);
                 if (hidden) { if (row.Length > 0) notes.HiddenRows.Add(number); continue; }
-                yield return new RawRow(number, row);
+                yield return new RawRow(number, row) { Merges = marks };
             }
+            spans.EndRow();
             if (repeat > 10_000) number += repeat - 10_000;
         }
     }
@@ -224,7 +242,7 @@ internal sealed class OdsSource(Stream stream, int maxColumns) : XmlRowSource(ma
                 var last = Math.Min(col + across - 1, MaxColumns - 1);
                 while (cells.Count <= last) cells.Add(null);
                 for (var c = col; c <= last; c++) cells[c] = value;
-                if (down > 1) spans.Add(col, last, row + down - 1, value);
+                spans.Add(row, col, last, row + down - 1, value);
             }
         }
     }

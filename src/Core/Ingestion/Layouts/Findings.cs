@@ -106,12 +106,30 @@ internal sealed class Findings
     internal List<RegistryEntry> Registry { get; } = [];
     internal bool RecognisedAnything { get; set; }
     internal List<string> SheetOrder { get; } = [];
+    /// <summary>Label | number rows of indicator lists whose label is no indicator (already warned), for the sum rules' coverage.</summary>
+    internal List<(string Label, CellRef Cell)> UnknownIndicators { get; } = [];
+    /// <summary>Tables holding only a plan (Tanggal Rencana, Jumlah Sasaran …): where, how many rows, the plan columns as written.</summary>
+    internal List<(CellRef Header, int Rows, string Columns)> PlanTables { get; } = [];
+
+    /// <summary>Hidden sheets left unread (Excel does not show them), named when nothing visible holds a report.</summary>
+    internal List<string> HiddenSheets { get; } = [];
 
     /// <summary>"Bulan: Oktober" with no year (a year sheet's month), and a year from the banner ("TAHUN 2025").</summary>
     internal int? StatedMonth { get; set; }
     internal int? StatedYear { get; set; }
 
     private readonly Dictionary<string, (string Value, Source Source)> _identity = new(StringComparer.Ordinal);
+
+    /// <summary>A value of an identity column of a table (desa/kelurahan, kecamatan, kampung): the first row's, and whether rows differ.</summary>
+    internal sealed class TableValue(string value, CellRef cell)
+    {
+        internal string Value { get; } = value;
+        internal CellRef Cell { get; } = cell;
+        internal bool Several { get; set; }
+    }
+
+    /// <summary>Identity written in the table's own columns, by field ("name", "village", "district").</summary>
+    internal Dictionary<string, TableValue> TableIdentity { get; } = new(StringComparer.Ordinal);
     internal (ReportingPeriod Period, Source Source, CellRef? Cell)? StatedPeriod { get; private set; }
 
     internal void SetIdentity(string field, string? value, Source source)

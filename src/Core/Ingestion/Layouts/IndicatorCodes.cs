@@ -10,6 +10,8 @@ internal static class IndicatorCodes
     internal const string UnmetNeed = "unmet_need";
     internal const string WantChildLater = "pus_not_kb_want_child_later";
     internal const string NoMoreChildren = "pus_not_kb_no_more_children";
+    /// <summary>Jumlah Remaja: the teenagers of the kampung, the website's population row "Jumlah Remaja" and PIK-R's target.</summary>
+    internal const string Teens = "teens";
 
     internal static readonly string[] Methods =
         ["kb_active_iud", "kb_active_mow", "kb_active_mop", "kb_active_implant", "kb_active_injectable", "kb_active_pill", "kb_active_condom"];
@@ -28,11 +30,11 @@ internal static class IndicatorCodes
 
     /// <summary>Stocks (as of month end), for the month-to-month change warning.</summary>
     internal static readonly string[] Stocks =
-        [Families, Pus, KbActive, "families_with_toddlers", "families_with_teens", "families_with_elderly", "bkb_members", "bkr_members", "bkl_members", "uppka_members", "pikr_members"];
+        [Families, Pus, KbActive, Teens, "families_with_toddlers", "families_with_teens", "families_with_elderly", "bkb_members", "bkr_members", "bkl_members", "uppka_members", "pikr_members"];
 
     internal static readonly string[] All =
     [
-        Families, Pus, KbActive, .. Methods, KbNew, UnmetNeed, .. NotUsingReasons,
+        Families, Pus, KbActive, .. Methods, KbNew, UnmetNeed, .. NotUsingReasons, Teens,
         "families_with_toddlers", "families_with_teens", "families_with_elderly",
         "bkb_members", "bkr_members", "bkl_members", "uppka_members", "pikr_members", "stunting_risk_families",
     ];

@@ -57,12 +57,13 @@ internal sealed class TableLayout
 /// </summary>
 internal sealed partial class LayoutCatalogue
 {
-    internal static readonly string[] ActivityFields = ["number", "date", "title", "category", "target", "male", "female", "participants", "partners", "funding", "notes", "link", "kampung"];
+    internal static readonly string[] ActivityFields = ["number", "date", "title", "category", "target", "male", "female", "participants", "partners", "funding", "notes", "link", "kampung", "village", "district", "planDate", "planTitle", "planCount"];
     /// <summary>Optional registry columns that feed the class (<see cref="KampungProfile"/>).</summary>
     internal static readonly string[] RegistryProfileFields =
-        ["pokjaDecree", "pokjaMembers", "pokjaTrained", "fundingSources", "poktanOwned", "secretariat", "rumahDataKu", "pkbAssigned", "regulation", "dataSources", "mechanisms"];
+        ["pokjaBoard", "pokjaDecree", "pokjaMembers", "pokjaTrained", "pokjaTrainedFlag", "fundingSources", "poktanOwned", "secretariat", "rumahDataKu", "pkbAssigned", "regulation", "dataSources", "mechanisms", "teens"];
     internal static readonly string[] RegistryFields = ["areaCode", "name", "village", "district", "regency", "class", "yearFounded", "pokjaEmail", "pokjaPhone", "whatsApp", "whatsAppOptIn", "pkbName", "pkbEmail",
-        "province", "provinceId", "regencyId", "districtId", "villageId", "rw", "driveFolder", .. RegistryProfileFields];
+        "province", "provinceId", "regencyId", "districtId", "villageId", "rw", "driveFolder",
+        "sigaProvinceId", "sigaRegencyId", "sigaDistrictId", "sigaVillageId", "sigaRegency", "sigaDistrict", "sigaVillage", .. RegistryProfileFields];
     internal static readonly string[] ProfileFields = ["name", "village", "district", "regency", "province", "period", "yearFounded", "class", "skNumber", "email", "phone", "chair"];
 
     private Dictionary<string, string> _abbreviations = new(StringComparer.Ordinal);
@@ -79,6 +80,8 @@ internal sealed partial class LayoutCatalogue
     internal IReadOnlyDictionary<string, string> IndicatorNames { get; private set; } = new Dictionary<string, string>();
     internal IReadOnlyDictionary<string, string> ProfileNames { get; private set; } = new Dictionary<string, string>();
     internal IReadOnlySet<string> FileNameStopWords { get; private set; } = new HashSet<string>();
+    /// <summary>The website's closed option lists (<c>templates/classes/options.json</c>, beside the layouts), for the registry's list columns.</summary>
+    internal OptionLists? Options { get; private set; }
 
     internal string Key(string text) => Text.Key(text, _abbreviations);
 
@@ -125,13 +128,25 @@ internal sealed partial class LayoutCatalogue
         var unmarked = ListMarker().Replace(bare.Trim(), "");
         if (unmarked.Length == 0 || unmarked == bare.Trim()) unmarked = bare;
         if (Lookup(unmarked) is { } c3) return c3;
-        var key = Key(unmarked);
-        foreach (var w in _stripWords)
-            if (key.StartsWith(w + " ", StringComparison.Ordinal) && _indicatorByKey.TryGetValue(key[(w.Length + 1)..], out var c4))
-                return c4;
-        return null;
+        return Stripped(Key(unmarked), 3);
 
         string? Lookup(string t) => _indicatorByKey.GetValueOrDefault(Key(t));
+    }
+
+    /// <summary>
+    /// The code of <paramref name="key"/> with up to <paramref name="depth"/> leading strip words removed
+    /// ("jumlah pus menggunakan iud" → "iud"), each tried in the order indicators.json lists them.
+    /// </summary>
+    private string? Stripped(string key, int depth)
+    {
+        if (depth == 0) return null;
+        foreach (var w in _stripWords)
+        {
+            if (!key.StartsWith(w, StringComparison.Ordinal) || key.Length <= w.Length + 1 || key[w.Length] != ' ') continue;
+            var rest = key[(w.Length + 1)..];
+            if (_indicatorByKey.TryGetValue(rest, out var code) || (code = Stripped(rest, depth - 1)) is not null) return code;
+        }
+        return null;
     }
 
     internal static LayoutCatalogue Load(string layoutsDir)
@@ -170,6 +185,12 @@ internal sealed partial class LayoutCatalogue
             else errors.Add($"{commonPath}: headerScanRows must be a whole number between 2 and 200");
         }
 
+        var templates = Path.GetDirectoryName(Path.GetFullPath(layoutsDir).TrimEnd(Path.DirectorySeparatorChar))!;
+        if (File.Exists(Path.Combine(templates, "classes", OptionLists.FileName)))
+        {
+            try { cat.Options = OptionLists.Load(templates); }
+            catch (InvalidOperationException e) { errors.Add(e.Message); }
+        }
         cat.Activities = ReadTable(docs["activities"], ActivityFields, cat, errors);
         cat.Registry = ReadTable(docs["registry"], RegistryFields, cat, errors);
 
@@ -182,6 +203,7 @@ internal sealed partial class LayoutCatalogue
 
         var (indPath, ind) = docs["indicators"];
         cat._stripWords = ReadList(ind, "stripWords", indPath, errors, required: false).Select(cat.Key).ToList();
+        cat.LoadLists(ind, indPath, errors);
         if (!ind.TryGetProperty("labels", out var labels) || labels.ValueKind != JsonValueKind.Object)
             errors.Add($"{indPath}: needs \"labels\": {{ code: {{ name, synonyms }} }}");
         else
@@ -222,6 +244,8 @@ internal sealed partial class LayoutCatalogue
             if (!Enum.TryParse<KampungClass>(label, ignoreCase: true, out var cls)) { errors.Add($"{regPath}: unknown class '{label}' (Dasar, Berkembang, Mandiri, Berkelanjutan)"); continue; }
             foreach (var s in synonyms.Append(label)) cat._classes[cat.Key(s)] = cls;
         }
+
+        cat.LoadOther(docs.TryGetValue("other", out var otherDoc) ? otherDoc : null, errors);
 
         if (errors.Count > 0) throw new TemplateException(string.Join(Environment.NewLine, errors));
         return cat;

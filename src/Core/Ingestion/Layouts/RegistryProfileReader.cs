@@ -9,8 +9,12 @@ namespace KampungKB.Core.Ingestion.Layouts;
 /// <summary>
 /// Reads the optional profile columns of one registry row into a <see cref="KampungProfile"/> (docs/classification.md):
 /// yes/no columns take the words of <c>registry.json</c> <c>profileValues</c>; count columns take a number, a "no"
-/// word (0) or a list ("APBD, Dana Desa" → 2 distinct items). A blank cell or placeholder is missing; a value that
-/// cannot be read is a warning (<c>invalid-profile-value</c>) and is missing — it never rejects the registry.
+/// word (0) or a list. Lists of funding sources, data sources, mechanisms and poktan are read against the BKKBN
+/// website's closed option lists (<c>templates/classes/options.json</c>): each option is one item whatever "/" or
+/// "dan" its name holds ("Donasi/ Hibah Masyarakat"); text matching no option counts once as the list's "Lainnya"
+/// where the website has one (data sources), else is left out with the warning <c>unknown-profile-item</c>.
+/// A blank cell or placeholder is missing; a value that cannot be read is a warning (<c>invalid-profile-value</c>)
+/// and is missing — it never rejects the registry.
 /// </summary>
 internal sealed partial class SheetAnalyzer
 {
@@ -18,6 +22,12 @@ private sealed partial class RegistryProfileReader(SheetAnalyzer owner, string s
 {
     /// <summary>Counts that cannot exceed a fixed number (five poktan; five operational mechanisms).</summary>
     private static readonly Dictionary<string, int> Caps = new(StringComparer.Ordinal) { ["poktanOwned"] = 5, ["mechanisms"] = 5 };
+
+    /// <summary>The option list (options.json) each list column is read against.</summary>
+    private static readonly Dictionary<string, string> OptionListOf = new(StringComparer.Ordinal)
+    {
+        ["fundingSources"] = "fundingSources", ["dataSources"] = "dataSources", ["mechanisms"] = "mechanisms", ["poktanOwned"] = "poktan",
+    };
 
     private LayoutCatalogue Catalogue => owner._catalogue;
 
@@ -29,7 +39,8 @@ private sealed partial class RegistryProfileReader(SheetAnalyzer owner, string s
         var p = new KampungProfile(
             Presence("pokjaDecree"), Count("pokjaMembers", lists: false), Count("pokjaTrained", lists: false, yesIsOne: true),
             Count("fundingSources"), Count("poktanOwned"), Flag("secretariat"), Flag("rumahDataKu"), pkb, Presence("regulation"),
-            Count("dataSources"), Count("mechanisms"));
+            Count("dataSources"), Count("mechanisms"),
+            Flag("pokjaBoard"), Flag("pokjaTrainedFlag"), Count("teens", lists: false));
         return p.IsEmpty ? null : p;
     }
 
@@ -63,6 +74,16 @@ private sealed partial class RegistryProfileReader(SheetAnalyzer owner, string s
         int? n;
         if (IndonesianNumber.ParseCount(row[col]) is { IsOk: true } c) n = c.Value;
         else if (Catalogue.YesNo(s) is { } b) n = b ? (yesIsOne ? 1 : null) : 0;
+        else if (lists && OptionListOf.TryGetValue(field, out var listCode) && Catalogue.Options?[listCode] is { } options)
+        {
+            var match = options.Match(s);
+            if (options.Other is null)
+                foreach (var unknown in match.Unknown)
+                    owner._sink.Warning(ProblemCodes.UnknownProfileItem, sheet, row.Number, col, unknown,
+                        ("field", header.Layout.Fields[field].DisplayName), ("options", string.Join("; ", options.Names)));
+            var items = match.Count(options.Other);
+            n = items > 0 || match.Unknown.Count > 0 ? items : null;
+        }
         else if (lists)
         {
             var items = ListSplit().Split(s).Select(x => Catalogue.Key(x)).Where(x => x.Length > 0).Distinct(StringComparer.Ordinal).Count();

@@ -15,6 +15,8 @@ internal sealed partial class SheetAnalyzer
     internal sealed record MonthCell(string Sheet, int Row, int Column, object? Value);
 
     private readonly Dictionary<string, Dictionary<int, MonthCell>> _monthValues = new(StringComparer.Ordinal);
+    /// <summary>Rows of a year sheet whose label is no indicator but which hold figures: named for the report's month.</summary>
+    private readonly List<(string Label, Dictionary<int, MonthCell> ByMonth)> _monthUnknown = [];
 
     /// <summary>Month → column when at least six cells of the row are month names.</summary>
     private static Dictionary<int, int>? MatchMonthHeader(RawRow row)
@@ -38,7 +40,15 @@ internal sealed partial class SheetAnalyzer
             _findings.RecognisedAnything = true;
             return true;
         }
-        return !IsEndRow(row) && !IsTotalRow(row, first);
+        if (IsEndRow(row) || IsTotalRow(row, first)) return false;
+        if (LabelBefore(row, first) is { } label)
+        {
+            var cells = new Dictionary<int, MonthCell>();
+            foreach (var (month, col) in months)
+                if (!Text.IsBlank(row[col]) && IndonesianNumber.Parse(row[col]).IsOk) cells[month] = new MonthCell(sheet, row.Number, col, row[col]);
+            if (cells.Count > 0) _monthUnknown.Add((label, cells));
+        }
+        return true;
     }
 
     [GeneratedRegex(@"\b(20\d{2})\b")]
@@ -66,6 +76,23 @@ internal sealed partial class SheetAnalyzer
         foreach (var (code, byMonth) in _monthValues)
             if (byMonth.TryGetValue(month, out var cell))
                 RecordIndicator(cell.Sheet, new RawRow(cell.Row, Pad(cell.Column, cell.Value)), cell.Column, code);
+        foreach (var (label, byMonth) in _monthUnknown)
+            if (byMonth.TryGetValue(month, out var cell))
+                WarnUnknown(cell.Sheet, cell.Row, cell.Column, label, Text.Display(cell.Value) ?? "");
+    }
+
+    /// <summary>The label of a year-sheet row: its first text cell before the month columns that is not a list number, ignored label or profile field.</summary>
+    private string? LabelBefore(RawRow row, int firstMonth)
+    {
+        for (var i = 0; i < Math.Min(firstMonth, row.Cells.Length); i++)
+        {
+            if (row.Cells[i] is not string s) continue;
+            var t = s.Trim();
+            if (IndonesianNumber.Parse(t).IsOk || ListNumber().IsMatch(t) || t.Count(char.IsLetter) < 3) continue;
+            var key = _catalogue.Key(t);
+            return _catalogue.IsIgnoredLabel(key) || _catalogue.ProfileField(key) is not null ? null : Text.Collapse(t);
+        }
+        return null;
     }
 
     private static object?[] Pad(int column, object? value)

@@ -11,6 +11,13 @@ internal sealed partial class SheetAnalyzer
 {
     private static readonly (string Field, int Width)[] IdColumns = [("provinceId", 2), ("regencyId", 2), ("districtId", 2), ("villageId", 4)];
 
+    /// <summary>
+    /// The SIGA columns of the BKKBN website's regional update export: the codes after a kecamatan split (pemekaran). The website
+    /// moved every kampung of such a row to these codes (its seeder <c>22-kampung-regional-update.sql</c> sets the kampung's ids to
+    /// the lpad-ed <c>siga_*</c> ids), so a row that has them is registered under them, not under the old pre-split ids.
+    /// </summary>
+    private static readonly (string Field, int Width)[] SigaColumns = [("sigaProvinceId", 2), ("sigaRegencyId", 2), ("sigaDistrictId", 2), ("sigaVillageId", 4)];
+
     /// <summary>A registry header needs the kampung name and either an area code or the four id columns of the BKKBN website's export.</summary>
     private static bool IsRegistryHeader(IReadOnlyDictionary<string, int> columns) =>
         columns.ContainsKey("name") && (columns.ContainsKey("areaCode") || IdColumns.All(c => columns.ContainsKey(c.Field)));
@@ -33,15 +40,24 @@ internal sealed partial class SheetAnalyzer
         internal TableReader.Outcome Read(RawRow row)
         {
             var codeCol = header.Column("areaCode") is var c && c >= 0 ? c : header.Column("villageId");
-            var (codeText, code, hasIds) = AreaCodeOf(row);
+            var (codeText, code, hasIds, incomplete) = AreaCodeOf(row);
+            var siga = code is not null && SigaCodeOf(row) is { } current && current != code;
+            if (siga) code = SigaCodeOf(row);
             var name = NameText(row, "name");
-            var village = NameText(row, "village");
+            var village = (siga ? NameText(row, "sigaVillage") : null) ?? NameText(row, "village");
             if (codeText is null || code is null)
             {
                 if (owner.IsTotalRow(row, _labelColumnsEnd)) return TableReader.Outcome.EndTotal;
                 if (owner.IsEndRow(row)) return TableReader.Outcome.EndSignature;
             }
             if (codeText is null && name is null && !hasIds) return TableReader.Outcome.Continue;
+            // The website's export holds kampung whose desa was never set (ids blank, "?" or ".-"): such a row cannot be a
+            // kampung here, but it must not cost the dinas the other rows. It is left out and listed; the rest is imported.
+            if (incomplete && header.Column("areaCode") < 0)
+            {
+                Sink.Warning(ProblemCodes.RegistryRowSkipped, sheet, row.Number, codeCol, codeText, ("name", name ?? Display("name")));
+                return TableReader.Outcome.Continue;
+            }
             // A placeholder name (warned above) takes the desa's; a blank name stays an error.
             if (name is null && village is not null && header.Column("name") is var nc && nc >= 0 && row[nc] is string ns && Catalogue.IsPlaceholder(ns.Trim()))
                 name = "Kampung KB " + village;
@@ -77,7 +93,9 @@ internal sealed partial class SheetAnalyzer
             var accepted = ok && code is not null && name is not null;
             if (code is not null) _codes[code] = (row.Number, accepted ? Entries.Count : -1, rw);
             if (!accepted) return TableReader.Outcome.Continue;
-            Entries.Add(new RegistryEntry(code!, name!, village, NameText(row, "district"), NameText(row, "regency"), label, cls, year,
+            var district = (siga ? NameText(row, "sigaDistrict") : null) ?? NameText(row, "district");
+            var regencyName = (siga ? NameText(row, "sigaRegency") : null) ?? NameText(row, "regency");
+            Entries.Add(new RegistryEntry(code!, name!, village, district, regencyName, label, cls, year,
                 pokjaEmail, phone, pkbName, pkbEmail, sheet, row.Number, profile, driveFolder) { WhatsAppNumber = whatsApp, WhatsAppOptIn = optIn });
             return TableReader.Outcome.Continue;
         }
@@ -112,26 +130,40 @@ internal sealed partial class SheetAnalyzer
             return n.ToString("D2", CultureInfo.InvariantCulture);
         }
 
-        /// <summary>(text as written or composed, normalised code or null when invalid, whether the id columns hold anything).</summary>
-        private (string? Text, string? Code, bool HasIds) AreaCodeOf(RawRow row)
+        /// <summary>
+        /// (text as written or composed, normalised code or null when invalid, whether the id columns hold anything, whether
+        /// an id is blank or not digits — an incomplete export row rather than a wrong code).
+        /// </summary>
+        private (string? Text, string? Code, bool HasIds, bool Incomplete) AreaCodeOf(RawRow row)
         {
-            if (Str(row, "areaCode") is { } written) return (written, NormaliseAreaCode(written), false);
-            if (IdColumns.Any(c => header.Column(c.Field) < 0)) return (null, null, false);
-            var raw = IdColumns.Select(c => Text.IsBlank(row[header.Column(c.Field)]) ? null : Text.Display(row[header.Column(c.Field)])?.Trim()).ToArray();
-            if (raw.All(r => r is null)) return (null, null, false);
+            if (Str(row, "areaCode") is { } written) return (written, NormaliseAreaCode(written), false, false);
+            var (text, code, incomplete) = Compose(row, IdColumns);
+            if (text is null && !incomplete && SigaCodeOf(row) is { } siga) return (siga, siga, true, false);
+            if (incomplete && SigaCodeOf(row) is { } fromSiga) return (text ?? fromSiga, fromSiga, true, false);
+            return (text, code, text is not null, incomplete);
+        }
+
+        /// <summary>The code from the <c>siga_*</c> columns when all four hold digits, else null.</summary>
+        private string? SigaCodeOf(RawRow row) => Compose(row, SigaColumns) is { Code: { } c } ? c : null;
+
+        private (string? Text, string? Code, bool Incomplete) Compose(RawRow row, (string Field, int Width)[] columns)
+        {
+            if (columns.Any(c => header.Column(c.Field) < 0)) return (null, null, false);
+            var raw = columns.Select(c => Text.IsBlank(row[header.Column(c.Field)]) ? null : Text.Display(row[header.Column(c.Field)])?.Trim()).ToArray();
+            if (raw.All(r => r is null || r.Length == 0 || Catalogue.IsPlaceholder(r))) return (null, null, true);
             var text = string.Join("/", raw.Select(r => r ?? "?"));
             var digits = "";
-            for (var i = 0; i < IdColumns.Length; i++)
+            for (var i = 0; i < columns.Length; i++)
             {
                 var d = raw[i];
                 if (d is null || d.Length == 0 || !d.All(char.IsAsciiDigit)) return (text, null, true);
-                var width = IdColumns[i].Width;
+                var width = columns[i].Width;
                 // Some exports give the full prefix ("6301" as kabupaten_id under provinsi 63): keep its own digits.
                 if (d.Length == digits.Length + width && d.StartsWith(digits, StringComparison.Ordinal)) d = d[digits.Length..];
-                if (d.Length > width) return (text, null, true);
+                if (d.Length > width) return (text, null, false);
                 digits += d.PadLeft(width, '0');
             }
-            return (text, $"{digits[..2]}.{digits[2..4]}.{digits[4..6]}.{digits[6..]}", true);
+            return (text, $"{digits[..2]}.{digits[2..4]}.{digits[4..6]}.{digits[6..]}", false);
         }
 
         private int? YearFounded(RawRow row, ref bool ok)

@@ -9,10 +9,14 @@ namespace KampungKB.Core.Ingestion.Layouts;
 
 internal enum AnalysisMode { Report, Registry }
 
-/// <summary>A recognised table header: which column holds which field, and where data starts.</summary>
-internal sealed record HeaderMatch(TableLayout Layout, int Row, IReadOnlyDictionary<string, int> Columns)
+/// <summary>
+/// A recognised table header: which column holds which field, and where data starts. <see cref="PlanColumns"/>:
+/// the table holds only a plan (its plan columns as written, e.g. "Tanggal Rencana, Jumlah Sasaran"), never read as activities.
+/// </summary>
+internal sealed record HeaderMatch(TableLayout Layout, int Row, IReadOnlyDictionary<string, int> Columns, string? PlanColumns = null)
 {
     internal int Column(string field) => Columns.TryGetValue(field, out var c) ? c : -1;
+    internal bool Plan => PlanColumns is not null;
 }
 
 /// <summary>
@@ -57,6 +61,16 @@ internal sealed partial class SheetAnalyzer
         var signatureSeen = false;
         var expectNumbers = false;
         var rowsRead = 0;
+        var tableEnded = false;
+        var firstText = true;
+        _other = null;
+        _weakSheet = false;
+        if (_mode == AnalysisMode.Report && _catalogue.IsInstructionSheet(sheet.Name))
+        {
+            // A sheet named "Petunjuk", "Cara Mengisi", "Contoh": its example rows and banner are not the report.
+            _sink.Warning(ProblemCodes.InstructionSheetSkipped, sheet.Name, null, null, sheet.Name);
+            return;
+        }
 
         foreach (var row in sheet.Rows)
         {
@@ -69,6 +83,20 @@ internal sealed partial class SheetAnalyzer
             if (IsBlank(row)) continue;
             foreach (var c in row.Cells) if (!Text.IsBlank(c)) _cells++;
             if (_cells > _options.MaxCells) { CellLimitReached = true; break; }
+            if (firstText && _mode == AnalysisMode.Report)
+            {
+                // "PETUNJUK PENGISIAN" as a sheet's first text: the sheet explains the form, it is not the report.
+                firstText = false;
+                // Its tables are still read (example rows skipped as anywhere), but its banner and "Bulan:" lines
+                // only count when no other sheet states kampung or month: they may be the form's example.
+                _weakSheet = row.Cells.FirstOrDefault(c => !Text.IsBlank(c)) is string heading && _catalogue.IsInstructionHeading(heading);
+                if (_weakSheet)
+                {
+                    // The heading itself is not the signature block's "Petunjuk" line: what follows is read.
+                    _sink.Warning(ProblemCodes.InstructionHeading, sheet.Name, row.Number, null, Text.Collapse((string)row.Cells.First(c => !Text.IsBlank(c))!));
+                    continue;
+                }
+            }
 
             if (pending is not null)
             {
@@ -78,7 +106,7 @@ internal sealed partial class SheetAnalyzer
                 table = new TableReader(this, sheet.Name, two ?? header);
                 state = State.Table;
                 expectNumbers = true;
-                _findings.RecognisedAnything = true;
+                if (!header.Plan) _findings.RecognisedAnything = true;
                 if (two is not null) continue;
             }
 
@@ -95,7 +123,9 @@ internal sealed partial class SheetAnalyzer
                         table = null;
                         state = State.Searching;
                         sinceBlock = 0;
+                        tableEnded = true;
                         if (outcome == TableReader.Outcome.EndSignature) signatureSeen = true;
+                        if (outcome == TableReader.Outcome.EndOther) StartOtherTable(sheet.Name, row);
                     }
                     continue;
 
@@ -109,11 +139,15 @@ internal sealed partial class SheetAnalyzer
                     if (IsColumnNumberRow(row)) continue;
                     if (RefineIndicatorHeader(indicatorRow, row) is { } refined) { indicatorHeader = refined; indicatorRow = row; continue; }
                     ReadIndicatorRow(sheet.Name, row, indicatorHeader!);
+                    ReadIdentityColumns(sheet.Name, row);
+                    WarnUnknownColumns(sheet.Name, indicatorRow, row, indicatorHeader!);
                     state = State.Searching;
                     sinceBlock = 0;
                     continue;
             }
 
+            // Below a table's end, a new title or header starts a table of its own kind (a plan, an attendance list, the officers).
+            if (tableEnded && _mode == AnalysisMode.Report && SkipOtherTable(sheet.Name, row)) continue;
             if (ended is not null && _mode == AnalysisMode.Report && ended.IsActivityRow(row))
             {
                 // Activities below a total row or a signature line: read them, and say the table went on.
@@ -128,19 +162,21 @@ internal sealed partial class SheetAnalyzer
             if (sinceBlock <= _catalogue.HeaderScanRows)
             {
                 var layout = _mode == AnalysisMode.Report ? _catalogue.Activities : _catalogue.Registry;
-                if (MatchHeader(layout, row) is { } h) { pending = h; pendingRow = row; ended = null; continue; }
-                if (_mode == AnalysisMode.Report && MatchMonthHeader(row) is { } mh) { monthColumns = mh; state = State.MonthTable; continue; }
-                if (_mode == AnalysisMode.Report && MatchIndicatorHeader(row) is { } ih) { indicatorHeader = ih; indicatorRow = row; state = State.IndicatorRow; _findings.RecognisedAnything = true; continue; }
+                if (MatchHeader(layout, row) is { } h) { EndList(); pending = h; pendingRow = row; ended = null; continue; }
+                if (_mode == AnalysisMode.Report && MatchMonthHeader(row) is { } mh) { EndList(); monthColumns = mh; state = State.MonthTable; continue; }
+                if (_mode == AnalysisMode.Report && MatchIndicatorHeader(row) is { } ih) { EndList(); indicatorHeader = ih; indicatorRow = row; state = State.IndicatorRow; _findings.RecognisedAnything = true; _indicatorIdentity = IdentityColumns(row); continue; }
+                if (_mode == AnalysisMode.Report && MatchListHeader(sheet.Name, row)) continue;
             }
-            if (IsEndRow(row)) { signatureSeen = true; continue; }
+            if (IsEndRow(row)) { EndList(); signatureSeen = true; continue; }
             if (_mode == AnalysisMode.Registry) continue;
-            if (TryVerticalIndicator(sheet.Name, row)) continue;
+            if (TryListRow(sheet.Name, row)) continue;
             if (TryProfile(sheet.Name, row, signatureSeen)) continue;
             if (!signatureSeen) ReadBanner(sheet.Name, row);
         }
 
-        if (pending is not null) { table = new TableReader(this, sheet.Name, pending); _findings.RecognisedAnything = true; }
+        if (pending is not null) { table = new TableReader(this, sheet.Name, pending); if (!pending.Plan) _findings.RecognisedAnything = true; }
         table?.Finish(null);
+        EndList();
     }
 
     private static bool IsBlank(RawRow row)
@@ -155,11 +191,14 @@ internal sealed partial class SheetAnalyzer
 
     private HeaderMatch? MatchHeader(TableLayout layout, RawRow row)
     {
-        if (row.Cells.Any(c => c is double or DateTime)) return null;
+        // A row holding a figure (a number cell, or "250" as text in a CSV or web export) is data, never a header.
+        if (HasFigure(row)) return null;
         var columns = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < row.Cells.Length; i++)
             if (layout.Match(KeyOf(row.Cells[i])) is { } f) columns.TryAdd(f, i);
-        if (columns.Count < 2 || layout.Required.Any(r => !columns.ContainsKey(r))) return null;
+        if (columns.Count < 2) return null;
+        if (layout == _catalogue.Activities && MatchPlanColumns(row, columns) is { } planned) return planned;
+        if (layout.Required.Any(r => !columns.ContainsKey(r))) return null;
         if (layout == _catalogue.Registry && !IsRegistryHeader(columns)) return null;
         return new HeaderMatch(layout, row.Number, columns);
     }
@@ -170,7 +209,7 @@ internal sealed partial class SheetAnalyzer
     /// </summary>
     private HeaderMatch? TryTwoRowHeader(HeaderMatch single, RawRow top, RawRow sub)
     {
-        if (sub.Cells.Any(c => c is double or DateTime)) return null;
+        if (single.Plan || HasFigure(sub)) return null;
         if (sub.Number != top.Number + 1) return null;
         var layout = single.Layout;
         var columns = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -243,10 +282,12 @@ internal sealed partial class SheetAnalyzer
 
     private List<(string Code, int Column)>? MatchIndicatorHeader(RawRow row)
     {
-        if (row.Cells.Any(c => c is double or DateTime)) return null;
+        if (HasFigure(row)) return null;
+        // In the middle of an indicator list a unit cell ("KK" is also a label of Jumlah KK) is no evidence of a header.
+        var inList = InsideIndicatorList;
         var list = new List<(string, int)>();
         for (var i = 0; i < row.Cells.Length; i++)
-            if (row.Cells[i] is string s && _catalogue.IndicatorCode(s) is { } code && list.All(x => x.Item1 != code)) list.Add((code, i));
+            if (row.Cells[i] is string s && !(inList && _catalogue.IsUnitWord(s)) && _catalogue.IndicatorCode(s) is { } code && list.All(x => x.Item1 != code)) list.Add((code, i));
         return list.Count >= 2 ? list : null;
     }
 
@@ -257,7 +298,7 @@ internal sealed partial class SheetAnalyzer
     /// </summary>
     private List<(string Code, int Column)>? RefineIndicatorHeader(RawRow parent, RawRow child)
     {
-        if (child.Cells.Any(c => c is double or DateTime) || child.Number != parent.Number + 1) return null;
+        if (HasFigure(child) || child.Number != parent.Number + 1) return null;
         var list = new List<(string Code, int Column)>();
         var childHits = 0;
         var width = Math.Max(parent.Cells.Length, child.Cells.Length);
@@ -284,24 +325,6 @@ internal sealed partial class SheetAnalyzer
         foreach (var (code, col) in header) RecordIndicator(sheet, row, col, code);
     }
 
-    private bool TryVerticalIndicator(string sheet, RawRow row)
-    {
-        for (var i = 0; i < row.Cells.Length; i++)
-        {
-            if (row.Cells[i] is not string s || _catalogue.IndicatorCode(s) is not { } code) continue;
-            for (var j = i + 1; j < row.Cells.Length; j++)
-            {
-                var v = row.Cells[j];
-                if (Text.IsBlank(v) || v is string t && t.Trim() is ":" or "=") continue;
-                _findings.RecognisedAnything = true;
-                RecordIndicator(sheet, row, j, code);
-                return true;
-            }
-            return false;
-        }
-        return false;
-    }
-
     private void RecordIndicator(string sheet, RawRow row, int col, string code)
     {
         var cell = row[col];
@@ -326,6 +349,7 @@ internal sealed partial class SheetAnalyzer
         if (commaGrouped) _sink.Warning(ProblemCodes.CommaThousands, sheet, row, col, text, ("field", field), ("value", parsed.Value));
         var code = parsed.Status switch
         {
+            ParseStatus.Invalid when Text.IsCellError(cell) => ProblemCodes.CellError,
             ParseStatus.Invalid => ProblemCodes.NotANumber,
             ParseStatus.NotWhole when text is not null && text.Contains(',') => ProblemCodes.DecimalCommaCount,
             ParseStatus.NotWhole => ProblemCodes.NotWholeNumber,
@@ -355,7 +379,11 @@ internal sealed partial class SheetAnalyzer
                 if (rest.Length > 0)
                 {
                     if (field is "village" or "district" or "regency" or "name" && IdentityExtractor.Extract(s) is var f && HasAny(f))
-                    { ApplyBanner(f, Findings.Source.Profile); any = true; continue; }
+                    {
+                        if (!IsExampleBanner(sheet, row, i, s, f)) ApplyBanner(f, Weak(Findings.Source.Profile));
+                        any = true;
+                        continue;
+                    }
                     value = rest;
                 }
                 else (value, col) = NextValue(row, i);
@@ -365,6 +393,7 @@ internal sealed partial class SheetAnalyzer
             if (Text.IsBlank(value)) continue;
             if (signatureSeen && field != "period") continue;
             any = true;
+            if (IsExampleBanner(sheet, row, col, s + (value is string vs && !s.Contains(vs, StringComparison.Ordinal) ? " " + vs : ""))) continue;
             SetProfile(field, value!, new CellRef(sheet, row.Number, col, Text.Display(value)));
         }
         return any;
@@ -389,15 +418,15 @@ internal sealed partial class SheetAnalyzer
         switch (field)
         {
             case "period":
-                if (value is DateTime dt) _findings.SetPeriod(ReportingPeriod.Of(DateOnly.FromDateTime(dt)), Findings.Source.Profile, cell);
-                else if (IndonesianDate.TryFindPeriod(text, out var p)) _findings.SetPeriod(p, Findings.Source.Profile, cell);
+                if (value is DateTime dt) _findings.SetPeriod(ReportingPeriod.Of(DateOnly.FromDateTime(dt)), Weak(Findings.Source.Profile), cell);
+                else if (IndonesianDate.TryFindPeriod(text, out var p)) _findings.SetPeriod(p, Weak(Findings.Source.Profile), cell);
                 else if (IndonesianDate.MonthOf(text) is { } month) _findings.StatedMonth = month;
                 break;
             case "name":
-                _findings.SetIdentity("name", text.StartsWith("Kampung KB", StringComparison.OrdinalIgnoreCase) ? text : "Kampung KB " + text, Findings.Source.Profile);
+                _findings.SetIdentity("name", text.StartsWith("Kampung KB", StringComparison.OrdinalIgnoreCase) ? text : "Kampung KB " + text, Weak(Findings.Source.Profile));
                 break;
             case "village" or "district" or "regency" or "province":
-                _findings.SetIdentity(field, text, Findings.Source.Profile);
+                _findings.SetIdentity(field, text, Weak(Findings.Source.Profile));
                 break;
         }
     }
@@ -418,8 +447,10 @@ internal sealed partial class SheetAnalyzer
         for (var i = 0; i < row.Cells.Length; i++)
         {
             if (row.Cells[i] is not string s || s.Length > 300) continue;
-            ApplyBanner(IdentityExtractor.Extract(s), Findings.Source.Banner);
-            if (IndonesianDate.TryFindPeriod(s, out var p)) _findings.SetPeriod(p, Findings.Source.Banner, new CellRef(sheet, row.Number, i, s));
+            var found = IdentityExtractor.Extract(s);
+            if (IsExampleBanner(sheet, row, i, s, found)) continue;
+            ApplyBanner(found, Weak(Findings.Source.Banner));
+            if (IndonesianDate.TryFindPeriod(s, out var p)) _findings.SetPeriod(p, Weak(Findings.Source.Banner), new CellRef(sheet, row.Number, i, s));
             else ReadBannerYear(s);
         }
     }

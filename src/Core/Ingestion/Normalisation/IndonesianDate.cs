@@ -76,7 +76,7 @@ internal static partial class IndonesianDate
 
     internal static Parsed<DateOnly> ParseText(string raw)
     {
-        var s = Text.Collapse(raw);
+        var s = Text.Collapse(Text.Visible(raw));
         if (s.Length == 0 || s is "-" or "–") return Parsed<DateOnly>.Empty;
         s = Weekday().Replace(s, "");
         s = TrailingTime().Replace(s, "").Trim().TrimEnd('.', ',');

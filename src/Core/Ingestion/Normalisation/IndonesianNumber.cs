@@ -43,7 +43,7 @@ internal static partial class IndonesianNumber
 
     internal static Parsed<decimal> ParseText(string raw)
     {
-        var s = raw.Replace('\u00A0', ' ').Trim();
+        var s = Text.Visible(raw).Trim();
         if (s.Length == 0) return Parsed<decimal>.Empty;
         if (s is "-" or "–" or "—" or "--") return Parsed<decimal>.Empty;
         var space = s.LastIndexOf(' ');
@@ -72,9 +72,9 @@ internal static partial class IndonesianNumber
     internal static Parsed<int> ParseCount(object? value, out bool commaGrouped)
     {
         commaGrouped = false;
-        if (value is string s && CommaThousands().IsMatch(s.Trim()))
+        if (value is string raw && Text.Visible(raw).Trim() is var s && CommaThousands().IsMatch(s))
         {
-            var digits = s.Trim().Replace(",", "");
+            var digits = s.Replace(",", "");
             if (int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) { commaGrouped = true; return Parsed<int>.Ok(n); }
         }
         return ParseCount(value);

@@ -77,4 +77,41 @@ internal static class Text
         if (s.Any(char.IsLower)) return s;
         return CultureInfo.InvariantCulture.TextInfo.ToTitleCase(s.ToLowerInvariant());
     }
+
+    /// <summary>
+    /// True for the format characters a copy from WhatsApp, a web page or a PDF leaves in a cell: zero-width space,
+    /// non-joiner and joiner (U+200B–U+200D), word joiner (U+2060) and a stray byte-order mark (U+FEFF).
+    /// </summary>
+    internal static bool IsInvisible(char c) => c is >= '\u200B' and <= '\u200D' or '\u2060' or '\uFEFF';
+
+    /// <summary>
+    /// <paramref name="s"/> without invisible format characters and with non-breaking spaces as spaces, as a cadre
+    /// sees the text: "25\u200B" is 25. The usual text is returned as is, without a copy.
+    /// </summary>
+    internal static string Visible(string s)
+    {
+        var i = 0;
+        for (; i < s.Length; i++) if (IsInvisible(s[i]) || s[i] == '\u00A0' || s[i] == '\u202F') break;
+        if (i == s.Length) return s;
+        var sb = new StringBuilder(s.Length);
+        sb.Append(s, 0, i);
+        for (; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (IsInvisible(c)) continue;
+            sb.Append(c is '\u00A0' or '\u202F' ? ' ' : c);
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// "#REF!", "#VALUE!", "#N/A", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA": what
+    /// Excel and Google Sheets show (and export to CSV) for a formula that failed.
+    /// </summary>
+    internal static bool IsCellError(object? value)
+    {
+        if (value is not string s || s.Length is < 4 or > 16) return false;
+        var t = s.Trim().ToUpperInvariant();
+        return t is "#REF!" or "#VALUE!" or "#N/A" or "#DIV/0!" or "#NAME?" or "#NUM!" or "#NULL!" or "#SPILL!" or "#CALC!" or "#GETTING_DATA" or "#ERROR!";
+    }
 }

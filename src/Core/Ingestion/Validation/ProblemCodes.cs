@@ -22,6 +22,16 @@ public static class ProblemCodes
     public const string FormulaNotCalculated = "formula-not-calculated";
     public const string HiddenRowsSkipped = "hidden-rows-skipped";
     public const string SuspiciousArchive = "suspicious-archive";
+    /// <summary>An XML part declares a DTD or entities, or nests deeper than any spreadsheet does (docs/robustness.md).</summary>
+    public const string SuspiciousXml = "suspicious-xml";
+    /// <summary>The shared-strings table or the text of all cells is larger than the limits.</summary>
+    public const string TooManyStrings = "too-many-strings";
+    /// <summary>One cell holds more text than Excel allows (32,767 characters).</summary>
+    public const string CellTextTooLong = "cell-text-too-long";
+    /// <summary>styles.xml holds more formats than Excel allows.</summary>
+    public const string TooManyStyles = "too-many-styles";
+    /// <summary>Reading the file took longer than the per-upload deadline.</summary>
+    public const string ProcessingTimeout = "processing-timeout";
     public const string TooManyRows = "too-many-rows";
     public const string TooManyCells = "too-many-cells";
     public const string EmptyReport = "empty-report";
@@ -42,6 +52,20 @@ public static class ProblemCodes
     public const string DuplicateIndicator = "duplicate-indicator";
     public const string RowNotRead = "row-not-read";
     public const string RowsAfterEnd = "rows-after-end";
+
+    // What a table is: indicator lists, other label-and-number tables, plans (domain.md "What a cadre uploads").
+    /// <summary>Warning: a label | number row of an indicator list whose label is no indicator; the number is not read.</summary>
+    public const string IndicatorUnknown = "indicator-unknown";
+    /// <summary>Warning: a sum rule (methods = PA, methods + reasons = PUS, IAT + TIAL = unmet need) lacks parts while rows were not recognised.</summary>
+    public const string SumNotChecked = "sum-not-checked";
+    /// <summary>Warning: a label-and-number table that is not an indicator list (a pivot of participants, attendance per group); no figures from it.</summary>
+    public const string TableSkipped = "table-skipped";
+    /// <summary>Error: the file's only activity table is a plan (Tanggal Rencana, Jumlah Sasaran): nothing says what was carried out.</summary>
+    public const string PlanOnly = "plan-only";
+    /// <summary>Warning: a plan table beside the report's activities, not counted.</summary>
+    public const string PlanSkipped = "plan-skipped";
+    /// <summary>Warning: a row with a planned date but no date held, not counted as an activity.</summary>
+    public const string PlanNotHeld = "plan-not-held";
 
     // Indicator rules (errors).
     public const string KbActiveExceedsPus = "kb-active-exceeds-pus";
@@ -66,6 +90,10 @@ public static class ProblemCodes
     public const string NotARegistry = "not-a-registry";
     public const string PlaceholderValue = "placeholder-value";
     public const string InvalidProfileValue = "invalid-profile-value";
+    /// <summary>Warning: an item of a list column (funding sources, mechanisms, poktan) is none of the BKKBN website's options; not counted.</summary>
+    public const string UnknownProfileItem = "unknown-profile-item";
+    /// <summary>Warning: a row of the BKKBN website's export without the ids of its desa (provinsi_id … desa_id, or siga_*) is left out; the other rows are imported.</summary>
+    public const string RegistryRowSkipped = "registry-row-skipped";
     /// <summary>The "Folder Google Drive" cell is not a Drive folder address (docs/channels.md); the kampung is not linked.</summary>
     public const string InvalidDriveFolder = "invalid-drive-folder";
 
@@ -92,6 +120,40 @@ public static class ProblemCodes
     public const string ArchiveEntryEncrypted = "archive-entry-encrypted";
     public const string ArchiveEntryTooLarge = "archive-entry-too-large";
     public const string ArchiveEntryUnreadable = "archive-entry-unreadable";
+
+    // What a cell, a merge, a sheet or a block of rows really holds (domain.md: what the dinas reads is what the cadre wrote).
+    /// <summary>An error value ("#REF!", "#VALUE!", "#N/A", "#DIV/0!", "#NAME?" …) where a count or date belongs: never read as empty.</summary>
+    public const string CellError = "cell-error";
+    /// <summary>Warning: a count merged down over several rows belongs to its first row and is counted once.</summary>
+    public const string MergedCountRows = "merged-count-rows";
+    /// <summary>Warning: one count merged across the L and P columns is the row's total, its split unknown.</summary>
+    public const string MergedCountColumns = "merged-count-columns";
+    /// <summary>Warning: an activity row marked as an example ("(contoh)", "Contoh: Posyandu") was not read.</summary>
+    public const string ExampleSkipped = "example-skipped";
+    /// <summary>Warning: a banner or profile line marked as an example ("Kelurahan Contoh", "Contoh: Bulan Januari 2025") set neither kampung nor period.</summary>
+    public const string ExampleBannerSkipped = "example-banner-skipped";
+    /// <summary>Warning: a sheet of instructions ("Petunjuk", "Cara Mengisi", "Contoh") was not read as the report.</summary>
+    public const string InstructionSheetSkipped = "instruction-sheet-skipped";
+    /// <summary>Warning: a sheet opens with instructions; its banner and month count only when no other sheet states them.</summary>
+    public const string InstructionHeading = "instruction-heading";
+    /// <summary>Warning: a table below the total row with its own header (a plan, an attendance list, the officers) was not counted.</summary>
+    public const string TableBelowTotalSkipped = "table-below-total-skipped";
+    /// <summary>Warning: the identity written in the table (a "Desa/Kelurahan" or "Kecamatan" column) differs from the banner's.</summary>
+    public const string IdentityConflict = "identity-conflict";
+    /// <summary>Warning: the rows of an identity column name more than one desa/kelurahan or kecamatan.</summary>
+    public const string IdentitySeveral = "identity-several";
+    /// <summary>Warning: of several monthly sheets only the one of the report's month (link or file name) was read.</summary>
+    public const string MonthSheetChosen = "month-sheet-chosen";
+    /// <summary>Warning: of several monthly sheets, with no month named by the link or file name, only the last was read.</summary>
+    public const string MonthSheetLast = "month-sheet-last";
+    /// <summary>Error: nothing visible holds a report, but hidden sheets do (or may): say which, instead of "no table found".</summary>
+    public const string SheetHidden = "sheet-hidden";
+    /// <summary>Error: a date written without a year ("12 Nov") while the report's month is unknown.</summary>
+    public const string DateYearUnknown = "date-year-unknown";
+    /// <summary>Warning: the report is for a month that has not ended yet (or not begun).</summary>
+    public const string PeriodInFuture = "period-in-future";
+    /// <summary>Warning: an activity dated after today.</summary>
+    public const string DateInFuture = "date-in-future";
 
     /// <summary>All codes above, for the catalogue check.</summary>
     public static IReadOnlyList<string> All { get; } = typeof(ProblemCodes)

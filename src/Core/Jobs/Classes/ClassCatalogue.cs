@@ -1,3 +1,4 @@
+using KampungKB.Core.Model;
 using System.Globalization;
 using System.Text.Json;
 
@@ -56,6 +57,7 @@ public sealed class ClassCatalogue
         "missingData", "atLeast", "atMost", "computed", "official", "unclassified",
         "cliHeader", "cliKampung", "cliScores", "cliMissing", "cliLift", "cliDistribution", "cliNone", "usage",
         "liftMissing", "liftValue", "classDasar", "classBerkembang", "classMandiri", "classBerkelanjutan",
+        "checkedClass", "cliChecked", "cliProblems", "reasonRefused", "problemsRefused", "cliFigures",
     ];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
@@ -64,7 +66,7 @@ public sealed class ClassCatalogue
     private sealed record IndicatorDoc(string? Code, string? Index, string? Label, string? Unit, List<BandDoc>? Bands);
     private sealed record Document(
         int? ReachScore, Dictionary<string, string>? Indices, List<IndicatorDoc>? Indicators, List<PoktanSpec>? Poktan,
-        int? FiguresLookbackMonths, int? PartnerWindowMonths, decimal? YearlyRiseTarget, Dictionary<string, string>? Texts,
+        int? HistoryGapMonths, decimal? YearlyRiseTarget, Dictionary<string, string>? Texts,
         Dictionary<string, string>? Parts);
 
     private ClassCatalogue() { }
@@ -74,10 +76,14 @@ public sealed class ClassCatalogue
     public IReadOnlyDictionary<string, string> IndexLabels { get; private init; } = null!;
     public IReadOnlyList<IndicatorSpec> Indicators { get; private init; } = null!;
     public IReadOnlyList<PoktanSpec> Poktan { get; private init; } = null!;
-    /// <summary>How many months a kampung's latest figures may come from: the period and the ones before (output indicators).</summary>
-    public int FiguresLookbackMonths { get; private init; }
-    /// <summary>How many months of activities count toward distinct partner agencies (the period and the ones before).</summary>
-    public int PartnerWindowMonths { get; private init; }
+    /// <summary>
+    /// The history a class is computed over is every month back from the period until this many months in a row hold nothing
+    /// for the kabupaten/kota (the BKKBN website keeps the latest population and KKBPK records whatever their age, and counts
+    /// partners over all time; this is where our stored history ends).
+    /// </summary>
+    public int HistoryGapMonths { get; private init; }
+    /// <summary>The website's closed option lists (<c>options.json</c>): partner agencies, funding and data sources, mechanisms, poktan.</summary>
+    public OptionLists Options { get; private init; } = null!;
     /// <summary>Share of a kabupaten's kampung that must rise a class each year (0.05).</summary>
     public decimal YearlyRiseTarget { get; private init; }
     public IReadOnlyDictionary<string, string> Texts { get; private init; } = null!;
@@ -138,8 +144,8 @@ public sealed class ClassCatalogue
                     i.Bands!.OrderBy(b => b.From ?? int.MinValue).Select(b => new ScoreBand(b.From, b.To, b.Score)).ToArray()))
                 .ToArray(),
             Poktan = d.Poktan!,
-            FiguresLookbackMonths = d.FiguresLookbackMonths!.Value,
-            PartnerWindowMonths = d.PartnerWindowMonths!.Value,
+            HistoryGapMonths = d.HistoryGapMonths!.Value,
+            Options = OptionLists.Load(templatesDirectory),
             YearlyRiseTarget = d.YearlyRiseTarget!.Value,
             Texts = d.Texts!,
             Parts = d.Parts ?? [],
@@ -164,8 +170,7 @@ public sealed class ClassCatalogue
         foreach (var index in IndexCodes.Where(x => list.All(i => i.Index != x))) problems.Add($"index '{index}' has no indicator");
         if (d.Poktan is not { Count: > 0 } || d.Poktan.Any(p => string.IsNullOrWhiteSpace(p.Code) || string.IsNullOrWhiteSpace(p.Label) || string.IsNullOrWhiteSpace(p.Members) || string.IsNullOrWhiteSpace(p.Target)))
             problems.Add("poktan: each needs code, label, members and target indicator codes");
-        if (d.FiguresLookbackMonths is not (>= 1 and <= 36)) problems.Add("figuresLookbackMonths must be 1-36");
-        if (d.PartnerWindowMonths is not (>= 1 and <= 36)) problems.Add("partnerWindowMonths must be 1-36");
+        if (d.HistoryGapMonths is not (>= 1 and <= 120)) problems.Add("historyGapMonths must be 1-120");
         if (d.YearlyRiseTarget is not (> 0 and <= 1)) problems.Add("yearlyRiseTarget must be a share between 0 and 1");
         foreach (var key in RequiredTexts.Where(k => d.Texts is null || string.IsNullOrWhiteSpace(d.Texts.GetValueOrDefault(k))))
             problems.Add($"texts.{key} is required");

@@ -5,9 +5,17 @@ using KampungKB.Core.Store;
 namespace KampungKB.Core.Jobs.Classes;
 
 /// <summary>
-/// One kampung's computed class now, at the end of the previous period and at the start of the year (the
-/// baseline of the yearly target; null when nothing was reported by then), with the lifts toward the next class.
-/// <see cref="FiguresAsOf"/> is the month the output figures come from.
+/// A month whose upload our validation refused but whose figures or activities the class as the BKKBN website computes
+/// it used (the website has no such validation): the month, the upload and its error codes.
+/// </summary>
+public sealed record RefusedReportUse(ReportingPeriod Period, string UploadId, IReadOnlyList<string> ProblemCodes);
+
+/// <summary>
+/// One kampung's class. <see cref="Now"/> is the class the BKKBN website computes from what the cadre reported — refused
+/// uploads included (<see cref="Refused"/> lists them, with our problems); <see cref="Checked"/> is the class from the data
+/// that passed our validation only, set only when it differs from <see cref="Now"/>. Previous and year-start classes are
+/// the website's, as are the lifts. <see cref="PopulationAsOf"/> and <see cref="KkbpkAsOf"/> are the months of the
+/// population and KKBPK figures used (the website's latest record of each, whatever its age).
 /// </summary>
 public sealed record KampungClassRow(
     RegistryEntry Kampung,
@@ -15,7 +23,13 @@ public sealed record KampungClassRow(
     Classification? Previous,
     Classification? YearStart,
     IReadOnlyList<Lift> Lifts,
-    ReportingPeriod? FiguresAsOf);
+    ReportingPeriod? FiguresAsOf)
+{
+    public ReportingPeriod? PopulationAsOf { get; init; }
+    public ReportingPeriod? KkbpkAsOf { get; init; }
+    public IReadOnlyList<RefusedReportUse> Refused { get; init; } = [];
+    public Classification? Checked { get; init; }
+}
 
 /// <summary>
 /// The classes of one kabupaten/kota for a period: per kampung (area-code order), the baseline month of the
@@ -49,79 +63,135 @@ public sealed record ClassReport(string RegencyCode, ReportingPeriod Period, Rep
 }
 
 /// <summary>
-/// Gathers the classification's inputs from what is stored (docs/classification.md) and classifies every
-/// registered kampung of a kabupaten/kota: the profile columns from the registry; the output figures from
-/// the latest report with figures within <see cref="ClassCatalogue.FiguresLookbackMonths"/>; distinct
-/// partner agencies over the activities of the last <see cref="ClassCatalogue.PartnerWindowMonths"/> months.
-/// The same profile is used for every month (the registry keeps no dated profile history).
+/// Gathers the classification's inputs from what is stored (docs/classification.md) and classifies every registered kampung
+/// of a kabupaten/kota as the BKKBN website does: the profile from the registry; the population figures from the kampung's
+/// latest month with any population figure and the KKBPK figures from its latest month with any KKBPK figure (separately,
+/// whatever their age); distinct partner agencies of the website's closed list over all its activities up to the period,
+/// every free-text partner together counting once as "Lainnya". The history is every month back until
+/// <see cref="ClassCatalogue.HistoryGapMonths"/> months in a row hold nothing. Each month is read once
+/// (<see cref="ReportMonths"/>, shared with the recap). The same profile is used for every month (the registry keeps no dated
+/// profile history).
 /// </summary>
 public sealed class ClassReader(RegistryStore registry, ReportStore reports, KampungClassifier classifier)
 {
-    private sealed record Month(IReadOnlyDictionary<string, StoredReport> Reports, ILookup<string, Activity> Activities);
+    /// <summary>No Kampung KB existed before the programme began (2016); the history walk never goes further back.</summary>
+    private static readonly ReportingPeriod Floor = new(2016, 1);
 
-    public async Task<ClassReport> ReadAsync(string regencyCode, ReportingPeriod period, CancellationToken cancellationToken = default)
+    private sealed record Part(ReportingPeriod Period, IReadOnlyDictionary<string, decimal>? Figures, IReadOnlyList<string>? Partners, ReportedUpload? Refused);
+
+    /// <param name="months">The request's month cache (the recap passes its own); a new one when null.</param>
+    public async Task<ClassReport> ReadAsync(string regencyCode, ReportingPeriod period, CancellationToken cancellationToken = default, ReportMonths? months = null)
     {
         var catalogue = classifier.Catalogue;
+        months ??= new ReportMonths(reports, regencyCode);
         var kampung = (await registry.ListAsync(regencyCode, cancellationToken).ConfigureAwait(false))
             .OrderBy(k => k.AreaCode, StringComparer.Ordinal).ToList();
         var yearEnd = new ReportingPeriod(period.Year - 1, 12);
-        var reach = Math.Max(catalogue.FiguresLookbackMonths, catalogue.PartnerWindowMonths) - 1;
-        var months = new Dictionary<ReportingPeriod, Month>();
-        // The end of last year is never later than the previous period, so this window covers now, last month and the baseline.
-        for (var m = Back(yearEnd, reach); m.CompareTo(period) <= 0; m = m.Next)
-            months[m] = await LoadAsync(regencyCode, m, cancellationToken).ConfigureAwait(false);
 
-        // The baseline: the end of last year when anything had been reported by then, else the first month of this year with reports.
-        ReportingPeriod? baseline = months.Any(m => m.Key.CompareTo(yearEnd) <= 0 && m.Value.Reports.Count > 0) ? yearEnd
-            : months.Keys.Where(m => m.Year == period.Year && m.CompareTo(period) <= 0 && months[m].Reports.Count > 0).Order().Cast<ReportingPeriod?>().FirstOrDefault();
-        var previousReported = months.Any(m => m.Key.CompareTo(period.Previous) <= 0 && m.Value.Reports.Count > 0);
+        // Newest first, back to the end of last year at least, then until a long enough run of empty months.
+        var history = new List<ReportMonth>();
+        var gap = 0;
+        for (var p = period; p.CompareTo(Floor) >= 0 && (p.CompareTo(yearEnd) >= 0 || gap < catalogue.HistoryGapMonths); p = p.Previous)
+        {
+            var m = await months.GetAsync(p, cancellationToken).ConfigureAwait(false);
+            history.Add(m);
+            gap = m.IsEmpty ? gap + 1 : 0;
+        }
+
+        bool Reported(ReportingPeriod upTo) => history.Any(m => m.Period.CompareTo(upTo) <= 0 && !m.IsEmpty);
+        ReportingPeriod? baseline = Reported(yearEnd) ? yearEnd
+            : history.Where(m => m.Period.Year == period.Year && !m.IsEmpty).Select(m => m.Period).Order().Cast<ReportingPeriod?>().FirstOrDefault();
+        var previousReported = Reported(period.Previous);
 
         var rows = new List<KampungClassRow>(kampung.Count);
         foreach (var k in kampung)
         {
-            var (now, asOf) = Classify(k, period, months);
-            var previous = previousReported ? Classify(k, period.Previous, months).Class : null;
-            var start = baseline is { } b ? Classify(k, b, months).Class : null;
-            rows.Add(new KampungClassRow(k, now, previous, start, classifier.Lifts(now), asOf));
+            var website = await PartsAsync(k.AreaCode, history, months, withRefused: true, cancellationToken).ConfigureAwait(false);
+            var checkedParts = await PartsAsync(k.AreaCode, history, months, withRefused: false, cancellationToken).ConfigureAwait(false);
+            var now = Classify(k, period, website);
+            var check = Classify(k, period, checkedParts);
+            var previous = previousReported ? Classify(k, period.Previous, website).Class : null;
+            var start = baseline is { } b ? Classify(k, b, website).Class : null;
+            rows.Add(new KampungClassRow(k, now.Class, previous, start, classifier.Lifts(now.Class), Later(now.Population, now.Kkbpk))
+            {
+                PopulationAsOf = now.Population,
+                KkbpkAsOf = now.Kkbpk,
+                Refused = now.Refused,
+                Checked = check.Class.Class != now.Class.Class ? check.Class : null,
+            });
         }
         return new ClassReport(regencyCode, period, baseline, catalogue.YearlyRiseTarget, rows);
     }
 
-    private (Classification Class, ReportingPeriod? AsOf) Classify(RegistryEntry k, ReportingPeriod at, IReadOnlyDictionary<ReportingPeriod, Month> months)
-    {
-        var catalogue = classifier.Catalogue;
-        IReadOnlyDictionary<string, decimal>? figures = null;
-        ReportingPeriod? asOf = null;
-        for (var (p, i) = (at, 0); i < catalogue.FiguresLookbackMonths; p = p.Previous, i++)
-            if (months.TryGetValue(p, out var m) && m.Reports.TryGetValue(k.AreaCode, out var r) && r.Indicators.Count > 0)
-            { figures = r.Indicators; asOf = p; break; }
+    private static ReportingPeriod? Later(ReportingPeriod? a, ReportingPeriod? b) =>
+        a is { } x && b is { } y ? (x.CompareTo(y) >= 0 ? x : y) : a ?? b;
 
-        int? partners = null;
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        for (var (p, i) = (at, 0); i < catalogue.PartnerWindowMonths; p = p.Previous, i++)
+    /// <summary>
+    /// Per month (newest first), what counts for the kampung: the figures and the partner lines of its current report, or —
+    /// in the website's view — of its latest refused upload when that is newer than the accepted part (the website keeps the
+    /// cadre's latest submission).
+    /// </summary>
+    private static async Task<List<Part>> PartsAsync(string area, List<ReportMonth> history, ReportMonths months, bool withRefused, CancellationToken ct)
+    {
+        var parts = new List<Part>();
+        foreach (var m in history)
         {
-            if (!months.TryGetValue(p, out var m) || !m.Reports.TryGetValue(k.AreaCode, out var r) || r.ActivitiesVersion is null) continue;
-            partners = 0;
-            foreach (var a in m.Activities[k.AreaCode])
-                foreach (var name in a.Partners)
-                    if (string.Join(' ', name.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)) is { Length: > 0 } tidy) seen.Add(tidy);
+            m.Current.TryGetValue(area, out var report);
+            var refused = withRefused && m.Reported.TryGetValue(area, out var r) ? r : null;
+            IReadOnlyDictionary<string, decimal>? figures = report is { Indicators.Count: > 0 } ? report.Indicators : null;
+            IReadOnlyList<string>? partners = report?.ActivitiesVersion is not null ? await months.PartnersAsync(report, ct).ConfigureAwait(false) : null;
+            var used = false;
+            if (refused is { Indicators.Count: > 0 } && (figures is null || refused.ReceivedAt > (report!.IndicatorsReceivedAt ?? report.ReceivedAt)))
+            { figures = refused.Indicators; used = true; }
+            if (refused?.Partners is { } rp && (partners is null || refused.ReceivedAt > (report!.ActivitiesReceivedAt ?? report.ReceivedAt)))
+            { partners = rp; used = true; }
+            if (figures is not null || partners is not null) parts.Add(new Part(m.Period, figures, partners, used ? refused : null));
         }
-        if (partners is not null) partners = seen.Count;
-        return (classifier.Classify(new ClassInputs(k.Profile, figures, partners)), asOf);
+        return parts;
     }
 
-    private async Task<Month> LoadAsync(string regencyCode, ReportingPeriod period, CancellationToken ct)
+    private (Classification Class, ReportingPeriod? Population, ReportingPeriod? Kkbpk, IReadOnlyList<RefusedReportUse> Refused) Classify(
+        RegistryEntry k, ReportingPeriod at, List<Part> parts)
     {
-        var list = await reports.ListAsync(regencyCode, period, ct).ConfigureAwait(false);
-        var activities = list.Any(r => r.ActivitiesVersion is not null)
-            ? (await reports.ListActivitiesAsync(regencyCode, period, ct).ConfigureAwait(false)).ToLookup(a => a.AreaCode, a => a.Activity, StringComparer.Ordinal)
-            : Array.Empty<(string AreaCode, Activity Activity)>().ToLookup(a => a.AreaCode, a => a.Activity, StringComparer.Ordinal);
-        return new Month(list.ToDictionary(r => r.AreaCode, StringComparer.Ordinal), activities);
+        var upTo = parts.Where(p => p.Period.CompareTo(at) <= 0).ToList();
+        var population = upTo.FirstOrDefault(p => p.Figures?.Keys.Any(IndicatorValues.PopulationCodes.Contains) == true);
+        var kkbpk = upTo.FirstOrDefault(p => p.Figures?.Keys.Any(c => !IndicatorValues.PopulationCodes.Contains(c)) == true);
+        Dictionary<string, decimal>? figures = null;
+        if (population is not null || kkbpk is not null)
+        {
+            figures = new Dictionary<string, decimal>(StringComparer.Ordinal);
+            foreach (var (c, v) in population?.Figures ?? new Dictionary<string, decimal>()) if (IndicatorValues.PopulationCodes.Contains(c)) figures[c] = v;
+            foreach (var (c, v) in kkbpk?.Figures ?? new Dictionary<string, decimal>()) if (!IndicatorValues.PopulationCodes.Contains(c)) figures[c] = v;
+        }
+
+        // The website's count(distinct instansi_id) over all the kampung's interventions: each agency of its list once, all
+        // free-text partners (its "Lainnya" with instansi_lainnya) together once.
+        int? partners = null;
+        var agencies = new HashSet<string>(StringComparer.Ordinal);
+        var list = classifier.Catalogue.Options["partners"];
+        foreach (var p in upTo.Where(p => p.Partners is not null))
+        {
+            partners = 0;
+            foreach (var line in p.Partners!)
+            {
+                var match = list.Match(line);
+                agencies.UnionWith(match.Options);
+                if (match.Unknown.Count > 0 && list.Other is { } other) agencies.Add(other);
+            }
+        }
+        if (partners is not null) partners = agencies.Count;
+
+        var refused = new[] { population, kkbpk }.Concat(upTo.Where(p => p.Partners is not null))
+            .Where(p => p?.Refused is not null).Select(p => p!).DistinctBy(p => p.Period)
+            .Select(p => new RefusedReportUse(p.Period, p.Refused!.UploadId, p.Refused.ProblemCodes)).OrderBy(r => r.Period).ToList();
+        return (classifier.Classify(new ClassInputs(k.Profile, figures, partners)), population?.Period, kkbpk?.Period, refused);
     }
 
-    private static ReportingPeriod Back(ReportingPeriod p, int months)
-    {
-        for (var i = 0; i < months; i++) p = p.Previous;
-        return p;
-    }
+    /// <summary>"2025-09 (not-a-number, date-outside-period)": the months and codes of refused uploads, for texts.</summary>
+    public static string Describe(IEnumerable<RefusedReportUse> refused, ClassCatalogue catalogue) =>
+        string.Join("; ", refused.Select(r => catalogue.Text("problemsRefused", ("period", r.Period.ToString()), ("codes", string.Join(", ", r.ProblemCodes)))));
+
+    /// <summary>Why the class from checked data only differs: the refused months it leaves out.</summary>
+    public static string CheckedReason(KampungClassRow row, ClassCatalogue catalogue) =>
+        catalogue.Text("reasonRefused", ("periods", string.Join(", ", row.Refused.Select(r => r.Period.ToString()))));
 }

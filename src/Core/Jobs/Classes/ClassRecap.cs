@@ -31,7 +31,13 @@ public static class ClassRecap
             report.MovedSinceYearStart.Select(k => Move(k, k.YearStart!, L)).ToList(),
             report.Baseline?.ToString(), report.Period.Year, report.TargetRatio, report.TargetCount, report.RoseThisYear, report.MoreToRise,
             lifts.Take(EmailLiftRows).ToList(), Math.Max(0, lifts.Count - EmailLiftRows),
-            report.Kampung.Count(k => k.Now.Missing.Count > 0));
+            report.Kampung.Count(k => k.Now.Missing.Count > 0))
+        {
+            Differences = report.Kampung.Where(k => k.Checked is not null)
+                .Select(k => new ClassDifferenceRow(k.Kampung.Name, k.Kampung.AreaCode, L(k.Now.Class), L(k.Checked!.Class),
+                    ClassReader.CheckedReason(k, cat), ClassReader.Describe(k.Refused, cat))).ToList(),
+            UsedRefused = report.Kampung.Count(k => k.Refused.Count > 0),
+        };
     }
 
     private static ClassMoveRow Move(KampungClassRow k, Classification before, Func<KampungClass, string> label) =>
@@ -50,7 +56,8 @@ public static class ClassRecap
         };
         columns.AddRange(ClassCatalogue.IndexCodes.Select(i => new XlsxColumn(cat.IndexLabels[i], 9)));
         columns.AddRange(cat.Indicators.Select(i => new XlsxColumn(i.Label, 12)));
-        columns.AddRange([new(T("colPrevious"), 16), new(T("colYearStart"), 16), new(T("colFiguresAsOf"), 12), new(T("colMissing"), 40), new(T("colLifts"), 60)]);
+        columns.AddRange([new(T("colPrevious"), 16), new(T("colYearStart"), 16), new(T("colFiguresAsOf"), 16), new(T("colMissing"), 40), new(T("colLifts"), 60),
+            new(T("colProblems"), 40), new(T("colChecked"), 18), new(T("colCheckedReason"), 40)]);
         var rows = report.Kampung.Select(k =>
         {
             var cells = new List<XlsxCell>
@@ -62,9 +69,12 @@ public static class ClassRecap
             cells.AddRange(k.Now.Scores.Select(s => XlsxCell.Integer(s.Score)));
             cells.Add(k.Previous is { } p ? cat.ClassLabel(p.Class, topClassLabel) : null);
             cells.Add(k.YearStart is { } y ? cat.ClassLabel(y.Class, topClassLabel) : null);
-            cells.Add(k.FiguresAsOf?.ToString());
+            cells.Add(k.FiguresAsOf is null ? null : $"{k.PopulationAsOf?.ToString() ?? "-"} / {k.KkbpkAsOf?.ToString() ?? "-"}");
             cells.Add(k.Now.Missing.Count == 0 ? null : string.Join("; ", k.Now.Missing.Select(cat.MissingLabel)));
             cells.Add(k.Lifts.Count == 0 ? null : string.Join("; ", k.Lifts.Select(cat.LiftText)));
+            cells.Add(k.Refused.Count == 0 ? null : ClassReader.Describe(k.Refused, cat));
+            cells.Add(k.Checked is { } ch ? cat.ClassLabel(ch.Class, topClassLabel) : null);
+            cells.Add(k.Checked is null ? null : ClassReader.CheckedReason(k, cat));
             return (IReadOnlyList<XlsxCell>)cells;
         }).ToList();
         return new XlsxSheet(T("sheetName"), columns, rows);

@@ -26,9 +26,11 @@ public sealed class RecapCatalogue
         List<Indicator>? Indicators, List<Ratio>? Ratios, List<Bidang>? Bidang,
         string? BidangOther, string? BidangMissing, List<string>? ReminderMissing);
 
-    private RecapCatalogue(Document d, Classes.KampungClassifier classifier)
+    private RecapCatalogue(Document d, Classes.KampungClassifier classifier, Handover.HandoverCatalogue handover, Quality.QualityCatalogue quality)
     {
         Classifier = classifier;
+        Handover = handover;
+        Quality = quality;
         Indicators = d.Indicators!;
         Ratios = d.Ratios!;
         BidangGroups = d.Bidang!;
@@ -45,8 +47,15 @@ public sealed class RecapCatalogue
     public IReadOnlyList<string> ReminderMissing { get; }
     /// <summary>The classification over <c>templates/classes/classification.json</c>, loaded and checked with the labels.</summary>
     public Classes.KampungClassifier Classifier { get; }
+    /// <summary>The BKKBN website's forms (<c>templates/handover/handover.json</c>), for the recap's second workbook.</summary>
+    public Handover.HandoverCatalogue Handover { get; }
+    /// <summary>The data-quality thresholds and texts (<c>templates/quality/quality.json</c>), for the recap's quality section.</summary>
+    public Quality.QualityCatalogue Quality { get; }
 
-    /// <summary>Loads <c>{templatesDirectory}/messages/indicator-labels.json</c> and <c>classes/classification.json</c>.</summary>
+    /// <summary>The recap's label of an indicator code (the code itself when the labels do not name it).</summary>
+    public string LabelOf(string code) => Indicators.FirstOrDefault(i => i.Code == code)?.Label ?? code;
+
+    /// <summary>Loads <c>{templatesDirectory}/messages/indicator-labels.json</c>, <c>classes/classification.json</c>, <c>handover/handover.json</c> and <c>quality/quality.json</c>.</summary>
     /// <exception cref="InvalidOperationException">The file is missing or incomplete; the message lists every fault.</exception>
     public static RecapCatalogue Load(string templatesDirectory)
     {
@@ -76,7 +85,8 @@ public sealed class RecapCatalogue
             if (d.ReminderMissing is not { Count: > 0 }) problems.Add("reminderMissing is required");
         }
         if (problems.Count > 0) throw new InvalidOperationException($"Recap labels {path} are not usable: " + string.Join("; ", problems));
-        return new RecapCatalogue(d!, new Classes.KampungClassifier(Classes.ClassCatalogue.Load(templatesDirectory)));
+        return new RecapCatalogue(d!, new Classes.KampungClassifier(Classes.ClassCatalogue.Load(templatesDirectory)),
+            KampungKB.Core.Jobs.Handover.HandoverCatalogue.Load(templatesDirectory), KampungKB.Core.Jobs.Quality.QualityCatalogue.Load(templatesDirectory));
     }
 
     /// <summary>The family-function group of a cadre's bidang text: the first group one of whose words it contains.</summary>

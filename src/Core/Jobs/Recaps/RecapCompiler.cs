@@ -32,7 +32,14 @@ public sealed record RecapKampungRow(
     IReadOnlyDictionary<string, decimal?> Ratios,
     bool HasEmail,
     int MonthsMissingInARow,
-    string? LastReminder);
+    string? LastReminder)
+{
+    /// <summary>
+    /// For a kampung without an accepted report that sent a file for the period: the latest such upload was rejected,
+    /// with its first error (sent-but-rejected is its own status, not "belum melapor"). Null otherwise.
+    /// </summary>
+    public RejectedUploadRow? Rejected { get; init; }
+}
 
 /// <summary>A compiled recap: the view the email template renders, the rendered mail and the .xlsx attachment.</summary>
 public sealed record Recap(
@@ -42,7 +49,13 @@ public sealed record Recap(
     RenderedEmail Email,
     byte[] Xlsx,
     string AttachmentName,
-    IReadOnlyList<RecapKampungRow> Kampung);
+    IReadOnlyList<RecapKampungRow> Kampung)
+{
+    /// <summary>The second attachment: the month's figures ready to type into the BKKBN Kampung KB website (null: not built).</summary>
+    public Handover.HandoverResult? Handover { get; init; }
+    /// <summary>The month's data-quality review (null: not run).</summary>
+    public Quality.QualityReport? Quality { get; init; }
+}
 
 /// <summary>
 /// Builds the dinas recap for one kabupaten/kota and period from what is stored: the registry (who should
@@ -52,7 +65,9 @@ public sealed record Recap(
 /// over months; flows are summed; ratios are recomputed from summed numerators and denominators over the
 /// kampung that have both, never averaged.
 /// </summary>
-public sealed class RecapCompiler(TableServiceClient tables, StorageNames names, EmailTemplates templates, RecapCatalogue catalogue, TimeProvider time)
+/// <param name="links">Signs the upload link the handover workbook gives for each kampung the dinas must ask (optional).</param>
+public sealed class RecapCompiler(TableServiceClient tables, StorageNames names, EmailTemplates templates, RecapCatalogue catalogue, TimeProvider time,
+    Uploads.Links.UploadLinks? links = null)
 {
     /// <summary>How many earlier months a stock value may come from when a kampung sent no figures this month.</summary>
     public const int StockLookbackMonths = 3;
@@ -70,11 +85,13 @@ public sealed class RecapCompiler(TableServiceClient tables, StorageNames names,
         var zone = regency.TimeZone;
         var kampung = (await _registry.ListAsync(regency.Code, ct).ConfigureAwait(false)).OrderBy(k => k.AreaCode, StringComparer.Ordinal).ToList();
         regency = regency.WithRegistry(kampung);
+        // One read per month for the whole recap: the class section reads its longer history through the same cache.
+        var months = new ReportMonths(_reports, regency.Code);
         var history = new Dictionary<ReportingPeriod, Dictionary<string, StoredReport>>();
         for (var (p, i) = (period, 0); i <= HistoryMonths; p = p.Previous, i++)
-            history[p] = (await _reports.ListAsync(regency.Code, p, ct).ConfigureAwait(false)).ToDictionary(r => r.AreaCode, StringComparer.Ordinal);
+            history[p] = (await months.GetAsync(p, ct).ConfigureAwait(false)).Current.ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
         var current = history[period];
-        var activities = await _reports.ListActivitiesAsync(regency.Code, period, ct).ConfigureAwait(false);
+        var activities = await _reports.ListActivitiesAsync(regency.Code, period, current.Values, ct).ConfigureAwait(false);
         // The month's uploads and those of unknown month received in its window: index partitions, not the whole history.
         var uploads = await _uploads.ListForRecapAsync(regency.Code, period, new DateTimeOffset(period.FirstDay.ToDateTime(TimeOnly.MinValue), zone.Offset),
             EndOfDay(period.Next.LastDay, zone), ct).ConfigureAwait(false);
@@ -85,16 +102,25 @@ public sealed class RecapCompiler(TableServiceClient tables, StorageNames names,
         var deadlineEnd = EndOfDay(due, zone);
         var activitiesByArea = activities.ToLookup(a => a.AreaCode, StringComparer.Ordinal);
 
+        var kampungNames = kampung.ToDictionary(k => k.AreaCode, k => k.Name, StringComparer.Ordinal);
+        RejectedUploadRow RejectedRow(UploadRecord u) => new(
+            u.AreaCode is { } a && kampungNames.TryGetValue(a, out var n) ? n : u.AreaCode ?? "-",
+            u.FileName, zone.ToLocal(u.ReceivedAt), u.ErrorCount,
+            u.Problems.FirstOrDefault(p => p.Severity == Severity.Error)?.Message ?? "-");
+        // Per kampung, its latest upload of the period when that one was rejected (a later accepted one makes a report).
+        var latestRejected = uploads.Where(u => u.AreaCode is not null && InWindow(u, period, zone))
+            .GroupBy(u => u.AreaCode!, StringComparer.Ordinal)
+            .Select(g => g.OrderByDescending(u => u.ReceivedAt).First())
+            .Where(u => u.Status == UploadStatus.Rejected)
+            .ToDictionary(u => u.AreaCode!, RejectedRow, StringComparer.Ordinal);
+
         var rows = new List<RecapKampungRow>();
         foreach (var k in kampung)
         {
             current.TryGetValue(k.AreaCode, out var report);
             var status = report is null ? Timeliness.Missing : report.FirstArrival < deadlineEnd ? Timeliness.OnTime : Timeliness.Late;
             var (values, asOf) = ValuesAsOf(k.AreaCode, period, history);
-            var missingRun = 0;
-            // Months before anyone in the kabupaten reported (before the system was in use) do not count as missed.
-            for (var p = period; missingRun <= HistoryMonths && history.TryGetValue(p, out var reports)
-                 && (p == period || reports.Count > 0) && !reports.ContainsKey(k.AreaCode); p = p.Previous) missingRun++;
+            var missingRun = MonthsMissingInARow(k.AreaCode, period, history);
             rows.Add(new RecapKampungRow(
                 k.AreaCode, k.Name, k.Village, k.District, ClassLabel(k.Class, regency) ?? k.ClassLabel,
                 status, report?.FirstArrival,
@@ -102,7 +128,10 @@ public sealed class RecapCompiler(TableServiceClient tables, StorageNames names,
                 activitiesByArea[k.AreaCode].SelectMany(a => a.Activity.Partners).Select(NormalizePartner).Where(p => p.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).Count(),
                 asOf, values,
                 catalogue.Ratios.ToDictionary(r => r.Code, r => RatioOf(r, [values])),
-                !string.IsNullOrWhiteSpace(k.PokjaEmail), missingRun, LastReminder(log, k.AreaCode, regency)));
+                !string.IsNullOrWhiteSpace(k.PokjaEmail), missingRun, LastReminder(log, k.AreaCode, regency))
+            {
+                Rejected = report is null ? latestRejected.GetValueOrDefault(k.AreaCode) : null,
+            });
         }
 
         var registered = kampung.Select(k => k.AreaCode).ToHashSet(StringComparer.Ordinal);
@@ -129,7 +158,8 @@ public sealed class RecapCompiler(TableServiceClient tables, StorageNames names,
             .ToList();
         var pkb = kampung.ToDictionary(k => k.AreaCode, k => k.PkbName, StringComparer.Ordinal);
         var missing = rows.Where(r => r.Status == Timeliness.Missing)
-            .Select(r => new MissingKampungRow(r.Name, r.AreaCode, r.District, pkb[r.AreaCode], r.MonthsMissingInARow, r.LastReminder))
+            .Select(r => new MissingKampungRow(r.Name, r.AreaCode, r.District, pkb[r.AreaCode], r.MonthsMissingInARow, r.LastReminder,
+                r.Rejected?.MainReason, r.Rejected?.ReceivedAtLocal))
             .ToList();
 
         var registeredActivities = activities.Where(a => registered.Contains(a.AreaCode)).ToList();
@@ -153,20 +183,21 @@ public sealed class RecapCompiler(TableServiceClient tables, StorageNames names,
         var raised = changes.Values.Count(c => registered.Contains(c.AreaCode) && zone.ToLocal(c.RaisedAt).Year == period.Year);
         var target = new ClassTargetView(period.Year, kampung.Count, ClassTargetRatio, (int)Math.Ceiling(kampung.Count * ClassTargetRatio), raised);
 
-        var kampungNames = kampung.ToDictionary(k => k.AreaCode, k => k.Name, StringComparer.Ordinal);
         var rejected = uploads
             .Where(u => u.Status == UploadStatus.Rejected && InWindow(u, period, zone))
             .OrderBy(u => u.ReceivedAt)
-            .Select(u => new RejectedUploadRow(
-                u.AreaCode is { } a && kampungNames.TryGetValue(a, out var n) ? n : u.AreaCode ?? "-",
-                u.FileName, zone.ToLocal(u.ReceivedAt), u.ErrorCount,
-                u.Problems.FirstOrDefault(p => p.Severity == Severity.Error)?.Message ?? "-"))
+            .Select(RejectedRow)
             .ToList();
         var unreachable = kampung.Where(k => string.IsNullOrWhiteSpace(k.PokjaEmail))
             .Select(k => new UnreachableKampungRow(k.Name, k.AreaCode, k.District, k.PokjaPhone))
             .ToList();
 
-        var classReport = await new ClassReader(_registry, _reports, catalogue.Classifier).ReadAsync(regency.Code, period, ct).ConfigureAwait(false);
+        var classReport = await new ClassReader(_registry, _reports, catalogue.Classifier).ReadAsync(regency.Code, period, ct, months).ConfigureAwait(false);
+
+        // The same months feed the handover workbook and the quality review: nothing is read twice.
+        var monthReports = history.ToDictionary(h => h.Key, h => (IReadOnlyDictionary<string, StoredReport>)h.Value);
+        var handover = await new Handover.HandoverRun(tables, names, catalogue.Handover, links).BuildAsync(regency, period, kampung, monthReports, ct).ConfigureAwait(false);
+        var quality = new Quality.QualityRun(tables, names, new Quality.QualityReview(catalogue.Quality, catalogue.LabelOf)).Review(regency.Code, period, kampung, monthReports);
 
         var attachment = $"rekap-kampung-kb-{regency.Code}-{period}.xlsx";
         var view = new RecapView(
@@ -181,10 +212,28 @@ public sealed class RecapCompiler(TableServiceClient tables, StorageNames names,
             Trend = RecapTrend.Build(regency, period, kampung, history),
             IndicatorKampung = rows.Count(r => r.Values.Count > 0),
             IndicatorKampungThisMonth = rows.Count(r => r.StocksAsOf == period || current.TryGetValue(r.AreaCode, out var c) && c.Indicators.Count > 0),
+            Quality = Core.Jobs.Quality.QualityRecap.View(quality, catalogue.Quality),
+            Handover = Handover.HandoverRecap.Note(handover.Plan),
         };
         var email = templates.RenderRecap(view);
-        var xlsx = RecapWorkbook.Build(view, rows, registeredActivities, catalogue, zone, ClassRecap.Sheet(classReport, catalogue.Classifier, regency.TopClassLabel));
-        return new Recap(regency.Code, period, view, email, xlsx, attachment, rows);
+        var xlsx = RecapWorkbook.Build(view, rows, registeredActivities, catalogue, zone, ClassRecap.Sheet(classReport, catalogue.Classifier, regency.TopClassLabel),
+            Core.Jobs.Quality.QualityRecap.Sheet(quality, catalogue.Quality));
+        return new Recap(regency.Code, period, view, email, xlsx, attachment, rows) { Handover = handover, Quality = quality };
+    }
+
+    /// <summary>
+    /// How many months in a row, up to and including <paramref name="period"/>, the kampung has no report: its own
+    /// months, counted back to its last report. A month in which no one in the kabupaten reported counts like any other;
+    /// only months before the kabupaten's first report (before the system was in use) are not counted as missed, and at
+    /// most <see cref="HistoryMonths"/> are counted.
+    /// </summary>
+    internal static int MonthsMissingInARow(string area, ReportingPeriod period, IReadOnlyDictionary<ReportingPeriod, Dictionary<string, StoredReport>> history)
+    {
+        var firstUsed = history.Where(h => h.Value.Count > 0).Select(h => (ReportingPeriod?)h.Key).Min();
+        var run = 0;
+        for (var p = period; run < HistoryMonths && history.TryGetValue(p, out var reports) && !reports.ContainsKey(area)
+             && (p == period || firstUsed is { } f && p.CompareTo(f) >= 0); p = p.Previous) run++;
+        return run;
     }
 
     /// <summary>The first instant after the deadline day, in the regency's local time.</summary>

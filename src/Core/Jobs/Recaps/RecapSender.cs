@@ -79,8 +79,11 @@ public sealed class RecapSender(RecapCompiler compiler, IMailSender mail, TableS
         return new RecapSendOutcome(regency.Code, period, ReminderActions.Failed, result.ErrorCode, null);
     }
 
-    /// <summary>The recap as a mail: HTML body, plain-text alternative and the .xlsx attachment.</summary>
+    /// <summary>The recap as a mail: HTML body, plain-text alternative, the .xlsx attachment and, when built, the handover workbook as the second.</summary>
     public static MailMessage ToMessage(Recap recap, IReadOnlyList<string> recipients) =>
         new(recipients, [], recap.Email.Subject, recap.Email.Html, recap.Email.Text,
-            [new MailAttachment(recap.AttachmentName, MailAttachment.XlsxContentType, recap.Xlsx)]);
+            [
+                new MailAttachment(recap.AttachmentName, MailAttachment.XlsxContentType, recap.Xlsx),
+                .. recap.Handover is { } h ? [new MailAttachment(h.Plan.AttachmentName, MailAttachment.XlsxContentType, h.Xlsx)] : Array.Empty<MailAttachment>(),
+            ]);
 }

@@ -23,19 +23,32 @@ internal static class RecapWorkbook
         RecapCatalogue catalogue, LocalTime zone, params XlsxSheet[] extra) =>
         XlsxWorkbookWriter.ToBytes([Summary(view), Trend(view.Trend), Kampung(rows, zone), Indicators(rows, catalogue), Activities(rows, activities, catalogue), Rejected(view), .. extra]);
 
+    /// <summary>
+    /// The recap's figures as the e-mail shows them, this month beside the previous one. The previous month's coverage
+    /// comes from the trend (<see cref="RecapTrend"/>, the same reports, so the two sheets agree); class counts are
+    /// labelled by source: computed from the 12 BKKBN indicators (as the e-mail shows) and as written in the registry.
+    /// </summary>
     private static XlsxSheet Summary(RecapView v)
     {
+        var total = v.Trend.Rows.FirstOrDefault(r => r.IsTotal);
+        var before = total is { Cells.Count: >= 2 } && total.Cells[^2] is { HasData: true } last && last.Period == v.PreviousPeriod ? last : null;
+        XlsxCell Prev(Func<TrendCell, int> f) => before is null ? XlsxCell.Empty : XlsxCell.Integer(f(before));
+        XlsxCell Change(int now, Func<TrendCell, int> f) => before is null ? XlsxCell.Empty : XlsxCell.Integer(now - f(before));
+        var month = IndonesianFormat.Month(v.Period);
+        var previousMonth = v.PreviousPeriod is null ? null : IndonesianFormat.Month(v.PreviousPeriod);
         var rows = new List<IReadOnlyList<XlsxCell>>
         {
             Row("Kabupaten/kota", XlsxCell.Text(v.RegionName)),
-            Row("Bulan laporan", XlsxCell.Text(IndonesianFormat.Month(v.Period)), XlsxCell.Text(v.PreviousPeriod is null ? null : IndonesianFormat.Month(v.PreviousPeriod))),
+            Row("Bulan laporan", XlsxCell.Text(month), XlsxCell.Text(previousMonth)),
             Row("Batas waktu", XlsxCell.Date(v.Deadline)),
-            Row("Kampung terdaftar", v.Completeness.Expected),
-            Row("Melapor", v.Completeness.Reported),
-            Row("Tepat waktu", v.Completeness.OnTime),
-            Row("Terlambat", v.Completeness.Late),
-            Row("Belum melapor", v.Completeness.Missing),
-            Row("Cakupan laporan", XlsxCell.Percent(v.Completeness.ReportedRatio)),
+            Row("Kampung terdaftar", v.Completeness.Expected, Prev(t => t.Expected), Change(v.Completeness.Expected, t => t.Expected)),
+            Row("Melapor (laporan diterima)", v.Completeness.Reported, Prev(t => t.Reported), Change(v.Completeness.Reported, t => t.Reported)),
+            Row("Tepat waktu", v.Completeness.OnTime, Prev(t => t.OnTime), Change(v.Completeness.OnTime, t => t.OnTime)),
+            Row("Terlambat", v.Completeness.Late, Prev(t => t.Late), Change(v.Completeness.Late, t => t.Late)),
+            Row("Belum ada laporan yang diterima", v.Completeness.Missing, Prev(t => t.Missing), Change(v.Completeness.Missing, t => t.Missing)),
+            Row("  di antaranya berkas ditolak", v.MissingRejectedCount),
+            Row("Cakupan laporan (melapor / terdaftar)", XlsxCell.Percent(v.Completeness.ReportedRatio), XlsxCell.Percent(before?.ReportedRatio),
+                XlsxCell.Percent(before?.ReportedRatio is { } r0 && v.Completeness.ReportedRatio is { } r1 ? r1 - r0 : null)),
             Row("Kegiatan", v.ActivityTotal),
             Row("Peserta laki-laki", v.Participants.Male),
             Row("Peserta perempuan", v.Participants.Female),
@@ -45,18 +58,21 @@ internal static class RecapWorkbook
             rows.Add(Row(r.Label, XlsxCell.Percent(r.Value), XlsxCell.Percent(r.Previous), XlsxCell.Percent(r.Change)));
         foreach (var r in v.Indicators)
             rows.Add(Row(r.Label, XlsxCell.Number(r.Value), XlsxCell.Number(r.Previous), XlsxCell.Number(r.Change)));
+        foreach (var d in v.Classification?.Distribution ?? [])
+            rows.Add(Row($"Kelas {d.Label} (hitungan 12 indikator, kampung)", d.Computed));
         foreach (var c in v.Classes)
-            rows.Add(Row("Kelas " + c.Label, c.Count));
+            rows.Add(Row($"Kelas {c.Label} (data dinas, kampung)", c.Count));
         foreach (var c in v.Classes.Where(c => c.PreviousYearCount is not null))
-            rows.Add(Row($"Kelas {c.Label} pada awal {v.ClassTarget.Year}", XlsxCell.Integer(c.PreviousYearCount)));
+            rows.Add(Row($"Kelas {c.Label} (data dinas) pada awal {v.ClassTarget.Year}", XlsxCell.Integer(c.PreviousYearCount)));
         rows.Add(Row($"Target naik kelas {v.ClassTarget.Year} (kampung)", v.ClassTarget.TargetCount));
         rows.Add(Row($"Sudah naik kelas {v.ClassTarget.Year}", v.ClassTarget.RaisedThisYear));
-        rows.Add(Row("Unggahan ditolak", v.RejectedUploads.Count));
+        rows.Add(Row("Unggahan ditolak (berkas)", v.RejectedUploads.Count));
         rows.Add(Row("Tanpa surel Pokja", v.Unreachable.Count));
         foreach (var b in v.ActivitiesByBidang) rows.Add(Row("Kegiatan bidang " + b.Label, b.Count));
         foreach (var p in v.Partners) rows.Add(Row("Kegiatan dengan mitra " + p.Label, p.Count));
-        rows.Insert(9, Row("Indikator dari (kampung)", v.IndicatorKampung));
-        return new XlsxSheet(SummarySheet, [new("Uraian", 40), new("Bulan ini", 16), new("Bulan sebelumnya", 18), new("Perubahan", 12)], rows);
+        rows.Insert(10, Row("Angka indikator dari (kampung)", v.IndicatorKampung));
+        return new XlsxSheet(SummarySheet,
+            [new("Uraian", 46), new($"Bulan ini ({month})", 18), new(previousMonth is null ? "Bulan sebelumnya" : $"Bulan sebelumnya ({previousMonth})", 18), new("Perubahan", 12)], rows);
 
         static IReadOnlyList<XlsxCell> Row(string label, params XlsxCell[] cells) => [XlsxCell.Text(label), .. cells];
     }
@@ -65,13 +81,13 @@ internal static class RecapWorkbook
     {
         var columns = new List<XlsxColumn>
         {
-            new("Kode wilayah"), new("Kampung KB"), new("Desa/kelurahan"), new("Kecamatan"), new("Kelas"), new("Status laporan"),
+            new("Kode wilayah"), new("Kampung KB"), new("Desa/kelurahan"), new("Kecamatan"), new("Kelas (data dinas)"), new("Status laporan"),
             new("Tanggal laporan masuk"), new("Kegiatan"), new("Peserta L"), new("Peserta P"), new("Peserta (jumlah)"), new("Mitra (berbeda)"),
-            new("Bulan belum melapor berturut-turut", 14), new("Ada surel Pokja"), new("Pengingat terakhir"),
+            new("Bulan tanpa laporan berturut-turut", 14), new("Ada surel Pokja"), new("Pengingat terakhir"),
         };
         var data = rows.Select(r => (IReadOnlyList<XlsxCell>)
         [
-            r.AreaCode, r.Name, r.Village, r.District, r.ClassLabel, StatusText(r.Status),
+            r.AreaCode, r.Name, r.Village, r.District, r.ClassLabel, r.Rejected is not null ? "berkas ditolak" : StatusText(r.Status),
             XlsxCell.Date(r.FirstReceivedAt is { } f ? DateOnly.FromDateTime(zone.ToLocal(f)) : null),
             r.Activities, r.Male, r.Female, r.Participants, r.DistinctPartners,
             r.MonthsMissingInARow, r.HasEmail ? "ya" : "tidak", r.LastReminder,

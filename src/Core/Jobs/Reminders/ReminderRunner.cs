@@ -97,6 +97,11 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
             var rejected = LatestRejected(uploads.Where(u => u.ReceivedAt < asOf).ToList(), period, regency);
 
             var missing = kampung.Where(k => !reported.Contains(k.AreaCode)).ToList();
+            // Whether a reminder really reached someone (mail or WhatsApp), earlier or in this run: a later mail says
+            // "Pokja sudah diingatkan" only then, else why not and whom to call.
+            bool Reminded(string area, string role) =>
+                log.Values.Any(r => r.AreaCode == area && r.RecipientRole == role && r.State == NotificationState.Sent)
+                || items.Any(i => i.AreaCode == area && i.Period == period && i.RecipientRole == role && i.Action == ReminderActions.Sent);
             foreach (var k in missing)
             foreach (var stage in stages.Where(s => s.Day <= day && s.Stage != ReminderStage.Dinas))
             {
@@ -143,7 +148,13 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
                     .ToList();
                 var link = links is not null && stage.Stage != ReminderStage.Dinas
                     ? (await links.IssueAsync(k, cancellationToken: ct).ConfigureAwait(false)).Url : null;
-                var rendered = templates.RenderReminder(View(regency, period, k, stage, day, previous, link, fileRejected));
+                var rendered = templates.RenderReminder(View(regency, period, k, stage, day, previous, link, fileRejected) with
+                {
+                    PokjaReminded = Reminded(k.AreaCode, ReminderStages.RolePokja),
+                    PkbReminded = Reminded(k.AreaCode, ReminderStages.RolePkb),
+                    HasPokjaEmail = !string.IsNullOrWhiteSpace(k.PokjaEmail),
+                    PokjaPhone = k.PokjaPhone,
+                });
                 var message = new MailMessage(to, [], rendered.Subject, rendered.Html, rendered.Text, [], regency.DinasName);
                 var claim = await _ledger.TryClaimAsync(partition, rowKey, info, ct, message).ConfigureAwait(false);
                 if (claim is null) { items.Add(Item(ReminderActions.Already, null)); continue; }
@@ -151,7 +162,9 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
                 items.Add(result.Succeeded ? Item(ReminderActions.Sent, null) : Item(ReminderActions.Failed, result.ErrorCode));
             }
             if (stages.Single(s => s.Stage == ReminderStage.Dinas) is { } dinas && dinas.Day <= day && missing.Count > 0)
-                items.Add(await DinasListAsync(regency, period, dinas, day, missing, log, dryRun, ct).ConfigureAwait(false));
+                items.Add(await DinasListAsync(regency, period, dinas, day, missing.Select(k => new DinasListRow(k.Name, k.AreaCode, k.Village, k.District, k.PkbName,
+                    rejected.GetValueOrDefault(k.AreaCode), Reminded(k.AreaCode, ReminderStages.RolePokja), Reminded(k.AreaCode, ReminderStages.RolePkb),
+                    !string.IsNullOrWhiteSpace(k.PokjaEmail), !string.IsNullOrWhiteSpace(k.PkbEmail), k.PokjaPhone)).ToList(), log, dryRun, ct).ConfigureAwait(false));
         }
         var outcome = new ReminderRunResult(regency.Code, day, dryRun, items);
         logger.LogInformation(NotificationEvents.RemindersRun,
@@ -162,11 +175,12 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
     }
 
     /// <summary>
-    /// The dinas stage: one mail listing every kampung still missing (docs/recaps-and-reminders.md), claimed once per
+    /// The dinas stage: one mail listing every kampung still without an accepted report, each with its status (sent
+    /// nothing, or sent a file that was rejected, and why) and who was really reminded; claimed once per
     /// period under row <see cref="NotificationKeys.DinasListRow"/>. The item's area code is <c>*</c>.
     /// </summary>
     private async Task<ReminderItem> DinasListAsync(RegencySettings regency, ReportingPeriod period, ReminderStageDay stage, DateOnly day,
-        IReadOnlyList<RegistryEntry> missing, IReadOnlyDictionary<string, NotificationRecord> log, bool dryRun, CancellationToken ct)
+        IReadOnlyList<DinasListRow> missing, IReadOnlyDictionary<string, NotificationRecord> log, bool dryRun, CancellationToken ct)
     {
         var partition = NotificationKeys.Partition(regency.Code, period);
         var rowKey = NotificationKeys.DinasListRow;
@@ -184,7 +198,7 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
         var month = IndonesianFormat.Month(period.ToString());
         var due = regency.DueDate(period);
         var rendered = templates.RenderDinasReminder(new DinasReminderView(regency.DinasName, period.ToString(), due, day.DayNumber - due.DayNumber,
-            missing.Select(k => new DinasListRow(k.Name, k.AreaCode, k.Village, k.District, k.PkbName)).ToList(),
+            missing,
             catalogue.ReminderMissing.Select(m => m.Replace("{month}", month, StringComparison.Ordinal)).ToList(), HelpContact: null));
         var message = new MailMessage(regency.Recipients, [], rendered.Subject, rendered.Html, rendered.Text, [], regency.DinasName);
         var claim = await _ledger.TryClaimAsync(partition, rowKey, info, ct, message).ConfigureAwait(false);
@@ -275,6 +289,8 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
             },
             k.Name, k.AreaCode, k.Village, k.District, period.ToString(), due, today.DayNumber - due.DayNumber,
             catalogue.ReminderMissing.Select(m => m.Replace("{month}", month, StringComparison.Ordinal)).ToList(),
-            uploadLink, UploadEmail: null, regency.DinasName, HelpContact: null, k.PkbName, previous, rejected);
+            uploadLink, UploadEmail: null, regency.DinasName,
+            HelpContact: stage.Stage is ReminderStage.BeforeDeadline or ReminderStage.AfterDeadline ? Uploads.Feedback.TemplateFeedbackRenderer.HelpContactOf(k) : null,
+            k.PkbName, previous, rejected);
     }
 }

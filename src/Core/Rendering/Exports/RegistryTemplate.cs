@@ -10,7 +10,8 @@ namespace KampungKB.Core.Rendering.Exports;
 /// </summary>
 public static class RegistryTemplate
 {
-    private static readonly HashSet<string> Left = new(StringComparer.Ordinal) { "provinceId", "regencyId", "districtId", "villageId", "province" };
+    private static readonly HashSet<string> Left = new(StringComparer.Ordinal) { "provinceId", "regencyId", "districtId", "villageId", "province",
+        "sigaProvinceId", "sigaRegencyId", "sigaDistrictId", "sigaVillageId", "sigaRegency", "sigaDistrict", "sigaVillage" };
 
     /// <summary>The registry workbook a dinas can fill (.xlsx bytes) for the layouts <paramref name="engine"/> reads by:
     /// every registry column of the templates, two example rows, a hint sheet.</summary>
@@ -26,15 +27,17 @@ public static class RegistryTemplate
                 ["areaCode"] = "63.71.02.1011", ["name"] = "Kampung KB Antasan Besar", ["village"] = "Antasan Besar", ["district"] = "Banjarmasin Tengah",
                 ["regency"] = "Kota Banjarmasin", ["class"] = "Berkembang", ["yearFounded"] = 2017, ["pokjaEmail"] = "pokja.antasanbesar@contoh.id",
                 ["pokjaPhone"] = "0812 5000 1011", ["whatsAppOptIn"] = "Ya", ["pkbName"] = "Siti Aminah", ["pkbEmail"] = "siti.aminah@contoh.go.id",
-                ["pokjaDecree"] = "No. 12/2019", ["pokjaMembers"] = 15, ["pokjaTrained"] = 4, ["fundingSources"] = "APBD, Dana Desa, CSR",
+                ["pokjaBoard"] = "Ada", ["pokjaDecree"] = "No. 12/2019", ["pokjaMembers"] = 15, ["pokjaTrained"] = 4, ["pokjaTrainedFlag"] = "Sudah",
+                ["fundingSources"] = "APBD, Dana Desa, Perusahaan (CSR), Donasi/ Hibah Masyarakat", ["teens"] = 120,
                 ["poktanOwned"] = "BKB, BKR, BKL", ["secretariat"] = "Ada", ["rumahDataKu"] = "Tidak", ["pkbAssigned"] = "Ada",
-                ["regulation"] = "SK Lurah 3/2020", ["dataSources"] = "PK21, data rutin", ["mechanisms"] = 3,
+                ["regulation"] = "SK Lurah 3/2020", ["dataSources"] = "PK dan Pemutahiran Data, Data Rutin BKKBN",
+                ["mechanisms"] = "Rapat perencanaan kegiatan, Sosialisasi Kegiatan, Monitoring dan Evaluasi Kegiatan",
             },
             new Dictionary<string, XlsxCell>
             {
                 ["areaCode"] = "63.71.02.1011", ["name"] = "Kampung KB RW 05 Antasan Besar", ["village"] = "Antasan Besar", ["district"] = "Banjarmasin Tengah",
                 ["regency"] = "Kota Banjarmasin", ["class"] = "Dasar", ["yearFounded"] = 2022, ["pokjaPhone"] = "0813 5000 0505", ["rw"] = 5,
-                ["pokjaDecree"] = "Ada", ["pokjaMembers"] = 7, ["pokjaTrained"] = "Belum", ["fundingSources"] = "Dana Desa", ["poktanOwned"] = 1,
+                ["pokjaBoard"] = "Ada", ["pokjaDecree"] = "Ada", ["pokjaMembers"] = 7, ["pokjaTrained"] = 0, ["pokjaTrainedFlag"] = "Belum", ["fundingSources"] = "Dana Desa", ["poktanOwned"] = 1,
                 ["secretariat"] = "Tidak", ["rumahDataKu"] = "Tidak", ["pkbAssigned"] = "Ada", ["regulation"] = "Tidak", ["dataSources"] = 1, ["mechanisms"] = 1,
             },
         };

@@ -80,7 +80,10 @@ internal static class XlsxChartWriter
                 plot,
                 new C.Legend(new C.LegendPosition { Val = C.LegendPositionValues.Bottom }, new C.Overlay { Val = false }),
                 new C.PlotVisibleOnly { Val = true },
-                new C.DisplayBlanksAs { Val = C.DisplayBlanksAsValues.Gap }));
+                new C.DisplayBlanksAs { Val = C.DisplayBlanksAsValues.Gap }),
+            // Axis labels and legend at 11 pt like the cells, so they print at 8 pt or more at the sheet's smallest print scale.
+            new C.TextProperties(new A.BodyProperties(), new A.ListStyle(),
+                new A.Paragraph(new A.ParagraphProperties(new A.DefaultRunProperties { FontSize = 1100 }), new A.EndParagraphRunProperties { Language = "id-ID" })));
 
         var top = lastRow + 1; // 0-based row index: one blank row under the table
         drawingsPart.WorksheetDrawing = new Xdr.WorksheetDrawing(new Xdr.TwoCellAnchor(

@@ -9,13 +9,21 @@ namespace KampungKB.Core.Rendering.Exports;
 /// <summary>
 /// Writes a workbook of simple tables: one bold, frozen, filterable header row per sheet and typed
 /// cells below it (whole numbers as <c>#,##0</c>, dates as <c>dd/mm/yyyy</c>). Every sheet prints
-/// landscape on A4, one page wide, with the header row repeated on each page; a sheet may carry a native
+/// landscape on A4 with the header row (and the frozen columns) repeated on each page, one page wide when that keeps
+/// the 11 pt text at <see cref="MinPrintScale"/>% or more (at least 8 pt, readable on paper); a wider sheet prints at
+/// that scale across several pages instead of shrinking to an unreadable size; a sheet may carry a native
 /// line chart (<see cref="XlsxChartWriter"/>). Built on the Open XML SDK because it is the writer the registry here can restore;
 /// every text goes through <see cref="ExportSanitizer"/> so user text never becomes a formula.
 /// </summary>
 public static class XlsxWorkbookWriter
 {
     public const int MaxSheetNameLength = 31;
+
+    /// <summary>The smallest print scale (percent): 11 pt Calibri at 75% prints at 8.25 pt, the least one reads on A4.</summary>
+    public const int MinPrintScale = 75;
+
+    /// <summary>A4 landscape width inside the margins (0.4 in each side), in 96-dpi pixels: (297 mm − 0.8 in) × 96 / 25.4.</summary>
+    private const double PrintablePixels = 1045;
 
     /// <summary>Headers wrap: a long header does not widen its column beyond this (characters).</summary>
     private const double MaxHeaderWidth = 18, MaxTextWidth = 45;
@@ -67,7 +75,9 @@ public static class XlsxWorkbookWriter
                     LocalSheetId = (uint)i,
                     Hidden = true,
                 });
-                definedNames.Append(new DefinedName($"'{name.Replace("'", "''", StringComparison.Ordinal)}'!$1:$1")
+                var quoted = $"'{name.Replace("'", "''", StringComparison.Ordinal)}'";
+                var frozen = Math.Clamp(sheet.FrozenColumns, 0, Math.Max(0, lastColumn - 1));
+                definedNames.Append(new DefinedName(frozen > 0 ? $"{quoted}!$A:${ColumnName(frozen)},{quoted}!$1:$1" : $"{quoted}!$1:$1")
                 {
                     Name = "_xlnm.Print_Titles",
                     LocalSheetId = (uint)i,
@@ -172,7 +182,9 @@ public static class XlsxWorkbookWriter
         view.Append(new Pane { HorizontalSplit = frozen > 0 ? frozen : null, VerticalSplit = 1, TopLeftCell = topLeft, ActivePane = pane, State = PaneStateValues.Frozen });
         view.Append(new Selection { Pane = pane, ActiveCell = topLeft, SequenceOfReferences = new ListValue<StringValue> { InnerText = topLeft } });
 
-        var worksheet = new Worksheet(new SheetProperties(new PageSetupProperties { FitToPage = true }), new SheetViews(view));
+        var fitToPage = new PageSetupProperties { FitToPage = true };
+        var worksheet = new Worksheet(new SheetProperties(fitToPage), new SheetViews(view));
+        var printPixels = 0.0;
         if (columnCount > 0)
         {
             var columns = new Columns();
@@ -181,6 +193,7 @@ public static class XlsxWorkbookWriter
             {
                 var width = c < sheet.Columns.Count && sheet.Columns[c].Width is { } w ? w : Math.Min(widths[c], 60);
                 columns.Append(new Column { Min = (uint)(c + 1), Max = (uint)(c + 1), Width = width, CustomWidth = true });
+                printPixels += Math.Truncate(width * 7 + 5);   // Excel's column width in pixels at 96 dpi (Calibri 11: 7 px a digit, 5 px padding)
                 if (c < sheet.Columns.Count)
                     headerLines = Math.Max(headerLines, (int)Math.Ceiling(DisplayLength(sheet.Columns[c].Header) / Math.Max(1, width - 1.5)));
             }
@@ -192,9 +205,15 @@ public static class XlsxWorkbookWriter
         worksheet.Append(data);
         if (columnCount > 0)
             worksheet.Append(new AutoFilter { Reference = $"A1:{ColumnName(columnCount)}{Math.Max(rowIndex, 1)}" });
-        // Print: A4 landscape, one page wide (as many pages tall as needed), header row on every page (Print_Titles), page x/y in the footer.
+        // Print: A4 landscape, header row (and frozen columns) on every page (Print_Titles), page x/y in the footer; one page
+        // wide (as many pages tall as needed) when that keeps the scale at MinPrintScale or more, else at MinPrintScale
+        // across pages (the frozen columns repeat on each, so every page names its kampung).
+        var fits = printPixels * MinPrintScale / 100 <= PrintablePixels;
+        fitToPage.FitToPage = fits;
         worksheet.Append(new PageMargins { Left = 0.4, Right = 0.4, Top = 0.5, Bottom = 0.6, Header = 0.3, Footer = 0.3 });
-        worksheet.Append(new PageSetup { PaperSize = 9, Orientation = OrientationValues.Landscape, FitToWidth = 1, FitToHeight = 0 });
+        worksheet.Append(fits
+            ? new PageSetup { PaperSize = 9, Orientation = OrientationValues.Landscape, FitToWidth = 1, FitToHeight = 0 }
+            : new PageSetup { PaperSize = 9, Orientation = OrientationValues.Landscape, Scale = MinPrintScale, PageOrder = PageOrderValues.OverThenDown });
         worksheet.Append(new HeaderFooter(new OddFooter("&L&A&R&P / &N")));
         return worksheet;
     }

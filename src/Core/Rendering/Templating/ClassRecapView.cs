@@ -6,6 +6,12 @@ public sealed record ClassCountRow(string Label, int Computed, int Official, int
 /// <summary>A kampung whose computed class moved: from → to; <see cref="Up"/> when it rose.</summary>
 public sealed record ClassMoveRow(string KampungName, string AreaCode, string From, string To, bool Up);
 
+/// <summary>
+/// A kampung whose class from the data that passed our validation (<see cref="Checked"/>) differs from the class the BKKBN
+/// website computes from everything the cadre reported (<see cref="Website"/>), and why (the refused months, with their codes).
+/// </summary>
+public sealed record ClassDifferenceRow(string KampungName, string AreaCode, string Website, string Checked, string Reason, string Problems);
+
 /// <summary>What would lift one kampung a class: the first three improvements (texts), how many more, and the class reached.</summary>
 public sealed record ClassLiftRow(string KampungName, string AreaCode, string Class, string NextClass, IReadOnlyList<string> Items, int More, int Steps);
 
@@ -31,6 +37,11 @@ public sealed record ClassRecapView(
     int OtherLifts,
     int IncompleteData)
 {
+    /// <summary>Kampung whose class "menurut data yang lolos pemeriksaan" differs, with the reason.</summary>
+    public IReadOnlyList<ClassDifferenceRow> Differences { get; init; } = [];
+    /// <summary>Kampung whose website class used a report our validation refused (whether or not the class differs).</summary>
+    public int UsedRefused { get; init; }
+
     public decimal? ProgressRatio => TargetCount == 0 ? null : Math.Min(1m, (decimal)Rose / TargetCount);
     public bool Reached => Rose >= TargetCount;
 }

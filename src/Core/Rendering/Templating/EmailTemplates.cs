@@ -175,6 +175,13 @@ public sealed class EmailTemplates
         // {{nomor}}: 1, 2, 3… in the order sections are rendered, so a left-out section leaves no gap.
         hb.RegisterHelper("nomor", (EncodedTextWriter output, Context _, Arguments _) =>
             output.Write((++s_section).ToString(CultureInfo.InvariantCulture)));
+        // {{wrap FileName}}: the text with line-break opportunities after _ - . / in long tokens (WrapPoints).
+        hb.RegisterHelper("wrap", (EncodedTextWriter output, Context _, Arguments args) =>
+        {
+            var text = Arg(args, 0)?.ToString();
+            if (encode) output.WriteSafeString(WrapPoints.Html(text));
+            else output.Write(text ?? "");
+        });
         hb.RegisterHelper("bar", (EncodedTextWriter output, Context _, Arguments args) =>
             output.WriteSafeString(HtmlBar.Render(IndonesianFormat.ToDecimal(Arg(args, 0)), IndonesianFormat.ToDecimal(Arg(args, 1)), Arg(args, 2) as string)));
         return hb;

@@ -51,6 +51,9 @@ public sealed class PageTemplates
         try
         {
             var hb = Handlebars.Create(new HandlebarsConfiguration { FormatProvider = CultureInfo.InvariantCulture, TextEncoder = new SanitizingEncoder() });
+            // {{wrap text}}: encoded, with line-break opportunities after _ - . / in long tokens such as file names.
+            hb.RegisterHelper("wrap", (EncodedTextWriter output, Context _, Arguments args) =>
+                output.WriteSafeString(WrapPoints.Html(args.Length > 0 ? args[0]?.ToString() : null)));
             page = hb.Compile(File.ReadAllText(pageFile, Encoding.UTF8));
         }
         catch (Exception e) when (e is IOException or HandlebarsException) { problems.Add($"page.hbs: {e.Message}"); }

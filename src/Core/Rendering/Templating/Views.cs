@@ -138,6 +138,14 @@ public sealed record ReminderView(
     IReadOnlyList<PreviousReminderRow> PreviousReminders,
     RejectedUploadView? Rejected = null)
 {
+    /// <summary>A reminder to this kampung's Pokja really went out (mail or WhatsApp) before this one; the PKB/PLKB and dinas mails say so only then.</summary>
+    public bool PokjaReminded { get; init; }
+    /// <summary>The PKB/PLKB was really reminded (for the dinas' mail).</summary>
+    public bool PkbReminded { get; init; }
+    /// <summary>The registry holds a Pokja email: when false and <see cref="PokjaReminded"/> is false, the mail says that is why.</summary>
+    public bool HasPokjaEmail { get; init; }
+    /// <summary>The Pokja's phone from the registry, so whoever reads an escalation can call when no reminder reached the Pokja.</summary>
+    public string? PokjaPhone { get; init; }
     /// <summary>A file arrived for the period but was rejected: the reminder says "fix and resend", not "not received".</summary>
     public bool IsRejected => Rejected is not null;
     public bool IsBeforeDeadline => Stage == ReminderStage.BeforeDeadline;
@@ -165,8 +173,16 @@ public sealed record KecamatanRow(string Name, int Expected, int Reported, int O
     public decimal? ReportedRatio => Expected == 0 ? null : (decimal)Reported / Expected;
 }
 
-/// <summary>A kampung without a report. <paramref name="MonthsMissingInARow"/> counts this period; <paramref name="LastReminder"/> is the last reminder stage sent, if any.</summary>
-public sealed record MissingKampungRow(string KampungName, string? AreaCode, string? Kecamatan, string? PkbName, int MonthsMissingInARow, string? LastReminder);
+/// <summary>
+/// A kampung without an accepted report. <paramref name="MonthsMissingInARow"/> counts this period and the kampung's own
+/// earlier months without a report; <paramref name="LastReminder"/> is the last reminder stage sent, if any;
+/// <paramref name="RejectedReason"/> (with <paramref name="RejectedOn"/>) when the kampung sent a file that was rejected.
+/// </summary>
+public sealed record MissingKampungRow(string KampungName, string? AreaCode, string? Kecamatan, string? PkbName, int MonthsMissingInARow, string? LastReminder,
+    string? RejectedReason = null, DateTime? RejectedOn = null)
+{
+    public bool IsRejected => RejectedReason is not null;
+}
 
 public sealed record CountRow(string Label, int Count);
 
@@ -231,6 +247,8 @@ public sealed record RecapView(
     /// <summary>Of <see cref="IndicatorKampung"/>, how many sent their figures this very month.</summary>
     public int IndicatorKampungThisMonth { get; init; }
     public bool HasIndicators => Indicators.Count > 0 || Ratios.Count > 0;
+    /// <summary>Of the kampung without an accepted report, those that sent a file which was rejected.</summary>
+    public int MissingRejectedCount => MissingKampung.Count(m => m.IsRejected);
     public bool HasActivities => ActivityTotal > 0;
     public int MaxBidangCount => ActivitiesByBidang.Count == 0 ? 0 : ActivitiesByBidang.Max(r => r.Count);
     public int MaxPartnerCount => Partners.Count == 0 ? 0 : Partners.Max(r => r.Count);
@@ -238,6 +256,10 @@ public sealed record RecapView(
     public int ClassTotal => Classes.Sum(r => r.Count);
     /// <summary>The computed classes (docs/classification.md), rendered by <c>partials/classes.hbs</c>; null when not computed.</summary>
     public ClassRecapView? Classification { get; init; }
+    /// <summary>The data-quality review, rendered by <c>partials/quality.hbs</c>; null when not run.</summary>
+    public QualityRecapView? Quality { get; init; }
+    /// <summary>The second attachment (figures to type into the BKKBN website), rendered by <c>partials/handover.hbs</c>; null when none.</summary>
+    public HandoverNoteView? Handover { get; init; }
 }
 
 /// <summary>A rendered mail: subject (plain text), HTML body and a plain-text alternative.</summary>
@@ -288,8 +310,21 @@ public sealed record TrendView(IReadOnlyList<TrendMonth> Months, IReadOnlyList<T
     public int MonthsWithData => Rows.Count == 0 ? 0 : Rows[0].Cells.Count(c => c.HasData);
 }
 
-/// <summary>One kampung still without a report in the dinas' D+7 list: name, area code, kecamatan and its PKB/PLKB (if known).</summary>
-public sealed record DinasListRow(string KampungName, string AreaCode, string? Desa, string? Kecamatan, string? PkbName);
+/// <summary>
+/// One kampung still without an accepted report in the dinas' D+7 list: name, area code, kecamatan and its PKB/PLKB
+/// (if known); <paramref name="Rejected"/> when it sent a file that was rejected (its date, error count and first
+/// problems), else it sent nothing. <paramref name="PokjaReminded"/> / <paramref name="PkbReminded"/> say whether a
+/// reminder really went out (mail or WhatsApp); when not, the mail says why (no address in the registry) and gives
+/// the Pokja's phone from the registry so the dinas can call.
+/// </summary>
+public sealed record DinasListRow(string KampungName, string AreaCode, string? Desa, string? Kecamatan, string? PkbName,
+    RejectedUploadView? Rejected = null, bool PokjaReminded = false, bool PkbReminded = false, bool HasPokjaEmail = false, bool HasPkbEmail = false,
+    string? PokjaPhone = null)
+{
+    public bool IsRejected => Rejected is not null;
+    /// <summary>Neither the Pokja nor the PKB/PLKB could be reached by the system: the dinas should call.</summary>
+    public bool NobodyReminded => !PokjaReminded && !PkbReminded;
+}
 
 /// <summary>
 /// The dinas stage (D+7, template <c>reminder-dinas</c>, subject <c>reminder-dinas</c>): ONE mail per
@@ -306,4 +341,8 @@ public sealed record DinasReminderView(
     string? HelpContact)
 {
     public int Count => Kampung.Count;
+    /// <summary>Kampung that sent nothing for the period.</summary>
+    public int NotSentCount => Kampung.Count(k => !k.IsRejected);
+    /// <summary>Kampung whose file arrived but was rejected (sent-but-rejected is its own status, not "not sent").</summary>
+    public int RejectedCount => Kampung.Count(k => k.IsRejected);
 }

@@ -1,3 +1,4 @@
+using KampungKB.Core.Model;
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
@@ -6,7 +7,6 @@ using Azure.Storage.Blobs.Models;
 using KampungKB.Core.Outbox.Mail;
 using KampungKB.Core.Outbox.Notifications;
 using KampungKB.Core.Registry;
-using KampungKB.Core.Model;
 using KampungKB.Core.Store;
 using KampungKB.Core.Rendering.Templating;
 using KampungKB.Core.Uploads;
@@ -66,7 +66,6 @@ public sealed class DriveSync
     /// <summary>The dinas mail about an unreachable folder (templates/email/drive-unreachable.hbs).</summary>
     public const string UnreachableTemplate = EmailTemplates.DriveUnreachable;
 
-    private static readonly HashSet<string> SpreadsheetExtensions = new(StringComparer.OrdinalIgnoreCase) { ".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv" };
     private static readonly HashSet<string> SpreadsheetMimeTypes = new(StringComparer.OrdinalIgnoreCase)
     {
         DriveApiClient.XlsxMimeType, "application/vnd.ms-excel", "application/vnd.ms-excel.sheet.macroEnabled.12",
@@ -282,7 +281,7 @@ public sealed class DriveSync
     }
 
     internal static bool IsSpreadsheet(DriveItem item) =>
-        SpreadsheetMimeTypes.Contains(item.MimeType) || SpreadsheetExtensions.Contains(Path.GetExtension(item.Name));
+        SpreadsheetMimeTypes.Contains(item.MimeType) || SpreadsheetKinds.IsSpreadsheetName(item.Name);
 
     /// <summary>
     /// Streams the file (or the Sheet's .xlsx export) into <c>uploads/{area}/{modified}-{name}</c>, written only if

@@ -11,7 +11,9 @@ namespace KampungKB.Core.Uploads.Feedback;
 /// <summary>
 /// Mails the feedback page to the kampung's Pokja (the email in the registry) once per upload: a
 /// <c>Notifications</c> row (PK <c>{regency}_feedback</c>, RK <c>{uploadId}</c>) is inserted before
-/// sending. Uploads without a known kampung or without a Pokja email are recorded as skipped.
+/// sending. Uploads without a known kampung or without a Pokja email are recorded as skipped. Every mail, accepted or
+/// rejected, carries the kampung's own upload link (as reminders do, when <paramref name="links"/> is given) and its
+/// PKB/PLKB from the registry as the contact for help.
 /// </summary>
 public sealed class MailFeedbackNotifier(TemplateFeedbackRenderer renderer, IMailSender mail, TableServiceClient tables, StorageNames names,
     TimeProvider time, IReadOnlyList<RegencySettings> regencies, ILogger<MailFeedbackNotifier> logger,
@@ -45,7 +47,8 @@ public sealed class MailFeedbackNotifier(TemplateFeedbackRenderer renderer, IMai
             return;
         }
         var settings = (regencies.FirstOrDefault(r => r.Code == regency) ?? RegencySettings.Default(regency)).WithRegistry([feedback.Kampung]);
-        var rendered = renderer.Render(feedback, settings.DinasName);
+        var link = links is null || feedback.Kampung.IsRetired ? null : (await links.IssueAsync(feedback.Kampung, cancellationToken: cancellationToken).ConfigureAwait(false)).Url;
+        var rendered = renderer.Render(feedback, settings.DinasName, link);
         var message = new MailMessage([to], [], rendered.Subject, rendered.Html, rendered.Text, [], settings.DinasName);
         var claim = await _ledger.TryClaimAsync(partition, feedback.UploadId, info, cancellationToken, message).ConfigureAwait(false);
         if (claim is null) return;

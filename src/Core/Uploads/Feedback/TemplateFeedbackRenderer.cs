@@ -10,8 +10,10 @@ public sealed class TemplateFeedbackRenderer(EmailTemplates templates) : IFeedba
     /// <summary>The feedback page kept beside the upload: it says nothing about a mail having been sent.</summary>
     public string RenderHtml(FeedbackDocument feedback) => Render(feedback, isPage: true).Html;
 
+    /// <param name="helpContact">Who to ask for help; default the kampung's PKB/PLKB from the registry (<see cref="HelpContactOf"/>).</param>
     public RenderedEmail Render(FeedbackDocument f, string dinasName = "Dinas PPKB", string? uploadLink = null, string? helpContact = null, bool isPage = false)
     {
+        helpContact ??= HelpContactOf(f.Kampung);
         if (f.Files is { } files) return RenderFolder(f, files, dinasName, uploadLink, helpContact, isPage);
         var zone = LocalTime.ForProvince(f.Kampung?.AreaCode ?? "");
         var activities = f.Report?.Activities ?? [];
@@ -64,6 +66,23 @@ public sealed class TemplateFeedbackRenderer(EmailTemplates templates) : IFeedba
             HelpContact: helpContact,
             IsPage: isPage);
         return templates.RenderFolderFeedback(view);
+    }
+
+    /// <summary>
+    /// The kampung's PKB/PLKB as the registry names them, "Nama (alamat surel)", the person a cadre asks first; null when
+    /// the registry names neither (the mail then points to the dinas alone).
+    /// </summary>
+    public static string? HelpContactOf(RegistryEntry? kampung)
+    {
+        var name = kampung?.PkbName?.Trim();
+        var email = kampung?.PkbEmail?.Trim();
+        return (string.IsNullOrEmpty(name), string.IsNullOrEmpty(email)) switch
+        {
+            (false, false) => $"{name} ({email})",
+            (false, true) => name,
+            (true, false) => email,
+            _ => null,
+        };
     }
 
     private static List<ProblemRow> Rows(IEnumerable<Problem> problems, Severity severity) =>

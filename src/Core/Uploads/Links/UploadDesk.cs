@@ -46,8 +46,8 @@ public sealed record LinkCookie(string AreaCode, string Token, string Path, Date
 /// </summary>
 public sealed class UploadDesk
 {
-    /// <summary>What the form takes; .zip is a folder of reports (docs/channels.md), each spreadsheet in it judged on its own.</summary>
-    public static readonly IReadOnlyList<string> AcceptedExtensions = [".xlsx", ".xls", ".xlsm", ".csv", ".zip"];
+    /// <summary>What the form takes: <see cref="SpreadsheetKinds.Received"/> and a .zip (a folder of reports, each spreadsheet in it judged on its own).</summary>
+    public static readonly IReadOnlyList<string> AcceptedExtensions = [.. SpreadsheetKinds.Received, SpreadsheetKinds.Archive];
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
     private static readonly TimeSpan PendingFor = TimeSpan.FromMinutes(15);
     private const int RecentShown = 5;
@@ -135,7 +135,7 @@ public sealed class UploadDesk
         string? notice = null;
         var status = 400;
         if (content is null || content.Value.Length == 0 || name.Length == 0) notice = _page.Text("no_file");
-        else if (!AcceptedExtensions.Contains(Path.GetExtension(name).ToLowerInvariant())) { notice = _page.Text("bad_type", ("file", name)); status = 415; }
+        else if (!SpreadsheetKinds.IsUploadName(name)) { notice = _page.Text("bad_type", ("file", name), ("types", SpreadsheetKinds.ReadableList)); status = 415; }
         else if (content.Value.Length > _pipeline.MaxUploadBytes)
         {
             notice = _page.Text("too_large", ("file", name), ("size", Megabytes(content.Value.Length)), ("max", Megabytes(_pipeline.MaxUploadBytes)));
@@ -242,21 +242,22 @@ public sealed class UploadDesk
 
         var period = Str(f, "period");
         var hasIndicators = f.TryGetProperty("indicators", out var ind) && ind.ValueKind == JsonValueKind.Object && ind.EnumerateObject().Any();
-        var figures = new List<object> { new { label = _page.Texts["period"], value = IndonesianFormat.Month(period) } };
+        var figures = new List<object> { new { label = _page.Texts["period"], value = IndonesianFormat.Month(period), note = (string?)null } };
         // An indicator-only file shows its indicators, not "0 kegiatan".
         if (Int(f, "activities") > 0 || !hasIndicators)
-            figures.Add(new { label = _page.Texts["activities"], value = IndonesianFormat.Number(Int(f, "activities"), 0) });
+            figures.Add(new { label = _page.Texts["activities"], value = IndonesianFormat.Number(Int(f, "activities"), 0), note = (string?)null });
         if (Int(f, "activities") > 0)
         {
+            // The L/P split on its own line under the figure, so a phone wraps it at spaces, not inside "laki-laki".
             var split = Int(f, "male") + Int(f, "female") > 0
-                ? " (" + _page.Text("participants_split", ("male", IndonesianFormat.Number(Int(f, "male"), 0)), ("female", IndonesianFormat.Number(Int(f, "female"), 0))) + ")"
-                : "";
-            figures.Add(new { label = _page.Texts["participants"], value = IndonesianFormat.Number(Int(f, "participants"), 0) + split });
+                ? _page.Text("participants_split", ("male", IndonesianFormat.Number(Int(f, "male"), 0)), ("female", IndonesianFormat.Number(Int(f, "female"), 0)))
+                : null;
+            figures.Add(new { label = _page.Texts["participants"], value = IndonesianFormat.Number(Int(f, "participants"), 0), note = split });
         }
         if (hasIndicators)
             foreach (var (code, label) in _page.Indicators)
                 if (ind.TryGetProperty(code, out var v) && v.TryGetDecimal(out var d))
-                    figures.Add(new { label, value = IndonesianFormat.Number(d, 0) });
+                    figures.Add(new { label, value = IndonesianFormat.Number(d, 0), note = (string?)null });
         var note = status switch
         {
             UploadStatus.Unchanged => _page.Text("unchanged_text"),
@@ -361,7 +362,8 @@ public sealed class UploadDesk
             notice,
             action = _links.PageUrl(kampung.AreaCode),
             opener = OpenerUrl(kampung.AreaCode),
-            typesHint = _page.Text("accepted_types", ("max", Megabytes(_pipeline.MaxUploadBytes))),
+            typesHint = _page.Text("accepted_types", ("max", Megabytes(_pipeline.MaxUploadBytes)), ("types", SpreadsheetKinds.ReadableList)),
+            accept = SpreadsheetKinds.AcceptAttribute,
             recent,
             missing,
         });

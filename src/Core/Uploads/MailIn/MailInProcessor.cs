@@ -53,9 +53,6 @@ public sealed record MailInRunResult(bool Enabled, IReadOnlyList<MailInMessageOu
 /// </summary>
 public sealed class MailInProcessor
 {
-    /// <summary>File extensions handed to the pipeline (it refuses .xlsb with a message saying what to do).</summary>
-    public static readonly IReadOnlySet<string> SpreadsheetExtensions =
-        new HashSet<string>([".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".tsv"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The folder under <c>uploads/</c> of attachments whose sender is not a registered Pokja address.</summary>
     public const string UnknownSenderFolder = "email";
@@ -67,6 +64,7 @@ public sealed class MailInProcessor
     private readonly GraphMailbox? _mailbox;
     private readonly UploadProcessor _uploads;
     private readonly TemplateFeedbackRenderer _renderer;
+    private readonly Links.UploadLinks? _links;
     private readonly IMailSender _mail;
     private readonly MailInTexts _texts;
     private readonly BlobServiceClient _blobs;
@@ -82,8 +80,9 @@ public sealed class MailInProcessor
     /// <param name="credential">The Graph credential; null builds it from <paramref name="mail"/> (client secret or managed identity) as the sender does.</param>
     public MailInProcessor(MailInOptions options, MailOptions mail, UploadProcessor uploads, TemplateFeedbackRenderer renderer, IMailSender sender,
         MailInTexts texts, BlobServiceClient blobs, TableServiceClient tables, StorageNames names, TimeProvider time, PipelineOptions pipeline,
-        IReadOnlyList<RegencySettings> regencies, ILogger<MailInProcessor> logger, TokenCredential? credential = null)
+        IReadOnlyList<RegencySettings> regencies, ILogger<MailInProcessor> logger, TokenCredential? credential = null, Links.UploadLinks? links = null)
     {
+        _links = links;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(mail);
         _options = options;
@@ -150,11 +149,11 @@ public sealed class MailInProcessor
             var kampung = SenderKampung(registry, sender);
             var attachments = await _mailbox.ListAttachmentsAsync(message.Id, ct).ConfigureAwait(false);
             var files = attachments.Where(a => a.IsFile && !a.IsInline).ToList();
-            var spreadsheets = files.Where(a => SpreadsheetExtensions.Contains(Path.GetExtension(a.Name))).ToList();
+            var spreadsheets = files.Where(a => SpreadsheetKinds.IsSpreadsheetName(a.Name)).ToList();
             var skipped = attachments.Count - spreadsheets.Count;
             if (spreadsheets.Count == 0)
             {
-                var zips = files.Where(a => Path.GetExtension(a.Name).Equals(".zip", StringComparison.OrdinalIgnoreCase))
+                var zips = files.Where(a => Path.GetExtension(a.Name).Equals(SpreadsheetKinds.Archive, StringComparison.OrdinalIgnoreCase))
                     .Select(a => UploadPath.SafeFileName(a.Name)).ToList();
                 await ReplyNoSpreadsheetAsync(claimId, sender, thread, kampung, zips, ct).ConfigureAwait(false);
                 outcome = new MailInMessageOutcome(key, MailInActions.NoSpreadsheet, [], skipped);
@@ -257,11 +256,14 @@ public sealed class MailInProcessor
     /// <summary>The feedback of an emailed upload as a reply to its message, under the feedback row of that upload (one per upload id).</summary>
     private sealed class ReplyFeedbackNotifier(MailInProcessor owner, string sender, MailThread thread) : IFeedbackNotifier
     {
-        public Task NotifyAsync(FeedbackDocument feedback, CancellationToken cancellationToken = default)
+        public async Task NotifyAsync(FeedbackDocument feedback, CancellationToken cancellationToken = default)
         {
             var regency = feedback.Kampung?.RegencyCode ?? StorageNames.UnknownRegency;
             var dinas = owner.DinasName(feedback.Kampung?.RegencyCode);
-            var rendered = owner._renderer.Render(feedback, dinas);
+            // The kampung's upload link, as every feedback mail carries it (a reply may also simply be answered with the fixed file).
+            var link = owner._links is null || feedback.Kampung is not { IsRetired: false } k ? null
+                : (await owner._links.IssueAsync(k, cancellationToken: cancellationToken).ConfigureAwait(false)).Url;
+            var rendered = owner._renderer.Render(feedback, dinas, link);
             var message = new MailMessage([sender], [], rendered.Subject, rendered.Html, rendered.Text, [], dinas, thread);
             var info = new Dictionary<string, object?>
             {
@@ -273,7 +275,7 @@ public sealed class MailInProcessor
                 ["Stage"] = feedback.Status,
                 ["RecipientRole"] = RecipientRoles.Pokja,
             };
-            return owner.SendOnceAsync(NotificationKeys.FeedbackPartition(regency), feedback.UploadId, info, message, cancellationToken);
+            await owner.SendOnceAsync(NotificationKeys.FeedbackPartition(regency), feedback.UploadId, info, message, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+using KampungKB.Cli.Dev;
+using KampungKB.Core.Jobs.Handover;
+using KampungKB.Core.Uploads.Links;
+using KampungKB.Core.Model;
+using KampungKB.Core.Outbox.Notifications;
+using KampungKB.Core.Store;
+using KampungKB.Core.Rendering.Templating;
+
+namespace KampungKB.Cli.Commands;
+
+/// <summary>
+/// <c>kkb handover --regency CODE --period YYYY-MM [--out DIR] [--json]</c>: writes the month's figures ready to
+/// type into the BKKBN Kampung KB website (docs/handover.md) to <c>DIR/ketik-situs-kampung-kb-{CODE}-{YYYY-MM}.xlsx</c>
+/// (default <c>.kkb/recaps</c>) and prints how many kampung are ready, failing the website's rules (named, with
+/// the first failure) or without figures. <c>--json</c>: <c>{regency, period, xlsx, ready, failing, noFigures,
+/// kampung:[{areaCode, name, ready, failures:[{form, field, value, rule, message}], link}], missing:[{areaCode, name, reported, lastFigures, link}]}</c>.
+/// </summary>
+internal static class HandoverCommand
+{
+    private const string Name = "handover";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = CommandOptions.Parse(Name, args, new HashSet<string> { "--regency", "--period", "--out" }, new HashSet<string> { "--json" }, Console.Error);
+        if (options is null || !options.TryRegency(Console.Error, true, out var code) || !options.TryPeriod(Console.Error, true, out var period))
+            return CommandLine.Usage;
+        var outDir = options.Value("--out") ?? Path.Combine(LocalEnvironment.RepositoryRoot, ".kkb", "recaps");
+        if (!Notifications.TryLoadSettings(out var regencies, out _)) return CommandLine.Usage;
+        await using var env = await LocalEnvironment.OpenAsync();
+        await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables, StorageNames.Default);
+        var links = LinksCommand.Create(env);
+        await links.EnsureAsync();
+        return await ExecuteAsync(env.Tables, StorageNames.Default, regencies, links, code!, period!.Value, outDir, options.Has("--json"), Console.Out, Console.Error);
+    }
+
+    internal static async Task<int> ExecuteAsync(TableServiceClient tables, StorageNames names, IReadOnlyList<RegencySettings> regencies, UploadLinks? links,
+        string code, ReportingPeriod period, string outDir, bool json, TextWriter output, TextWriter error)
+    {
+        if (!await StorageCommands.RegistryHasEntriesAsync(tables, names, error)) return CommandLine.Rejected;
+        var scope = await RegencyScope.ResolveAsync(regencies, tables, names);
+        if (scope.FirstOrDefault(r => r.Code == code) is not { } regency) return StorageCommands.UnknownRegency(Name, code, scope, error);
+        var catalogue = HandoverCatalogue.Load(LocalEnvironment.TemplatesDirectory);
+        var result = await new HandoverRun(tables, names, catalogue, links).RunAsync(regency, period);
+        Directory.CreateDirectory(outDir);
+        var path = Path.Combine(outDir, result.Plan.AttachmentName);
+        await File.WriteAllBytesAsync(path, result.Xlsx);
+        var plan = result.Plan;
+        if (json) output.WriteLine(Json(plan, path));
+        else
+        {
+            output.WriteLine(catalogue.Text("cli.title", ("region", plan.RegionName), ("month", IndonesianFormat.Month(period)), ("ready", plan.Ready),
+                ("failing", plan.Failing), ("none", plan.NoFigures.Count)));
+            output.WriteLine(catalogue.Text("cli.file", ("path", path)));
+            foreach (var b in plan.Blocks.Where(b => !b.IsReady))
+                output.WriteLine(catalogue.Text("cli.failing", ("name", b.Kampung.Name), ("areaCode", b.Kampung.AreaCode), ("count", b.Failures.Count),
+                    ("first", $"{b.Failures[0].Label}: {b.Failures[0].Message}")));
+        }
+        return CommandLine.Ok;
+    }
+
+    internal static string Json(HandoverPlan plan, string path) => JsonSerializer.Serialize(new
+    {
+        regency = plan.RegencyCode,
+        period = plan.Period.ToString(),
+        xlsx = path,
+        ready = plan.Ready,
+        failing = plan.Failing,
+        noFigures = plan.NoFigures.Count,
+        kampung = plan.Blocks.Select(b => new
+        {
+            areaCode = b.Kampung.AreaCode,
+            name = b.Kampung.Name,
+            ready = b.IsReady,
+            failures = b.Failures.Select(f => new { form = f.FormTitle, field = f.Label, value = f.Display, rule = f.Rule, message = f.Message }),
+            link = b.Link,
+        }),
+        missing = plan.NoFigures.Select(n => new { areaCode = n.Kampung.AreaCode, name = n.Kampung.Name, reported = n.Reported, lastFigures = n.LastFigures?.ToString(), link = n.Link }),
+    }, CommandLine.Json);
+}
