@@ -14,7 +14,7 @@ internal static class OldXls
 {
     private const ushort Bof2 = 0x0009, Bof3 = 0x0209, Bof4 = 0x0409, Bof = 0x0809, Eof = 0x000A;
     private const ushort Number2 = 0x0003, Label2 = 0x0004, Number = 0x0203, Label = 0x0204;
-    private const ushort FormulaRecord = 0x0006;
+    private const ushort FormulaRecord = 0x0006, BoolErr = 0x0205;
     private const ushort CodePage = 0x0042, BoundSheet = 0x0085, FilePass = 0x002F;
     private static readonly Encoding Ansi = CodePages();
 
@@ -88,6 +88,10 @@ internal static class OldXls
                     case string s when version == 2: w.Add(Label2, [.. at, 0, 0, 0, (byte)Ansi.GetByteCount(s), .. Ansi.GetBytes(s)]); break;
                     case string s when version == 8: w.Add(Label, [.. at, 0, 0, .. U16(s.Length), 1, .. Encoding.Unicode.GetBytes(s)]); break;
                     case string s: w.Add(Label, [.. at, 0, 0, .. U16(Ansi.GetByteCount(s)), .. Ansi.GetBytes(s)]); break;
+                    case ErrorCell { Formula: null } e when version >= 5:
+                        // BOOLERR holding an error constant ([MS-XLS] 2.4.24: bBoolErr = the code, fError = 1), a typed "#N/A".
+                        w.Add(BoolErr, [.. at, 0, 0, ErrorCode(e.Text), 1]);
+                        break;
                     case ErrorCell e when version >= 5:
                         // FORMULA with an error result ([MS-XLS] 2.5.133 FormulaValue: fExprO 0xFFFF, type 2 = error),
                         // as Excel saves "=A1/0": ptgRef A1 (0x24), ptgInt 0 (0x1E), ptgDiv (0x06).

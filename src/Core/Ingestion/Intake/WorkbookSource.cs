@@ -79,7 +79,7 @@ internal sealed class ExcelSource(IExcelDataReader reader, int maxColumns, List<
     /// <summary>
     /// Lets ExcelDataReader judge the bytes (BIFF2–8 with or without the compound-file wrapper, workbooks
     /// encrypted with Excel's default password, any zip entry naming); .xlsx files are first scanned for
-    /// formulas that were never calculated.
+    /// formulas that were never calculated and error cells, .xls files for error cells.
     /// </summary>
     internal static ExcelSource Open(Stream s, FileFormat format, int maxColumns) => Open(s, format, new IngestionOptions { MaxColumns = maxColumns }, default);
 
@@ -92,7 +92,13 @@ internal sealed class ExcelSource(IExcelDataReader reader, int maxColumns, List<
     {
         EnsureCodePages();
         var maxColumns = limits.MaxColumns;
-        var formulas = format is FileFormat.Xlsx or FileFormat.StrictXlsx ? FormulaScan.Scan(s, limits.MaxFormulaWork, ct) : null;
+        // Error cells ("#REF!") come back empty from ExcelDataReader: found in the file's own bytes first.
+        var formulas = format switch
+        {
+            FileFormat.Xlsx or FileFormat.StrictXlsx => FormulaScan.Scan(s, limits.MaxFormulaWork, ct),
+            FileFormat.Xls => BiffErrorScan.Scan(s, ct),
+            _ => null,
+        };
         var config = new ExcelReaderConfiguration { LeaveOpen = true, FallbackEncoding = Encoding.GetEncoding(1252) };
         var reader = format switch
         {

@@ -1,0 +1,105 @@
+using KampungKB.Core.Model;
+using KampungKB.Core.Ingestion.Validation;
+
+namespace KampungKB.Core.Tests.Fidelity;
+
+/// <summary>
+/// A broken formula in a binary .xls (Excel 97–2003, Excel 95) is an error cell like in .xlsx: ExcelDataReader 3.6
+/// returns it as empty, so the count the dinas would read is missing while the row is accepted. The files are
+/// written record by record (<see cref="OldXls"/>) and, for a workbook of a real tool, by LibreOffice
+/// (scripts/fixtures/xls-error-cells.sh, committed as Fixtures/xls_error_cells.xls).
+/// </summary>
+public class XlsCellErrorTests
+{
+    private static readonly object?[] Banner = ["Kampung KB Mawar, Desa Mawar"];
+    private static readonly object?[] Month = ["Bulan: Oktober 2025"];
+    private static readonly object?[] Header = ["Tanggal", "Nama Kegiatan", "L", "P", "Jumlah"];
+
+    private static object?[][] Rows(object? male, object? female, object? total) =>
+    [
+        Banner, Month, Header,
+        ["03/10/2025", "Rapat Pokja", 5.0, 6.0, 11.0],
+        ["09/10/2025", "Posyandu", male, female, total],
+        ["15/10/2025", "Kelas BKB", 0.0, 12.0, 12.0],
+    ];
+
+    public static TheoryData<string, byte[], string, string> BrokenCounts() => new()
+    {
+        { "excel97-ref.xls", OldXls.Biff8("Oktober", Rows(new ErrorCell("#REF!"), 20.0, 22.0)), "C", "#REF!" },
+        { "excel97-div0.xls", OldXls.Biff8("Oktober", Rows(2.0, new ErrorCell("#DIV/0!"), 22.0)), "D", "#DIV/0!" },
+        { "excel97-typed-na.xls", OldXls.Biff8("Oktober", Rows(2.0, 20.0, new ErrorCell("#N/A", null))), "E", "#N/A" },
+        { "excel95-value.xls", OldXls.Biff5("Oktober", Rows(new ErrorCell("#VALUE!"), 20.0, 22.0)), "C", "#VALUE!" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenCounts))]
+    public void ErrorInAnXlsCountCell_IsCellErrorNamingSheetAndCell_NotAnEmptyCount(string name, byte[] bytes, string column, string text)
+    {
+        var r = Engines.Bytes(bytes, name);
+
+        Assert.False(r.IsAccepted);
+        var p = Assert.Single(r.Errors);
+        Assert.Equal((ProblemCodes.CellError, "Oktober", 5, column, text), (p.Code, p.Sheet, p.Row, p.Column, p.Text));
+        Assert.Contains(text, p.Message, StringComparison.Ordinal);
+        Assert.Contains("Oktober", p.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(r.Activities, a => a.Title == "Posyandu");
+    }
+
+    [Fact]
+    public void XlsAndXlsxWithTheSameBrokenCell_AreToldTheSame()
+    {
+        var xlsx = new XlsxBuilder();
+        var sheet = xlsx.Sheet("Oktober");
+        foreach (var row in Rows(new ErrorCell("#REF!"), 20.0, 22.0))
+            sheet.Row(row.Select(c => c is string s && s.Length == 10 && s[2] == '/' ? (object)DateTime.ParseExact(s, "dd/MM/yyyy", null) : c).ToArray());
+
+        var fromXls = Assert.Single(Engines.Bytes(OldXls.Biff8("Oktober", Rows(new ErrorCell("#REF!"), 20.0, 22.0)), "laporan.xls").Errors);
+        var fromXlsx = Assert.Single(Engines.Bytes(xlsx.Build(), "laporan.xlsx").Errors);
+
+        Assert.Equal((fromXlsx.Code, fromXlsx.Sheet, fromXlsx.Row, fromXlsx.Column, fromXlsx.Text, fromXlsx.Message),
+                     (fromXls.Code, fromXls.Sheet, fromXls.Row, fromXls.Column, fromXls.Text, fromXls.Message));
+    }
+
+    [Fact]
+    public void ErrorInAnXlsIndicatorValue_IsAnError_AndTheFigureIsNotStored()
+    {
+        object?[][] rows = [Banner, Month, ["Uraian", "Jumlah"], ["Jumlah PUS", 700.0], ["Peserta KB Aktif", new ErrorCell("#REF!")]];
+
+        var r = Engines.Bytes(OldXls.Biff8("Capaian", rows), "capaian.xls");
+
+        Assert.False(r.IsAccepted);
+        var p = Assert.Single(r.Errors);
+        Assert.Equal((ProblemCodes.CellError, 5, "B", "#REF!"), (p.Code, p.Row, p.Column, p.Text));
+        Assert.False(r.Indicators.ContainsKey("kb_active"));
+        Assert.Equal(700m, r.Indicators["pus"]);
+    }
+
+    [Fact]
+    public void XlsWithoutErrorCells_IsReadAsBefore()
+    {
+        var r = Engines.Bytes(OldXls.Biff8("Oktober", Rows(2.0, 20.0, 22.0)), "laporan.xls");
+
+        Assert.True(r.IsAccepted, string.Join("\n", r.Problems.Select(p => p.Message)));
+        Assert.Equal([11, 22, 12], r.Activities.Select(a => a.Participants));
+    }
+
+    [Fact]
+    public void LibreOfficeSavedXls_ErrorsOnTheSecondSheet_AreEachNamedWithTheirCell()
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(Repo.Fixtures, "xls_error_cells.xls"));
+
+        var r = Engines.Bytes(bytes, "laporan_oktober.xls");
+
+        Assert.False(r.IsAccepted);
+        var errors = r.Errors.Select(p => (p.Code, p.Sheet, p.Row, p.Column, p.Text)).ToList();
+        Assert.Equal(
+            [
+                (ProblemCodes.CellError, "Oktober", 3, "D", "#DIV/0!"),
+                (ProblemCodes.CellError, "Oktober", 4, "C", "#N/A"),
+                (ProblemCodes.CellError, "Oktober", 5, "C", "#REF!"),
+                (ProblemCodes.CellError, "Oktober", 5, "D", "#VALUE!"),
+            ], errors);
+        // The one row without a broken cell is read with its figures; none of the others is stored with a blank count.
+        Assert.Equal(("Senam Lansia", 13), (Assert.Single(r.Activities).Title, r.Activities[0].Participants));
+    }
+}
