@@ -41,7 +41,7 @@ public class CatalogueTests
     {
         var known = new[] { "file", "sheet", "row", "column", "text", "location", "field", "value", "size", "max", "found", "expected", "period", "male", "female", "sum",
             "kbActive", "pus", "reasons", "members", "target", "targetValue", "previous", "firstRow", "name", "areaCode", "candidates", "count", "cells", "rows", "exampleDate", "exampleDateLong", "examplePeriod",
-            "columns", "kind", "sheets", "today", "date", "label", "ruleName", "missing", "labels", "header", "title", "options" };
+            "columns", "kind", "sheets", "today", "date", "label", "ruleName", "missing", "labels", "header", "title", "options", "names", "first" };
         foreach (var (code, text) in Messages())
             foreach (Match m in Regex.Matches(text, @"\{(\w+)\}"))
                 Assert.True(known.Contains(m.Groups[1].Value), $"{code}: unknown placeholder {m.Value}");

@@ -73,3 +73,73 @@ internal sealed partial class SheetAnalyzer
         }
     }
 }
+
+/// <summary>
+/// A dinas form with one row of figures per kampung ("No | Kecamatan | Desa/Kelurahan | Nama Kampung KB | Jumlah
+/// PUS | …"). A report is one kampung's for one month (domain.md, *Periods*; one upload link per kampung), so a
+/// second kampung's row is never dropped in silence nor merged into the first's report: the file is refused with
+/// `several-kampung-rows`, naming the rows and the kampung (docs/ingestion.md, *Identity in the table*).
+/// </summary>
+internal sealed partial class SheetAnalyzer
+{
+    /// <summary>The rows of figures below the first of a per-kampung indicator table: row number and the kampung it names.</summary>
+    private sealed class KampungRows(string sheet, int firstRow, string firstName)
+    {
+        internal string Sheet { get; } = sheet;
+        internal int FirstRow { get; } = firstRow;
+        internal string FirstName { get; } = firstName;
+        internal List<(int Row, int Column, string Name)> More { get; } = [];
+        internal int LastRow = firstRow;
+    }
+
+    private KampungRows? _kampungRows;
+
+    /// <summary>True when the indicator header names the kampung of each row (a name, desa or kecamatan column, or an area code).</summary>
+    private bool IsPerKampungHeader(RawRow header) =>
+        _indicatorIdentity is not null || header.Cells.Any(c => c is string s && _catalogue.Registry.Match(_catalogue.Key(s)) == "areaCode");
+
+    /// <summary>The first identity cell of <paramref name="row"/> that is filled: its column and text ("" and -1 when none).</summary>
+    private (int Column, string Name) RowKampung(RawRow row, RawRow header)
+    {
+        foreach (var field in new[] { "name", "village", "district" })
+            if (_indicatorIdentity?.FirstOrDefault(x => x.Field == field) is { Field: not null } hit && !Text.IsBlank(row[hit.Column]))
+                return (hit.Column, Text.Tidy(Text.Display(row[hit.Column]) ?? ""));
+        for (var i = 0; i < header.Cells.Length; i++)
+            if (header.Cells[i] is string s && _catalogue.Registry.Match(_catalogue.Key(s)) == "areaCode" && !Text.IsBlank(row[i]))
+                return (i, Text.Tidy(Text.Display(row[i]) ?? ""));
+        return (-1, "");
+    }
+
+    /// <summary>Starts watching for more kampung rows under the first one just read.</summary>
+    private void StartKampungRows(string sheet, RawRow row, RawRow header) => _kampungRows = new KampungRows(sheet, row.Number, RowKampung(row, header).Name);
+
+    /// <summary>
+    /// True when <paramref name="row"/> is another kampung's row of the table (a figure in an indicator column) or its
+    /// JUMLAH row; false ends the table.
+    /// </summary>
+    private bool MoreKampungRow(RawRow row, RawRow header, List<(string Code, int Column)> columns)
+    {
+        if (_kampungRows is not { } k) return false;
+        if (IsColumnNumberRow(row)) return true;
+        var figure = columns.Any(c => IndonesianNumber.Parse(row[c.Column]).IsOk);
+        if (!figure) return false;
+        k.LastRow = row.Number;
+        if (IsTotalRow(row, Math.Max(2, columns.Min(c => c.Column) - 1))) return true;
+        var (col, name) = RowKampung(row, header);
+        k.More.Add((row.Number, col, name.Length > 0 ? name : "baris " + row.Number));
+        return true;
+    }
+
+    /// <summary>Once the table has ended: refuses the file when it held more than one kampung's row.</summary>
+    private void EndKampungRows()
+    {
+        if (_kampungRows is not { } k) return;
+        _kampungRows = null;
+        if (k.More.Count == 0) return;
+        var names = new[] { k.FirstName.Length > 0 ? k.FirstName : "baris " + k.FirstRow }.Concat(k.More.Select(m => m.Name)).ToList();
+        var shown = string.Join(", ", names.Take(5)) + (names.Count > 5 ? $", … ({names.Count - 5} lagi)" : "");
+        var first = k.More[0];
+        _sink.Error(ProblemCodes.SeveralKampungRows, k.Sheet, first.Row, first.Column >= 0 ? first.Column : null, first.Name,
+            ("count", names.Count), ("rows", $"{k.FirstRow}–{k.LastRow}"), ("names", shown), ("first", names[0]));
+    }
+}

@@ -41,7 +41,7 @@ internal sealed partial class SheetAnalyzer
         _options = options;
     }
 
-    private enum State { Searching, Table, IndicatorRow, MonthTable }
+    private enum State { Searching, Table, IndicatorRow, KampungRows, MonthTable }
 
     private int _cells;
 
@@ -63,7 +63,13 @@ internal sealed partial class SheetAnalyzer
         var rowsRead = 0;
         var tableEnded = false;
         var firstText = true;
+        // The last row read into the current table: a gap before a summary header ("Bidang | Jumlah Kegiatan") ends it.
+        var lastTableRow = 0;
+        // The table was ended by a summary block: activities after it go on quietly (no total row was passed).
+        var resumeQuietly = false;
         _other = null;
+        _aside = null;
+        _kampungRows = null;
         _weakSheet = false;
         if (_mode == AnalysisMode.Report && _catalogue.IsInstructionSheet(sheet.Name))
         {
@@ -106,6 +112,7 @@ internal sealed partial class SheetAnalyzer
                 table = new TableReader(this, sheet.Name, two ?? header);
                 state = State.Table;
                 expectNumbers = true;
+                lastTableRow = row.Number;
                 if (!header.Plan) _findings.RecognisedAnything = true;
                 if (two is not null) continue;
             }
@@ -115,6 +122,19 @@ internal sealed partial class SheetAnalyzer
                 case State.Table:
                     if (expectNumbers && IsColumnNumberRow(row)) { expectNumbers = false; continue; }
                     expectNumbers = false;
+                    if (_mode == AnalysisMode.Report && row.Number > lastTableRow + 1 && StartSummaryBlock(sheet.Name, row))
+                    {
+                        // A count of activities per bidang under the table, after a blank row: not activities.
+                        table!.Finish(null);
+                        ended = table;
+                        table = null;
+                        state = State.Searching;
+                        sinceBlock = 0;
+                        tableEnded = true;
+                        resumeQuietly = true;
+                        continue;
+                    }
+                    lastTableRow = row.Number;
                     var outcome = table!.Read(row);
                     if (outcome != TableReader.Outcome.Continue)
                     {
@@ -124,6 +144,7 @@ internal sealed partial class SheetAnalyzer
                         state = State.Searching;
                         sinceBlock = 0;
                         tableEnded = true;
+                        resumeQuietly = false;
                         if (outcome == TableReader.Outcome.EndSignature) signatureSeen = true;
                         if (outcome == TableReader.Outcome.EndOther) StartOtherTable(sheet.Name, row);
                     }
@@ -141,17 +162,39 @@ internal sealed partial class SheetAnalyzer
                     ReadIndicatorRow(sheet.Name, row, indicatorHeader!);
                     ReadIdentityColumns(sheet.Name, row);
                     WarnUnknownColumns(sheet.Name, indicatorRow, row, indicatorHeader!);
+                    sinceBlock = 0;
+                    if (_mode == AnalysisMode.Report && IsPerKampungHeader(indicatorRow))
+                    {
+                        // One row per kampung (a dinas form): the rows below are other kampung, never dropped in silence.
+                        StartKampungRows(sheet.Name, row, indicatorRow);
+                        state = State.KampungRows;
+                        continue;
+                    }
+                    state = State.Searching;
+                    continue;
+
+                case State.KampungRows:
+                    if (MoreKampungRow(row, indicatorRow, indicatorHeader!)) continue;
+                    EndKampungRows();
                     state = State.Searching;
                     sinceBlock = 0;
-                    continue;
+                    break;
             }
+
+            // Rows under a set-aside header (an unknown table below the total, a summary block) go with it.
+            if (_mode == AnalysisMode.Report && ContinueAside(row)) continue;
 
             // Below a table's end, a new title or header starts a table of its own kind (a plan, an attendance list, the officers).
             if (tableEnded && _mode == AnalysisMode.Report && SkipOtherTable(sheet.Name, row)) continue;
+            // Below the total, a header of a table the templates do not know (a cash book, a guest list): set aside whole.
+            if (tableEnded && !resumeQuietly && _mode == AnalysisMode.Report && StartUnknownTable(sheet.Name, row)) continue;
             if (ended is not null && _mode == AnalysisMode.Report && ended.IsActivityRow(row))
             {
                 // Activities below a total row or a signature line: read them, and say the table went on.
-                _sink.Warning(ProblemCodes.RowsAfterEnd, sheet.Name, row.Number, null, null);
+                // Below a summary block (no total row passed) they are simply the table's next rows.
+                if (!resumeQuietly) _sink.Warning(ProblemCodes.RowsAfterEnd, sheet.Name, row.Number, null, null);
+                resumeQuietly = false;
+                lastTableRow = row.Number;
                 table = ended;
                 ended = null;
                 state = State.Table;
@@ -176,6 +219,8 @@ internal sealed partial class SheetAnalyzer
 
         if (pending is not null) { table = new TableReader(this, sheet.Name, pending); if (!pending.Plan) _findings.RecognisedAnything = true; }
         table?.Finish(null);
+        EndKampungRows();
+        EndAside();
         EndList();
     }
 

@@ -138,6 +138,12 @@ public static class ProblemCodes
     public const string InstructionHeading = "instruction-heading";
     /// <summary>Warning: a table below the total row with its own header (a plan, an attendance list, the officers) was not counted.</summary>
     public const string TableBelowTotalSkipped = "table-below-total-skipped";
+    /// <summary>Warning: below the total row, a table with a header of its own that is no activity table (a cash book, a guest list, an inventory) was set aside; names its rows.</summary>
+    public const string TableBelowTotalUnknown = "table-below-total-unknown";
+    /// <summary>Warning: a summary block under the activity table (activities counted per bidang, a pivot) was set aside, not read as activities; names its rows.</summary>
+    public const string SummaryTableSkipped = "summary-table-skipped";
+    /// <summary>Error: an indicator table holds one row of figures per kampung (a dinas form): a report is one kampung's, so nothing of it is stored.</summary>
+    public const string SeveralKampungRows = "several-kampung-rows";
     /// <summary>Warning: the identity written in the table (a "Desa/Kelurahan" or "Kecamatan" column) differs from the banner's.</summary>
     public const string IdentityConflict = "identity-conflict";
     /// <summary>Warning: the rows of an identity column name more than one desa/kelurahan or kecamatan.</summary>
