@@ -154,12 +154,25 @@ internal static class StorageCommands
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
         using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         // --host real: the same loop on the real Functions host (../shared/functions-host), Event Grid events posted for new blobs.
-        var options = CommandOptions.Parse("dev", args, new HashSet<string> { "--host" }, new HashSet<string>(), Console.Error);
+        var options = CommandOptions.Parse("dev", args, new HashSet<string> { "--host", "--port", "--package" }, new HashSet<string>(), Console.Error);
         if (options is null) return CommandLine.Usage;
+        var real = options.Value("--host") == "real";
+        foreach (var only in new[] { "--port", "--package" })
+            if (!real && options.Value(only) is not null)
+            {
+                CommandLine.UsageError("dev", CliTexts.Default.T("dev.real_only", ("option", only)), Console.Error);
+                return CommandLine.Usage;
+            }
+        var port = LocalFunctionHost.DevPort;
+        if (options.Value("--port") is { } portText && !(int.TryParse(portText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port) && port is > 0 and < 65536))
+        {
+            CommandLine.UsageError("dev", CliTexts.Default.T("dev.port_invalid", ("value", portText)), Console.Error);
+            return CommandLine.Usage;
+        }
         switch (options.Value("--host"))
         {
             case null or "local": break;
-            case "real": return await RealHostDev.RunAsync(stop.Token);
+            case "real": return await RealHostDev.RunAsync(port, options.Value("--package"), stop.Token);
             case var other:
                 CommandLine.UsageError("dev", CliTexts.Default.T("dev.host_unknown", ("value", other)), Console.Error);
                 return CommandLine.Usage;
@@ -173,7 +186,7 @@ internal static class StorageCommands
         var timers = TimerSchedule.RunAsync(functions, d => Console.WriteLine(d), stop.Token);
         await runner.WatchAsync(d => Console.WriteLine(DescribeDispatch(d)), TimeSpan.FromSeconds(1), stop.Token);
         await timers;
-        Console.WriteLine("kkb dev berhenti.");
+        Console.WriteLine(CliTexts.Default.T("dev.stopped"));
         return 0;
     }
 

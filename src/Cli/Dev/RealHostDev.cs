@@ -1,170 +1,185 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using KampungKB.Cli.Commands;
 using KampungKB.Core.Store;
+using KampungKB.Core.Uploads;
 using KampungKB.Functions;
 
 namespace KampungKB.Cli.Dev;
 
 /// <summary>
-/// <c>kkb dev --host real</c>: the local development loop on the real Azure Functions host of
-/// <c>../shared/functions-host/</c> instead of the local runner: the app as <c>./kkb publish</c> builds it,
-/// the host on http://127.0.0.1:7071 over the dev Azurite. Azurite sends no Event Grid events, so this polls
-/// <c>uploads</c> and <c>registry</c> every second and posts, for each new blob version, the
-/// <c>Microsoft.Storage.BlobCreated</c> event Event Grid would send to the host's blob webhook (after the
-/// subscription-validation handshake, as Event Grid does). The host retries and writes poison messages itself.
+/// <c>kkb dev --host real [--port N] [--package DIR]</c>: the local development loop on the real Azure Functions host of
+/// <c>../shared/functions-host/</c> (<see cref="FunctionsHostProcess"/>) instead of the local runner: the app as
+/// <c>./kkb publish</c> builds it (published into <c>.build/dev-real/</c> when a source file is newer than the last
+/// package, or the one <c>--package DIR</c> names), the host on http://127.0.0.1:7071 (or <c>--port</c>) over the dev
+/// Azurite (or the local Azurite <c>AzureWebJobsStorage</c> names). Azurite sends no Event Grid events, so
+/// <see cref="WatchAsync"/> polls <c>uploads</c> and <c>registry</c> every second and posts, for each new blob version,
+/// the <c>Microsoft.Storage.BlobCreated</c> event Event Grid would send (after the subscription-validation handshake),
+/// then prints in Indonesian what each upload's cadre is told. The host's own log goes to <c>.kkb/functions-host.log</c>;
+/// it retries and writes poison messages itself.
 /// </summary>
 internal static class RealHostDev
 {
-    public const string HostVersion = "4.1036.3";
     private const string HostId = "kkb-dev";
 
-    public static async Task<int> RunAsync(CancellationToken stop)
+    public static async Task<int> RunAsync(int port, string? package, CancellationToken stop)
     {
         var t = CliTexts.Default;
         var root = LocalEnvironment.RepositoryRoot;
-        var tarball = Path.GetFullPath(Path.Combine(root, "..", "shared", "functions-host", $"functions-host-{HostVersion}.tar.gz"));
+        var tarball = FunctionsHostProcess.Tarball(root);
         if (!File.Exists(tarball)) throw new InvalidOperationException(t.T("dev.real.no_host", ("path", tarball)));
         await using var env = await LocalEnvironment.OpenAsync(cancellationToken: stop);
-        if (env.ConnectionString is null || !env.IsLocal) throw new InvalidOperationException(t.T("dev.real.local_only"));
+        if (env.ConnectionString is null || !(env.IsLocal || env.Connection.IsLoopback)) throw new InvalidOperationException(t.T("dev.real.local_only"));
 
-        Console.WriteLine(t.T("dev.real.publishing"));
-        var outDir = Path.Combine(root, ".build", "dev-real");
-        if (await RunAsync("bash", [Path.Combine(root, "scripts", "publish.sh"), "--out", outDir], root) is { Exit: not 0 } publish)
-            throw new InvalidOperationException(t.T("dev.real.publish_failed", ("output", publish.Output.Trim())));
-        var hostDir = Path.Combine(root, ".build", "functions-host", HostVersion);
-        var dll = Path.Combine(hostDir, "functions-host", "Microsoft.Azure.WebJobs.Script.WebHost.dll");
-        if (!File.Exists(Path.Combine(hostDir, ".extracted")) || !File.Exists(dll))
+        string appDir;
+        if (package is not null)
         {
-            Directory.CreateDirectory(hostDir);
-            if (await RunAsync("tar", ["-xzf", tarball, "-C", hostDir], root) is { Exit: not 0 } tar)
-                throw new InvalidOperationException(t.T("dev.real.extract_failed", ("output", tar.Output.Trim())));
-            await File.WriteAllTextAsync(Path.Combine(hostDir, ".extracted"), HostVersion, stop);
+            appDir = Path.Combine(Path.GetFullPath(package), "functionapp");
+            if (!File.Exists(Path.Combine(appDir, "functions.metadata"))) throw new InvalidOperationException(t.T("dev.real.package_missing", ("path", appDir)));
         }
+        else appDir = await PublishIfNeededAsync(root, stop);
 
-        var port = LocalFunctionHost.DevPort;
-        var psi = new ProcessStartInfo("dotnet") { ArgumentList = { dll }, WorkingDirectory = root };
-        psi.Environment.Remove("CONTAINER_NAME");
-        psi.Environment["DOTNET_ROLL_FORWARD"] = "Major";
-        psi.Environment["AzureWebJobsScriptRoot"] = Path.Combine(outDir, "functionapp");
-        psi.Environment["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated";
-        psi.Environment["AzureWebJobsStorage"] = env.ConnectionString;
-        psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        psi.Environment["WEBSITE_HOSTNAME"] = $"localhost:{port}";
-        psi.Environment["AzureFunctionsWebHost__hostid"] = HostId;
-        psi.Environment["AzureFunctionsJobHost__Logging__Console__IsEnabled"] = "true";
-        psi.Environment["Logging__LogLevel__Azure.Core"] = "Warning";
-        psi.Environment["AzureFunctionsJobHost__Logging__LogLevel__Azure.Core"] = "Warning";
-        psi.Environment["Links__SigningKey"] = LocalLinkKey.Resolve(root);
-        psi.Environment["Links__BaseUrl"] = Environment.GetEnvironmentVariable("Links__BaseUrl") is { Length: > 0 } b ? b : $"http://127.0.0.1:{port}";
-        if (Environment.GetEnvironmentVariable("Mail__OutboxDirectory") is null) psi.Environment["Mail__OutboxDirectory"] = Path.Combine(root, ".kkb", "outbox");
+        string hostDir;
+        try { hostDir = await FunctionsHostProcess.ExtractAsync(root, stop); }
+        catch (InvalidOperationException e) { throw new InvalidOperationException(t.T("dev.real.extract_failed", ("output", e.Message)), e); }
+
+        var environment = FunctionsHostProcess.BaseEnvironment(appDir, env.ConnectionString, port, HostId);
+        environment["Links__SigningKey"] = LocalLinkKey.Resolve(root);
+        environment["Links__BaseUrl"] = Environment.GetEnvironmentVariable("Links__BaseUrl") is { Length: > 0 } b ? b : $"http://127.0.0.1:{port}";
+        environment["Mail__OutboxDirectory"] = Environment.GetEnvironmentVariable("Mail__OutboxDirectory") is { Length: > 0 } o ? o : Path.Combine(root, ".kkb", "outbox");
         foreach (var (key, cron) in AppSettings.DefaultSchedules)
-            if (Environment.GetEnvironmentVariable(key) is null) psi.Environment[key] = cron;
+            if (Environment.GetEnvironmentVariable(key) is null) environment[key] = cron;
 
-        using var host = Process.Start(psi) ?? throw new InvalidOperationException(t.T("dev.real.start_failed", ("reason", "dotnet")));
+        var logPath = Path.Combine(root, ".kkb", "functions-host.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
+        using var log = TextWriter.Synchronized(new StreamWriter(logPath, append: false) { AutoFlush = true });
+        Console.WriteLine(t.T("dev.real.starting", ("log", logPath)));
+        FunctionsHostProcess host;
+        try { host = await FunctionsHostProcess.StartAsync(hostDir, environment, env.Blobs, root, log.WriteLine, cancellationToken: stop); }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested) { Console.WriteLine(t.T("dev.stopped")); return 0; }
+        catch (InvalidOperationException) { throw new InvalidOperationException(t.T("dev.real.host_exited", ("log", logPath))); }
+        await using (host)
+        {
+            Console.WriteLine(t.T("dev.real.running", ("source", env.Source), ("url", new Uri(host.Address, "api/kampung/…").ToString()), ("log", logPath)));
+            await WatchAsync(host, env.Blobs, env.Tables, env.Queues, Console.Out, TimeSpan.FromSeconds(1), stop);
+            if (host.HasExited && !stop.IsCancellationRequested) throw new InvalidOperationException(t.T("dev.real.host_exited", ("log", logPath)));
+        }
+        Console.WriteLine(t.T("dev.stopped"));
+        return 0;
+    }
+
+    /// <summary>
+    /// The package in <c>.build/dev-real/functionapp/</c>, built by scripts/publish.sh first when it is missing or any file
+    /// under src/ or templates/ (or host.json) is newer than its zip; returns the unzipped app's folder.
+    /// </summary>
+    private static async Task<string> PublishIfNeededAsync(string root, CancellationToken stop)
+    {
+        var t = CliTexts.Default;
+        var outDir = Path.Combine(root, ".build", "dev-real");
+        var zip = Path.Combine(outDir, "functionapp.zip");
+        var appDir = Path.Combine(outDir, "functionapp");
+        if (File.Exists(zip) && File.Exists(Path.Combine(appDir, "functions.metadata")) && !SourceNewerThan(root, File.GetLastWriteTimeUtc(zip)))
+        {
+            Console.WriteLine(t.T("dev.real.package_current", ("path", appDir)));
+            return appDir;
+        }
+        Console.WriteLine(t.T("dev.real.publishing"));
+        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
+        foreach (var a in new[] { Path.Combine(root, "scripts", "publish.sh"), "--out", outDir }) psi.ArgumentList.Add(a);
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(stop);
+        var stderr = process.StandardError.ReadToEndAsync(stop);
+        await process.WaitForExitAsync(stop);
+        if (process.ExitCode != 0) throw new InvalidOperationException(t.T("dev.real.publish_failed", ("output", (await stdout + await stderr).Trim())));
+        return appDir;
+    }
+
+    private static bool SourceNewerThan(string root, DateTime stampUtc)
+    {
+        if (File.GetLastWriteTimeUtc(Path.Combine(root, "host.json")) > stampUtc) return true;
+        foreach (var folder in new[] { "src", "templates" })
+        {
+            var stack = new Stack<string>([Path.Combine(root, folder)]);
+            while (stack.Count > 0)
+            {
+                var dir = stack.Pop();
+                if (!Directory.Exists(dir)) continue;
+                foreach (var sub in Directory.EnumerateDirectories(dir))
+                    if (Path.GetFileName(sub) is not ("bin" or "obj")) stack.Push(sub);
+                if (Directory.EnumerateFiles(dir).Any(f => File.GetLastWriteTimeUtc(f) > stampUtc)) return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Until <paramref name="stop"/> (or the host exits): answers nothing itself, but delivers to <paramref name="host"/> the
+    /// Event Grid events a storage account would send for each new blob version in <c>registry</c> (to <c>ImportRegistry</c>)
+    /// and <c>uploads</c> (to <c>IngestUpload</c>), polling every <paramref name="poll"/>, and writes one Indonesian line per
+    /// delivery and per outcome to <paramref name="output"/>: an upload's as the local runner prints it (status, kampung,
+    /// month, activities, errors; read from the claims ledger the app completes), a registry import's from the host's log,
+    /// an upload the host gave up on from the poison queue.
+    /// </summary>
+    internal static async Task WatchAsync(FunctionsHostProcess host, BlobServiceClient blobs, TableServiceClient tables, QueueServiceClient queues,
+        TextWriter output, TimeSpan poll, CancellationToken stop)
+    {
+        var t = CliTexts.Default;
+        var names = StorageNames.Default;
+        var watched = new[] { (Function: "ImportRegistry", Container: names.Registry), (Function: "IngestUpload", Container: names.Uploads) };
         try
         {
-            var key = await BlobsKeyAsync(env, host, stop);
-            using var http = new HttpClient();
-            // The host writes its keys before Kestrel listens: wait until it answers HTTP.
-            while (true)
-            {
-                if (host.HasExited) throw new InvalidOperationException(t.T("dev.real.host_exited", ("code", host.ExitCode)));
-                try { using var _ = await http.GetAsync($"http://127.0.0.1:{port}/", stop); break; }
-                catch (HttpRequestException) { await Task.Delay(500, stop); }
-            }
-            Console.WriteLine(t.T("dev.real.running", ("source", env.Source), ("url", $"http://127.0.0.1:{port}/api/kampung/…")));
-            var names = StorageNames.Default;
-            var watched = new[] { (Function: "ImportRegistry", Container: names.Registry), (Function: "IngestUpload", Container: names.Uploads) };
-            foreach (var (function, _) in watched)
-                await PostAsync(http, port, function, key, "SubscriptionValidation", ValidationEvent(), stop);
+            foreach (var (function, _) in watched) await host.ValidateSubscriptionAsync(function, Guid.NewGuid().ToString(), stop);
             var seen = new HashSet<string>(StringComparer.Ordinal);
+            var uploads = new List<(string Blob, byte[] Content)>();
+            var registryDone = host.Executions("ImportRegistry", "Succeeded") + host.Executions("ImportRegistry", "Failed");
+            var poison = PoisonQueue.For(queues);
             while (!stop.IsCancellationRequested && !host.HasExited)
             {
                 foreach (var (function, container) in watched)
                 {
-                    var client = env.Blobs.GetBlobContainerClient(container);
+                    var client = blobs.GetBlobContainerClient(container);
                     if (!(await client.ExistsAsync(stop)).Value) continue;
                     await foreach (var blob in client.GetBlobsAsync(cancellationToken: stop))
                     {
                         if (!seen.Add($"{container}/{blob.Name}/{blob.Properties.ETag}")) continue;
-                        var uri = client.GetBlobClient(blob.Name).Uri;
-                        var body = CreatedEvent(container, blob.Name, uri, blob.Properties.ETag?.ToString(), blob.Properties.ContentLength);
-                        var status = await PostAsync(http, port, function, key, "Notification", body, stop);
-                        Console.WriteLine(t.T("dev.real.delivered", ("function", function), ("blob", $"{container}/{blob.Name}"), ("status", status)));
+                        var blobClient = client.GetBlobClient(blob.Name);
+                        if (function == "IngestUpload")
+                        {
+                            // Read before the host does: the app deletes the blob once its bytes are kept, and the outcome is found by name and content.
+                            try { uploads.Add((blob.Name, (await blobClient.DownloadContentAsync(stop)).Value.Content.ToArray())); }
+                            catch (Azure.RequestFailedException e) when (e.Status == 404) { continue; }
+                        }
+                        using var answer = await host.DeliverBlobCreatedAsync(function, container, blob.Name, blobClient.Uri, blob.Properties.ETag?.ToString(),
+                            blob.Properties.ContentType, blob.Properties.ContentLength, stop);
+                        output.WriteLine(t.T("dev.real.delivered", ("function", function), ("blob", $"{container}/{blob.Name}"), ("status", (int)answer.StatusCode)));
                     }
                 }
-                try { await Task.Delay(TimeSpan.FromSeconds(1), stop); } catch (OperationCanceledException) { }
+                foreach (var pending in uploads.ToList())
+                {
+                    if (await UploadProcessor.FindOutcomeAsync(tables, names, pending.Blob, pending.Content, stop) is { } outcome)
+                    {
+                        output.WriteLine(StorageCommands.DescribeDispatch(new Dispatch("IngestUpload", pending.Blob, true, 1, outcome, null)));
+                        uploads.Remove(pending);
+                    }
+                    else if ((await poison.PeekAsync(stop)).Any(m => m.Message.BlobName == pending.Blob && m.Message.ContainerName == names.Uploads))
+                    {
+                        output.WriteLine(StorageCommands.DescribeDispatch(new Dispatch("IngestUpload", pending.Blob, false, 5, null, t.T("dev.real.see_log"))));
+                        uploads.Remove(pending);
+                    }
+                }
+                var registryRuns = host.Executions("ImportRegistry", "Succeeded") + host.Executions("ImportRegistry", "Failed");
+                if (registryRuns > registryDone)
+                {
+                    // The host logs a run as succeeded whether the workbook was accepted or not: say what is registered now.
+                    var registered = (await new RegistryStore(tables, names).ListAsync(cancellationToken: stop)).Count;
+                    output.WriteLine(t.T("dev.real.registry_done", ("count", registered), ("failed", host.Executions("ImportRegistry", "Failed"))));
+                    registryDone = registryRuns;
+                }
+                await Task.Delay(poll, stop);
             }
-            if (host.HasExited && !stop.IsCancellationRequested) throw new InvalidOperationException(t.T("dev.real.host_exited", ("code", host.ExitCode)));
         }
-        finally
-        {
-            if (!host.HasExited) { host.Kill(entireProcessTree: true); await host.WaitForExitAsync(CancellationToken.None); }
-        }
-        Console.WriteLine("kkb dev berhenti.");
-        return 0;
-    }
-
-    /// <summary>The host's <c>blobs_extension</c> system key, from <c>azure-webjobs-secrets/{host id}/host.json</c>, once the host wrote it.</summary>
-    private static async Task<string> BlobsKeyAsync(LocalEnvironment env, Process host, CancellationToken stop)
-    {
-        var secrets = env.Blobs.GetBlobContainerClient("azure-webjobs-secrets").GetBlobClient($"{HostId}/host.json");
-        while (true)
-        {
-            stop.ThrowIfCancellationRequested();
-            if (host.HasExited) throw new InvalidOperationException(CliTexts.Default.T("dev.real.host_exited", ("code", host.ExitCode)));
-            if ((await secrets.ExistsAsync(stop)).Value)
-            {
-                using var doc = JsonDocument.Parse((await secrets.DownloadContentAsync(stop)).Value.Content.ToMemory());
-                if (doc.RootElement.TryGetProperty("systemKeys", out var keys)
-                    && keys.EnumerateArray().FirstOrDefault(k => k.GetProperty("name").GetString() == "blobs_extension") is { ValueKind: JsonValueKind.Object } k)
-                    return k.GetProperty("value").GetString()!;
-            }
-            await Task.Delay(500, stop);
-        }
-    }
-
-    private static JsonArray ValidationEvent() => new(new JsonObject
-    {
-        ["id"] = Guid.NewGuid().ToString(), ["topic"] = Topic, ["subject"] = "",
-        ["eventType"] = "Microsoft.EventGrid.SubscriptionValidationEvent", ["eventTime"] = DateTimeOffset.UtcNow.ToString("O"),
-        ["data"] = new JsonObject { ["validationCode"] = Guid.NewGuid().ToString() }, ["dataVersion"] = "1", ["metadataVersion"] = "1",
-    });
-
-    /// <summary>The Event Grid schema's BlobCreated event for one blob version (what a storage account's system topic sends).</summary>
-    internal static JsonArray CreatedEvent(string container, string blobName, Uri url, string? eTag, long? length) => new(new JsonObject
-    {
-        ["id"] = Guid.NewGuid().ToString(), ["topic"] = Topic,
-        ["subject"] = $"/blobServices/default/containers/{container}/blobs/{blobName}",
-        ["eventType"] = "Microsoft.Storage.BlobCreated", ["eventTime"] = DateTimeOffset.UtcNow.ToString("O"),
-        ["data"] = new JsonObject { ["api"] = "PutBlob", ["url"] = url.ToString(), ["eTag"] = eTag, ["contentLength"] = length, ["blobType"] = "BlockBlob" },
-        ["dataVersion"] = "", ["metadataVersion"] = "1",
-    });
-
-    private const string Topic = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/kkb-dev/providers/Microsoft.Storage/storageAccounts/devstoreaccount1";
-
-    private static async Task<int> PostAsync(HttpClient http, int port, string function, string key, string eventType, JsonNode body, CancellationToken stop)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post,
-            $"http://127.0.0.1:{port}/runtime/webhooks/blobs?functionName=Host.Functions.{function}&code={Uri.EscapeDataString(key)}")
-        { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
-        request.Headers.Add("aeg-event-type", eventType);
-        using var response = await http.SendAsync(request, stop);
-        return (int)response.StatusCode;
-    }
-
-    private static async Task<(int Exit, string Output)> RunAsync(string file, string[] args, string directory)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
+        catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
     }
 }

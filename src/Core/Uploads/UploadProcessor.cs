@@ -27,10 +27,17 @@ public sealed record UploadOutcome(
     int ErrorCount,
     int WarningCount,
     bool Repeated = false,
-    string? RegistryVersion = null)
+    string? RegistryVersion = null,
+    int Timeouts = 0)
 {
     /// <summary>True when the outcome is a rejection that depended on the registry (see <see cref="RegistryVersion"/>).</summary>
     public bool DependsOnRegistry => RegistryVersion is not null;
+
+    /// <summary>
+    /// True when this is a <c>processing-timeout</c> rejection that a new trigger of the same content reads once more:
+    /// a deadline missed on a busy instance may pass on a quieter one; a second miss is final (docs/robustness.md).
+    /// </summary>
+    public bool ReadAgainOnRetrigger => Status == UploadStatus.Rejected && Timeouts == 1;
 }
 
 public sealed class PipelineOptions
@@ -145,14 +152,18 @@ public sealed class UploadProcessor
         var receivedAt = entryOf ?? (upload.LastModified is { } lastModified ? SimulatedClock.Map(_time, lastModified) : _time.GetUtcNow());
 
         var claim = await _claims.ClaimAsync(claimId, _names.Uploads + "/" + upload.Name, receivedAt, cancellationToken).ConfigureAwait(false);
+        var timeoutsBefore = 0;
         switch (claim)
         {
             case ClaimLedger.Result.Done done:
                 var earlier = JsonSerializer.Deserialize<UploadOutcome>(done.Summary, Json)!;
                 // A rejection for the file's content is final for that content; one that depended on the registry is
-                // judged again once the registry has changed (docs/robustness.md).
-                if (reopen || earlier.DependsOnRegistry && earlier.RegistryVersion != await _registry.GetVersionAsync(cancellationToken).ConfigureAwait(false))
+                // judged again once the registry has changed, and a first processing-timeout is read once more, since the
+                // deadline may have been missed for the instance's load rather than the file (docs/robustness.md).
+                if (reopen || earlier.ReadAgainOnRetrigger
+                    || earlier.DependsOnRegistry && earlier.RegistryVersion != await _registry.GetVersionAsync(cancellationToken).ConfigureAwait(false))
                 {
+                    timeoutsBefore = earlier.Timeouts;
                     claim = await _claims.ReopenAsync(claimId, receivedAt, cancellationToken).ConfigureAwait(false);
                     break;
                 }
@@ -227,7 +238,8 @@ public sealed class UploadProcessor
         var outcome = new UploadOutcome(uploadId, status, kampung?.AreaCode, report?.Period,
             report?.Activities.Count ?? 0, report?.Indicators.Count ?? 0,
             feedbackDocument.ErrorTotal, feedbackDocument.WarningTotal,
-            RegistryVersion: status == UploadStatus.Rejected && problems.Any(p => RegistryCodes.Contains(p.Code)) ? registryVersion : null);
+            RegistryVersion: status == UploadStatus.Rejected && problems.Any(p => RegistryCodes.Contains(p.Code)) ? registryVersion : null,
+            Timeouts: problems.Any(p => p.Code == ProblemCodes.ProcessingTimeout) ? timeoutsBefore + 1 : 0);
 
         await _log.RecordAsync(new UploadRecord(uploadId, regency, _names.Uploads + "/" + upload.Name, path.FileName,
             kampung?.AreaCode, report?.Period, status, contentHash, read ? content.Length : upload.ContentLength ?? 0, owned.ReceivedAt, _time.GetUtcNow(),
