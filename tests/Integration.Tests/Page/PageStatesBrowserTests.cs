@@ -83,7 +83,10 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
         await Assertions.Expect(accepted).ToContainTextAsync("Oktober 2025");
         await Assertions.Expect(accepted.Locator("dd").Nth(1)).ToHaveTextAsync("2");
         await Assertions.Expect(accepted).ToContainTextAsync("25");
-        Assert.Contains(await h.UploadedBlobNamesAsync(), n => n.StartsWith(PageHarness.Pelambuan + "/", StringComparison.Ordinal) && n.EndsWith(".ods", StringComparison.Ordinal));
+        // The page stored it as the kampung's upload blob (uploads/{area}/…), which the trigger judged: one accepted .ods upload logged.
+        var logged = Assert.Single(await new KampungKB.Core.Store.UploadLog(azurite.Tables, h.Names).ListAsync("63.71", PageHarness.Pelambuan));
+        Assert.Equal(("kegiatan oktober 2025.ods", KampungKB.Core.Model.UploadStatus.Accepted, 2), (logged.FileName, logged.Status, logged.ActivityCount));
+        Assert.Contains(PageHarness.Pelambuan + "/", logged.Path, StringComparison.Ordinal);
         await AssertFitsAsync(page);
         await page.SetViewportSizeAsync(390, 740);
         await AssertFitsAsync(page, 390);
@@ -110,7 +113,8 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
         var texts = KampungKB.Cli.Commands.CliTexts.Default;
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(texts.T("dev.root_title"));
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync(texts.T("dev.root_text"));
-        await Assertions.Expect(page.Locator("code")).ToHaveTextAsync("./kkb links");
+        await Assertions.Expect(page.Locator("code").First).ToHaveTextAsync("./kkb links");
+        await Assertions.Expect(page.Locator("code").Nth(1)).ToHaveTextAsync(texts.T("dev.root_recap"));
         await AssertFitsAsync(page);
         await page.SetViewportSizeAsync(390, 740);
         await AssertFitsAsync(page, 390);

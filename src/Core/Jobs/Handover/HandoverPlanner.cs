@@ -96,9 +96,9 @@ public sealed class HandoverPlanner(HandoverCatalogue catalogue)
                 if (display is null)
                 {
                     if (field.Checks.Contains(HandoverCatalogue.Checks.Required))
-                        fails.Add((HandoverCatalogue.Checks.Required, field.PoktanName is not null
-                            ? catalogue.Text("fail.required.poktan", ("count", k.Profile?.PoktanOwned is { } n ? Model.IndonesianFormat.Number(n) : catalogue.Texts["answer.empty"]))
-                            : catalogue.Texts[isProfile ? "fail.required.profile" : "fail.required"]));
+                        fails.Add((HandoverCatalogue.Checks.Required, field.PoktanName is not null && k.Profile?.PoktanOwned is { } n
+                            ? catalogue.Text("fail.required.poktan", ("count", Model.IndonesianFormat.Number(n)))
+                            : catalogue.Texts[isProfile || field.PoktanName is not null ? "fail.required.profile" : "fail.required"]));
                 }
                 else if (value is { } v)
                 {
