@@ -45,6 +45,31 @@ public class XlsxLayoutTests
         Assert.Equal(["Puskesmas", "PKK"], second.Partners);
     }
 
+    /// <summary>
+    /// The partner column splits on "dan" only between partners: an agency of the BKKBN website's closed partner list
+    /// whose name holds "dan" (templates/classes/options.json) stays one partner, as the cadre wrote it.
+    /// </summary>
+    [Fact]
+    public void PartnerCell_AgencyNameWithDan_StaysOnePartner_RealListStillSplits()
+    {
+        var b = new XlsxBuilder();
+        ActivitySheet(b)
+            .Row("No", "Tanggal", "Nama Kegiatan", "Jumlah Peserta", "Instansi Terkait")
+            .Row(1, "06/10/2025", "Sosialisasi stunting", 20, "Dinas Pemberdayaan Perempuan dan Perlindungan Anak dan Puskesmas")
+            .Row(2, "13/10/2025", "Pelatihan UPPKA", 15, "Dinas Koperasi dan UKM; BUMN dan BUMD")
+            .Row(3, "20/10/2025", "Kerja bakti", 30, "Babinsa dan Bhabinkamtibmas, Dinas Kesehatan Provinsi dan PKK")
+            .Row(4, "27/10/2025", "Penyuluhan", 12, "Dinas  PP dan  PA");
+
+        var r = Ingest(b);
+
+        Assert.True(r.IsAccepted, string.Join("; ", r.Codes()));
+        Assert.Equal(4, r.Activities.Count);
+        Assert.Equal(["Dinas Pemberdayaan Perempuan dan Perlindungan Anak", "Puskesmas"], r.Activities[0].Partners);
+        Assert.Equal(["Dinas Koperasi dan UKM", "BUMN dan BUMD"], r.Activities[1].Partners);
+        Assert.Equal(["Babinsa", "Bhabinkamtibmas", "Dinas Kesehatan Provinsi", "PKK"], r.Activities[2].Partners);
+        Assert.Equal(["Dinas PP dan PA"], r.Activities[3].Partners);
+    }
+
     [Fact]
     public void TotalRow_DisagreesWithRows_WarnsWithLocation()
     {

@@ -64,6 +64,7 @@ internal static class ClassesCommand
             checkedReason = k.Checked is null ? null : ClassReader.CheckedReason(k, catalogue),
         }),
         distribution = report.Distribution.ToDictionary(d => Spell(d.Key), d => d.Value),
+        retired = report.Retired.Select(k => new { areaCode = k.AreaCode, name = k.Name, retiredAt = k.RetiredAt }),
     }, CommandLine.Json);
 
     internal static string Spell(KampungClass c) => c.ToString().ToLowerInvariant();
@@ -100,6 +101,10 @@ internal static class ClassesCommand
         }
         w.WriteLine();
         w.WriteLine(catalogue.Text("cliDistribution", ("distribution", string.Join(", ", report.Distribution.Select(d => $"{catalogue.ClassLabel(d.Key, topClassLabel)} {d.Value}")))));
+        if (report.Retired.Count > 0)
+            w.WriteLine(catalogue.Text("cliRetired", ("kampung", string.Join("; ", report.Retired.Select(k =>
+                catalogue.Text("cliRetiredKampung", ("name", k.Name), ("areaCode", k.AreaCode),
+                    ("date", IndonesianFormat.Date(LocalTime.ForProvince(k.AreaCode).ToLocal(k.RetiredAt!.Value)))))))));
         return w.ToString();
     }
 

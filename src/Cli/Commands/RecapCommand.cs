@@ -72,7 +72,12 @@ internal static class RecapCommand
             error.WriteLine(t.T("recap.no_recipients", ("regency", code), ("key", code.Replace(".", "", StringComparison.Ordinal))));
             return CommandLine.Rejected;
         }
-        return sent?.Action == ReminderActions.Failed ? CommandLine.Rejected : CommandLine.Ok;
+        if (sent?.Action == ReminderActions.Failed)
+        {
+            error.WriteLine(t.T("recap.send_failed", ("regency", code), ("reason", t.Label("reason", sent.Reason))));
+            return CommandLine.Rejected;
+        }
+        return CommandLine.Ok;
     }
 
     internal static async Task<(Recap Recap, string Html, string Xlsx, string? Handover)> WriteAsync(RecapCompiler compiler, RegencySettings regency, ReportingPeriod period, string outDir)

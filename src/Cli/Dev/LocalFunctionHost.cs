@@ -85,7 +85,10 @@ internal sealed class LocalFunctionHost : IAsyncDisposable
                 + "<body style=\"font:17px/1.45 system-ui,sans-serif;max-width:560px;margin:0 auto;padding:16px;color:#1b1f23\">"
                 + $"<h1 style=\"font-size:1.3em;color:#0b6e4f\">{KampungKB.Core.Rendering.Exports.ExportSanitizer.Html(t.T("dev.root_title"))}</h1>"
                 + $"<p>{KampungKB.Core.Rendering.Exports.ExportSanitizer.Html(t.T("dev.root_text"))}</p>"
-                + $"<p><code>./kkb links</code></p><p>{KampungKB.Core.Rendering.Exports.ExportSanitizer.Html(t.T("dev.root_more"))}</p></body></html>";
+                + $"<p><code>./kkb links</code></p><p>{KampungKB.Core.Rendering.Exports.ExportSanitizer.Html(t.T("dev.root_more"))}</p>"
+                // A command wraps only between its words, never after the dashes of an option.
+                + "<p><code>" + string.Join(" ", t.T("dev.root_recap").Split(' ').Select(w => $"<span style=\"white-space:nowrap\">{KampungKB.Core.Rendering.Exports.ExportSanitizer.Html(w)}</span>"))
+                + "</code></p></body></html>";
             return Results.Content(html, "text/html; charset=utf-8");
         });
         await web.StartAsync(cancellationToken);

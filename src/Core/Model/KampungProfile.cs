@@ -20,8 +20,16 @@ public sealed record KampungProfile(
     int? Mechanisms = null,
     bool? PokjaBoard = null,
     bool? PokjaTrainedFlag = null,
-    int? Teens = null)
+    int? Teens = null,
+    string? PoktanNamed = null)
 {
+    /// <summary>
+    /// Which of the website's five poktan (BKB, BKR, BKL, UPPKA, PIK R: the "poktan" list of templates/classes/options.json)
+    /// the registry's poktan cell named, in the website's order; null when the cell gave only a number (or nothing). The
+    /// handover answers the website's per-poktan question (<c>programs[1..5][program_flag]</c>) from it.
+    /// </summary>
+    public IReadOnlyList<string>? PoktanNames => PoktanNamed?.Split("; ", StringSplitOptions.RemoveEmptyEntries);
+
     /// <summary>
     /// Whether the Pokja has been trained, with the website's meaning (<c>pokja_pelatihan_flag</c>): the stated yes/no,
     /// else a stated count of trained members (&gt; 0 is yes, 0 is no); null when neither was filled.
@@ -53,6 +61,7 @@ public sealed record KampungProfile(
         Add(nameof(PokjaBoard), PokjaBoard);
         Add(nameof(PokjaTrainedFlag), PokjaTrainedFlag);
         Add(nameof(Teens), Teens);
+        Add(nameof(PoktanNamed), PoktanNamed);
         return d;
     }
 
@@ -64,7 +73,7 @@ public sealed record KampungProfile(
         var p = new KampungProfile(
             B(nameof(PokjaDecree)), I(nameof(PokjaMembers)), I(nameof(PokjaTrained)), I(nameof(FundingSources)), I(nameof(PoktanOwned)),
             B(nameof(Secretariat)), B(nameof(RumahDataKu)), B(nameof(PkbAssigned)), B(nameof(Regulation)), I(nameof(DataSources)), I(nameof(Mechanisms)),
-            B(nameof(PokjaBoard)), B(nameof(PokjaTrainedFlag)), I(nameof(Teens)));
+            B(nameof(PokjaBoard)), B(nameof(PokjaTrainedFlag)), I(nameof(Teens)), get(StoragePrefix + nameof(PoktanNamed)) as string);
         return p.IsEmpty ? null : p;
     }
 }

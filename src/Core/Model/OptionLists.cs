@@ -66,6 +66,65 @@ public sealed class OptionList
 
     private static IEnumerable<string> SplitDan(string piece) => (" " + piece + " ").Split(" dan ", StringSplitOptions.None);
 
+    /// <summary>
+    /// Splits a cadre's list (an activity's partner cell) at the separators <paramref name="separators"/> finds, except
+    /// inside a name of this list: "Dinas Pemberdayaan Perempuan dan Perlindungan Anak" or "BUMN dan BUMD" is one piece,
+    /// "Puskesmas dan Babinsa" two. The pieces are the cadre's own text (trimmed of spaces, dots and dashes), each once
+    /// (case ignored), in the cell's order; a known name is matched as <see cref="Match"/> does (whole words, case and
+    /// spacing ignored), so "Dinas Kesehatan Provinsi" stays whole too.
+    /// </summary>
+    /// <param name="separators">Where the list splits (e.g. <c>, ; &amp; +</c>, new lines and the word "dan").</param>
+    public IReadOnlyList<string> SplitKeepingNames(string text, System.Text.RegularExpressions.Regex separators)
+    {
+        var t = text.Normalize(NormalizationForm.FormKC);
+        var (key, map) = KeyWithMap(t);
+        var kept = new bool[t.Length];
+        var taken = new bool[key.Length];
+        foreach (var (syn, _) in _synonyms)
+        {
+            for (var at = key.IndexOf(syn, StringComparison.Ordinal); at >= 0; at = key.IndexOf(syn, at + 1, StringComparison.Ordinal))
+            {
+                var end = at + syn.Length;
+                if ((at > 0 && char.IsLetterOrDigit(key[at - 1])) || (end < key.Length && char.IsLetterOrDigit(key[end]))) continue;
+                if (Enumerable.Range(at, syn.Length).Any(i => taken[i])) continue;
+                for (var i = at; i < end; i++) taken[i] = true;
+                for (var i = map[at]; i <= map[end - 1]; i++) kept[i] = true;
+            }
+        }
+        var pieces = new List<string>();
+        var from = 0;
+        void Add(int to)
+        {
+            if (t[from..to].Trim(' ', '.', '-') is { Length: > 0 } p && !pieces.Contains(p, StringComparer.OrdinalIgnoreCase)) pieces.Add(p);
+        }
+        foreach (System.Text.RegularExpressions.Match m in separators.Matches(t))
+        {
+            if (m.Length == 0 || Enumerable.Range(m.Index, m.Length).Any(i => kept[i])) continue;
+            Add(m.Index);
+            from = m.Index + m.Length;
+        }
+        Add(t.Length);
+        return pieces;
+    }
+
+    /// <summary><see cref="Key"/> of <paramref name="text"/> with, per key character, the index of the text character it came from.</summary>
+    private static (string Key, int[] Map) KeyWithMap(string text)
+    {
+        var b = new StringBuilder(text.Length);
+        var map = new List<int>(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var lower = char.ToLowerInvariant(text[i]);
+            var c = lower is '–' or '—' ? '-' : char.IsWhiteSpace(lower) ? ' ' : lower;
+            if (c == ' ' && (b.Length == 0 || b[^1] is ' ' or '/' or '-')) continue;
+            if (c is '/' or '-' && b.Length > 0 && b[^1] == ' ') { b.Length--; map.RemoveAt(map.Count - 1); }
+            b.Append(c);
+            map.Add(i);
+        }
+        while (b.Length > 0 && b[^1] == ' ') { b.Length--; map.RemoveAt(map.Count - 1); }
+        return (b.ToString(), map.ToArray());
+    }
+
     /// <summary>Lower case, one space between words, no spaces around <c>/</c>, dashes unified.</summary>
     internal static string Key(string text)
     {

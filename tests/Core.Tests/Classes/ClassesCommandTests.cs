@@ -28,7 +28,7 @@ public sealed class ClassesCommandTests
     public void Json_HasTheIssueShape_ClassesSpelledLowercase()
     {
         var doc = JsonDocument.Parse(ClassesCommand.Json(Report(), ClassifierBoundaryTests.Catalogue)).RootElement;
-        Assert.Equal(["regency", "period", "kampung", "distribution"], doc.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["regency", "period", "kampung", "distribution", "retired"], doc.EnumerateObject().Select(p => p.Name));
         Assert.Equal(("63.71", "2025-10"), (doc.GetProperty("regency").GetString(), doc.GetProperty("period").GetString()));
         var k = doc.GetProperty("kampung")[0];
         Assert.Equal(["areaCode", "name", "scores", "indices", "class", "officialClass", "missing", "populationAsOf", "kkbpkAsOf", "refused", "checkedClass", "checkedReason"], k.EnumerateObject().Select(p => p.Name));

@@ -34,7 +34,7 @@ public sealed class HandoverPlannerTests
     {
         Dictionary<string, decimal> Figures(decimal bkb, decimal iat) => new()
         {
-            ["pus"] = 100, ["families"] = 150, ["families_with_toddlers"] = 40, ["families_with_teens"] = 30, ["families_with_elderly"] = 20,
+            ["pus"] = 100, ["families"] = 150, ["teens"] = 60, ["families_with_toddlers"] = 40, ["families_with_teens"] = 30, ["families_with_elderly"] = 20,
             ["bkb_members"] = bkb, ["bkr_members"] = 20, ["bkl_members"] = 10, ["uppka_members"] = 5, ["pikr_members"] = 8,
             ["kb_active_iud"] = 5, ["kb_active_mow"] = 2, ["kb_active_mop"] = 0, ["kb_active_condom"] = 3, ["kb_active_implant"] = 10,
             ["kb_active_injectable"] = 25, ["kb_active_pill"] = 15,
@@ -99,7 +99,12 @@ public sealed class HandoverPlannerTests
         Assert.Equal((5d, "lolos"), ((double)iud[6]!, (string)iud[7]!));     // a number cell, as the cadre wrote it
         Assert.Equal(("Ada", "lolos"), ((string)a.Single(r => (string)r[5]! == "Sekretariat Kampung KB")[6]!, (string)a.Single(r => (string)r[5]! == "Sekretariat Kampung KB")[7]!));
         Assert.Equal("Tidak Ada", (string)a.Single(r => (string)r[5]! == "Rumah Dataku")[6]!);
-        Assert.Equal("isi dari sumber lain", (string)a.Single(r => (string)r[5]! == "Jumlah Remaja")[7]!);
+        var teens = a.Single(r => (string)r[5]! == "Jumlah Remaja");                // the cadres' Jumlah Remaja, also PIK R's ceiling
+        Assert.Equal((60d, "lolos"), ((double)teens[6]!, (string)teens[7]!));
+        Assert.Equal("isi dari sumber lain", (string)a.Single(r => ((string)r[5]!).StartsWith("Jumlah Penduduk Menurut Kelompok Umur", StringComparison.Ordinal))[7]!);
+        // The profile page asks Ada/Tidak Ada per poktan, in the website's order (A's registry counts all five).
+        Assert.Equal(["BKB", "BKR", "BKL", "UPPKA", "PIK R"], a.Where(r => ((string)r[5]!).Length <= 5 && r[3] as string == "Profil Kampung KB").Select(r => (string)r[5]!));
+        Assert.All(a.Take(5), r => Assert.Equal(("Ada", "lolos"), ((string)r[6]!, (string)r[7]!)));
         Assert.DoesNotContain(a, r => r[7] as string == "DITOLAK");
     }
 
@@ -162,5 +167,40 @@ public sealed class HandoverPlannerTests
         var b = doc.GetProperty("kampung").EnumerateArray().Single(k => k.GetProperty("areaCode").GetString() == B);
         Assert.Equal(["required", "max", "sumEqualPus"], b.GetProperty("failures").EnumerateArray().Select(f => f.GetProperty("rule").GetString()));
         Assert.Equal(["2025-08", null], doc.GetProperty("missing").EnumerateArray().Select(m => m.GetProperty("lastFigures").GetString()));
+    }
+    /// <summary>
+    /// The website asks per poktan (programs[1..5][program_flag]). Hand-worked: E's registry named "BKB, Bina Keluarga Lansia
+    /// dan PIK-R" → BKB, BKL, PIK R Ada, BKR and UPPKA Tidak Ada; E reports 12 BKR members though the registry says none →
+    /// the poktanMembers failure. F's registry gave only "3": BKB and BKR have members this month → Ada (noted as from the
+    /// report); BKL, UPPKA, PIK R cannot be told → required, asking for the poktan's names. G's registry says 0 → all Tidak Ada.
+    /// </summary>
+    [Fact]
+    public void Poktan_AnsweredPerPoktan_FromTheNamedPoktan_TheCount_OrTheMembers()
+    {
+        const string E = "63.71.03.1001", F = "63.71.03.1002", G = "63.71.03.1003";
+        var members = new Dictionary<string, decimal> { ["pus"] = 100, ["bkb_members"] = 9, ["bkr_members"] = 12 };
+        var input = new HandoverInput("63.71", "Kota Banjarmasin", October,
+            [Kampung(E, "Kampung KB Epsilon", "Kec Tiga", Full with { PoktanOwned = 3, PoktanNamed = "BKB; BKL; PIK R" }),
+             Kampung(F, "Kampung KB Phi", "Kec Tiga", Full with { PoktanOwned = 3 }),
+             Kampung(G, "Kampung KB Gamma", "Kec Tiga", Full with { PoktanOwned = 0 })],
+            new Dictionary<string, IReadOnlyDictionary<string, decimal>> { [E] = members, [F] = members, [G] = new Dictionary<string, decimal> { ["pus"] = 100 } },
+            new HashSet<string> { E, F, G }, new Dictionary<string, ReportingPeriod>(), new Dictionary<string, string>());
+        var plan = new HandoverPlanner(Catalogue).Plan(input);
+        string[] poktan = ["BKB", "BKR", "BKL", "UPPKA", "PIK R"];
+        (string Value, FieldCheck Check)[] Answers(string area) =>
+            plan.Blocks.Single(b => b.Kampung.AreaCode == area).Rows.Where(r => poktan.Contains(r.Label)).Select(r => (r.Display, r.Check)).ToArray();
+
+        Assert.Equal([("Ada", FieldCheck.Passed), ("Tidak Ada", FieldCheck.Failed), ("Ada", FieldCheck.Passed), ("Tidak Ada", FieldCheck.Passed), ("Ada", FieldCheck.Passed)], Answers(E));
+        var e = plan.Blocks.Single(b => b.Kampung.AreaCode == E).Failures.Single(f => f.Rule == HandoverCatalogue.Checks.PoktanMembers);
+        Assert.Equal("BKR", e.Label);
+        Assert.Contains("BKR Tidak Ada, tetapi laporan bulan ini mencatat 12 anggota", e.Message, StringComparison.Ordinal);
+
+        Assert.Equal([("Ada", FieldCheck.Passed), ("Ada", FieldCheck.Passed), ("(kosong)", FieldCheck.Failed), ("(kosong)", FieldCheck.Failed), ("(kosong)", FieldCheck.Failed)], Answers(F));
+        var f = plan.Blocks.Single(b => b.Kampung.AreaCode == F);
+        Assert.Contains("9 anggota", f.Rows.Single(r => r.Label == "BKB").Note, StringComparison.Ordinal);
+        Assert.Equal(["BKL", "UPPKA", "PIK R"], f.Failures.Where(x => poktan.Contains(x.Label)).Select(x => x.Label));
+        Assert.All(f.Failures.Where(x => poktan.Contains(x.Label)), x => Assert.Contains("hanya mencatat jumlah poktan (3)", x.Message, StringComparison.Ordinal));
+
+        Assert.All(Answers(G), a => Assert.Equal(("Tidak Ada", FieldCheck.Passed), a));
     }
 }

@@ -119,7 +119,9 @@ public sealed class RegistryExportTests
             .Row("63.71.04.1007", "Kampung KB C", "Budi", null, null, null, null, null, null, null, null, null, 9);
         var r = Engines.Default.ReadRegistry(new MemoryStream(b.Build()), "daftar.xlsx");
         Assert.True(r.IsAccepted, string.Join(" | ", r.Problems.Select(p => p.Code)));
-        Assert.Equal(new KampungProfile(true, 15, 1, 3, 3, true, false, true, true, 2, 3), r.Entries[0].Profile);
+        // The poktan the cell named are kept by the website's names, for the handover's per-poktan Ada/Tidak Ada.
+        Assert.Equal(new KampungProfile(true, 15, 1, 3, 3, true, false, true, true, 2, 3, PoktanNamed: "BKB; BKR; BKL"), r.Entries[0].Profile);
+        Assert.Equal(["BKB", "BKR", "BKL"], r.Entries[0].Profile!.PoktanNames);
         Assert.Equal(new KampungProfile(false, 0, 0, 0, 0, false, false, null, null, null, null), r.Entries[1].Profile);
         // Only the PKB name is known for C; "Ada" is no count, and 9 mechanisms (of five) cannot be: both unread.
         Assert.Equal(new KampungProfile(PkbAssigned: true), r.Entries[2].Profile);

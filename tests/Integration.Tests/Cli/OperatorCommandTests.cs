@@ -100,4 +100,39 @@ public class OperatorCommandTests(AzuriteFixture azurite)
         Assert.Equal(2, e.ToString().Split('\n').Count(l => l.Contains("99.99", StringComparison.Ordinal) && l.Contains("63.71", StringComparison.Ordinal)));
         Assert.False(Directory.Exists(outDir));
     }
+    /// <summary>
+    /// <c>kkb recap --send</c> that could not send exits 1 and says why on stderr, both when no dinas address is configured
+    /// and when the mail sender fails (here the outbox folder lies under a file, so it cannot be created); the recap files
+    /// are still written.
+    /// </summary>
+    [SkippableFact]
+    public async Task RecapSend_NoRecipients_OrSendingFails_ExitsOne_SayingWhy()
+    {
+        if (!azurite.Require()) return;
+        var (h, _) = await SetUpAsync();
+        var outDir = Path.Combine(Path.GetTempPath(), "kkb-recap-" + Guid.NewGuid().ToString("N"));
+        var blocker = Path.GetTempFileName();
+        try
+        {
+            var failed = new StringWriter();
+            var withRecipients = RegencySettings.Default("63.71") with { Recipients = ["rekap@dppkb.example"] };
+            Assert.Equal(CommandLine.Rejected, await RecapCommand.ExecuteAsync(h.Tables, h.Names, [withRecipients],
+                new MailOptions { OutboxDirectory = Path.Combine(blocker, "outbox") }, "63.71", October, outDir, true, false, TextWriter.Null, failed));
+            Assert.Equal("kkb recap: rekap TIDAK terkirim ke dinas 63.71: folder outbox tidak dapat ditulis (periksa Mail__OutboxDirectory). Perbaiki lalu ulangi dengan --send.",
+                failed.ToString().Trim());
+            var noRecipients = new StringWriter();
+            var o = new StringWriter();
+            Assert.Equal(CommandLine.Rejected, await RecapCommand.ExecuteAsync(h.Tables, h.Names, [RegencySettings.Default("63.71")],
+                new MailOptions { OutboxDirectory = Path.Combine(outDir, "outbox") }, "63.71", October, outDir, true, false, o, noRecipients));
+            Assert.Contains("rekap TIDAK dikirim", noRecipients.ToString(), StringComparison.Ordinal);
+            Assert.Contains("Regencies__6371__Recipients", noRecipients.ToString(), StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(outDir, "rekap-kampung-kb-63.71-2025-10.xlsx")), o.ToString());
+
+        }
+        finally
+        {
+            File.Delete(blocker);
+            if (Directory.Exists(outDir)) Directory.Delete(outDir, recursive: true);
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using KampungKB.Core.Jobs.Classes;
 using KampungKB.Core.Uploads.Links;
 using KampungKB.Core.Registry;
@@ -86,12 +87,26 @@ public class RetiredKampungTests(AzuriteFixture azurite)
         var recap = await h.Compiler.CompileAsync(Settings, October);
         Assert.DoesNotContain(Gamma, recap.Kampung.Select(k => k.AreaCode));
         Assert.Equal(4, recap.Kampung.Count);
+        Assert.Equal(4, recap.View.Completeness.Expected);
+        Assert.DoesNotContain(recap.View.MissingKampung, m => m.AreaCode == Gamma);
+        // Not silently gone: named once, as retired, with the import's date (1 November 2025 in WITA).
+        var gone = Assert.Single(recap.View.Retired);
+        Assert.Equal((Gamma, new DateOnly(2025, 11, 1)), (gone.AreaCode, gone.RetiredOn));
+        Assert.Single(Regex.Matches(recap.Email.Html, Regex.Escape(gone.KampungName)));
+        Assert.Contains("Dinonaktifkan dari daftar Kampung KB (1)", recap.Email.Html, StringComparison.Ordinal);
+        await EmailGalleryTests.SaveAsync("email-recap-retired", recap.Email.Html); // readable at 360, 390 and 1280 px
+        var summary = RecapCompilerTests.ReadXlsx(recap.Xlsx)["Ringkasan"];
+        Assert.Contains(summary, r => r[0] as string == "Dinonaktifkan dari daftar (tidak dihitung)" && Convert.ToInt32(r[1]) == 1);
+        Assert.Contains(summary, r => r[0] is string label && label.Contains(gone.KampungName, StringComparison.Ordinal) && label.Contains("1 November 2025", StringComparison.Ordinal));
         var reminders = await h.Reminders.RunAsync(Settings, new DateOnly(2025, 11, 7), dryRun: true);
         Assert.DoesNotContain(Gamma, reminders.Items.Select(i => i.AreaCode));
         Assert.Contains(Beta, reminders.Items.Select(i => i.AreaCode));
         Assert.DoesNotContain(h.Mail.Sent, m => m.To.Contains("gamma@pokja.example"));
         var classes = await new ClassReader(h.Registry, h.Reports, new KampungClassifier(ClassCatalogue.Load(Path.Combine(PipelineHarness.Root, "templates")))).ReadAsync(Regency, October);
         Assert.DoesNotContain(Gamma, classes.Kampung.Select(k => k.Kampung.AreaCode));
+        Assert.Equal([Gamma], classes.Retired.Select(k => k.AreaCode));
+        var cli = KampungKB.Cli.Commands.ClassesCommand.Human(classes, ClassCatalogue.Load(Path.Combine(PipelineHarness.Root, "templates")));
+        Assert.Contains($"Dinonaktifkan dari daftar Kampung KB (tidak diklasifikasi, tidak dihitung): {gone.KampungName} ({Gamma}) sejak 1 November 2025", cli, StringComparison.Ordinal);
 
         var back = await h.Registry.SaveAsync(h.Entries(), new DateTimeOffset(2025, 11, 2, 0, 0, 0, TimeSpan.Zero), retireUnlisted: true);
         Assert.Equal([Gamma], back.Reactivated);

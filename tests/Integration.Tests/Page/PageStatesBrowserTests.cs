@@ -56,6 +56,71 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
         await AssertFitsAsync(page);
     }
 
+    /// <summary>
+    /// An OpenDocument spreadsheet (as LibreOffice or a Google Drive download saves it) goes through the page end to end:
+    /// taken by the page, stored as the kampung's blob under its own name, ingested by the blob trigger, and the result page
+    /// shows it accepted with its two activities and 25 participants, readable at 360 and 390 px.
+    /// </summary>
+    [SkippableFact]
+    public async Task OdsFile_PageToBlobToFeedback_Accepted()
+    {
+        if (!azurite.Require() || !PageHarness.RequireChromium()) return;
+        await using var h = await PageHarness.StartAsync(azurite);
+        var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
+        await PageHarness.OpenAsync(page, await h.LinkAsync(PageHarness.Pelambuan));
+        Assert.Contains(".ods", await page.Locator("#berkas").GetAttributeAsync("accept"));
+        var ods = KampungKB.Core.Tests.TestFiles.Ods("Oktober",
+            new object?[] { "Kampung KB Pelambuan Sejahtera" }, new object?[] { "Kelurahan Pelambuan Kec. Banjarmasin Barat" }, new object?[] { "Bulan: Oktober 2025" },
+            new object?[] { null }, new object?[] { "Tanggal", "Nama Kegiatan", "Peserta L", "Peserta P" },
+            new object?[] { new DateTime(2025, 10, 2), "Rapat Pokja", 5d, 7d }, new object?[] { new DateTime(2025, 10, 15), "Penyuluhan KB", 4d, 9d });
+
+        await page.Locator("#berkas").SetInputFilesAsync(File("kegiatan oktober 2025.ods", ods));
+        await page.Locator("#kirim-btn").ClickAsync();
+
+        Assert.Equal(0, await page.Locator("#notice").CountAsync());
+        var accepted = page.Locator("#diterima");
+        await Assertions.Expect(accepted).ToBeVisibleAsync(new() { Timeout = ResultTimeout });
+        await Assertions.Expect(accepted).ToContainTextAsync("Oktober 2025");
+        await Assertions.Expect(accepted.Locator("dd").Nth(1)).ToHaveTextAsync("2");
+        await Assertions.Expect(accepted).ToContainTextAsync("25");
+        // The page stored it as the kampung's upload blob (uploads/{area}/…), which the trigger judged: one accepted .ods upload logged.
+        var logged = Assert.Single(await new KampungKB.Core.Store.UploadLog(azurite.Tables, h.Names).ListAsync("63.71", PageHarness.Pelambuan));
+        Assert.Equal(("kegiatan oktober 2025.ods", KampungKB.Core.Model.UploadStatus.Accepted, 2), (logged.FileName, logged.Status, logged.ActivityCount));
+        Assert.Contains(PageHarness.Pelambuan + "/", logged.Path, StringComparison.Ordinal);
+        await AssertFitsAsync(page);
+        await page.SetViewportSizeAsync(390, 740);
+        await AssertFitsAsync(page, 390);
+        await PageHarness.ScreenshotPhonesAsync(page, "page-accepted-ods");
+    }
+
+    /// <summary>
+    /// The bare address of <c>./kkb dev</c> is no blank 404: a short Indonesian page (texts from templates/cli) saying the
+    /// upload pages open from each kampung's link and how to make the links, readable at 360 and 390 px.
+    /// </summary>
+    [SkippableFact]
+    public async Task DevRoot_IsAShortIndonesianPage_PointingToTheLinks()
+    {
+        if (!azurite.Require() || !PageHarness.RequireChromium()) return;
+        await using var h = await PageHarness.StartAsync(azurite, ingest: false);
+        var root = new Uri(await h.LinkAsync(PageHarness.Pelambuan)).GetLeftPart(UriPartial.Authority) + "/";
+        var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
+
+        var response = await page.GotoAsync(root);
+
+        Assert.Equal(200, response!.Status);
+        Assert.StartsWith("text/html", response.Headers["content-type"], StringComparison.Ordinal);
+        Assert.Equal("id", await page.Locator("html").GetAttributeAsync("lang"));
+        var texts = KampungKB.Cli.Commands.CliTexts.Default;
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(texts.T("dev.root_title"));
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync(texts.T("dev.root_text"));
+        await Assertions.Expect(page.Locator("code").First).ToHaveTextAsync("./kkb links");
+        await Assertions.Expect(page.Locator("code").Nth(1)).ToHaveTextAsync(texts.T("dev.root_recap"));
+        await AssertFitsAsync(page);
+        await page.SetViewportSizeAsync(390, 740);
+        await AssertFitsAsync(page, 390);
+        await PageHarness.ScreenshotPhonesAsync(page, "dev-root");
+    }
+
     [SkippableFact]
     public async Task IndicatorOnlyFile_ShowsItsIndicators_NoZeroActivityFigures()
     {

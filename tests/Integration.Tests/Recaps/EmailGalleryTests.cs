@@ -46,6 +46,24 @@ public class EmailGalleryTests(AzuriteFixture azurite)
         await SaveAsync("email-feedback-indicators", indicatorsOnly.Html);
     }
 
+    /// <summary>
+    /// The mail-in reply to a message without a spreadsheet says the e-mail came in (<i>masuk</i>), never that anything was
+    /// accepted, and a long refused zip name wraps at its underscores on a phone.
+    /// </summary>
+    [SkippableFact]
+    public async Task MailInReply_NoSpreadsheet_SaysTheMailCameIn_ReadableOnAPhone()
+    {
+        var (subject, html, text) = KampungKB.Core.Uploads.MailIn.MailInTexts.Load(Path.Combine(PipelineHarness.Root, "templates"))
+            .NoSpreadsheet("DPPKB Kota Banjarmasin", ["laporan_oktober_2025_kampung_kb_pelambuan_sejahtera.zip"]);
+
+        Assert.Equal("Lampiran laporan tidak ditemukan", subject);
+        Assert.StartsWith("Terima kasih, email Anda sudah masuk.", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("diterima", text, StringComparison.Ordinal);
+        Assert.Contains("laporan_<wbr>oktober_<wbr>", html, StringComparison.Ordinal);
+        await SaveAsync("email-mailin-no-spreadsheet", "<!doctype html><html lang=\"id\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"></head>"
+            + "<body style=\"font-family:Arial,sans-serif;font-size:15px;line-height:1.5;margin:0;padding:12px;\">" + html + "</body></html>");
+    }
+
     [SkippableFact]
     public async Task Feedback_TotalOnlyColumn_HasNoMaleFemaleTile()
     {
@@ -104,7 +122,7 @@ public class EmailGalleryTests(AzuriteFixture azurite)
         var escalation = mails.Single(m => m.To.SequenceEqual(["pkb@bkkbn.example"]) && m.Subject.Contains("Sungai Jingah", StringComparison.Ordinal));
         Assert.DoesNotContain("Pokja sudah diingatkan", escalation.TextBody, StringComparison.Ordinal);
         Assert.Contains("0812 5000 1002", escalation.TextBody, StringComparison.Ordinal);
-        var dinasList = mails.Single(m => m.Subject.StartsWith("Laporan Oktober 2025 belum diterima", StringComparison.Ordinal));
+        var dinasList = mails.Single(m => m.Subject.StartsWith("Belum ada laporan Oktober 2025 yang diterima", StringComparison.Ordinal));
         Assert.Contains("Belum mengirim laporan", dinasList.TextBody, StringComparison.Ordinal);   // Kuin Utara sent nothing
         Assert.Contains("ditolak", dinasList.TextBody, StringComparison.Ordinal);                 // Sungai Jingah sent a rejected file
         Assert.Contains("1 ditolak", dinasList.Subject, StringComparison.Ordinal);

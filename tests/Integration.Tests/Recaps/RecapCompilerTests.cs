@@ -141,6 +141,39 @@ public class RecapCompilerTests(AzuriteFixture azurite)
         Assert.Equal(230d / 470d, (double)summary["CPR (KB aktif / PUS)"][1]!, 9);
     }
 
+    /// <summary>
+    /// Every summary row with a monthly history has its September value beside October's, counted from the seeded
+    /// September reports (Alpha, Gamma with one Ekonomi activity of 9 participants without L/P, Epsilon; Delta's August
+    /// figures still within the 3-month stock lookback; no upload rejected in September).
+    /// </summary>
+    [SkippableFact]
+    public async Task RecapXlsx_Summary_EveryComparableRow_HasThePreviousMonth()
+    {
+        if (!azurite.Require()) return;
+        var (_, recap) = await CompileAsync();
+        var summary = ReadXlsx(recap.Xlsx)[RecapWorkbook.SummarySheet].Skip(1).ToDictionary(r => (string)r[0]!, r => r);
+        (double Now, double? Before, double? Change) Row(string label) =>
+            (Convert.ToDouble(summary[label][1]), summary[label][2] as double?, summary[label][3] as double?);
+
+        Assert.Equal((4d, 1d, 3d), Row("Kegiatan"));
+        Assert.Equal((8d, 0d, 8d), Row("Peserta laki-laki"));
+        Assert.Equal((34d, 0d, 34d), Row("Peserta perempuan"));
+        Assert.Equal((54d, 9d, 45d), Row("Peserta (jumlah)"));
+        Assert.Equal((5d, 4d, 1d), Row("Angka indikator dari (kampung)"));       // Beta had no figures by September
+        Assert.Equal((1d, 0d, 1d), Row("Unggahan ditolak (berkas)"));
+        Assert.Equal((1d, 0d, 1d), Row("  di antaranya berkas ditolak"));
+        Assert.Equal((1d, 1d, 0d), Row("Kegiatan bidang Ekonomi"));
+        Assert.Equal((1d, 0d, 1d), Row("Kegiatan bidang Keagamaan"));
+        Assert.Equal((2d, 0d, 2d), Row("Kegiatan dengan mitra Puskesmas"));
+        var computed = summary.Where(r => r.Key.EndsWith("(hitungan 12 indikator, kampung)", StringComparison.Ordinal)).Select(r => r.Value).ToList();
+        Assert.Equal(4, computed.Count);
+        Assert.All(computed, r => Assert.IsType<double>(r[2]));
+        Assert.Equal(5d, computed.Sum(r => (double)r[2]!));                      // all five kampung had a computed class in September
+        // Rows without a monthly history say so instead of leaving the column silently empty.
+        Assert.Null(summary["Tanpa surel Pokja"][2]);
+        Assert.Contains(summary.Keys, k => k.StartsWith("Kolom bulan sebelumnya kosong", StringComparison.Ordinal));
+    }
+
     [SkippableFact]
     public async Task RecapSender_TenConcurrentRuns_MailsOnceWithAttachment_AndRecordsIt()
     {

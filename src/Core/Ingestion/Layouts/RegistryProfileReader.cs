@@ -31,6 +31,9 @@ private sealed partial class RegistryProfileReader(SheetAnalyzer owner, string s
 
     private LayoutCatalogue Catalogue => owner._catalogue;
 
+    /// <summary>The poktan the poktan cell named (the website's names, its order); null when the cell was a number or a yes/no.</summary>
+    private IReadOnlyList<string>? _poktanNamed;
+
     /// <param name="pkbName">The PKB/PLKB named in the row; used for "pendamping" when the row has no yes/no column for it.</param>
     internal KampungProfile? Read(string? pkbName)
     {
@@ -41,6 +44,7 @@ private sealed partial class RegistryProfileReader(SheetAnalyzer owner, string s
             Count("fundingSources"), Count("poktanOwned"), Flag("secretariat"), Flag("rumahDataKu"), pkb, Presence("regulation"),
             Count("dataSources"), Count("mechanisms"),
             Flag("pokjaBoard"), Flag("pokjaTrainedFlag"), Count("teens", lists: false));
+        if (_poktanNamed is { Count: > 0 } named) p = p with { PoktanNamed = string.Join("; ", named) };
         return p.IsEmpty ? null : p;
     }
 
@@ -77,6 +81,7 @@ private sealed partial class RegistryProfileReader(SheetAnalyzer owner, string s
         else if (lists && OptionListOf.TryGetValue(field, out var listCode) && Catalogue.Options?[listCode] is { } options)
         {
             var match = options.Match(s);
+            if (field == "poktanOwned") _poktanNamed = match.Options;
             if (options.Other is null)
                 foreach (var unknown in match.Unknown)
                     owner._sink.Warning(ProblemCodes.UnknownProfileItem, sheet, row.Number, col, unknown,

@@ -281,8 +281,9 @@ internal sealed partial class SheetAnalyzer
         {
             if (text is null) return [];
             if (_partners.TryGetValue(text, out var known)) return known;
-            IReadOnlyList<string> list = PartnerSplit().Split(text).Select(p => p.Trim(' ', '.', '-')).Where(p => p.Length > 0)
-                .Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+            // A known agency name holding "dan" (the website's closed partner list, options.json) is one partner.
+            IReadOnlyList<string> list = owner._catalogue.Options?["partners"] is { } agencies ? agencies.SplitKeepingNames(text, PartnerSplit())
+                : PartnerSplit().Split(text).Select(p => p.Trim(' ', '.', '-')).Where(p => p.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
             if (_partners.Count < 10_000) _partners[text] = list;
             return list;
         }

@@ -57,7 +57,7 @@ public sealed class ClassCatalogue
         "missingData", "atLeast", "atMost", "computed", "official", "unclassified",
         "cliHeader", "cliKampung", "cliScores", "cliMissing", "cliLift", "cliDistribution", "cliNone", "usage",
         "liftMissing", "liftValue", "classDasar", "classBerkembang", "classMandiri", "classBerkelanjutan",
-        "checkedClass", "cliChecked", "cliProblems", "reasonRefused", "problemsRefused", "cliFigures",
+        "checkedClass", "cliChecked", "cliProblems", "reasonRefused", "problemsRefused", "cliFigures", "cliRetired", "cliRetiredKampung",
     ];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };

@@ -60,6 +60,12 @@ public sealed record ClassReport(string RegencyCode, ReportingPeriod Period, Rep
     public int TargetCount => (int)Math.Ceiling(Kampung.Count * TargetRatio);
 
     public int MoreToRise => Math.Max(0, TargetCount - RoseThisYear);
+
+    /// <summary>
+    /// The kabupaten's retired kampung (no longer in its registry import, <see cref="RegistryEntry.IsRetired"/>): not classified,
+    /// in no count, named once as retired; area-code order.
+    /// </summary>
+    public IReadOnlyList<RegistryEntry> Retired { get; init; } = [];
 }
 
 /// <summary>
@@ -84,8 +90,9 @@ public sealed class ClassReader(RegistryStore registry, ReportStore reports, Kam
     {
         var catalogue = classifier.Catalogue;
         months ??= new ReportMonths(reports, regencyCode);
-        var kampung = (await registry.ListAsync(regencyCode, cancellationToken).ConfigureAwait(false))
+        var listed = (await registry.ListAsync(regencyCode, cancellationToken, includeRetired: true).ConfigureAwait(false))
             .OrderBy(k => k.AreaCode, StringComparer.Ordinal).ToList();
+        var kampung = listed.Where(k => !k.IsRetired).ToList();
         var yearEnd = new ReportingPeriod(period.Year - 1, 12);
 
         // Newest first, back to the end of last year at least, then until a long enough run of empty months.
@@ -120,7 +127,7 @@ public sealed class ClassReader(RegistryStore registry, ReportStore reports, Kam
                 Checked = check.Class.Class != now.Class.Class ? check.Class : null,
             });
         }
-        return new ClassReport(regencyCode, period, baseline, catalogue.YearlyRiseTarget, rows);
+        return new ClassReport(regencyCode, period, baseline, catalogue.YearlyRiseTarget, rows) { Retired = listed.Where(k => k.IsRetired).ToList() };
     }
 
     private static ReportingPeriod? Later(ReportingPeriod? a, ReportingPeriod? b) =>

@@ -21,15 +21,23 @@ public sealed class HandoverCatalogue
     public static class Checks
     {
         public const string Required = "required", Integer = "integer", Min0 = "min0", Max = "max", SumEqualPus = "sumEqualPus";
+        /// <summary>A poktan the registry says is Tidak Ada while the month's report counts its members: the website locks the members at 0.</summary>
+        public const string PoktanMembers = "poktanMembers";
     }
 
     /// <summary>
     /// One field: the website's form name and label; <see cref="Value"/> <c>figure:CODE</c> (an indicator code),
     /// <c>profile:NAME</c> (a <see cref="Model.KampungProfile"/> property) or null (not collected here);
     /// <see cref="Format"/> for profile answers: <c>ada</c> (Ada/Tidak Ada), <c>count</c>, <c>number</c>.
+    /// <c>poktan:NAME</c> is the website's per-poktan question (Ada/Tidak Ada for BKB, BKR, …): from the poktan the registry
+    /// named, else from its count when that decides it (0: none, 5: all), else from <see cref="Members"/> (<c>figure:CODE</c>,
+    /// the poktan's members this month: more than 0 means it exists).
     /// </summary>
-    public sealed record Field(string Name, string Label, string? Value, string? Format, IReadOnlyList<string> Checks, string? Max, string? MaxLabel, string? Source)
+    public sealed record Field(string Name, string Label, string? Value, string? Format, IReadOnlyList<string> Checks, string? Max, string? MaxLabel, string? Source,
+        string? Members = null)
     {
+        public string? PoktanName => Value is { } v && v.StartsWith("poktan:", StringComparison.Ordinal) ? v["poktan:".Length..] : null;
+        public string? MembersFigure => Members is { } m && m.StartsWith("figure:", StringComparison.Ordinal) ? m["figure:".Length..] : null;
         public string? FigureCode => Value is { } v && v.StartsWith("figure:", StringComparison.Ordinal) ? v["figure:".Length..] : null;
         public string? ProfileName => Value is { } v && v.StartsWith("profile:", StringComparison.Ordinal) ? v["profile:".Length..] : null;
         public string? MaxFigure => Max is { } m && m.StartsWith("figure:", StringComparison.Ordinal) ? m["figure:".Length..] : null;
@@ -78,8 +86,9 @@ public sealed class HandoverCatalogue
                 foreach (var f in form.Fields ?? [])
                 {
                     if (string.IsNullOrWhiteSpace(f.Name) || string.IsNullOrWhiteSpace(f.Label)) problems.Add($"a field of '{form.Code}' needs a name and a label");
-                    if (f.Value is { } v && f.FigureCode is null && (f.ProfileName is not { } p || !ProfileNames.Contains(p)))
-                        problems.Add($"field '{f.Name}': value '{v}' is neither figure:CODE nor profile:{string.Join("|", ProfileNames)}");
+                    if (f.Value is { } v && f.FigureCode is null && f.PoktanName is not { Length: > 0 } && (f.ProfileName is not { } p || !ProfileNames.Contains(p)))
+                        problems.Add($"field '{f.Name}': value '{v}' is neither figure:CODE, poktan:NAME nor profile:{string.Join("|", ProfileNames)}");
+                    if (f.Members is { } mem && f.MembersFigure is null) problems.Add($"field '{f.Name}': members '{mem}' must be figure:CODE");
                     foreach (var c in (f.Checks ?? []).Where(c => !KnownChecks.Contains(c))) problems.Add($"field '{f.Name}': unknown check '{c}'");
                     if (f.Max is { } m && f.MaxFigure is null) problems.Add($"field '{f.Name}': max '{m}' must be figure:CODE");
                 }
@@ -87,7 +96,8 @@ public sealed class HandoverCatalogue
             var texts = d.Texts ?? [];
             foreach (var key in new[] { "sheet.guide", "sheet.blocks", "sheet.failures", "sheet.nofigures", "block.title", "block.ready", "block.failing", "check.ok", "check.fail",
                          "check.notCollected", "answer.ada", "answer.tidak", "answer.empty", "fail.required", "fail.required.profile", "fail.max", "status.missing",
-                         "status.noFigures", "link.none", "cli.title", "cli.file", "cli.failing" }
+                         "status.noFigures", "link.none", "cli.title", "cli.file", "cli.failing", "fail.required.poktan", "fail.poktanMembers", "rule.poktanMembers",
+                         "note.poktanFromReport" }
                          .Concat(KnownChecks.Select(c => "fail." + c)).Concat(KnownChecks.Append(Checks.Max).Select(c => "rule." + c)))
                 if (!texts.ContainsKey(key)) problems.Add($"text '{key}' is missing");
         }

@@ -90,10 +90,15 @@ public sealed class HandoverPlanner(HandoverCatalogue catalogue)
                     rows.Add(new HandoverRow(form.Title, number, field.Label, field.Name, null, catalogue.Texts["answer.empty"], FieldCheck.NotCollected, catalogue.Texts["note.notCollected"]));
                     continue;
                 }
+                string? note = isProfile ? catalogue.Texts.GetValueOrDefault("note.profile") : null;
+                if (field.PoktanName is { } poktan)
+                    (display, note) = Poktan(field, poktan, k, figures, fails);
                 if (display is null)
                 {
                     if (field.Checks.Contains(HandoverCatalogue.Checks.Required))
-                        fails.Add((HandoverCatalogue.Checks.Required, catalogue.Texts[isProfile ? "fail.required.profile" : "fail.required"]));
+                        fails.Add((HandoverCatalogue.Checks.Required, field.PoktanName is not null && k.Profile?.PoktanOwned is { } n
+                            ? catalogue.Text("fail.required.poktan", ("count", Model.IndonesianFormat.Number(n)))
+                            : catalogue.Texts[isProfile || field.PoktanName is not null ? "fail.required.profile" : "fail.required"]));
                 }
                 else if (value is { } v)
                 {
@@ -107,7 +112,6 @@ public sealed class HandoverPlanner(HandoverCatalogue catalogue)
                 foreach (var (rule, message) in fails)
                     failures.Add(new HandoverFailure(form.Title, field.Label, field.Name, display ?? catalogue.Texts["answer.empty"], rule,
                         catalogue.Text("rule." + rule, ("maxLabel", field.MaxLabel ?? field.MaxFigure)), message));
-                var note = isProfile ? catalogue.Texts.GetValueOrDefault("note.profile") : null;
                 rows.Add(new HandoverRow(form.Title, number, field.Label, field.Name, value, display ?? catalogue.Texts["answer.empty"],
                     fails.Count == 0 ? FieldCheck.Passed : FieldCheck.Failed, fails.Count == 0 ? note : string.Join("; ", fails.Select(f => f.Message))));
             }
@@ -129,6 +133,29 @@ public sealed class HandoverPlanner(HandoverCatalogue catalogue)
             }
         }
         return new HandoverBlock(k, rows, failures, link);
+    }
+
+    /// <summary>
+    /// The website's per-poktan question (Ada/Tidak Ada): the poktan the registry named; else its poktan count when that
+    /// decides it (0: none, 5: all five); else Ada when the month's report counts the poktan's members (noted as such).
+    /// A registry "Tidak Ada" beside members this month is the <c>poktanMembers</c> failure (the website locks the members
+    /// at 0). Display null when nothing tells.
+    /// </summary>
+    private (string? Display, string? Note) Poktan(HandoverCatalogue.Field field, string poktan, RegistryEntry k, IReadOnlyDictionary<string, decimal> figures,
+        List<(string Rule, string Message)> fails)
+    {
+        var profile = k.Profile;
+        bool? has = profile?.PoktanNames is { } named ? named.Contains(poktan, StringComparer.OrdinalIgnoreCase)
+            : profile?.PoktanOwned switch { 0 => false, 5 => true, _ => null };
+        decimal? members = field.MembersFigure is { } code && figures.TryGetValue(code, out var m) ? m : null;
+        string Answer(bool b) => catalogue.Texts[b ? "answer.ada" : "answer.tidak"];
+        if (has is { } known)
+        {
+            if (!known && members > 0)
+                fails.Add((HandoverCatalogue.Checks.PoktanMembers, catalogue.Text("fail.poktanMembers", ("poktan", poktan), ("members", members.Value))));
+            return (Answer(known), catalogue.Texts.GetValueOrDefault("note.profile"));
+        }
+        return members > 0 ? (Answer(true), catalogue.Text("note.poktanFromReport", ("members", members.Value))) : (null, null);
     }
 
     /// <summary>The value of a field for a kampung: its figure this month, or its registry profile answer; display null when empty.</summary>

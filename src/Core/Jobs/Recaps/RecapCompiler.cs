@@ -83,7 +83,11 @@ public sealed class RecapCompiler(TableServiceClient tables, StorageNames names,
     public async Task<Recap> CompileAsync(RegencySettings regency, ReportingPeriod period, CancellationToken ct = default)
     {
         var zone = regency.TimeZone;
-        var kampung = (await _registry.ListAsync(regency.Code, ct).ConfigureAwait(false)).OrderBy(k => k.AreaCode, StringComparer.Ordinal).ToList();
+        var listed = (await _registry.ListAsync(regency.Code, ct, includeRetired: true).ConfigureAwait(false)).OrderBy(k => k.AreaCode, StringComparer.Ordinal).ToList();
+        // A retired kampung (no longer in its kabupaten's registry import) is out of every count, and named once as retired.
+        var kampung = listed.Where(k => !k.IsRetired).ToList();
+        var retired = listed.Where(k => k.IsRetired)
+            .Select(k => new RetiredKampungRow(k.Name, k.AreaCode, k.District, DateOnly.FromDateTime(zone.ToLocal(k.RetiredAt!.Value)))).ToList();
         regency = regency.WithRegistry(kampung);
         // One read per month for the whole recap: the class section reads its longer history through the same cache.
         var months = new ReportMonths(_reports, regency.Code);
@@ -199,6 +203,8 @@ public sealed class RecapCompiler(TableServiceClient tables, StorageNames names,
         var handover = await new Handover.HandoverRun(tables, names, catalogue.Handover, links).BuildAsync(regency, period, kampung, monthReports, ct).ConfigureAwait(false);
         var quality = new Quality.QualityRun(tables, names, new Quality.QualityReview(catalogue.Quality, catalogue.LabelOf)).Review(regency.Code, period, kampung, monthReports);
 
+        var previousMonth = await PreviousMonthAsync(regency, period, kampung, history, classReport, ct).ConfigureAwait(false);
+
         var attachment = $"rekap-kampung-kb-{regency.Code}-{period}.xlsx";
         var view = new RecapView(
             regency.DinasName, regency.Name, period.ToString(), period.Previous.ToString(), due,
@@ -214,11 +220,47 @@ public sealed class RecapCompiler(TableServiceClient tables, StorageNames names,
             IndicatorKampungThisMonth = rows.Count(r => r.StocksAsOf == period || current.TryGetValue(r.AreaCode, out var c) && c.Indicators.Count > 0),
             Quality = Core.Jobs.Quality.QualityRecap.View(quality, catalogue.Quality),
             Handover = Handover.HandoverRecap.Note(handover.Plan),
+            Retired = retired,
+            PreviousMonth = previousMonth,
         };
         var email = templates.RenderRecap(view);
         var xlsx = RecapWorkbook.Build(view, rows, registeredActivities, catalogue, zone, ClassRecap.Sheet(classReport, catalogue.Classifier, regency.TopClassLabel),
             Core.Jobs.Quality.QualityRecap.Sheet(quality, catalogue.Quality));
         return new Recap(regency.Code, period, view, email, xlsx, attachment, rows) { Handover = handover, Quality = quality };
+    }
+
+    /// <summary>
+    /// The previous month's figures counted as this month's are (same active kampung, same rules), so every comparable
+    /// row of the workbook's summary has its "Bulan sebelumnya"; null when no kampung of the kabupaten had reported by then
+    /// (before the system was in use: nothing to compare).
+    /// </summary>
+    private async Task<PreviousMonthView?> PreviousMonthAsync(RegencySettings regency, ReportingPeriod period, IReadOnlyList<RegistryEntry> kampung,
+        IReadOnlyDictionary<ReportingPeriod, Dictionary<string, StoredReport>> history, ClassReport classReport, CancellationToken ct)
+    {
+        var before = period.Previous;
+        if (!history.Where(h => h.Key.CompareTo(before) <= 0).Any(h => h.Value.Count > 0)) return null;
+        var zone = regency.TimeZone;
+        var registered = kampung.Select(k => k.AreaCode).ToHashSet(StringComparer.Ordinal);
+        var reports = history[before].Values.Where(r => registered.Contains(r.AreaCode)).ToList();
+        var activities = (await _reports.ListActivitiesAsync(regency.Code, before, reports, ct).ConfigureAwait(false))
+            .Where(a => registered.Contains(a.AreaCode)).ToList();
+        var uploads = (await _uploads.ListForRecapAsync(regency.Code, before, new DateTimeOffset(before.FirstDay.ToDateTime(TimeOnly.MinValue), zone.Offset),
+            EndOfDay(before.Next.LastDay, zone), ct).ConfigureAwait(false)).Where(u => InWindow(u, before, zone)).ToList();
+        var missingRejected = uploads.Where(u => u.AreaCode is { } a && registered.Contains(a) && !history[before].ContainsKey(a))
+            .GroupBy(u => u.AreaCode!, StringComparer.Ordinal)
+            .Count(g => g.OrderByDescending(u => u.ReceivedAt).First().Status == UploadStatus.Rejected);
+        var cat = catalogue.Classifier.Catalogue;
+        var classes = classReport.Kampung.Any(k => k.Previous is not null)
+            ? Enum.GetValues<KampungClass>().ToDictionary(c => cat.ClassLabel(c, regency.TopClassLabel), c => classReport.Kampung.Count(k => k.Previous?.Class == c), StringComparer.Ordinal)
+            : null;
+        return new PreviousMonthView(
+            reports.Sum(r => r.ActivityCount), reports.Sum(r => r.Male), reports.Sum(r => r.Female),
+            kampung.Count(k => ValuesAsOf(k.AreaCode, before, history).Values.Count > 0),
+            uploads.Count(u => u.Status == UploadStatus.Rejected), missingRejected,
+            activities.GroupBy(a => catalogue.BidangOf(a.Activity.Category)).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+            activities.SelectMany(a => a.Activity.Partners.Select(NormalizePartner).Where(p => p.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase))
+                .GroupBy(p => p, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase),
+            classes);
     }
 
     /// <summary>

@@ -215,6 +215,28 @@ public sealed record RejectedUploadRow(string KampungName, string FileName, Date
 /// <summary>A kampung the system cannot mail (no Pokja email in the registry); <paramref name="Phone"/> lets the dinas call instead.</summary>
 public sealed record UnreachableKampungRow(string KampungName, string? AreaCode, string? Kecamatan, string? Phone);
 
+/// <summary>
+/// A kampung a later registry import of its kabupaten/kota no longer listed (<see cref="RegistryEntry.IsRetired"/>): kept with
+/// its reports, counted neither as registered nor as missing; <paramref name="RetiredOn"/> is the import's local date.
+/// </summary>
+public sealed record RetiredKampungRow(string KampungName, string AreaCode, string? Kecamatan, DateOnly RetiredOn);
+
+/// <summary>
+/// The previous month's value of every recap figure that has one, for the workbook's "Bulan sebelumnya" column: counted
+/// the same way over the same (active) kampung from the previous month's reports, activities and uploads. Labels key the
+/// activity fields (bidang), partners and computed classes as the current month shows them; a label absent had 0.
+/// </summary>
+public sealed record PreviousMonthView(
+    int Activities,
+    int Male,
+    int Female,
+    int IndicatorKampung,
+    int RejectedUploads,
+    int MissingRejected,
+    IReadOnlyDictionary<string, int> Bidang,
+    IReadOnlyDictionary<string, int> Partners,
+    IReadOnlyDictionary<string, int>? ComputedClasses);
+
 /// <summary>The dinas recap for one period (template <c>recap</c>).</summary>
 public sealed record RecapView(
     string DinasName,
@@ -260,6 +282,10 @@ public sealed record RecapView(
     public QualityRecapView? Quality { get; init; }
     /// <summary>The second attachment (figures to type into the BKKBN website), rendered by <c>partials/handover.hbs</c>; null when none.</summary>
     public HandoverNoteView? Handover { get; init; }
+    /// <summary>The previous month's figures (null: no kampung of the kabupaten had reported yet then).</summary>
+    public PreviousMonthView? PreviousMonth { get; init; }
+    /// <summary>The kabupaten's retired kampung, shown once as such (not in any count above); area-code order.</summary>
+    public IReadOnlyList<RetiredKampungRow> Retired { get; init; } = [];
 }
 
 /// <summary>A rendered mail: subject (plain text), HTML body and a plain-text alternative.</summary>

@@ -40,7 +40,8 @@ public sealed class MailInTexts
         if (zipFiles.Count > 0) paragraphs.Add(this["zipNotSupported"].Replace("{files}", string.Join(", ", zipFiles), StringComparison.Ordinal));
         var signature = dinasName ?? this["defaultDinas"];
         var html = new StringBuilder();
-        foreach (var p in paragraphs) html.Append("<p>").Append(WebUtility.HtmlEncode(p)).Append("</p>");
+        // A long file name gets wrap points (WrapPoints) so the reply fits a 360 px phone without breaking words.
+        foreach (var p in paragraphs) html.Append("<p>").Append(Rendering.Templating.WrapPoints.Html(p)).Append("</p>");
         html.Append("<p>").Append(WebUtility.HtmlEncode(this["closing"])).Append("<br>").Append(WebUtility.HtmlEncode(signature)).Append("</p>");
         var text = string.Join("\n\n", paragraphs) + "\n\n" + this["closing"] + "\n" + signature + "\n";
         return (this["noSpreadsheet.subject"], html.ToString(), text);
