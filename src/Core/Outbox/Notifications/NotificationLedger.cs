@@ -136,31 +136,28 @@ internal sealed class NotificationLedger(TableServiceClient tables, StorageNames
 
     /// <summary>Sends <paramref name="message"/> once by mail: claim, send, record the outcome.</summary>
     /// <exception cref="RequestFailedException">Storage faults; the sender's own exceptions pass through and leave the row claimed, so the sweeper resends it after <see cref="Lease"/>.</exception>
-    public Task<NotificationOutcome> SendOnceAsync(NotificationRequest request, Mail.MailMessage message, Mail.IMailSender mail, CancellationToken ct) =>
-        SendOnceCoreAsync(request, row => OutboxPayload.Write(row, message), _ => Task.FromResult(message), mail.SendAsync, ct);
+    public async Task<NotificationOutcome> SendOnceAsync(NotificationRequest request, Mail.MailMessage message, Mail.IMailSender mail, CancellationToken ct) =>
+        await TryClaimAsync(request, row => OutboxPayload.Write(row, message), ct).ConfigureAwait(false) is { } claim
+            ? await SendClaimedAsync(claim, message, mail.SendAsync, ct).ConfigureAwait(false)
+            : NotificationOutcome.Already;
 
     /// <summary>Sends a WhatsApp message once (row <c>Channel=whatsapp</c>): 429/5xx transient with <c>NextAttemptAt</c>, other 4xx permanent, exactly as for mail.</summary>
-    public Task<NotificationOutcome> SendOnceAsync(NotificationRequest request, WhatsApp.WhatsAppMessage message, WhatsApp.IWhatsAppSender whatsApp, CancellationToken ct) =>
-        SendOnceCoreAsync(request with { Channel = OutboxPayload.WhatsAppChannel }, row => OutboxPayload.Write(row, message), _ => Task.FromResult(message),
-            whatsApp.SendAsync, ct);
+    public async Task<NotificationOutcome> SendOnceAsync(NotificationRequest request, WhatsApp.WhatsAppMessage message, WhatsApp.IWhatsAppSender whatsApp, CancellationToken ct) =>
+        await TryClaimAsync(request with { Channel = OutboxPayload.WhatsAppChannel }, row => OutboxPayload.Write(row, message), ct).ConfigureAwait(false) is { } claim
+            ? await SendClaimedAsync(claim, message, whatsApp.SendAsync, ct).ConfigureAwait(false)
+            : NotificationOutcome.Already;
 
     /// <summary>
-    /// Claims first and only then composes the mail (<paramref name="compose"/> runs only for the run that owns the row:
+    /// Claims first and only then composes the mail (<paramref name="compose"/> runs only in the run that owns the row:
     /// the recap is compiled once); the composed message is kept in the row for the sweeper before it is sent.
     /// </summary>
-    public Task<NotificationOutcome> SendOnceAsync(NotificationRequest request, Func<CancellationToken, Task<Mail.MailMessage>> compose, Mail.IMailSender mail,
-        CancellationToken ct) =>
-        SendOnceCoreAsync(request, null, compose, mail.SendAsync, ct, keepComposed: true);
-
-    private async Task<NotificationOutcome> SendOnceCoreAsync<T>(NotificationRequest request, Action<IDictionary<string, object?>>? payload,
-        Func<CancellationToken, Task<T>> compose, Func<T, CancellationToken, Task<Mail.MailSendResult>> send, CancellationToken ct, bool keepComposed = false)
-        where T : class
+    public async Task<NotificationOutcome> SendOnceAsync(NotificationRequest request, Func<CancellationToken, Task<Mail.MailMessage>> compose, Mail.IMailSender mail,
+        CancellationToken ct)
     {
-        var claim = await TryClaimAsync(request, payload, ct).ConfigureAwait(false);
-        if (claim is null) return NotificationOutcome.Already;
+        if (await TryClaimAsync(request, null, ct).ConfigureAwait(false) is not { } claim) return NotificationOutcome.Already;
         var message = await compose(ct).ConfigureAwait(false);
-        if (keepComposed && message is Mail.MailMessage mail) await KeepPayloadAsync(claim, mail, ct).ConfigureAwait(false);
-        return await SendClaimedAsync(claim, message, send, ct).ConfigureAwait(false);
+        await KeepPayloadAsync(claim, message, ct).ConfigureAwait(false);
+        return await SendClaimedAsync(claim, message, mail.SendAsync, ct).ConfigureAwait(false);
     }
 
     /// <summary>Sends a claimed message and records the outcome; a transient failure gets <c>NextAttemptAt</c> (<see cref="Backoff"/>) for the sweeper.</summary>
