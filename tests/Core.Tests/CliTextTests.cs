@@ -115,14 +115,14 @@ public class CliTextTests
     public void RemindPrint_DryRunTotals_AgreeWithItsList_AndAreIndonesian()
     {
         var october = new ReportingPeriod(2025, 10);
-        ReminderItem Item(string area, string stage, string action, string? reason = null) =>
+        ReminderItem Item(string area, ReminderStage stage, string action, string? reason = null) =>
             new("63.71", october, area, "Kampung KB " + area[^4..], stage, new DateOnly(2025, 11, 11), "Pokja", action, reason);
         var result = new ReminderRunResult("63.71", new DateOnly(2025, 11, 17), true,
         [
-            Item("63.71.01.1001", ReminderStages.AfterDeadline, ReminderActions.WouldSend),
-            Item("63.71.01.1002", ReminderStages.AfterDeadline, ReminderActions.WouldSend),
-            Item("63.71.01.1003", ReminderStages.BeforeDeadline, ReminderActions.WouldSkip, ReminderSkipReasons.StaleBeforeDeadline),
-            Item("63.71.01.1004", ReminderStages.AfterDeadline, ReminderActions.Already, "sent"),
+            Item("63.71.01.1001", ReminderStage.AfterDeadline, ReminderActions.WouldSend),
+            Item("63.71.01.1002", ReminderStage.AfterDeadline, ReminderActions.WouldSend),
+            Item("63.71.01.1003", ReminderStage.BeforeDeadline, ReminderActions.WouldSkip, ReminderSkipReasons.StaleBeforeDeadline),
+            Item("63.71.01.1004", ReminderStage.AfterDeadline, ReminderActions.Already, "sent"),
         ]);
         var o = new StringWriter();
 

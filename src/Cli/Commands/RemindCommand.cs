@@ -86,7 +86,7 @@ internal static class RemindCommand
             {
                 regency = r.RegencyCode, today = Notifications.Day(r.Today), dryRun = r.DryRun, sent = r.Sent, skipped = r.Skipped, failed = r.Failed,
                 counts = r.Items.GroupBy(i => i.Action).ToDictionary(g => g.Key, g => g.Count()),
-                items = r.Items.Select(i => new { area = i.AreaCode, kampung = i.KampungName, period = i.Period.ToString(), stage = i.Stage, day = Notifications.Day(i.StageDay), role = i.RecipientRole, action = i.Action, reason = i.Reason, fileRejected = i.FileRejected }),
+                items = r.Items.Select(i => new { area = i.AreaCode, kampung = i.KampungName, period = i.Period.ToString(), stage = i.Stage.Key(), day = Notifications.Day(i.StageDay), role = i.RecipientRole, action = i.Action, reason = i.Reason, fileRejected = i.FileRejected }),
             }), CommandLine.Json));
             return;
         }

@@ -1,3 +1,4 @@
+using KampungKB.Core.Model;
 using KampungKB.Core.Rendering.Templating;
 
 namespace KampungKB.Core.Tests.Templating;

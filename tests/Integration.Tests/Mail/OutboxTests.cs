@@ -98,7 +98,7 @@ public sealed class OutboxTests(AzuriteFixture azurite) : IAsyncDisposable
         await n.InitAsync();
         var ledger = new NotificationLedger(n.Tables, n.Names, n.Time);
         var message = new MailMessage(["pokja@example.id"], [], "Laporan diterima", "<p>ok</p>", "ok", []);
-        Assert.NotNull(await ledger.TryClaimAsync(NotificationKeys.FeedbackPartition("63.71"), "u-crash", new Dictionary<string, object?> { ["Kind"] = "feedback" }, default, message));
+        Assert.NotNull(await ledger.TryClaimAsync(new NotificationRequest(NotificationKeys.FeedbackPartition("63.71"), "u-crash", NotificationKinds.Feedback, "63.71"), row => OutboxPayload.Write(row, message), default));
         // ... and the process died here, before sending.
         var sweeper = new OutboxSweeper(n.Tables, n.Names, graph, n.Time, NullLogger<OutboxSweeper>.Instance);
 

@@ -1,3 +1,4 @@
+using KampungKB.Core.Model;
 using KampungKB.Core.Outbox.Notifications;
 using KampungKB.Core.Jobs.Reminders;
 using KampungKB.Integration.Tests.Azurite;
@@ -29,8 +30,8 @@ public class DinasListTests(AzuriteFixture azurite)
         Assert.Contains("4", mail.Subject, StringComparison.Ordinal);
         Assert.DoesNotContain("Kampung KB Alpha", mail.TextBody, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", mail.HtmlBody, StringComparison.OrdinalIgnoreCase); // the hostile kampung name stays inert
-        Assert.Equal(1, runs.Sum(r => r.Items.Count(i => i.Stage == ReminderStages.Dinas && i.Action == ReminderActions.Sent)));
+        Assert.Equal(1, runs.Sum(r => r.Items.Count(i => i.Stage == ReminderStage.Dinas && i.Action == ReminderActions.Sent)));
         var log = await new NotificationLog(h.Tables, h.Names).ListAsync(Regency, October);
-        Assert.Single(log, r => r.Stage == ReminderStages.Dinas);
+        Assert.Single(log, r => r.Stage == ReminderStage.Dinas.Key());
     }
 }

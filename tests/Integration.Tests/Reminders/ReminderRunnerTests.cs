@@ -1,3 +1,4 @@
+using KampungKB.Core.Model;
 using Azure.Data.Tables;
 using KampungKB.Core.Outbox.Notifications;
 using KampungKB.Core.Jobs.Reminders;
@@ -26,7 +27,7 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
     }
 
     private static List<(string Area, string Stage, string Action)> Of(ReminderRunResult r, string? action = null) =>
-        r.Items.Where(i => action is null || i.Action == action).Select(i => (i.AreaCode, i.Stage, i.Action)).ToList();
+        r.Items.Where(i => action is null || i.Action == action).Select(i => (i.AreaCode, i.Stage.Key(), i.Action)).ToList();
 
     [SkippableFact]
     public async Task EveryStage_SentOnItsDay_ToItsRecipient_AndNeverTwice()
@@ -88,17 +89,17 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
         // The timer was down from 6 to 14 November.
         var run = await h.Reminders.RunAsync(Settings, Nov(14));
 
-        Assert.All(run.Items.Where(i => i.Stage == ReminderStages.BeforeDeadline), i =>
+        Assert.All(run.Items.Where(i => i.Stage == ReminderStage.BeforeDeadline), i =>
             Assert.Equal((ReminderActions.Skipped, ReminderSkipReasons.StaleBeforeDeadline), (i.Action, i.Reason)));
-        Assert.Equal(3, run.Items.Count(i => i.Stage == ReminderStages.AfterDeadline && i.Action == ReminderActions.Sent));
-        Assert.Equal(4, run.Items.Count(i => i.Stage == ReminderStages.Escalation && i.Action == ReminderActions.Sent));
-        Assert.DoesNotContain(run.Items, i => i.Stage == ReminderStages.Dinas);
+        Assert.Equal(3, run.Items.Count(i => i.Stage == ReminderStage.AfterDeadline && i.Action == ReminderActions.Sent));
+        Assert.Equal(4, run.Items.Count(i => i.Stage == ReminderStage.Escalation && i.Action == ReminderActions.Sent));
+        Assert.DoesNotContain(run.Items, i => i.Stage == ReminderStage.Dinas);
         Assert.Equal(7, h.Mail.Sent.Count);
         Assert.Equal(0, (await h.Reminders.RunAsync(Settings, Nov(15))).Sent);
 
         // Long after the last stage nothing is sent any more: older stages expire.
         var late = await h.Reminders.RunAsync(Settings, Nov(26));
-        Assert.All(late.Items.Where(i => i.Stage == ReminderStages.Dinas), i => Assert.Equal(ReminderActions.Sent, i.Action));
+        Assert.All(late.Items.Where(i => i.Stage == ReminderStage.Dinas), i => Assert.Equal(ReminderActions.Sent, i.Action));
         var expired = await h.Reminders.RunAsync(Settings, Nov(28), dryRun: true);
         Assert.Empty(expired.Items); // on the 28th the October stages are out of the catch-up window
     }
@@ -138,14 +139,14 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
         var h = await SetUpAsync();
         // A run claimed Beta's D+1 reminder and crashed before sending.
         var partition = NotificationKeys.Partition(Regency, October);
-        await h.Tables.GetTableClient(h.Names.NotificationsTable).AddEntityAsync(new TableEntity(partition, NotificationKeys.ReminderRow(Beta, ReminderStages.AfterDeadline))
+        await h.Tables.GetTableClient(h.Names.NotificationsTable).AddEntityAsync(new TableEntity(partition, NotificationKeys.ReminderRow(Beta, ReminderStage.AfterDeadline))
         {
             ["Kind"] = NotificationKinds.Reminder, ["Regency"] = Regency, ["Period"] = "2025-10", ["AreaCode"] = Beta,
-            ["Stage"] = ReminderStages.AfterDeadline, ["State"] = NotificationState.Claimed, ["ClaimedAt"] = h.Time.Now, ["Attempt"] = 1,
+            ["Stage"] = ReminderStage.AfterDeadline.Key(), ["State"] = NotificationState.Claimed, ["ClaimedAt"] = h.Time.Now, ["Attempt"] = 1,
         });
 
         var during = await h.Reminders.RunAsync(Settings, Nov(11));
-        Assert.Equal(ReminderActions.Already, during.Items.Single(i => i.AreaCode == Beta && i.Stage == ReminderStages.AfterDeadline).Action);
+        Assert.Equal(ReminderActions.Already, during.Items.Single(i => i.AreaCode == Beta && i.Stage == ReminderStage.AfterDeadline).Action);
         Assert.DoesNotContain(h.Mail.Sent, m => m.To.Contains("beta@pokja.example"));
 
         h.Time.Now += NotificationLedger.Lease + TimeSpan.FromMinutes(1);

@@ -46,37 +46,32 @@ public sealed class RecapSender(RecapCompiler compiler, IMailSender mail, TableS
     /// <summary>Compiles and mails the recap of one period to the regency's recipients, unless it was already sent.</summary>
     public async Task<RecapSendOutcome> SendAsync(RegencySettings regency, ReportingPeriod period, CancellationToken ct = default)
     {
-        var partition = NotificationKeys.Partition(regency.Code, period);
-        var info = new Dictionary<string, object?>
+        var request = new NotificationRequest(NotificationKeys.Partition(regency.Code, period), NotificationKeys.RecapRow, NotificationKinds.Recap, regency.Code)
         {
-            ["Kind"] = NotificationKinds.Recap,
-            ["Regency"] = regency.Code,
-            ["Period"] = period.ToString(),
-            ["RecipientRole"] = ReminderStages.RoleDinas,
-            ["DueOn"] = regency.DueDate(period).AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            Period = period.ToString(), RecipientRole = RecipientRoles.Dinas, DueOn = regency.DueDate(period).AddDays(1),
         };
         if (regency.Recipients.Count == 0)
         {
-            var recorded = await _ledger.RecordSkipAsync(partition, NotificationKeys.RecapRow, info, ReminderSkipReasons.NoDinasRecipients, ct).ConfigureAwait(false);
+            var skipped = await _ledger.SkipOnceAsync(request, ReminderSkipReasons.NoDinasRecipients, ct).ConfigureAwait(false);
             logger.LogWarning(NotificationEvents.RecapSkipped, "Recap {Regency} {Period} not sent: no recipients configured", regency.Code, period.ToString());
-            return new RecapSendOutcome(regency.Code, period, recorded ? ReminderActions.Skipped : ReminderActions.Already, ReminderSkipReasons.NoDinasRecipients, null);
+            return new RecapSendOutcome(regency.Code, period, skipped.Action, ReminderSkipReasons.NoDinasRecipients, null);
         }
-        var claim = await _ledger.TryClaimAsync(partition, NotificationKeys.RecapRow, info, ct).ConfigureAwait(false);
-        if (claim is null) return new RecapSendOutcome(regency.Code, period, ReminderActions.Already, null, null);
-
-        var recap = await compiler.CompileAsync(regency, period, ct).ConfigureAwait(false);
-        var message = ToMessage(recap, regency.Recipients) with { SenderName = recap.View.DinasName };
-        await _ledger.KeepPayloadAsync(claim, message, ct).ConfigureAwait(false);
-        var result = await _ledger.SendAsync(claim, mail, message, ct).ConfigureAwait(false);
+        Recap? recap = null;
+        var outcome = await _ledger.SendOnceAsync(request, async c =>
+        {
+            recap = await compiler.CompileAsync(regency, period, c).ConfigureAwait(false);
+            return ToMessage(recap, regency.Recipients) with { SenderName = recap.View.DinasName };
+        }, mail, ct).ConfigureAwait(false);
+        if (outcome.Result is not { } result) return new RecapSendOutcome(regency.Code, period, NotificationActions.Already, null, null);
         if (result.Succeeded)
         {
             logger.LogInformation(NotificationEvents.RecapSent, "Recap {Regency} {Period} sent: {Reported}/{Expected} reported",
-                regency.Code, period.ToString(), recap.View.Completeness.Reported, recap.View.Completeness.Expected);
-            return new RecapSendOutcome(regency.Code, period, ReminderActions.Sent, null, result.Location);
+                regency.Code, period.ToString(), recap!.View.Completeness.Reported, recap.View.Completeness.Expected);
+            return new RecapSendOutcome(regency.Code, period, NotificationActions.Sent, null, result.Location);
         }
         logger.LogWarning(NotificationEvents.RecapSkipped, "Recap {Regency} {Period} not sent: {ErrorCode} (transient {Transient})",
             regency.Code, period.ToString(), result.ErrorCode, result.IsTransient);
-        return new RecapSendOutcome(regency.Code, period, ReminderActions.Failed, result.ErrorCode, null);
+        return new RecapSendOutcome(regency.Code, period, NotificationActions.Failed, result.ErrorCode, null);
     }
 
     /// <summary>The recap as a mail: HTML body, plain-text alternative, the .xlsx attachment and, when built, the handover workbook as the second.</summary>

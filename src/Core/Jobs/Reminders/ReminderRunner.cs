@@ -16,17 +16,18 @@ namespace KampungKB.Core.Jobs.Reminders;
 /// <summary>What a run did (or, in a dry run, would do) about one kampung, period and stage.</summary>
 public static class ReminderActions
 {
-    public const string Sent = "sent";
-    public const string Skipped = "skipped";
-    public const string Failed = "failed";
+    public const string Sent = NotificationActions.Sent;
+    public const string Skipped = NotificationActions.Skipped;
+    public const string Failed = NotificationActions.Failed;
     /// <summary>Already handled by an earlier or concurrent run: nothing done.</summary>
-    public const string Already = "already";
+    public const string Already = NotificationActions.Already;
     public const string WouldSend = "would-send";
     public const string WouldSkip = "would-skip";
 }
 
+/// <summary>One line of a reminder run: <see cref="Stage"/> of one kampung (area <c>*</c>: the dinas list), what was done (<see cref="ReminderActions"/>) and why.</summary>
 public sealed record ReminderItem(
-    string RegencyCode, ReportingPeriod Period, string AreaCode, string KampungName, string Stage, DateOnly StageDay,
+    string RegencyCode, ReportingPeriod Period, string AreaCode, string KampungName, ReminderStage Stage, DateOnly StageDay,
     string RecipientRole, string Action, string? Reason, bool FileRejected = false, string Channel = ReminderChannels.Email);
 
 /// <summary>How a reminder went out (docs/channels.md): mail, or a WhatsApp template message to an opted-in Pokja.</summary>
@@ -44,12 +45,10 @@ public sealed record ReminderRunResult(string RegencyCode, DateOnly Today, bool 
 }
 
 /// <summary>
-/// Sends the reminders due on a (local) day for one kabupaten/kota, exactly once each: for every period
-/// whose stages are current, every registered kampung without a report, every stage whose day has come.
-/// Each message is claimed in the <c>Notifications</c> table (PK <c>{regency}_{period}</c>, RK
-/// <c>{area}_{stage}</c>) before sending, so repeated, late or concurrent timer runs send it once. A run
-/// after an outage catches up on every stage still missing, except "before the deadline" ones once the
-/// deadline has passed and stages older than <see cref="CatchUpDays"/> days (recorded as skipped).
+/// Sends the reminders due on a (local) day for one kabupaten/kota, exactly once each: <see cref="ReminderPlan"/> decides
+/// from what this run reads which kampung get which stage (and why a due stage is not sent); this class reads, renders and
+/// sends each message through <see cref="NotificationLedger.SendOnceAsync(NotificationRequest, MailMessage, IMailSender, CancellationToken)"/>
+/// (PK <c>{regency}_{period}</c>, RK <c>{area}_{stage}</c>), so repeated, late or concurrent timer runs send it once.
 /// A kampung whose latest upload for the period was rejected is told that its file arrived and what to
 /// fix (<see cref="ReminderView.Rejected"/>); every Pokja and PKB/PLKB reminder carries the kampung's own
 /// upload link when <paramref name="links"/> is given.
@@ -58,13 +57,13 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
     IMailSender mail, TimeProvider time, ILogger<ReminderRunner> logger, UploadLinks? links = null, WhatsAppChannel? whatsApp = null)
 {
     /// <summary>Opted in to WhatsApp, but the registry holds no usable number: recorded once per stage so the dinas sees it.</summary>
-    public const string NoWhatsAppNumber = "no-whatsapp-number";
+    public const string NoWhatsAppNumber = ReminderPlan.NoWhatsAppNumber;
 
     /// <summary>How many of a rejected file's problems a reminder quotes.</summary>
-    public const int TopProblems = 3;
+    public const int TopProblems = ReminderPlan.TopProblems;
 
     /// <summary>A stage whose day is more than this many days past is not sent any more (recorded as expired).</summary>
-    public const int CatchUpDays = 10;
+    public const int CatchUpDays = ReminderPlan.CatchUpDays;
 
     private readonly RegistryStore _registry = new(tables, names);
     private readonly ReportStore _reports = new(tables, names);
@@ -77,94 +76,37 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
         var day = today ?? regency.TimeZone.Today(time);
         var items = new List<ReminderItem>();
         IReadOnlyList<RegistryEntry>? kampung = null;
-        for (var (period, i) = (ReportingPeriod.Of(day).Previous, 0); i < 3; period = period.Previous, i++)
+        foreach (var period in ReminderPlan.Periods(regency, day))
         {
-            var stages = ReminderStages.For(regency, period);
-            if (day < stages[0].Day || day > stages[^1].Day.AddDays(CatchUpDays)) continue;
             if (kampung is null)
             {
                 kampung = (await _registry.ListAsync(regency.Code, ct).ConfigureAwait(false)).OrderBy(k => k.AreaCode, StringComparer.Ordinal).ToList();
                 regency = regency.WithRegistry(kampung);
             }
-            var reported = (await _reports.ListAsync(regency.Code, period, ct).ConfigureAwait(false)).Select(r => r.AreaCode).ToHashSet(StringComparer.Ordinal);
             var partition = NotificationKeys.Partition(regency.Code, period);
-            var log = (await _ledger.ListAsync(partition, ct).ConfigureAwait(false))
-                .ToDictionary(r => r.RowKey, StringComparer.Ordinal);
-            var due = regency.DueDate(period);
-            var uploads = await _uploads.ListForPeriodAsync(regency.Code, period, ct).ConfigureAwait(false);
-            // As of the run's day: a dry run for an earlier date does not quote a file that arrived later.
-            var asOf = RecapCompiler.EndOfDay(day, regency.TimeZone);
-            var rejected = LatestRejected(uploads.Where(u => u.ReceivedAt < asOf).ToList(), period, regency);
+            var facts = new ReminderFacts(
+                (await _reports.ListAsync(regency.Code, period, ct).ConfigureAwait(false)).Select(r => r.AreaCode).ToHashSet(StringComparer.Ordinal),
+                (await _ledger.ListAsync(partition, ct).ConfigureAwait(false)).ToDictionary(r => r.RowKey, StringComparer.Ordinal),
+                await _uploads.ListForPeriodAsync(regency.Code, period, ct).ConfigureAwait(false));
+            var plan = ReminderPlan.Decide(regency, day, period, kampung, facts, time.GetUtcNow(), whatsApp is { Enabled: true } wa ? wa.NumberFor : null);
 
-            var missing = kampung.Where(k => !reported.Contains(k.AreaCode)).ToList();
             // Whether a reminder really reached someone (mail or WhatsApp), earlier or in this run: a later mail says
             // "Pokja sudah diingatkan" only then, else why not and whom to call.
             bool Reminded(string area, string role) =>
-                log.Values.Any(r => r.AreaCode == area && r.RecipientRole == role && r.State == NotificationState.Sent)
+                facts.Log.Values.Any(r => r.AreaCode == area && r.RecipientRole == role && r.State == NotificationState.Sent)
                 || items.Any(i => i.AreaCode == area && i.Period == period && i.RecipientRole == role && i.Action == ReminderActions.Sent);
-            foreach (var k in missing)
-            foreach (var stage in stages.Where(s => s.Day <= day && s.Stage != ReminderStage.Dinas))
+            foreach (var decision in plan.Decisions)
             {
-                var rowKey = NotificationKeys.ReminderRow(k.AreaCode, stage.Key);
-                var to = Recipients(stage, k, regency);
-                string? skip = stage.Stage == ReminderStage.BeforeDeadline && day > due ? ReminderSkipReasons.StaleBeforeDeadline
-                    : day.DayNumber - stage.Day.DayNumber > CatchUpDays ? ReminderSkipReasons.Expired
-                    : to.Count == 0 ? stage.Stage switch
-                    {
-                        ReminderStage.Escalation => ReminderSkipReasons.NoPkbEmail,
-                        ReminderStage.Dinas => ReminderSkipReasons.NoDinasRecipients,
-                        _ => ReminderSkipReasons.NoPokjaEmail,
-                    }
-                    : null;
-                var fileRejected = rejected.GetValueOrDefault(k.AreaCode);
-                if (whatsApp is { Enabled: true } && skip is not (ReminderSkipReasons.StaleBeforeDeadline or ReminderSkipReasons.Expired)
-                    && stage.Stage is ReminderStage.BeforeDeadline or ReminderStage.AfterDeadline
-                    && await WhatsAppReminderAsync(whatsApp, regency, period, k, stage, log, dryRun, ct).ConfigureAwait(false) is { } wa)
-                    items.Add(wa);
-                ReminderItem Item(string action, string? reason) =>
-                    new(regency.Code, period, k.AreaCode, k.Name, stage.Key, stage.Day, stage.RecipientRole, action, reason, fileRejected is not null);
-
-                if (log.TryGetValue(rowKey, out var existing) && !Retryable(existing))
+                var k = decision.Kampung;
+                var (action, reason) = decision switch
                 {
-                    items.Add(Item(ReminderActions.Already, existing.State));
-                    continue;
-                }
-                if (dryRun)
-                {
-                    items.Add(Item(skip is null ? ReminderActions.WouldSend : ReminderActions.WouldSkip, skip));
-                    continue;
-                }
-                var info = Info(regency, period, k.AreaCode, stage);
-                if (skip is not null)
-                {
-                    var recorded = await _ledger.RecordSkipAsync(partition, rowKey, info, skip, ct).ConfigureAwait(false);
-                    items.Add(Item(recorded ? ReminderActions.Skipped : ReminderActions.Already, skip));
-                    continue;
-                }
-                var previous = log.Values
-                    .Where(r => r.AreaCode == k.AreaCode && r.State == NotificationState.Sent && r.CompletedAt is not null)
-                    .OrderBy(r => r.CompletedAt).ThenBy(r => ReminderStages.Order(r.Stage))
-                    .Select(r => new PreviousReminderRow(DateOnly.FromDateTime(regency.TimeZone.ToLocal(r.CompletedAt!.Value)), ReminderStages.Label(r.Stage, regency), r.RecipientRole ?? ""))
-                    .ToList();
-                var link = links is not null && stage.Stage != ReminderStage.Dinas
-                    ? (await links.IssueAsync(k, cancellationToken: ct).ConfigureAwait(false)).Url : null;
-                var rendered = templates.RenderReminder(View(regency, period, k, stage, day, previous, link, fileRejected) with
-                {
-                    PokjaReminded = Reminded(k.AreaCode, ReminderStages.RolePokja),
-                    PkbReminded = Reminded(k.AreaCode, ReminderStages.RolePkb),
-                    HasPokjaEmail = !string.IsNullOrWhiteSpace(k.PokjaEmail),
-                    PokjaPhone = k.PokjaPhone,
-                });
-                var message = new MailMessage(to, [], rendered.Subject, rendered.Html, rendered.Text, [], regency.DinasName);
-                var claim = await _ledger.TryClaimAsync(partition, rowKey, info, ct, message).ConfigureAwait(false);
-                if (claim is null) { items.Add(Item(ReminderActions.Already, null)); continue; }
-                var result = await _ledger.SendAsync(claim, mail, message, ct).ConfigureAwait(false);
-                items.Add(result.Succeeded ? Item(ReminderActions.Sent, null) : Item(ReminderActions.Failed, result.ErrorCode));
+                    { IsSettled: true } => (ReminderActions.Already, decision.Settled),
+                    _ when dryRun => (decision.Skip is null ? ReminderActions.WouldSend : ReminderActions.WouldSkip, decision.Skip),
+                    _ => await ActAsync(regency, decision, partition, plan, facts, Reminded, day, ct).ConfigureAwait(false),
+                };
+                items.Add(new ReminderItem(regency.Code, period, k?.AreaCode ?? "*", k?.Name ?? $"{plan.Missing.Count} kampung", decision.Stage.Stage,
+                    decision.Stage.Day, decision.Stage.RecipientRole, action, reason, decision.Rejected is not null, decision.Channel));
             }
-            if (stages.Single(s => s.Stage == ReminderStage.Dinas) is { } dinas && dinas.Day <= day && missing.Count > 0)
-                items.Add(await DinasListAsync(regency, period, dinas, day, missing.Select(k => new DinasListRow(k.Name, k.AreaCode, k.Village, k.District, k.PkbName,
-                    rejected.GetValueOrDefault(k.AreaCode), Reminded(k.AreaCode, ReminderStages.RolePokja), Reminded(k.AreaCode, ReminderStages.RolePkb),
-                    !string.IsNullOrWhiteSpace(k.PokjaEmail), !string.IsNullOrWhiteSpace(k.PkbEmail), k.PokjaPhone)).ToList(), log, dryRun, ct).ConfigureAwait(false));
         }
         var outcome = new ReminderRunResult(regency.Code, day, dryRun, items);
         logger.LogInformation(NotificationEvents.RemindersRun,
@@ -174,104 +116,65 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
         return outcome;
     }
 
+    /// <summary>Records a planned skip, or renders and sends the message, once; the item's action and reason.</summary>
+    private async Task<(string Action, string? Reason)> ActAsync(RegencySettings regency, ReminderDecision decision, string partition, ReminderPeriodPlan plan,
+        ReminderFacts facts, Func<string, string, bool> reminded, DateOnly day, CancellationToken ct)
+    {
+        var (period, stage, k) = (decision.Period, decision.Stage, decision.Kampung);
+        var request = new NotificationRequest(partition, decision.RowKey, NotificationKinds.Reminder, regency.Code)
+        {
+            Period = period.ToString(), AreaCode = k?.AreaCode, Stage = stage.Key, DueOn = stage.Day, RecipientRole = stage.RecipientRole,
+            Channel = decision.Channel == ReminderChannels.WhatsApp ? ReminderChannels.WhatsApp : null,
+            KampungCount = k is null ? plan.Missing.Count : null,
+        };
+        if (decision.Skip is { } skip) return ((await _ledger.SkipOnceAsync(request, skip, ct).ConfigureAwait(false)).Action, skip);
+
+        NotificationOutcome sent;
+        if (k is null)
+            sent = await _ledger.SendOnceAsync(request, DinasList(regency, period, day, plan, reminded), mail, ct).ConfigureAwait(false);
+        else if (decision.Channel == ReminderChannels.WhatsApp)
+        {
+            // The WhatsApp twin of a Pokja reminder (docs/channels.md), under its own row; the number never leaves the message row.
+            var waLink = links is null ? null : (await links.IssueAsync(k, cancellationToken: ct).ConfigureAwait(false)).Url;
+            var wa = whatsApp!.Reminder(decision.To[0], regency.DinasName, k, period, regency.DueDate(period), waLink);
+            sent = await _ledger.SendOnceAsync(request, wa, whatsApp.Sender!, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            var previous = facts.Log.Values
+                .Where(r => r.AreaCode == k.AreaCode && r.State == NotificationState.Sent && r.CompletedAt is not null)
+                .OrderBy(r => r.CompletedAt).ThenBy(r => ReminderStages.Order(r.Stage))
+                .Select(r => new PreviousReminderRow(DateOnly.FromDateTime(regency.TimeZone.ToLocal(r.CompletedAt!.Value)), ReminderStages.Label(r.Stage, regency), r.RecipientRole ?? ""))
+                .ToList();
+            var link = links is null ? null : (await links.IssueAsync(k, cancellationToken: ct).ConfigureAwait(false)).Url;
+            var rendered = templates.RenderReminder(View(regency, period, k, stage, day, previous, link, decision.Rejected) with
+            {
+                PokjaReminded = reminded(k.AreaCode, ReminderStages.RolePokja),
+                PkbReminded = reminded(k.AreaCode, ReminderStages.RolePkb),
+                HasPokjaEmail = !string.IsNullOrWhiteSpace(k.PokjaEmail),
+                PokjaPhone = k.PokjaPhone,
+            });
+            sent = await _ledger.SendOnceAsync(request, new MailMessage(decision.To, [], rendered.Subject, rendered.Html, rendered.Text, [], regency.DinasName), mail, ct)
+                .ConfigureAwait(false);
+        }
+        return (sent.Action, sent.ErrorCode);
+    }
+
     /// <summary>
     /// The dinas stage: one mail listing every kampung still without an accepted report, each with its status (sent
     /// nothing, or sent a file that was rejected, and why) and who was really reminded; claimed once per
-    /// period under row <see cref="NotificationKeys.DinasListRow"/>. The item's area code is <c>*</c>.
+    /// period under row <see cref="NotificationKeys.DinasListRow"/>.
     /// </summary>
-    private async Task<ReminderItem> DinasListAsync(RegencySettings regency, ReportingPeriod period, ReminderStageDay stage, DateOnly day,
-        IReadOnlyList<DinasListRow> missing, IReadOnlyDictionary<string, NotificationRecord> log, bool dryRun, CancellationToken ct)
+    private MailMessage DinasList(RegencySettings regency, ReportingPeriod period, DateOnly day, ReminderPeriodPlan plan, Func<string, string, bool> reminded)
     {
-        var partition = NotificationKeys.Partition(regency.Code, period);
-        var rowKey = NotificationKeys.DinasListRow;
-        string? skip = day.DayNumber - stage.Day.DayNumber > CatchUpDays ? ReminderSkipReasons.Expired
-            : regency.Recipients.Count == 0 ? ReminderSkipReasons.NoDinasRecipients : null;
-        ReminderItem Item(string action, string? reason) =>
-            new(regency.Code, period, "*", $"{missing.Count} kampung", stage.Key, stage.Day, stage.RecipientRole, action, reason);
-
-        if (log.TryGetValue(rowKey, out var existing) && !Retryable(existing)) return Item(ReminderActions.Already, existing.State);
-        if (dryRun) return Item(skip is null ? ReminderActions.WouldSend : ReminderActions.WouldSkip, skip);
-        var info = Info(regency, period, null, stage);
-        info["KampungCount"] = missing.Count;
-        if (skip is not null)
-            return Item(await _ledger.RecordSkipAsync(partition, rowKey, info, skip, ct).ConfigureAwait(false) ? ReminderActions.Skipped : ReminderActions.Already, skip);
         var month = IndonesianFormat.Month(period.ToString());
         var due = regency.DueDate(period);
+        var rows = plan.Missing.Select(k => new DinasListRow(k.Name, k.AreaCode, k.Village, k.District, k.PkbName,
+            plan.Rejected.GetValueOrDefault(k.AreaCode), reminded(k.AreaCode, ReminderStages.RolePokja), reminded(k.AreaCode, ReminderStages.RolePkb),
+            !string.IsNullOrWhiteSpace(k.PokjaEmail), !string.IsNullOrWhiteSpace(k.PkbEmail), k.PokjaPhone)).ToList();
         var rendered = templates.RenderDinasReminder(new DinasReminderView(regency.DinasName, period.ToString(), due, day.DayNumber - due.DayNumber,
-            missing,
-            catalogue.ReminderMissing.Select(m => m.Replace("{month}", month, StringComparison.Ordinal)).ToList(), HelpContact: null));
-        var message = new MailMessage(regency.Recipients, [], rendered.Subject, rendered.Html, rendered.Text, [], regency.DinasName);
-        var claim = await _ledger.TryClaimAsync(partition, rowKey, info, ct, message).ConfigureAwait(false);
-        if (claim is null) return Item(ReminderActions.Already, null);
-        var result = await _ledger.SendAsync(claim, mail, message, ct).ConfigureAwait(false);
-        return result.Succeeded ? Item(ReminderActions.Sent, null) : Item(ReminderActions.Failed, result.ErrorCode);
-    }
-
-    /// <summary>
-    /// The WhatsApp twin of a Pokja reminder (docs/channels.md): only for a kampung that opted in, under its own row
-    /// <c>{area}_{stage}_wa</c> so mail and WhatsApp each go exactly once. Null when the kampung did not opt in.
-    /// The number never leaves the message row (it is not logged, nor put in the item).
-    /// </summary>
-    private async Task<ReminderItem?> WhatsAppReminderAsync(WhatsAppChannel channel, RegencySettings regency, ReportingPeriod period, RegistryEntry k,
-        ReminderStageDay stage, IReadOnlyDictionary<string, NotificationRecord> log, bool dryRun, CancellationToken ct)
-    {
-        if (channel.NumberFor(k) is not { } number) return null;
-        var partition = NotificationKeys.Partition(regency.Code, period);
-        var rowKey = NotificationKeys.ReminderRow(k.AreaCode, stage.Key) + NotificationKeys.WhatsAppSuffix;
-        ReminderItem Item(string action, string? reason) =>
-            new(regency.Code, period, k.AreaCode, k.Name, stage.Key, stage.Day, stage.RecipientRole, action, reason, Channel: ReminderChannels.WhatsApp);
-        if (log.TryGetValue(rowKey, out var existing) && !Retryable(existing)) return Item(ReminderActions.Already, existing.State);
-        var skip = number.Length == 0 ? NoWhatsAppNumber : null;
-        if (dryRun) return Item(skip is null ? ReminderActions.WouldSend : ReminderActions.WouldSkip, skip);
-        var info = Info(regency, period, k.AreaCode, stage);
-        info["Channel"] = ReminderChannels.WhatsApp;
-        if (skip is not null)
-            return Item(await _ledger.RecordSkipAsync(partition, rowKey, info, skip, ct).ConfigureAwait(false) ? ReminderActions.Skipped : ReminderActions.Already, skip);
-        var link = links is null ? null : (await links.IssueAsync(k, cancellationToken: ct).ConfigureAwait(false)).Url;
-        var message = channel.Reminder(number, regency.DinasName, k, period, regency.DueDate(period), link);
-        var claim = await _ledger.TryClaimAsync(partition, rowKey, info, message, ct).ConfigureAwait(false);
-        if (claim is null) return Item(ReminderActions.Already, null);
-        var result = await _ledger.SendAsync(claim, channel.Sender!, message, ct).ConfigureAwait(false);
-        return result.Succeeded ? Item(ReminderActions.Sent, null) : Item(ReminderActions.Failed, result.ErrorCode);
-    }
-
-    /// <summary>A claimed row whose lease ran out, or a transient failure: a run may take it over (once, by ETag).</summary>
-    private bool Retryable(NotificationRecord r) =>
-        r.Attempt < NotificationLedger.MaxAttempts &&
-        (r.State == NotificationState.Failed && r.Transient ||
-         r.State == NotificationState.Claimed && r.ClaimedAt + NotificationLedger.Lease <= time.GetUtcNow());
-
-    private static IReadOnlyList<string> Recipients(ReminderStageDay stage, RegistryEntry k, RegencySettings regency) => stage.Stage switch
-    {
-        ReminderStage.Escalation => string.IsNullOrWhiteSpace(k.PkbEmail) ? [] : [k.PkbEmail.Trim()],
-        ReminderStage.Dinas => regency.Recipients,
-        _ => string.IsNullOrWhiteSpace(k.PokjaEmail) ? [] : [k.PokjaEmail.Trim()],
-    };
-
-    private static Dictionary<string, object?> Info(RegencySettings regency, ReportingPeriod period, string? area, ReminderStageDay stage) => new()
-    {
-        ["Kind"] = NotificationKinds.Reminder,
-        ["Regency"] = regency.Code,
-        ["Period"] = period.ToString(),
-        ["AreaCode"] = area,
-        ["Stage"] = stage.Key,
-        ["DueOn"] = stage.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-        ["RecipientRole"] = stage.RecipientRole,
-    };
-
-    /// <summary>Per kampung, its latest upload for <paramref name="period"/> when that upload was rejected (uploads are newest first).</summary>
-    private static Dictionary<string, RejectedUploadView> LatestRejected(IReadOnlyList<UploadRecord> uploads, ReportingPeriod period, RegencySettings regency)
-    {
-        var map = new Dictionary<string, RejectedUploadView>(StringComparer.Ordinal);
-        foreach (var latest in uploads.Where(u => u.AreaCode is not null && u.Period == period).GroupBy(u => u.AreaCode!).Select(g => g.First()))
-        {
-            if (latest.Status != UploadStatus.Rejected) continue;
-            var errors = latest.Problems.Where(p => p.Severity == Severity.Error).ToList();
-            map[latest.AreaCode!] = new RejectedUploadView(
-                latest.FileName, DateOnly.FromDateTime(regency.TimeZone.ToLocal(latest.ReceivedAt)), Math.Max(latest.ErrorCount, errors.Count),
-                errors.Take(TopProblems).Select(p => ProblemRow.Of(p.Sheet, p.Row, p.Column, p.Text, p.Message)).ToList());
-        }
-        return map;
+            rows, catalogue.ReminderMissing.Select(m => m.Replace("{month}", month, StringComparison.Ordinal)).ToList(), HelpContact: null));
+        return new MailMessage(regency.Recipients, [], rendered.Subject, rendered.Html, rendered.Text, [], regency.DinasName);
     }
 
     private ReminderView View(RegencySettings regency, ReportingPeriod period, RegistryEntry k, ReminderStageDay stage, DateOnly today,

@@ -46,12 +46,78 @@ public sealed record NotificationRecord(
     string? MessageId);
 
 /// <summary>
-/// The insert-once ledger for messages to people (conventions 8), in the <c>Notifications</c> table.
-/// A run first inserts the row (state <see cref="NotificationState.Claimed"/>), then sends, then marks the
-/// row sent. Insert conflicts mean another run owns it. A row left <c>claimed</c> longer than
-/// <see cref="Lease"/> (the run crashed between claim and mark) or failed transiently is taken over by
-/// exactly one later run through an ETag-conditional update, up to <see cref="MaxAttempts"/> attempts.
-/// The crash window (sent, then crashed before the mark) therefore yields at most one repeat per crash.
+/// One message to people, as its row of the <c>Notifications</c> table records it (docs/storage.md): the row's keys and
+/// what it is about. Property names in the row: <c>Kind</c>, <c>Regency</c>, <c>Period</c> (<c>YYYY-MM</c>),
+/// <c>AreaCode</c>, <c>Stage</c> (a reminder stage key, or the upload's status for feedback), <c>DueOn</c>
+/// (<c>yyyy-MM-dd</c>), <c>RecipientRole</c>, <c>Channel</c> (absent: mail), <c>KampungCount</c> (the dinas list);
+/// absent values are not written.
+/// </summary>
+/// <param name="PartitionKey">E.g. <see cref="NotificationKeys.Partition"/> or <see cref="NotificationKeys.FeedbackPartition"/>.</param>
+/// <param name="RowKey">Deterministic per message (conventions 8): reminder <c>{area}_{stage}</c>, feedback <c>{uploadId}</c>, recap <c>recap</c>.</param>
+/// <param name="Kind">One of <see cref="NotificationKinds"/>, or a channel's own kind (<c>drive</c>, <c>mailin-no-spreadsheet</c>).</param>
+/// <param name="RegencyCode">The kabupaten/kota (<c>63.71</c>), or <see cref="StorageNames.UnknownRegency"/>.</param>
+public sealed record NotificationRequest(string PartitionKey, string RowKey, string Kind, string RegencyCode)
+{
+    public string? Period { get; init; }
+    public string? AreaCode { get; init; }
+    public string? Stage { get; init; }
+    public DateOnly? DueOn { get; init; }
+    public string? RecipientRole { get; init; }
+    /// <summary>How it goes out when not plain mail: <c>whatsapp</c> (set by the WhatsApp send itself) or <c>email-reply</c>.</summary>
+    public string? Channel { get; init; }
+    /// <summary>How many kampung a list message names (the dinas stage).</summary>
+    public int? KampungCount { get; init; }
+
+    internal TableEntity ToEntity()
+    {
+        var e = new TableEntity(PartitionKey, RowKey) { ["Kind"] = Kind, ["Regency"] = RegencyCode };
+        if (Period is not null) e["Period"] = Period;
+        if (AreaCode is not null) e["AreaCode"] = AreaCode;
+        if (Stage is not null) e["Stage"] = Stage;
+        if (DueOn is { } due) e["DueOn"] = due.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        if (RecipientRole is not null) e["RecipientRole"] = RecipientRole;
+        if (Channel is not null) e["Channel"] = Channel;
+        if (KampungCount is { } count) e["KampungCount"] = count;
+        return e;
+    }
+}
+
+/// <summary>What <see cref="NotificationLedger"/> did with one message (the same words as the reminder and recap outcomes).</summary>
+public static class NotificationActions
+{
+    public const string Sent = "sent";
+    /// <summary>Recorded as not sent, with a reason (<see cref="NotificationState.Skipped"/>).</summary>
+    public const string Skipped = "skipped";
+    /// <summary>The sender refused it; when transient the outbox sweeper sends it again later.</summary>
+    public const string Failed = "failed";
+    /// <summary>An earlier or concurrent run owns or settled the row: nothing done.</summary>
+    public const string Already = "already";
+}
+
+/// <summary>
+/// The outcome of <see cref="NotificationLedger.SendOnceAsync(NotificationRequest, Mail.MailMessage, Mail.IMailSender, CancellationToken)"/>
+/// and its siblings: <see cref="Action"/> is one of <see cref="NotificationActions"/>; <see cref="Result"/> is the sender's answer
+/// when this call sent (or tried to), else null.
+/// </summary>
+public sealed record NotificationOutcome(string Action, Mail.MailSendResult? Result = null)
+{
+    public static readonly NotificationOutcome Already = new(NotificationActions.Already);
+    public static readonly NotificationOutcome Skipped = new(NotificationActions.Skipped);
+    public bool Succeeded => Action == NotificationActions.Sent;
+    /// <summary>The sender's error code when it refused the message, else null.</summary>
+    public string? ErrorCode => Result is { Succeeded: false } r ? r.ErrorCode : null;
+}
+
+/// <summary>
+/// The one way a message to people goes out exactly once (conventions 8), through the <c>Notifications</c> table.
+/// <see cref="SendOnceAsync(NotificationRequest, Mail.MailMessage, Mail.IMailSender, CancellationToken)"/> first inserts
+/// the row (state <see cref="NotificationState.Claimed"/>, the message kept in it for the sweeper), then sends, then records
+/// the outcome; an insert conflict means another run owns it (<see cref="NotificationActions.Already"/>). A row left
+/// <c>claimed</c> longer than <see cref="Lease"/> (the run crashed or the sender threw between claim and mark) or failed
+/// transiently is taken over by exactly one later run through an ETag-conditional update, up to <see cref="MaxAttempts"/>
+/// attempts with <see cref="Backoff"/> (the <see cref="OutboxSweeper"/> does this on its timer). The crash window (sent,
+/// then crashed before the mark) therefore yields at most one repeat per crash. <see cref="SkipOnceAsync"/> records a
+/// decision not to send, once.
 /// </summary>
 internal sealed class NotificationLedger(TableServiceClient tables, StorageNames names, TimeProvider time)
 {
@@ -68,22 +134,49 @@ internal sealed class NotificationLedger(TableServiceClient tables, StorageNames
 
     public string Table => names.NotificationsTable;
 
-    /// <summary>Claims the row; null when another run owns it or it is already settled.</summary>
-    /// <param name="message">The message, kept in the row (<see cref="OutboxPayload"/>) so the sweeper can resend it after a crash or outage.</param>
-    public Task<Claim?> TryClaimAsync(string partitionKey, string rowKey, IReadOnlyDictionary<string, object?> info, CancellationToken ct,
-        Mail.MailMessage? message = null) =>
-        TryClaimCoreAsync(partitionKey, rowKey, info, ct, message is null ? null : row => OutboxPayload.Write(row, message));
+    /// <summary>Sends <paramref name="message"/> once by mail: claim, send, record the outcome.</summary>
+    /// <exception cref="RequestFailedException">Storage faults; the sender's own exceptions pass through and leave the row claimed, so the sweeper resends it after <see cref="Lease"/>.</exception>
+    public async Task<NotificationOutcome> SendOnceAsync(NotificationRequest request, Mail.MailMessage message, Mail.IMailSender mail, CancellationToken ct) =>
+        await TryClaimAsync(request, row => OutboxPayload.Write(row, message), ct).ConfigureAwait(false) is { } claim
+            ? await SendClaimedAsync(claim, message, mail.SendAsync, ct).ConfigureAwait(false)
+            : NotificationOutcome.Already;
 
-    /// <summary>Claims the row of a WhatsApp message (<c>Channel=whatsapp</c>, the message kept for the sweeper).</summary>
-    public Task<Claim?> TryClaimAsync(string partitionKey, string rowKey, IReadOnlyDictionary<string, object?> info, WhatsApp.WhatsAppMessage message, CancellationToken ct) =>
-        TryClaimCoreAsync(partitionKey, rowKey, info, ct, row => OutboxPayload.Write(row, message));
+    /// <summary>Sends a WhatsApp message once (row <c>Channel=whatsapp</c>): 429/5xx transient with <c>NextAttemptAt</c>, other 4xx permanent, exactly as for mail.</summary>
+    public async Task<NotificationOutcome> SendOnceAsync(NotificationRequest request, WhatsApp.WhatsAppMessage message, WhatsApp.IWhatsAppSender whatsApp, CancellationToken ct) =>
+        await TryClaimAsync(request with { Channel = OutboxPayload.WhatsAppChannel }, row => OutboxPayload.Write(row, message), ct).ConfigureAwait(false) is { } claim
+            ? await SendClaimedAsync(claim, message, whatsApp.SendAsync, ct).ConfigureAwait(false)
+            : NotificationOutcome.Already;
 
-    private async Task<Claim?> TryClaimCoreAsync(string partitionKey, string rowKey, IReadOnlyDictionary<string, object?> info, CancellationToken ct,
-        Action<IDictionary<string, object?>>? payload)
+    /// <summary>
+    /// Claims first and only then composes the mail (<paramref name="compose"/> runs only in the run that owns the row:
+    /// the recap is compiled once); the composed message is kept in the row for the sweeper before it is sent.
+    /// </summary>
+    public async Task<NotificationOutcome> SendOnceAsync(NotificationRequest request, Func<CancellationToken, Task<Mail.MailMessage>> compose, Mail.IMailSender mail,
+        CancellationToken ct)
+    {
+        if (await TryClaimAsync(request, null, ct).ConfigureAwait(false) is not { } claim) return NotificationOutcome.Already;
+        var message = await compose(ct).ConfigureAwait(false);
+        await KeepPayloadAsync(claim, message, ct).ConfigureAwait(false);
+        return await SendClaimedAsync(claim, message, mail.SendAsync, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a claimed message and records the outcome; a transient failure gets <c>NextAttemptAt</c> (<see cref="Backoff"/>) for the sweeper.</summary>
+    internal async Task<NotificationOutcome> SendClaimedAsync<T>(Claim claim, T message, Func<T, CancellationToken, Task<Mail.MailSendResult>> send, CancellationToken ct)
+    {
+        var result = await send(message, ct).ConfigureAwait(false);
+        if (result.Succeeded)
+            await CompleteAsync(claim, NotificationState.Sent, messageId: result.MessageId, ct: ct).ConfigureAwait(false);
+        else
+            await CompleteAsync(claim, NotificationState.Failed, result.ErrorCode?.StartsWith("whatsapp-", StringComparison.Ordinal) == true ? "whatsapp-refused" : "mail-refused", result.ErrorCode, result.IsTransient, ct: ct,
+                nextAttemptAt: result.IsTransient && claim.Attempt < MaxAttempts ? time.GetUtcNow() + Backoff(claim.Attempt) : null).ConfigureAwait(false);
+        return new NotificationOutcome(result.Succeeded ? NotificationActions.Sent : NotificationActions.Failed, result);
+    }
+
+    /// <summary>Claims the row; null when another run owns it or it is already settled. <paramref name="payload"/> keeps the message in the row.</summary>
+    internal async Task<Claim?> TryClaimAsync(NotificationRequest request, Action<IDictionary<string, object?>>? payload, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var entity = new TableEntity(partitionKey, rowKey);
-        foreach (var (k, v) in info) if (v is not null) entity[k] = v;
+        var entity = request.ToEntity();
         payload?.Invoke(entity);
         entity["State"] = NotificationState.Claimed;
         entity["ClaimedAt"] = now;
@@ -91,11 +184,11 @@ internal sealed class NotificationLedger(TableServiceClient tables, StorageNames
         entity["Owner"] = Guid.NewGuid().ToString("N");
         if (await _table.TryAddEntityAsync(entity, ct).ConfigureAwait(false))
         {
-            var added = await _table.GetEntityOrDefaultAsync(partitionKey, rowKey, ct).ConfigureAwait(false);
-            return new Claim(partitionKey, rowKey, added?.ETag ?? default, 1);
+            var added = await _table.GetEntityOrDefaultAsync(request.PartitionKey, request.RowKey, ct).ConfigureAwait(false);
+            return new Claim(request.PartitionKey, request.RowKey, added?.ETag ?? default, 1);
         }
 
-        var existing = await _table.GetEntityOrDefaultAsync(partitionKey, rowKey, ct).ConfigureAwait(false);
+        var existing = await _table.GetEntityOrDefaultAsync(request.PartitionKey, request.RowKey, ct).ConfigureAwait(false);
         if (existing is null || !CanTakeOver(existing, now)) return null;
         return await TakeOverAsync(existing, now, payload, ct).ConfigureAwait(false);
     }
@@ -136,26 +229,18 @@ internal sealed class NotificationLedger(TableServiceClient tables, StorageNames
         };
     }
 
-    /// <summary>Sends a claimed message and records the outcome; a transient failure gets <c>NextAttemptAt</c> (<see cref="Backoff"/>) for the sweeper.</summary>
-    public async Task<Mail.MailSendResult> SendAsync(Claim claim, Mail.IMailSender mail, Mail.MailMessage message, CancellationToken ct) =>
-        await RecordAsync(claim, await mail.SendAsync(message, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
-
-    /// <summary>Sends a claimed WhatsApp message and records the outcome exactly as for mail (429/5xx transient with <c>NextAttemptAt</c>, other 4xx permanent).</summary>
-    public async Task<Mail.MailSendResult> SendAsync(Claim claim, WhatsApp.IWhatsAppSender whatsApp, WhatsApp.WhatsAppMessage message, CancellationToken ct) =>
-        await RecordAsync(claim, await whatsApp.SendAsync(message, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
-
-    private async Task<Mail.MailSendResult> RecordAsync(Claim claim, Mail.MailSendResult result, CancellationToken ct)
-    {
-        if (result.Succeeded)
-            await CompleteAsync(claim, NotificationState.Sent, messageId: result.MessageId, ct: ct).ConfigureAwait(false);
-        else
-            await CompleteAsync(claim, NotificationState.Failed, result.ErrorCode?.StartsWith("whatsapp-", StringComparison.Ordinal) == true ? "whatsapp-refused" : "mail-refused", result.ErrorCode, result.IsTransient, ct: ct,
-                nextAttemptAt: result.IsTransient && claim.Attempt < MaxAttempts ? time.GetUtcNow() + Backoff(claim.Attempt) : null).ConfigureAwait(false);
-        return result;
-    }
+    /// <summary>
+    /// Whether a logged row is still open to a run (a claim whose lease ran out, or a transient failure, under
+    /// <see cref="MaxAttempts"/>); a run then tries <see cref="SendOnceAsync(NotificationRequest, Mail.MailMessage, Mail.IMailSender, CancellationToken)"/>,
+    /// which takes it over by ETag once its <c>NextAttemptAt</c> has come. Any other row is settled.
+    /// </summary>
+    public static bool IsOpen(NotificationRecord r, DateTimeOffset now) =>
+        r.Attempt < MaxAttempts &&
+        (r.State == NotificationState.Failed && r.Transient ||
+         r.State == NotificationState.Claimed && r.ClaimedAt + Lease <= now);
 
     /// <summary>Adds the message to a claimed row (when it was composed only after the claim, as the recap is).</summary>
-    public async Task KeepPayloadAsync(Claim claim, Mail.MailMessage message, CancellationToken ct)
+    private async Task KeepPayloadAsync(Claim claim, Mail.MailMessage message, CancellationToken ct)
     {
         var row = new TableEntity(claim.PartitionKey, claim.RowKey);
         OutboxPayload.Write(row, message);
@@ -163,7 +248,7 @@ internal sealed class NotificationLedger(TableServiceClient tables, StorageNames
     }
 
     /// <summary>Records the outcome of a claimed row (merge: the claim's own properties stay).</summary>
-    public async Task CompleteAsync(Claim claim, string state, string? reason = null, string? errorCode = null, bool transient = false,
+    private async Task CompleteAsync(Claim claim, string state, string? reason = null, string? errorCode = null, bool transient = false,
         string? messageId = null, CancellationToken ct = default, DateTimeOffset? nextAttemptAt = null)
     {
         var done = new TableEntity(claim.PartitionKey, claim.RowKey)
@@ -179,18 +264,21 @@ internal sealed class NotificationLedger(TableServiceClient tables, StorageNames
         await _table.UpsertEntityAsync(done, TableUpdateMode.Merge, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Records a decision not to send, once; false when the row already exists (sent, skipped or in progress).</summary>
-    public async Task<bool> RecordSkipAsync(string partitionKey, string rowKey, IReadOnlyDictionary<string, object?> info, string reason, CancellationToken ct)
+    /// <summary>
+    /// Records a decision not to send (<paramref name="reason"/>, e.g. one of <see cref="ReminderSkipReasons"/>), once:
+    /// <see cref="NotificationActions.Skipped"/>, or <see cref="NotificationActions.Already"/> when the row already exists
+    /// (sent, skipped or in progress).
+    /// </summary>
+    public async Task<NotificationOutcome> SkipOnceAsync(NotificationRequest request, string reason, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var entity = new TableEntity(partitionKey, rowKey);
-        foreach (var (k, v) in info) if (v is not null) entity[k] = v;
+        var entity = request.ToEntity();
         entity["State"] = NotificationState.Skipped;
         entity["Reason"] = reason;
         entity["ClaimedAt"] = now;
         entity["CompletedAt"] = now;
         entity["Attempt"] = 1;
-        return await _table.TryAddEntityAsync(entity, ct).ConfigureAwait(false);
+        return await _table.TryAddEntityAsync(entity, ct).ConfigureAwait(false) ? NotificationOutcome.Skipped : NotificationOutcome.Already;
     }
 
     /// <summary>Every row of one partition.</summary>
@@ -234,7 +322,7 @@ public static class NotificationKeys
     /// <summary>The dinas stage's single list of missing kampung for one period (docs/recaps-and-reminders.md).</summary>
     public const string DinasListRow = "dinas-list";
     public static string Partition(string regencyCode, Model.ReportingPeriod period) => StorageNames.RegencyPeriodKey(regencyCode, period);
-    public static string ReminderRow(string areaCode, string stageKey) => $"{areaCode}_{stageKey}";
+    public static string ReminderRow(string areaCode, ReminderStage stage) => $"{areaCode}_{stage.Key()}";
     public static string FeedbackPartition(string regencyCode) => $"{regencyCode}_feedback";
     /// <summary>Suffix of the row of a message's WhatsApp twin (reminder <c>{area}_{stage}_wa</c>, feedback <c>{uploadId}_wa</c>).</summary>
     public const string WhatsAppSuffix = "_wa";

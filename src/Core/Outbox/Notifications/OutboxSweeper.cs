@@ -32,21 +32,21 @@ public sealed class OutboxSweeper(TableServiceClient tables, StorageNames names,
         {
             var now = time.GetUtcNow();
             if (!NotificationLedger.CanTakeOver(row, now)) continue;
-            MailSendResult result;
+            NotificationOutcome result;
             if (OutboxPayload.IsWhatsApp(row))
             {
                 // WhatsApp rows wait while WhatsApp is switched off (no sender); they are sent once it is on again.
                 if (whatsApp?.Sender is not { } sender || OutboxPayload.Read<WhatsApp.WhatsAppMessage>(row) is not { } wa) { without++; continue; }
                 var waClaim = await _ledger.TakeOverAsync(row, now, null, ct).ConfigureAwait(false);
                 if (waClaim is null) continue;
-                result = await _ledger.SendAsync(waClaim, sender, wa, ct).ConfigureAwait(false);
+                result = await _ledger.SendClaimedAsync(waClaim, wa, sender.SendAsync, ct).ConfigureAwait(false);
                 if (result.Succeeded) sent++; else failed++;
                 continue;
             }
             if (OutboxPayload.Read(row) is not { } message) { without++; continue; }
             var claim = await _ledger.TakeOverAsync(row, now, null, ct).ConfigureAwait(false);
             if (claim is null) continue;
-            result = await _ledger.SendAsync(claim, mail, message, ct).ConfigureAwait(false);
+            result = await _ledger.SendClaimedAsync(claim, message, mail.SendAsync, ct).ConfigureAwait(false);
             if (result.Succeeded) sent++; else failed++;
         }
         logger.LogInformation(NotificationEvents.OutboxSwept, "Outbox sweep: {Sent} sent, {Failed} failed, {WithoutPayload} left to their producer",

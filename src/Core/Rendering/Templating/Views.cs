@@ -1,3 +1,5 @@
+using KampungKB.Core.Model;
+
 namespace KampungKB.Core.Rendering.Templating;
 
 // View models for templates/email/*.hbs. Plain data, filled by whoever builds the mail; the templates
@@ -100,8 +102,6 @@ public sealed record FolderFeedbackView(
     public bool HasRejected => RejectedCount > 0;
 }
 
-public enum ReminderStage { BeforeDeadline, AfterDeadline, Escalation, Dinas }
-
 /// <summary>A previous reminder for the same kampung and period, e.g. (2025-11-02, "Pengingat H-3", "Pokja").</summary>
 public sealed record PreviousReminderRow(DateOnly SentOn, string StageLabel, string RecipientRole);
 
@@ -154,13 +154,7 @@ public sealed record ReminderView(
     public bool IsDinas => Stage == ReminderStage.Dinas;
     public int DaysLeft => Math.Max(0, -DaysFromDeadline);
     public int DaysLate => Math.Max(0, DaysFromDeadline);
-    public string StageKey => Stage switch
-    {
-        ReminderStage.BeforeDeadline => "before-deadline",
-        ReminderStage.AfterDeadline => "after-deadline",
-        ReminderStage.Escalation => "escalation",
-        _ => "dinas",
-    };
+    public string StageKey => Stage.Key();
 }
 
 public sealed record CompletenessView(int Expected, int Reported, int OnTime, int Late, int Missing)

@@ -329,25 +329,17 @@ public sealed class DriveSync
         var regency = (_regencies.FirstOrDefault(r => r.Code == link.RegencyCode) ?? RegencySettings.Default(link.RegencyCode));
         var kampung = await _registry.GetAsync(link.AreaCode, ct).ConfigureAwait(false);
         regency = regency.WithRegistry([kampung]);
-        var partition = $"{link.RegencyCode}_drive";
-        var rowKey = $"{link.AreaCode}_{link.UnreachableSince!.Value.UtcTicks.ToString(CultureInfo.InvariantCulture)}";
-        var info = new Dictionary<string, object?>
-        {
-            ["Kind"] = "drive", ["Regency"] = link.RegencyCode, ["AreaCode"] = link.AreaCode, ["Stage"] = DriveFolderOutcomes.Unreachable,
-            ["RecipientRole"] = "dinas",
-        };
+        var request = new NotificationRequest($"{link.RegencyCode}_drive", $"{link.AreaCode}_{link.UnreachableSince!.Value.UtcTicks.ToString(CultureInfo.InvariantCulture)}",
+            "drive", link.RegencyCode) { AreaCode = link.AreaCode, Stage = DriveFolderOutcomes.Unreachable, RecipientRole = "dinas" };
         if (regency.Recipients.Count == 0)
         {
-            await _ledger.RecordSkipAsync(partition, rowKey, info, "no-dinas-recipients", ct).ConfigureAwait(false);
+            await _ledger.SkipOnceAsync(request, ReminderSkipReasons.NoDinasRecipients, ct).ConfigureAwait(false);
             return false;
         }
         var rendered = _templates.Render(UnreachableTemplate, new DriveUnreachableView(regency.DinasName, kampung?.Name ?? link.AreaCode, link.AreaCode,
             link.Url, status == 404 ? "hilang" : "tidak dibagikan", Account ?? "", IndonesianFormat.Date(regency.TimeZone.ToLocal(link.NextCheckAt!.Value))));
         var message = new MailMessage(regency.Recipients, [], rendered.Subject, rendered.Html, rendered.Text, [], regency.DinasName);
-        var claim = await _ledger.TryClaimAsync(partition, rowKey, info, ct, message).ConfigureAwait(false);
-        if (claim is null) return false;
-        var sent = await _ledger.SendAsync(claim, _mail, message, ct).ConfigureAwait(false);
-        return sent.Succeeded;
+        return (await _ledger.SendOnceAsync(request, message, _mail, ct).ConfigureAwait(false)).Succeeded;
     }
 }
 

@@ -25,24 +25,18 @@ public sealed class MailFeedbackNotifier(TemplateFeedbackRenderer renderer, IMai
     public async Task NotifyAsync(FeedbackDocument feedback, CancellationToken cancellationToken = default)
     {
         var regency = feedback.Kampung?.RegencyCode ?? StorageNames.UnknownRegency;
-        var partition = NotificationKeys.FeedbackPartition(regency);
-        var info = new Dictionary<string, object?>
+        var request = new NotificationRequest(NotificationKeys.FeedbackPartition(regency), feedback.UploadId, NotificationKinds.Feedback, regency)
         {
-            ["Kind"] = NotificationKinds.Feedback,
-            ["Regency"] = regency,
-            ["Period"] = feedback.Period?.ToString(),
-            ["AreaCode"] = feedback.Kampung?.AreaCode,
-            ["Stage"] = feedback.Status,
-            ["RecipientRole"] = RecipientRoles.Pokja,
+            Period = feedback.Period?.ToString(), AreaCode = feedback.Kampung?.AreaCode, Stage = feedback.Status, RecipientRole = RecipientRoles.Pokja,
         };
         // A kampung that opted in also gets the summary on WhatsApp, under its own row (exactly once each).
         if (whatsApp is { Enabled: true } && feedback.Kampung is { } opted && whatsApp.NumberFor(opted) is { Length: > 0 } number)
-            await WhatsAppAsync(whatsApp, feedback, opted, number, partition, info, cancellationToken).ConfigureAwait(false);
+            await WhatsAppAsync(whatsApp, feedback, opted, number, request, cancellationToken).ConfigureAwait(false);
         var to = feedback.Kampung?.PokjaEmail?.Trim();
         if (feedback.Kampung is null || string.IsNullOrEmpty(to))
         {
             var reason = feedback.Kampung is null ? NoKampung : ReminderSkipReasons.NoPokjaEmail;
-            await _ledger.RecordSkipAsync(partition, feedback.UploadId, info, reason, cancellationToken).ConfigureAwait(false);
+            await _ledger.SkipOnceAsync(request, reason, cancellationToken).ConfigureAwait(false);
             logger.LogInformation(NotificationEvents.FeedbackNotMailed, "Feedback for upload {UploadId} not mailed: {Reason}", feedback.UploadId, reason);
             return;
         }
@@ -50,10 +44,8 @@ public sealed class MailFeedbackNotifier(TemplateFeedbackRenderer renderer, IMai
         var link = links is null || feedback.Kampung.IsRetired ? null : (await links.IssueAsync(feedback.Kampung, cancellationToken: cancellationToken).ConfigureAwait(false)).Url;
         var rendered = renderer.Render(feedback, settings.DinasName, link);
         var message = new MailMessage([to], [], rendered.Subject, rendered.Html, rendered.Text, [], settings.DinasName);
-        var claim = await _ledger.TryClaimAsync(partition, feedback.UploadId, info, cancellationToken, message).ConfigureAwait(false);
-        if (claim is null) return;
-
-        var result = await _ledger.SendAsync(claim, mail, message, cancellationToken).ConfigureAwait(false);
+        var outcome = await _ledger.SendOnceAsync(request, message, mail, cancellationToken).ConfigureAwait(false);
+        if (outcome.Result is not { } result) return;
         if (result.Succeeded)
             logger.LogInformation(NotificationEvents.FeedbackMailed, "Feedback for upload {UploadId} mailed ({Status})", feedback.UploadId, feedback.Status);
         else
@@ -61,16 +53,13 @@ public sealed class MailFeedbackNotifier(TemplateFeedbackRenderer renderer, IMai
                 feedback.UploadId, result.ErrorCode, result.IsTransient);
     }
 
-    private async Task WhatsAppAsync(WhatsAppChannel channel, FeedbackDocument feedback, RegistryEntry kampung, string number, string partition,
-        IReadOnlyDictionary<string, object?> mailInfo, CancellationToken ct)
+    private async Task WhatsAppAsync(WhatsAppChannel channel, FeedbackDocument feedback, RegistryEntry kampung, string number,
+        NotificationRequest mail, CancellationToken ct)
     {
         var link = links is null ? null : (await links.IssueAsync(kampung, cancellationToken: ct).ConfigureAwait(false)).Url;
         var message = channel.Feedback(number, feedback, link);
-        var info = new Dictionary<string, object?>(mailInfo) { ["Channel"] = OutboxPayload.WhatsAppChannel };
-        var claim = await _ledger.TryClaimAsync(partition, feedback.UploadId + NotificationKeys.WhatsAppSuffix, info, message, ct).ConfigureAwait(false);
-        if (claim is null) return;
-        var result = await _ledger.SendAsync(claim, channel.Sender!, message, ct).ConfigureAwait(false);
-        if (!result.Succeeded)
+        var outcome = await _ledger.SendOnceAsync(mail with { RowKey = mail.RowKey + NotificationKeys.WhatsAppSuffix }, message, channel.Sender!, ct).ConfigureAwait(false);
+        if (outcome.Result is { Succeeded: false } result)
             logger.LogWarning(NotificationEvents.FeedbackNotMailed, "WhatsApp feedback for upload {UploadId} not sent: {ErrorCode} (transient {Transient})",
                 feedback.UploadId, result.ErrorCode, result.IsTransient);
     }

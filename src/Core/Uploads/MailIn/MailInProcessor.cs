@@ -233,24 +233,15 @@ public sealed class MailInProcessor
         var dinas = kampung is null ? null : DinasName(kampung.RegencyCode);
         var (subject, html, text) = _texts.NoSpreadsheet(dinas, zips);
         var message = new MailMessage([sender], [], subject, html, text, [], dinas, thread);
-        var info = new Dictionary<string, object?>
-        {
-            ["Kind"] = MailInNotificationKinds.NoSpreadsheet,
-            ["Regency"] = kampung?.RegencyCode ?? StorageNames.UnknownRegency,
-            ["AreaCode"] = kampung?.AreaCode,
-            ["RecipientRole"] = RecipientRoles.Pokja,
-        };
-        await SendOnceAsync(MailInNotificationKinds.Partition, claimId, info, message, ct).ConfigureAwait(false);
+        await SendOnceAsync(new NotificationRequest(MailInNotificationKinds.Partition, claimId, MailInNotificationKinds.NoSpreadsheet,
+            kampung?.RegencyCode ?? StorageNames.UnknownRegency) { AreaCode = kampung?.AreaCode, RecipientRole = RecipientRoles.Pokja }, message, ct).ConfigureAwait(false);
     }
 
-    private async Task SendOnceAsync(string partition, string rowKey, IReadOnlyDictionary<string, object?> info, MailMessage message, CancellationToken ct)
+    private async Task SendOnceAsync(NotificationRequest request, MailMessage message, CancellationToken ct)
     {
-        var claim = await _ledger.TryClaimAsync(partition, rowKey, info, ct, message).ConfigureAwait(false);
-        if (claim is null) return;
-        var result = await _ledger.SendAsync(claim, _mail, message, ct).ConfigureAwait(false);
-        if (!result.Succeeded)
+        if ((await _ledger.SendOnceAsync(request, message, _mail, ct).ConfigureAwait(false)).Result is { Succeeded: false } result)
             _logger.LogWarning(MailInEvents.ReplyNotSent, "Reply {RowKey} not sent: {ErrorCode} (transient {Transient}; the outbox sweeper retries)",
-                rowKey.Length > 24 ? rowKey[..24] : rowKey, result.ErrorCode, result.IsTransient);
+                request.RowKey.Length > 24 ? request.RowKey[..24] : request.RowKey, result.ErrorCode, result.IsTransient);
     }
 
     /// <summary>The feedback of an emailed upload as a reply to its message, under the feedback row of that upload (one per upload id).</summary>
@@ -265,17 +256,11 @@ public sealed class MailInProcessor
                 : (await owner._links.IssueAsync(k, cancellationToken: cancellationToken).ConfigureAwait(false)).Url;
             var rendered = owner._renderer.Render(feedback, dinas, link);
             var message = new MailMessage([sender], [], rendered.Subject, rendered.Html, rendered.Text, [], dinas, thread);
-            var info = new Dictionary<string, object?>
+            await owner.SendOnceAsync(new NotificationRequest(NotificationKeys.FeedbackPartition(regency), feedback.UploadId, NotificationKinds.Feedback, regency)
             {
-                ["Kind"] = NotificationKinds.Feedback,
-                ["Channel"] = MailInNotificationKinds.ReplyChannel,
-                ["Regency"] = regency,
-                ["Period"] = feedback.Period?.ToString(),
-                ["AreaCode"] = feedback.Kampung?.AreaCode,
-                ["Stage"] = feedback.Status,
-                ["RecipientRole"] = RecipientRoles.Pokja,
-            };
-            await owner.SendOnceAsync(NotificationKeys.FeedbackPartition(regency), feedback.UploadId, info, message, cancellationToken).ConfigureAwait(false);
+                Channel = MailInNotificationKinds.ReplyChannel, Period = feedback.Period?.ToString(), AreaCode = feedback.Kampung?.AreaCode,
+                Stage = feedback.Status, RecipientRole = RecipientRoles.Pokja,
+            }, message, cancellationToken).ConfigureAwait(false);
         }
     }
 }
