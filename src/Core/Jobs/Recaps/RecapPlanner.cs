@@ -57,7 +57,7 @@ internal sealed class RecapPlanner(RecapCatalogue catalogue)
     public const int StockLookbackMonths = 3;
     /// <summary>How far back "months missing in a row" counts.</summary>
     public const int HistoryMonths = 12;
-    /// <summary>The yearly target: this share of kampung rise a class (BKKBN Kampung KB guideline, domain.md).</summary>
+    /// <summary>The yearly target: at least this share of a kabupaten's kampung rise a class (domain.md, classes).</summary>
     public const decimal ClassTargetRatio = 0.05m;
 
     private static readonly IReadOnlyDictionary<string, StoredReport> NoReports = new Dictionary<string, StoredReport>(StringComparer.Ordinal);
