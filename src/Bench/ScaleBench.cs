@@ -59,7 +59,7 @@ internal sealed class ScaleBench(string connectionString, string root, bool quic
         var kampung = regencies.SelectMany((r, i) => Enumerable.Range(1, perRegency + (i < kampungTotal % regencies.Length ? 1 : 0)).Select(n => Kampung(r, n))).ToList();
 
         var seed = Stopwatch.StartNew();
-        await new RegistryStore(tables, names).SaveAsync(kampung, DateTimeOffset.UtcNow);
+        await new Stores(tables, names).Registry.SaveAsync(kampung, DateTimeOffset.UtcNow);
         var logRows = new List<TableEntity>();
         var indexRows = new List<TableEntity>();
         var pointers = new List<TableEntity>();
@@ -89,9 +89,10 @@ internal sealed class ScaleBench(string connectionString, string root, bool quic
         var options = new TableClientOptions();
         options.AddPolicy(_counter, HttpPipelinePosition.PerCall);
         var counted = new TableServiceClient(connectionString, options);
-        var uploads = new UploadLog(counted, names);
+        var stores = new Stores(counted, names);
+        var uploads = stores.Uploads;
         var templates = Path.Combine(root, "templates");
-        var compiler = new RecapCompiler(counted, names, EmailTemplates.Load(Path.Combine(templates, "email")), RecapCatalogue.Load(templates), TimeProvider.System);
+        var compiler = new RecapCompiler(stores.Registry, stores.Reports, stores.Uploads, new KampungKB.Core.Outbox.Notifications.NotificationLog(counted, names), EmailTemplates.Load(Path.Combine(templates, "email")), RecapCatalogue.Load(templates), TimeProvider.System);
         var runs = quick ? 3 : 5;
         var one = pageLookups[0];
         var regency = RegencySettings.Default(regencies[0]);

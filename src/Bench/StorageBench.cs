@@ -64,7 +64,7 @@ internal sealed class StorageBench(string connectionString, string root, bool qu
         await StorageBootstrap.EnsureAsync(_blobs, _tables, names);
         var rawTable = "bsraw" + Guid.NewGuid().ToString("N")[..8];
         await _tables.CreateTableIfNotExistsAsync(rawTable);
-        var store = new ReportStore(_tables, names);
+        var store = new Stores(_tables, names).Reports;
         var bySize = new JsonArray();
         var ratios = new List<double>();
         var kampung = 0;
@@ -103,7 +103,8 @@ internal sealed class StorageBench(string connectionString, string root, bool qu
         await StorageBootstrap.EnsureAsync(_blobs, _tables, names);
         var months = Enumerable.Range(0, 12).Select(m => new ReportingPeriod(2024, 11).FirstDay.AddMonths(m)).Select(ReportingPeriod.Of).ToArray();
         var seed = System.Diagnostics.Stopwatch.StartNew();
-        await new RegistryStore(_tables, names).SaveAsync(Enumerable.Range(1, kampungCount).Select(Kampung), DateTimeOffset.UtcNow);
+        var stores = new Stores(_tables, names);
+        await stores.Registry.SaveAsync(Enumerable.Range(1, kampungCount).Select(Kampung), DateTimeOffset.UtcNow);
         foreach (var period in months)
         {
             var partition = StorageNames.RegencyPeriodKey(Regency, period);
@@ -130,9 +131,9 @@ internal sealed class StorageBench(string connectionString, string root, bool qu
             await BatchesAsync(names.ActivitiesTable, rows);
         }
         var seeded = seed.Elapsed.TotalSeconds;
-        var store = new ReportStore(_tables, names);
+        var store = stores.Reports;
         var templates = Path.Combine(root, "templates");
-        var compiler = new RecapCompiler(_tables, names, EmailTemplates.Load(Path.Combine(templates, "email")), RecapCatalogue.Load(templates), TimeProvider.System);
+        var compiler = new RecapCompiler(stores.Registry, stores.Reports, stores.Uploads, new KampungKB.Core.Outbox.Notifications.NotificationLog(_tables, names), EmailTemplates.Load(Path.Combine(templates, "email")), RecapCatalogue.Load(templates), TimeProvider.System);
         var regency = RegencySettings.Default(Regency);
         var last = months[^1];
         var counted = 0L;

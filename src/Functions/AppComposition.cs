@@ -40,8 +40,9 @@ public static class AppComposition
         services.AddSingleton(settings.Pipeline);
         services.AddSingleton(settings.Archive);
         services.AddSingleton(StorageNames.Default);
-        // Storage: the Azure SDK clients, registered once per process (Microsoft.Extensions.Azure).
+        // Storage: the Azure SDK clients and every table repository (Stores), registered once per process; classes receive the repositories they use.
         services.AddKampungKBStorage(settings.Storage);
+        services.AddSingleton(sp => new NotificationLog(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<StorageNames>()));
 
         services.AddSingleton(_ => IngestionEngine.Load(settings.TemplatesDirectory));
         services.AddSingleton(_ => EmailTemplates.Load(Path.Combine(settings.TemplatesDirectory, "email")));
@@ -81,7 +82,7 @@ public static class AppComposition
         // Google Drive folders (docs/channels.md); DriveSync.Enabled is false without a service-account key.
         services.AddSingleton(settings.Drive);
         services.AddSingleton<KampungKB.Core.Uploads.Drive.DriveSync>(sp => new KampungKB.Core.Uploads.Drive.DriveSync(settings.Drive, sp.GetRequiredService<BlobServiceClient>(),
-            sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<StorageNames>(), sp.GetRequiredService<EmailTemplates>(),
+            sp.GetRequiredService<DriveStore>(), sp.GetRequiredService<RegistryStore>(), sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<StorageNames>(), sp.GetRequiredService<EmailTemplates>(),
             sp.GetRequiredService<IMailSender>(), settings.Regencies, settings.Pipeline, sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<KampungKB.Core.Uploads.Drive.DriveSync>>()));
 

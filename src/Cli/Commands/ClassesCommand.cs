@@ -28,12 +28,12 @@ internal static class ClassesCommand
         await using var env = await LocalEnvironment.OpenAsync();
         await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables, StorageNames.Default);
         if (!await StorageCommands.RegistryHasEntriesAsync(env.Tables, StorageNames.Default, Console.Error)) return CommandLine.Rejected;
-        var reader = new ClassReader(new RegistryStore(env.Tables, StorageNames.Default), new ReportStore(env.Tables, StorageNames.Default), new KampungClassifier(catalogue));
+        var reader = new ClassReader(env.Stores.Registry, env.Stores.Reports, new KampungClassifier(catalogue));
         var report = await reader.ReadAsync(code!, period);
         if (report.Kampung.Count == 0)
         {
             // Like recap and reports: an unknown kabupaten/kota is an error that names the known ones.
-            var known = (await new RegistryStore(env.Tables, StorageNames.Default).ListAsync()).Select(e => e.RegencyCode).Distinct().Order(StringComparer.Ordinal);
+            var known = (await env.Stores.Registry.ListAsync()).Select(e => e.RegencyCode).Distinct().Order(StringComparer.Ordinal);
             Console.Error.WriteLine(CliTexts.Default.T("error.regency_unknown", ("command", "classes"), ("value", code!), ("known", string.Join(", ", known))));
             return CommandLine.Rejected;
         }

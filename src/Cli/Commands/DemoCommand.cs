@@ -97,7 +97,7 @@ internal static class DemoCommand
         Say("");
         Say($"Ringkasan: {summary.accepted} diterima, {summary.rejected} ditolak, {summary.activities} kegiatan dan {summary.indicators} angka indikator tersimpan.");
         Say("Umpan balik tiap unggahan ada di kontainer 'feedback' (HTML dan JSON); berkas aslinya di 'processed' dan 'rejected'.");
-        if (await new RegistryStore(env.Tables, StorageNames.Default).ListAsync() is { Count: > 0 } kampung)
+        if (await env.Stores.Registry.ListAsync() is { Count: > 0 } kampung)
         {
             var links = LinksCommand.Create(env);
             await links.EnsureAsync();

@@ -49,7 +49,7 @@ internal static class DriveCommand
             if (!options.TryRegency(Console.Error, false, out var regency)) return CommandLine.Usage;
             await using var env = await LocalEnvironment.OpenAsync();
             await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables, StorageNames.Default);
-            return await ListAsync(new DriveStore(env.Tables, StorageNames.Default), regency, Account(), options.Has("--json"), Console.Out);
+            return await ListAsync(env.Stores.Drive, regency, Account(), options.Has("--json"), Console.Out);
         }
 
         string? kampung = null;
@@ -100,12 +100,13 @@ internal static class DriveCommand
         TextWriter output, TextWriter error)
     {
         var t = CliTexts.Default;
-        if (await new RegistryStore(tables, names).GetAsync(area.Value) is not { } kampung)
+        var stores = new Stores(tables, names);
+        if (await stores.Registry.GetAsync(area.Value) is not { } kampung)
         {
             error.WriteLine(t.T("drive.area_unknown", ("value", area.Value)));
             return CommandLine.Rejected;
         }
-        var link = await new DriveStore(tables, names).LinkAsync(area, folderId, time.GetUtcNow());
+        var link = await stores.Drive.LinkAsync(area, folderId, time.GetUtcNow());
         output.WriteLine(t.T("drive.linked", ("url", link.Url), ("area", area.Value), ("name", kampung.Name), ("account", account ?? t.T("drive.account_unknown"))));
         return CommandLine.Ok;
     }
@@ -113,7 +114,7 @@ internal static class DriveCommand
     internal static async Task<int> UnlinkAsync(TableServiceClient tables, StorageNames names, AreaCode area, TextWriter output, TextWriter error)
     {
         var t = CliTexts.Default;
-        if (!await new DriveStore(tables, names).UnlinkAsync(area))
+        if (!await new Stores(tables, names).Drive.UnlinkAsync(area))
         {
             error.WriteLine(t.T("drive.not_linked", ("area", area.Value)));
             return CommandLine.Rejected;

@@ -42,7 +42,8 @@ internal static class HandoverCommand
         var scope = await RegencyScope.ResolveAsync(regencies, tables, names);
         if (scope.FirstOrDefault(r => r.Code == code) is not { } regency) return StorageCommands.UnknownRegency(Name, code, scope, error);
         var catalogue = HandoverCatalogue.Load(LocalEnvironment.TemplatesDirectory);
-        var result = await new HandoverRun(tables, names, catalogue, links).RunAsync(regency, period);
+        var stores = new Stores(tables, names);
+        var result = await new HandoverRun(stores.Registry, stores.Reports, catalogue, links).RunAsync(regency, period);
         Directory.CreateDirectory(outDir);
         var path = Path.Combine(outDir, result.Plan.AttachmentName);
         await File.WriteAllBytesAsync(path, result.Xlsx);

@@ -27,7 +27,7 @@ internal sealed class IngestCommand(IReadOnlyList<RegistryEntry>? storedRegistry
         {
             await using var env = await Dev.LocalEnvironment.OpenExistingAsync();
             if (env is null) return null;
-            var list = await new RegistryStore(env.Tables, StorageNames.Default).ListAsync();
+            var list = await env.Stores.Registry.ListAsync();
             return list.Count > 0 ? list : null;
         }
         catch (Exception e) when (e is HttpRequestException or Azure.RequestFailedException or InvalidOperationException)

@@ -56,7 +56,7 @@ internal static class LinksCommand
     {
         var t = CliTexts.Default;
         if (!await StorageCommands.RegistryHasEntriesAsync(tables, names, error)) return CommandLine.Rejected;
-        var registry = new RegistryStore(tables, names);
+        var registry = new Stores(tables, names).Registry;
         var kampung = (await registry.ListAsync(regency)).OrderBy(k => k.AreaCode, StringComparer.Ordinal).ToList();
         if (kampung.Count == 0)
         {
@@ -89,7 +89,7 @@ internal static class LinksCommand
     internal static async Task<int> RevokeAsync(UploadLinks links, TableServiceClient tables, StorageNames names, string area, TextWriter output, TextWriter error)
     {
         var t = CliTexts.Default;
-        if (await new RegistryStore(tables, names).GetAsync(area) is not { } kampung)
+        if (await new Stores(tables, names).Registry.GetAsync(area) is not { } kampung)
         {
             error.WriteLine(t.T("error.area_unknown", ("command", "links revoke"), ("value", area)));
             return CommandLine.Rejected;
@@ -180,7 +180,7 @@ internal static class LinksCommand
         LinkOptions.TryParseKey(LocalLinkKey.Resolve(env.Root), out var key, out var error);
         if (key.Length == 0) throw new InvalidOperationException("Links__SigningKey " + error);
         LinkOptions.TryParseBaseUrl(Environment.GetEnvironmentVariable("Links__BaseUrl"), out var baseUrl);
-        return new UploadLinks(new LinkOptions { SigningKey = key, BaseUrl = baseUrl }, env.Tables, StorageNames.Default, TimeProvider.System);
+        return new UploadLinks(new LinkOptions { SigningKey = key, BaseUrl = baseUrl }, env.Stores.LinkKeys, TimeProvider.System);
     }
 
 }

@@ -38,7 +38,8 @@ internal static class QualityCommand
         var scope = await RegencyScope.ResolveAsync(regencies, tables, names);
         if (scope.FirstOrDefault(r => r.Code == code) is not { } regency) return StorageCommands.UnknownRegency(Name, code, scope, error);
         var recap = RecapCatalogue.Load(LocalEnvironment.TemplatesDirectory);
-        var report = await new QualityRun(tables, names, new QualityReview(recap.Quality, recap.LabelOf)).RunAsync(regency.Code, period);
+        var stores = new Stores(tables, names);
+        var report = await new QualityRun(stores.Registry, stores.Reports, new QualityReview(recap.Quality, recap.LabelOf)).RunAsync(regency.Code, period);
         output.Write(json ? Json(report) + Environment.NewLine : Human(report, recap.Quality, regency.Name));
         return CommandLine.Ok;
     }

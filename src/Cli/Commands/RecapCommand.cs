@@ -103,7 +103,8 @@ internal sealed record Notifications(RecapCompiler Compiler, RecapSender Sender,
         var templates = EmailTemplates.Load(Path.Combine(templatesDir, "email"));
         var catalogue = RecapCatalogue.Load(templatesDir);
         var sender = MailSenderFactory.Create(mail, time);
-        var compiler = new RecapCompiler(tables, names, templates, catalogue, time, links);
+        var stores = new Stores(tables, names, time);
+        var compiler = new RecapCompiler(stores.Registry, stores.Reports, stores.Uploads, new Core.Outbox.Notifications.NotificationLog(tables, names), templates, catalogue, time, links);
         return new Notifications(compiler,
             new RecapSender(compiler, sender, tables, names, time, NullLogger<RecapSender>.Instance),
             new ReminderRunner(tables, names, templates, catalogue, sender, time, NullLogger<ReminderRunner>.Instance, links, WhatsAppFromEnvironment(templatesDir)),

@@ -35,7 +35,7 @@ internal static class ReprocessCommand
         await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables, StorageNames.Default);
         var functions = await env.StartFunctionsAsync();
         var processor = functions.Services.GetRequiredService<UploadProcessor>();
-        var results = await new UploadReprocessor(processor, env.Blobs, env.Tables, StorageNames.Default).ReprocessAsync(kampung, period!.Value);
+        var results = await new UploadReprocessor(processor, env.Blobs, env.Stores.Uploads, StorageNames.Default).ReprocessAsync(kampung, period!.Value);
         return Print(kampung, period.Value, results, options.Has("--json"), env.Source, Console.Out);
     }
 

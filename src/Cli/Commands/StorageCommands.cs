@@ -30,7 +30,7 @@ internal static class StorageCommands
         await using var env = await LocalEnvironment.OpenAsync();
         await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables, StorageNames.Default);
         var engine = IngestionEngine.Load(LocalEnvironment.TemplatesDirectory);
-        var importer = new RegistryImporter(engine, env.Tables, StorageNames.Default, TimeProvider.System, NullLogger<RegistryImporter>.Instance);
+        var importer = new RegistryImporter(engine, env.Stores.Registry, env.Stores.Drive, TimeProvider.System, NullLogger<RegistryImporter>.Instance);
         var outcome = await importer.ImportAsync(Path.GetFileName(file), await File.ReadAllBytesAsync(file));
         if (options.Has("--json"))
         {
@@ -73,14 +73,15 @@ internal static class StorageCommands
     {
         var t = CliTexts.Default;
         if (!await RegistryHasEntriesAsync(tables, names, error)) return CommandLine.Rejected;
-        var all = await new RegistryStore(tables, names).ListAsync();
+        var stores = new Stores(tables, names);
+        var all = await stores.Registry.ListAsync();
         if (regencyFilter is not null && all.All(e => e.RegencyCode != regencyFilter))
         {
             error.WriteLine(t.T("registry.empty_regency", ("regency", regencyFilter), ("known", Known(all.Select(e => e.RegencyCode)))));
             return CommandLine.Rejected;
         }
         var registry = all.Where(e => regencyFilter is null || e.RegencyCode == regencyFilter).ToList();
-        var store = new ReportStore(tables, names);
+        var store = stores.Reports;
         var rows = new List<(RegistryEntry Kampung, StoredReport? Report)>();
         foreach (var regency in registry.Select(e => e.RegencyCode).Distinct().Order(StringComparer.Ordinal))
         {

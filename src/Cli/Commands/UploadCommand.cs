@@ -37,7 +37,7 @@ internal static class UploadCommand
 
         await using var env = await LocalEnvironment.OpenAsync();
         await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables, StorageNames.Default);
-        if (area is not null && await new RegistryStore(env.Tables, StorageNames.Default).GetAsync(area) is null)
+        if (area is not null && await env.Stores.Registry.GetAsync(area) is null)
             Say($"Peringatan: kampung {area} belum ada di daftar kampung ({env.Source}); unggahan akan ditolak dengan kampung-not-registered.");
         await env.Blobs.GetBlobContainerClient(StorageNames.Default.Uploads).GetBlobClient(blobName)
             .PutAsync(BinaryData.FromBytes(content), "application/octet-stream", new Dictionary<string, string> { ["source"] = "kkb-upload" });
@@ -151,7 +151,7 @@ internal static class UploadCommand
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < timeout)
         {
-            if (await UploadProcessor.FindOutcomeAsync(env.Tables, StorageNames.Default, blobName, content) is { } found) return found;
+            if (await UploadProcessor.FindOutcomeAsync(env.Stores.Claims, StorageNames.Default, blobName, content) is { } found) return found;
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
         return null;

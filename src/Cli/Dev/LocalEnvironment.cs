@@ -42,6 +42,9 @@ internal sealed class LocalEnvironment : IAsyncDisposable
     public BlobServiceClient Blobs { get; }
     public QueueServiceClient Queues { get; }
     public TableServiceClient Tables { get; }
+    /// <summary>The table repositories over <see cref="Tables"/> under <see cref="StorageNames.Default"/>, built once.</summary>
+    public Stores Stores => _stores ??= new Stores(Tables, StorageNames.Default);
+    private Stores? _stores;
     /// <summary>True for the local Azurite (ephemeral or <c>.kkb/azurite</c>), false for <c>AzureWebJobsStorage</c>.</summary>
     public bool IsLocal { get; private init; }
     /// <summary>True when this command started Azurite itself (so no <c>kkb dev</c> is running).</summary>

@@ -22,9 +22,8 @@ public sealed record RegistryImportOutcome(bool Accepted, int Kampung, IReadOnly
 /// each kampung to its folder (<see cref="Drive.DriveStore.LinkIfChangedAsync"/>: a folder already linked keeps
 /// its state; a blank cell unlinks nothing, so links made with <c>kkb drive link</c> stay).
 /// </summary>
-public sealed class RegistryImporter(IngestionEngine engine, TableServiceClient tables, StorageNames names, TimeProvider time, ILogger<RegistryImporter> logger)
+public sealed class RegistryImporter(IngestionEngine engine, RegistryStore registry, DriveStore drive, TimeProvider time, ILogger<RegistryImporter> logger)
 {
-    private readonly RegistryStore _store = new(tables, names);
 
     public async Task<RegistryImportOutcome> ImportAsync(string fileName, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
@@ -33,11 +32,10 @@ public sealed class RegistryImporter(IngestionEngine engine, TableServiceClient 
         var saved = new RegistrySaveResult([], []);
         if (import.IsAccepted)
         {
-            saved = await _store.SaveAsync(import.Entries, time.GetUtcNow(), cancellationToken, retireUnlisted: true).ConfigureAwait(false);
+            saved = await registry.SaveAsync(import.Entries, time.GetUtcNow(), cancellationToken, retireUnlisted: true).ConfigureAwait(false);
             var folders = import.Entries.Where(e => e.DriveFolderId is not null).ToList();
             if (folders.Count > 0)
             {
-                var drive = new DriveStore(tables, names);
                 await drive.EnsureAsync(cancellationToken).ConfigureAwait(false);
                 foreach (var e in folders)
                     if (AreaCode.TryParse(e.AreaCode, out var area))

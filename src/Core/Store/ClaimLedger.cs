@@ -11,11 +11,15 @@ namespace KampungKB.Core.Store;
 /// converge on one result, and nothing waits on a lease that a crash left behind. Messages to people
 /// have their own insert-once claim before sending.
 /// </summary>
-internal sealed class ClaimLedger(TableServiceClient tables, StorageNames names, TimeProvider time)
+public sealed class ClaimLedger(TableServiceClient tables, StorageNames names, TimeProvider time)
 {
     private readonly TableClient _claims = tables.GetTableClient(names.ClaimsTable);
 
-    internal abstract record Result
+    /// <summary>Creates the claims table when it does not exist yet (a tool run before the app's start-up created it).</summary>
+    public Task EnsureAsync(CancellationToken cancellationToken) => _claims.CreateIfNotExistsAsync(cancellationToken);
+
+    /// <summary>What a claim says: proceed with the work, or it is done (with its recorded summary).</summary>
+    public abstract record Result
     {
         /// <summary>This invocation does (or redoes) the work; <see cref="ReceivedAt"/> is the first invocation's.</summary>
         public sealed record Proceed(string ClaimId, DateTimeOffset ReceivedAt, int Attempt) : Result;

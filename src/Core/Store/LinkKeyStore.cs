@@ -11,7 +11,7 @@ namespace KampungKB.Core.Store;
 /// request. Partition <c>~signing</c>, row = key id: the signing keys made by rotation (<c>Wrapped</c>,
 /// <c>CreatedAt</c>, <c>RetiresAt</c>), and for <c>k0</c> (the setting key) only its <c>RetiresAt</c>.
 /// </summary>
-internal sealed class LinkKeyStore(TableServiceClient tables, StorageNames names)
+public sealed class LinkKeyStore(TableServiceClient tables, StorageNames names)
 {
     private const string SigningPartition = "~signing";
     private readonly TableClient _keys = tables.GetTableClient(names.Prefix.Length == 0 ? "LinkKeys" : names.Prefix + "LinkKeys");

@@ -5,6 +5,7 @@ using Azure.Storage.Queues;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace KampungKB.Core.Store;
 
@@ -43,6 +44,7 @@ public static class StorageServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(connection);
         if (services.Any(d => d.ServiceType == typeof(StorageConnection))) return services;
         services.AddSingleton(connection);
+        services.AddKampungKBStores();
         services.AddAzureClients(builder =>
         {
             if (connection.ConnectionString is { } cs)
@@ -60,6 +62,30 @@ public static class StorageServiceCollectionExtensions
             }
             if (configureRetry is not null) builder.ConfigureDefaults(o => configureRetry(o.Retry));
         });
+        return services;
+    }
+
+    /// <summary>
+    /// Registers <see cref="Stores"/> and each of its repositories (<see cref="RegistryStore"/>, <see cref="ReportStore"/>,
+    /// <see cref="UploadLog"/>, <see cref="DriveStore"/>, <see cref="ClaimLedger"/>, <see cref="LinkKeyStore"/>) as
+    /// singletons over the registered <see cref="TableServiceClient"/>, <see cref="StorageNames"/> (default
+    /// <see cref="StorageNames.Default"/>) and <see cref="TimeProvider"/> (default the system clock), resolved when
+    /// first used. <see cref="AddKampungKBStorage(IServiceCollection, StorageConnection, Action{RetryOptions}?)"/> calls it;
+    /// a second call is a no-op.
+    /// </summary>
+    public static IServiceCollection AddKampungKBStores(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(d => d.ServiceType == typeof(Stores))) return services;
+        services.TryAddSingleton(StorageNames.Default);
+        services.AddSingleton(sp => new Stores(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<StorageNames>(),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.AddSingleton(sp => sp.GetRequiredService<Stores>().Registry);
+        services.AddSingleton(sp => sp.GetRequiredService<Stores>().Reports);
+        services.AddSingleton(sp => sp.GetRequiredService<Stores>().Uploads);
+        services.AddSingleton(sp => sp.GetRequiredService<Stores>().Drive);
+        services.AddSingleton(sp => sp.GetRequiredService<Stores>().Claims);
+        services.AddSingleton(sp => sp.GetRequiredService<Stores>().LinkKeys);
         return services;
     }
 

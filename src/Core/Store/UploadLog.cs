@@ -59,6 +59,20 @@ public sealed class UploadLog(TableServiceClient tables, StorageNames names)
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly ConcurrentDictionary<Uri, bool> Indexed = new();
 
+    /// <summary>
+    /// Until when retention has pruned (row <c>_state</c>/<c>retention</c> of <c>UploadIndex</c>): the cutoff of its last
+    /// complete run, <see cref="DateTimeOffset.UnixEpoch"/> before any (docs/retention.md).
+    /// </summary>
+    public async Task<DateTimeOffset> GetPrunedBeforeAsync(CancellationToken cancellationToken = default)
+    {
+        var state = await _index.GetEntityOrDefaultAsync(StatePartition, "retention", cancellationToken).ConfigureAwait(false);
+        return state?.GetDateTimeOffset("PrunedBefore") ?? DateTimeOffset.UnixEpoch;
+    }
+
+    /// <summary>Records a complete retention run: everything received before <paramref name="cutoff"/> is pruned.</summary>
+    public Task SetPrunedBeforeAsync(DateTimeOffset cutoff, DateTimeOffset ranAt, CancellationToken cancellationToken = default) =>
+        _index.UpsertEntityAsync(new TableEntity(StatePartition, "retention") { ["PrunedBefore"] = cutoff, ["RanAt"] = ranAt }, TableUpdateMode.Replace, cancellationToken);
+
     public async Task RecordAsync(UploadRecord record, CancellationToken cancellationToken = default)
     {
         var problems = KeptProblems(record.Problems);

@@ -77,7 +77,8 @@ public sealed class UploadProcessor
     private readonly IFeedbackNotifier? _notifier;
     private readonly ArchiveOptions _archive;
 
-    public UploadProcessor(IngestionEngine engine, BlobServiceClient blobs, TableServiceClient tables, StorageNames names, FeedbackWriter feedback,
+    public UploadProcessor(IngestionEngine engine, BlobServiceClient blobs, RegistryStore registry, ReportStore reports, UploadLog log, ClaimLedger claims,
+        StorageNames names, FeedbackWriter feedback,
         TimeProvider time, PipelineOptions options, ILogger<UploadProcessor> logger, IFeedbackNotifier? notifier = null, ArchiveOptions? archive = null)
     {
         _notifier = notifier;
@@ -85,11 +86,11 @@ public sealed class UploadProcessor
         _engine = engine;
         _blobs = blobs;
         _names = names;
-        _registry = new RegistryStore(tables, names);
-        _reports = new ReportStore(tables, names);
-        _log = new UploadLog(tables, names);
+        _registry = registry;
+        _reports = reports;
+        _log = log;
         _feedback = feedback;
-        _claims = new ClaimLedger(tables, names, time);
+        _claims = claims;
         _time = time;
         _options = options;
         _logger = logger;
@@ -131,12 +132,12 @@ public sealed class UploadProcessor
     /// invocation (here or in a deployed app) has finished it; null while it has not. Read from the
     /// claims ledger, whose key is derived from the name and the content exactly as when processing.
     /// </summary>
-    public static async Task<UploadOutcome?> FindOutcomeAsync(TableServiceClient tables, StorageNames names, string blobName, ReadOnlyMemory<byte> content,
+    public static async Task<UploadOutcome?> FindOutcomeAsync(ClaimLedger claims, StorageNames names, string blobName, ReadOnlyMemory<byte> content,
         CancellationToken cancellationToken = default)
     {
         var claimId = ClaimIdOf(names, blobName, Convert.ToHexStringLower(SHA256.HashData(content.Span)));
-        await tables.CreateTableIfNotExistsAsync(names.ClaimsTable, cancellationToken).ConfigureAwait(false);
-        var summary = await new ClaimLedger(tables, names, TimeProvider.System).GetDoneSummaryAsync(claimId, cancellationToken).ConfigureAwait(false);
+        await claims.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        var summary = await claims.GetDoneSummaryAsync(claimId, cancellationToken).ConfigureAwait(false);
         return summary is null ? null : JsonSerializer.Deserialize<UploadOutcome>(summary, Json);
     }
 

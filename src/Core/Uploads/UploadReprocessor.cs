@@ -26,7 +26,7 @@ public sealed record ReprocessedUpload(string UploadId, string FileName, string 
 /// <c>rejected/</c>, or <c>processed/</c>) goes through <see cref="UploadProcessor"/> again with its claim
 /// reopened: the same upload id, exactly-once rules and "latest received version wins".
 /// </summary>
-public sealed class UploadReprocessor(UploadProcessor processor, BlobServiceClient blobs, TableServiceClient tables, StorageNames names)
+public sealed class UploadReprocessor(UploadProcessor processor, BlobServiceClient blobs, UploadLog log, StorageNames names)
 {
     /// <summary>The status of an upload whose kept original is gone or no longer matches its recorded content hash.</summary>
     public const string OriginalMissing = "original-missing";
@@ -34,14 +34,13 @@ public sealed class UploadReprocessor(UploadProcessor processor, BlobServiceClie
     private static readonly HashSet<string> RegistryCodes =
         [ProblemCodes.KampungNotRegistered, ProblemCodes.KampungUnknown, ProblemCodes.KampungAmbiguous, ProblemCodes.KampungMismatch, ProblemCodes.KampungRetired];
 
-    private readonly UploadLog _log = new(tables, names);
 
     /// <summary>The uploads that <see cref="ReprocessAsync"/> would judge again, oldest first.</summary>
     public async Task<IReadOnlyList<UploadRecord>> FindAsync(AreaCode kampung, ReportingPeriod period, CancellationToken cancellationToken = default)
     {
         var found = new List<UploadRecord>();
         foreach (var partition in new[] { kampung.Regency, StorageNames.UnknownRegency })
-            foreach (var record in await _log.ListAsync(partition, cancellationToken: cancellationToken).ConfigureAwait(false))
+            foreach (var record in await log.ListAsync(partition, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 if (record.Status != UploadStatus.Rejected || !record.Problems.Any(p => RegistryCodes.Contains(p.Code))) continue;
                 var path = UploadPath.Parse(BlobName(record.Path));
@@ -69,7 +68,7 @@ public sealed class UploadReprocessor(UploadProcessor processor, BlobServiceClie
             var outcome = await processor.ReprocessAsync(new UploadEvent(BlobName(record.Path), content.Value.Length), content.Value, cancellationToken).ConfigureAwait(false);
             var regency = outcome.AreaCode is { } a && AreaCode.TryParse(a, out var code) ? code.Regency : StorageNames.UnknownRegency;
             if (regency != record.RegencyCode || outcome.UploadId != record.UploadId)
-                await _log.DeleteAsync(record.RegencyCode, record.UploadId, cancellationToken).ConfigureAwait(false);
+                await log.DeleteAsync(record.RegencyCode, record.UploadId, cancellationToken).ConfigureAwait(false);
             results.Add(new ReprocessedUpload(outcome.UploadId, record.FileName, outcome.Status, record.Status, outcome));
         }
         return results;

@@ -23,7 +23,7 @@ public class OperatorCommandTests(AzuriteFixture azurite)
         var h = new PipelineHarness(azurite);
         if (registry) await h.InitAsync();
         else await StorageBootstrap.EnsureAsync(h.Blobs, h.Tables, h.Names);
-        var links = new UploadLinks(new LinkOptions { SigningKey = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray() }, h.Tables, h.Names, h.Time);
+        var links = TestStores.UploadLinks(new LinkOptions { SigningKey = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray() }, h.Tables, h.Names, h.Time);
         await links.EnsureAsync();
         return (h, links);
     }
@@ -51,7 +51,7 @@ public class OperatorCommandTests(AzuriteFixture azurite)
     {
         if (!azurite.Require()) return;
         var (h, _) = await SetUpAsync();
-        var registry = await new RegistryStore(h.Tables, h.Names).ListAsync();
+        var registry = await TestStores.For(h.Tables, h.Names).Registry.ListAsync();
         var regencies = registry.Select(k => k.RegencyCode).Distinct().ToList();
         Assert.True(regencies.Count >= 2, "the example registry spans two kabupaten/kota");
         var o = new StringWriter();
@@ -80,7 +80,7 @@ public class OperatorCommandTests(AzuriteFixture azurite)
         Assert.Equal(CommandLine.Rejected, await LinksCommand.RevokeAsync(links, h.Tables, h.Names, "63.71.99.9999", TextWriter.Null, revoke));
         Assert.Contains("63.71.99.9999", revoke.ToString());
 
-        var kampung = (await new RegistryStore(h.Tables, h.Names).ListAsync()).First();
+        var kampung = (await TestStores.For(h.Tables, h.Names).Registry.ListAsync()).First();
         var link = await links.IssueAsync(kampung);
         Assert.Equal(CommandLine.Ok, await LinksCommand.RevokeAsync(links, h.Tables, h.Names, kampung.AreaCode, TextWriter.Null, TextWriter.Null));
         Assert.Null((await links.VerifyAsync(link.Url[(link.Url.IndexOf('#') + 1)..])).Claims);

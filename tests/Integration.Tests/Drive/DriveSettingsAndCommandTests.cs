@@ -60,14 +60,14 @@ public sealed class DriveSettingsAndCommandTests(AzuriteFixture azurite)
         if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await KampungKB.Core.Store.StorageBootstrap.EnsureAsync(h.Blobs, h.Tables, h.Names);
-        var importer = new KampungKB.Core.Registry.RegistryImporter(PipelineHarness.Engine, h.Tables, h.Names, h.Time,
+        var importer = TestStores.RegistryImporter(PipelineHarness.Engine, h.Tables, h.Names, h.Time,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<KampungKB.Core.Registry.RegistryImporter>.Instance);
         var csv = System.Text.Encoding.UTF8.GetBytes("Kode Wilayah,Nama Kampung KB,Email Pokja,Folder Google Drive\n" +
             "63.71.04.1005,Kampung KB Pelambuan,pokja@contoh.id,https://drive.google.com/drive/folders/1PelambuanFolder_abcdefghijklmnop?usp=sharing\n" +
             "63.71.04.1006,Kampung KB Telaga Biru,pokja2@contoh.id,\n");
 
         Assert.True((await importer.ImportAsync("daftar.csv", csv)).Accepted);
-        var store = new DriveStore(h.Tables, h.Names);
+        var store = TestStores.For(h.Tables, h.Names).Drive;
         var link = Assert.Single(await store.ListAsync("63.71"));
         Assert.Equal(("63.71.04.1005", "1PelambuanFolder_abcdefghijklmnop", DriveFolderStates.Active), (link.AreaCode, link.FolderId, link.State));
 
@@ -96,7 +96,7 @@ public sealed class DriveSettingsAndCommandTests(AzuriteFixture azurite)
         Assert.Contains("kkb@dinas.iam.gserviceaccount.com", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("63.71.99.9999 tidak ada di daftar Kampung KB", error.ToString(), StringComparison.Ordinal);
         var list = new StringWriter();
-        Assert.Equal(CommandLine.Ok, await DriveCommand.ListAsync(new DriveStore(h.Tables, h.Names), "63.71", null, json: false, list));
+        Assert.Equal(CommandLine.Ok, await DriveCommand.ListAsync(TestStores.For(h.Tables, h.Names).Drive, "63.71", null, json: false, list));
         Assert.Contains("1 folder Google Drive ditautkan (63.71)", list.ToString(), StringComparison.Ordinal);
         Assert.Contains("63.71.04.1005  aktif  0 berkas disalin", list.ToString(), StringComparison.Ordinal);
     }

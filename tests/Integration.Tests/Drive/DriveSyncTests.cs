@@ -43,7 +43,7 @@ public sealed class DriveSyncTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         _h = new PipelineHarness(azurite);
         await _h.InitAsync();
-        await new DriveStore(_h.Tables, _h.Names).LinkAsync(AreaCode.TryParse(Pelambuan, out var a) ? a : default, Folder, _h.Time.GetUtcNow());
+        await TestStores.For(_h.Tables, _h.Names).Drive.LinkAsync(AreaCode.TryParse(Pelambuan, out var a) ? a : default, Folder, _h.Time.GetUtcNow());
         return Create(maxRetryAfter);
     }
 
@@ -51,7 +51,7 @@ public sealed class DriveSyncTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var options = new DriveOptions { ServiceAccountKey = _drive.ServiceAccountKey(), BaseUrl = new Uri(_drive.BaseUrl), MaxRetryAfter = maxRetryAfter ?? TimeSpan.FromSeconds(5) };
         RegencySettings[] regencies = [RegencySettings.Default("63.71") with { DinasName = "DPPKB Kota Banjarmasin", Recipients = ["dinas@dppkb.example"] }];
-        return new DriveSync(options, _h.Blobs, _h.Tables, _h.Names, NotificationHarness.Templates, _mail, regencies, new PipelineOptions(), _h.Time,
+        return TestStores.DriveSync(options, _h.Blobs, _h.Tables, _h.Names, NotificationHarness.Templates, _mail, regencies, new PipelineOptions(), _h.Time,
             NullLogger<DriveSync>.Instance);
     }
 
@@ -291,7 +291,7 @@ public sealed class DriveSyncTests(AzuriteFixture azurite) : IAsyncLifetime
         if (!azurite.Require()) return;
         _h = new PipelineHarness(azurite);
         await StorageBootstrap.EnsureAsync(_h.Blobs, _h.Tables, _h.Names);
-        var off = new DriveSync(new DriveOptions(), _h.Blobs, _h.Tables, _h.Names, NotificationHarness.Templates, _mail, [], new PipelineOptions(), _h.Time,
+        var off = TestStores.DriveSync(new DriveOptions(), _h.Blobs, _h.Tables, _h.Names, NotificationHarness.Templates, _mail, [], new PipelineOptions(), _h.Time,
             NullLogger<DriveSync>.Instance);
 
         var result = await off.RunAsync();

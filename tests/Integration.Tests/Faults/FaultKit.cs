@@ -86,11 +86,11 @@ internal static class FaultKit
     /// </summary>
     public static async Task<UploadProcessor> MailingProcessorAsync(PipelineHarness h, IMailSender mail)
     {
-        var registry = new RegistryStore(h.Tables, h.Names);
+        var registry = TestStores.For(h.Tables, h.Names).Registry;
         await registry.SaveAsync([(await registry.GetAsync(Pelambuan))! with { PokjaEmail = PelambuanWithEmail.Email }], h.Time.Now);
         var notifier = new MailFeedbackNotifier(new TemplateFeedbackRenderer(NotificationHarness.Templates), mail, h.Tables, h.Names, h.Time, [],
             NullLogger<MailFeedbackNotifier>.Instance);
-        return new UploadProcessor(PipelineHarness.Engine, h.Blobs, h.Tables, h.Names, h.Feedback, h.Time, new PipelineOptions(),
+        return TestStores.UploadProcessor(PipelineHarness.Engine, h.Blobs, h.Tables, h.Names, h.Feedback, h.Time, new PipelineOptions(),
             NullLogger<UploadProcessor>.Instance, notifier);
     }
 

@@ -36,7 +36,7 @@ public class InjectionTests(AzuriteFixture azurite)
         var feedback = new FeedbackWriter(h.Blobs, h.Names, new TemplateFeedbackRenderer(NotificationHarness.Templates));
         var notifier = new MailFeedbackNotifier(new TemplateFeedbackRenderer(NotificationHarness.Templates), mail, h.Tables, h.Names, h.Time,
             [NotificationHarness.Settings], NullLogger<MailFeedbackNotifier>.Instance);
-        var processor = new UploadProcessor(PipelineHarness.Engine, h.Blobs, h.Tables, h.Names, feedback, h.Time, new PipelineOptions(),
+        var processor = TestStores.UploadProcessor(PipelineHarness.Engine, h.Blobs, h.Tables, h.Names, feedback, h.Time, new PipelineOptions(),
             NullLogger<UploadProcessor>.Instance, notifier);
         var csv = Encoding.UTF8.GetBytes(string.Join("\n",
             "Kampung KB Pelambuan Sejahtera,,,", "Kelurahan Pelambuan Kec. Banjarmasin Barat,,,", "Bulan: Oktober 2025,,,", ",,,",
@@ -52,9 +52,9 @@ public class InjectionTests(AzuriteFixture azurite)
         Assert.Equal(UploadStatus.Rejected, outcome.Status);
         var kept = (await h.Blobs.GetBlobContainerClient(h.Names.Feedback).GetBlobClient(outcome.UploadId + ".html").DownloadContentAsync()).Value.Content.ToString();
         var sent = Assert.Single(mail.Sent);
-        var links = new UploadLinks(new LinkOptions { SigningKey = NotificationHarness.LinkKey }, h.Tables, h.Names, h.Time);
+        var links = TestStores.UploadLinks(new LinkOptions { SigningKey = NotificationHarness.LinkKey }, h.Tables, h.Names, h.Time);
         await links.EnsureAsync();
-        var url = (await links.IssueAsync((await new RegistryStore(h.Tables, h.Names).GetAsync(Pelambuan))!)).Url;
+        var url = (await links.IssueAsync((await TestStores.For(h.Tables, h.Names).Registry.GetAsync(Pelambuan))!)).Url;
         var token = url[(url.IndexOf('#') + 1)..];
         var desk = Page.DeskFactory.Create(links, h.Blobs, h.Tables, h.Names, h.Time);
         var reference = stamp + "-" + Convert.ToHexStringLower(SHA256.HashData(csv))[..16];

@@ -67,7 +67,7 @@ public class ManyKampungAtOnceTests(AzuriteFixture azurite, ITestOutputHelper ou
             Assert.Empty(await h.Runner.RunOnceAsync());
 
             // Every report stored with its rows, and no row that no pointer reaches.
-            var reports = new ReportStore(azurite.Tables, h.Names);
+            var reports = TestStores.For(azurite.Tables, h.Names).Reports;
             var stored = (await reports.ListAsync(FaultKit.Banjarmasin, FaultKit.October)).ToDictionary(r => r.AreaCode);
             Assert.Equal(Kampung, stored.Count);
             var visible = (await reports.ListActivitiesAsync(FaultKit.Banjarmasin, FaultKit.October)).ToLookup(a => a.AreaCode);
@@ -78,7 +78,7 @@ public class ManyKampungAtOnceTests(AzuriteFixture azurite, ITestOutputHelper ou
                 Assert.Equal(uploads[i].Activities, visible[uploads[i].Code].Count());
             }
             Assert.Equal(uploads.Sum(u => u.Activities), (await FaultKit.ActivityRowsAsync(azurite.Tables, h.Names, FaultKit.Banjarmasin, FaultKit.October)).Count);
-            Assert.Equal(Kampung, (await new UploadLog(azurite.Tables, h.Names).ListAsync(FaultKit.Banjarmasin)).Count(r => r.Status == UploadStatus.Accepted));
+            Assert.Equal(Kampung, (await TestStores.For(azurite.Tables, h.Names).Uploads.ListAsync(FaultKit.Banjarmasin)).Count(r => r.Status == UploadStatus.Accepted));
 
             // Exactly one feedback each: the page's document, one sent row in the notification log, one mail to its Pokja.
             foreach (var o in outcomes)

@@ -75,7 +75,7 @@ public class ProductionChecksTests(AzuriteFixture azurite)
     {
         if (!azurite.Require()) return;
         var h = await PipelineAsync(azurite);
-        var processor = new UploadProcessor(PipelineHarness.Engine, h.Blobs, h.Tables, h.Names, h.Feedback, h.Time,
+        var processor = TestStores.UploadProcessor(PipelineHarness.Engine, h.Blobs, h.Tables, h.Names, h.Feedback, h.Time,
             new PipelineOptions { MaxUploadBytes = 30L * 1024 * 1024 }, NullLogger<UploadProcessor>.Instance);
         var header = System.Text.Encoding.UTF8.GetBytes("Kampung KB Pelambuan Sejahtera,,,\r\nBulan: Oktober 2025,,,\r\nTanggal,Nama Kegiatan,Peserta L,Peserta P\r\n02/10/2025,Rapat Pokja,5,7\r\n");
         var content = new byte[21 * 1024 * 1024];

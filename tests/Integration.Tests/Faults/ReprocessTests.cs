@@ -24,7 +24,7 @@ public class ReprocessTests(AzuriteFixture azurite)
         var h = await UnregisteredPipelineAsync(azurite);
         AreaCode.TryParse(Pelambuan, out var kampung);
         var period = October;
-        var reprocessor = new UploadReprocessor(h.Processor, h.Blobs, h.Tables, h.Names);
+        var reprocessor = TestStores.UploadReprocessor(h.Processor, h.Blobs, h.Tables, h.Names);
 
         var before = await h.UploadAsync($"{Pelambuan}/20251103020000-kegiatan.xlsx", PipelineHarness.Example("E01"));
         Assert.Equal(UploadStatus.Rejected, before.Status);

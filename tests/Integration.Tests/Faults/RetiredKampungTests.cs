@@ -46,8 +46,8 @@ public class RetiredKampungTests(AzuriteFixture azurite)
         if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await h.InitAsync(); // the example registry: four kampung of 63.71, one of 63.01
-        var importer = new RegistryImporter(PipelineHarness.Engine, h.Tables, h.Names, h.Time, NullLogger<RegistryImporter>.Instance);
-        var registry = new RegistryStore(h.Tables, h.Names);
+        var importer = TestStores.RegistryImporter(PipelineHarness.Engine, h.Tables, h.Names, h.Time, NullLogger<RegistryImporter>.Instance);
+        var registry = TestStores.For(h.Tables, h.Names).Registry;
         Assert.Equal(UploadStatus.Accepted, (await h.UploadAsync($"{Pelambuan}/kegiatan.xlsx", PipelineHarness.Example("E01"))).Status);
 
         h.Time.Now = h.Time.Now.AddDays(1);

@@ -32,7 +32,7 @@ public class FunctionsTests(AzuriteFixture azurite)
         Assert.True(registry.Accepted);
         var outcome = Assert.IsType<UploadOutcome>(dispatched[1].ReturnValue);
         Assert.Equal((UploadStatus.Accepted, "2025-10", 5), (outcome.Status, outcome.Period?.ToString(), outcome.ActivityCount));
-        Assert.Equal(5, (await new ReportStore(azurite.Tables, h.Names).ListActivitiesAsync("63.71", new(2025, 10))).Count);
+        Assert.Equal(5, (await TestStores.For(azurite.Tables, h.Names).Reports.ListActivitiesAsync("63.71", new(2025, 10))).Count);
         // Each blob version is invoked once: the next pass finds nothing new.
         Assert.Empty(await h.Runner.RunOnceAsync());
     }

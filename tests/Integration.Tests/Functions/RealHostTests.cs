@@ -95,10 +95,10 @@ public sealed class RealHostTests(RealHostFixture host)
     {
         host.Require();
         await EnsureRegistryAsync();
-        var kampung = (await new RegistryStore(host.Tables, StorageNames.Default).GetAsync(Area))!;
+        var kampung = (await TestStores.For(host.Tables, StorageNames.Default).Registry.GetAsync(Area))!;
         Assert.True(LinkOptions.TryParseKey(Page.PageHarness.SigningKey, out var key, out _));
         Assert.True(LinkOptions.TryParseBaseUrl(host.Address.ToString(), out var baseUrl));
-        var links = new UploadLinks(new LinkOptions { SigningKey = key, BaseUrl = baseUrl }, host.Tables, StorageNames.Default, TimeProvider.System);
+        var links = TestStores.UploadLinks(new LinkOptions { SigningKey = key, BaseUrl = baseUrl }, host.Tables, StorageNames.Default, TimeProvider.System);
         var link = (await links.IssueAsync(kampung)).Url;
         var hash = link.IndexOf('#');
 
@@ -183,8 +183,8 @@ public sealed class RealHostTests(RealHostFixture host)
     /// <summary>What a user would see of one registry import and one upload: registry rows, the upload's logged outcome, its feedback document and the mails.</summary>
     private async Task<Outcome> OutcomeAsync(StorageNames names, string outbox)
     {
-        var registry = await new RegistryStore(host.Tables, names).ListAsync();
-        var record = Assert.Single(await new UploadLog(host.Tables, names).ListAsync("63.71", Area), r => r.FileName == "kegiatan.xlsx");
+        var registry = await TestStores.For(host.Tables, names).Registry.ListAsync();
+        var record = Assert.Single(await TestStores.For(host.Tables, names).Uploads.ListAsync("63.71", Area), r => r.FileName == "kegiatan.xlsx");
         var upload = new UploadShape(record.Status, record.AreaCode, record.Period?.ToString(), record.ActivityCount, record.ErrorCount, record.WarningCount,
             string.Join(",", record.Problems.Select(p => $"{p.Code}@{p.Sheet}:{p.Row}:{p.Column}")));
         var feedback = await FeedbackWriter.ReadAsync(host.Blobs, names, record.UploadId);

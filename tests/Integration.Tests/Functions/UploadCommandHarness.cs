@@ -18,7 +18,7 @@ internal static class UploadCommandHarness
     public static async Task<(int Code, string Stdout)> RunWithAppAsync(AzuriteFixture azurite, params string[] args)
     {
         await using var app = await LocalFunctionHost.StartAsync(FunctionsHarness.Settings(azurite), HostOptions.Load(Path.Combine(PipelineHarness.Root, "host.json")));
-        var importer = new RegistryImporter(PipelineHarness.Engine, azurite.Tables, StorageNames.Default, TimeProvider.System, NullLogger<RegistryImporter>.Instance);
+        var importer = TestStores.RegistryImporter(PipelineHarness.Engine, azurite.Tables, StorageNames.Default, TimeProvider.System, NullLogger<RegistryImporter>.Instance);
         Assert.True((await importer.ImportAsync("daftar.xlsx", PipelineHarness.Example("E06"))).Accepted);
         using var stop = new CancellationTokenSource();
         var receipts = AzuriteFixture.UniqueName("Receipts").Replace("-", "", StringComparison.Ordinal);

@@ -55,12 +55,12 @@ public sealed class OutboxTests(AzuriteFixture azurite) : IAsyncDisposable
         // Feedback of one upload, through the upload pipeline.
         var p = new PipelineHarness(azurite);
         await p.InitAsync();
-        var registry = new RegistryStore(p.Tables, p.Names);
+        var registry = TestStores.For(p.Tables, p.Names).Registry;
         await registry.SaveAsync([(await registry.GetAsync(Pelambuan))! with { PokjaEmail = "pokja.pelambuan@example.id" }], p.Time.Now);
         p.Time.Now = n.Time.Now;
         var notifier = new MailFeedbackNotifier(new TemplateFeedbackRenderer(Templates), graph, p.Tables, p.Names, p.Time, [Settings], NullLogger<MailFeedbackNotifier>.Instance);
         var content = PipelineHarness.Example("E01");
-        await new UploadProcessor(PipelineHarness.Engine, p.Blobs, p.Tables, p.Names, p.Feedback, p.Time, new PipelineOptions(), NullLogger<UploadProcessor>.Instance, notifier)
+        await TestStores.UploadProcessor(PipelineHarness.Engine, p.Blobs, p.Tables, p.Names, p.Feedback, p.Time, new PipelineOptions(), NullLogger<UploadProcessor>.Instance, notifier)
             .ProcessAsync(new UploadEvent($"{Pelambuan}/kegiatan.xlsx", content.Length, p.Time.GetUtcNow()), content);
 
         Assert.True(run.Failed + (recap.Action == "failed" ? 1 : 0) >= 4, "the outage must hit the producers");

@@ -49,14 +49,14 @@ public sealed class MailInTests(AzuriteFixture azurite) : IAsyncDisposable
     {
         var h = new PipelineHarness(azurite);
         await h.InitAsync();
-        var registry = new RegistryStore(h.Tables, h.Names);
+        var registry = TestStores.For(h.Tables, h.Names).Registry;
         await registry.SaveAsync([(await registry.GetAsync(Pelambuan))! with { PokjaEmail = "Ibu Ketua <pokja.pelambuan@example.id>" }], h.Time.Now);
         var mail = new MailOptions { Mode = MailMode.Graph, Sender = Mailbox, UseManagedIdentity = true, GraphBaseUrl = _box.GraphUrl };
         var credential = new FakeMailbox.Credential();
         var sender = new GraphMailSender(mail, credential);
         var renderer = new TemplateFeedbackRenderer(NotificationHarness.Templates);
         var log = new CapturingLogger<MailInProcessor>();
-        var mailIn = new MailInProcessor(new MailInOptions { Mailbox = Mailbox }, mail, h.Processor, renderer, sender,
+        var mailIn = TestStores.MailInProcessor(new MailInOptions { Mailbox = Mailbox }, mail, h.Processor, renderer, sender,
             MailInTexts.Load(Path.Combine(PipelineHarness.Root, "templates")), h.Blobs, h.Tables, h.Names, h.Time, new PipelineOptions(),
             [NotificationHarness.Settings], log, credential);
         var sweeper = new OutboxSweeper(h.Tables, h.Names, sender, h.Time, NullLogger<OutboxSweeper>.Instance);
@@ -212,7 +212,7 @@ public sealed class MailInTests(AzuriteFixture azurite) : IAsyncDisposable
     public async Task NoMailbox_Off_ReadsNothing()
     {
         var mail = new MailOptions();
-        var processor = new MailInProcessor(new MailInOptions(), mail, null!, null!, null!, null!, null!,
+        var processor = TestStores.MailInProcessor(new MailInOptions(), mail, null!, null!, null!, null!, null!,
             new Azure.Data.Tables.TableServiceClient("UseDevelopmentStorage=true"), new Core.Store.StorageNames("off"), TimeProvider.System,
             new PipelineOptions(), [], NullLogger<MailInProcessor>.Instance);
 

@@ -57,9 +57,9 @@ internal sealed class PageHarness : IAsyncDisposable
         h._functions = await LocalFunctionHost.StartAsync(settings, HostOptions.Load(Path.Combine(PipelineHarness.Root, "host.json")), port,
             services => services.AddSingleton(h.Names));
         h.Links = h._functions.Services.GetRequiredService<UploadLinks>();
-        h.Registry = new RegistryStore(azurite.Tables, h.Names);
+        h.Registry = TestStores.For(azurite.Tables, h.Names).Registry;
 
-        var importer = new RegistryImporter(PipelineHarness.Engine, azurite.Tables, h.Names, TimeProvider.System, NullLogger<RegistryImporter>.Instance);
+        var importer = TestStores.RegistryImporter(PipelineHarness.Engine, azurite.Tables, h.Names, TimeProvider.System, NullLogger<RegistryImporter>.Instance);
         var registry = await importer.ImportAsync("daftar.xlsx", PipelineHarness.Example("E06"));
         Assert.True(registry.Accepted);
 

@@ -214,7 +214,7 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
         await AssertFitsAsync(page);
         await PageHarness.ScreenshotPhonesAsync(page, "page-no-token");
 
-        var importer = new KampungKB.Core.Registry.RegistryImporter(PipelineHarness.Engine, azurite.Tables, h.Names, TimeProvider.System,
+        var importer = TestStores.RegistryImporter(PipelineHarness.Engine, azurite.Tables, h.Names, TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<KampungKB.Core.Registry.RegistryImporter>.Instance);
         Assert.Equal(1, (await importer.ImportAsync("daftar.csv", Faults.RetiredKampungTests.BanjarmasinRegistry(PageHarness.Pelambuan))).Retired);
         await page.SetViewportSizeAsync(360, 740);

@@ -63,9 +63,9 @@ public class UploadPageLimitsTests(AzuriteFixture azurite)
     private async Task<Setup> StartAsync(string prefix)
     {
         var h = await FunctionsHarness.StartAsync(azurite, prefix: prefix);
-        var importer = new RegistryImporter(PipelineHarness.Engine, azurite.Tables, h.Names, TimeProvider.System, NullLogger<RegistryImporter>.Instance);
+        var importer = TestStores.RegistryImporter(PipelineHarness.Engine, azurite.Tables, h.Names, TimeProvider.System, NullLogger<RegistryImporter>.Instance);
         Assert.True((await importer.ImportAsync("daftar.xlsx", PipelineHarness.Example("E06"))).Accepted);
-        return new Setup(h, h.Host.Services.GetRequiredService<UploadLinks>(), new RegistryStore(azurite.Tables, h.Names),
+        return new Setup(h, h.Host.Services.GetRequiredService<UploadLinks>(), TestStores.For(azurite.Tables, h.Names).Registry,
             new Uri(h.Host.Address, $"{h.Host.Host.RoutePrefix}/kampung/"));
     }
 

@@ -21,12 +21,12 @@ public class ZipResultPageTests(AzuriteFixture azurite)
     {
         if (!azurite.Require()) return;
         await using var h = await FunctionsHarness.StartAsync(azurite, prefix: "zpg");
-        var importer = new RegistryImporter(PipelineHarness.Engine, azurite.Tables, h.Names, TimeProvider.System, NullLogger<RegistryImporter>.Instance);
+        var importer = TestStores.RegistryImporter(PipelineHarness.Engine, azurite.Tables, h.Names, TimeProvider.System, NullLogger<RegistryImporter>.Instance);
         Assert.True((await importer.ImportAsync("daftar.xlsx", PipelineHarness.Example("E06"))).Accepted);
         var links = h.Host.Services.GetRequiredService<UploadLinks>();
         await links.EnsureAsync();
         var desk = h.Host.Services.GetRequiredService<UploadDesk>();
-        var kampung = (await new RegistryStore(azurite.Tables, h.Names).GetAsync(PageHarness.Pelambuan))!;
+        var kampung = (await TestStores.For(azurite.Tables, h.Names).Registry.GetAsync(PageHarness.Pelambuan))!;
         var token = new Uri((await links.IssueAsync(kampung)).Url).Fragment[1..]; // links carry the token in the fragment
         var zip = Zips.Of(
             ("Laporan Pelambuan/E01_kegiatan_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E01")),

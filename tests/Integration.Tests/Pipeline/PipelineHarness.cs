@@ -47,9 +47,9 @@ internal sealed class PipelineHarness
         Tables = tables;
         Time = time;
         Feedback = new FeedbackWriter(Blobs, Names, new PlainFeedbackRenderer());
-        Processor = new UploadProcessor(Engine, Blobs, Tables, Names, Feedback, Time, new PipelineOptions(), NullLogger<UploadProcessor>.Instance);
-        Reports = new ReportStore(Tables, Names);
-        Log = new UploadLog(Tables, Names);
+        Processor = TestStores.UploadProcessor(Engine, Blobs, Tables, Names, Feedback, Time, new PipelineOptions(), NullLogger<UploadProcessor>.Instance);
+        Reports = TestStores.For(Tables, Names).Reports;
+        Log = TestStores.For(Tables, Names).Uploads;
     }
 
     /// <summary>The same storage names, blobs and clock over another table client (e.g. one that fails on cue).</summary>
@@ -71,7 +71,7 @@ internal sealed class PipelineHarness
     public async Task InitAsync()
     {
         await StorageBootstrap.EnsureAsync(Blobs, Tables, Names);
-        var importer = new RegistryImporter(Engine, Tables, Names, Time, NullLogger<RegistryImporter>.Instance);
+        var importer = TestStores.RegistryImporter(Engine, Tables, Names, Time, NullLogger<RegistryImporter>.Instance);
         var outcome = await importer.ImportAsync("daftar.xlsx", await File.ReadAllBytesAsync(Path.Combine(Examples, "E06_daftar_kampung_kb.xlsx")));
         Assert.True(outcome.Accepted, string.Join("; ", outcome.Problems.Select(p => p.Code)));
     }

@@ -46,8 +46,8 @@ public class StorageOutageTests(AzuriteFixture shared, ITestOutputHelper output)
         {
             var names = new StorageNames(AzuriteFixture.UniqueName("out"));
             var clients = StorageServiceCollectionExtensions.CreateClients(StorageConnection.Parse(azurite.ConnectionString), AzuriteFixture.QuickRetry);
-            var readers = new ReportStore(clients.Tables, names);
-            var log = new UploadLog(clients.Tables, names);
+            var readers = TestStores.For(clients.Tables, names).Reports;
+            var log = TestStores.For(clients.Tables, names).Uploads;
             var seen = new List<Snapshot>();
             async Task LookAsync(string moment)
             {

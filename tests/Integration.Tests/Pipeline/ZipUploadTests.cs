@@ -55,7 +55,7 @@ public class ZipUploadTests(AzuriteFixture azurite)
         public async Task<JsonElement> FeedbackAsync(string uploadId) => (await FeedbackWriter.ReadAsync(H.Blobs, H.Names, uploadId))!.Value;
 
         /// <summary>The same pipeline with the real templates and a mail notifier, over another feedback writer (e.g. one that fails once).</summary>
-        public UploadProcessor With(FeedbackWriter feedback) => new(PipelineHarness.Engine, H.Blobs, H.Tables, H.Names, feedback, H.Time, new PipelineOptions(),
+        public UploadProcessor With(FeedbackWriter feedback) => TestStores.UploadProcessor(PipelineHarness.Engine, H.Blobs, H.Tables, H.Names, feedback, H.Time, new PipelineOptions(),
             NullLogger<UploadProcessor>.Instance, new MailFeedbackNotifier(new TemplateFeedbackRenderer(NotificationHarness.Templates), Mail, H.Tables, H.Names, H.Time,
                 [NotificationHarness.Settings], NullLogger<MailFeedbackNotifier>.Instance), new ArchiveOptions());
     }
@@ -64,7 +64,7 @@ public class ZipUploadTests(AzuriteFixture azurite)
     {
         var h = new PipelineHarness(azurite);
         await h.InitAsync();
-        var registry = new RegistryStore(h.Tables, h.Names);
+        var registry = TestStores.For(h.Tables, h.Names).Registry;
         await registry.SaveAsync([(await registry.GetAsync(Pelambuan))! with { PokjaEmail = "pokja.pelambuan@example.id" }], h.Time.Now);
         var mail = new RecordingMailSender();
         var setup = new Setup { H = h, Mail = mail, Processor = null! };

@@ -21,13 +21,13 @@ public class FeedbackMailTests(AzuriteFixture azurite)
         if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await h.InitAsync();
-        var registry = new RegistryStore(h.Tables, h.Names);
+        var registry = TestStores.For(h.Tables, h.Names).Registry;
         var entry = (await registry.GetAsync(Pelambuan))!;
         await registry.SaveAsync([entry with { PokjaEmail = "pokja.pelambuan@example.id" }], h.Time.Now);
         var mail = new RecordingMailSender();
         var notifier = new MailFeedbackNotifier(new TemplateFeedbackRenderer(NotificationHarness.Templates), mail, h.Tables, h.Names, h.Time,
             [NotificationHarness.Settings], NullLogger<MailFeedbackNotifier>.Instance);
-        var processor = new UploadProcessor(PipelineHarness.Engine, h.Blobs, h.Tables, h.Names, h.Feedback, h.Time, new PipelineOptions(),
+        var processor = TestStores.UploadProcessor(PipelineHarness.Engine, h.Blobs, h.Tables, h.Names, h.Feedback, h.Time, new PipelineOptions(),
             NullLogger<UploadProcessor>.Instance, notifier);
         var content = PipelineHarness.Example("E01");
         var name = $"{Pelambuan}/kegiatan.xlsx";
@@ -48,12 +48,12 @@ public class FeedbackMailTests(AzuriteFixture azurite)
         if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await h.InitAsync();
-        var registry = new RegistryStore(h.Tables, h.Names);
+        var registry = TestStores.For(h.Tables, h.Names).Registry;
         await registry.SaveAsync([(await registry.GetAsync(Pelambuan))! with { PokjaEmail = null }], h.Time.Now);
         var mail = new RecordingMailSender();
         var notifier = new MailFeedbackNotifier(new TemplateFeedbackRenderer(NotificationHarness.Templates), mail, h.Tables, h.Names, h.Time,
             [], NullLogger<MailFeedbackNotifier>.Instance);
-        var processor = new UploadProcessor(PipelineHarness.Engine, h.Blobs, h.Tables, h.Names, h.Feedback, h.Time, new PipelineOptions(),
+        var processor = TestStores.UploadProcessor(PipelineHarness.Engine, h.Blobs, h.Tables, h.Names, h.Feedback, h.Time, new PipelineOptions(),
             NullLogger<UploadProcessor>.Instance, notifier);
         var bytes = System.Text.Encoding.UTF8.GetBytes("Kelurahan Pelambuan,,\r\nBulan: Oktober 2025,,\r\nTanggal,Nama Kegiatan,Peserta L\r\n31/11/2025,Rapat,banyak\r\n");
 

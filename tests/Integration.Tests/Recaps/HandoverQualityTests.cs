@@ -32,7 +32,7 @@ public class HandoverQualityTests(AzuriteFixture azurite)
         await h.WriteAsync(Beta, October, new DateTimeOffset(2025, 11, 4, 2, 0, 0, TimeSpan.Zero), Figures(200, 100));
         await h.WriteAsync(Gamma, October, new DateTimeOffset(2025, 11, 4, 3, 0, 0, TimeSpan.Zero), null, Act("Ekonomi", 2, 3, null));
 
-        var compiler = new RecapCompiler(h.Tables, h.Names, Templates, Catalogue, h.Time, h.Links);
+        var compiler = TestStores.RecapCompiler(h.Tables, h.Names, Templates, Catalogue, h.Time, h.Links);
         var sender = new RecapSender(compiler, h.Mail, h.Tables, h.Names, h.Time, NullLogger<RecapSender>.Instance);
         var outcome = await sender.SendAsync(Settings, October);
         Assert.Equal("sent", outcome.Action);

@@ -57,11 +57,11 @@ internal sealed class NotificationHarness
         Tables = azurite.Tables;
         Blobs = azurite.Blobs;
         Time = new ManualTime(new DateTimeOffset(2025, 11, 17, 1, 0, 0, TimeSpan.Zero));
-        Registry = new RegistryStore(Tables, Names);
-        Reports = new ReportStore(Tables, Names);
-        Compiler = new RecapCompiler(Tables, Names, Templates, Catalogue, Time);
+        Registry = TestStores.For(Tables, Names).Registry;
+        Reports = TestStores.For(Tables, Names).Reports;
+        Compiler = TestStores.RecapCompiler(Tables, Names, Templates, Catalogue, Time);
         Sender = new RecapSender(Compiler, Mail, Tables, Names, Time, NullLogger<RecapSender>.Instance);
-        Links = new UploadLinks(new LinkOptions { SigningKey = LinkKey }, Tables, Names, Time);
+        Links = TestStores.UploadLinks(new LinkOptions { SigningKey = LinkKey }, Tables, Names, Time);
         Reminders = new ReminderRunner(Tables, Names, Templates, Catalogue, Mail, Time, NullLogger<ReminderRunner>.Instance, Links);
     }
 
@@ -146,7 +146,7 @@ internal sealed class NotificationHarness
         await WriteAsync(Gamma, October, new DateTimeOffset(2025, 11, 10, 16, 1, 0, TimeSpan.Zero), null,
             new Activity(new DateOnly(2025, 10, 20), "=SUM(A1:A9) <img src=x onerror=alert(1)>", "Ekonomi", 12, null, null, ["Dinas Koperasi"]));
 
-        await new UploadLog(Tables, Names).RecordAsync(new UploadRecord("u-delta-1", Regency, "uploads/x.csv", "laporan delta.csv", Delta, October,
+        await TestStores.For(Tables, Names).Uploads.RecordAsync(new UploadRecord("u-delta-1", Regency, "uploads/x.csv", "laporan delta.csv", Delta, October,
             UploadStatus.Rejected, "hash", 100, new DateTimeOffset(2025, 11, 9, 3, 0, 0, TimeSpan.Zero), new DateTimeOffset(2025, 11, 9, 3, 0, 1, TimeSpan.Zero),
             0, 1, 0, [new Problem(Severity.Error, "bad-date", "Sheet1", 7, "B", "31/11/2025", "Tanggal \"31/11/2025\" tidak ada di kalender.")]));
     }

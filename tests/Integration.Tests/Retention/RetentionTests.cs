@@ -25,7 +25,7 @@ public class RetentionTests(AzuriteFixture azurite)
     private static readonly byte[] Pdf = "%PDF-1.4 bukan lembar kerja"u8.ToArray();
 
     private static RetentionSweeper Sweeper(PipelineHarness h, int months = RetentionOptions.DefaultMonths) =>
-        new(h.Blobs, h.Tables, h.Names, new RetentionOptions { Months = months }, new PipelineOptions(), h.Time, NullLogger<RetentionSweeper>.Instance);
+        TestStores.RetentionSweeper(h.Blobs, h.Tables, h.Names, new RetentionOptions { Months = months }, new PipelineOptions(), h.Time, NullLogger<RetentionSweeper>.Instance);
 
     private static async Task<UploadOutcome> UploadAsTriggerAsync(PipelineHarness h, string name, byte[] content)
     {

@@ -57,12 +57,12 @@ public class UploadIndexTests(AzuriteFixture azurite)
         if (!azurite.Require()) return;
         var names = new StorageNames(AzuriteFixture.UniqueName("ix"));
         await StorageBootstrap.EnsureAsync(azurite.Blobs, azurite.Tables, names);
-        var writer = new UploadLog(azurite.Tables, names);
+        var writer = TestStores.For(azurite.Tables, names).Uploads;
         var history = History(names).ToList();
         foreach (var r in history) await writer.RecordAsync(r);
 
         var counter = new TableEntityCounter();
-        var log = new UploadLog(CountingTables.Client(azurite, counter), names);
+        var log = TestStores.For(CountingTables.Client(azurite, counter), names).Uploads;
 
         var month = await log.ListForPeriodAsync(Regency, Last);
         Assert.Equal(6, month.Count);
@@ -112,14 +112,14 @@ public class UploadIndexTests(AzuriteFixture azurite)
         var expected = history.Where(h => h.Period == period).Select(h => h.UploadId).Order(StringComparer.Ordinal).ToList();
 
         var counter = new TableEntityCounter();
-        var log = new UploadLog(CountingTables.Client(azurite, counter), names);
+        var log = TestStores.For(CountingTables.Client(azurite, counter), names).Uploads;
         Assert.Equal(expected, (await log.ListForPeriodAsync(Regency, period)).Select(u => u.UploadId).Order(StringComparer.Ordinal));
         Assert.True(counter.Entities >= 60, "before the backfill the whole partition is scanned");
         var stampOf = history[1].Path.Split('/')[^1][..14];
         Assert.Equal(history[1].UploadId, (await log.FindByPageReferenceAsync(Regency, history[1].AreaCode!, stampOf, history[1].ContentHash[..16]))?.UploadId);
 
-        Assert.Equal(60, await new UploadLog(azurite.Tables, names).BackfillIndexAsync());
-        Assert.Equal(0, await new UploadLog(azurite.Tables, names).BackfillIndexAsync()); // once complete, nothing more
+        Assert.Equal(60, await TestStores.For(azurite.Tables, names).Uploads.BackfillIndexAsync());
+        Assert.Equal(0, await TestStores.For(azurite.Tables, names).Uploads.BackfillIndexAsync()); // once complete, nothing more
 
         counter.Reset();
         Assert.Equal(expected, (await log.ListForPeriodAsync(Regency, period)).Select(u => u.UploadId).Order(StringComparer.Ordinal));
@@ -133,7 +133,7 @@ public class UploadIndexTests(AzuriteFixture azurite)
         if (!azurite.Require()) return;
         var names = new StorageNames(AzuriteFixture.UniqueName("rx"));
         await StorageBootstrap.EnsureAsync(azurite.Blobs, azurite.Tables, names);
-        var log = new UploadLog(azurite.Tables, names);
+        var log = TestStores.For(azurite.Tables, names).Uploads;
         var first = History(names).First();
         await log.RecordAsync(first with { Period = null, Status = UploadStatus.Rejected });
         await log.RecordAsync(first with { Status = UploadStatus.Accepted, ErrorCount = 0, Problems = [] });

@@ -25,7 +25,7 @@ public class VersionCleanupTests(AzuriteFixture azurite)
         if (!azurite.Require()) return;
         var names = new StorageNames(AzuriteFixture.UniqueName("v"));
         await StorageBootstrap.EnsureAsync(azurite.Blobs, azurite.Tables, names);
-        var store = new ReportStore(azurite.Tables, names);
+        var store = TestStores.For(azurite.Tables, names).Reports;
         var kampung = new RegistryEntry("63.71.04.1005", "Kampung KB Pelambuan", "Pelambuan", null, null, null, null, null, null, null, null, null);
         var t0 = new DateTimeOffset(2025, 11, 3, 1, 0, 0, TimeSpan.Zero);
         Assert.Equal(VersionWrite.Switched, await store.WriteVersionAsync(kampung, October, "20251103T010000-aaaa", "h1", t0, Report(150)));

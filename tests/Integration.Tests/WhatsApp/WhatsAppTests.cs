@@ -209,14 +209,14 @@ public sealed class WhatsAppTests(AzuriteFixture azurite) : IAsyncDisposable
         if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await h.InitAsync();
-        var registry = new RegistryStore(h.Tables, h.Names);
+        var registry = TestStores.For(h.Tables, h.Names).Registry;
         const string pelambuan = "63.71.04.1005";
         var entry = (await registry.GetAsync(pelambuan))!;
         await registry.SaveAsync([entry with { PokjaEmail = "pokja.pelambuan@example.id", WhatsAppNumber = "+62 813 4000 1005", WhatsAppOptIn = true }], h.Time.Now);
         var mail = new RecordingMailSender();
         var notifier = new MailFeedbackNotifier(new TemplateFeedbackRenderer(Templates), mail, h.Tables, h.Names, h.Time, [Settings],
             NullLogger<MailFeedbackNotifier>.Instance, Channel());
-        var processor = new UploadProcessor(PipelineHarness.Engine, h.Blobs, h.Tables, h.Names, h.Feedback, h.Time, new PipelineOptions(),
+        var processor = TestStores.UploadProcessor(PipelineHarness.Engine, h.Blobs, h.Tables, h.Names, h.Feedback, h.Time, new PipelineOptions(),
             NullLogger<UploadProcessor>.Instance, notifier);
         var content = PipelineHarness.Example("E01");
 
@@ -247,12 +247,12 @@ public sealed class WhatsAppTests(AzuriteFixture azurite) : IAsyncDisposable
                 + "63.71.01.1001,Kampung KB Satu,Kec Satu,0811 111 111,0812 2222 3333,Ya\n"
                 + "63.71.01.1002,Kampung KB Dua,Kec Satu,0811 444 555,,Tidak\n"
                 + "63.71.01.1003,Kampung KB Tiga,Kec Satu,0811 666 777,,\n";
-        var importer = new RegistryImporter(PipelineHarness.Engine, h.Tables, h.Names, h.Time, NullLogger<RegistryImporter>.Instance);
+        var importer = TestStores.RegistryImporter(PipelineHarness.Engine, h.Tables, h.Names, h.Time, NullLogger<RegistryImporter>.Instance);
 
         var outcome = await importer.ImportAsync("daftar.csv", Encoding.UTF8.GetBytes(csv));
 
         Assert.True(outcome.Accepted, string.Join("; ", outcome.Problems.Select(p => p.Code)));
-        var stored = (await new RegistryStore(h.Tables, h.Names).ListAsync("63.71")).OrderBy(e => e.AreaCode, StringComparer.Ordinal).ToList();
+        var stored = (await TestStores.For(h.Tables, h.Names).Registry.ListAsync("63.71")).OrderBy(e => e.AreaCode, StringComparer.Ordinal).ToList();
         Assert.Equal([("0812 2222 3333", true), (null, false), (null, false)], stored.Select(e => (e.WhatsAppNumber, e.WhatsAppOptIn)));
         Assert.Equal(["6281222223333", null, null], stored.Select(e => Channel().NumberFor(e)));
     }

@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using KampungKB.Core.Uploads.Links;
 using KampungKB.Core.Model;
 using KampungKB.Core.Registry;
@@ -15,7 +14,7 @@ public sealed record HandoverResult(HandoverPlan Plan, byte[] Xlsx);
 /// <paramref name="links"/> is given), plans and writes the workbook. The recap calls
 /// <see cref="BuildAsync"/> with the months it already read.
 /// </summary>
-public sealed class HandoverRun(TableServiceClient tables, StorageNames names, HandoverCatalogue catalogue, UploadLinks? links = null)
+public sealed class HandoverRun(RegistryStore registry, ReportStore reports, HandoverCatalogue catalogue, UploadLinks? links = null)
 {
     /// <summary>How far back "last figures from" looks.</summary>
     public const int LookbackMonths = 12;
@@ -24,8 +23,6 @@ public sealed class HandoverRun(TableServiceClient tables, StorageNames names, H
 
     public async Task<HandoverResult> RunAsync(RegencySettings regency, ReportingPeriod period, CancellationToken cancellationToken = default)
     {
-        var registry = new RegistryStore(tables, names);
-        var reports = new ReportStore(tables, names);
         var kampung = await registry.ListAsync(regency.Code, cancellationToken).ConfigureAwait(false);
         var history = new Dictionary<ReportingPeriod, IReadOnlyDictionary<string, StoredReport>>();
         for (var (p, i) = (period, 0); i <= LookbackMonths; p = p.Previous, i++)

@@ -22,7 +22,7 @@ internal static class RecapTrend
 
     public static TrendView Build(
         RegencySettings regency, ReportingPeriod period, IReadOnlyList<RegistryEntry> kampung,
-        IReadOnlyDictionary<ReportingPeriod, Dictionary<string, StoredReport>> history)
+        IReadOnlyDictionary<ReportingPeriod, IReadOnlyDictionary<string, StoredReport>> history)
     {
         var months = Enumerable.Range(0, Months).Select(i => Shift(period, i - Months + 1)).ToList();
         var firstUsed = history.Where(h => h.Value.Count > 0).Select(h => (ReportingPeriod?)h.Key).Min();
@@ -34,7 +34,7 @@ internal static class RecapTrend
                 var hasData = firstUsed is { } f && m.CompareTo(f) >= 0 && history.ContainsKey(m);
                 if (!hasData) return TrendCell.NoData(m.ToString(), members.Count);
                 var reports = history[m];
-                var deadlineEnd = RecapCompiler.EndOfDay(regency.DueDate(m), regency.TimeZone);
+                var deadlineEnd = RecapPlanner.EndOfDay(regency.DueDate(m), regency.TimeZone);
                 var onTime = members.Count(k => reports.TryGetValue(k.AreaCode, out var r) && r.FirstArrival < deadlineEnd);
                 var reported = members.Count(k => reports.ContainsKey(k.AreaCode));
                 return TrendCell.Of(m.ToString(), members.Count, onTime, reported - onTime);

@@ -69,43 +69,40 @@ public sealed record RetentionResult(DateTimeOffset Cutoff, int IndexBackfilled,
 /// is redone by the next. Uploads are read per kabupaten/kota (the registry's, plus <c>_unknown</c>) by a RowKey
 /// range of the receipt time, so a run costs the uploads that crossed the cutoff since the last run.
 /// </summary>
-public sealed class RetentionSweeper(BlobServiceClient blobs, TableServiceClient tables, StorageNames names, RetentionOptions options,
+public sealed class RetentionSweeper(BlobServiceClient blobs, UploadLog log, RegistryStore registry, ClaimLedger claims, StorageNames names, RetentionOptions options,
     PipelineOptions pipeline, TimeProvider time, ILogger<RetentionSweeper> logger)
 {
     /// <summary>How long a blob may sit in <c>uploads/</c> before it counts as a leftover (the host retries for minutes, not days).</summary>
     public static readonly TimeSpan DuplicateGrace = TimeSpan.FromDays(1);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly UploadLog _log = new(tables, names);
-    private readonly TableClient _state = tables.GetTableClient(names.UploadIndexTable);
 
     /// <summary>Runs once; storage faults propagate (the timer's next run redoes what was not finished).</summary>
     public async Task<RetentionResult> RunAsync(CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
         var cutoff = now.AddMonths(-options.Months);
-        var backfilled = await _log.BackfillIndexAsync(ct).ConfigureAwait(false);
+        var backfilled = await log.BackfillIndexAsync(ct).ConfigureAwait(false);
         var (duplicates, waiting) = await DeleteDuplicatesAsync(now, ct).ConfigureAwait(false);
 
-        var state = await _state.GetEntityOrDefaultAsync("_state", "retention", ct).ConfigureAwait(false);
-        var from = state?.GetDateTimeOffset("PrunedBefore") ?? DateTimeOffset.UnixEpoch;
+        var from = await log.GetPrunedBeforeAsync(ct).ConfigureAwait(false);
         int pruned = 0, originals = 0, feedback = 0;
         if (from < cutoff)
         {
-            var regencies = (await new RegistryStore(tables, names).ListAsync(null, ct).ConfigureAwait(false))
+            var regencies = (await registry.ListAsync(null, ct).ConfigureAwait(false))
                 .Select(k => k.RegencyCode).Append(StorageNames.UnknownRegency).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
             foreach (var regency in regencies)
-                await foreach (var record in _log.ReceivedBetweenAsync(regency, from, cutoff, ct).ConfigureAwait(false))
+                await foreach (var record in log.ReceivedBetweenAsync(regency, from, cutoff, ct).ConfigureAwait(false))
                 {
                     if (record.PrunedAt is not null) continue;
                     originals += await DeleteOriginalsAsync(record, ct).ConfigureAwait(false);
                     foreach (var ext in new[] { ".json", ".html" })
                         if ((await blobs.GetBlobContainerClient(names.Feedback).GetBlobClient(record.UploadId + ext).DeleteIfExistsAsync(cancellationToken: ct).ConfigureAwait(false)).Value)
                             feedback++;
-                    await _log.PruneProblemsAsync(record, now, ct).ConfigureAwait(false);
+                    await log.PruneProblemsAsync(record, now, ct).ConfigureAwait(false);
                     pruned++;
                 }
-            await _state.UpsertEntityAsync(new TableEntity("_state", "retention") { ["PrunedBefore"] = cutoff, ["RanAt"] = now }, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+            await log.SetPrunedBeforeAsync(cutoff, now, ct).ConfigureAwait(false);
         }
         var result = new RetentionResult(cutoff, backfilled, pruned, originals, feedback, duplicates, waiting);
         logger.LogInformation(PipelineEvents.RetentionRan,
@@ -147,7 +144,6 @@ public sealed class RetentionSweeper(BlobServiceClient blobs, TableServiceClient
     private async Task<(int Deleted, int Waiting)> DeleteDuplicatesAsync(DateTimeOffset now, CancellationToken ct)
     {
         var container = blobs.GetBlobContainerClient(names.Uploads);
-        var claims = new ClaimLedger(tables, names, time);
         int deleted = 0, waiting = 0;
         await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, null, ct).ConfigureAwait(false))
         {

@@ -88,7 +88,7 @@ public sealed class DriveSync
 
     /// <param name="token">The service account's token source; null builds it from <see cref="DriveOptions.ServiceAccountKey"/> (null when the channel is off).</param>
     /// <param name="http">The HTTP client for Drive calls (one per process); null creates one.</param>
-    public DriveSync(DriveOptions options, BlobServiceClient blobs, TableServiceClient tables, StorageNames names, EmailTemplates templates, IMailSender mail,
+    public DriveSync(DriveOptions options, BlobServiceClient blobs, DriveStore store, RegistryStore registry, TableServiceClient tables, StorageNames names, EmailTemplates templates, IMailSender mail,
         IReadOnlyList<RegencySettings> regencies, PipelineOptions pipeline, TimeProvider time, ILogger<DriveSync> logger,
         IDriveAccessToken? token = null, HttpClient? http = null)
     {
@@ -103,8 +103,8 @@ public sealed class DriveSync
             _client = () => new DriveApiClient(client, source, options, time);
         }
         (_blobs, _names, _templates, _mail, _regencies, _maxBytes, _time, _logger) = (blobs, names, templates, mail, regencies, pipeline.MaxUploadBytes, time, logger);
-        _store = new DriveStore(tables, names);
-        _registry = new RegistryStore(tables, names);
+        _store = store;
+        _registry = registry;
         _ledger = new NotificationLedger(tables, names, time);
     }
 

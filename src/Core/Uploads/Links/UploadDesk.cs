@@ -64,16 +64,16 @@ public sealed class UploadDesk
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public UploadDesk(UploadLinks links, PageTemplates page, BlobServiceClient blobs, TableServiceClient tables, StorageNames names,
-        PipelineOptions pipeline, TimeProvider time, ILogger<UploadDesk> logger)
+    public UploadDesk(UploadLinks links, PageTemplates page, BlobServiceClient blobs, RegistryStore registry, UploadLog log, ReportStore reports,
+        StorageNames names, PipelineOptions pipeline, TimeProvider time, ILogger<UploadDesk> logger)
     {
         _links = links;
         _page = page;
         _blobs = blobs;
         _names = names;
-        _registry = new RegistryStore(tables, names);
-        _log = new UploadLog(tables, names);
-        _reports = new ReportStore(tables, names);
+        _registry = registry;
+        _log = log;
+        _reports = reports;
         _pipeline = pipeline;
         _time = time;
         _logger = logger;

@@ -37,10 +37,10 @@ public sealed class UploadLinks
     private readonly SemaphoreSlim _reload = new(1, 1);
     private (LinkKeyRing Ring, DateTimeOffset LoadedAt)? _ring;
 
-    public UploadLinks(LinkOptions options, TableServiceClient tables, StorageNames names, TimeProvider time)
+    public UploadLinks(LinkOptions options, LinkKeyStore keys, TimeProvider time)
     {
         _options = options;
-        _keys = new LinkKeyStore(tables, names);
+        _keys = keys;
         _time = time;
     }
 

@@ -79,7 +79,7 @@ public sealed class MailInProcessor
 
     /// <param name="credential">The Graph credential; null builds it from <paramref name="mail"/> (client secret or managed identity) as the sender does.</param>
     public MailInProcessor(MailInOptions options, MailOptions mail, UploadProcessor uploads, TemplateFeedbackRenderer renderer, IMailSender sender,
-        MailInTexts texts, BlobServiceClient blobs, TableServiceClient tables, StorageNames names, TimeProvider time, PipelineOptions pipeline,
+        MailInTexts texts, BlobServiceClient blobs, RegistryStore registry, ClaimLedger claims, TableServiceClient tables, StorageNames names, TimeProvider time, PipelineOptions pipeline,
         IReadOnlyList<RegencySettings> regencies, ILogger<MailInProcessor> logger, TokenCredential? credential = null, Links.UploadLinks? links = null)
     {
         _links = links;
@@ -98,9 +98,9 @@ public sealed class MailInProcessor
         _pipeline = pipeline;
         _regencies = regencies;
         _logger = logger;
-        _claims = new ClaimLedger(tables, names, time);
+        _claims = claims;
         _ledger = new NotificationLedger(tables, names, time);
-        _registry = new RegistryStore(tables, names);
+        _registry = registry;
     }
 
     /// <summary>Handles up to <see cref="MailInOptions.MaxMessagesPerRun"/> Inbox messages, oldest first. Graph and storage faults throw (the next run resumes).</summary>
