@@ -171,7 +171,7 @@ public sealed class UploadProcessor
         IngestionReport? report = null;
         if (path.Problem is { } pathProblem) problems.Add(_engine.Problem(pathProblem, path.FileName));
         else if (!read || content.Length > _options.MaxUploadBytes || (upload.ContentLength ?? 0) > _options.MaxUploadBytes)
-            problems.Add(_engine.Problem(ProblemCodes.FileTooLarge, path.FileName, new Dictionary<string, string> { ["size"] = Megabytes(Math.Max(content.Length, upload.ContentLength ?? 0)), ["max"] = Megabytes(_options.MaxUploadBytes) }));
+            problems.Add(_engine.Problem(ProblemCodes.FileTooLarge, path.FileName, new Dictionary<string, string> { ["size"] = IndonesianFormat.Megabytes(Math.Max(content.Length, upload.ContentLength ?? 0)), ["max"] = IndonesianFormat.Megabytes(_options.MaxUploadBytes) }));
         else
         {
             try
@@ -385,7 +385,6 @@ public sealed class UploadProcessor
         return previous?.Indicators;
     }
 
-    private static string Megabytes(long bytes) => (bytes / 1024d / 1024d).ToString("0.#", System.Globalization.CultureInfo.GetCultureInfo("id-ID")) + " MB";
 
     /// <summary>
     /// Originals are kept once (docs/retention.md): once the judged bytes are kept in <c>processed/</c> or
