@@ -43,7 +43,11 @@ public static class AppComposition
         // Storage: the Azure SDK clients, registered once per process (Microsoft.Extensions.Azure).
         services.AddKampungKBStorage(settings.Storage);
 
-        services.AddSingleton(_ => IngestionEngine.Load(settings.TemplatesDirectory));
+        // The engine's cap and deadline are the pipeline's (Pipeline__MaxUploadBytes, Ingestion__DeadlineSeconds): one setting each.
+        services.AddSingleton(_ => IngestionEngine.Create(new IngestionOptions
+        {
+            TemplatesDirectory = settings.TemplatesDirectory, MaxFileBytes = settings.Pipeline.MaxUploadBytes, Deadline = settings.Pipeline.IngestionDeadline,
+        }));
         services.AddSingleton(_ => EmailTemplates.Load(Path.Combine(settings.TemplatesDirectory, "email")));
         services.AddSingleton<TemplateFeedbackRenderer>();
         services.AddSingleton<IFeedbackRenderer>(sp => sp.GetRequiredService<TemplateFeedbackRenderer>());

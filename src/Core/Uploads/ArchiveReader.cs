@@ -145,8 +145,7 @@ internal sealed class ArchiveReader : IDisposable
 
     public void Dispose() => _zip.Dispose();
 
-    private static bool IsBomb(ZipArchiveEntry e, ArchiveOptions options) =>
-        e.Length > ArchiveOptions.RatioFloorBytes && (e.CompressedLength <= 0 || e.Length / e.CompressedLength > options.MaxCompressionRatio);
+    private static bool IsBomb(ZipArchiveEntry e, ArchiveOptions options) => ZipPolicy.Inflates(e.Length, e.CompressedLength, options.MaxCompressionRatio);
 
     /// <summary>__MACOSX resource forks, Excel's ~$ lock files, hidden files and folders (".name"), Windows' Thumbs.db/desktop.ini.</summary>
     private static bool IsSystem(string segment) =>

@@ -35,15 +35,19 @@ public sealed record UploadOutcome(
 
 public sealed class PipelineOptions
 {
-    /// <summary>Uploads larger than this are refused before they are read.</summary>
-    public long MaxUploadBytes { get; set; } = 20L * 1024 * 1024;
+    /// <summary>
+    /// Uploads larger than this many bytes are refused before they are read (<c>file-too-large</c>): the app setting
+    /// <c>Pipeline__MaxUploadBytes</c>, 1024–104,857,600, default <see cref="IngestionOptions.DefaultMaxFileBytes"/>
+    /// (20 MiB). The one upload cap: the app's engine, the page, mail-in, Drive and retention read it from here.
+    /// </summary>
+    public long MaxUploadBytes { get; set; } = IngestionOptions.DefaultMaxFileBytes;
 
     /// <summary>
     /// Longest time one upload may take to read and judge (app setting <c>Ingestion__DeadlineSeconds</c>, 1–540,
     /// default 60); past it the upload is rejected with <c>processing-timeout</c>, the original kept and the cadre
     /// told, and the function does not throw, so the host does not retry it (docs/robustness.md).
     /// </summary>
-    public TimeSpan IngestionDeadline { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan IngestionDeadline { get; set; } = IngestionOptions.DefaultDeadline;
 }
 
 /// <summary>
