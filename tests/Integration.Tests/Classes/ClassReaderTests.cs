@@ -64,7 +64,6 @@ public class ClassReaderTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RealisticKabupaten_ClassesFromProfileFiguresAndPartners()
     {
-        if (!azurite.Require()) return;
         var (_, report) = await SeedAsync();
         var byArea = report.Kampung.ToDictionary(k => k.Kampung.AreaCode);
         Assert.Equal(
@@ -88,7 +87,6 @@ public class ClassReaderTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task Registry_ProfileColumns_RoundTripThroughTheStore()
     {
-        if (!azurite.Require()) return;
         var (h, _) = await SeedAsync();
         Assert.Equal(Strong, (await h.Registry.GetAsync(Alpha))!.Profile);
         Assert.Null((await h.Registry.GetAsync(Gamma))!.Profile);
@@ -100,7 +98,6 @@ public class ClassReaderTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RealisticKabupaten_MovesAndTheFivePercentTarget()
     {
-        if (!azurite.Require()) return;
         var (_, report) = await SeedAsync();
         Assert.Equal(new ReportingPeriod(2024, 12), report.Baseline);
         // Since September Beta rose (dasar → berkelanjutan) and Epsilon rose (dasar → berkembang, with its refused October upload).
@@ -116,7 +113,6 @@ public class ClassReaderTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task Recap_ClassSection_ComputedNextToOfficial_MovesTargetAndLifts_AndKelasSheet()
     {
-        if (!azurite.Require()) return;
         var (h, _) = await SeedAsync();
         var recap = await h.Compiler.CompileAsync(Settings, October);
         var c = recap.View.Classification!;

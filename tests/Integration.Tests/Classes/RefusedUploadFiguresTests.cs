@@ -17,7 +17,6 @@ public class RefusedUploadFiguresTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RefusedUpload_KeepsWhatWasReported_ForTheWebsiteClass_ButIsNoReport()
     {
-        if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await h.InitAsync();
         var csv = "Kampung KB Pelambuan Sejahtera,,,,\r\nBulan: Oktober 2025,,,,\r\nTanggal,Nama Kegiatan,Peserta L,Peserta P,Mitra\r\n" +

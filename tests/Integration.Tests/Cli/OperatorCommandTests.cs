@@ -31,7 +31,6 @@ public class OperatorCommandTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task EmptyRegistry_ReportsRecapLinksRemind_SayItIsEmptyAndHowToImport()
     {
-        if (!azurite.Require()) return;
         var (h, links) = await SetUpAsync(registry: false);
         var e = new StringWriter();
         var outDir = Path.Combine(Path.GetTempPath(), "kkb-recap-" + Guid.NewGuid().ToString("N"));
@@ -49,7 +48,6 @@ public class OperatorCommandTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task Reports_RegencyOption_Filters()
     {
-        if (!azurite.Require()) return;
         var (h, _) = await SetUpAsync();
         var registry = await new RegistryStore(h.Tables, h.Names).ListAsync();
         var regencies = registry.Select(k => k.RegencyCode).Distinct().ToList();
@@ -67,7 +65,6 @@ public class OperatorCommandTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task Links_RegencyWithoutKampung_SaysSo_RevokingUnknownKampung_IsAnError()
     {
-        if (!azurite.Require()) return;
         var (h, links) = await SetUpAsync();
         var o = new StringWriter();
         var e = new StringWriter();
@@ -89,7 +86,6 @@ public class OperatorCommandTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RecapOrRemind_ForUnknownRegency_IsAnError_NamingTheKnownOnes()
     {
-        if (!azurite.Require()) return;
         var (h, links) = await SetUpAsync();
         var outDir = Path.Combine(Path.GetTempPath(), "kkb-recap-" + Guid.NewGuid().ToString("N"));
         var e = new StringWriter();

@@ -57,7 +57,6 @@ public sealed class DriveSettingsAndCommandTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RegistryImport_DriveFolderColumn_LinksTheKampung_ReimportKeepsItsState()
     {
-        if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await KampungKB.Core.Store.StorageBootstrap.EnsureAsync(h.Blobs, h.Tables, h.Names);
         var importer = new KampungKB.Core.Registry.RegistryImporter(PipelineHarness.Engine, h.Tables, h.Names, h.Time,
@@ -81,7 +80,6 @@ public sealed class DriveSettingsAndCommandTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task DriveLink_RegisteredKampung_Listed_UnknownKampungRefused()
     {
-        if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await h.InitAsync();
         AreaCode.TryParse("63.71.04.1005", out var pelambuan);

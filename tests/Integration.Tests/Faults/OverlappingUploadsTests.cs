@@ -21,7 +21,6 @@ public class OverlappingUploadsTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task TenConcurrentVersionsOfOneMonth_LastReceivedWins_AllItsRowsVisible_NoOrphans_FeedbackForEach()
     {
-        if (!azurite.Require()) return;
         var h = await PipelineAsync(azurite);
         var mail = new RecordingMailSender();
         var processor = await MailingProcessorAsync(h, mail);

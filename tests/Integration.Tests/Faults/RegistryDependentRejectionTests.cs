@@ -18,7 +18,6 @@ public class RegistryDependentRejectionTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RejectedAsNotRegistered_SameFileAfterRegistryImport_IsAccepted()
     {
-        if (!azurite.Require()) return;
         var h = await UnregisteredPipelineAsync(azurite);
         var name = $"{Pelambuan}/kegiatan.xlsx";
 

@@ -20,7 +20,6 @@ public class ReprocessTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RejectedAsNotRegistered_ReprocessAfterRegistryImport_IsAcceptedWithOneReportAndFeedback()
     {
-        if (!azurite.Require()) return;
         var h = await UnregisteredPipelineAsync(azurite);
         AreaCode.TryParse(Pelambuan, out var kampung);
         var period = October;

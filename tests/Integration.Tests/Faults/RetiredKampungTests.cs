@@ -42,7 +42,6 @@ public class RetiredKampungTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task ImportWithoutAKampung_RetiresIt_UploadRefusedAsRetired_ReportsKept_ListedAgainIsActive()
     {
-        if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await h.InitAsync(); // the example registry: four kampung of 63.71, one of 63.01
         var importer = new RegistryImporter(PipelineHarness.Engine, h.Tables, h.Names, h.Time, NullLogger<RegistryImporter>.Instance);
@@ -76,7 +75,6 @@ public class RetiredKampungTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RetiredKampung_OutOfRecapRemindersAndClasses_NotMissing_NotReminded()
     {
-        if (!azurite.Require()) return;
         var h = new NotificationHarness(azurite);
         await h.InitAsync();
         await h.WriteAsync(Alpha, October, new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero), Figures(100, 60));
@@ -101,7 +99,6 @@ public class RetiredKampungTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RetiredKampung_ItsLink_GetsTheRetiredPage_NoUpload()
     {
-        if (!azurite.Require()) return;
         var h = new NotificationHarness(azurite);
         await h.InitAsync();
         var desk = Page.DeskFactory.Create(h.Links, h.Blobs, h.Tables, h.Names, h.Time);

@@ -20,7 +20,6 @@ public class FunctionsTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RegistryThenUpload_DroppedAsBlobs_ReportStoredAndOutcomeAccepted()
     {
-        if (!azurite.Require()) return;
         await using var h = await FunctionsHarness.StartAsync(azurite);
         await h.DropAsync(h.Names.Registry, "daftar.xlsx", PipelineHarness.Example("E06"));
         await h.DropAsync(h.Names.Uploads, "63.71.04.1005/kegiatan.xlsx", PipelineHarness.Example("E01"));
@@ -40,7 +39,6 @@ public class FunctionsTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task IngestUpload_GarbageFile_ReturnsRejection_NotAFailure()
     {
-        if (!azurite.Require()) return;
         await using var h = await FunctionsHarness.StartAsync(azurite);
         await h.DropAsync(h.Names.Uploads, "laporan.xlsx", "%PDF-1.4 not a spreadsheet"u8.ToArray());
 
@@ -55,7 +53,6 @@ public class FunctionsTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task IngestUpload_OverTheCap_FileTooLargeFeedback_OriginalKept()
     {
-        if (!azurite.Require()) return;
         await using var h = await FunctionsHarness.StartAsync(azurite, settings: new Dictionary<string, string?> { ["Pipeline__MaxUploadBytes"] = "65536" });
         var big = new byte[200 * 1024];
         Random.Shared.NextBytes(big);

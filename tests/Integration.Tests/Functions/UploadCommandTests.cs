@@ -21,7 +21,6 @@ public class UploadCommandTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task UploadSharedExample_IntoItsRegisteredKampung_PrintsAcceptedOutcome()
     {
-        if (!azurite.Require()) return;
         var file = Directory.GetFiles(PipelineHarness.Examples, "E01_*").Single();
 
         var (code, stdout) = await UploadCommandHarness.RunWithAppAsync(azurite, "upload", file, "--kampung", "63.71.04.1005", "--json", "--timeout", "60");

@@ -71,7 +71,6 @@ public sealed class MailInTests(AzuriteFixture azurite) : IAsyncDisposable
     [SkippableFact]
     public async Task FiveMessagesOverThreePages_SpreadsheetsUploadedRepliedOnceThreaded_OthersAskedForSpreadsheet_AllMoved()
     {
-        if (!azurite.Require()) return;
         var s = await SetUpAsync();
         var e01 = PipelineHarness.Example("E01");
         var e02 = PipelineHarness.Example("E02");
@@ -147,7 +146,6 @@ public sealed class MailInTests(AzuriteFixture azurite) : IAsyncDisposable
     [SkippableFact]
     public async Task MoveFailsAfterReply_NextRun_SameUploadNoSecondReply_ThenMoved()
     {
-        if (!azurite.Require()) return;
         var s = await SetUpAsync();
         var e01 = PipelineHarness.Example("E01");
         Deliver(new FakeMessage("m1", PokjaAddress, _received, new FakeAttachment("a1", "kegiatan.xlsx", e01)));
@@ -169,7 +167,6 @@ public sealed class MailInTests(AzuriteFixture azurite) : IAsyncDisposable
     [SkippableFact]
     public async Task NoSpreadsheetReplyRefusedWith400_RecordedPermanent_NotRetried_MessageStillMoved()
     {
-        if (!azurite.Require()) return;
         var s = await SetUpAsync();
         Deliver(new FakeMessage("m1", Stranger, _received, new FakeAttachment("a1", "catatan.docx", [0x50, 0x4B, 0x03, 0x04])));
         _box.FailOnce("/messages/m1/reply", 400);
@@ -189,7 +186,6 @@ public sealed class MailInTests(AzuriteFixture azurite) : IAsyncDisposable
     [SkippableFact]
     public async Task ReplyFailsWith503ThenRecovers_SweeperResendsTheSameThreadedReplyOnce()
     {
-        if (!azurite.Require()) return;
         var s = await SetUpAsync();
         Deliver(new FakeMessage("m1", PokjaAddress, _received, new FakeAttachment("a1", "kegiatan.xlsx", PipelineHarness.Example("E01"))));
         // Graph's own retry handler retries 503 three times; four failures exhaust it.

@@ -39,10 +39,10 @@ internal sealed class PageHarness : IAsyncDisposable
     public IBrowser Browser { get; private set; } = null!;
     public AzuriteFixture Azurite { get; private set; } = null!;
 
-    /// <summary>True when Chromium is there; false (skip) locally without it; throws when CI=true.</summary>
-    public static bool RequireChromium()
+    /// <summary>Returns when Chromium is there; without it throws <see cref="SkipException"/> locally (the test is reported skipped) and fails when CI=true.</summary>
+    public static void RequireChromium()
     {
-        if (File.Exists(ChromiumPath)) return true;
+        if (File.Exists(ChromiumPath)) return;
         if (AzuriteFixture.IsCi) throw new InvalidOperationException($"{ChromiumPath} is missing (scripts/setup.sh installs it). CI=true: failing instead of skipping.");
         throw new SkipException($"{ChromiumPath} is missing; run scripts/setup.sh.");
     }

@@ -21,7 +21,7 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task BeingChecked_NamesTheUploadedFile()
     {
-        if (!azurite.Require() || !PageHarness.RequireChromium()) return;
+        PageHarness.RequireChromium();
         await using var h = await PageHarness.StartAsync(azurite, ingest: false);
         var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
         await PageHarness.OpenAsync(page, await h.LinkAsync(PageHarness.Pelambuan));
@@ -39,7 +39,7 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task TsvFile_TakenByThePage_AndAccepted_NotRefusedAsAType()
     {
-        if (!azurite.Require() || !PageHarness.RequireChromium()) return;
+        PageHarness.RequireChromium();
         await using var h = await PageHarness.StartAsync(azurite);
         var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
         await PageHarness.OpenAsync(page, await h.LinkAsync(PageHarness.Pelambuan));
@@ -59,7 +59,7 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task IndicatorOnlyFile_ShowsItsIndicators_NoZeroActivityFigures()
     {
-        if (!azurite.Require() || !PageHarness.RequireChromium()) return;
+        PageHarness.RequireChromium();
         await using var h = await PageHarness.StartAsync(azurite);
         var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
         await PageHarness.OpenAsync(page, await h.LinkAsync(PageHarness.Pelambuan));
@@ -80,7 +80,7 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task LongFileName_WrapsInsideItsCard_OnResultAndRecentUploads()
     {
-        if (!azurite.Require() || !PageHarness.RequireChromium()) return;
+        PageHarness.RequireChromium();
         await using var h = await PageHarness.StartAsync(azurite);
         var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
         var link = await h.LinkAsync(PageHarness.Pelambuan);
@@ -106,7 +106,7 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task AcceptedAndRefusedAndNotice_AtPhoneWidths()
     {
-        if (!azurite.Require() || !PageHarness.RequireChromium()) return;
+        PageHarness.RequireChromium();
         await using var h = await PageHarness.StartAsync(azurite);
         var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
         var link = await h.LinkAsync(PageHarness.Pelambuan);
@@ -138,7 +138,7 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RetiredKampungAndBareAddress_ClearPages_AtPhoneWidth()
     {
-        if (!azurite.Require() || !PageHarness.RequireChromium()) return;
+        PageHarness.RequireChromium();
         await using var h = await PageHarness.StartAsync(azurite, ingest: false);
         var page = await h.NewPageAsync(width: 360, height: 740);
         var link = await h.LinkAsync(PageHarness.Pelambuan);

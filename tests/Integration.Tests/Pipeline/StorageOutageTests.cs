@@ -35,7 +35,7 @@ public class StorageOutageTests(AzuriteFixture shared, ITestOutputHelper output)
     [SkippableFact]
     public async Task AzuriteStoppedMidWriteOf2000Activities_PreviousVersionWholeUntilNewComplete_RunnerRetryCompletesIt_OneFeedback()
     {
-        if (!shared.Require()) return;
+        shared.Require(); // this test starts an Azurite of its own, so it never touches the fixture
         var root = PipelineHarness.Root;
         var location = Directory.CreateTempSubdirectory("kkb-outage-").FullName;
         var outbox = Directory.CreateTempSubdirectory("kkb-outage-outbox-");

@@ -74,7 +74,6 @@ public class ZipUploadTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task MixedZip_EachSpreadsheetItsOwnUpload_PdfSkipped_OneCombinedFeedbackAndMail()
     {
-        if (!azurite.Require()) return;
         var s = await StartAsync();
 
         var outcome = await s.UploadAsync($"{Pelambuan}/20251103020000-Laporan Pelambuan.zip", MixedFolder());
@@ -122,7 +121,6 @@ public class ZipUploadTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task NestedFoldersAndOddNames_StoredUnderSafeNames_SystemNestedAndEncryptedNamed()
     {
-        if (!azurite.Require()) return;
         var s = await StartAsync();
         var good = PelambuanActivities("02/10/2025,Rapat Pokja,5,7");
         var zip = Zips.MarkEncrypted(Zips.Of(
@@ -164,7 +162,6 @@ public class ZipUploadTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task ZipBomb_RefusedFromItsDirectory_NothingInflatedNorStored()
     {
-        if (!azurite.Require()) return;
         var s = await StartAsync();
         const long declared = 512L * 1024 * 1024;
         var bomb = Zips.Bomb("laporan.csv", declared);
@@ -187,7 +184,6 @@ public class ZipUploadTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task SameZipTwice_AndAgainUnderANewName_NothingDoubled()
     {
-        if (!azurite.Require()) return;
         var s = await StartAsync();
         var zip = MixedFolder();
 
@@ -210,7 +206,6 @@ public class ZipUploadTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task TriggerRetriedAfterFailingHalfway_CompletesEveryFile_WithoutDuplicates()
     {
-        if (!azurite.Require()) return;
         var s = await StartAsync();
         var zip = MixedFolder();
         var failing = s.With(new FeedbackWriter(s.H.Blobs, s.H.Names, new FailOnceRenderer("E02_", new TemplateFeedbackRenderer(NotificationHarness.Templates))));

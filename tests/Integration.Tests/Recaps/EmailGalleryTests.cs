@@ -78,7 +78,6 @@ public class EmailGalleryTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RemindersAndRecap_EveryStage_RejectedVariants()
     {
-        if (!azurite.Require()) return;
         var h = new NotificationHarness(azurite);
         await h.InitAsync();
         await h.SeedRealisticAsync();   // Delta's October upload was rejected; Epsilon has nothing for October

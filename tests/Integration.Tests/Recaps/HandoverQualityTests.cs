@@ -20,7 +20,6 @@ public class HandoverQualityTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task Recap_MailsHandoverWorkbookAndQualitySection_QualityCommandAgrees()
     {
-        if (!azurite.Require()) return;
         var h = new NotificationHarness(azurite);
         await h.InitAsync();
         // Alpha: PUS Apr–Sep 100 102 98 101 99 100 (mean 100, SD √2 = 1,414), October 104 → moderate outlier (z 2,83), range 97,17–102,83.

@@ -23,7 +23,6 @@ public class RecapCompilerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RealisticKabupaten_Completeness_OnTimeLateMissing_ByKecamatan()
     {
-        if (!azurite.Require()) return;
         var (_, recap) = await CompileAsync();
         var v = recap.View;
 
@@ -42,7 +41,6 @@ public class RecapCompilerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task DeadlineAtLocalMidnight_2359WitaOnTime_0001NextDayLate()
     {
-        if (!azurite.Require()) return;
         var (_, recap) = await CompileAsync();
         Assert.Equal(Timeliness.OnTime, recap.Kampung.Single(k => k.AreaCode == Beta).Status);   // 15:59 UTC = 23:59 WITA on the 10th
         Assert.Equal(Timeliness.Late, recap.Kampung.Single(k => k.AreaCode == Gamma).Status);    // 16:01 UTC = 00:01 WITA on the 11th
@@ -52,7 +50,6 @@ public class RecapCompilerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RealisticKabupaten_ActivitiesByBidang_Participants_Partners()
     {
-        if (!azurite.Require()) return;
         var (_, recap) = await CompileAsync();
         var v = recap.View;
 
@@ -67,7 +64,6 @@ public class RecapCompilerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RealisticKabupaten_StocksLatestPerKampung_FlowsSummed_RatiosFromSums_ChangeFromPrevious()
     {
-        if (!azurite.Require()) return;
         var (_, recap) = await CompileAsync();
         var ind = recap.View.Indicators.ToDictionary(i => i.Code);
         var ratio = recap.View.Ratios.ToDictionary(i => i.Code);
@@ -90,7 +86,6 @@ public class RecapCompilerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RealisticKabupaten_ClassDistribution_AndYearlyFivePercentTarget()
     {
-        if (!azurite.Require()) return;
         var (h, recap) = await CompileAsync();
         Assert.Equal(
             [("Dasar", 2, 3), ("Berkembang", 1, 0), ("Mandiri", 1, 1), ("Paripurna", 1, 1)],
@@ -104,7 +99,6 @@ public class RecapCompilerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task HostileKampungNameAndActivityTitle_AreInertInHtmlAndXlsx()
     {
-        if (!azurite.Require()) return;
         var (_, recap) = await CompileAsync();
 
         Assert.DoesNotContain("<script>", recap.Email.Html);
@@ -124,7 +118,6 @@ public class RecapCompilerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RecapXlsx_ReadsBack_WithTypedNumbers_SummaryAndOneRowPerKampung()
     {
-        if (!azurite.Require()) return;
         var (_, recap) = await CompileAsync();
         var sheets = ReadXlsx(recap.Xlsx);
 
@@ -144,7 +137,6 @@ public class RecapCompilerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RecapSender_TenConcurrentRuns_MailsOnceWithAttachment_AndRecordsIt()
     {
-        if (!azurite.Require()) return;
         var h = new NotificationHarness(azurite);
         await h.InitAsync();
         await h.SeedRealisticAsync();

@@ -13,7 +13,6 @@ public class DinasListTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task DinasStage_FourKampungMissing_OneMailListsAllFour_SentOnce()
     {
-        if (!azurite.Require()) return;
         var h = new NotificationHarness(azurite);
         await h.InitAsync();
         await h.WriteAsync(Alpha, October, new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero), Figures(100, 60));

@@ -31,7 +31,6 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task EveryStage_SentOnItsDay_ToItsRecipient_AndNeverTwice()
     {
-        if (!azurite.Require()) return;
         var h = await SetUpAsync();
 
         Assert.Empty((await h.Reminders.RunAsync(Settings, Nov(6))).Items);
@@ -66,7 +65,6 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task TenConcurrentRuns_EachMessageSentOnce()
     {
-        if (!azurite.Require()) return;
         var h = await SetUpAsync();
 
         var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => h.Reminders.RunAsync(Settings, Nov(17)))));
@@ -82,7 +80,6 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task CatchUpAfterOutage_SendsMissedStagesOnce_SkipsStaleBeforeDeadline()
     {
-        if (!azurite.Require()) return;
         var h = await SetUpAsync();
 
         // The timer was down from 6 to 14 November.
@@ -106,7 +103,6 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task ReportArrived_NoReminderForThatKampung()
     {
-        if (!azurite.Require()) return;
         var h = await SetUpAsync();
         await h.Reminders.RunAsync(Settings, Nov(7));
         await h.WriteAsync(Beta, October, new DateTimeOffset(2025, 11, 9, 2, 0, 0, TimeSpan.Zero), Figures(10, 5));
@@ -121,7 +117,6 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task TimerFiresInUtc_LocalDayDecides_MidnightWita()
     {
-        if (!azurite.Require()) return;
         var h = await SetUpAsync();
         h.Time.Now = new DateTimeOffset(2025, 11, 6, 15, 59, 0, TimeSpan.Zero); // 23:59 WITA on 6 Nov: nothing due
         Assert.Empty((await h.Reminders.RunAsync(Settings)).Items);
@@ -134,7 +129,6 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task CrashBetweenClaimAndSend_ClaimedRowResentOnceAfterLease()
     {
-        if (!azurite.Require()) return;
         var h = await SetUpAsync();
         // A run claimed Beta's D+1 reminder and crashed before sending.
         var partition = NotificationKeys.Partition(Regency, October);
@@ -158,7 +152,6 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task TransientMailFailure_RetriedByNextRun_PermanentIsNot()
     {
-        if (!azurite.Require()) return;
         var h = await SetUpAsync();
         h.Mail.Answer = m => m.To.Contains("beta@pokja.example") ? Core.Outbox.Mail.MailSendResult.Transient("mail-throttled")
             : m.To.Contains("gamma@pokja.example") ? Core.Outbox.Mail.MailSendResult.Permanent("mail-invalid-address") : null!;
@@ -186,7 +179,6 @@ public class ReminderContentTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RejectedFile_ReminderSaysArrivedAndNeedsFixing_WithTopProblemsAndLink()
     {
-        if (!azurite.Require()) return;
         var h = new NotificationHarness(azurite);
         await h.InitAsync();
         await h.WriteAsync(Alpha, October, new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero), Figures(100, 60));
@@ -210,7 +202,6 @@ public class ReminderContentTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task EveryPokjaAndPkbReminder_CarriesTheKampungsOwnUploadLink()
     {
-        if (!azurite.Require()) return;
         var h = new NotificationHarness(azurite);
         await h.InitAsync();
         await h.WriteAsync(Alpha, October, new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero), Figures(100, 60));

@@ -54,7 +54,6 @@ public class UploadIndexTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task ThreeYearsOfHistory_PageAndRecapReads_ReturnOnlyTheMonthOrTheKampung()
     {
-        if (!azurite.Require()) return;
         var names = new StorageNames(AzuriteFixture.UniqueName("ix"));
         await StorageBootstrap.EnsureAsync(azurite.Blobs, azurite.Tables, names);
         var writer = new UploadLog(azurite.Tables, names);
@@ -94,7 +93,6 @@ public class UploadIndexTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task LogWrittenBeforeTheIndex_ReadByScanUntilBackfilled_ThenByIndex_SameAnswers()
     {
-        if (!azurite.Require()) return;
         var names = new StorageNames(AzuriteFixture.UniqueName("lg"));
         await StorageBootstrap.EnsureAsync(azurite.Blobs, azurite.Tables, names);
         var history = History(names).Take(60).ToList();
@@ -130,7 +128,6 @@ public class UploadIndexTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task UploadLoggedAgainUnderAnotherMonth_LeavesNoStaleIndexRow()
     {
-        if (!azurite.Require()) return;
         var names = new StorageNames(AzuriteFixture.UniqueName("rx"));
         await StorageBootstrap.EnsureAsync(azurite.Blobs, azurite.Tables, names);
         var log = new UploadLog(azurite.Tables, names);

@@ -43,7 +43,6 @@ public class RefusedUploadTests(AzuriteFixture azurite)
     [MemberData(nameof(Cases))]
     public async Task BadUpload_RefusedWithCode_NothingStored(string kind, string name, string code)
     {
-        if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await h.InitAsync();
         var content = Content(kind);
@@ -102,7 +101,6 @@ public class PoisonUploadTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task FunctionFailsEveryTime_FiveAttempts_ThenHostPoisonMessage_ListedByKkbPoison_NoMoreRetries()
     {
-        if (!azurite.Require()) return;
         var failing = new FailingNotifier();
         await using var h = await FunctionsHarness.StartAsync(azurite, s => s.AddSingleton<IFeedbackNotifier>(failing), prefix: "p");
         await h.DropAsync(h.Names.Uploads, "63.71.04.1005/racun.csv", PipelineHarnessExtras.GoodCsv());

@@ -22,7 +22,6 @@ public class VersionCleanupTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task Switch_RemovesOlderAndLaterSortingOrphans_KeepsNewRows()
     {
-        if (!azurite.Require()) return;
         var names = new StorageNames(AzuriteFixture.UniqueName("v"));
         await StorageBootstrap.EnsureAsync(azurite.Blobs, azurite.Tables, names);
         var store = new ReportStore(azurite.Tables, names);

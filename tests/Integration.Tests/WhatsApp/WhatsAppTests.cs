@@ -126,7 +126,6 @@ public sealed class WhatsAppTests(AzuriteFixture azurite) : IAsyncDisposable
     [SkippableFact]
     public async Task OptedInKampung_OneWhatsAppPerPokjaReminder_NotOptedInNone_NumberNeverLogged()
     {
-        if (!azurite.Require()) return;
         var (h, runner, log, _) = await SetUpAsync();
 
         var before = await runner.RunAsync(Settings, Nov(7));
@@ -163,7 +162,6 @@ public sealed class WhatsAppTests(AzuriteFixture azurite) : IAsyncDisposable
     [SkippableFact]
     public async Task WhatsApp503ThenSuccess_SweeperSendsExactlyOnce()
     {
-        if (!azurite.Require()) return;
         var (h, runner, _, channel) = await SetUpAsync(deltaOptsIn: false);
         _api.Respond(503);
 
@@ -189,7 +187,6 @@ public sealed class WhatsAppTests(AzuriteFixture azurite) : IAsyncDisposable
     [SkippableFact]
     public async Task WhatsAppRefused400_RecordedPermanent_NeverRetried()
     {
-        if (!azurite.Require()) return;
         var (h, runner, _, channel) = await SetUpAsync(deltaOptsIn: false);
         _api.Respond(400);
 
@@ -206,7 +203,6 @@ public sealed class WhatsAppTests(AzuriteFixture azurite) : IAsyncDisposable
     [SkippableFact]
     public async Task FeedbackSummary_OptedInKampung_OneWhatsAppPerUpload_NotOptedInNone()
     {
-        if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await h.InitAsync();
         var registry = new RegistryStore(h.Tables, h.Names);
@@ -240,7 +236,6 @@ public sealed class WhatsAppTests(AzuriteFixture azurite) : IAsyncDisposable
     [SkippableFact]
     public async Task RegistryWorkbook_WhatsAppColumns_ReadBySynonyms()
     {
-        if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await StorageBootstrapAsync(h);
         var csv = "Kode Wilayah,Nama Kampung KB,Kecamatan,No. HP Ketua Pokja,WhatsApp Pokja,Pengingat WA\n"
