@@ -1,4 +1,3 @@
-using KampungKB.Core.Model;
 using KampungKB.Core.Rendering.Templating;
 
 namespace KampungKB.Core.Tests.Templating;

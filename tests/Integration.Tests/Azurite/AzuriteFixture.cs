@@ -1,8 +1,6 @@
-using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Store;
 
 namespace KampungKB.Integration.Tests.Azurite;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using Azure.Storage.Blobs;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Store;
 
 namespace KampungKB.Integration.Tests.Azurite;
 

@@ -1,8 +1,4 @@
 using KampungKB.Core.Jobs.Classes;
-using KampungKB.Core.Model;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
-using KampungKB.Integration.Tests.Recaps;
 using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
 
 namespace KampungKB.Integration.Tests.Classes;
@@ -31,8 +27,7 @@ public class ClassReaderTests(AzuriteFixture azurite)
 
     private async Task<(NotificationHarness H, ClassReport Report)> SeedAsync()
     {
-        var h = new NotificationHarness(azurite);
-        await h.InitAsync();
+        var h = await NotificationHarness.StartAsync(azurite);
         var entries = h.Entries().Select(e => e.AreaCode is Alpha or Beta or Epsilon ? e with { Profile = Strong } : e).ToList();
         await h.Registry.SaveAsync(entries, h.Time.Now);
         var dec = new ReportingPeriod(2024, 12);

@@ -1,8 +1,3 @@
-using System.Text;
-using KampungKB.Core.Model;
-using KampungKB.Core.Uploads;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
 
 namespace KampungKB.Integration.Tests.Classes;
 

@@ -1,13 +1,6 @@
 using KampungKB.Cli.Commands;
 using KampungKB.Core.Uploads.Links;
 using KampungKB.Core.Outbox.Mail;
-using KampungKB.Core.Model;
-using KampungKB.Core.Store;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
-using KampungKB.Core.Uploads.Feedback;
-using KampungKB.Core.Uploads;
-using KampungKB.Core.Registry;
 
 namespace KampungKB.Integration.Tests.Cli;
 

@@ -1,12 +1,8 @@
 using KampungKB.Cli.Commands;
 using KampungKB.Core.Uploads.Drive;
-using KampungKB.Core.Model;
 using KampungKB.Functions;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Extensions.Configuration;
 using KampungKB.Core.Ingestion.Normalisation;
-using KampungKB.Core.Store;
 
 namespace KampungKB.Integration.Tests.Drive;
 

@@ -1,15 +1,6 @@
 using Azure.Storage.Blobs.Models;
 using KampungKB.Core.Uploads.Drive;
 using KampungKB.Core.Rendering.Exports;
-using KampungKB.Core.Model;
-using KampungKB.Core.Outbox.Notifications;
-using KampungKB.Core.Registry;
-using KampungKB.Core.Store;
-using KampungKB.Core.Uploads;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
-using KampungKB.Integration.Tests.Recaps;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KampungKB.Integration.Tests.Drive;
 

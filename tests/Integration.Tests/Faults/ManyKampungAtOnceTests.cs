@@ -1,13 +1,6 @@
 using System.Diagnostics;
-using KampungKB.Core.Uploads.Feedback;
-using KampungKB.Core.Outbox.Notifications;
-using KampungKB.Core.Registry;
-using KampungKB.Core.Store;
-using KampungKB.Core.Uploads;
-using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Functions;
 using Xunit.Abstractions;
-using KampungKB.Core.Model;
 
 namespace KampungKB.Integration.Tests.Faults;
 

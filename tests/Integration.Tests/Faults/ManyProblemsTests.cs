@@ -1,11 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using KampungKB.Core.Uploads.Feedback;
-using KampungKB.Core.Uploads;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Recaps;
-using KampungKB.Core.Store;
-using KampungKB.Core.Model;
 
 namespace KampungKB.Integration.Tests.Faults;
 

@@ -1,9 +1,3 @@
-using KampungKB.Core.Uploads.Feedback;
-using KampungKB.Core.Outbox.Notifications;
-using KampungKB.Core.Uploads;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Recaps;
-using KampungKB.Core.Model;
 using static KampungKB.Integration.Tests.Faults.FaultKit;
 
 namespace KampungKB.Integration.Tests.Faults;

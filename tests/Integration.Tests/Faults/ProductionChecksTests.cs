@@ -1,9 +1,3 @@
-using KampungKB.Core.Uploads.Feedback;
-using KampungKB.Core.Model;
-using KampungKB.Core.Uploads;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
-using Microsoft.Extensions.Logging.Abstractions;
 using static KampungKB.Integration.Tests.Faults.FaultKit;
 
 namespace KampungKB.Integration.Tests.Faults;

@@ -1,14 +1,5 @@
-using System.Text;
 using KampungKB.Core.Jobs.Classes;
 using KampungKB.Core.Uploads.Links;
-using KampungKB.Core.Registry;
-using KampungKB.Core.Store;
-using KampungKB.Core.Uploads;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
-using KampungKB.Integration.Tests.Recaps;
-using Microsoft.Extensions.Logging.Abstractions;
-using KampungKB.Core.Model;
 using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
 
 namespace KampungKB.Integration.Tests.Faults;
@@ -75,8 +66,7 @@ public class RetiredKampungTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RetiredKampung_OutOfRecapRemindersAndClasses_NotMissing_NotReminded()
     {
-        var h = new NotificationHarness(azurite);
-        await h.InitAsync();
+        var h = await NotificationHarness.StartAsync(azurite);
         await h.WriteAsync(Alpha, October, new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero), Figures(100, 60));
         var saved = await h.Registry.SaveAsync(h.Entries().Where(e => e.AreaCode != Gamma), new DateTimeOffset(2025, 11, 1, 0, 0, 0, TimeSpan.Zero), retireUnlisted: true);
         Assert.Equal([Gamma], saved.Retired);
@@ -99,8 +89,7 @@ public class RetiredKampungTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RetiredKampung_ItsLink_GetsTheRetiredPage_NoUpload()
     {
-        var h = new NotificationHarness(azurite);
-        await h.InitAsync();
+        var h = await NotificationHarness.StartAsync(azurite);
         var desk = Page.DeskFactory.Create(h.Links, h.Blobs, h.Tables, h.Names, h.Time);
         var link = await h.Links.IssueAsync(h.Entries().Single(e => e.AreaCode == Gamma));
         var token = link.Url[(link.Url.IndexOf('#') + 1)..];

@@ -1,15 +1,8 @@
 using System.Diagnostics;
-using KampungKB.Core.Uploads;
-using KampungKB.Core.Registry;
-using KampungKB.Core.Uploads.Feedback;
-using KampungKB.Core.Store;
 using KampungKB.Core.Ingestion.Validation;
 using KampungKB.Functions;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using KampungKB.Core.Model;
 
 namespace KampungKB.Integration.Tests.Functions;
 

@@ -1,12 +1,6 @@
-using System.Text.Json;
 using KampungKB.Cli.Commands;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Registry;
-using KampungKB.Core.Store;
 using KampungKB.Core.Ingestion.Validation;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KampungKB.Integration.Tests.Functions;
 

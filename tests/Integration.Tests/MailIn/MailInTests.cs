@@ -1,20 +1,9 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
-using KampungKB.Core.Uploads.Feedback;
 using KampungKB.Core.Uploads.MailIn;
 using KampungKB.Core.Outbox.Mail;
-using KampungKB.Core.Outbox.Notifications;
-using KampungKB.Core.Registry;
-using KampungKB.Core.Uploads;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
-using KampungKB.Integration.Tests.Recaps;
 using KampungKB.Functions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using KampungKB.Core.Store;
-using KampungKB.Core.Model;
 
 namespace KampungKB.Integration.Tests.MailIn;
 

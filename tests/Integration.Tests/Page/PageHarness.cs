@@ -2,15 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Uploads.Links;
-using KampungKB.Core.Uploads;
-using KampungKB.Core.Registry;
-using KampungKB.Core.Uploads.Feedback;
-using KampungKB.Core.Store;
 using KampungKB.Integration.Tests.Functions;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Playwright;
 
 namespace KampungKB.Integration.Tests.Page;

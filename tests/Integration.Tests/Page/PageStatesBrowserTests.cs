@@ -1,7 +1,4 @@
-using System.Text;
 using KampungKB.Core.Uploads.Links;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Playwright;
 using KampungKB.Core.Rendering.Templating;
 

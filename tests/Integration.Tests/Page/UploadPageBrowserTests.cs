@@ -1,6 +1,3 @@
-using System.Text;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Playwright;
 
 namespace KampungKB.Integration.Tests.Page;

@@ -1,11 +1,6 @@
 using KampungKB.Core.Uploads.Links;
-using KampungKB.Core.Registry;
-using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Functions;
-using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using KampungKB.Core.Store;
 
 namespace KampungKB.Integration.Tests.Page;
 

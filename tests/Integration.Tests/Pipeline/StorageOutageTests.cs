@@ -1,17 +1,9 @@
-using System.Text;
 using Azure.Core;
 using Azure.Core.Pipeline;
-using Azure.Data.Tables;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Uploads.Feedback;
-using KampungKB.Core.Outbox.Notifications;
-using KampungKB.Core.Store;
-using KampungKB.Core.Uploads;
-using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Faults;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
-using KampungKB.Core.Model;
 
 namespace KampungKB.Integration.Tests.Pipeline;
 

@@ -1,10 +1,3 @@
-using System.Text;
-using Azure.Data.Tables;
-using KampungKB.Core.Model;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Core.Uploads;
-using KampungKB.Core.Uploads.Feedback;
-using KampungKB.Core.Store;
 
 namespace KampungKB.Integration.Tests.Pipeline;
 

@@ -1,15 +1,4 @@
-using System.Text;
-using System.Text.Json;
-using KampungKB.Core.Uploads.Feedback;
-using KampungKB.Core.Model;
-using KampungKB.Core.Outbox.Notifications;
-using KampungKB.Core.Registry;
-using KampungKB.Core.Uploads;
 using KampungKB.Core.Ingestion.Validation;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Recaps;
-using Microsoft.Extensions.Logging.Abstractions;
-using KampungKB.Core.Store;
 
 namespace KampungKB.Integration.Tests.Pipeline;
 

@@ -1,12 +1,3 @@
-using KampungKB.Core.Outbox.Notifications;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
-using Microsoft.Extensions.Logging.Abstractions;
-using KampungKB.Core.Uploads;
-using KampungKB.Core.Uploads.Feedback;
-using KampungKB.Core.Registry;
-using KampungKB.Core.Store;
-using KampungKB.Core.Model;
 
 namespace KampungKB.Integration.Tests.Recaps;
 

@@ -1,10 +1,6 @@
-using System.Text;
 using ExcelDataReader;
-using KampungKB.Core.Model;
-using KampungKB.Core.Outbox.Notifications;
 using KampungKB.Core.Jobs.Recaps;
 using KampungKB.Core.Jobs.Reminders;
-using KampungKB.Integration.Tests.Azurite;
 using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
 
 namespace KampungKB.Integration.Tests.Recaps;
@@ -14,8 +10,7 @@ public class RecapCompilerTests(AzuriteFixture azurite)
 {
     private async Task<(NotificationHarness H, Recap Recap)> CompileAsync()
     {
-        var h = new NotificationHarness(azurite);
-        await h.InitAsync();
+        var h = await NotificationHarness.StartAsync(azurite);
         await h.SeedRealisticAsync();
         return (h, await h.Compiler.CompileAsync(Settings, October));
     }
@@ -137,8 +132,7 @@ public class RecapCompilerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RecapSender_TenConcurrentRuns_MailsOnceWithAttachment_AndRecordsIt()
     {
-        var h = new NotificationHarness(azurite);
-        await h.InitAsync();
+        var h = await NotificationHarness.StartAsync(azurite);
         await h.SeedRealisticAsync();
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => h.Sender.RunDueAsync(Settings, new DateOnly(2025, 11, 11)))));

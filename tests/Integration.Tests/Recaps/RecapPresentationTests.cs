@@ -2,9 +2,7 @@ using System.Text.RegularExpressions;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using KampungKB.Core.Jobs.Recaps;
-using KampungKB.Core.Model;
 using KampungKB.Core.Rendering.Templating;
-using KampungKB.Integration.Tests.Azurite;
 using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
 using C = DocumentFormat.OpenXml.Drawing.Charts;
 
@@ -16,8 +14,7 @@ public class RecapPresentationTests(AzuriteFixture azurite)
 {
     private async Task<(NotificationHarness H, Recap Recap)> CompileAsync(RegencySettings? settings = null, bool seed = true)
     {
-        var h = new NotificationHarness(azurite);
-        await h.InitAsync();
+        var h = await NotificationHarness.StartAsync(azurite);
         if (seed) await h.SeedRealisticAsync();
         return (h, await h.Compiler.CompileAsync(settings ?? Settings, October));
     }
@@ -163,8 +160,7 @@ public class RecapPrintTests(AzuriteFixture azurite)
     public async Task RecapWorkbook_PrintedByLibreOffice_EveryWordAtLeast8Points_FewPages()
     {
         if (!File.Exists(Soffice)) { Console.Error.WriteLine($"SKIPPED (locally): {Soffice} is missing (apt-get install libreoffice-calc-nogui)."); return; }
-        var h = new NotificationHarness(azurite);
-        await h.InitAsync();
+        var h = await NotificationHarness.StartAsync(azurite);
         await h.SeedRealisticAsync();
         var recap = await h.Compiler.CompileAsync(Settings, October);
         var dir = Path.Combine(Path.GetTempPath(), "kkb-print-" + Guid.NewGuid().ToString("N"));

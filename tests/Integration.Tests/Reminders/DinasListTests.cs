@@ -1,7 +1,4 @@
-using KampungKB.Core.Outbox.Notifications;
 using KampungKB.Core.Jobs.Reminders;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Recaps;
 using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
 
 namespace KampungKB.Integration.Tests.Reminders;
@@ -13,8 +10,7 @@ public class DinasListTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task DinasStage_FourKampungMissing_OneMailListsAllFour_SentOnce()
     {
-        var h = new NotificationHarness(azurite);
-        await h.InitAsync();
+        var h = await NotificationHarness.StartAsync(azurite);
         await h.WriteAsync(Alpha, October, new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero), Figures(100, 60));
         await h.Reminders.RunAsync(Settings, new DateOnly(2025, 11, 13));
         var before = h.Mail.Sent.Count;

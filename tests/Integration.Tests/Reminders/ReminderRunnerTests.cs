@@ -1,9 +1,4 @@
-using Azure.Data.Tables;
-using KampungKB.Core.Outbox.Notifications;
 using KampungKB.Core.Jobs.Reminders;
-using KampungKB.Core.Store;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Recaps;
 using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
 
 namespace KampungKB.Integration.Tests.Reminders;
@@ -19,8 +14,7 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
 
     private async Task<NotificationHarness> SetUpAsync()
     {
-        var h = new NotificationHarness(azurite);
-        await h.InitAsync();
+        var h = await NotificationHarness.StartAsync(azurite);
         await h.WriteAsync(Alpha, October, new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero), Figures(100, 60));
         return h;
     }
@@ -179,8 +173,7 @@ public class ReminderContentTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RejectedFile_ReminderSaysArrivedAndNeedsFixing_WithTopProblemsAndLink()
     {
-        var h = new NotificationHarness(azurite);
-        await h.InitAsync();
+        var h = await NotificationHarness.StartAsync(azurite);
         await h.WriteAsync(Alpha, October, new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero), Figures(100, 60));
         await new KampungKB.Core.Store.UploadLog(h.Tables, h.Names).RecordAsync(Rejected(Beta, "laporan oktober beta.xlsx", new DateTimeOffset(2025, 11, 5, 2, 0, 0, TimeSpan.Zero), 5));
 
@@ -202,8 +195,7 @@ public class ReminderContentTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task EveryPokjaAndPkbReminder_CarriesTheKampungsOwnUploadLink()
     {
-        var h = new NotificationHarness(azurite);
-        await h.InitAsync();
+        var h = await NotificationHarness.StartAsync(azurite);
         await h.WriteAsync(Alpha, October, new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero), Figures(100, 60));
 
         var run = await h.Reminders.RunAsync(Settings, Nov(17));

@@ -1,13 +1,8 @@
 using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
-using Azure.Data.Tables;
 using KampungKB.Core.Jobs.Reminders;
-using KampungKB.Core.Model;
 using KampungKB.Core.Jobs.Timers;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Recaps;
-using Microsoft.Extensions.Logging.Abstractions;
 using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
 
 namespace KampungKB.Integration.Tests.Reminders;
@@ -42,8 +37,7 @@ public class TimerRunTests(AzuriteFixture azurite)
 
     private async Task<NotificationHarness> SetUpAsync()
     {
-        var h = new NotificationHarness(azurite);
-        await h.InitAsync();
+        var h = await NotificationHarness.StartAsync(azurite);
         await h.WriteAsync(Alpha, October, new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero), Figures(100, 60));
         return h;
     }

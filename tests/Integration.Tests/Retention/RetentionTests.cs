@@ -1,14 +1,7 @@
 using Azure.Storage.Blobs;
-using KampungKB.Core.Uploads.Feedback;
-using KampungKB.Core.Model;
 using KampungKB.Core.Jobs.Retention;
-using KampungKB.Core.Store;
-using KampungKB.Core.Uploads;
 using KampungKB.Functions;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KampungKB.Integration.Tests.Retention;
 

@@ -1,11 +1,5 @@
-using System.Text.Json;
 using Azure.Core;
 using Azure.Core.Pipeline;
-using Azure.Data.Tables;
-using KampungKB.Core.Model;
-using KampungKB.Core.Store;
-using KampungKB.Core.Uploads;
-using KampungKB.Integration.Tests.Azurite;
 
 namespace KampungKB.Integration.Tests.Retention;
 

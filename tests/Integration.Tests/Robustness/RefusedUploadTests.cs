@@ -1,15 +1,7 @@
-using KampungKB.Core.Uploads.Feedback;
 using KampungKB.Integration.Tests.Functions;
 using Microsoft.Extensions.DependencyInjection;
-using System.Text;
-using Azure.Data.Tables;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Store;
 using KampungKB.Core.Ingestion.Validation;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
-using KampungKB.Core.Uploads;
-using KampungKB.Core.Model;
 
 namespace KampungKB.Integration.Tests.Robustness;
 

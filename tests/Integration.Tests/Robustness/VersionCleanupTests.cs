@@ -1,7 +1,3 @@
-using Azure.Data.Tables;
-using KampungKB.Core.Model;
-using KampungKB.Core.Store;
-using KampungKB.Integration.Tests.Azurite;
 
 namespace KampungKB.Integration.Tests.Robustness;
 

@@ -1,8 +1,5 @@
 using Azure;
-using Azure.Data.Tables;
 using Azure.Storage.Blobs.Models;
-using KampungKB.Core.Store;
-using KampungKB.Integration.Tests.Azurite;
 
 namespace KampungKB.Integration.Tests.Storage;
 

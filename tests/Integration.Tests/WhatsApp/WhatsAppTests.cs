@@ -1,23 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
-using System.Text.Json;
-using KampungKB.Core.Uploads.Feedback;
-using KampungKB.Core.Model;
-using KampungKB.Core.Outbox.Notifications;
-using KampungKB.Core.Registry;
 using KampungKB.Core.Jobs.Reminders;
-using KampungKB.Core.Uploads;
 using KampungKB.Core.Outbox.WhatsApp;
 using KampungKB.Functions;
-using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.MailIn;
-using KampungKB.Integration.Tests.Pipeline;
-using KampungKB.Integration.Tests.Recaps;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
-using KampungKB.Core.Store;
 using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
 
 namespace KampungKB.Integration.Tests.WhatsApp;
@@ -105,8 +93,7 @@ public sealed class WhatsAppTests(AzuriteFixture azurite) : IAsyncDisposable
 
     private async Task<(NotificationHarness H, ReminderRunner Runner, CapturingLogger<ReminderRunner> Log, WhatsAppChannel Channel)> SetUpAsync(bool deltaOptsIn = true)
     {
-        var h = new NotificationHarness(azurite);
-        await h.InitAsync();
+        var h = await NotificationHarness.StartAsync(azurite);
         await h.WriteAsync(Alpha, October, new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero), Figures(100, 60));
         var entries = h.Entries();
         await h.Registry.SaveAsync(
