@@ -89,7 +89,8 @@ internal sealed class NotificationHarness
     /// <summary>A new harness in the run's Azurite with its kabupaten's registry written (<see cref="InitAsync"/>): the start of every recap, reminder and class test.</summary>
     public static async Task<NotificationHarness> StartAsync(AzuriteFixture azurite)
     {
-        var h = await NotificationHarness.StartAsync(azurite);
+        var h = new NotificationHarness(azurite);
+        await h.InitAsync();
         return h;
     }
 
