@@ -44,7 +44,11 @@ public static class AppComposition
         services.AddKampungKBStorage(settings.Storage);
         services.AddSingleton(sp => new NotificationLog(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<StorageNames>()));
 
-        services.AddSingleton(_ => IngestionEngine.Load(settings.TemplatesDirectory));
+        // The engine's cap and deadline are the pipeline's (Pipeline__MaxUploadBytes, Ingestion__DeadlineSeconds): one setting each.
+        services.AddSingleton(_ => IngestionEngine.Create(new IngestionOptions
+        {
+            TemplatesDirectory = settings.TemplatesDirectory, MaxFileBytes = settings.Pipeline.MaxUploadBytes, Deadline = settings.Pipeline.IngestionDeadline,
+        }));
         services.AddSingleton(_ => EmailTemplates.Load(Path.Combine(settings.TemplatesDirectory, "email")));
         services.AddSingleton<TemplateFeedbackRenderer>();
         services.AddSingleton<IFeedbackRenderer>(sp => sp.GetRequiredService<TemplateFeedbackRenderer>());

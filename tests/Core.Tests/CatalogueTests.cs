@@ -1,7 +1,5 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using KampungKB.Core.Ingestion.Layouts;
-using KampungKB.Core.Ingestion.Validation;
 
 namespace KampungKB.Core.Tests;
 

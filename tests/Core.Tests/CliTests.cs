@@ -1,4 +1,3 @@
-using System.Text.Json;
 using KampungKB.Cli.Commands;
 
 namespace KampungKB.Core.Tests;

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using KampungKB.Cli.Commands;
-using KampungKB.Core.Model;
 using KampungKB.Core.Jobs.Reminders;
 using KampungKB.Core.Outbox.Notifications;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 
 namespace KampungKB.Core.Tests;
 

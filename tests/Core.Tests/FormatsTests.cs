@@ -1,6 +1,4 @@
 using System.IO.Compression;
-using System.Text;
-using KampungKB.Core.Ingestion.Validation;
 using static KampungKB.Core.Tests.TestFiles;
 
 namespace KampungKB.Core.Tests;

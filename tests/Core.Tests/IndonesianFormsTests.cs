@@ -1,6 +1,4 @@
-using KampungKB.Core.Model;
 using KampungKB.Core.Ingestion.Normalisation;
-using KampungKB.Core.Ingestion.Validation;
 
 namespace KampungKB.Core.Tests;
 

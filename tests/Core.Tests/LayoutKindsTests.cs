@@ -1,4 +1,3 @@
-using KampungKB.Core.Ingestion.Validation;
 
 namespace KampungKB.Core.Tests;
 

@@ -1,4 +1,3 @@
-using KampungKB.Core.Model;
 
 namespace KampungKB.Core.Tests;
 

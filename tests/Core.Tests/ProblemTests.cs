@@ -1,7 +1,4 @@
 using System.IO.Compression;
-using System.Text;
-using KampungKB.Core.Model;
-using KampungKB.Core.Ingestion.Validation;
 
 namespace KampungKB.Core.Tests;
 

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using KampungKB.Cli.Commands;
-using KampungKB.Core.Model;
 using KampungKB.Core.Uploads;
 
 namespace KampungKB.Core.Tests;

@@ -1,10 +1,8 @@
-using System.Text;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using IngestionEngine = KampungKB.Core.Ingestion.Intake.IngestionEngine;
 using IngestionOptions = KampungKB.Core.Ingestion.Intake.IngestionOptions;
-using KampungKB.Core.Model;
 
 namespace KampungKB.Core.Tests;
 

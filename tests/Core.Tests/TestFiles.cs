@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Security;
-using System.Text;
 
 namespace KampungKB.Core.Tests;
 

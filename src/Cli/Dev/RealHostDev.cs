@@ -158,7 +158,7 @@ internal static class RealHostDev
                 }
                 foreach (var pending in uploads.ToList())
                 {
-                    if (await UploadProcessor.FindOutcomeAsync(tables, names, pending.Blob, pending.Content, stop) is { } outcome)
+                    if (await UploadProcessor.FindOutcomeAsync(new Stores(tables, names).Claims, names, pending.Blob, pending.Content, stop) is { } outcome)
                     {
                         output.WriteLine(StorageCommands.DescribeDispatch(new Dispatch("IngestUpload", pending.Blob, true, 1, outcome, null)));
                         uploads.Remove(pending);

@@ -41,6 +41,13 @@ public static class IndonesianFormat
         return (points > 0 ? "+" : "") + Format(points, decimals, fixedDecimals: true) + " poin";
     }
 
+    /// <summary>
+    /// A size in bytes as the cadre reads it in a message: binary megabytes (1 MB = 1,048,576 bytes), at most one
+    /// decimal, Indonesian separators: 20,971,520 → "20 MB", 1,572,864 → "1,5 MB", 2 GiB → "2.048 MB". The one
+    /// formatter of every size limit a user is told (file, zip, zip entry).
+    /// </summary>
+    public static string Megabytes(long bytes) => Format((decimal)bytes / (1024 * 1024), 1) + " MB";
+
     /// <summary>6 November 2025.</summary>
     public static string Date(object? value) => value switch
     {

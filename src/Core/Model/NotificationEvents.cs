@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace KampungKB.Core.Model;
 
 /// <summary>Stable event ids for notification logs (ids and counts only, never names or addresses).</summary>
-public static class NotificationEvents
+internal static class NotificationEvents
 {
     public static readonly EventId RemindersRun = new(4001, nameof(RemindersRun));
     public static readonly EventId RecapSent = new(4002, nameof(RecapSent));

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace KampungKB.Core.Model;
 
 /// <summary>Stable log event ids (conventions 13): logs carry ids, codes and counts, never names or phone numbers.</summary>
-public static class PipelineEvents
+internal static class PipelineEvents
 {
     public static readonly EventId UploadProcessed = new(1001, nameof(UploadProcessed));
     public static readonly EventId UploadRepeated = new(1002, nameof(UploadRepeated));

@@ -49,7 +49,7 @@ public readonly record struct ReportingPeriod(int Year, int Month) : IComparable
 }
 
 /// <summary>Writes and reads a period as its <c>YYYY-MM</c> text, the form every API and file uses.</summary>
-public sealed class ReportingPeriodJsonConverter : JsonConverter<ReportingPeriod>
+internal sealed class ReportingPeriodJsonConverter : JsonConverter<ReportingPeriod>
 {
     public override ReportingPeriod Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         ReportingPeriod.TryParse(reader.GetString(), out var p) ? p : throw new JsonException("Expected a period YYYY-MM.");

@@ -6,7 +6,7 @@ using KampungKB.Core.Ingestion.Normalisation;
 namespace KampungKB.Core.Store;
 
 /// <summary>States of a linked folder.</summary>
-public static class DriveFolderStates
+internal static class DriveFolderStates
 {
     /// <summary>Listed normally.</summary>
     public const string Active = "active";
@@ -17,7 +17,7 @@ public static class DriveFolderStates
 }
 
 /// <summary>States of a remembered Drive file.</summary>
-public static class DriveFileStates
+internal static class DriveFileStates
 {
     public const string Copied = "copied";
     /// <summary>No longer in the folder (deleted or trashed); what it brought stays.</summary>

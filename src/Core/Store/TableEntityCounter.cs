@@ -10,7 +10,7 @@ namespace KampungKB.Core.Store;
 /// bench (<c>kkb bench --scale</c>) and the index tests use it to show that the upload page and the recap read the
 /// month, not the history (docs/performance.md). Not registered in the app.
 /// </summary>
-public sealed class TableEntityCounter : HttpPipelinePolicy
+internal sealed class TableEntityCounter : HttpPipelinePolicy
 {
     private long _entities;
 

@@ -8,7 +8,7 @@ namespace KampungKB.Core.Store;
 /// Azurite 3.37 (docs/storage.md): a batch over two PartitionKeys is accepted (Azure refuses it), a batch of
 /// 101 actions fails with an answer the SDK cannot read, and <c>%2F</c> in a key gives a 500.
 /// </summary>
-public static class TableLimits
+internal static class TableLimits
 {
     /// <summary>Keys are at most 1 KiB of UTF-16 (512 characters).</summary>
     public const int MaxKeyBytes = 1024;

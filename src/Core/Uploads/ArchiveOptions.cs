@@ -15,12 +15,9 @@ public sealed class ArchiveOptions
     /// <summary>Largest total uncompressed size the zip declares, in bytes; more refuses it as a zip bomb (<c>suspicious-archive</c>).</summary>
     public long MaxExpandedBytes { get; init; } = 200L * 1024 * 1024;
 
-    /// <summary>Largest uncompressed/compressed ratio of any entry over 1 MiB; more refuses the zip as a zip bomb.
-    /// Spreadsheets and CSVs compress 5–20×; a bomb compresses 1000× or more.</summary>
+    /// <summary>Largest uncompressed/compressed ratio of any entry over 1 MiB; more refuses the zip as a zip bomb
+    /// (the rule of an .xlsx package too, <c>ZipPolicy</c> in Ingestion/Intake).</summary>
     public int MaxCompressionRatio { get; init; } = 100;
-
-    /// <summary>Entries smaller than this are never judged by their ratio (a small file of blanks compresses very well).</summary>
-    public const long RatioFloorBytes = 1024 * 1024;
 
     /// <summary>Folder levels kept of an entry's path; deeper paths keep their last levels.</summary>
     public const int MaxPathSegments = 8;

@@ -82,7 +82,7 @@ internal sealed class ArchiveReader : IDisposable
         else if (declared > options.MaxExpandedBytes || entries.Any(e => IsBomb(e, options)))
             refusal = new Refusal(ProblemCodes.ArchiveSuspicious, new Dictionary<string, string>
             {
-                ["size"] = Megabytes(declared), ["max"] = Megabytes(options.MaxExpandedBytes),
+                ["size"] = IndonesianFormat.Megabytes(declared), ["max"] = IndonesianFormat.Megabytes(options.MaxExpandedBytes),
             });
         if (refusal is not null)
         {
@@ -112,7 +112,7 @@ internal sealed class ArchiveReader : IDisposable
         var extension = System.IO.Path.GetExtension(item.Path);
         if (e.IsEncrypted) return new Read(item.Path, null, ProblemCodes.ArchiveEntryEncrypted);
         if (e.Length > _maxEntryBytes)
-            return new Read(item.Path, null, ProblemCodes.ArchiveEntryTooLarge, new Dictionary<string, string> { ["size"] = Megabytes(e.Length), ["max"] = Megabytes(_maxEntryBytes) });
+            return new Read(item.Path, null, ProblemCodes.ArchiveEntryTooLarge, new Dictionary<string, string> { ["size"] = IndonesianFormat.Megabytes(e.Length), ["max"] = IndonesianFormat.Megabytes(_maxEntryBytes) });
         byte[] bytes;
         try
         {
@@ -145,8 +145,7 @@ internal sealed class ArchiveReader : IDisposable
 
     public void Dispose() => _zip.Dispose();
 
-    private static bool IsBomb(ZipArchiveEntry e, ArchiveOptions options) =>
-        e.Length > ArchiveOptions.RatioFloorBytes && (e.CompressedLength <= 0 || e.Length / e.CompressedLength > options.MaxCompressionRatio);
+    private static bool IsBomb(ZipArchiveEntry e, ArchiveOptions options) => ZipPolicy.Inflates(e.Length, e.CompressedLength, options.MaxCompressionRatio);
 
     /// <summary>__MACOSX resource forks, Excel's ~$ lock files, hidden files and folders (".name"), Windows' Thumbs.db/desktop.ini.</summary>
     private static bool IsSystem(string segment) =>
@@ -173,7 +172,6 @@ internal sealed class ArchiveReader : IDisposable
             if (used.Add($"{stem} ({i}){ext}")) return $"{stem} ({i}){ext}";
     }
 
-    private static string Megabytes(long bytes) => (bytes / 1024d / 1024d).ToString("0.#", CultureInfo.GetCultureInfo("id-ID")) + " MB";
 
     /// <summary>
     /// Entry names without the UTF-8 flag: UTF-8 when the bytes are valid UTF-8 (what macOS, Linux and Drive

@@ -42,15 +42,19 @@ public sealed record UploadOutcome(
 
 public sealed class PipelineOptions
 {
-    /// <summary>Uploads larger than this are refused before they are read.</summary>
-    public long MaxUploadBytes { get; set; } = 20L * 1024 * 1024;
+    /// <summary>
+    /// Uploads larger than this many bytes are refused before they are read (<c>file-too-large</c>): the app setting
+    /// <c>Pipeline__MaxUploadBytes</c>, 1024–104,857,600, default <see cref="IngestionOptions.DefaultMaxFileBytes"/>
+    /// (20 MiB). The one upload cap: the app's engine, the page, mail-in, Drive and retention read it from here.
+    /// </summary>
+    public long MaxUploadBytes { get; set; } = IngestionOptions.DefaultMaxFileBytes;
 
     /// <summary>
     /// Longest time one upload may take to read and judge (app setting <c>Ingestion__DeadlineSeconds</c>, 1–540,
     /// default 60); past it the upload is rejected with <c>processing-timeout</c>, the original kept and the cadre
     /// told, and the function does not throw, so the host does not retry it (docs/robustness.md).
     /// </summary>
-    public TimeSpan IngestionDeadline { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan IngestionDeadline { get; set; } = IngestionOptions.DefaultDeadline;
 }
 
 /// <summary>
@@ -183,7 +187,7 @@ public sealed class UploadProcessor
         IngestionReport? report = null;
         if (path.Problem is { } pathProblem) problems.Add(_engine.Problem(pathProblem, path.FileName));
         else if (!read || content.Length > _options.MaxUploadBytes || (upload.ContentLength ?? 0) > _options.MaxUploadBytes)
-            problems.Add(_engine.Problem(ProblemCodes.FileTooLarge, path.FileName, new Dictionary<string, string> { ["size"] = Megabytes(Math.Max(content.Length, upload.ContentLength ?? 0)), ["max"] = Megabytes(_options.MaxUploadBytes) }));
+            problems.Add(_engine.Problem(ProblemCodes.FileTooLarge, path.FileName, new Dictionary<string, string> { ["size"] = IndonesianFormat.Megabytes(Math.Max(content.Length, upload.ContentLength ?? 0)), ["max"] = IndonesianFormat.Megabytes(_options.MaxUploadBytes) }));
         else
         {
             try
@@ -398,7 +402,6 @@ public sealed class UploadProcessor
         return previous?.Indicators;
     }
 
-    private static string Megabytes(long bytes) => (bytes / 1024d / 1024d).ToString("0.#", System.Globalization.CultureInfo.GetCultureInfo("id-ID")) + " MB";
 
     /// <summary>
     /// Originals are kept once (docs/retention.md): once the judged bytes are kept in <c>processed/</c> or

@@ -1,3 +1,4 @@
+using KampungKB.Core.Model;
 using Azure;
 using Azure.Storage.Blobs;
 using KampungKB.Core.Ingestion.Intake;
@@ -44,7 +45,7 @@ public sealed class BlobFunctions(UploadProcessor uploads, RegistryImporter regi
         var outcome = properties.ContentLength > options.MaxUploadBytes
             ? new RegistryImportOutcome(false, 0, [engine.Problem(ProblemCodes.FileTooLarge, name, new Dictionary<string, string>
             {
-                ["size"] = Megabytes(properties.ContentLength), ["max"] = Megabytes(options.MaxUploadBytes),
+                ["size"] = IndonesianFormat.Megabytes(properties.ContentLength), ["max"] = IndonesianFormat.Megabytes(options.MaxUploadBytes),
             })])
             : await registry.ImportAsync(name, (await blob.DownloadContentAsync(cancellationToken)).Value.Content.ToMemory(), cancellationToken);
         logger.LogInformation(FunctionEvents.RegistryJudged, "registry: {Result}, {Kampung} kampung, {Retired} retired, {Reactivated} active again, {Problems} problems",
@@ -63,7 +64,6 @@ public sealed class BlobFunctions(UploadProcessor uploads, RegistryImporter regi
         }
     }
 
-    private static string Megabytes(long bytes) => (bytes / 1024d / 1024d).ToString("0.#", System.Globalization.CultureInfo.GetCultureInfo("id-ID")) + " MB";
 }
 
 /// <summary>Stable event ids of the Functions adapter (conventions 13).</summary>

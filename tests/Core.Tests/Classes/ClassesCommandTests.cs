@@ -1,7 +1,5 @@
-using System.Text.Json;
 using KampungKB.Cli.Commands;
 using KampungKB.Core.Jobs.Classes;
-using KampungKB.Core.Model;
 
 namespace KampungKB.Core.Tests.Classes;
 

@@ -1,5 +1,4 @@
 using KampungKB.Core.Jobs.Classes;
-using KampungKB.Core.Model;
 
 namespace KampungKB.Core.Tests.Classes;
 

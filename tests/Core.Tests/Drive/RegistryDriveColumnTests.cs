@@ -1,6 +1,3 @@
-using System.Text;
-using KampungKB.Core.Model;
-using KampungKB.Core.Ingestion.Validation;
 
 namespace KampungKB.Core.Tests.Drive;
 

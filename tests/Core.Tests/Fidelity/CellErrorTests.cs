@@ -1,5 +1,3 @@
-using KampungKB.Core.Model;
-using KampungKB.Core.Ingestion.Validation;
 
 namespace KampungKB.Core.Tests.Fidelity;
 

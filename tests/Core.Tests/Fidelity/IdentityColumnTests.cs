@@ -1,6 +1,4 @@
-using KampungKB.Core.Model;
 using KampungKB.Core.Registry;
-using KampungKB.Core.Ingestion.Validation;
 
 namespace KampungKB.Core.Tests.Fidelity;
 

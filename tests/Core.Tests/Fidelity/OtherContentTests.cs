@@ -1,5 +1,3 @@
-using KampungKB.Core.Model;
-using KampungKB.Core.Ingestion.Validation;
 using static KampungKB.Core.Tests.TestFiles;
 
 namespace KampungKB.Core.Tests.Fidelity;

@@ -1,9 +1,6 @@
-using System.Text;
-using System.Text.Json;
 using ExcelDataReader;
 using KampungKB.Cli.Commands;
 using KampungKB.Core.Jobs.Handover;
-using KampungKB.Core.Model;
 
 namespace KampungKB.Core.Tests.Handover;
 

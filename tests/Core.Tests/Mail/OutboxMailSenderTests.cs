@@ -1,4 +1,3 @@
-using System.Text;
 using KampungKB.Core.Outbox.Mail;
 
 namespace KampungKB.Core.Tests.Mail;

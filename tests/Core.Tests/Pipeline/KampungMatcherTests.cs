@@ -1,4 +1,3 @@
-using KampungKB.Core.Model;
 using KampungKB.Core.Registry;
 
 namespace KampungKB.Core.Tests.Pipeline;

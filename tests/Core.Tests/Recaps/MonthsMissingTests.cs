@@ -1,4 +1,3 @@
-using KampungKB.Core.Model;
 using KampungKB.Core.Jobs.Recaps;
 using KampungKB.Core.Store;
 

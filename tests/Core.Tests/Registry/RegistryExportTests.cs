@@ -1,6 +1,4 @@
 using KampungKB.Core.Rendering.Exports;
-using System.Text;
-using KampungKB.Core.Model;
 
 namespace KampungKB.Core.Tests.Registry;
 

@@ -1,6 +1,4 @@
-using System.Text;
 using KampungKB.Core.Jobs.Classes;
-using KampungKB.Core.Model;
 
 namespace KampungKB.Core.Tests.Registry;
 

@@ -1,11 +1,8 @@
 using System.Diagnostics;
 using System.IO.Compression;
-using System.Text;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Rendering.Exports;
 using KampungKB.Core.Ingestion.Intake;
-using KampungKB.Core.Model;
-using KampungKB.Core.Ingestion.Validation;
 
 namespace KampungKB.Core.Tests.Robustness;
 

@@ -1,9 +1,6 @@
 using System.IO.Compression;
-using System.Text;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Ingestion.Intake;
-using KampungKB.Core.Model;
-using KampungKB.Core.Ingestion.Validation;
 
 namespace KampungKB.Core.Tests.Robustness;
 

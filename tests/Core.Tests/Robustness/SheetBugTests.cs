@@ -1,5 +1,4 @@
 using KampungKB.Core.Ingestion.Intake;
-using KampungKB.Core.Ingestion.Validation;
 
 namespace KampungKB.Core.Tests.Robustness;
 

@@ -1,8 +1,6 @@
 using System.IO.Compression;
-using System.Text;
 using KampungKB.Core.Ingestion.Intake;
 using KampungKB.Core.Uploads;
-using KampungKB.Core.Ingestion.Validation;
 
 namespace KampungKB.Core.Tests.Robustness;
 

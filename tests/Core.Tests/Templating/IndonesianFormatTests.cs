@@ -1,4 +1,3 @@
-using KampungKB.Core.Model;
 using KampungKB.Core.Rendering.Templating;
 
 namespace KampungKB.Core.Tests.Templating;
@@ -11,6 +10,14 @@ public class IndonesianFormatTests
     [InlineData(0, "0")]
     [InlineData(-3, "-3")]
     public void Number_Integers_UseDotThousands(int value, string expected) => Assert.Equal(expected, IndonesianFormat.Number(value));
+
+    [Theory]
+    [InlineData(20L * 1024 * 1024, "20 MB")]        // the default upload cap, as the page and the feedback say it
+    [InlineData(1024L * 1024 * 3 / 2, "1,5 MB")]    // a decimal comma, not a point
+    [InlineData(1024L * 1024 + 1, "1 MB")]          // at most one decimal
+    [InlineData(2L * 1024 * 1024 * 1024, "2.048 MB")] // the largest zip limit, a dot between thousands
+    [InlineData(0, "0 MB")]
+    public void Megabytes_SizeLimits_InIndonesian(long bytes, string expected) => Assert.Equal(expected, IndonesianFormat.Megabytes(bytes));
 
     [Fact]
     public void Number_Decimals_UseComma()

@@ -6,16 +6,21 @@ namespace KampungKB.Integration.Tests.Azurite;
 /// </summary>
 public sealed class AzuriteAbsenceTests
 {
+    /// <summary>A storage test has no guard of its own: its first touch of the fixture's storage is what skips it.</summary>
     [Fact]
-    public async Task Require_AzuriteAbsentLocally_ThrowsSkipNotReturns()
+    public async Task Storage_AzuriteAbsentLocally_EveryClientThrowsSkipNeverNull()
     {
         var empty = Directory.CreateTempSubdirectory("kkb-no-azurite-");
         try
         {
             var fixture = new AzuriteFixture(empty.FullName, ci: false);
             await fixture.InitializeAsync();
-            var skip = Assert.Throws<SkipException>(() => fixture.Require());
-            Assert.Contains("Azurite", skip.Message, StringComparison.Ordinal);
+            var touches = new Func<object>[] { () => fixture.Connection, () => fixture.Blobs, () => fixture.Queues, () => fixture.Tables, () => { fixture.Require(); return fixture; } };
+            foreach (var touch in touches)
+            {
+                var skip = Assert.Throws<SkipException>(touch);
+                Assert.Contains("Azurite", skip.Message, StringComparison.Ordinal);
+            }
             await fixture.DisposeAsync();
         }
         finally { empty.Delete(recursive: true); }

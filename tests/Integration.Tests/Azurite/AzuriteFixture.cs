@@ -1,16 +1,16 @@
-using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Store;
 
 namespace KampungKB.Integration.Tests.Azurite;
 
 /// <summary>
 /// One in-memory Azurite for the whole test run, started on free ports. Without node_modules/azurite the
-/// tests are reported SKIPPED locally (Xunit.SkippableFact: every test calling <see cref="Require"/> is a
-/// <c>[SkippableFact]</c>/<c>[SkippableTheory]</c>) and FAIL when CI=true (conventions point 17); never
-/// counted as passed. <c>KKB_AZURITE_ROOT</c> points the fixture at another repository root (tests of this rule).
+/// tests are reported SKIPPED locally and FAIL when CI=true (conventions point 17); never counted as passed:
+/// the first touch of <see cref="Connection"/>, <see cref="Blobs"/>, <see cref="Queues"/> or <see cref="Tables"/>
+/// throws <see cref="SkipException"/> (Xunit.SkippableFact: every storage test is a
+/// <c>[SkippableFact]</c>/<c>[SkippableTheory]</c>), and under CI=true the fixture itself fails, so a test needs no
+/// guard of its own. <c>KKB_AZURITE_ROOT</c> points the fixture at another repository root (tests of this rule).
 /// </summary>
 public sealed class AzuriteFixture : IAsyncLifetime
 {
@@ -26,10 +26,17 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     internal AzuriteProcess? Process => _azurite;
     public string? UnavailableReason { get; private set; }
-    public StorageConnection Connection { get; private set; } = null!;
-    public BlobServiceClient Blobs { get; private set; } = null!;
-    public QueueServiceClient Queues { get; private set; } = null!;
-    public TableServiceClient Tables { get; private set; } = null!;
+    private StorageConnection? _connection;
+    private BlobServiceClient? _blobs;
+    private QueueServiceClient? _queues;
+    private TableServiceClient? _tables;
+
+    /// <summary>The running Azurite's connection; without Azurite, see <see cref="Require"/>.</summary>
+    public StorageConnection Connection { get { Require(); return _connection!; } }
+    /// <summary>The SDK clients as production registers them; without Azurite, see <see cref="Require"/>.</summary>
+    public BlobServiceClient Blobs { get { Require(); return _blobs!; } }
+    public QueueServiceClient Queues { get { Require(); return _queues!; } }
+    public TableServiceClient Tables { get { Require(); return _tables!; } }
 
     /// <summary>At most one retry, with almost no delay.</summary>
     public static void QuickRetry(Azure.Core.RetryOptions retry)
@@ -54,12 +61,12 @@ public sealed class AzuriteFixture : IAsyncLifetime
             return;
         }
         _azurite = await AzuriteProcess.StartAsync(root, startTimeout: TimeSpan.FromMinutes(2)); // 30 s is not enough on a loaded 2-core machine
-        Connection = StorageConnection.Parse(_azurite.ConnectionString);
+        _connection = StorageConnection.Parse(_azurite.ConnectionString);
         // The SDK clients as production registers them, with one quick retry (an Azurite 500 would otherwise cost seconds).
-        var clients = StorageServiceCollectionExtensions.CreateClients(Connection, QuickRetry);
-        Blobs = clients.Blobs;
-        Queues = clients.Queues;
-        Tables = clients.Tables;
+        var clients = StorageServiceCollectionExtensions.CreateClients(_connection, QuickRetry);
+        _blobs = clients.Blobs;
+        _queues = clients.Queues;
+        _tables = clients.Tables;
     }
 
     public async Task DisposeAsync()
@@ -68,14 +75,14 @@ public sealed class AzuriteFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// True when Azurite runs. Without it: locally throws <see cref="SkipException"/> (the test is reported
+    /// Returns when Azurite runs. Without it: locally throws <see cref="SkipException"/> (the test is reported
     /// skipped, so it must be a <c>[SkippableFact]</c>; a plain <c>[Fact]</c> fails, it never passes), and on
-    /// CI throws <see cref="InvalidOperationException"/> (the test fails). Never returns false; the bool keeps
-    /// the <c>if (!azurite.Require()) return;</c> call sites compiling.
+    /// CI throws <see cref="InvalidOperationException"/> (the test fails). Every client property calls it; a test
+    /// calls it itself only when it needs Azurite's presence without touching this instance (e.g. it starts its own).
     /// </summary>
-    public bool Require()
+    public void Require()
     {
-        if (_azurite is not null) return true;
+        if (_azurite is not null) return;
         var reason = UnavailableReason ?? "Azurite unavailable.";
         if (_ci) throw new InvalidOperationException(reason + " CI=true: failing instead of skipping.");
         throw new SkipException(reason);

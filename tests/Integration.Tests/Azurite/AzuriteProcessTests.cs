@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using Azure.Storage.Blobs;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Store;
 
 namespace KampungKB.Integration.Tests.Azurite;
 
@@ -12,7 +11,7 @@ public sealed class AzuriteProcessTests(AzuriteFixture fixture)
     [SkippableFact]
     public async Task Start_PortAlreadyTaken_ReportsEarlyExitWithEaddrinuse()
     {
-        if (!fixture.Require()) return;
+        fixture.Require(); // these tests start Azurites of their own
         using var squatter = new TcpListener(IPAddress.Loopback, 0);
         squatter.Start();
         var taken = ((IPEndPoint)squatter.LocalEndpoint).Port;
@@ -27,7 +26,7 @@ public sealed class AzuriteProcessTests(AzuriteFixture fixture)
     [SkippableFact]
     public async Task Start_WithLocation_PersistsAcrossRestart_StopEndsProcess()
     {
-        if (!fixture.Require()) return;
+        fixture.Require(); // these tests start Azurites of their own
         var root = AzuriteProcess.FindRepositoryRoot()!;
         var dir = Path.Combine(Path.GetTempPath(), "kkb-azurite-" + Guid.NewGuid().ToString("N"));
         try
@@ -55,7 +54,7 @@ public sealed class AzuriteProcessTests(AzuriteFixture fixture)
     [SkippableFact]
     public async Task Start_NodeRunsButNeverListens_FailsNamingTheWait_WithinTheHardCap()
     {
-        if (!fixture.Require()) return; // node is there when Azurite is
+        fixture.Require(); // node is there when Azurite is
         var fake = Directory.CreateTempSubdirectory("kkb-hung-azurite-");
         try
         {

@@ -1,8 +1,4 @@
 using KampungKB.Core.Jobs.Classes;
-using KampungKB.Core.Model;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
-using KampungKB.Integration.Tests.Recaps;
 using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
 
 namespace KampungKB.Integration.Tests.Classes;
@@ -31,8 +27,7 @@ public class ClassReaderTests(AzuriteFixture azurite)
 
     private async Task<(NotificationHarness H, ClassReport Report)> SeedAsync()
     {
-        var h = new NotificationHarness(azurite);
-        await h.InitAsync();
+        var h = await NotificationHarness.StartAsync(azurite);
         var entries = h.Entries().Select(e => e.AreaCode is Alpha or Beta or Epsilon ? e with { Profile = Strong } : e).ToList();
         await h.Registry.SaveAsync(entries, h.Time.Now);
         var dec = new ReportingPeriod(2024, 12);
@@ -64,7 +59,6 @@ public class ClassReaderTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RealisticKabupaten_ClassesFromProfileFiguresAndPartners()
     {
-        if (!azurite.Require()) return;
         var (_, report) = await SeedAsync();
         var byArea = report.Kampung.ToDictionary(k => k.Kampung.AreaCode);
         Assert.Equal(
@@ -88,7 +82,6 @@ public class ClassReaderTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task Registry_ProfileColumns_RoundTripThroughTheStore()
     {
-        if (!azurite.Require()) return;
         var (h, _) = await SeedAsync();
         Assert.Equal(Strong, (await h.Registry.GetAsync(Alpha))!.Profile);
         Assert.Null((await h.Registry.GetAsync(Gamma))!.Profile);
@@ -100,7 +93,6 @@ public class ClassReaderTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RealisticKabupaten_MovesAndTheFivePercentTarget()
     {
-        if (!azurite.Require()) return;
         var (_, report) = await SeedAsync();
         Assert.Equal(new ReportingPeriod(2024, 12), report.Baseline);
         // Since September Beta rose (dasar → berkelanjutan) and Epsilon rose (dasar → berkembang, with its refused October upload).
@@ -116,7 +108,6 @@ public class ClassReaderTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task Recap_ClassSection_ComputedNextToOfficial_MovesTargetAndLifts_AndKelasSheet()
     {
-        if (!azurite.Require()) return;
         var (h, _) = await SeedAsync();
         var recap = await h.Compiler.CompileAsync(Settings, October);
         var c = recap.View.Classification!;

@@ -1,8 +1,3 @@
-using System.Text;
-using KampungKB.Core.Model;
-using KampungKB.Core.Uploads;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
 
 namespace KampungKB.Integration.Tests.Classes;
 
@@ -17,7 +12,6 @@ public class RefusedUploadFiguresTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RefusedUpload_KeepsWhatWasReported_ForTheWebsiteClass_ButIsNoReport()
     {
-        if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await h.InitAsync();
         var csv = "Kampung KB Pelambuan Sejahtera,,,,\r\nBulan: Oktober 2025,,,,\r\nTanggal,Nama Kegiatan,Peserta L,Peserta P,Mitra\r\n" +

@@ -1,13 +1,6 @@
 using KampungKB.Cli.Commands;
 using KampungKB.Core.Uploads.Links;
 using KampungKB.Core.Outbox.Mail;
-using KampungKB.Core.Model;
-using KampungKB.Core.Store;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
-using KampungKB.Core.Uploads.Feedback;
-using KampungKB.Core.Uploads;
-using KampungKB.Core.Registry;
 
 namespace KampungKB.Integration.Tests.Cli;
 
@@ -31,7 +24,6 @@ public class OperatorCommandTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task EmptyRegistry_ReportsRecapLinksRemind_SayItIsEmptyAndHowToImport()
     {
-        if (!azurite.Require()) return;
         var (h, links) = await SetUpAsync(registry: false);
         var e = new StringWriter();
         var outDir = Path.Combine(Path.GetTempPath(), "kkb-recap-" + Guid.NewGuid().ToString("N"));
@@ -49,7 +41,6 @@ public class OperatorCommandTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task Reports_RegencyOption_Filters()
     {
-        if (!azurite.Require()) return;
         var (h, _) = await SetUpAsync();
         var registry = await TestStores.For(h.Tables, h.Names).Registry.ListAsync();
         var regencies = registry.Select(k => k.RegencyCode).Distinct().ToList();
@@ -67,7 +58,6 @@ public class OperatorCommandTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task Links_RegencyWithoutKampung_SaysSo_RevokingUnknownKampung_IsAnError()
     {
-        if (!azurite.Require()) return;
         var (h, links) = await SetUpAsync();
         var o = new StringWriter();
         var e = new StringWriter();
@@ -89,7 +79,6 @@ public class OperatorCommandTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RecapOrRemind_ForUnknownRegency_IsAnError_NamingTheKnownOnes()
     {
-        if (!azurite.Require()) return;
         var (h, links) = await SetUpAsync();
         var outDir = Path.Combine(Path.GetTempPath(), "kkb-recap-" + Guid.NewGuid().ToString("N"));
         var e = new StringWriter();
@@ -108,7 +97,6 @@ public class OperatorCommandTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RecapSend_NoRecipients_OrSendingFails_ExitsOne_SayingWhy()
     {
-        if (!azurite.Require()) return;
         var (h, _) = await SetUpAsync();
         var outDir = Path.Combine(Path.GetTempPath(), "kkb-recap-" + Guid.NewGuid().ToString("N"));
         var blocker = Path.GetTempFileName();

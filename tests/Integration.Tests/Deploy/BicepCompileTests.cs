@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Reflection;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using KampungKB.Cli.Dev;
 using KampungKB.Functions;

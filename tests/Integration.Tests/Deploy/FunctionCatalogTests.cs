@@ -1,4 +1,3 @@
-using System.Text.Json;
 using KampungKB.Cli.Dev;
 
 namespace KampungKB.Integration.Tests.Deploy;

@@ -1,8 +1,6 @@
 using System.Text.RegularExpressions;
 using KampungKB.Core.Outbox.Mail;
-using KampungKB.Core.Model;
 using KampungKB.Functions;
-using KampungKB.Core.Store;
 
 namespace KampungKB.Integration.Tests.Deploy;
 

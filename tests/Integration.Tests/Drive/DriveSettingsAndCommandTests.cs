@@ -1,12 +1,8 @@
 using KampungKB.Cli.Commands;
 using KampungKB.Core.Uploads.Drive;
-using KampungKB.Core.Model;
 using KampungKB.Functions;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Extensions.Configuration;
 using KampungKB.Core.Ingestion.Normalisation;
-using KampungKB.Core.Store;
 
 namespace KampungKB.Integration.Tests.Drive;
 
@@ -57,7 +53,6 @@ public sealed class DriveSettingsAndCommandTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RegistryImport_DriveFolderColumn_LinksTheKampung_ReimportKeepsItsState()
     {
-        if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await KampungKB.Core.Store.StorageBootstrap.EnsureAsync(h.Blobs, h.Tables, h.Names);
         var importer = TestStores.RegistryImporter(PipelineHarness.Engine, h.Tables, h.Names, h.Time,
@@ -81,7 +76,6 @@ public sealed class DriveSettingsAndCommandTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task DriveLink_RegisteredKampung_Listed_UnknownKampungRefused()
     {
-        if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await h.InitAsync();
         AreaCode.TryParse("63.71.04.1005", out var pelambuan);

@@ -1,15 +1,6 @@
 using Azure.Storage.Blobs.Models;
 using KampungKB.Core.Uploads.Drive;
 using KampungKB.Core.Rendering.Exports;
-using KampungKB.Core.Model;
-using KampungKB.Core.Outbox.Notifications;
-using KampungKB.Core.Registry;
-using KampungKB.Core.Store;
-using KampungKB.Core.Uploads;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
-using KampungKB.Integration.Tests.Recaps;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KampungKB.Integration.Tests.Drive;
 
@@ -73,7 +64,6 @@ public sealed class DriveSyncTests(AzuriteFixture azurite) : IAsyncLifetime
     [SkippableFact]
     public async Task NewSpreadsheet_CopiedOnceIntoKampungFolder_SecondPassCopiesNothing_OthersIgnored()
     {
-        if (!azurite.Require()) return;
         var sync = await SetUpAsync();
         var report = Report();
         _drive.Add(Folder, "f-xlsx-1", "laporan oktober.xlsx", Xlsx, report);
@@ -103,7 +93,6 @@ public sealed class DriveSyncTests(AzuriteFixture azurite) : IAsyncLifetime
     [SkippableFact]
     public async Task ChangedSpreadsheet_CopiedAgainAsNewUpload_BothIngested()
     {
-        if (!azurite.Require()) return;
         var sync = await SetUpAsync();
         var file = _drive.Add(Folder, "f-xlsx-1", "laporan.xlsx", Xlsx, Report(2));
         await sync.RunAsync();
@@ -130,7 +119,6 @@ public sealed class DriveSyncTests(AzuriteFixture azurite) : IAsyncLifetime
     [SkippableFact]
     public async Task GoogleSheet_ExportedAsXlsx_IngestedAsTheKampungsUpload()
     {
-        if (!azurite.Require()) return;
         var sync = await SetUpAsync();
         var export = Report();
         _drive.Add(Folder, "sheet-1", "Laporan Oktober", Sheet, export);
@@ -152,7 +140,6 @@ public sealed class DriveSyncTests(AzuriteFixture azurite) : IAsyncLifetime
     [SkippableFact]
     public async Task FolderOfThreePages_EveryFileCopied_SubfolderIncluded()
     {
-        if (!azurite.Require()) return;
         var sync = await SetUpAsync();
         _drive.PageSize = 2;
         for (var i = 1; i <= 3; i++) _drive.Add(Folder, $"f-{i}", $"laporan-{i}.csv", "text/csv", System.Text.Encoding.UTF8.GetBytes($"Tanggal,Nama Kegiatan\n0{i}/10/2025,Rapat {i}\n"));
@@ -170,7 +157,6 @@ public sealed class DriveSyncTests(AzuriteFixture azurite) : IAsyncLifetime
     [SkippableFact]
     public async Task RateLimited_429WithRetryAfter_RetriedWithinTheRun_ThenCopied()
     {
-        if (!azurite.Require()) return;
         var sync = await SetUpAsync();
         _drive.Add(Folder, "f-xlsx-1", "laporan.xlsx", Xlsx, Report());
         _drive.Script.Enqueue((r => r.IsMedia, 429, [("Retry-After", "1")], FakeDrive.ErrorBody(429, "rateLimitExceeded")));
@@ -186,7 +172,6 @@ public sealed class DriveSyncTests(AzuriteFixture azurite) : IAsyncLifetime
     [SkippableFact]
     public async Task RateLimited_LongerThanTheRunWaits_FolderWaitsForNextRun_NothingRememberedWrongly()
     {
-        if (!azurite.Require()) return;
         var sync = await SetUpAsync(maxRetryAfter: TimeSpan.FromSeconds(5));
         _drive.Add(Folder, "f-xlsx-1", "laporan.xlsx", Xlsx, Report());
         _drive.Script.Enqueue((r => r.IsMedia, 429, [("Retry-After", "3600")], FakeDrive.ErrorBody(429, "rateLimitExceeded")));
@@ -204,7 +189,6 @@ public sealed class DriveSyncTests(AzuriteFixture azurite) : IAsyncLifetime
     [SkippableFact]
     public async Task RevokedSharing_ReportedToDinasOnce_NotHammered_ResumesWhenSharedAgain()
     {
-        if (!azurite.Require()) return;
         var sync = await SetUpAsync();
         _drive.Add(Folder, "f-xlsx-1", "laporan.xlsx", Xlsx, Report());
         _drive.Unshared[Folder] = true;
@@ -246,7 +230,6 @@ public sealed class DriveSyncTests(AzuriteFixture azurite) : IAsyncLifetime
     [SkippableFact]
     public async Task FolderUnreachableFiveTimes_GivenUp_UntilLinkedAgain()
     {
-        if (!azurite.Require()) return;
         var sync = await SetUpAsync();
         _drive.Deleted[Folder] = true;
         for (var i = 0; i < DriveSync.MaxFolderFailures; i++)
@@ -270,7 +253,6 @@ public sealed class DriveSyncTests(AzuriteFixture azurite) : IAsyncLifetime
     [SkippableFact]
     public async Task DeletedOrTrashedFile_MarkedRemoved_ItsCopyStays()
     {
-        if (!azurite.Require()) return;
         var sync = await SetUpAsync();
         _drive.Add(Folder, "f-xlsx-1", "laporan.xlsx", Xlsx, Report());
         _drive.Add(Folder, "f-xlsx-2", "kegiatan.xlsx", Xlsx, Report(1));
@@ -288,7 +270,6 @@ public sealed class DriveSyncTests(AzuriteFixture azurite) : IAsyncLifetime
     [SkippableFact]
     public async Task NoServiceAccountKey_ChannelOff_NothingAsked()
     {
-        if (!azurite.Require()) return;
         _h = new PipelineHarness(azurite);
         await StorageBootstrap.EnsureAsync(_h.Blobs, _h.Tables, _h.Names);
         var off = TestStores.DriveSync(new DriveOptions(), _h.Blobs, _h.Tables, _h.Names, NotificationHarness.Templates, _mail, [], new PipelineOptions(), _h.Time,

@@ -1,18 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
-using Azure.Data.Tables;
-using KampungKB.Core.Uploads.Feedback;
 using KampungKB.Core.Outbox.Mail;
-using KampungKB.Core.Model;
-using KampungKB.Core.Outbox.Notifications;
-using KampungKB.Core.Registry;
-using KampungKB.Core.Store;
-using KampungKB.Core.Uploads;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
-using KampungKB.Integration.Tests.Recaps;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KampungKB.Integration.Tests.Faults;
 

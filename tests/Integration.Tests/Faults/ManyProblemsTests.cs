@@ -1,11 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using KampungKB.Core.Uploads.Feedback;
-using KampungKB.Core.Uploads;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Recaps;
-using KampungKB.Core.Store;
-using KampungKB.Core.Model;
 
 namespace KampungKB.Integration.Tests.Faults;
 
@@ -20,7 +14,6 @@ public class ManyProblemsTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task FiveThousandRowsEachWithAnError_RejectedInSeconds_FeedbackListsFirstAndCountsAll()
     {
-        if (!azurite.Require()) return;
         var h = await FaultKit.PipelineAsync(azurite);
         var mail = new RecordingMailSender();
         var processor = await FaultKit.MailingProcessorAsync(h, mail);

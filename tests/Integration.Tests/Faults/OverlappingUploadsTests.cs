@@ -1,9 +1,3 @@
-using KampungKB.Core.Uploads.Feedback;
-using KampungKB.Core.Outbox.Notifications;
-using KampungKB.Core.Uploads;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Recaps;
-using KampungKB.Core.Model;
 using static KampungKB.Integration.Tests.Faults.FaultKit;
 
 namespace KampungKB.Integration.Tests.Faults;
@@ -21,7 +15,6 @@ public class OverlappingUploadsTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task TenConcurrentVersionsOfOneMonth_LastReceivedWins_AllItsRowsVisible_NoOrphans_FeedbackForEach()
     {
-        if (!azurite.Require()) return;
         var h = await PipelineAsync(azurite);
         var mail = new RecordingMailSender();
         var processor = await MailingProcessorAsync(h, mail);

@@ -1,9 +1,3 @@
-using KampungKB.Core.Uploads.Feedback;
-using KampungKB.Core.Model;
-using KampungKB.Core.Uploads;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
-using Microsoft.Extensions.Logging.Abstractions;
 using static KampungKB.Integration.Tests.Faults.FaultKit;
 
 namespace KampungKB.Integration.Tests.Faults;
@@ -34,7 +28,6 @@ public class ProductionChecksTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task FiguresFarFromLastMonth_WarnStockChangeLarge()
     {
-        if (!azurite.Require()) return;
         var h = await PipelineAsync(azurite);
         var october = PipelineHarness.Engine.Ingest(new MemoryStream(PipelineHarness.Example("E02")), "capaian.xlsx");
         await SeptemberAsync(h, october.Indicators.ToDictionary(i => i.Key, i => i.Value * 2));
@@ -48,7 +41,6 @@ public class ProductionChecksTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task FiguresSameAsLastMonth_WarnFiguresUnchanged()
     {
-        if (!azurite.Require()) return;
         var h = await PipelineAsync(azurite);
         var october = PipelineHarness.Engine.Ingest(new MemoryStream(PipelineHarness.Example("E02")), "capaian.xlsx");
         await SeptemberAsync(h, october.Indicators);
@@ -61,7 +53,6 @@ public class ProductionChecksTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task FileForAnotherMonthThanTheLinkChose_RejectedPeriodMismatch()
     {
-        if (!azurite.Require()) return;
         var h = await PipelineAsync(azurite);
 
         var outcome = await h.UploadAsync($"{Pelambuan}/2025-09/capaian.xlsx", PipelineHarness.Example("E02"));
@@ -73,7 +64,6 @@ public class ProductionChecksTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RaisedUploadSizeSetting_IsTheEngineLimitToo()
     {
-        if (!azurite.Require()) return;
         var h = await PipelineAsync(azurite);
         var processor = TestStores.UploadProcessor(PipelineHarness.Engine, h.Blobs, h.Tables, h.Names, h.Feedback, h.Time,
             new PipelineOptions { MaxUploadBytes = 30L * 1024 * 1024 }, NullLogger<UploadProcessor>.Instance);

@@ -1,7 +1,3 @@
-using KampungKB.Core.Uploads;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
-using KampungKB.Core.Model;
 using static KampungKB.Integration.Tests.Faults.FaultKit;
 
 namespace KampungKB.Integration.Tests.Faults;
@@ -18,7 +14,6 @@ public class RegistryDependentRejectionTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RejectedAsNotRegistered_SameFileAfterRegistryImport_IsAccepted()
     {
-        if (!azurite.Require()) return;
         var h = await UnregisteredPipelineAsync(azurite);
         var name = $"{Pelambuan}/kegiatan.xlsx";
 

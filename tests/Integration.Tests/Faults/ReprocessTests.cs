@@ -1,9 +1,3 @@
-using KampungKB.Core.Uploads.Feedback;
-using KampungKB.Core.Model;
-using KampungKB.Core.Store;
-using KampungKB.Core.Uploads;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
 using static KampungKB.Integration.Tests.Faults.FaultKit;
 
 namespace KampungKB.Integration.Tests.Faults;
@@ -20,7 +14,6 @@ public class ReprocessTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RejectedAsNotRegistered_ReprocessAfterRegistryImport_IsAcceptedWithOneReportAndFeedback()
     {
-        if (!azurite.Require()) return;
         var h = await UnregisteredPipelineAsync(azurite);
         AreaCode.TryParse(Pelambuan, out var kampung);
         var period = October;

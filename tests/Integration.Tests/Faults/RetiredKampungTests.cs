@@ -2,14 +2,6 @@ using System.Text;
 using System.Text.RegularExpressions;
 using KampungKB.Core.Jobs.Classes;
 using KampungKB.Core.Uploads.Links;
-using KampungKB.Core.Registry;
-using KampungKB.Core.Store;
-using KampungKB.Core.Uploads;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
-using KampungKB.Integration.Tests.Recaps;
-using Microsoft.Extensions.Logging.Abstractions;
-using KampungKB.Core.Model;
 using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
 
 namespace KampungKB.Integration.Tests.Faults;
@@ -43,7 +35,6 @@ public class RetiredKampungTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task ImportWithoutAKampung_RetiresIt_UploadRefusedAsRetired_ReportsKept_ListedAgainIsActive()
     {
-        if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await h.InitAsync(); // the example registry: four kampung of 63.71, one of 63.01
         var importer = TestStores.RegistryImporter(PipelineHarness.Engine, h.Tables, h.Names, h.Time, NullLogger<RegistryImporter>.Instance);
@@ -77,9 +68,7 @@ public class RetiredKampungTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RetiredKampung_OutOfRecapRemindersAndClasses_NotMissing_NotReminded()
     {
-        if (!azurite.Require()) return;
-        var h = new NotificationHarness(azurite);
-        await h.InitAsync();
+        var h = await NotificationHarness.StartAsync(azurite);
         await h.WriteAsync(Alpha, October, new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero), Figures(100, 60));
         var saved = await h.Registry.SaveAsync(h.Entries().Where(e => e.AreaCode != Gamma), new DateTimeOffset(2025, 11, 1, 0, 0, 0, TimeSpan.Zero), retireUnlisted: true);
         Assert.Equal([Gamma], saved.Retired);
@@ -116,9 +105,7 @@ public class RetiredKampungTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RetiredKampung_ItsLink_GetsTheRetiredPage_NoUpload()
     {
-        if (!azurite.Require()) return;
-        var h = new NotificationHarness(azurite);
-        await h.InitAsync();
+        var h = await NotificationHarness.StartAsync(azurite);
         var desk = Page.DeskFactory.Create(h.Links, h.Blobs, h.Tables, h.Names, h.Time);
         var link = await h.Links.IssueAsync(h.Entries().Single(e => e.AreaCode == Gamma));
         var token = link.Url[(link.Url.IndexOf('#') + 1)..];

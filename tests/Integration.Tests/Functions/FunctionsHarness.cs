@@ -1,10 +1,4 @@
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Uploads;
-using KampungKB.Core.Registry;
-using KampungKB.Core.Uploads.Feedback;
-using KampungKB.Core.Store;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KampungKB.Integration.Tests.Functions;

@@ -1,15 +1,8 @@
 using System.Diagnostics;
-using KampungKB.Core.Uploads;
-using KampungKB.Core.Registry;
-using KampungKB.Core.Uploads.Feedback;
-using KampungKB.Core.Store;
 using KampungKB.Core.Ingestion.Validation;
 using KampungKB.Functions;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using KampungKB.Core.Model;
 
 namespace KampungKB.Integration.Tests.Functions;
 
@@ -20,7 +13,6 @@ public class FunctionsTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RegistryThenUpload_DroppedAsBlobs_ReportStoredAndOutcomeAccepted()
     {
-        if (!azurite.Require()) return;
         await using var h = await FunctionsHarness.StartAsync(azurite);
         await h.DropAsync(h.Names.Registry, "daftar.xlsx", PipelineHarness.Example("E06"));
         await h.DropAsync(h.Names.Uploads, "63.71.04.1005/kegiatan.xlsx", PipelineHarness.Example("E01"));
@@ -40,7 +32,6 @@ public class FunctionsTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task IngestUpload_GarbageFile_ReturnsRejection_NotAFailure()
     {
-        if (!azurite.Require()) return;
         await using var h = await FunctionsHarness.StartAsync(azurite);
         await h.DropAsync(h.Names.Uploads, "laporan.xlsx", "%PDF-1.4 not a spreadsheet"u8.ToArray());
 
@@ -55,7 +46,6 @@ public class FunctionsTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task IngestUpload_OverTheCap_FileTooLargeFeedback_OriginalKept()
     {
-        if (!azurite.Require()) return;
         await using var h = await FunctionsHarness.StartAsync(azurite, settings: new Dictionary<string, string?> { ["Pipeline__MaxUploadBytes"] = "65536" });
         var big = new byte[200 * 1024];
         Random.Shared.NextBytes(big);

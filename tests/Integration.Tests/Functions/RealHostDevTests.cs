@@ -68,7 +68,7 @@ public sealed class RealHostDevTests(RealHostFixture fixture)
             await clients.Blobs.GetBlobContainerClient(StorageNames.Default.Uploads).GetBlobClient(name).UploadAsync(BinaryData.FromBytes(report), overwrite: true);
             var printed = await LineAsync(lines, l => l.StartsWith($"[IngestUpload] {name}:", StringComparison.Ordinal), "the upload's outcome", stderr);
 
-            var outcome = await UploadProcessor.FindOutcomeAsync(clients.Tables, StorageNames.Default, name, report);
+            var outcome = await UploadProcessor.FindOutcomeAsync(TestStores.For(clients.Tables, StorageNames.Default).Claims, StorageNames.Default, name, report);
             Assert.NotNull(outcome);
             Assert.Equal((UploadStatus.Accepted, Area, 5), (outcome.Status, outcome.AreaCode, outcome.ActivityCount));
             Assert.Equal(StorageCommands.DescribeDispatch(new Dispatch("IngestUpload", name, true, 1, outcome, null)), printed);

@@ -1,16 +1,11 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Store;
 using KampungKB.Functions;
-using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Deploy;
 
 namespace KampungKB.Integration.Tests.Functions;

@@ -1,16 +1,9 @@
 using System.Net;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Uploads.Feedback;
 using KampungKB.Core.Uploads.Links;
-using KampungKB.Core.Registry;
-using KampungKB.Core.Store;
-using KampungKB.Core.Uploads;
-using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Deploy;
-using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KampungKB.Integration.Tests.Functions;

@@ -1,10 +1,5 @@
 using KampungKB.Cli.Commands;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Registry;
-using KampungKB.Core.Store;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KampungKB.Integration.Tests.Functions;
 

@@ -1,13 +1,5 @@
-using System.Text.Json;
 using KampungKB.Cli.Commands;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Uploads;
-using KampungKB.Core.Registry;
-using KampungKB.Core.Uploads.Feedback;
-using KampungKB.Core.Store;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KampungKB.Integration.Tests.Functions;
 
@@ -21,7 +13,6 @@ public class UploadCommandTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task UploadSharedExample_IntoItsRegisteredKampung_PrintsAcceptedOutcome()
     {
-        if (!azurite.Require()) return;
         var file = Directory.GetFiles(PipelineHarness.Examples, "E01_*").Single();
 
         var (code, stdout) = await UploadCommandHarness.RunWithAppAsync(azurite, "upload", file, "--kampung", "63.71.04.1005", "--json", "--timeout", "60");

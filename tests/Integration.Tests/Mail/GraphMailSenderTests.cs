@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
-using System.Text.Json;
 using Azure.Core;
 using KampungKB.Core.Outbox.Mail;
 

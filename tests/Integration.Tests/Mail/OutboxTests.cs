@@ -1,15 +1,6 @@
 using System.Net;
 using Azure.Core;
-using KampungKB.Core.Uploads.Feedback;
 using KampungKB.Core.Outbox.Mail;
-using KampungKB.Core.Outbox.Notifications;
-using KampungKB.Core.Registry;
-using KampungKB.Core.Uploads;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
-using KampungKB.Integration.Tests.Recaps;
-using Microsoft.Extensions.Logging.Abstractions;
-using KampungKB.Core.Store;
 using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
 
 namespace KampungKB.Integration.Tests.Mail;
@@ -36,7 +27,6 @@ public sealed class OutboxTests(AzuriteFixture azurite) : IAsyncDisposable
     [SkippableFact]
     public async Task GraphThrottledThenDown_ThenRecovers_FeedbackRemindersRecap_EachSentExactlyOnce()
     {
-        if (!azurite.Require()) return;
         const int outage = 36;                              // 429/503 answers; Graph's handler retries each send a few times
         for (var i = 0; i < outage; i++)
             _graph.Respond(i % 2 == 0 ? HttpStatusCode.TooManyRequests : HttpStatusCode.ServiceUnavailable, "{\"error\":{\"code\":\"x\",\"message\":\"busy\"}}", ("Retry-After", "0"));
@@ -44,8 +34,7 @@ public sealed class OutboxTests(AzuriteFixture azurite) : IAsyncDisposable
         using var graph = Graph();
 
         // Reminders (D-3: Beta, Gamma, Epsilon) and the recap of one kabupaten.
-        var n = new NotificationHarness(azurite);
-        await n.InitAsync();
+        var n = await NotificationHarness.StartAsync(azurite);
         await n.WriteAsync(Alpha, October, new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero), Figures(100, 60));
         var reminders = new Core.Jobs.Reminders.ReminderRunner(n.Tables, n.Names, Templates, Catalogue, graph, n.Time, NullLogger<Core.Jobs.Reminders.ReminderRunner>.Instance);
         var recaps = new Core.Jobs.Recaps.RecapSender(n.Compiler, graph, n.Tables, n.Names, n.Time, NullLogger<Core.Jobs.Recaps.RecapSender>.Instance);
@@ -91,11 +80,9 @@ public sealed class OutboxTests(AzuriteFixture azurite) : IAsyncDisposable
     [SkippableFact]
     public async Task ClaimedThenProcessKilled_SweeperSendsKeptMessageOnce_AfterLease()
     {
-        if (!azurite.Require()) return;
         _graph.Fallback = HttpStatusCode.Accepted;
         using var graph = Graph();
-        var n = new NotificationHarness(azurite);
-        await n.InitAsync();
+        var n = await NotificationHarness.StartAsync(azurite);
         var ledger = new NotificationLedger(n.Tables, n.Names, n.Time);
         var message = new MailMessage(["pokja@example.id"], [], "Laporan diterima", "<p>ok</p>", "ok", []);
         Assert.NotNull(await ledger.TryClaimAsync(new NotificationRequest(NotificationKeys.FeedbackPartition("63.71"), "u-crash", NotificationKinds.Feedback, "63.71"), row => OutboxPayload.Write(row, message), default));

@@ -28,7 +28,6 @@ public sealed class SendOnceTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task TwoRunsSendTheSameMessageAtOnce_OneMailGoesOut_TheOtherIsTold_Already()
     {
-        if (!azurite.Require()) return;
         var h = await SetUpAsync();
         var mail = new GatedSender();
         var first = new NotificationLedger(h.Tables, h.Names, h.Time);
@@ -51,7 +50,6 @@ public sealed class SendOnceTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task ManyRunsRace_ComposeRunsOnce_AndOneMailGoesOut()
     {
-        if (!azurite.Require()) return;
         var h = await SetUpAsync();
         var mail = new GatedSender { Open = true };
         var composed = 0;
@@ -71,7 +69,6 @@ public sealed class SendOnceTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task SenderThrows_RowStaysClaimed_SweeperSendsItOnceAfterLease_NeverTwice()
     {
-        if (!azurite.Require()) return;
         var h = await SetUpAsync();
         var mail = new GatedSender { Open = true, ThrowFirst = true };
         var ledger = new NotificationLedger(h.Tables, h.Names, h.Time);
@@ -99,7 +96,6 @@ public sealed class SendOnceTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task TransientRefusal_WaitsForItsBackoff_ThenTheSweeperSendsItOnce()
     {
-        if (!azurite.Require()) return;
         var h = await SetUpAsync();
         var mail = new GatedSender { Open = true, RefuseFirst = true };
         var ledger = new NotificationLedger(h.Tables, h.Names, h.Time);
@@ -118,7 +114,6 @@ public sealed class SendOnceTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task SkipOnce_RecordsTheReasonOnce_AndASkippedRowIsNeverSent()
     {
-        if (!azurite.Require()) return;
         var h = await SetUpAsync();
         var mail = new GatedSender { Open = true };
         var ledger = new NotificationLedger(h.Tables, h.Names, h.Time);

@@ -1,20 +1,9 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
-using KampungKB.Core.Uploads.Feedback;
 using KampungKB.Core.Uploads.MailIn;
 using KampungKB.Core.Outbox.Mail;
-using KampungKB.Core.Outbox.Notifications;
-using KampungKB.Core.Registry;
-using KampungKB.Core.Uploads;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
-using KampungKB.Integration.Tests.Recaps;
 using KampungKB.Functions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using KampungKB.Core.Store;
-using KampungKB.Core.Model;
 
 namespace KampungKB.Integration.Tests.MailIn;
 
@@ -71,7 +60,6 @@ public sealed class MailInTests(AzuriteFixture azurite) : IAsyncDisposable
     [SkippableFact]
     public async Task FiveMessagesOverThreePages_SpreadsheetsUploadedRepliedOnceThreaded_OthersAskedForSpreadsheet_AllMoved()
     {
-        if (!azurite.Require()) return;
         var s = await SetUpAsync();
         var e01 = PipelineHarness.Example("E01");
         var e02 = PipelineHarness.Example("E02");
@@ -147,7 +135,6 @@ public sealed class MailInTests(AzuriteFixture azurite) : IAsyncDisposable
     [SkippableFact]
     public async Task MoveFailsAfterReply_NextRun_SameUploadNoSecondReply_ThenMoved()
     {
-        if (!azurite.Require()) return;
         var s = await SetUpAsync();
         var e01 = PipelineHarness.Example("E01");
         Deliver(new FakeMessage("m1", PokjaAddress, _received, new FakeAttachment("a1", "kegiatan.xlsx", e01)));
@@ -169,7 +156,6 @@ public sealed class MailInTests(AzuriteFixture azurite) : IAsyncDisposable
     [SkippableFact]
     public async Task NoSpreadsheetReplyRefusedWith400_RecordedPermanent_NotRetried_MessageStillMoved()
     {
-        if (!azurite.Require()) return;
         var s = await SetUpAsync();
         Deliver(new FakeMessage("m1", Stranger, _received, new FakeAttachment("a1", "catatan.docx", [0x50, 0x4B, 0x03, 0x04])));
         _box.FailOnce("/messages/m1/reply", 400);
@@ -189,7 +175,6 @@ public sealed class MailInTests(AzuriteFixture azurite) : IAsyncDisposable
     [SkippableFact]
     public async Task ReplyFailsWith503ThenRecovers_SweeperResendsTheSameThreadedReplyOnce()
     {
-        if (!azurite.Require()) return;
         var s = await SetUpAsync();
         Deliver(new FakeMessage("m1", PokjaAddress, _received, new FakeAttachment("a1", "kegiatan.xlsx", PipelineHarness.Example("E01"))));
         // Graph's own retry handler retries 503 three times; four failures exhaust it.

@@ -1,10 +1,5 @@
-using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using KampungKB.Core.Uploads.Links;
-using KampungKB.Core.Store;
-using KampungKB.Core.Uploads;
-using KampungKB.Integration.Tests.Pipeline;
-using Microsoft.Extensions.Logging.Abstractions;
 using KampungKB.Core.Rendering.Templating;
 
 using KampungKB.Integration.Tests.Azurite;

@@ -2,15 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Uploads.Links;
-using KampungKB.Core.Uploads;
-using KampungKB.Core.Registry;
-using KampungKB.Core.Uploads.Feedback;
-using KampungKB.Core.Store;
 using KampungKB.Integration.Tests.Functions;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Playwright;
 
 namespace KampungKB.Integration.Tests.Page;
@@ -39,10 +32,10 @@ internal sealed class PageHarness : IAsyncDisposable
     public IBrowser Browser { get; private set; } = null!;
     public AzuriteFixture Azurite { get; private set; } = null!;
 
-    /// <summary>True when Chromium is there; false (skip) locally without it; throws when CI=true.</summary>
-    public static bool RequireChromium()
+    /// <summary>Returns when Chromium is there; without it throws <see cref="SkipException"/> locally (the test is reported skipped) and fails when CI=true.</summary>
+    public static void RequireChromium()
     {
-        if (File.Exists(ChromiumPath)) return true;
+        if (File.Exists(ChromiumPath)) return;
         if (AzuriteFixture.IsCi) throw new InvalidOperationException($"{ChromiumPath} is missing (scripts/setup.sh installs it). CI=true: failing instead of skipping.");
         throw new SkipException($"{ChromiumPath} is missing; run scripts/setup.sh.");
     }

@@ -1,7 +1,4 @@
-using System.Text;
 using KampungKB.Core.Uploads.Links;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Playwright;
 using KampungKB.Core.Rendering.Templating;
 
@@ -21,7 +18,7 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task BeingChecked_NamesTheUploadedFile()
     {
-        if (!azurite.Require() || !PageHarness.RequireChromium()) return;
+        PageHarness.RequireChromium();
         await using var h = await PageHarness.StartAsync(azurite, ingest: false);
         var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
         await PageHarness.OpenAsync(page, await h.LinkAsync(PageHarness.Pelambuan));
@@ -39,7 +36,7 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task TsvFile_TakenByThePage_AndAccepted_NotRefusedAsAType()
     {
-        if (!azurite.Require() || !PageHarness.RequireChromium()) return;
+        PageHarness.RequireChromium();
         await using var h = await PageHarness.StartAsync(azurite);
         var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
         await PageHarness.OpenAsync(page, await h.LinkAsync(PageHarness.Pelambuan));
@@ -64,7 +61,7 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task OdsFile_PageToBlobToFeedback_Accepted()
     {
-        if (!azurite.Require() || !PageHarness.RequireChromium()) return;
+        PageHarness.RequireChromium();
         await using var h = await PageHarness.StartAsync(azurite);
         var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
         await PageHarness.OpenAsync(page, await h.LinkAsync(PageHarness.Pelambuan));
@@ -100,7 +97,7 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task DevRoot_IsAShortIndonesianPage_PointingToTheLinks()
     {
-        if (!azurite.Require() || !PageHarness.RequireChromium()) return;
+        PageHarness.RequireChromium();
         await using var h = await PageHarness.StartAsync(azurite, ingest: false);
         var root = new Uri(await h.LinkAsync(PageHarness.Pelambuan)).GetLeftPart(UriPartial.Authority) + "/";
         var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
@@ -124,7 +121,7 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task IndicatorOnlyFile_ShowsItsIndicators_NoZeroActivityFigures()
     {
-        if (!azurite.Require() || !PageHarness.RequireChromium()) return;
+        PageHarness.RequireChromium();
         await using var h = await PageHarness.StartAsync(azurite);
         var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
         await PageHarness.OpenAsync(page, await h.LinkAsync(PageHarness.Pelambuan));
@@ -145,7 +142,7 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task LongFileName_WrapsInsideItsCard_OnResultAndRecentUploads()
     {
-        if (!azurite.Require() || !PageHarness.RequireChromium()) return;
+        PageHarness.RequireChromium();
         await using var h = await PageHarness.StartAsync(azurite);
         var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
         var link = await h.LinkAsync(PageHarness.Pelambuan);
@@ -171,7 +168,7 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task AcceptedAndRefusedAndNotice_AtPhoneWidths()
     {
-        if (!azurite.Require() || !PageHarness.RequireChromium()) return;
+        PageHarness.RequireChromium();
         await using var h = await PageHarness.StartAsync(azurite);
         var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
         var link = await h.LinkAsync(PageHarness.Pelambuan);
@@ -203,7 +200,7 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RetiredKampungAndBareAddress_ClearPages_AtPhoneWidth()
     {
-        if (!azurite.Require() || !PageHarness.RequireChromium()) return;
+        PageHarness.RequireChromium();
         await using var h = await PageHarness.StartAsync(azurite, ingest: false);
         var page = await h.NewPageAsync(width: 360, height: 740);
         var link = await h.LinkAsync(PageHarness.Pelambuan);

@@ -1,6 +1,3 @@
-using System.Text;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Playwright;
 
 namespace KampungKB.Integration.Tests.Page;
@@ -20,7 +17,7 @@ public class UploadPageBrowserTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task ValidUpload_WithoutJavaScript_ShowsAcceptedSummary()
     {
-        if (!azurite.Require() || !PageHarness.RequireChromium()) return;
+        PageHarness.RequireChromium();
         await using var h = await PageHarness.StartAsync(azurite);
         var page = await h.NewPageAsync(javaScript: false);
         var link = await h.LinkAsync(PageHarness.Pelambuan);
@@ -45,7 +42,7 @@ public class UploadPageBrowserTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task FaultyFile_ShowsEachProblemWithItsRow()
     {
-        if (!azurite.Require() || !PageHarness.RequireChromium()) return;
+        PageHarness.RequireChromium();
         await using var h = await PageHarness.StartAsync(azurite);
         var page = await h.NewPageAsync();
         await page.GotoAsync(await h.LinkAsync(PageHarness.Pelambuan));
@@ -64,7 +61,7 @@ public class UploadPageBrowserTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task ExpiredTamperedOrRevokedLink_IsRefusedWithoutDetail()
     {
-        if (!azurite.Require() || !PageHarness.RequireChromium()) return;
+        PageHarness.RequireChromium();
         await using var h = await PageHarness.StartAsync(azurite);
         var page = await h.NewPageAsync();
 
@@ -96,7 +93,7 @@ public class UploadPageBrowserTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task LinkForKampungA_CannotWriteForKampungB()
     {
-        if (!azurite.Require() || !PageHarness.RequireChromium()) return;
+        PageHarness.RequireChromium();
         await using var h = await PageHarness.StartAsync(azurite);
         var page = await h.NewPageAsync();
         var linkA = await h.LinkAsync(PageHarness.Pelambuan);
@@ -130,7 +127,7 @@ public class UploadPageBrowserTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task PhoneViewport_360x740_FitsWithLargeTargetsUnder50KB()
     {
-        if (!azurite.Require() || !PageHarness.RequireChromium()) return;
+        PageHarness.RequireChromium();
         await using var h = await PageHarness.StartAsync(azurite);
         var page = await h.NewPageAsync(width: 360, height: 740);
         await page.GotoAsync(await h.LinkAsync(PageHarness.Pelambuan));

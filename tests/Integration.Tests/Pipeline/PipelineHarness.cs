@@ -1,15 +1,7 @@
-using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using KampungKB.Cli.Dev;
 using KampungKB.Core.Ingestion.Intake;
-using KampungKB.Core.Model;
-using KampungKB.Core.Store;
-using KampungKB.Integration.Tests.Azurite;
-using Microsoft.Extensions.Logging.Abstractions;
-using KampungKB.Core.Uploads;
-using KampungKB.Core.Uploads.Feedback;
-using KampungKB.Core.Registry;
 
 namespace KampungKB.Integration.Tests.Pipeline;
 

@@ -1,10 +1,3 @@
-using System.Text;
-using Azure.Data.Tables;
-using KampungKB.Core.Model;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Core.Uploads;
-using KampungKB.Core.Uploads.Feedback;
-using KampungKB.Core.Store;
 
 namespace KampungKB.Integration.Tests.Pipeline;
 
@@ -24,7 +17,6 @@ public class UploadPipelineTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task UploadUnderAreaCode_Accepted_StoresActivitiesKeepsOriginalWritesFeedback()
     {
-        if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await h.InitAsync();
 
@@ -46,7 +38,6 @@ public class UploadPipelineTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task SameUploadTenTimesConcurrently_StoresOneVersion_OneLogEntry_OneFeedback()
     {
-        if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await h.InitAsync();
         var content = PipelineHarness.Example("E01");
@@ -71,7 +62,6 @@ public class UploadPipelineTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task CorrectedReupload_ReplacesActivities_OldRowsGone()
     {
-        if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await h.InitAsync();
         var first = await h.UploadAsync($"{Pelambuan}/oktober.csv", PelambuanActivities(
@@ -98,7 +88,6 @@ public class UploadPipelineTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task OlderUploadProcessedLate_DoesNotReplaceNewer()
     {
-        if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await h.InitAsync();
         var newer = PelambuanActivities("02/10/2025,Rapat Pokja,5,7");
@@ -113,7 +102,6 @@ public class UploadPipelineTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task FiguresFileAfterActivitiesFile_KeepsBothParts()
     {
-        if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await h.InitAsync();
         await h.UploadAsync($"{Pelambuan}/kegiatan.xlsx", PipelineHarness.Example("E01"));
@@ -131,7 +119,6 @@ public class UploadPipelineTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task SameBytesUnderAnotherName_StoresNothingNew()
     {
-        if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await h.InitAsync();
         var content = PipelineHarness.Example("E01");
@@ -147,7 +134,6 @@ public class UploadPipelineTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task FaultyFile_Rejected_StoresNoReportData_KeepsOriginal()
     {
-        if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await h.InitAsync();
         var outcome = await h.UploadAsync($"{Pelambuan}/salah.csv", PelambuanActivities(
@@ -169,7 +155,6 @@ public class UploadPipelineTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task BulkDropWithoutCode_FindsKampungFromContent()
     {
-        if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await h.InitAsync();
         var tajau = await h.UploadAsync("Kampung KB Tajau Pecah - November 2025.csv", PipelineHarness.Example("E03"));
@@ -182,7 +167,6 @@ public class UploadPipelineTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task BulkDropOfUnregisteredKampung_RejectedAsUnknown()
     {
-        if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await h.InitAsync();
         var outcome = await h.UploadAsync("kegiatan september.csv", PipelineHarness.Example("E04"));
@@ -195,7 +179,6 @@ public class UploadPipelineTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task PathNamesAnotherKampung_RejectedAsMismatch()
     {
-        if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await h.InitAsync();
         var outcome = await h.UploadAsync("63.71.03.1002/kegiatan.xlsx", PipelineHarness.Example("E01")); // Banua Anyar's link, Pelambuan's file

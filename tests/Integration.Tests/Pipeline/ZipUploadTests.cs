@@ -1,15 +1,4 @@
-using System.Text;
-using System.Text.Json;
-using KampungKB.Core.Uploads.Feedback;
-using KampungKB.Core.Model;
-using KampungKB.Core.Outbox.Notifications;
-using KampungKB.Core.Registry;
-using KampungKB.Core.Uploads;
 using KampungKB.Core.Ingestion.Validation;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Recaps;
-using Microsoft.Extensions.Logging.Abstractions;
-using KampungKB.Core.Store;
 
 namespace KampungKB.Integration.Tests.Pipeline;
 
@@ -74,7 +63,6 @@ public class ZipUploadTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task MixedZip_EachSpreadsheetItsOwnUpload_PdfSkipped_OneCombinedFeedbackAndMail()
     {
-        if (!azurite.Require()) return;
         var s = await StartAsync();
 
         var outcome = await s.UploadAsync($"{Pelambuan}/20251103020000-Laporan Pelambuan.zip", MixedFolder());
@@ -122,7 +110,6 @@ public class ZipUploadTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task NestedFoldersAndOddNames_StoredUnderSafeNames_SystemNestedAndEncryptedNamed()
     {
-        if (!azurite.Require()) return;
         var s = await StartAsync();
         var good = PelambuanActivities("02/10/2025,Rapat Pokja,5,7");
         var zip = Zips.MarkEncrypted(Zips.Of(
@@ -164,7 +151,6 @@ public class ZipUploadTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task ZipBomb_RefusedFromItsDirectory_NothingInflatedNorStored()
     {
-        if (!azurite.Require()) return;
         var s = await StartAsync();
         const long declared = 512L * 1024 * 1024;
         var bomb = Zips.Bomb("laporan.csv", declared);
@@ -187,7 +173,6 @@ public class ZipUploadTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task SameZipTwice_AndAgainUnderANewName_NothingDoubled()
     {
-        if (!azurite.Require()) return;
         var s = await StartAsync();
         var zip = MixedFolder();
 
@@ -210,7 +195,6 @@ public class ZipUploadTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task TriggerRetriedAfterFailingHalfway_CompletesEveryFile_WithoutDuplicates()
     {
-        if (!azurite.Require()) return;
         var s = await StartAsync();
         var zip = MixedFolder();
         var failing = s.With(new FeedbackWriter(s.H.Blobs, s.H.Names, new FailOnceRenderer("E02_", new TemplateFeedbackRenderer(NotificationHarness.Templates))));

@@ -1,15 +1,7 @@
-using System.Text;
-using KampungKB.Core.Model;
 using KampungKB.Core.Rendering.Templating;
-using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Page;
-using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Playwright;
 using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
-using KampungKB.Core.Uploads.Feedback;
-using KampungKB.Core.Uploads;
-using KampungKB.Core.Store;
-using KampungKB.Core.Registry;
 
 namespace KampungKB.Integration.Tests.Recaps;
 
@@ -96,9 +88,7 @@ public class EmailGalleryTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RemindersAndRecap_EveryStage_RejectedVariants()
     {
-        if (!azurite.Require()) return;
-        var h = new NotificationHarness(azurite);
-        await h.InitAsync();
+        var h = await NotificationHarness.StartAsync(azurite);
         await h.SeedRealisticAsync();   // Delta's October upload was rejected; Epsilon has nothing for October
         // Plain names and a Pokja address for Delta, so the pictures show what a cadre reads (escaping is tested elsewhere).
         await h.Registry.SaveAsync(h.Entries().Select(e => e.AreaCode switch

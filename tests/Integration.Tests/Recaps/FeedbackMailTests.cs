@@ -1,12 +1,3 @@
-using KampungKB.Core.Outbox.Notifications;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
-using Microsoft.Extensions.Logging.Abstractions;
-using KampungKB.Core.Uploads;
-using KampungKB.Core.Uploads.Feedback;
-using KampungKB.Core.Registry;
-using KampungKB.Core.Store;
-using KampungKB.Core.Model;
 
 namespace KampungKB.Integration.Tests.Recaps;
 
@@ -18,7 +9,6 @@ public class FeedbackMailTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task SameUploadTenTimesConcurrently_FeedbackMailedOnceToPokja()
     {
-        if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await h.InitAsync();
         var registry = TestStores.For(h.Tables, h.Names).Registry;
@@ -45,7 +35,6 @@ public class FeedbackMailTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RejectedUploadOfKampungWithoutEmail_RecordedAsSkipped_NoMail()
     {
-        if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await h.InitAsync();
         var registry = TestStores.For(h.Tables, h.Names).Registry;

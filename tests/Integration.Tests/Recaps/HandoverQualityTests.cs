@@ -1,9 +1,5 @@
-using System.Text.Json;
 using KampungKB.Cli.Commands;
-using KampungKB.Core.Model;
 using KampungKB.Core.Jobs.Recaps;
-using KampungKB.Integration.Tests.Azurite;
-using Microsoft.Extensions.Logging.Abstractions;
 using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
 
 namespace KampungKB.Integration.Tests.Recaps;
@@ -20,9 +16,7 @@ public class HandoverQualityTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task Recap_MailsHandoverWorkbookAndQualitySection_QualityCommandAgrees()
     {
-        if (!azurite.Require()) return;
-        var h = new NotificationHarness(azurite);
-        await h.InitAsync();
+        var h = await NotificationHarness.StartAsync(azurite);
         // Alpha: PUS Apr–Sep 100 102 98 101 99 100 (mean 100, SD √2 = 1,414), October 104 → moderate outlier (z 2,83), range 97,17–102,83.
         // KB aktif 60 61 59 60 61 59, October 60: |60 − 60| = 0, no outlier; September 59 ≠ 60, not copied forward.
         decimal[] pus = [100, 102, 98, 101, 99, 100, 104], active = [60, 61, 59, 60, 61, 59, 60];

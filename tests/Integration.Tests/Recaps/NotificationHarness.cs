@@ -1,18 +1,10 @@
 using System.Collections.Concurrent;
 using KampungKB.Core.Uploads.Links;
-using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using KampungKB.Core.Outbox.Mail;
-using KampungKB.Core.Model;
 using KampungKB.Core.Jobs.Recaps;
 using KampungKB.Core.Jobs.Reminders;
-using KampungKB.Core.Store;
 using KampungKB.Core.Rendering.Templating;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
-using Microsoft.Extensions.Logging.Abstractions;
-using KampungKB.Core.Uploads;
-using KampungKB.Core.Registry;
 
 namespace KampungKB.Integration.Tests.Recaps;
 
@@ -94,6 +86,15 @@ internal sealed class NotificationHarness
         Kampung(Epsilon, HostileName, "Kec Tiga", epsilonClass, "epsilon@pokja.example"),
     ];
 
+    /// <summary>A new harness in the run's Azurite with its kabupaten's registry written (<see cref="InitAsync"/>): the start of every recap, reminder and class test.</summary>
+    public static async Task<NotificationHarness> StartAsync(AzuriteFixture azurite)
+    {
+        var h = new NotificationHarness(azurite);
+        await h.InitAsync();
+        return h;
+    }
+
+    /// <summary>Creates the containers, tables and link keys, and writes the registry's class history (three imports).</summary>
     public async Task InitAsync()
     {
         await StorageBootstrap.EnsureAsync(Blobs, Tables, Names);

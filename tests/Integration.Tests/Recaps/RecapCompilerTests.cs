@@ -1,10 +1,6 @@
-using System.Text;
 using ExcelDataReader;
-using KampungKB.Core.Model;
-using KampungKB.Core.Outbox.Notifications;
 using KampungKB.Core.Jobs.Recaps;
 using KampungKB.Core.Jobs.Reminders;
-using KampungKB.Integration.Tests.Azurite;
 using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
 
 namespace KampungKB.Integration.Tests.Recaps;
@@ -14,8 +10,7 @@ public class RecapCompilerTests(AzuriteFixture azurite)
 {
     private async Task<(NotificationHarness H, Recap Recap)> CompileAsync()
     {
-        var h = new NotificationHarness(azurite);
-        await h.InitAsync();
+        var h = await NotificationHarness.StartAsync(azurite);
         await h.SeedRealisticAsync();
         return (h, await h.Compiler.CompileAsync(Settings, October));
     }
@@ -23,7 +18,6 @@ public class RecapCompilerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RealisticKabupaten_Completeness_OnTimeLateMissing_ByKecamatan()
     {
-        if (!azurite.Require()) return;
         var (_, recap) = await CompileAsync();
         var v = recap.View;
 
@@ -42,7 +36,6 @@ public class RecapCompilerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task DeadlineAtLocalMidnight_2359WitaOnTime_0001NextDayLate()
     {
-        if (!azurite.Require()) return;
         var (_, recap) = await CompileAsync();
         Assert.Equal(Timeliness.OnTime, recap.Kampung.Single(k => k.AreaCode == Beta).Status);   // 15:59 UTC = 23:59 WITA on the 10th
         Assert.Equal(Timeliness.Late, recap.Kampung.Single(k => k.AreaCode == Gamma).Status);    // 16:01 UTC = 00:01 WITA on the 11th
@@ -52,7 +45,6 @@ public class RecapCompilerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RealisticKabupaten_ActivitiesByBidang_Participants_Partners()
     {
-        if (!azurite.Require()) return;
         var (_, recap) = await CompileAsync();
         var v = recap.View;
 
@@ -67,7 +59,6 @@ public class RecapCompilerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RealisticKabupaten_StocksLatestPerKampung_FlowsSummed_RatiosFromSums_ChangeFromPrevious()
     {
-        if (!azurite.Require()) return;
         var (_, recap) = await CompileAsync();
         var ind = recap.View.Indicators.ToDictionary(i => i.Code);
         var ratio = recap.View.Ratios.ToDictionary(i => i.Code);
@@ -90,7 +81,6 @@ public class RecapCompilerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RealisticKabupaten_ClassDistribution_AndYearlyFivePercentTarget()
     {
-        if (!azurite.Require()) return;
         var (h, recap) = await CompileAsync();
         Assert.Equal(
             [("Dasar", 2, 3), ("Berkembang", 1, 0), ("Mandiri", 1, 1), ("Paripurna", 1, 1)],
@@ -104,7 +94,6 @@ public class RecapCompilerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task HostileKampungNameAndActivityTitle_AreInertInHtmlAndXlsx()
     {
-        if (!azurite.Require()) return;
         var (_, recap) = await CompileAsync();
 
         Assert.DoesNotContain("<script>", recap.Email.Html);
@@ -124,7 +113,6 @@ public class RecapCompilerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RecapXlsx_ReadsBack_WithTypedNumbers_SummaryAndOneRowPerKampung()
     {
-        if (!azurite.Require()) return;
         var (_, recap) = await CompileAsync();
         var sheets = ReadXlsx(recap.Xlsx);
 
@@ -149,7 +137,6 @@ public class RecapCompilerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RecapXlsx_Summary_EveryComparableRow_HasThePreviousMonth()
     {
-        if (!azurite.Require()) return;
         var (_, recap) = await CompileAsync();
         var summary = ReadXlsx(recap.Xlsx)[RecapWorkbook.SummarySheet].Skip(1).ToDictionary(r => (string)r[0]!, r => r);
         (double Now, double? Before, double? Change) Row(string label) =>
@@ -177,9 +164,7 @@ public class RecapCompilerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RecapSender_TenConcurrentRuns_MailsOnceWithAttachment_AndRecordsIt()
     {
-        if (!azurite.Require()) return;
-        var h = new NotificationHarness(azurite);
-        await h.InitAsync();
+        var h = await NotificationHarness.StartAsync(azurite);
         await h.SeedRealisticAsync();
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => h.Sender.RunDueAsync(Settings, new DateOnly(2025, 11, 11)))));

@@ -2,9 +2,7 @@ using System.Text.RegularExpressions;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using KampungKB.Core.Jobs.Recaps;
-using KampungKB.Core.Model;
 using KampungKB.Core.Rendering.Templating;
-using KampungKB.Integration.Tests.Azurite;
 using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
 using C = DocumentFormat.OpenXml.Drawing.Charts;
 
@@ -16,8 +14,7 @@ public class RecapPresentationTests(AzuriteFixture azurite)
 {
     private async Task<(NotificationHarness H, Recap Recap)> CompileAsync(RegencySettings? settings = null, bool seed = true)
     {
-        var h = new NotificationHarness(azurite);
-        await h.InitAsync();
+        var h = await NotificationHarness.StartAsync(azurite);
         if (seed) await h.SeedRealisticAsync();
         return (h, await h.Compiler.CompileAsync(settings ?? Settings, October));
     }
@@ -28,7 +25,6 @@ public class RecapPresentationTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task Sections_NumberedWithoutGaps_WithAndWithoutOptionalSections()
     {
-        if (!azurite.Require()) return;
         var (_, full) = await CompileAsync();
         var (_, empty) = await CompileAsync(seed: false);
 
@@ -45,7 +41,6 @@ public class RecapPresentationTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task IndicatorSection_SaysFromHowManyKampung()
     {
-        if (!azurite.Require()) return;
         var (_, recap) = await CompileAsync();
 
         // Alpha and Beta sent figures for October; Gamma and Epsilon carry September's, Delta August's.
@@ -58,7 +53,6 @@ public class RecapPresentationTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task Trend_TwelveMonthsPerKecamatan_NoDataBeforeFirstReport_EmailHasNoScriptOrSvg()
     {
-        if (!azurite.Require()) return;
         var (_, recap) = await CompileAsync();
         var trend = recap.View.Trend;
 
@@ -84,7 +78,6 @@ public class RecapPresentationTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task UnconfiguredRegency_TitledWithRegistryName_DinasNamedAfterIt_AndSentUnderThatName()
     {
-        if (!azurite.Require()) return;
         var bare = RegencySettings.Default(Regency) with { Recipients = ["rekap@dppkb.example"] };
         var (h, recap) = await CompileAsync(bare);
 
@@ -100,7 +93,6 @@ public class RecapPresentationTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task Workbook_EverySheetPrintsLandscapeReadable_HeaderRepeated_PanesFrozen_WholeNumbersAndDates()
     {
-        if (!azurite.Require()) return;
         var (_, recap) = await CompileAsync();
         using var doc = SpreadsheetDocument.Open(new MemoryStream(recap.Xlsx), false);
         var workbook = doc.WorkbookPart!;
@@ -141,7 +133,6 @@ public class RecapPresentationTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task Workbook_TrendSheet_HasNativeLineChart_OverItsColumns()
     {
-        if (!azurite.Require()) return;
         var (_, recap) = await CompileAsync();
         using var doc = SpreadsheetDocument.Open(new MemoryStream(recap.Xlsx), false);
         var workbook = doc.WorkbookPart!;
@@ -168,10 +159,8 @@ public class RecapPrintTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RecapWorkbook_PrintedByLibreOffice_EveryWordAtLeast8Points_FewPages()
     {
-        if (!azurite.Require()) return;
         if (!File.Exists(Soffice)) { Console.Error.WriteLine($"SKIPPED (locally): {Soffice} is missing (apt-get install libreoffice-calc-nogui)."); return; }
-        var h = new NotificationHarness(azurite);
-        await h.InitAsync();
+        var h = await NotificationHarness.StartAsync(azurite);
         await h.SeedRealisticAsync();
         var recap = await h.Compiler.CompileAsync(Settings, October);
         var dir = Path.Combine(Path.GetTempPath(), "kkb-print-" + Guid.NewGuid().ToString("N"));

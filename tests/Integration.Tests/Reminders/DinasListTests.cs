@@ -1,8 +1,5 @@
-using KampungKB.Core.Model;
 using KampungKB.Core.Outbox.Notifications;
 using KampungKB.Core.Jobs.Reminders;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Recaps;
 using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
 
 namespace KampungKB.Integration.Tests.Reminders;
@@ -14,9 +11,7 @@ public class DinasListTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task DinasStage_FourKampungMissing_OneMailListsAllFour_SentOnce()
     {
-        if (!azurite.Require()) return;
-        var h = new NotificationHarness(azurite);
-        await h.InitAsync();
+        var h = await NotificationHarness.StartAsync(azurite);
         await h.WriteAsync(Alpha, October, new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero), Figures(100, 60));
         await h.Reminders.RunAsync(Settings, new DateOnly(2025, 11, 13));
         var before = h.Mail.Sent.Count;

@@ -1,10 +1,6 @@
-using KampungKB.Core.Model;
 using Azure.Data.Tables;
 using KampungKB.Core.Outbox.Notifications;
 using KampungKB.Core.Jobs.Reminders;
-using KampungKB.Core.Store;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Recaps;
 using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
 
 namespace KampungKB.Integration.Tests.Reminders;
@@ -20,8 +16,7 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
 
     private async Task<NotificationHarness> SetUpAsync()
     {
-        var h = new NotificationHarness(azurite);
-        await h.InitAsync();
+        var h = await NotificationHarness.StartAsync(azurite);
         await h.WriteAsync(Alpha, October, new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero), Figures(100, 60));
         return h;
     }
@@ -32,7 +27,6 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task EveryStage_SentOnItsDay_ToItsRecipient_AndNeverTwice()
     {
-        if (!azurite.Require()) return;
         var h = await SetUpAsync();
 
         Assert.Empty((await h.Reminders.RunAsync(Settings, Nov(6))).Items);
@@ -67,7 +61,6 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task TenConcurrentRuns_EachMessageSentOnce()
     {
-        if (!azurite.Require()) return;
         var h = await SetUpAsync();
 
         var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => h.Reminders.RunAsync(Settings, Nov(17)))));
@@ -83,7 +76,6 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task CatchUpAfterOutage_SendsMissedStagesOnce_SkipsStaleBeforeDeadline()
     {
-        if (!azurite.Require()) return;
         var h = await SetUpAsync();
 
         // The timer was down from 6 to 14 November.
@@ -107,7 +99,6 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task ReportArrived_NoReminderForThatKampung()
     {
-        if (!azurite.Require()) return;
         var h = await SetUpAsync();
         await h.Reminders.RunAsync(Settings, Nov(7));
         await h.WriteAsync(Beta, October, new DateTimeOffset(2025, 11, 9, 2, 0, 0, TimeSpan.Zero), Figures(10, 5));
@@ -122,7 +113,6 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task TimerFiresInUtc_LocalDayDecides_MidnightWita()
     {
-        if (!azurite.Require()) return;
         var h = await SetUpAsync();
         h.Time.Now = new DateTimeOffset(2025, 11, 6, 15, 59, 0, TimeSpan.Zero); // 23:59 WITA on 6 Nov: nothing due
         Assert.Empty((await h.Reminders.RunAsync(Settings)).Items);
@@ -135,7 +125,6 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task CrashBetweenClaimAndSend_ClaimedRowResentOnceAfterLease()
     {
-        if (!azurite.Require()) return;
         var h = await SetUpAsync();
         // A run claimed Beta's D+1 reminder and crashed before sending.
         var partition = NotificationKeys.Partition(Regency, October);
@@ -159,7 +148,6 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task TransientMailFailure_RetriedByNextRun_PermanentIsNot()
     {
-        if (!azurite.Require()) return;
         var h = await SetUpAsync();
         h.Mail.Answer = m => m.To.Contains("beta@pokja.example") ? Core.Outbox.Mail.MailSendResult.Transient("mail-throttled")
             : m.To.Contains("gamma@pokja.example") ? Core.Outbox.Mail.MailSendResult.Permanent("mail-invalid-address") : null!;
@@ -187,9 +175,7 @@ public class ReminderContentTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task RejectedFile_ReminderSaysArrivedAndNeedsFixing_WithTopProblemsAndLink()
     {
-        if (!azurite.Require()) return;
-        var h = new NotificationHarness(azurite);
-        await h.InitAsync();
+        var h = await NotificationHarness.StartAsync(azurite);
         await h.WriteAsync(Alpha, October, new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero), Figures(100, 60));
         await new KampungKB.Core.Store.UploadLog(h.Tables, h.Names).RecordAsync(Rejected(Beta, "laporan oktober beta.xlsx", new DateTimeOffset(2025, 11, 5, 2, 0, 0, TimeSpan.Zero), 5));
 
@@ -211,9 +197,7 @@ public class ReminderContentTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task EveryPokjaAndPkbReminder_CarriesTheKampungsOwnUploadLink()
     {
-        if (!azurite.Require()) return;
-        var h = new NotificationHarness(azurite);
-        await h.InitAsync();
+        var h = await NotificationHarness.StartAsync(azurite);
         await h.WriteAsync(Alpha, October, new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero), Figures(100, 60));
 
         var run = await h.Reminders.RunAsync(Settings, Nov(17));

@@ -1,13 +1,8 @@
 using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
-using Azure.Data.Tables;
 using KampungKB.Core.Jobs.Reminders;
-using KampungKB.Core.Model;
 using KampungKB.Core.Jobs.Timers;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Recaps;
-using Microsoft.Extensions.Logging.Abstractions;
 using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
 
 namespace KampungKB.Integration.Tests.Reminders;
@@ -42,8 +37,7 @@ public class TimerRunTests(AzuriteFixture azurite)
 
     private async Task<NotificationHarness> SetUpAsync()
     {
-        var h = new NotificationHarness(azurite);
-        await h.InitAsync();
+        var h = await NotificationHarness.StartAsync(azurite);
         await h.WriteAsync(Alpha, October, new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero), Figures(100, 60));
         return h;
     }
@@ -63,7 +57,6 @@ public class TimerRunTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task StorageBusyForTwoTries_RunRetries_AndSendsEachReminderOnce()
     {
-        if (!azurite.Require()) return;
         var h = await SetUpAsync();
         var busy = Busy(h, failures: 2);
 
@@ -78,7 +71,6 @@ public class TimerRunTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task StorageBusyThroughEveryTry_MissedRunRecorded_OtherKabupatenStillRun_NextRunSends()
     {
-        if (!azurite.Require()) return;
         var h = await SetUpAsync();
         var busy = Busy(h, failures: 1000);
         var other = RegencySettings.Default("63.72") with { Name = "Kota Banjarbaru", Recipients = ["rekap@banjarbaru.example"] };

@@ -1,11 +1,5 @@
-using System.Text.Json;
 using Azure.Core;
 using Azure.Core.Pipeline;
-using Azure.Data.Tables;
-using KampungKB.Core.Model;
-using KampungKB.Core.Store;
-using KampungKB.Core.Uploads;
-using KampungKB.Integration.Tests.Azurite;
 
 namespace KampungKB.Integration.Tests.Retention;
 
@@ -54,7 +48,6 @@ public class UploadIndexTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task ThreeYearsOfHistory_PageAndRecapReads_ReturnOnlyTheMonthOrTheKampung()
     {
-        if (!azurite.Require()) return;
         var names = new StorageNames(AzuriteFixture.UniqueName("ix"));
         await StorageBootstrap.EnsureAsync(azurite.Blobs, azurite.Tables, names);
         var writer = TestStores.For(azurite.Tables, names).Uploads;
@@ -94,7 +87,6 @@ public class UploadIndexTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task LogWrittenBeforeTheIndex_ReadByScanUntilBackfilled_ThenByIndex_SameAnswers()
     {
-        if (!azurite.Require()) return;
         var names = new StorageNames(AzuriteFixture.UniqueName("lg"));
         await StorageBootstrap.EnsureAsync(azurite.Blobs, azurite.Tables, names);
         var history = History(names).Take(60).ToList();
@@ -130,7 +122,6 @@ public class UploadIndexTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task UploadLoggedAgainUnderAnotherMonth_LeavesNoStaleIndexRow()
     {
-        if (!azurite.Require()) return;
         var names = new StorageNames(AzuriteFixture.UniqueName("rx"));
         await StorageBootstrap.EnsureAsync(azurite.Blobs, azurite.Tables, names);
         var log = TestStores.For(azurite.Tables, names).Uploads;

@@ -1,15 +1,7 @@
-using KampungKB.Core.Uploads.Feedback;
 using KampungKB.Integration.Tests.Functions;
 using Microsoft.Extensions.DependencyInjection;
-using System.Text;
-using Azure.Data.Tables;
 using KampungKB.Cli.Dev;
-using KampungKB.Core.Store;
 using KampungKB.Core.Ingestion.Validation;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Pipeline;
-using KampungKB.Core.Uploads;
-using KampungKB.Core.Model;
 
 namespace KampungKB.Integration.Tests.Robustness;
 
@@ -43,7 +35,6 @@ public class RefusedUploadTests(AzuriteFixture azurite)
     [MemberData(nameof(Cases))]
     public async Task BadUpload_RefusedWithCode_NothingStored(string kind, string name, string code)
     {
-        if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await h.InitAsync();
         var content = Content(kind);
@@ -102,7 +93,6 @@ public class PoisonUploadTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task FunctionFailsEveryTime_FiveAttempts_ThenHostPoisonMessage_ListedByKkbPoison_NoMoreRetries()
     {
-        if (!azurite.Require()) return;
         var failing = new FailingNotifier();
         await using var h = await FunctionsHarness.StartAsync(azurite, s => s.AddSingleton<IFeedbackNotifier>(failing), prefix: "p");
         await h.DropAsync(h.Names.Uploads, "63.71.04.1005/racun.csv", PipelineHarnessExtras.GoodCsv());

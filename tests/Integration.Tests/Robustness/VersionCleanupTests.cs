@@ -1,7 +1,3 @@
-using Azure.Data.Tables;
-using KampungKB.Core.Model;
-using KampungKB.Core.Store;
-using KampungKB.Integration.Tests.Azurite;
 
 namespace KampungKB.Integration.Tests.Robustness;
 
@@ -22,7 +18,6 @@ public class VersionCleanupTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task Switch_RemovesOlderAndLaterSortingOrphans_KeepsNewRows()
     {
-        if (!azurite.Require()) return;
         var names = new StorageNames(AzuriteFixture.UniqueName("v"));
         await StorageBootstrap.EnsureAsync(azurite.Blobs, azurite.Tables, names);
         var store = TestStores.For(azurite.Tables, names).Reports;

@@ -1,8 +1,5 @@
 using Azure;
-using Azure.Data.Tables;
 using Azure.Storage.Blobs.Models;
-using KampungKB.Core.Store;
-using KampungKB.Integration.Tests.Azurite;
 
 namespace KampungKB.Integration.Tests.Storage;
 
@@ -34,7 +31,6 @@ public sealed class StorageContractTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task Batch_Of100_Stored_Of101_RefusedClientSide_NothingWritten()
     {
-        if (!azurite.Require()) return;
         var table = await NewTableAsync();
 
         await table.SubmitGuardedTransactionAsync(Enumerable.Range(0, 100).Select(i => Upsert("p", i)).ToList());
@@ -52,7 +48,6 @@ public sealed class StorageContractTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task Batch_TwoPartitions_RefusedClientSide_AlthoughAzuriteWouldTakeIt()
     {
-        if (!azurite.Require()) return;
         var table = await NewTableAsync();
         await Assert.ThrowsAsync<ArgumentException>(() => table.SubmitGuardedTransactionAsync([Upsert("p1", 1), Upsert("p2", 2)]));
         Assert.Equal(0, await CountAsync(table));
@@ -61,7 +56,6 @@ public sealed class StorageContractTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task InsertOnceClaim_TwentyConcurrentAdds_OneWins_OthersAnswered409()
     {
-        if (!azurite.Require()) return;
         var table = await NewTableAsync();
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
             table.TryAddEntityAsync(new TableEntity("claims", "upload-1") { ["Owner"] = $"run-{i}" })));
@@ -76,7 +70,6 @@ public sealed class StorageContractTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task StaleETag_Answered412_CurrentETag_Wins()
     {
-        if (!azurite.Require()) return;
         var table = await NewTableAsync();
         await table.AddEntityAsync(new TableEntity("reports", "63.71.04.1005") { ["Version"] = "v1" });
         var read = (await table.GetEntityOrDefaultAsync("reports", "63.71.04.1005"))!;
@@ -97,7 +90,6 @@ public sealed class StorageContractTests(AzuriteFixture azurite)
     [InlineData("a\u0007b")]
     public async Task Keys_WithForbiddenCharacters_RefusedBeforeTheService(string key)
     {
-        if (!azurite.Require()) return;
         var table = await NewTableAsync();
         await Assert.ThrowsAsync<ArgumentException>(() => table.TryAddEntityAsync(new TableEntity("p", key)));
         await Assert.ThrowsAsync<ArgumentException>(() => table.SubmitGuardedTransactionAsync(
@@ -108,7 +100,6 @@ public sealed class StorageContractTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task Blob_IfNoneMatchAll_WritesOnce_SecondAnswered409_StaleIfMatch412()
     {
-        if (!azurite.Require()) return;
         var container = azurite.Blobs.GetBlobContainerClient(AzuriteFixture.UniqueName("b"));
         await container.CreateIfNotExistsAsync();
         var blob = container.GetBlobClient("63.71.04.1005/oktober.xlsx");
@@ -130,7 +121,6 @@ public sealed class StorageContractTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task Blob_PrefixListing_OnlyThatFolder_InNameOrder_AcrossPages()
     {
-        if (!azurite.Require()) return;
         var container = azurite.Blobs.GetBlobContainerClient(AzuriteFixture.UniqueName("b"));
         await container.CreateIfNotExistsAsync();
         string[] mine = ["63.71.04.1005/a.csv", "63.71.04.1005/b.xlsx", "63.71.04.1005/sub/c.xls", "63.71.04.1005/é ü.csv", "63.71.04.1005/z.ods"];
@@ -148,7 +138,6 @@ public sealed class StorageContractTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task Queue_MessagesTravelBase64_AsTheFunctionsHostWritesThem()
     {
-        if (!azurite.Require()) return;
         var queue = azurite.Queues.GetQueueClient(AzuriteFixture.UniqueName("q"));
         await queue.CreateIfNotExistsAsync();
         await queue.SendMessageAsync("{\"BlobName\":\"63.71.04.1005/oktober.xlsx\"}");

@@ -1,23 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
-using System.Text.Json;
-using KampungKB.Core.Uploads.Feedback;
-using KampungKB.Core.Model;
-using KampungKB.Core.Outbox.Notifications;
-using KampungKB.Core.Registry;
 using KampungKB.Core.Jobs.Reminders;
-using KampungKB.Core.Uploads;
 using KampungKB.Core.Outbox.WhatsApp;
 using KampungKB.Functions;
-using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.MailIn;
-using KampungKB.Integration.Tests.Pipeline;
-using KampungKB.Integration.Tests.Recaps;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
-using KampungKB.Core.Store;
 using static KampungKB.Integration.Tests.Recaps.NotificationHarness;
 
 namespace KampungKB.Integration.Tests.WhatsApp;
@@ -105,8 +93,7 @@ public sealed class WhatsAppTests(AzuriteFixture azurite) : IAsyncDisposable
 
     private async Task<(NotificationHarness H, ReminderRunner Runner, CapturingLogger<ReminderRunner> Log, WhatsAppChannel Channel)> SetUpAsync(bool deltaOptsIn = true)
     {
-        var h = new NotificationHarness(azurite);
-        await h.InitAsync();
+        var h = await NotificationHarness.StartAsync(azurite);
         await h.WriteAsync(Alpha, October, new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero), Figures(100, 60));
         var entries = h.Entries();
         await h.Registry.SaveAsync(
@@ -126,7 +113,6 @@ public sealed class WhatsAppTests(AzuriteFixture azurite) : IAsyncDisposable
     [SkippableFact]
     public async Task OptedInKampung_OneWhatsAppPerPokjaReminder_NotOptedInNone_NumberNeverLogged()
     {
-        if (!azurite.Require()) return;
         var (h, runner, log, _) = await SetUpAsync();
 
         var before = await runner.RunAsync(Settings, Nov(7));
@@ -163,7 +149,6 @@ public sealed class WhatsAppTests(AzuriteFixture azurite) : IAsyncDisposable
     [SkippableFact]
     public async Task WhatsApp503ThenSuccess_SweeperSendsExactlyOnce()
     {
-        if (!azurite.Require()) return;
         var (h, runner, _, channel) = await SetUpAsync(deltaOptsIn: false);
         _api.Respond(503);
 
@@ -189,7 +174,6 @@ public sealed class WhatsAppTests(AzuriteFixture azurite) : IAsyncDisposable
     [SkippableFact]
     public async Task WhatsAppRefused400_RecordedPermanent_NeverRetried()
     {
-        if (!azurite.Require()) return;
         var (h, runner, _, channel) = await SetUpAsync(deltaOptsIn: false);
         _api.Respond(400);
 
@@ -206,7 +190,6 @@ public sealed class WhatsAppTests(AzuriteFixture azurite) : IAsyncDisposable
     [SkippableFact]
     public async Task FeedbackSummary_OptedInKampung_OneWhatsAppPerUpload_NotOptedInNone()
     {
-        if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await h.InitAsync();
         var registry = TestStores.For(h.Tables, h.Names).Registry;
@@ -240,7 +223,6 @@ public sealed class WhatsAppTests(AzuriteFixture azurite) : IAsyncDisposable
     [SkippableFact]
     public async Task RegistryWorkbook_WhatsAppColumns_ReadBySynonyms()
     {
-        if (!azurite.Require()) return;
         var h = new PipelineHarness(azurite);
         await StorageBootstrapAsync(h);
         var csv = "Kode Wilayah,Nama Kampung KB,Kecamatan,No. HP Ketua Pokja,WhatsApp Pokja,Pengingat WA\n"

@@ -116,6 +116,25 @@ internal static class FileSniffer
     }
 }
 
+/// <summary>
+/// The one zip-bomb rule (docs/robustness.md), for an .xlsx/.ods package and for a zip of reports alike: an
+/// entry (or the bytes inflated from it so far) past <see cref="RatioFloorBytes"/> whose size is more than
+/// the allowed ratio times its compressed size is a bomb; a sizeable entry that claims no compressed bytes
+/// cannot be real and is one too. Spreadsheets and CSVs compress 5–20×; a bomb compresses 1000× or more.
+/// </summary>
+internal static class ZipPolicy
+{
+    /// <summary>Entries smaller than this are never judged by their ratio (a small file of blanks compresses very well): 1 MiB.</summary>
+    internal const long RatioFloorBytes = 1024 * 1024;
+
+    /// <summary>Most entries a spreadsheet package may list (<c>suspicious-archive</c>); Excel writes a few dozen.</summary>
+    internal const int MaxPackageEntries = 10_000;
+
+    /// <summary>True when <paramref name="length"/> inflated bytes from <paramref name="compressed"/> compressed ones exceed <paramref name="maxRatio"/>.</summary>
+    internal static bool Inflates(long length, long compressed, long maxRatio) =>
+        length > RatioFloorBytes && (compressed <= 0 || length / compressed > maxRatio);
+}
+
 /// <summary>Refuses .xlsx files whose entries would inflate far beyond their size before any XML is parsed.</summary>
 internal static class ZipGuard
 {
@@ -125,13 +144,13 @@ internal static class ZipGuard
         try
         {
             using var zip = new ZipArchive(s, ZipArchiveMode.Read, leaveOpen: true);
-            if (zip.Entries.Count > 10_000) return false;
+            if (zip.Entries.Count > ZipPolicy.MaxPackageEntries) return false;
             long total = 0;
             foreach (var e in zip.Entries)
             {
                 total += e.Length;
                 if (total > options.MaxUncompressedBytes) return false;
-                if (e.Length > 1_000_000 && e.CompressedLength > 0 && e.Length / e.CompressedLength > options.MaxCompressionRatio) return false;
+                if (ZipPolicy.Inflates(e.Length, e.CompressedLength, options.MaxCompressionRatio)) return false;
             }
             return true;
         }

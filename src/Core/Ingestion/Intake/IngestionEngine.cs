@@ -311,7 +311,7 @@ public sealed class IngestionEngine
         finally { owned?.Dispose(); }
 
         void TooLarge(long size, bool atLeast, long max) => sink.Error(ProblemCodes.FileTooLarge,
-            args: [("size", (atLeast ? "lebih dari " : "") + Mib(size)), ("max", Mib(max))]);
+            args: [("size", (atLeast ? "lebih dari " : "") + IndonesianFormat.Megabytes(size)), ("max", IndonesianFormat.Megabytes(max))]);
     }
 
     private static Stream Swap(Stream? previous, Stream next)
@@ -324,7 +324,6 @@ public sealed class IngestionEngine
     private static string RowList(List<int> rows) =>
         string.Join(", ", rows.Take(10).Select(r => r.ToString(CultureInfo.InvariantCulture))) + (rows.Count > 10 ? ", …" : "");
 
-    private static string Mib(long bytes) => (bytes / 1024.0 / 1024.0).ToString("0.#", CultureInfo.InvariantCulture) + " MB";
 
     private static bool IsMacroName(string fileName) => fileName.EndsWith(".xlsm", StringComparison.OrdinalIgnoreCase);
 

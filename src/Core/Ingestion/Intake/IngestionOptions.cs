@@ -6,8 +6,18 @@ public sealed record IngestionOptions
     /// <summary>Folder holding layouts/ and messages/ (templates shipped beside the app).</summary>
     public string TemplatesDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "templates");
 
-    /// <summary>Largest upload accepted, checked before anything is read.</summary>
-    public long MaxFileBytes { get; init; } = 20L * 1024 * 1024;
+    /// <summary>
+    /// The upload cap where no setting gives one: 20 MiB. The one default of <see cref="MaxFileBytes"/> and of the
+    /// app setting <c>Pipeline__MaxUploadBytes</c> (read once, into <c>PipelineOptions.MaxUploadBytes</c>, which the
+    /// app's engine, the upload path, the page, mail-in, Drive and retention all take their cap from). docs/robustness.md.
+    /// </summary>
+    public const long DefaultMaxFileBytes = 20L * 1024 * 1024;
+
+    /// <summary>Reading deadline where no setting gives one (<c>Ingestion__DeadlineSeconds</c>): 60 s.</summary>
+    public static readonly TimeSpan DefaultDeadline = TimeSpan.FromSeconds(60);
+
+    /// <summary>Largest upload accepted, in bytes, checked before anything is read (<c>file-too-large</c>); the app sets it from <c>Pipeline__MaxUploadBytes</c>.</summary>
+    public long MaxFileBytes { get; init; } = DefaultMaxFileBytes;
 
     /// <summary>Largest total uncompressed size of an .xlsx's entries (zip-bomb guard).</summary>
     public long MaxUncompressedBytes { get; init; } = 200L * 1024 * 1024;
@@ -28,7 +38,7 @@ public sealed record IngestionOptions
     /// past it the upload is refused with <c>processing-timeout</c> (docs/robustness.md). Checked by cancellation
     /// every few hundred rows in the readers and the analyzer.
     /// </summary>
-    public TimeSpan Deadline { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan Deadline { get; init; } = DefaultDeadline;
 
     /// <summary>Most entries of the shared-strings table (.xlsx) read before the file is refused (<c>too-many-strings</c>).</summary>
     public int MaxSharedStrings { get; init; } = 1_000_000;

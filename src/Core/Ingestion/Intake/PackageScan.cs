@@ -38,7 +38,24 @@ internal static class PackageScan
     private static readonly string[] Whole = ["[content_types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedstrings.xml", "xl/styles.xml"];
 
     /// <summary>Throws <see cref="ReadLimitException"/> on the first limit crossed; a damaged part is left to the reader to report.</summary>
-    internal static void Check(Stream s, IngestionOptions options, CancellationToken ct)
+    internal static void Check(Stream s, IngestionOptions options, CancellationToken ct) =>
+        EachPart(s, name => name.EndsWith(".xml", StringComparison.Ordinal) || name.EndsWith(".rels", StringComparison.Ordinal), (entry, name) =>
+        {
+            var whole = Whole.Contains(name) || name.EndsWith("/sharedstrings.xml", StringComparison.Ordinal) || name.EndsWith("/styles.xml", StringComparison.Ordinal);
+            ct.ThrowIfCancellationRequested();
+            Scan(entry, options, ct, x =>
+            {
+                if (!whole) Prolog(x);
+                else if (name.EndsWith("sharedstrings.xml", StringComparison.Ordinal)) SharedStrings(x, options, ct);
+                else Part(x, options, name.EndsWith("styles.xml", StringComparison.Ordinal), ct);
+            });
+        });
+
+    /// <summary>
+    /// Visits the package's entries whose normalised, lower-case name <paramref name="wanted"/> accepts, in order;
+    /// the stream's position is restored and a damaged zip is left to the reader to report as unreadable.
+    /// </summary>
+    private static void EachPart(Stream s, Func<string, bool> wanted, Action<ZipArchiveEntry, string> visit)
     {
         var start = s.Position;
         try
@@ -47,15 +64,7 @@ internal static class PackageScan
             foreach (var entry in zip.Entries)
             {
                 var name = FormulaScan.Norm(entry.FullName).ToLowerInvariant();
-                if (!name.EndsWith(".xml", StringComparison.Ordinal) && !name.EndsWith(".rels", StringComparison.Ordinal)) continue;
-                var whole = Whole.Contains(name) || name.EndsWith("/sharedstrings.xml", StringComparison.Ordinal) || name.EndsWith("/styles.xml", StringComparison.Ordinal);
-                ct.ThrowIfCancellationRequested();
-                Scan(entry, options, ct, x =>
-                {
-                    if (!whole) Prolog(x);
-                    else if (name.EndsWith("sharedstrings.xml", StringComparison.Ordinal)) SharedStrings(x, options, ct);
-                    else Part(x, options, name.EndsWith("styles.xml", StringComparison.Ordinal), ct);
-                });
+                if (wanted(name)) visit(entry, name);
             }
         }
         catch (InvalidDataException) { } // a damaged zip: the reader reports the file as unreadable
@@ -77,22 +86,8 @@ internal static class PackageScan
     }
 
     /// <summary>An .ods package's content.xml (and styles.xml), whole: DTD, depth, the part's inflation.</summary>
-    internal static void CheckOds(Stream s, IngestionOptions options, CancellationToken ct)
-    {
-        var start = s.Position;
-        try
-        {
-            using var zip = new ZipArchive(s, ZipArchiveMode.Read, leaveOpen: true);
-            foreach (var entry in zip.Entries)
-            {
-                var name = FormulaScan.Norm(entry.FullName).ToLowerInvariant();
-                if (!name.EndsWith(".xml", StringComparison.Ordinal)) continue;
-                Scan(entry, options, ct, x => Part(x, options, styles: false, ct));
-            }
-        }
-        catch (InvalidDataException) { }
-        finally { s.Position = start; }
-    }
+    internal static void CheckOds(Stream s, IngestionOptions options, CancellationToken ct) =>
+        EachPart(s, name => name.EndsWith(".xml", StringComparison.Ordinal), (entry, _) => Scan(entry, options, ct, x => Part(x, options, styles: false, ct)));
 
     /// <summary>A SpreadsheetML 2003 file or other plain XML: refused when its prolog declares a DTD.</summary>
     internal static void CheckXml(Stream s)
@@ -171,7 +166,7 @@ internal static class PackageScan
 
 /// <summary>
 /// An inflating zip entry, counted: more bytes than the entry declares, or more than
-/// <see cref="IngestionOptions.MaxCompressionRatio"/> times its compressed size once past 1 MiB, or more than
+/// <see cref="IngestionOptions.MaxCompressionRatio"/> times its compressed size once past 1 MiB (<see cref="ZipPolicy"/>), or more than
 /// <see cref="IngestionOptions.MaxUncompressedBytes"/>, is refused as <c>suspicious-archive</c> at that byte,
 /// whatever the headers claim (a part that lies about its size is caught here too). Checks the deadline per read.
 /// </summary>
@@ -201,7 +196,7 @@ internal sealed class MeteredStream(Stream inner, long declared, long compressed
         }
         _read += n;
         if (_read > declared || _read > options.MaxUncompressedBytes
-            || _read > 1024 * 1024 && _read / Math.Max(1, compressed) > options.MaxCompressionRatio)
+            || ZipPolicy.Inflates(_read, compressed, options.MaxCompressionRatio))
             throw new ReadLimitException(ProblemCodes.SuspiciousArchive);
         return n;
     }

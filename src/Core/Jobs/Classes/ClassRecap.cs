@@ -5,7 +5,7 @@ using KampungKB.Core.Rendering.Templating;
 namespace KampungKB.Core.Jobs.Classes;
 
 /// <summary>Turns a <see cref="ClassReport"/> into the recap's class section and its workbook sheet.</summary>
-public static class ClassRecap
+internal static class ClassRecap
 {
     /// <summary>How many kampung the email lists with their lifts (nearest to rising first); the workbook lists all.</summary>
     public const int EmailLiftRows = 10;

@@ -33,7 +33,7 @@ public sealed record HandoverPlan(string RegencyCode, string RegionName, Reporti
 /// this month, never carried from another), which kampung reported at all, the last month with figures in the
 /// year before, and an upload link per kampung when links are signed.
 /// </summary>
-public sealed record HandoverInput(
+internal sealed record HandoverInput(
     string RegencyCode,
     string RegionName,
     ReportingPeriod Period,
@@ -51,7 +51,7 @@ public sealed record HandoverInput(
 /// 7 methods + 4 reasons for not using = PUS (<c>sum_equal</c>). A kampung without figures goes to the note.
 /// What the cadre wrote is what the block shows: values are never rounded, carried or filled in.
 /// </summary>
-public sealed class HandoverPlanner(HandoverCatalogue catalogue)
+internal sealed class HandoverPlanner(HandoverCatalogue catalogue)
 {
     public HandoverCatalogue Catalogue => catalogue;
 

@@ -3,7 +3,7 @@ using KampungKB.Core.Rendering.Templating;
 namespace KampungKB.Core.Jobs.Handover;
 
 /// <summary>The handover workbook as the recap mail mentions it.</summary>
-public static class HandoverRecap
+internal static class HandoverRecap
 {
     /// <summary>The mail's line for <paramref name="plan"/>: attachment name and the ready / failing / no-figures counts.</summary>
     public static HandoverNoteView Note(HandoverPlan plan) => new(plan.AttachmentName, plan.Ready, plan.Failing, plan.NoFigures.Count);

@@ -10,7 +10,7 @@ namespace KampungKB.Core.Jobs.Handover;
 /// website's rules with the kampung's link, and the kampung without figures. Written through
 /// <see cref="XlsxWorkbookWriter"/>, so every text (kampung names included) is injection-safe.
 /// </summary>
-public static class HandoverWorkbook
+internal static class HandoverWorkbook
 {
     public static byte[] Build(HandoverPlan plan, HandoverCatalogue catalogue) =>
         XlsxWorkbookWriter.ToBytes([Guide(plan, catalogue), Blocks(plan, catalogue), Failures(plan, catalogue), NoFigures(plan, catalogue)]);

@@ -102,7 +102,7 @@ public sealed class QualityCatalogue
 }
 
 /// <summary>The stable codes of the review's flags (JSON <c>kind</c>).</summary>
-public static class QualityKinds
+internal static class QualityKinds
 {
     public const string OutlierExtreme = "outlier-extreme";
     public const string OutlierModerate = "outlier-moderate";

@@ -5,7 +5,7 @@ using KampungKB.Core.Rendering.Templating;
 namespace KampungKB.Core.Jobs.Quality;
 
 /// <summary>The data-quality review in the recap: the mail's section view and the workbook sheet (one row per flag, ranked kampung first).</summary>
-public static class QualityRecap
+internal static class QualityRecap
 {
     /// <summary>Flags per kampung the mail shows before "and N more".</summary>
     public const int FlagsPerKampung = 2;

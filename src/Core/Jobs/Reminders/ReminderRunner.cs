@@ -31,7 +31,7 @@ public sealed record ReminderItem(
     string RecipientRole, string Action, string? Reason, bool FileRejected = false, string Channel = ReminderChannels.Email);
 
 /// <summary>How a reminder went out (docs/channels.md): mail, or a WhatsApp template message to an opted-in Pokja.</summary>
-public static class ReminderChannels
+internal static class ReminderChannels
 {
     public const string Email = "email";
     public const string WhatsApp = "whatsapp";

@@ -21,7 +21,7 @@ namespace KampungKB.Core.Outbox.Mail;
 /// what still fails comes back as a transient or permanent <see cref="MailSendResult"/>.
 /// One instance per process: it holds the HTTP client and the token cache.
 /// </summary>
-public sealed class GraphMailSender : IMailSender, IDisposable
+internal sealed class GraphMailSender : IMailSender, IDisposable
 {
     /// <summary>Upload-session slices must be multiples of 320 KiB; Graph accepts at most 4 MB per slice for attachments.</summary>
     internal const int UploadSliceSize = 320 * 1024 * 10;

@@ -64,7 +64,7 @@ public sealed record MailSendResult(
 }
 
 /// <summary>Stable failure codes for <see cref="MailSendResult.ErrorCode"/>; safe to log (no addresses or names).</summary>
-public static class MailErrorCodes
+internal static class MailErrorCodes
 {
     public const string InvalidMessage = "mail-invalid-message";
     public const string InvalidAddress = "mail-invalid-address";

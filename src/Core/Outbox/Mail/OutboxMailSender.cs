@@ -10,7 +10,7 @@ namespace KampungKB.Core.Outbox.Mail;
 /// Outlook or a browser extension and nobody gets mailed by accident. File names sort by time
 /// (<c>20251106T013000123Z-laporan-diterima-1a2b3c4d.eml</c>) and never collide.
 /// </summary>
-public sealed class OutboxMailSender : IMailSender
+internal sealed class OutboxMailSender : IMailSender
 {
     private const string DefaultFrom = "kampungkb@localhost.invalid";
     private readonly string _directory;

@@ -6,7 +6,7 @@ using KampungKB.Core.Store;
 namespace KampungKB.Core.Outbox.Notifications;
 
 /// <summary>States of a row in the <c>Notifications</c> table.</summary>
-public static class NotificationState
+internal static class NotificationState
 {
     /// <summary>Claimed by a run that has not (yet) recorded the outcome: in progress, or that run crashed.</summary>
     public const string Claimed = "claimed";
@@ -18,7 +18,7 @@ public static class NotificationState
 }
 
 /// <summary>What a row of the <c>Notifications</c> table is about.</summary>
-public static class NotificationKinds
+internal static class NotificationKinds
 {
     public const string Reminder = "reminder";
     public const string Recap = "recap";
@@ -316,7 +316,7 @@ public sealed class NotificationLog(TableServiceClient tables, StorageNames name
 }
 
 /// <summary>Keys of the <c>Notifications</c> table (docs/recaps-and-reminders.md).</summary>
-public static class NotificationKeys
+internal static class NotificationKeys
 {
     public const string RecapRow = "recap";
     /// <summary>The dinas stage's single list of missing kampung for one period (docs/recaps-and-reminders.md).</summary>

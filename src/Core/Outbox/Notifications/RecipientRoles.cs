@@ -4,7 +4,7 @@ namespace KampungKB.Core.Outbox.Notifications;
 /// Who a notification row is addressed to (its <c>RecipientRole</c>): the Pokja of the kampung, its PKB/PLKB,
 /// or the dinas (domain.md, reminders and escalation). Shared by reminders, feedback mail and mail-in replies.
 /// </summary>
-public static class RecipientRoles
+internal static class RecipientRoles
 {
     public const string Pokja = "Pokja";
     public const string Pkb = "PKB/PLKB";

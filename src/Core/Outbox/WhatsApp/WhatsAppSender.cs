@@ -16,7 +16,7 @@ namespace KampungKB.Core.Outbox.WhatsApp;
 public sealed record WhatsAppMessage(string To, string Template, string Language, IReadOnlyList<string> BodyParameters);
 
 /// <summary>Stable failure codes of WhatsApp sends (safe to log).</summary>
-public static class WhatsAppErrorCodes
+internal static class WhatsAppErrorCodes
 {
     public const string Throttled = "whatsapp-throttled";
     public const string ServiceUnavailable = "whatsapp-service-unavailable";
@@ -117,7 +117,7 @@ public sealed class CloudApiWhatsAppSender : IWhatsAppSender, IDisposable
 }
 
 /// <summary>Indonesian phone numbers as written in registries (<c>0812-5000-1011</c>, <c>+62 812 …</c>, <c>62812…</c>) to the digits WhatsApp wants.</summary>
-public static class PhoneNumber
+internal static class PhoneNumber
 {
     /// <summary><c>62…</c> digits, or null when the text is not a plausible mobile number (8–13 digits after the country code).</summary>
     public static string? ToWhatsApp(string? text)

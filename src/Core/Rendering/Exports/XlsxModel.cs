@@ -1,12 +1,12 @@
 namespace KampungKB.Core.Rendering.Exports;
 
-public enum XlsxCellKind { Empty, Text, Number, Integer, Percent, Date }
+internal enum XlsxCellKind { Empty, Text, Number, Integer, Percent, Date }
 
 /// <summary>
 /// One typed cell. Numbers, percentages and dates are written as numeric cells with a number format,
 /// so a dinas can sum, sort and chart them; text always passes through <see cref="ExportSanitizer.Cell"/>.
 /// </summary>
-public readonly record struct XlsxCell
+internal readonly record struct XlsxCell
 {
     private XlsxCell(XlsxCellKind kind, string? text, double number)
     {
@@ -38,13 +38,13 @@ public readonly record struct XlsxCell
 }
 
 /// <summary>A column: its header text and, optionally, a width in characters (otherwise fitted to the content).</summary>
-public sealed record XlsxColumn(string Header, double? Width = null);
+internal sealed record XlsxColumn(string Header, double? Width = null);
 
 /// <summary>
 /// One worksheet. The name is sanitised on writing (≤ 31 characters, no <c>[ ] : * ? / \</c>, unique).
 /// Every sheet prints landscape, one page wide, with its header row repeated on each page.
 /// </summary>
-public sealed record XlsxSheet(string Name, IReadOnlyList<XlsxColumn> Columns, IReadOnlyList<IReadOnlyList<XlsxCell>> Rows)
+internal sealed record XlsxSheet(string Name, IReadOnlyList<XlsxColumn> Columns, IReadOnlyList<IReadOnlyList<XlsxCell>> Rows)
 {
     /// <summary>A native line chart drawn under the table, from its columns (null: none).</summary>
     public XlsxLineChart? Chart { get; init; }
@@ -57,4 +57,4 @@ public sealed record XlsxSheet(string Name, IReadOnlyList<XlsxColumn> Columns, I
 /// one line per column in <paramref name="SeriesColumns"/> (0-based; the header names the line). With
 /// <paramref name="Percent"/> the value axis runs 0–100%.
 /// </summary>
-public sealed record XlsxLineChart(string Title, int CategoryColumn, IReadOnlyList<int> SeriesColumns, bool Percent = true);
+internal sealed record XlsxLineChart(string Title, int CategoryColumn, IReadOnlyList<int> SeriesColumns, bool Percent = true);

@@ -15,7 +15,7 @@ namespace KampungKB.Core.Rendering.Exports;
 /// line chart (<see cref="XlsxChartWriter"/>). Built on the Open XML SDK because it is the writer the registry here can restore;
 /// every text goes through <see cref="ExportSanitizer"/> so user text never becomes a formula.
 /// </summary>
-public static class XlsxWorkbookWriter
+internal static class XlsxWorkbookWriter
 {
     public const int MaxSheetNameLength = 31;
 

@@ -11,7 +11,7 @@ namespace KampungKB.Core.Rendering.Templating;
 /// name where a reader expects it, and no page or mail needs to break words at arbitrary letters
 /// (<c>overflow-wrap:anywhere</c>), which split ordinary labels one letter per line on a 360 px screen.
 /// </summary>
-public static class WrapPoints
+internal static class WrapPoints
 {
     /// <summary>Tokens up to this many characters are left whole (short names fit a phone line).</summary>
     public const int LongToken = 16;

@@ -344,11 +344,11 @@ public sealed class DriveSync
 }
 
 /// <summary>The model of templates/email/drive-unreachable.hbs.</summary>
-public sealed record DriveUnreachableView(string DinasName, string KampungName, string AreaCode, string FolderUrl, string Cause, string Account, string NextCheck,
+internal sealed record DriveUnreachableView(string DinasName, string KampungName, string AreaCode, string FolderUrl, string Cause, string Account, string NextCheck,
     string? HelpContact = null);
 
 /// <summary>Stable event ids of the Drive channel (ids and counts only, never names or addresses).</summary>
-public static class DriveEvents
+internal static class DriveEvents
 {
     public static readonly EventId FolderPassed = new(4101, nameof(FolderPassed));
     public static readonly EventId FolderUnreachable = new(4102, nameof(FolderUnreachable));

@@ -138,7 +138,7 @@ public sealed class UploadDesk
         else if (!SpreadsheetKinds.IsUploadName(name)) { notice = _page.Text("bad_type", ("file", name), ("types", SpreadsheetKinds.ReadableList)); status = 415; }
         else if (content.Value.Length > _pipeline.MaxUploadBytes)
         {
-            notice = _page.Text("too_large", ("file", name), ("size", Megabytes(content.Value.Length)), ("max", Megabytes(_pipeline.MaxUploadBytes)));
+            notice = _page.Text("too_large", ("file", name), ("size", IndonesianFormat.Megabytes(content.Value.Length)), ("max", IndonesianFormat.Megabytes(_pipeline.MaxUploadBytes)));
             status = 413;
         }
         if (notice is not null) return await NoticeAsync(kampung, notice, status, wantsJson, cancellationToken).ConfigureAwait(false) with { SetLink = cookie };
@@ -183,7 +183,7 @@ public sealed class UploadDesk
     {
         var (claims, kampung) = await OpenAsync(areaCode, token, cancellationToken).ConfigureAwait(false);
         if (claims is null || kampung is null || kampung.IsRetired) return RefusedFor(wantsJson, kampung);
-        var notice = _page.Text("too_large_unread", ("size", Megabytes(bytes)), ("max", Megabytes(_pipeline.MaxUploadBytes)));
+        var notice = _page.Text("too_large_unread", ("size", IndonesianFormat.Megabytes(bytes)), ("max", IndonesianFormat.Megabytes(_pipeline.MaxUploadBytes)));
         return await NoticeAsync(kampung, notice, 413, wantsJson, cancellationToken).ConfigureAwait(false);
     }
 
@@ -362,7 +362,7 @@ public sealed class UploadDesk
             notice,
             action = _links.PageUrl(kampung.AreaCode),
             opener = OpenerUrl(kampung.AreaCode),
-            typesHint = _page.Text("accepted_types", ("max", Megabytes(_pipeline.MaxUploadBytes)), ("types", SpreadsheetKinds.ReadableList)),
+            typesHint = _page.Text("accepted_types", ("max", IndonesianFormat.Megabytes(_pipeline.MaxUploadBytes)), ("types", SpreadsheetKinds.ReadableList)),
             accept = SpreadsheetKinds.AcceptAttribute,
             recent,
             missing,
@@ -466,7 +466,6 @@ public sealed class UploadDesk
     private static int Int(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : 0;
 
-    private static string Megabytes(long bytes) => (bytes / 1024d / 1024d).ToString("0.#", CultureInfo.GetCultureInfo("id-ID")) + " MB";
 }
 
 /// <summary>Stable event ids of the upload page (conventions 13: ids and codes, never names).</summary>

@@ -17,7 +17,7 @@ using Microsoft.Extensions.Logging;
 namespace KampungKB.Core.Uploads.MailIn;
 
 /// <summary>What email in did with one message.</summary>
-public static class MailInActions
+internal static class MailInActions
 {
     /// <summary>Its spreadsheets became uploads; each got its feedback as a reply.</summary>
     public const string Uploaded = "uploaded";
@@ -266,7 +266,7 @@ public sealed class MailInProcessor
 }
 
 /// <summary>Email in's rows in the <c>Notifications</c> table besides feedback replies (which use the feedback rows).</summary>
-public static class MailInNotificationKinds
+internal static class MailInNotificationKinds
 {
     /// <summary>Partition of the "attach your spreadsheet" replies; the row key is the message's claim id.</summary>
     public const string Partition = "_mailin";
@@ -276,7 +276,7 @@ public static class MailInNotificationKinds
 }
 
 /// <summary>Stable event ids of email in (ids, codes and counts only).</summary>
-public static class MailInEvents
+internal static class MailInEvents
 {
     public static readonly EventId MailInRun = new(4101, nameof(MailInRun));
     public static readonly EventId MessageHandled = new(4102, nameof(MessageHandled));
