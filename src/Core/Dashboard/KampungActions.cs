@@ -1,0 +1,114 @@
+using Azure.Data.Tables;
+using KampungKB.Core.Jobs.Recaps;
+using KampungKB.Core.Jobs.Reminders;
+using KampungKB.Core.Model;
+using KampungKB.Core.Outbox.Mail;
+using KampungKB.Core.Outbox.Notifications;
+using KampungKB.Core.Rendering.Templating;
+using KampungKB.Core.Store;
+using KampungKB.Core.Uploads.Feedback;
+using KampungKB.Core.Uploads.Links;
+
+namespace KampungKB.Core.Dashboard;
+
+/// <summary>What one dashboard action did.</summary>
+public enum KampungActionResult
+{
+    /// <summary>Handed to the mail sender (Graph or the .eml outbox) just now.</summary>
+    Sent,
+    /// <summary>This very tap (its action id) was already handled: nothing sent again.</summary>
+    Already,
+    /// <summary>Not sent and recorded why (no Pokja e-mail, retired kampung).</summary>
+    Skipped,
+    /// <summary>The sender refused or failed; the ledger row says so and the outbox sweeper retries a transient failure.</summary>
+    Failed,
+    /// <summary>Not an action the page offers, or a malformed action id: nothing done.</summary>
+    Refused,
+}
+
+/// <summary>
+/// The kampung page's two actions, sent through the outbox exactly once (conventions 8): "kirim ulang tautan unggah" (a new
+/// signed upload link, templates/email/upload-link.hbs) and "kirim pengingat" (the reminder mail of the month's stage,
+/// before or after the deadline, templates/email/reminder.hbs). Each rendered page carries a fresh random action id per button;
+/// the insert-once row <c>{area}_{action}-{id}</c> in the month's notification partition makes a double tap, a resent form or
+/// two tabs posting the same page one mail. A reminder sent this way is a <see cref="NotificationKinds.Reminder"/> row with stage
+/// <see cref="ManualStage"/>, so later reminders and the recap see the Pokja was reminded.
+/// </summary>
+public sealed class KampungActions(TableServiceClient tables, StorageNames names, EmailTemplates templates, RecapCatalogue catalogue,
+    IMailSender mail, TimeProvider time, UploadLinks? links)
+{
+    /// <summary>Form value of "kirim ulang tautan unggah".</summary>
+    public const string Link = "tautan";
+    /// <summary>Form value of "kirim pengingat".</summary>
+    public const string Reminder = "pengingat";
+    /// <summary>The notification row's stage of a reminder sent from the dashboard.</summary>
+    public const string ManualStage = "dashboard";
+    /// <summary>The notification row's kind of an upload link sent again.</summary>
+    public const string LinkKind = "upload-link";
+
+    private readonly NotificationLedger _ledger = new(tables, names, time);
+
+    /// <summary>A new action id for one button of one rendered page: 32 hex characters, random.</summary>
+    public static string NewActionSeed() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>True for an id the page could have rendered (<see cref="NewActionSeed"/> + "-" + action): safe as part of a table key.</summary>
+    public static bool IsActionId(string? id, string action) =>
+        id is not null && id.Length == 33 + action.Length && id[32] == '-' && id.AsSpan(33).SequenceEqual(action)
+        && id.AsSpan(0, 32).IndexOfAnyExcept("0123456789abcdef") < 0;
+
+    /// <summary>
+    /// Does <paramref name="action"/> for <paramref name="kampung"/> and <paramref name="period"/> once per <paramref name="actionId"/>.
+    /// The recipient is the Pokja's e-mail from the registry; it is never logged.
+    /// </summary>
+    public async Task<KampungActionResult> RunAsync(RegencySettings regency, RegistryEntry kampung, ReportingPeriod period, string? action, string? actionId,
+        CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(regency);
+        ArgumentNullException.ThrowIfNull(kampung);
+        if (action is not (Link or Reminder) || !IsActionId(actionId, action)) return KampungActionResult.Refused;
+        var partition = NotificationKeys.Partition(regency.Code, period);
+        var rowKey = $"{kampung.AreaCode}_{actionId}";
+        var today = regency.TimeZone.Today(time);
+        var info = new Dictionary<string, object?>
+        {
+            ["Kind"] = action == Link ? LinkKind : NotificationKinds.Reminder,
+            ["Regency"] = regency.Code,
+            ["Period"] = period.ToString(),
+            ["AreaCode"] = kampung.AreaCode,
+            ["Stage"] = ManualStage,
+            ["DueOn"] = regency.DueDate(period).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["RecipientRole"] = RecipientRoles.Pokja,
+        };
+        if (kampung.IsRetired || string.IsNullOrWhiteSpace(kampung.PokjaEmail))
+            return await _ledger.RecordSkipAsync(partition, rowKey, info, kampung.IsRetired ? "retired" : ReminderSkipReasons.NoPokjaEmail, ct).ConfigureAwait(false)
+                ? KampungActionResult.Skipped : KampungActionResult.Already;
+
+        var link = links is null ? null : await links.IssueAsync(kampung, cancellationToken: ct).ConfigureAwait(false);
+        RenderedEmail rendered;
+        if (action == Link)
+        {
+            if (link is null) return KampungActionResult.Refused;
+            rendered = templates.RenderUploadLink(new UploadLinkView(kampung.Name, kampung.AreaCode, kampung.Village, kampung.District, link.Url,
+                DateOnly.FromDateTime(regency.TimeZone.ToLocal(link.ExpiresAt)), regency.DinasName, TemplateFeedbackRenderer.HelpContactOf(kampung)));
+        }
+        else
+        {
+            var due = regency.DueDate(period);
+            var stage = today > due ? ReminderStage.AfterDeadline : ReminderStage.BeforeDeadline;
+            var month = IndonesianFormat.Month(period.ToString());
+            rendered = templates.RenderReminder(new ReminderView(stage, "Pokja " + kampung.Name, kampung.Name, kampung.AreaCode, kampung.Village, kampung.District,
+                period.ToString(), due, today.DayNumber - due.DayNumber,
+                catalogue.ReminderMissing.Select(m => m.Replace("{month}", month, StringComparison.Ordinal)).ToList(),
+                link?.Url, UploadEmail: null, regency.DinasName, TemplateFeedbackRenderer.HelpContactOf(kampung), kampung.PkbName, [])
+            {
+                HasPokjaEmail = true,
+                PokjaPhone = kampung.PokjaPhone,
+            });
+        }
+        var message = new MailMessage([kampung.PokjaEmail!.Trim()], [], rendered.Subject, rendered.Html, rendered.Text, [], regency.DinasName);
+        var claim = await _ledger.TryClaimAsync(partition, rowKey, info, ct, message).ConfigureAwait(false);
+        if (claim is null) return KampungActionResult.Already;
+        var result = await _ledger.SendAsync(claim, mail, message, ct).ConfigureAwait(false);
+        return result.Succeeded ? KampungActionResult.Sent : KampungActionResult.Failed;
+    }
+}
