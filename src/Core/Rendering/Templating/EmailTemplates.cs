@@ -37,14 +37,17 @@ public sealed class EmailTemplates
     /// <summary>To the dinas: a kampung's linked Google Drive folder can no longer be read (docs/channels.md, Core/Uploads/Drive).</summary>
     public const string DriveUnreachable = "drive-unreachable";
 
-    public static readonly IReadOnlyList<string> RequiredTemplates = [FeedbackAccepted, FeedbackRejected, FeedbackFolder, Reminder, DinasReminder, Recap, DriveUnreachable];
+    /// <summary>To a dinas user who asked for it: the dashboard's single-use sign-in link (docs/dashboard.md).</summary>
+    public const string DashboardSignIn = "dashboard-signin";
+
+    public static readonly IReadOnlyList<string> RequiredTemplates = [FeedbackAccepted, FeedbackRejected, FeedbackFolder, Reminder, DinasReminder, Recap, DriveUnreachable, DashboardSignIn];
     public static readonly IReadOnlyList<string> RequiredPartials = ["layout"];
     public static readonly IReadOnlyList<string> RequiredSubjects =
     [
         FeedbackAccepted, FeedbackRejected, FeedbackFolder,
         "reminder.before-deadline", "reminder.after-deadline", "reminder.escalation", "reminder.dinas",
         DinasReminder, Recap,
-        DriveUnreachable,
+        DriveUnreachable, DashboardSignIn,
     ];
 
     private readonly Dictionary<string, HandlebarsTemplate<object, object>> _bodies;
