@@ -78,6 +78,14 @@ public static class AppComposition
         services.AddSingleton(_ => PageTemplates.Load(Path.Combine(settings.TemplatesDirectory, "page")));
         services.AddSingleton<UploadDesk>();
 
+        // The dinas dashboard (docs/dashboard.md).
+        services.AddSingleton(settings.Dashboard);
+        services.AddSingleton(_ => KampungKB.Core.Dashboard.DashboardTemplates.Load(Path.Combine(settings.TemplatesDirectory, "dashboard"),
+            ["signin", "message", "refused", "confirm", "regencies", "overview"]));
+        services.AddSingleton<KampungKB.Core.Dashboard.DashboardStore>();
+        services.AddSingleton<KampungKB.Core.Dashboard.DashboardGate>();
+        services.AddSingleton<KampungKB.Core.Dashboard.DashboardDesk>();
+
         // Google Drive folders (docs/channels.md); DriveSync.Enabled is false without a service-account key.
         services.AddSingleton(settings.Drive);
         services.AddSingleton<KampungKB.Core.Uploads.Drive.DriveSync>(sp => new KampungKB.Core.Uploads.Drive.DriveSync(settings.Drive, sp.GetRequiredService<BlobServiceClient>(),

@@ -16,6 +16,9 @@ public sealed record DashboardRequest(
     string Host,
     string? ClientIp)
 {
+    /// <summary>The query string's values by name (first value of each); empty when there is none.</summary>
+    public IReadOnlyDictionary<string, string> Query { get; init; } = new Dictionary<string, string>();
+
     public bool IsPost => string.Equals(Method, "POST", StringComparison.OrdinalIgnoreCase);
     public string? Cookie(string name) => Cookies.TryGetValue(name, out var v) ? v : null;
     public string? Field(string name) => Form.TryGetValue(name, out var v) ? v : null;

@@ -26,8 +26,8 @@ public static class DashboardRoutes
     public const string Overview = "dashboard/{regency}";
     /// <summary>GET: the month overview of <c>{period}</c> (<c>YYYY-MM</c>).</summary>
     public const string OverviewPeriod = "dashboard/{regency}/{period}";
-    /// <summary>POST (csrf): sends one kampung's reminder for the month through the outbox, exactly once.</summary>
-    public const string Remind = "dashboard/{regency}/{period}/pengingat/{area}";
+    /// <summary>POST (csrf, area): sends one kampung's reminder for the month through the outbox, exactly once (a day).</summary>
+    public const string Remind = "dashboard/{regency}/{period}/pengingat";
     /// <summary>GET: the overview as .xlsx.</summary>
     public const string OverviewExport = "dashboard/{regency}/{period}/unduh";
     /// <summary>GET: one kampung's page (12 months, uploads, feedback, class).</summary>
@@ -45,7 +45,7 @@ public static class DashboardRoutes
     public static string SignInPath() => $"{Prefix}/{SignIn}";
     public static string OverviewPath(string regency, ReportingPeriod? period = null) =>
         period is { } p ? $"{Prefix}/dashboard/{regency}/{p}" : $"{Prefix}/dashboard/{regency}";
-    public static string RemindPath(string regency, ReportingPeriod period, string area) => $"{Prefix}/dashboard/{regency}/{period}/pengingat/{area}";
+    public static string RemindPath(string regency, ReportingPeriod period) => $"{Prefix}/dashboard/{regency}/{period}/pengingat";
     public static string OverviewExportPath(string regency, ReportingPeriod period) => $"{Prefix}/dashboard/{regency}/{period}/unduh";
     public static string KampungPath(string regency, string area) => $"{Prefix}/dashboard/{regency}/kampung/{area}";
     public static string KampungExportPath(string regency, string area) => $"{Prefix}/dashboard/{regency}/kampung/{area}/unduh";

@@ -175,6 +175,56 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
     }
 
     /// <summary>
+    /// A reminder the dinas asked for from the dashboard (docs/dashboard.md): one mail to the kampung's Pokja for
+    /// <paramref name="period"/>, with its upload link and, when its latest file was rejected, what to fix. Claimed in the
+    /// <c>Notifications</c> table under <c>{area}_permintaan-dinas-{yyyyMMdd}</c> (the regency's local day), so a double tap,
+    /// a reload or two staff at once send it once a day; the item's action says <c>sent</c>, <c>already</c>, <c>skipped</c>
+    /// (no Pokja e-mail, recorded) or <c>failed</c>. Null when the kampung is not an active kampung of the regency.
+    /// </summary>
+    public async Task<ReminderItem?> SendOnRequestAsync(RegencySettings regency, ReportingPeriod period, string areaCode, CancellationToken ct = default)
+    {
+        var kampung = (await _registry.ListAsync(regency.Code, ct).ConfigureAwait(false)).ToList();
+        var k = kampung.FirstOrDefault(e => e.AreaCode == areaCode);
+        if (k is null) return null;
+        regency = regency.WithRegistry(kampung);
+        var day = regency.TimeZone.Today(time);
+        var due = regency.DueDate(period);
+        var key = OnRequestPrefix + day.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+        var stage = new ReminderStageDay(day > due ? ReminderStage.AfterDeadline : ReminderStage.BeforeDeadline, key, day.DayNumber - due.DayNumber, day, ReminderStages.RolePokja);
+        var partition = NotificationKeys.Partition(regency.Code, period);
+        var rowKey = NotificationKeys.ReminderRow(k.AreaCode, key);
+        ReminderItem Item(string action, string? reason) =>
+            new(regency.Code, period, k.AreaCode, k.Name, key, day, ReminderStages.RolePokja, action, reason);
+        var log = (await _ledger.ListAsync(partition, ct).ConfigureAwait(false)).ToDictionary(r => r.RowKey, StringComparer.Ordinal);
+        if (log.TryGetValue(rowKey, out var existing) && !Retryable(existing)) return Item(ReminderActions.Already, existing.State);
+        var info = Info(regency, period, k.AreaCode, stage);
+        if (string.IsNullOrWhiteSpace(k.PokjaEmail))
+            return Item(await _ledger.RecordSkipAsync(partition, rowKey, info, ReminderSkipReasons.NoPokjaEmail, ct).ConfigureAwait(false)
+                ? ReminderActions.Skipped : ReminderActions.Already, ReminderSkipReasons.NoPokjaEmail);
+        var uploads = await _uploads.ListForPeriodAsync(regency.Code, period, ct).ConfigureAwait(false);
+        var fileRejected = LatestRejected(uploads, period, regency).GetValueOrDefault(k.AreaCode);
+        var previous = log.Values
+            .Where(r => r.AreaCode == k.AreaCode && r.State == NotificationState.Sent && r.CompletedAt is not null)
+            .OrderBy(r => r.CompletedAt)
+            .Select(r => new PreviousReminderRow(DateOnly.FromDateTime(regency.TimeZone.ToLocal(r.CompletedAt!.Value)), ReminderStages.Label(r.Stage, regency), r.RecipientRole ?? ""))
+            .ToList();
+        var link = links is null ? null : (await links.IssueAsync(k, cancellationToken: ct).ConfigureAwait(false)).Url;
+        var rendered = templates.RenderReminder(View(regency, period, k, stage, day, previous, link, fileRejected) with
+        {
+            HasPokjaEmail = true,
+            PokjaPhone = k.PokjaPhone,
+        });
+        var message = new MailMessage([k.PokjaEmail.Trim()], [], rendered.Subject, rendered.Html, rendered.Text, [], regency.DinasName);
+        var claim = await _ledger.TryClaimAsync(partition, rowKey, info, ct, message).ConfigureAwait(false);
+        if (claim is null) return Item(ReminderActions.Already, null);
+        var result = await _ledger.SendAsync(claim, mail, message, ct).ConfigureAwait(false);
+        return result.Succeeded ? Item(ReminderActions.Sent, null) : Item(ReminderActions.Failed, result.ErrorCode);
+    }
+
+    /// <summary>The stage key prefix of reminders the dinas asked for (<see cref="SendOnRequestAsync"/>).</summary>
+    public const string OnRequestPrefix = "permintaan-dinas-";
+
+    /// <summary>
     /// The dinas stage: one mail listing every kampung still without an accepted report, each with its status (sent
     /// nothing, or sent a file that was rejected, and why) and who was really reminded; claimed once per
     /// period under row <see cref="NotificationKeys.DinasListRow"/>. The item's area code is <c>*</c>.

@@ -42,6 +42,7 @@ public static class ReminderStages
     public static string Label(string? key, RegencySettings regency)
     {
         var i = Order(key);
+        if (key is not null && key.StartsWith(ReminderRunner.OnRequestPrefix, StringComparison.Ordinal)) return "Pengingat dari dinas";
         if (i < 0) return key ?? "";
         var offset = regency.ReminderOffsets[i];
         var h = offset < 0 ? $"H{offset}" : $"H+{offset}";

@@ -39,14 +39,17 @@ public sealed class EmailTemplates
     /// <summary>A kampung's upload link sent again from the dashboard (<see cref="UploadLinkView"/>).</summary>
     public const string UploadLink = "upload-link";
 
-    public static readonly IReadOnlyList<string> RequiredTemplates = [FeedbackAccepted, FeedbackRejected, FeedbackFolder, Reminder, DinasReminder, Recap, DriveUnreachable, UploadLink];
+    /// <summary>To a dinas user who asked for it: the dashboard's single-use sign-in link (docs/dashboard.md).</summary>
+    public const string DashboardSignIn = "dashboard-signin";
+
+    public static readonly IReadOnlyList<string> RequiredTemplates = [FeedbackAccepted, FeedbackRejected, FeedbackFolder, Reminder, DinasReminder, Recap, DriveUnreachable, DashboardSignIn, UploadLink];
     public static readonly IReadOnlyList<string> RequiredPartials = ["layout"];
     public static readonly IReadOnlyList<string> RequiredSubjects =
     [
         FeedbackAccepted, FeedbackRejected, FeedbackFolder,
         "reminder.before-deadline", "reminder.after-deadline", "reminder.escalation", "reminder.dinas",
         DinasReminder, Recap,
-        DriveUnreachable, UploadLink,
+        DriveUnreachable, DashboardSignIn, UploadLink,
     ];
 
     private readonly Dictionary<string, HandlebarsTemplate<object, object>> _bodies;
