@@ -81,10 +81,12 @@ public static class AppComposition
         // The dinas dashboard (docs/dashboard.md).
         services.AddSingleton(settings.Dashboard);
         services.AddSingleton(_ => KampungKB.Core.Dashboard.DashboardTemplates.Load(Path.Combine(settings.TemplatesDirectory, "dashboard"),
-            ["signin", "message", "refused", "confirm", "regencies", "overview"]));
+            ["signin", "message", "refused", "confirm", "regencies", "overview", .. KampungKB.Core.Dashboard.KampungPages.PageNames]));
         services.AddSingleton<KampungKB.Core.Dashboard.DashboardStore>();
         services.AddSingleton<KampungKB.Core.Dashboard.DashboardGate>();
         services.AddSingleton<KampungKB.Core.Dashboard.DashboardDesk>();
+        services.AddSingleton<KampungKB.Core.Dashboard.KampungActions>();
+        services.AddSingleton<KampungKB.Core.Dashboard.KampungPages>();
 
         // Google Drive folders (docs/channels.md); DriveSync.Enabled is false without a service-account key.
         services.AddSingleton(settings.Drive);

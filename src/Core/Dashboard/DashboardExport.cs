@@ -4,9 +4,9 @@ using KampungKB.Core.Store;
 
 namespace KampungKB.Core.Dashboard;
 
-/// <summary>One kampung of the month overview as the export lists it: where, status (label), first accepted arrival, counts, the latest refusal's first error.</summary>
+/// <summary>One kampung of the month overview as the export lists it: where, status (label), first accepted arrival, counts, the refused file, the Pokja's phone, reminders sent.</summary>
 public sealed record OverviewExportRow(string AreaCode, string Name, string? Village, string? District, string Status, DateTimeOffset? ReceivedAt,
-    int Activities, int Participants, int Uploads, string? RejectedReason, string? PokjaPhone);
+    int? Activities, int? Participants, int Warnings, string? Rejected, string? PokjaPhone, int RemindersSent);
 
 /// <summary>
 /// The dashboard's .xlsx downloads, written by the recap's workbook writer (<see cref="XlsxWorkbookWriter"/>): typed cells, and
@@ -31,7 +31,7 @@ public static class DashboardExport
         {
             new(text("x_area"), 16), new(text("x_name"), 30), new(text("x_village"), 22), new(text("x_district"), 20), new(text("x_status"), 22),
             new(text("x_received"), 14), new(text("x_received_time"), 10), new(text("x_activities"), 10), new(text("x_participants"), 10),
-            new(text("x_uploads"), 10), new(text("x_rejected_reason"), 50), new(text("x_phone"), 16),
+            new(text("x_warnings"), 10), new(text("x_rejected_reason"), 50), new(text("x_phone"), 16), new(text("x_reminders"), 10),
         };
         var data = rows.OrderBy(r => r.AreaCode, StringComparer.Ordinal).Select(r =>
         {
@@ -40,7 +40,7 @@ public static class DashboardExport
             [
                 r.AreaCode, r.Name, r.Village, r.District, r.Status,
                 XlsxCell.Date(local is { } l ? DateOnly.FromDateTime(l) : null), local?.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
-                r.Activities, r.Participants, r.Uploads, r.RejectedReason, r.PokjaPhone,
+                XlsxCell.Integer(r.Activities), XlsxCell.Integer(r.Participants), r.Warnings, r.Rejected, r.PokjaPhone, r.RemindersSent,
             ];
         }).ToList();
         return XlsxWorkbookWriter.ToBytes([new XlsxSheet(text("x_sheet_overview").Replace("{month}", IndonesianFormat.Month(period.ToString()), StringComparison.Ordinal), columns, data) { FrozenColumns = 2 }]);

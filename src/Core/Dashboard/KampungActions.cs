@@ -1,5 +1,4 @@
 using Azure.Data.Tables;
-using KampungKB.Core.Jobs.Recaps;
 using KampungKB.Core.Jobs.Reminders;
 using KampungKB.Core.Model;
 using KampungKB.Core.Outbox.Mail;
@@ -27,21 +26,20 @@ public enum KampungActionResult
 }
 
 /// <summary>
-/// The kampung page's two actions, sent through the outbox exactly once (conventions 8): "kirim ulang tautan unggah" (a new
-/// signed upload link, templates/email/upload-link.hbs) and "kirim pengingat" (the reminder mail of the month's stage,
-/// before or after the deadline, templates/email/reminder.hbs). Each rendered page carries a fresh random action id per button;
-/// the insert-once row <c>{area}_{action}-{id}</c> in the month's notification partition makes a double tap, a resent form or
-/// two tabs posting the same page one mail. A reminder sent this way is a <see cref="NotificationKinds.Reminder"/> row with stage
-/// <see cref="ManualStage"/>, so later reminders and the recap see the Pokja was reminded.
+/// The kampung page's two actions, sent through the outbox exactly once (conventions 8). "Kirim pengingat" is the overview's
+/// reminder on request (<see cref="ReminderRunner.SendOnRequestAsync"/>: one a day per kampung and month, whichever page asked).
+/// "Kirim ulang tautan unggah" mails a new signed upload link (templates/email/upload-link.hbs): each rendered page carries a
+/// fresh random action id per button, and the insert-once row <c>{area}_{id}</c> in the month's notification partition makes a
+/// double tap, a resent form or two tabs posting the same page one mail, while a later visit may send it again.
 /// </summary>
-public sealed class KampungActions(TableServiceClient tables, StorageNames names, EmailTemplates templates, RecapCatalogue catalogue,
+public sealed class KampungActions(TableServiceClient tables, StorageNames names, EmailTemplates templates, ReminderRunner reminders,
     IMailSender mail, TimeProvider time, UploadLinks? links)
 {
     /// <summary>Form value of "kirim ulang tautan unggah".</summary>
     public const string Link = "tautan";
     /// <summary>Form value of "kirim pengingat".</summary>
     public const string Reminder = "pengingat";
-    /// <summary>The notification row's stage of a reminder sent from the dashboard.</summary>
+    /// <summary>The notification row's stage of an upload link sent from the dashboard.</summary>
     public const string ManualStage = "dashboard";
     /// <summary>The notification row's kind of an upload link sent again.</summary>
     public const string LinkKind = "upload-link";
@@ -66,45 +64,37 @@ public sealed class KampungActions(TableServiceClient tables, StorageNames names
         ArgumentNullException.ThrowIfNull(regency);
         ArgumentNullException.ThrowIfNull(kampung);
         if (action is not (Link or Reminder) || !IsActionId(actionId, action)) return KampungActionResult.Refused;
+        if (action == Reminder)
+        {
+            if (kampung.IsRetired) return KampungActionResult.Refused;
+            var item = await reminders.SendOnRequestAsync(regency, period, kampung.AreaCode, ct).ConfigureAwait(false);
+            return item?.Action switch
+            {
+                ReminderActions.Sent => KampungActionResult.Sent,
+                ReminderActions.Already => KampungActionResult.Already,
+                ReminderActions.Skipped => KampungActionResult.Skipped,
+                null => KampungActionResult.Refused,
+                _ => KampungActionResult.Failed,
+            };
+        }
         var partition = NotificationKeys.Partition(regency.Code, period);
         var rowKey = $"{kampung.AreaCode}_{actionId}";
-        var today = regency.TimeZone.Today(time);
         var info = new Dictionary<string, object?>
         {
-            ["Kind"] = action == Link ? LinkKind : NotificationKinds.Reminder,
+            ["Kind"] = LinkKind,
             ["Regency"] = regency.Code,
             ["Period"] = period.ToString(),
             ["AreaCode"] = kampung.AreaCode,
             ["Stage"] = ManualStage,
-            ["DueOn"] = regency.DueDate(period).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             ["RecipientRole"] = RecipientRoles.Pokja,
         };
         if (kampung.IsRetired || string.IsNullOrWhiteSpace(kampung.PokjaEmail))
             return await _ledger.RecordSkipAsync(partition, rowKey, info, kampung.IsRetired ? "retired" : ReminderSkipReasons.NoPokjaEmail, ct).ConfigureAwait(false)
                 ? KampungActionResult.Skipped : KampungActionResult.Already;
-
-        var link = links is null ? null : await links.IssueAsync(kampung, cancellationToken: ct).ConfigureAwait(false);
-        RenderedEmail rendered;
-        if (action == Link)
-        {
-            if (link is null) return KampungActionResult.Refused;
-            rendered = templates.RenderUploadLink(new UploadLinkView(kampung.Name, kampung.AreaCode, kampung.Village, kampung.District, link.Url,
-                DateOnly.FromDateTime(regency.TimeZone.ToLocal(link.ExpiresAt)), regency.DinasName, TemplateFeedbackRenderer.HelpContactOf(kampung)));
-        }
-        else
-        {
-            var due = regency.DueDate(period);
-            var stage = today > due ? ReminderStage.AfterDeadline : ReminderStage.BeforeDeadline;
-            var month = IndonesianFormat.Month(period.ToString());
-            rendered = templates.RenderReminder(new ReminderView(stage, "Pokja " + kampung.Name, kampung.Name, kampung.AreaCode, kampung.Village, kampung.District,
-                period.ToString(), due, today.DayNumber - due.DayNumber,
-                catalogue.ReminderMissing.Select(m => m.Replace("{month}", month, StringComparison.Ordinal)).ToList(),
-                link?.Url, UploadEmail: null, regency.DinasName, TemplateFeedbackRenderer.HelpContactOf(kampung), kampung.PkbName, [])
-            {
-                HasPokjaEmail = true,
-                PokjaPhone = kampung.PokjaPhone,
-            });
-        }
+        if (links is null) return KampungActionResult.Refused;
+        var link = await links.IssueAsync(kampung, cancellationToken: ct).ConfigureAwait(false);
+        var rendered = templates.RenderUploadLink(new UploadLinkView(kampung.Name, kampung.AreaCode, kampung.Village, kampung.District, link.Url,
+            DateOnly.FromDateTime(regency.TimeZone.ToLocal(link.ExpiresAt)), regency.DinasName, TemplateFeedbackRenderer.HelpContactOf(kampung)));
         var message = new MailMessage([kampung.PokjaEmail!.Trim()], [], rendered.Subject, rendered.Html, rendered.Text, [], regency.DinasName);
         var claim = await _ledger.TryClaimAsync(partition, rowKey, info, ct, message).ConfigureAwait(false);
         if (claim is null) return KampungActionResult.Already;

@@ -6,36 +6,25 @@ using KampungKB.Core.Store;
 namespace KampungKB.Core.Dashboard;
 
 /// <summary>
-/// A kampung's status for one month, as the dashboard tags it (the CSS classes of <c>partials/layout.hbs</c>): an accepted
-/// report by the end of the deadline day (domain.md, "Deadline") is <see cref="OnTime"/>, later <see cref="Late"/>; an
-/// accepted report whose upload carried warnings is <see cref="Warnings"/> (its timeliness shown beside it); no accepted
-/// report but the month's latest upload was refused is <see cref="Rejected"/>; nothing at all is <see cref="Missing"/>.
+/// A kampung's status for one month, by the overview's rule (<see cref="MonthOverview"/>, domain.md "Deadline"): an accepted
+/// report whose first upload arrived by the end of the deadline day (local time) is on time, later is late; no accepted report
+/// but the month's latest upload (one stating that month) was refused is rejected; else missing. Warnings are shown beside it.
 /// </summary>
 public static class MonthStatus
 {
-    public const string OnTime = "tepat";
-    public const string Late = "terlambat";
-    public const string Warnings = "peringatan";
-    public const string Rejected = "ditolak";
-    public const string Missing = "belum";
-
-    /// <summary>Every code, in the order the page's legend lists them.</summary>
-    public static readonly IReadOnlyList<string> All = [OnTime, Late, Warnings, Rejected, Missing];
-
-    /// <summary>
-    /// The status of one month from its stored report (null: none accepted), the uploads of that month (newest first) and the
-    /// end of its deadline day. Pure.
-    /// </summary>
-    public static string Of(StoredReport? report, IReadOnlyList<UploadRecord> monthUploads, DateTimeOffset deadlineEnd)
+    /// <summary>The status from the month's stored report (null: none accepted), the kampung's uploads (newest first) and the end of the deadline day. Pure.</summary>
+    public static KampungMonthStatus Of(StoredReport? report, ReportingPeriod period, IEnumerable<UploadRecord> uploads, DateTimeOffset deadlineEnd)
     {
-        ArgumentNullException.ThrowIfNull(monthUploads);
-        if (report is not null) return report.WarningCount > 0 ? Warnings : report.FirstArrival < deadlineEnd ? OnTime : Late;
-        return monthUploads.Count > 0 && monthUploads[0].Status == UploadStatus.Rejected ? Rejected : Missing;
+        ArgumentNullException.ThrowIfNull(uploads);
+        if (report is not null) return report.FirstArrival < deadlineEnd ? KampungMonthStatus.OnTime : KampungMonthStatus.Late;
+        var latest = uploads.Where(u => u.Period == period).OrderByDescending(u => u.ReceivedAt).ThenByDescending(u => u.UploadId, StringComparer.Ordinal).FirstOrDefault();
+        return latest?.Status == UploadStatus.Rejected ? KampungMonthStatus.Rejected : KampungMonthStatus.Missing;
     }
 }
 
 /// <summary>One of the twelve months in the kampung page's strip: <c>YYYY-MM</c>, "Okt 2025", status code and label, its page link.</summary>
-public sealed record KampungMonthCell(string Period, string Label, string Status, string StatusLabel, string Href, bool Selected, bool OnTime);
+/// <remarks><paramref name="Status"/> is the overview's tag (<see cref="OverviewView.Tag"/>: tepat, terlambat, ditolak, belum); <paramref name="Warnings"/>: the accepted report carries warnings.</remarks>
+public sealed record KampungMonthCell(string Period, string Label, string Status, string StatusLabel, string Href, bool Selected, bool Warnings);
 
 /// <summary>One activity of the month as stored: date, title, bidang, participants (L/P), partners.</summary>
 public sealed record KampungActivityRow(string Date, string Title, string? Category, string? Participants, string? Partners);
@@ -67,7 +56,7 @@ public sealed record KampungPageView(
     string RegencyCode, string AreaCode, string Name, string? Village, string? District, string? PokjaPhone, string? PkbName,
     string Period, string PeriodLabel, string MonthHeading, string? PreviousHref, string? NextHref,
     IReadOnlyList<KampungMonthCell> Months,
-    string Status, string StatusLabel, string? ReceivedAt, string? Deadline,
+    string Status, string StatusLabel, bool Warnings, string? ReceivedAt, string? Deadline,
     IReadOnlyList<KampungActivityRow> Activities, IReadOnlyList<KampungFigureRow> Figures, string? Participants,
     IReadOnlyList<KampungUploadRow> Uploads, KampungClassView? Class, IReadOnlyList<KampungActionView> Actions,
     string ExportHref, bool Retired);
@@ -134,10 +123,9 @@ public static class KampungPagePlanner
         {
             var report = input.Months.TryGetValue(p, out var m) ? m.Current.GetValueOrDefault(k.AreaCode) : null;
             var deadlineEnd = EndOfDay(regency.DueDate(p), zone);
-            var status = MonthStatus.Of(report, OfMonth(input.Uploads, p, zone), deadlineEnd);
+            var tag = OverviewView.Tag(MonthStatus.Of(report, p, input.Uploads, deadlineEnd));
             var label = IndonesianFormat.MonthName(p.Month)[..3] + " " + p.Year.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return new KampungMonthCell(p.ToString(), label, status, T("status_" + status), Href(p), p == input.Period,
-                report is not null && report.FirstArrival < deadlineEnd);
+            return new KampungMonthCell(p.ToString(), label, tag, T("status_" + tag), Href(p), p == input.Period, report?.WarningCount > 0);
         }).ToList();
         var selected = cells[^1];
         var current = input.Months.TryGetValue(input.Period, out var month) ? month.Current.GetValueOrDefault(k.AreaCode) : null;
@@ -200,7 +188,7 @@ public static class KampungPagePlanner
         return new KampungPageView(regency.Code, k.AreaCode, k.Name, k.Village, k.District, k.PokjaPhone, k.PkbName,
             input.Period.ToString(), IndonesianFormat.Month(input.Period.ToString()), T("kampung_month", ("month", IndonesianFormat.Month(input.Period.ToString()))),
             Href(input.Period.Previous), input.Period.CompareTo(input.CurrentPeriod) < 0 ? Href(input.Period.Next) : null,
-            cells, selected.Status, selected.StatusLabel,
+            cells, selected.Status, selected.StatusLabel, selected.Warnings,
             current is null ? null : When(current.FirstArrival, zone),
             IndonesianFormat.Date(regency.DueDate(input.Period)),
             activities, figures,

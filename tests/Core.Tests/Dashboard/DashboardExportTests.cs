@@ -55,8 +55,8 @@ public class DashboardExportTests
     {
         var rows = new[]
         {
-            new OverviewExportRow("63.71.05.1003", "=cmd|' /C calc'!A0", null, "Banjarmasin Utara", "belum melapor", null, 0, 0, 0, null, null),
-            new OverviewExportRow(Area, "Pelambuan Sejahtera", "Pelambuan", "Banjarmasin Barat", "tepat waktu", Wita(2025, 11, 5, 9, 30), 2, 21, 1, null, "0812"),
+            new OverviewExportRow("63.71.05.1003", "=cmd|' /C calc'!A0", null, "Banjarmasin Utara", "belum melapor", null, null, null, 0, null, null, 2),
+            new OverviewExportRow(Area, "Pelambuan Sejahtera", "Pelambuan", "Banjarmasin Barat", "tepat waktu", Wita(2025, 11, 5, 9, 30), 2, 21, 1, null, "0812", 0),
         };
         var sheet = Sheet(DashboardExport.Overview(October, rows, Banjarmasin.TimeZone, Text), 0);
         Assert.Equal(3, sheet.Count);
@@ -64,5 +64,7 @@ public class DashboardExportTests
         Assert.Equal("09:30", sheet[1][6]);
         Assert.Equal(21d, sheet[1][8]);
         Assert.Equal("'=cmd|' /C calc'!A0", sheet[2][1]);
+        Assert.Null(sheet[2][7]);
+        Assert.Equal(2d, sheet[2][11]);
     }
 }

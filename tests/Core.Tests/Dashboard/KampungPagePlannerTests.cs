@@ -38,9 +38,9 @@ public class KampungPagePlannerTests
             [October.Previous] = Month(October.Previous, Report(Area, October.Previous, Wita(2025, 10, 11, 0, 1))),
         };
         var page = Plan(months);
-        Assert.Equal(MonthStatus.OnTime, page.Months[^1].Status);
-        Assert.Equal(MonthStatus.Late, page.Months[^2].Status);
-        Assert.Equal(MonthStatus.Missing, page.Months[^3].Status);
+        Assert.Equal("tepat", page.Months[^1].Status);
+        Assert.Equal("terlambat", page.Months[^2].Status);
+        Assert.Equal("belum", page.Months[^3].Status);
         Assert.Equal(Texts["status_tepat"], page.StatusLabel);
     }
 
@@ -49,11 +49,16 @@ public class KampungPagePlannerTests
     {
         var refused = Upload("20251105T010000-a", Area, October, UploadStatus.Rejected, Wita(2025, 11, 5),
             new Problem(Severity.Error, "date-outside-period", "Kegiatan", 7, "A", "31/09/2025", "Tanggal di luar bulan laporan."));
-        Assert.Equal(MonthStatus.Rejected, Plan(uploads: [refused]).Status);
+        Assert.Equal("ditolak", Plan(uploads: [refused]).Status);
+        // A refused file of unknown month does not make the month "rejected" (the overview's rule): it is listed, not judged.
+        var undated = refused with { UploadId = "20251106T010000-b", Period = null, ReceivedAt = Wita(2025, 10, 30) };
+        Assert.Equal("belum", Plan(uploads: [undated]).Status);
 
-        // A later accepted upload makes a report: the month is then on time, with warnings shown as their own status.
+        // A later accepted upload makes a report: the month is then on time, its warnings shown beside it.
         var months = new Dictionary<ReportingPeriod, ReportMonth> { [October] = Month(October, Report(Area, October, Wita(2025, 11, 6), warnings: 2)) };
-        Assert.Equal(MonthStatus.Warnings, Plan(months, [refused]).Status);
+        var page = Plan(months, [refused]);
+        Assert.Equal("tepat", page.Status);
+        Assert.True(page.Warnings);
     }
 
     [Fact]
