@@ -119,7 +119,7 @@ public static class SvgChart
     public const int Width = 320;
     public const int LargeHeight = 170;
     public const int SmallHeight = 120;
-    private const int Left = 34, Right = 8, Top = 10, Bottom = 22;
+    private const int Left = 34, Right = 16, Top = 10, Bottom = 22;
 
     /// <param name="title">The chart's accessible name (its &lt;title&gt;).</param>
     public static string Line(string title, IReadOnlyList<TrendPoint> points, bool percent, int height)
