@@ -9,7 +9,8 @@ namespace KampungKB.Cli.Commands;
 /// <summary>
 /// <c>kkb dinas</c> (docs/dashboard.md): the dashboard's allowlist. <c>add EMAIL --regency 63.71[,63.72]</c> or
 /// <c>add EMAIL --province 63</c> lists an address (again: replaces its role and scope); <c>list [--json]</c> shows every
-/// address with its role and scope; <c>remove EMAIL</c> takes it off and ends its sessions at once. Exit codes: 0 done,
+/// address with its role and scope; <c>remove EMAIL</c> takes it off and ends its sessions at once; <c>link EMAIL</c>
+/// prints a single-use sign-in link for a listed address (for an address whose mail does not arrive, and locally). Exit codes: 0 done,
 /// 1 refused (remove of an address not listed), 2 usage, 3 failure.
 /// </summary>
 internal static class DinasCommand
@@ -20,12 +21,12 @@ internal static class DinasCommand
     {
         var t = CliTexts.Default;
         var sub = args.FirstOrDefault();
-        if (sub is not ("add" or "list" or "remove"))
+        if (sub is not ("add" or "list" or "remove" or "link"))
             return CommandLine.UsageError(Name, t.T("error.unknown_option", ("command", Name), ("option", sub ?? "")));
         var options = CommandOptions.Parse(Name, args[1..], new HashSet<string> { "--regency", "--province" }, new HashSet<string> { "--json" }, Console.Error);
         if (options is null) return CommandLine.Usage;
         (DashboardRole Role, IReadOnlyList<string> Scope)? grant = null;
-        if (sub is "add" or "remove")
+        if (sub is "add" or "remove" or "link")
         {
             if (options.Positional.Count != 1 || !LooksLikeAddress(options.Positional[0]))
                 return CommandLine.UsageError(Name, t.T("dinas.email_invalid", ("value", options.Positional.FirstOrDefault() ?? "")));
@@ -42,6 +43,7 @@ internal static class DinasCommand
         {
             "add" => await AddAsync(store, options.Positional[0], grant!.Value.Role, grant.Value.Scope, TimeProvider.System, Console.Out),
             "remove" => await RemoveAsync(store, options.Positional[0], Console.Out, Console.Error),
+            "link" => await LinkAsync(store, options.Positional[0], TimeProvider.System, Console.Out, Console.Error),
             _ => await ListAsync(store, options.Has("--json"), Console.Out),
         };
     }
@@ -75,6 +77,23 @@ internal static class DinasCommand
             return CommandLine.Rejected;
         }
         output.WriteLine(CliTexts.Default.T("dinas.removed", ("email", DashboardStore.Normalize(email))));
+        return CommandLine.Ok;
+    }
+
+    /// <summary>
+    /// A sign-in link for a listed address, printed instead of mailed (the operator already holds the storage, so this
+    /// opens nothing they could not): single use, <see cref="DashboardOptions.LinkLifetime"/> long, like a mailed one.
+    /// </summary>
+    internal static async Task<int> LinkAsync(DashboardStore store, string email, TimeProvider time, TextWriter output, TextWriter error)
+    {
+        if (await store.FindUserAsync(email) is not { } user)
+        {
+            error.WriteLine(CliTexts.Default.T("dinas.not_listed", ("email", DashboardStore.Normalize(email))));
+            return CommandLine.Rejected;
+        }
+        var token = await store.IssueTokenAsync(user.UserId, time.GetUtcNow());
+        output.WriteLine(CliTexts.Default.T("dinas.link", ("email", user.Email), ("url", store.SignInUrl(token)),
+            ("minutes", ((int)store.Options.LinkLifetime.TotalMinutes).ToString(System.Globalization.CultureInfo.InvariantCulture))));
         return CommandLine.Ok;
     }
 
