@@ -54,6 +54,7 @@ public static class AppComposition
         services.AddSingleton(settings.Regencies);
         services.AddSingleton(sp => MailSenderFactory.Create(settings.Mail, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(_ => RecapCatalogue.Load(settings.TemplatesDirectory));
+        services.AddSingleton<DashboardLinkOf>(_ => (code, period) => settings.Dashboard.Url(KampungKB.Core.Dashboard.DashboardRoutes.OverviewPath(code, period)));
         services.AddSingleton<RecapCompiler>();
         services.AddSingleton<RecapSender>();
         services.AddSingleton<ReminderRunner>();

@@ -98,7 +98,10 @@ internal sealed record Notifications(RecapCompiler Compiler, RecapSender Sender,
         var templates = EmailTemplates.Load(Path.Combine(templatesDir, "email"));
         var catalogue = RecapCatalogue.Load(templatesDir);
         var sender = MailSenderFactory.Create(mail, time);
-        var compiler = new RecapCompiler(tables, names, templates, catalogue, time, links);
+        // "Buka dashboard" points where the app serves it (Links__BaseUrl, locally http://127.0.0.1:7071).
+        Core.Uploads.Links.LinkOptions.TryParseBaseUrl(Environment.GetEnvironmentVariable("Links__BaseUrl"), out var baseUrl);
+        var compiler = new RecapCompiler(tables, names, templates, catalogue, time, links,
+            (code, period) => baseUrl.ToString().TrimEnd('/') + Core.Dashboard.DashboardRoutes.OverviewPath(code, period));
         return new Notifications(compiler,
             new RecapSender(compiler, sender, tables, names, time, NullLogger<RecapSender>.Instance),
             new ReminderRunner(tables, names, templates, catalogue, sender, time, NullLogger<ReminderRunner>.Instance, links, WhatsAppFromEnvironment(templatesDir)),

@@ -68,7 +68,7 @@ public sealed class DashboardDesk(
             var rendered = email.Render(EmailTemplates.DashboardSignIn, new
             {
                 DinasName = DinasName(user),
-                Link = options.Url(DashboardRoutes.SignInPath()) + "#" + token,
+                Link = store.SignInUrl(token),
                 Minutes = Minutes(options.LinkLifetime),
                 ValidUntil = IndonesianFormat.Time(zone.ToLocal(now + options.LinkLifetime)),
                 TimeZone = zone.Label,

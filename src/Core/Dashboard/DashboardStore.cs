@@ -18,6 +18,12 @@ public sealed record DashboardUser(string UserId, string Email, DashboardRole Ro
 public sealed class DashboardStore(TableServiceClient tables, StorageNames names, DashboardOptions options)
 {
     private const string UserPartition = "user";
+
+    /// <summary>The settings this store was made with (lifetimes, base URL).</summary>
+    public DashboardOptions Options => options;
+
+    /// <summary>The address of a sign-in link: the page <c>/api/dashboard/masuk</c> with the token in the fragment (never sent to a server).</summary>
+    public string SignInUrl(string token) => options.Url(DashboardRoutes.SignInPath()) + "#" + token;
     private const string TokenPartition = "token";
     private const string SessionPartition = "session";
     private readonly TableClient _users = tables.GetTableClient(names.DashboardUsersTable);

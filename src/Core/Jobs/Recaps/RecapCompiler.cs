@@ -13,6 +13,9 @@ namespace KampungKB.Core.Jobs.Recaps;
 /// <summary>Whether a kampung's report for the period arrived by the deadline (end of the deadline day, local time).</summary>
 public enum Timeliness { OnTime, Late, Missing }
 
+/// <summary>The absolute address of a kabupaten/kota's month on the dashboard (<c>…/api/dashboard/{regency}/{period}</c>).</summary>
+public delegate string DashboardLinkOf(string regencyCode, ReportingPeriod period);
+
 /// <summary>One kampung in the recap (the .xlsx has one row per kampung).</summary>
 public sealed record RecapKampungRow(
     string AreaCode,
@@ -66,8 +69,10 @@ public sealed record Recap(
 /// kampung that have both, never averaged.
 /// </summary>
 /// <param name="links">Signs the upload link the handover workbook gives for each kampung the dinas must ask (optional).</param>
+/// <param name="dashboardLink">The dashboard's address of the recap's month ("Buka dashboard" in the mail, docs/dashboard.md); the app
+/// always wires it, tools that only render may leave it out.</param>
 public sealed class RecapCompiler(TableServiceClient tables, StorageNames names, EmailTemplates templates, RecapCatalogue catalogue, TimeProvider time,
-    Uploads.Links.UploadLinks? links = null)
+    Uploads.Links.UploadLinks? links = null, DashboardLinkOf? dashboardLink = null)
 {
     /// <summary>How many earlier months a stock value may come from when a kampung sent no figures this month.</summary>
     public const int StockLookbackMonths = 3;
@@ -206,7 +211,7 @@ public sealed class RecapCompiler(TableServiceClient tables, StorageNames names,
             completeness, byKecamatan, missing,
             registeredActivities.Count, bidang, participants, partners,
             indicators, ratios, classes, target, rejected, unreachable,
-            attachment, DashboardLink: null)
+            attachment, DashboardLink: dashboardLink?.Invoke(regency.Code, period))
         {
             Classification = ClassRecap.View(classReport, catalogue.Classifier, regency.TopClassLabel),
             Trend = RecapTrend.Build(regency, period, kampung, history),
