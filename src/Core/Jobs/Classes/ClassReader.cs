@@ -156,6 +156,15 @@ public sealed class ClassReader(RegistryStore registry, ReportStore reports, Kam
         bool Reported(ReportingPeriod upTo) => history.Any(m => m.Period.CompareTo(upTo) <= 0 && !m.IsEmpty);
         ReportingPeriod? baseline = Reported(yearEnd) ? yearEnd
             : history.Where(m => m.Period.Year == period.Year && !m.IsEmpty).Select(m => m.Period).Order().Cast<ReportingPeriod?>().FirstOrDefault();
+        // A pointer written before pointers carried partner lines: this kampung's own activity rows (one RowKey range), not the
+        // kabupaten's month that ReportMonths.PartnersAsync would read.
+        for (var i = 0; i < history.Count; i++)
+            if (history[i].Current.GetValueOrDefault(kampung.AreaCode) is { Partners: null, ActivitiesVersion: not null } legacy)
+            {
+                var rows = await reports.ListKampungActivitiesAsync(kampung.RegencyCode, legacy, cancellationToken).ConfigureAwait(false);
+                var lines = rows.Where(a => a.Partners.Count > 0).Select(a => string.Join(" dan ", a.Partners)).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+                history[i] = history[i] with { Current = new Dictionary<string, StoredReport>(StringComparer.Ordinal) { [kampung.AreaCode] = legacy with { Partners = lines } } };
+            }
         var website = await PartsAsync(kampung.AreaCode, history, months, withRefused: true, cancellationToken).ConfigureAwait(false);
         var checkedParts = await PartsAsync(kampung.AreaCode, history, months, withRefused: false, cancellationToken).ConfigureAwait(false);
         var now = Classify(kampung, period, website);
