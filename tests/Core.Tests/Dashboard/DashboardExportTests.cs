@@ -65,6 +65,6 @@ public class DashboardExportTests
         Assert.Equal(21d, sheet[1][8]);
         Assert.Equal("'=cmd|' /C calc'!A0", sheet[2][1]);
         Assert.Null(sheet[2][7]);
-        Assert.Equal(2d, sheet[2][11]);
+        Assert.Equal(2d, sheet[2][12]);
     }
 }
