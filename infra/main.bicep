@@ -22,6 +22,8 @@
 // MailIn__ProcessedFolder, MailIn__MaxMessagesPerRun) after its Graph access policy is in place.
 // WhatsApp (docs/channels.md) stays off until a dinas adds WhatsApp__PhoneNumberId and
 // WhatsApp__AccessToken (a Key Vault reference) once Meta approved its templates; WhatsApp__BaseUrl is for tests.
+// The dashboard's sign-in rate limits Dashboard__LinksPerAddress (5) and Dashboard__LinksPerIp (20) per 15 minutes
+// keep their defaults (docs/dashboard.md); its links use Links__BaseUrl and a key derived from Links__SigningKey.
 //
 // Functions in the package (functions.metadata, generated from the attributes in src/Functions/Functions):
 //   IngestUpload, ImportRegistry  blob triggers, delivered by Event Grid (see blobTriggeredFunctions)
@@ -32,6 +34,10 @@
 //   ReadMailIn                    timer trigger every 5 minutes: email in, off until MailIn__Mailbox is set (docs/channels.md)
 //   UploadPage, UploadPageResult, UploadPageOpen  HTTP triggers, /api/kampung/{areaCode}[/hasil/{upload}|/buka]:
 //                                 the cadres' upload page (docs/upload-page.md)
+//   Dashboard*                    HTTP triggers, /api/dashboard/…: the dinas dashboard, sign-in by e-mailed link (docs/dashboard.md):
+//                                 DashboardHome, DashboardRequestLink, DashboardSignIn, DashboardSignOut, DashboardOverview,
+//                                 DashboardOverviewPeriod, DashboardRemind, DashboardOverviewExport, DashboardKampung,
+//                                 DashboardKampungOriginal, DashboardKampungExport, DashboardKampungAction, DashboardTrends
 
 targetScope = 'resourceGroup'
 
@@ -148,7 +154,7 @@ var suffix = uniqueString(resourceGroup().id, baseName)
 var storageName = take(toLower('st${replace(baseName, '-', '')}${suffix}'), 24)
 var deploymentContainerName = 'app-package'
 var containerNames = ['uploads', 'registry', 'processed', 'rejected', 'feedback', deploymentContainerName]
-var tableNames = ['Registry', 'Reports', 'Activities', 'Uploads', 'Claims', 'Notifications', 'UploadIndex', 'DriveFolders', 'DriveFiles']
+var tableNames = ['Registry', 'Reports', 'Activities', 'Uploads', 'Claims', 'Notifications', 'UploadIndex', 'DriveFolders', 'DriveFiles', 'DashboardUsers', 'DashboardTokens', 'DashboardSessions', 'DashboardThrottle']
 
 // Blob-triggered functions and the container each watches (the [BlobTrigger] path, Source = EventGrid).
 // Flex Consumption only has Event Grid blob triggers: each needs a subscription below.
@@ -222,7 +228,7 @@ var appRoles = [
   // leases and the blob trigger's receipts), Flex reads the package from the deployment container,
   // and the app reads uploads and writes processed/, rejected/, feedback/.
   roles.storageBlobDataOwner
-  // Tables: Registry, Reports, Activities, Uploads, Claims, Notifications, DriveFolders, DriveFiles (read and write).
+  // Tables: Registry, Reports, Activities, Uploads, Claims, Notifications, DriveFolders, DriveFiles, Dashboard* (read and write).
   roles.storageTableDataContributor
   // Queues: the blob extension's poison queue (webjobs-blobtrigger-poison) after 5 failed tries.
   roles.storageQueueDataContributor

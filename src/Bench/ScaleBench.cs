@@ -129,6 +129,7 @@ internal sealed class ScaleBench(string connectionString, string root, bool quic
         var before = await MeasureAsync(); // no index marker: the legacy scans of the Uploads partition
         await tables.GetTableClient(names.UploadIndexTable).UpsertEntityAsync(new TableEntity("_state", "index") { ["Complete"] = true });
         var after = await MeasureAsync();
+        if (regencies.Length == 1) after["dashboard"] = await DashboardAsync(counted, names, templates, regency.WithRegistry(kampung), kampung[0], runs, (double)after["result_page_ms"]!);
         log.WriteLine($"scale {label}: result page {before["result_page_ms"]} → {after["result_page_ms"]} ms ({before["result_page_entities"]} → {after["result_page_entities"]} entities), "
             + $"home {before["home_page_ms"]} → {after["home_page_ms"]} ms ({before["home_page_entities"]} → {after["home_page_entities"]}), "
             + $"recap {before["recap_ms"]} → {after["recap_ms"]} ms ({before["recap_entities"]} → {after["recap_entities"]}), "
@@ -139,6 +140,46 @@ internal sealed class ScaleBench(string connectionString, string root, bool quic
             ["log_lines"] = logRows.Count, ["index_rows"] = indexRows.Count, ["seeded_s"] = Stats.R(seeded, 1), ["runs"] = runs,
             ["before"] = before, ["after"] = after,
             ["measured"] = "medians; result page = UploadLog.FindByPageReferenceAsync, home = RecentAsync(5), recap = RecapCompiler.CompileAsync of the first kabupaten for the last month (xlsx and mail included), all_recaps = every kabupaten once; entities = rows returned by the table service",
+        };
+    }
+
+    /// <summary>
+    /// The dashboard's kampung page and trends page (docs/dashboard.md) on the indexed history: read, planned and rendered to
+    /// HTML, as the function answers; p50 against the upload page's result page (the cheapest page the app serves).
+    /// </summary>
+    private async Task<JsonObject> DashboardAsync(TableServiceClient counted, StorageNames names, string templates, RegencySettings regency, RegistryEntry one,
+        int runs, double resultPageMs)
+    {
+        var catalogue = RecapCatalogue.Load(templates);
+        var pages = KampungKB.Core.Dashboard.DashboardTemplates.Load(Path.Combine(templates, "dashboard"));
+        var reader = new KampungKB.Core.Dashboard.KampungPageReader(counted, _clients.Blobs, names, catalogue.Classifier);
+        var reports = new ReportStore(counted, names);
+        var registry = new RegistryStore(counted, names);
+        var frame = new KampungKB.Core.Dashboard.DashboardFrame("Kampung", null, null, null, true, "csrf");
+        var kampungBytes = 0;
+        var kampungPage = await TimeAsync(runs, async _ =>
+        {
+            var input = await reader.ReadAsync(regency, one, Last, Last, KampungKB.Core.Dashboard.KampungActions.NewActionSeed());
+            var view = KampungKB.Core.Dashboard.KampungPagePlanner.Plan(input, pages.Text, catalogue.LabelOf, catalogue.Classifier);
+            if (view.Uploads.Count != 2 || view.Activities.Count != 5) throw new InvalidOperationException($"bench scale: kampung page showed {view.Uploads.Count} uploads, {view.Activities.Count} activities");
+            kampungBytes = Encoding.UTF8.GetByteCount(pages.Render("kampung", frame, view));
+        });
+        var trendsBytes = 0;
+        var trends = await TimeAsync(runs, async _ =>
+        {
+            var kampung = await registry.ListAsync(regency.Code);
+            var months = await Task.WhenAll(KampungKB.Core.Dashboard.KampungPagePlanner.Strip(Last).Select(p => reports.ListMonthAsync(regency.Code, p)));
+            var view = KampungKB.Core.Dashboard.TrendPlanner.Plan(regency.Code, regency.Name, KampungKB.Core.Dashboard.TrendIndicators.Cpr, kampung, months, pages.Text);
+            trendsBytes = Encoding.UTF8.GetByteCount(pages.Render("trends", frame, view));
+        });
+        log.WriteLine($"scale dashboard: kampung page {kampungPage.Ms:0.0} ms ({kampungPage.Entities} entities, {kampungBytes / 1024.0:0.0} KB), trends {trends.Ms:0.0} ms ({trends.Entities} entities, {trendsBytes / 1024.0:0.0} KB); result page {resultPageMs:0.0} ms");
+        return new JsonObject
+        {
+            ["kampung_page_ms"] = Stats.R(kampungPage.Ms, 1), ["kampung_page_entities"] = kampungPage.Entities, ["kampung_page_bytes"] = kampungBytes,
+            ["kampung_page_vs_result_page"] = Stats.R(kampungPage.Ms / resultPageMs, 1),
+            ["trends_ms"] = Stats.R(trends.Ms, 1), ["trends_entities"] = trends.Entities, ["trends_bytes"] = trendsBytes,
+            ["trends_vs_result_page"] = Stats.R(trends.Ms / resultPageMs, 1),
+            ["measured"] = "medians; kampung page = KampungPageReader.ReadAsync + KampungPagePlanner.Plan + render (12 months, 2 uploads with problems, 5 activities, the class from its own months); trends = registry + 12 month partitions + TrendPlanner.Plan (CPR) + render",
         };
     }
 

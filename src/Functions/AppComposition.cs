@@ -59,6 +59,7 @@ public static class AppComposition
         services.AddSingleton(settings.Regencies);
         services.AddSingleton(sp => MailSenderFactory.Create(settings.Mail, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(_ => RecapCatalogue.Load(settings.TemplatesDirectory));
+        services.AddSingleton<DashboardLinkOf>(_ => (code, period) => settings.Dashboard.Url(KampungKB.Core.Dashboard.DashboardRoutes.OverviewPath(code, period)));
         services.AddSingleton<RecapCompiler>();
         services.AddSingleton<RecapSender>();
         services.AddSingleton<ReminderRunner>();
@@ -82,6 +83,16 @@ public static class AppComposition
         services.AddSingleton<UploadLinks>();
         services.AddSingleton(_ => PageTemplates.Load(Path.Combine(settings.TemplatesDirectory, "page")));
         services.AddSingleton<UploadDesk>();
+
+        // The dinas dashboard (docs/dashboard.md).
+        services.AddSingleton(settings.Dashboard);
+        services.AddSingleton(_ => KampungKB.Core.Dashboard.DashboardTemplates.Load(Path.Combine(settings.TemplatesDirectory, "dashboard"),
+            ["signin", "message", "refused", "confirm", "regencies", "overview", .. KampungKB.Core.Dashboard.KampungPages.PageNames]));
+        services.AddSingleton<KampungKB.Core.Dashboard.DashboardStore>();
+        services.AddSingleton<KampungKB.Core.Dashboard.DashboardGate>();
+        services.AddSingleton<KampungKB.Core.Dashboard.DashboardDesk>();
+        services.AddSingleton<KampungKB.Core.Dashboard.KampungActions>();
+        services.AddSingleton<KampungKB.Core.Dashboard.KampungPages>();
 
         // Google Drive folders (docs/channels.md); DriveSync.Enabled is false without a service-account key.
         services.AddSingleton(settings.Drive);

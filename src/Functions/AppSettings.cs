@@ -34,6 +34,9 @@ public sealed class AppSettings
     public KampungKB.Core.Jobs.Retention.RetentionOptions Retention { get; init; } = new();
     /// <summary>The Google Drive channel (<c>Drive__*</c>, docs/channels.md); off without a service-account key.</summary>
     public KampungKB.Core.Uploads.Drive.DriveOptions Drive { get; init; } = new();
+    /// <summary>The dashboard (docs/dashboard.md): its key derived from <c>Links__SigningKey</c>, links to <c>Links__BaseUrl</c>,
+    /// sign-in limits <c>Dashboard__LinksPerAddress</c> (default 5) and <c>Dashboard__LinksPerIp</c> (default 20) per 15 minutes.</summary>
+    public required KampungKB.Core.Dashboard.DashboardOptions Dashboard { get; init; }
 
     /// <summary>App settings read here (the Bicep template and docs name the same keys; a test keeps them in step).</summary>
     public static readonly IReadOnlyList<string> Keys =
@@ -56,6 +59,8 @@ public sealed class AppSettings
         // Email in, WhatsApp.
         .. KampungKB.Core.Uploads.MailIn.MailInOptions.Keys,
         .. KampungKB.Core.Outbox.WhatsApp.WhatsAppOptions.Keys,
+        // The dashboard's sign-in rate limits.
+        "Dashboard__LinksPerAddress", "Dashboard__LinksPerIp",
     ];
 
     /// <summary>
@@ -178,6 +183,17 @@ public sealed class AppSettings
         var drive = KampungKB.Core.Uploads.Drive.DriveOptions.FromSettings(Get, out var driveErrors);
         problems.AddRange(driveErrors);
 
+        // Dashboard sign-in limits (docs/dashboard.md): a whole number from 1 to 1000 per 15 minutes.
+        int Limit(string key, int fallback)
+        {
+            if (Get(key) is not { Length: > 0 } text) return fallback;
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 1000) return n;
+            problems.Add($"{key}: '{text}' is not a whole number from 1 to 1000.");
+            return fallback;
+        }
+        var dashboard = KampungKB.Core.Dashboard.DashboardOptions.From(linkKey.Length > 0 ? linkKey : new byte[32], baseUrl,
+            Limit("Dashboard__LinksPerAddress", 5), Limit("Dashboard__LinksPerIp", 20));
+
         errors = problems;
         return new AppSettings
         {
@@ -190,6 +206,7 @@ public sealed class AppSettings
             Drive = drive,
             MailIn = mailIn,
             WhatsApp = whatsApp,
+            Dashboard = dashboard,
         };
     }
 }

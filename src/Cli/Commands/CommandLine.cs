@@ -38,6 +38,7 @@ internal static class CommandLine
             ["upload"] = UploadCommand.RunAsync,
             ["bench-start"] = BenchStartCommand.RunAsync,
             ["drive"] = DriveCommand.RunAsync,
+            ["dinas"] = DinasCommand.RunAsync,
             ["help"] = a => Task.FromResult(Help(a.FirstOrDefault(), Console.Out)),
         };
 

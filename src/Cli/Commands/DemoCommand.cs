@@ -104,6 +104,9 @@ internal static class DemoCommand
             var link = await links.IssueAsync(kampung.OrderBy(k => k.AreaCode, StringComparer.Ordinal).First());
             Say($"Halaman unggah untuk {link.Kampung}: jalankan ./kkb dev dan ./kkb registry import samples/registry/*.xlsx, lalu buka {link.Url}");
         }
+        // The sample dinas' sign-in to the dashboard (docs/dashboard.md), under ./kkb dev.
+        Say(CliTexts.Default.T("dinas.demo", ("regency", "Kota Banjarmasin"), ("code", "63.71"), ("email", DemoNotifications.DinasUser),
+            ("url", $"http://127.0.0.1:{LocalFunctionHost.DevPort}{Core.Dashboard.DashboardRoutes.HomePath()}")));
         if (json) Console.WriteLine(JsonSerializer.Serialize(summary, Json));
         return 0;
     }
@@ -112,6 +115,8 @@ internal static class DemoCommand
     private static class DemoNotifications
     {
         public static readonly Core.Model.ReportingPeriod Period = new(2025, 10);
+        /// <summary>The sample dinas user of the dashboard: the recap's recipient.</summary>
+        public const string DinasUser = "rekap@dppkb.banjarmasin.example";
         /// <summary>D+7 for a deadline on the 10th: the after-deadline, escalation and dinas stages are due; D−3 is stale.</summary>
         public static readonly DateOnly Today = new(2025, 11, 17);
         /// <summary>The simulated instant the sample files arrive (5 November 2025, 10.00 WITA): October's reports are on time.</summary>

@@ -104,7 +104,10 @@ internal sealed record Notifications(RecapCompiler Compiler, RecapSender Sender,
         var catalogue = RecapCatalogue.Load(templatesDir);
         var sender = MailSenderFactory.Create(mail, time);
         var stores = new Stores(tables, names, time);
-        var compiler = new RecapCompiler(stores.Registry, stores.Reports, stores.Uploads, new Core.Outbox.Notifications.NotificationLog(tables, names), templates, catalogue, time, links);
+        // "Buka dashboard" points where the app serves it (Links__BaseUrl, locally http://127.0.0.1:7071).
+        Core.Uploads.Links.LinkOptions.TryParseBaseUrl(Environment.GetEnvironmentVariable("Links__BaseUrl"), out var baseUrl);
+        var compiler = new RecapCompiler(stores.Registry, stores.Reports, stores.Uploads, new Core.Outbox.Notifications.NotificationLog(tables, names), templates, catalogue, time, links,
+            (code, period) => baseUrl.ToString().TrimEnd('/') + Core.Dashboard.DashboardRoutes.OverviewPath(code, period));
         return new Notifications(compiler,
             new RecapSender(compiler, sender, tables, names, time, NullLogger<RecapSender>.Instance),
             new ReminderRunner(tables, names, templates, catalogue, sender, time, NullLogger<ReminderRunner>.Instance, links, WhatsAppFromEnvironment(templatesDir)),

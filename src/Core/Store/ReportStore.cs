@@ -198,11 +198,40 @@ public sealed class ReportStore(TableServiceClient tables, StorageNames names)
         {
             if (!e.RowKey.EndsWith(ReportedSuffix, StringComparison.Ordinal)) { current[e.RowKey] = FromPointer(e, period); continue; }
             var area = e.RowKey[..^ReportedSuffix.Length];
-            reported[area] = new ReportedUpload(area, period, e.GetString("UploadId") ?? "", e.GetDateTimeOffset("ReceivedAt") ?? DateTimeOffset.MinValue,
-                Indicators(e), e.GetBoolean("HasActivities") == true ? Lines(e.GetString("Partners")) ?? [] : null,
-                (e.GetString("Problems") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries));
+            reported[area] = Reported(e, area, period);
         }
         return new ReportMonth(period, current, reported);
+    }
+
+    /// <summary>
+    /// One kampung's month: its current report and its "as reported" row (<see cref="WriteReportedAsync"/>), by two point reads
+    /// of the month's partition (not a scan of the kabupaten's month). The <see cref="ReportMonth"/> holds only this kampung.
+    /// </summary>
+    public async Task<ReportMonth> GetKampungMonthAsync(string regencyCode, string areaCode, ReportingPeriod period, CancellationToken cancellationToken = default)
+    {
+        var partition = StorageNames.RegencyPeriodKey(regencyCode, period);
+        var pointer = _reports.GetEntityOrDefaultAsync(partition, areaCode, cancellationToken);
+        var reportedRow = _reports.GetEntityOrDefaultAsync(partition, areaCode + ReportedSuffix, cancellationToken);
+        var (p, r) = (await pointer.ConfigureAwait(false), await reportedRow.ConfigureAwait(false));
+        var current = new Dictionary<string, StoredReport>(StringComparer.Ordinal);
+        var reported = new Dictionary<string, ReportedUpload>(StringComparer.Ordinal);
+        if (p is not null) current[areaCode] = FromPointer(p, period);
+        if (r is not null) reported[areaCode] = Reported(r, areaCode, period);
+        return new ReportMonth(period, current, reported);
+    }
+
+    /// <summary>The activity rows of one kampung's current activities version (<paramref name="report"/>), in row order: one RowKey range.</summary>
+    public async Task<IReadOnlyList<Activity>> ListKampungActivitiesAsync(string regencyCode, StoredReport report, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var list = new List<Activity>();
+        if (report.ActivitiesVersion is not { } version) return list;
+        var from = $"{report.AreaCode}_{version}_";
+        var to = $"{report.AreaCode}_{version}`";
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {StorageNames.RegencyPeriodKey(regencyCode, report.Period)} and RowKey ge {from} and RowKey lt {to}");
+        await foreach (var e in _activities.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+            list.Add(ActivityFrom(e));
+        return list;
     }
 
     /// <summary>
@@ -387,6 +416,11 @@ public sealed class ReportStore(TableServiceClient tables, StorageNames names)
                 indicators[name[IndicatorPrefix.Length..]] = (decimal)v;
         return indicators;
     }
+
+    private static ReportedUpload Reported(TableEntity e, string area, ReportingPeriod period) =>
+        new(area, period, e.GetString("UploadId") ?? "", e.GetDateTimeOffset("ReceivedAt") ?? DateTimeOffset.MinValue,
+            Indicators(e), e.GetBoolean("HasActivities") == true ? Lines(e.GetString("Partners")) ?? [] : null,
+            (e.GetString("Problems") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries));
 
     private static StoredReport FromPointer(TableEntity e, ReportingPeriod period)
     {

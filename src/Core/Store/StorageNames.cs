@@ -27,9 +27,15 @@ public sealed record StorageNames(string Prefix = "")
     /// <summary>Google Drive folders linked to kampung, and the files copied from them (docs/channels.md).</summary>
     public string DriveFoldersTable => Table("DriveFolders");
     public string DriveFilesTable => Table("DriveFiles");
+    /// <summary>The dashboard's allowlist of dinas users, sign-in links, sessions and rate-limit counters (docs/dashboard.md).</summary>
+    public string DashboardUsersTable => Table("DashboardUsers");
+    public string DashboardTokensTable => Table("DashboardTokens");
+    public string DashboardSessionsTable => Table("DashboardSessions");
+    public string DashboardThrottleTable => Table("DashboardThrottle");
 
     public IReadOnlyList<string> Containers => [Uploads, Registry, Processed, Rejected, Feedback];
-    public IReadOnlyList<string> Tables => [RegistryTable, ReportsTable, ActivitiesTable, UploadsTable, ClaimsTable, NotificationsTable, UploadIndexTable, DriveFoldersTable, DriveFilesTable];
+    public IReadOnlyList<string> Tables => [RegistryTable, ReportsTable, ActivitiesTable, UploadsTable, ClaimsTable, NotificationsTable, UploadIndexTable, DriveFoldersTable, DriveFilesTable,
+        DashboardUsersTable, DashboardTokensTable, DashboardSessionsTable, DashboardThrottleTable];
 
     private string Container(string name) => Prefix.Length == 0 ? name : $"{Prefix.ToLowerInvariant()}-{name}";
     private string Table(string name) => Prefix.Length == 0 ? name : $"{Prefix}{name}";

@@ -186,6 +186,13 @@ public sealed class UploadLog(TableServiceClient tables, StorageNames names)
         return Newest(list).Take(count).ToList();
     }
 
+    /// <summary>One log line with its kept problems (up to 200), or null: a point read.</summary>
+    public async Task<UploadRecord?> GetAsync(string regencyCode, string uploadId, CancellationToken cancellationToken = default)
+    {
+        var e = await _uploads.GetEntityOrDefaultAsync(regencyCode, uploadId, cancellationToken).ConfigureAwait(false);
+        return e is null ? null : From(e);
+    }
+
     /// <summary>
     /// The upload the upload page stored as <c>{areaCode}/{stamp}-…</c> whose content hash starts with
     /// <paramref name="hashPrefix"/> (16 hex), once it has been logged; null before. A point read.

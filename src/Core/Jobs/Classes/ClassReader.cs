@@ -130,6 +130,63 @@ public sealed class ClassReader(RegistryStore registry, ReportStore reports, Kam
         return new ClassReport(regencyCode, period, baseline, catalogue.YearlyRiseTarget, rows) { Retired = listed.Where(k => k.IsRetired).ToList() };
     }
 
+    /// <summary>
+    /// One kampung's class row for <paramref name="period"/> (the dashboard's kampung page), from its own months only: two point
+    /// reads per month (<see cref="ReportStore.GetKampungMonthAsync"/>), twelve months at a time, back until
+    /// <see cref="ClassCatalogue.HistoryGapMonths"/> months in a row hold nothing for it. <c>Now</c>, <c>Checked</c> and the lifts
+    /// equal the row <see cref="ReadAsync"/> gives (they use only the kampung's data); the previous and year-start classes are
+    /// judged on the kampung's own months, not on whether anyone in the kabupaten reported.
+    /// </summary>
+    public async Task<KampungClassRow> ReadKampungAsync(RegistryEntry kampung, ReportingPeriod period, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(kampung);
+        var catalogue = classifier.Catalogue;
+        var months = new ReportMonths(reports, kampung.RegencyCode);
+        var yearEnd = new ReportingPeriod(period.Year - 1, 12);
+        var history = new List<ReportMonth>();
+        var gap = 0;
+        var next = period;
+        while (next.CompareTo(Floor) >= 0 && (next.CompareTo(yearEnd) >= 0 || gap < catalogue.HistoryGapMonths))
+        {
+            var batch = new List<ReportingPeriod>();
+            for (var i = 0; i < 12 && next.CompareTo(Floor) >= 0; i++, next = next.Previous) batch.Add(next);
+            var read = await Task.WhenAll(batch.Select(p => reports.GetKampungMonthAsync(kampung.RegencyCode, kampung.AreaCode, p, cancellationToken))).ConfigureAwait(false);
+            var stop = false;
+            foreach (var m in read)
+            {
+                if (!(m.Period.CompareTo(yearEnd) >= 0 || gap < catalogue.HistoryGapMonths)) { stop = true; break; }
+                history.Add(m);
+                gap = m.IsEmpty ? gap + 1 : 0;
+            }
+            if (stop) break;
+        }
+        bool Reported(ReportingPeriod upTo) => history.Any(m => m.Period.CompareTo(upTo) <= 0 && !m.IsEmpty);
+        ReportingPeriod? baseline = Reported(yearEnd) ? yearEnd
+            : history.Where(m => m.Period.Year == period.Year && !m.IsEmpty).Select(m => m.Period).Order().Cast<ReportingPeriod?>().FirstOrDefault();
+        // A pointer written before pointers carried partner lines: this kampung's own activity rows (one RowKey range), not the
+        // kabupaten's month that ReportMonths.PartnersAsync would read.
+        for (var i = 0; i < history.Count; i++)
+            if (history[i].Current.GetValueOrDefault(kampung.AreaCode) is { Partners: null, ActivitiesVersion: not null } legacy)
+            {
+                var rows = await reports.ListKampungActivitiesAsync(kampung.RegencyCode, legacy, cancellationToken).ConfigureAwait(false);
+                var lines = rows.Where(a => a.Partners.Count > 0).Select(a => string.Join(" dan ", a.Partners)).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+                history[i] = history[i] with { Current = new Dictionary<string, StoredReport>(StringComparer.Ordinal) { [kampung.AreaCode] = legacy with { Partners = lines } } };
+            }
+        var website = await PartsAsync(kampung.AreaCode, history, months, withRefused: true, cancellationToken).ConfigureAwait(false);
+        var checkedParts = await PartsAsync(kampung.AreaCode, history, months, withRefused: false, cancellationToken).ConfigureAwait(false);
+        var now = Classify(kampung, period, website);
+        var check = Classify(kampung, period, checkedParts);
+        var previous = Reported(period.Previous) ? Classify(kampung, period.Previous, website).Class : null;
+        var start = baseline is { } b ? Classify(kampung, b, website).Class : null;
+        return new KampungClassRow(kampung, now.Class, previous, start, classifier.Lifts(now.Class), Later(now.Population, now.Kkbpk))
+        {
+            PopulationAsOf = now.Population,
+            KkbpkAsOf = now.Kkbpk,
+            Refused = now.Refused,
+            Checked = check.Class.Class != now.Class.Class ? check.Class : null,
+        };
+    }
+
     private static ReportingPeriod? Later(ReportingPeriod? a, ReportingPeriod? b) =>
         a is { } x && b is { } y ? (x.CompareTo(y) >= 0 ? x : y) : a ?? b;
 

@@ -12,6 +12,9 @@ namespace KampungKB.Core.Jobs.Recaps;
 /// <summary>Whether a kampung's report for the period arrived by the deadline (end of the deadline day, local time).</summary>
 public enum Timeliness { OnTime, Late, Missing }
 
+/// <summary>The absolute address of a kabupaten/kota's month on the dashboard (<c>…/api/dashboard/{regency}/{period}</c>).</summary>
+public delegate string DashboardLinkOf(string regencyCode, ReportingPeriod period);
+
 /// <summary>One kampung in the recap (the .xlsx has one row per kampung).</summary>
 public sealed record RecapKampungRow(
     string AreaCode,
@@ -64,8 +67,10 @@ public sealed record Recap(
 /// rules are documented there); this class then renders the mail and the .xlsx.
 /// </summary>
 /// <param name="links">Signs the upload link the handover workbook gives for each kampung the dinas must ask (optional).</param>
+/// <param name="dashboardLink">The dashboard's address of the recap's month ("Buka dashboard" in the mail, docs/dashboard.md); the app
+/// always wires it, tools that only render may leave it out.</param>
 public sealed class RecapCompiler(RegistryStore registry, ReportStore reports, UploadLog uploads, NotificationLog notifications,
-    EmailTemplates templates, RecapCatalogue catalogue, TimeProvider time, Uploads.Links.UploadLinks? links = null)
+    EmailTemplates templates, RecapCatalogue catalogue, TimeProvider time, Uploads.Links.UploadLinks? links = null, DashboardLinkOf? dashboardLink = null)
 {
     /// <summary>How many earlier months a stock value may come from when a kampung sent no figures this month.</summary>
     public const int StockLookbackMonths = RecapPlanner.StockLookbackMonths;
@@ -82,11 +87,12 @@ public sealed class RecapCompiler(RegistryStore registry, ReportStore reports, U
         var input = await ReadAsync(regency, period, ct).ConfigureAwait(false);
         var plan = _planner.Plan(input);
         regency = input.Regency;
-        var email = templates.RenderRecap(plan.View);
-        var xlsx = RecapWorkbook.Build(plan.View, plan.Rows, plan.Activities, catalogue, regency.TimeZone,
+        var view = plan.View with { DashboardLink = dashboardLink?.Invoke(regency.Code, period) };
+        var email = templates.RenderRecap(view);
+        var xlsx = RecapWorkbook.Build(view, plan.Rows, plan.Activities, catalogue, regency.TimeZone,
             ClassRecap.Sheet(input.Classes, catalogue.Classifier, regency.TopClassLabel),
             Quality.QualityRecap.Sheet(plan.Quality, catalogue.Quality));
-        return new Recap(regency.Code, period, plan.View, email, xlsx, plan.View.AttachmentName!, plan.Rows) { Handover = input.Handover, Quality = plan.Quality };
+        return new Recap(regency.Code, period, view, email, xlsx, view.AttachmentName!, plan.Rows) { Handover = input.Handover, Quality = plan.Quality };
     }
 
     /// <summary>

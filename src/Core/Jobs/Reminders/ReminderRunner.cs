@@ -161,6 +161,55 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
     }
 
     /// <summary>
+    /// A reminder the dinas asked for from the dashboard (docs/dashboard.md): one mail to the kampung's Pokja for
+    /// <paramref name="period"/>, with its upload link and, when its latest file was rejected, what to fix. Claimed in the
+    /// <c>Notifications</c> table under <c>{area}_permintaan-dinas-{yyyyMMdd}</c> (the regency's local day), so a double tap,
+    /// a reload or two staff at once send it once a day; the item's action says <c>sent</c>, <c>already</c>, <c>skipped</c>
+    /// (no Pokja e-mail, recorded) or <c>failed</c>. Null when the kampung is not an active kampung of the regency.
+    /// </summary>
+    public async Task<ReminderItem?> SendOnRequestAsync(RegencySettings regency, ReportingPeriod period, string areaCode, CancellationToken ct = default)
+    {
+        var kampung = (await _registry.ListAsync(regency.Code, ct).ConfigureAwait(false)).ToList();
+        var k = kampung.FirstOrDefault(e => e.AreaCode == areaCode);
+        if (k is null) return null;
+        regency = regency.WithRegistry(kampung);
+        var day = regency.TimeZone.Today(time);
+        var due = regency.DueDate(period);
+        var key = OnRequestPrefix + day.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+        var stage = new ReminderStageDay(day > due ? ReminderStage.AfterDeadline : ReminderStage.BeforeDeadline, day.DayNumber - due.DayNumber, day, ReminderStages.RolePokja);
+        var partition = NotificationKeys.Partition(regency.Code, period);
+        // Its own row per local day (not a stage's row): the timer's stages still go out as planned.
+        var request = new NotificationRequest(partition, $"{k.AreaCode}_{key}", NotificationKinds.Reminder, regency.Code)
+        {
+            Period = period.ToString(), AreaCode = k.AreaCode, Stage = key, DueOn = day, RecipientRole = ReminderStages.RolePokja,
+        };
+        ReminderItem Item(string action, string? reason) =>
+            new(regency.Code, period, k.AreaCode, k.Name, stage.Stage, day, ReminderStages.RolePokja, action, reason);
+        if (string.IsNullOrWhiteSpace(k.PokjaEmail))
+            return Item((await _ledger.SkipOnceAsync(request, ReminderSkipReasons.NoPokjaEmail, ct).ConfigureAwait(false)).Action, ReminderSkipReasons.NoPokjaEmail);
+        var log = await _ledger.ListAsync(partition, ct).ConfigureAwait(false);
+        var uploads = await _uploads.ListForPeriodAsync(regency.Code, period, ct).ConfigureAwait(false);
+        var fileRejected = ReminderPlan.LatestRejected(uploads, period, regency).GetValueOrDefault(k.AreaCode);
+        var previous = log
+            .Where(r => r.AreaCode == k.AreaCode && r.State == NotificationState.Sent && r.CompletedAt is not null)
+            .OrderBy(r => r.CompletedAt)
+            .Select(r => new PreviousReminderRow(DateOnly.FromDateTime(regency.TimeZone.ToLocal(r.CompletedAt!.Value)), ReminderStages.Label(r.Stage, regency), r.RecipientRole ?? ""))
+            .ToList();
+        var link = links is null ? null : (await links.IssueAsync(k, cancellationToken: ct).ConfigureAwait(false)).Url;
+        var rendered = templates.RenderReminder(View(regency, period, k, stage, day, previous, link, fileRejected) with
+        {
+            HasPokjaEmail = true,
+            PokjaPhone = k.PokjaPhone,
+        });
+        var message = new MailMessage([k.PokjaEmail.Trim()], [], rendered.Subject, rendered.Html, rendered.Text, [], regency.DinasName);
+        var sent = await _ledger.SendOnceAsync(request, message, mail, ct).ConfigureAwait(false);
+        return Item(sent.Action, sent.ErrorCode);
+    }
+
+    /// <summary>The stage key prefix of reminders the dinas asked for (<see cref="SendOnRequestAsync"/>).</summary>
+    public const string OnRequestPrefix = "permintaan-dinas-";
+
+    /// <summary>
     /// The dinas stage: one mail listing every kampung still without an accepted report, each with its status (sent
     /// nothing, or sent a file that was rejected, and why) and who was really reminded; claimed once per
     /// period under row <see cref="NotificationKeys.DinasListRow"/>.

@@ -52,5 +52,7 @@ public static class ReminderStages
 
     /// <summary>The label of a stored stage key; any other text is returned as it is.</summary>
     public static string Label(string? key, RegencySettings regency) =>
-        ReminderStageKeys.TryParse(key, out var stage) ? Label(stage, regency) : key ?? "";
+        ReminderStageKeys.TryParse(key, out var stage) ? Label(stage, regency)
+        : key is not null && key.StartsWith(ReminderRunner.OnRequestPrefix, StringComparison.Ordinal) ? "Pengingat dari dinas"
+        : key ?? "";
 }

@@ -310,6 +310,13 @@ public sealed class NotificationLog(TableServiceClient tables, StorageNames name
         (await _ledger.ListAsync(StorageNames.RegencyPeriodKey(regencyCode, period), ct).ConfigureAwait(false))
         .OrderBy(r => r.RowKey, StringComparer.Ordinal).ToList();
 
+    /// <summary>One row of the log, or null: a point read (e.g. the feedback mail of one upload, <see cref="NotificationKeys.FeedbackPartition"/>).</summary>
+    public async Task<NotificationRecord?> GetAsync(string partitionKey, string rowKey, CancellationToken ct = default)
+    {
+        var e = await tables.GetTableClient(names.NotificationsTable).GetEntityOrDefaultAsync(partitionKey, rowKey, ct).ConfigureAwait(false);
+        return e is null ? null : NotificationLedger.From(e);
+    }
+
     /// <summary>Feedback mails of one kabupaten/kota (or <see cref="StorageNames.UnknownRegency"/>).</summary>
     public async Task<IReadOnlyList<NotificationRecord>> ListFeedbackAsync(string regencyCode, CancellationToken ct = default) =>
         await _ledger.ListAsync(NotificationKeys.FeedbackPartition(regencyCode), ct).ConfigureAwait(false);

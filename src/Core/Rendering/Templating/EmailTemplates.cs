@@ -36,15 +36,20 @@ public sealed class EmailTemplates
 
     /// <summary>To the dinas: a kampung's linked Google Drive folder can no longer be read (docs/channels.md, Core/Uploads/Drive).</summary>
     public const string DriveUnreachable = "drive-unreachable";
+    /// <summary>A kampung's upload link sent again from the dashboard (<see cref="UploadLinkView"/>).</summary>
+    public const string UploadLink = "upload-link";
 
-    public static readonly IReadOnlyList<string> RequiredTemplates = [FeedbackAccepted, FeedbackRejected, FeedbackFolder, Reminder, DinasReminder, Recap, DriveUnreachable];
+    /// <summary>To a dinas user who asked for it: the dashboard's single-use sign-in link (docs/dashboard.md).</summary>
+    public const string DashboardSignIn = "dashboard-signin";
+
+    public static readonly IReadOnlyList<string> RequiredTemplates = [FeedbackAccepted, FeedbackRejected, FeedbackFolder, Reminder, DinasReminder, Recap, DriveUnreachable, DashboardSignIn, UploadLink];
     public static readonly IReadOnlyList<string> RequiredPartials = ["layout"];
     public static readonly IReadOnlyList<string> RequiredSubjects =
     [
         FeedbackAccepted, FeedbackRejected, FeedbackFolder,
         "reminder.before-deadline", "reminder.after-deadline", "reminder.escalation", "reminder.dinas",
         DinasReminder, Recap,
-        DriveUnreachable,
+        DriveUnreachable, DashboardSignIn, UploadLink,
     ];
 
     private readonly Dictionary<string, HandlebarsTemplate<object, object>> _bodies;
@@ -121,6 +126,8 @@ public sealed class EmailTemplates
     public RenderedEmail RenderDinasReminder(DinasReminderView view) => Render(DinasReminder, view);
 
     public RenderedEmail RenderRecap(RecapView view) => Render(Recap, view);
+
+    public RenderedEmail RenderUploadLink(UploadLinkView view) => Render(UploadLink, view);
 
     /// <summary>Renders template <paramref name="templateName"/> with subject <paramref name="subjectKey"/> (default: the template name).</summary>
     public RenderedEmail Render(string templateName, object model, string? subjectKey = null)

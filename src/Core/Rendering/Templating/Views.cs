@@ -366,3 +366,7 @@ public sealed record DinasReminderView(
     /// <summary>Kampung whose file arrived but was rejected (sent-but-rejected is its own status, not "not sent").</summary>
     public int RejectedCount => Kampung.Count(k => k.IsRejected);
 }
+
+/// <summary>The mail that sends a kampung's upload link again (templates/email/upload-link.hbs): the link and the last day it works.</summary>
+public sealed record UploadLinkView(string KampungName, string? AreaCode, string? Desa, string? Kecamatan, string UploadLink, DateOnly ExpiresOn,
+    string DinasName, string? HelpContact);

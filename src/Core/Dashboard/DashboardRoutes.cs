@@ -1,0 +1,55 @@
+using KampungKB.Core.Model;
+
+namespace KampungKB.Core.Dashboard;
+
+/// <summary>
+/// The dashboard's addresses under the host's route prefix (<c>/api</c>), one place for the functions, the
+/// templates' links and the tests (docs/dashboard.md). Route templates are the Functions' <c>Route</c> strings;
+/// the methods build the path a page links to (without the <c>/api</c> prefix: add <see cref="Prefix"/>).
+/// Literal segments (<c>masuk</c>, <c>kampung</c>, <c>tren</c>, <c>unduh</c>) win over parameters in ASP.NET
+/// Core routing, under the real host and the local runner alike.
+/// </summary>
+public static class DashboardRoutes
+{
+    /// <summary>The host's route prefix (host.json <c>extensions.http.routePrefix</c>).</summary>
+    public const string Prefix = "/api";
+
+    /// <summary>GET: sign-in form, or a signed-in user's start page. </summary>
+    public const string Home = "dashboard";
+    /// <summary>POST (email, csrf): asks for a sign-in link; one answer whether the address is listed or not.</summary>
+    public const string RequestLink = "dashboard/minta";
+    /// <summary>GET: the mailed link's page (token in the fragment) with the button that POSTs it; POST (t, csrf): consumes it.</summary>
+    public const string SignIn = "dashboard/masuk";
+    /// <summary>POST (csrf): ends the session (its row is revoked, the cookie cleared).</summary>
+    public const string SignOut = "dashboard/keluar";
+    /// <summary>GET: the month overview of the month now due.</summary>
+    public const string Overview = "dashboard/{regency}";
+    /// <summary>GET: the month overview of <c>{period}</c> (<c>YYYY-MM</c>).</summary>
+    public const string OverviewPeriod = "dashboard/{regency}/{period}";
+    /// <summary>POST (csrf, area): sends one kampung's reminder for the month through the outbox, exactly once (a day).</summary>
+    public const string Remind = "dashboard/{regency}/{period}/pengingat";
+    /// <summary>GET: the overview as .xlsx.</summary>
+    public const string OverviewExport = "dashboard/{regency}/{period}/unduh";
+    /// <summary>GET: one kampung's page (12 months, uploads, feedback, class).</summary>
+    public const string Kampung = "dashboard/{regency}/kampung/{area}";
+    /// <summary>GET: one kampung's months as .xlsx.</summary>
+    public const string KampungExport = "dashboard/{regency}/kampung/{area}/unduh";
+    /// <summary>GET: an upload's original file (<c>{upload}</c> = upload id).</summary>
+    public const string KampungOriginal = "dashboard/{regency}/kampung/{area}/berkas/{upload}";
+    /// <summary>POST (csrf, action=tautan|pengingat): resend the upload link or a reminder through the outbox, exactly once.</summary>
+    public const string KampungAction = "dashboard/{regency}/kampung/{area}/kirim";
+    /// <summary>GET: 12-month trends per kecamatan (inline SVG).</summary>
+    public const string Trends = "dashboard/{regency}/tren";
+
+    public static string HomePath() => $"{Prefix}/{Home}";
+    public static string SignInPath() => $"{Prefix}/{SignIn}";
+    public static string OverviewPath(string regency, ReportingPeriod? period = null) =>
+        period is { } p ? $"{Prefix}/dashboard/{regency}/{p}" : $"{Prefix}/dashboard/{regency}";
+    public static string RemindPath(string regency, ReportingPeriod period) => $"{Prefix}/dashboard/{regency}/{period}/pengingat";
+    public static string OverviewExportPath(string regency, ReportingPeriod period) => $"{Prefix}/dashboard/{regency}/{period}/unduh";
+    public static string KampungPath(string regency, string area) => $"{Prefix}/dashboard/{regency}/kampung/{area}";
+    public static string KampungExportPath(string regency, string area) => $"{Prefix}/dashboard/{regency}/kampung/{area}/unduh";
+    public static string KampungOriginalPath(string regency, string area, string upload) => $"{Prefix}/dashboard/{regency}/kampung/{area}/berkas/{upload}";
+    public static string KampungActionPath(string regency, string area) => $"{Prefix}/dashboard/{regency}/kampung/{area}/kirim";
+    public static string TrendsPath(string regency) => $"{Prefix}/dashboard/{regency}/tren";
+}
