@@ -26,7 +26,7 @@ public sealed class FunctionCatalogTests
         var discovered = FunctionCatalog.Discover().Select(f => new Shape(f.Name, f.TriggerType, f.Path, f.Source, f.Schedule, f.Route,
             f.Methods is null ? null : string.Join(",", f.Methods))).OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
 
-        Assert.Equal(11, fromMetadata.Count); // 2 blob, 6 timer (recap, reminders, outbox sweep, retention, Drive folders, email in), 3 HTTP (page, result, /buka)
+        Assert.Equal(18, fromMetadata.Count); // 2 blob, 6 timer (recap, reminders, outbox sweep, retention, Drive folders, email in), 3 upload-page HTTP (page, result, /buka), 7 dashboard HTTP
         Assert.Equal(fromMetadata, discovered);
     }
 

@@ -33,7 +33,7 @@ public sealed class RealHostTests(RealHostFixture host)
     private static bool s_registryImported;
 
     [SkippableFact]
-    public async Task Host_IndexesAllElevenFunctions_NoneInError()
+    public async Task Host_IndexesAllEighteenFunctions_NoneInError()
     {
         host.Require();
         var log = host.Log;
@@ -41,10 +41,10 @@ public sealed class RealHostTests(RealHostFixture host)
         Assert.DoesNotMatch(new Regex(@"\bin error\b", RegexOptions.IgnoreCase), log);
         var found = Regex.Matches(log, @"^\s+Host\.Functions\.(\w+)\s*$", RegexOptions.Multiline).Select(m => m.Groups[1].Value).Distinct().Order(StringComparer.Ordinal).ToList();
         var declared = FunctionCatalog.Discover().Select(f => f.Name).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(11, declared.Count);
+        Assert.Equal(18, declared.Count);
         Assert.Equal(declared, found);
 
-        // The admin API lists the same 11, none with a load error.
+        // The admin API lists the same 18, none with a load error.
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(host.Address, "admin/functions"));
         request.Headers.Add("x-functions-key", host.MasterKey);
         using var response = await host.Http.SendAsync(request);
