@@ -34,7 +34,8 @@
 //   ReadMailIn                    timer trigger every 5 minutes: email in, off until MailIn__Mailbox is set (docs/channels.md)
 //   UploadPage, UploadPageResult, UploadPageOpen  HTTP triggers, /api/kampung/{areaCode}[/hasil/{upload}|/buka]:
 //                                 the cadres' upload page (docs/upload-page.md)
-//   Dashboard*                    HTTP triggers, /api/dashboard/…: the dinas dashboard, sign-in by e-mailed link (docs/dashboard.md)
+//   DashboardHome, DashboardRequestLink, DashboardSignIn, DashboardSignOut, DashboardOverview, DashboardOverviewPeriod,
+//   DashboardRemind               HTTP triggers, /api/dashboard/…: the dinas dashboard, sign-in by e-mailed link (docs/dashboard.md)
 
 targetScope = 'resourceGroup'
 

@@ -59,7 +59,7 @@ public sealed class DashboardSecurityTests(AzuriteFixture azurite)
         var again = await d.NewBrowser().SignInAsync(link);
         Assert.Equal(HttpStatusCode.BadRequest, again.Status);
         Assert.Contains("Tautan tidak berlaku", again.Body);
-        Assert.Contains(d.Logs.Lines, l => l.Contains("Dashboard sign-in: user", StringComparison.Ordinal)); // the logs are the app's
+        Assert.Contains(d.Logs.Lines, l => l.Contains("Dashboard sign-in refused", StringComparison.Ordinal)); // the logs are the app's
         Assert.DoesNotContain(d.Logs.Lines, l => l.Contains('@'));
     }
 

@@ -68,7 +68,9 @@ public sealed class PackageLayoutTests(PublishedPackageFixture package) : IClass
         using var zip = package.Open();
         using var reader = new StreamReader(zip.GetEntry("functions.metadata")!.Open());
         var functions = RepositoryFiles.Functions(reader.ReadToEnd());
-        Assert.Equal(["ApplyRetention", "CompileRecap", "ImportRegistry", "IngestUpload", "ReadMailIn", "SendReminders", "SweepOutbox", "SyncDriveFolders", "UploadPage", "UploadPageOpen", "UploadPageResult"], functions.Select(f => f.Name));
+        Assert.Equal(["ApplyRetention", "CompileRecap", "DashboardHome", "DashboardOverview", "DashboardOverviewPeriod", "DashboardRemind", "DashboardRequestLink",
+            "DashboardSignIn", "DashboardSignOut", "ImportRegistry", "IngestUpload", "ReadMailIn", "SendReminders", "SweepOutbox", "SyncDriveFolders", "UploadPage", "UploadPageOpen", "UploadPageResult"],
+            functions.Select(f => f.Name));
         string Trigger(string name) => functions.Single(f => f.Name == name).Bindings.Single(b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal)).GetProperty("type").GetString()!;
         Assert.Equal(["blobTrigger", "blobTrigger", "timerTrigger", "timerTrigger", "httpTrigger", "httpTrigger", "httpTrigger"],
             new[] { "IngestUpload", "ImportRegistry", "CompileRecap", "SendReminders", "UploadPage", "UploadPageResult", "UploadPageOpen" }.Select(Trigger));
