@@ -195,14 +195,17 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
             .OrderBy(r => r.CompletedAt)
             .Select(r => new PreviousReminderRow(DateOnly.FromDateTime(regency.TimeZone.ToLocal(r.CompletedAt!.Value)), ReminderStages.Label(r.Stage, regency), r.RecipientRole ?? ""))
             .ToList();
-        var link = links is null ? null : (await links.IssueAsync(k, cancellationToken: ct).ConfigureAwait(false)).Url;
-        var rendered = templates.RenderReminder(View(regency, period, k, stage, day, previous, link, fileRejected) with
+        // Composed only by the run that owns the row: a double tap issues no second upload link.
+        var sent = await _ledger.SendOnceAsync(request, async token =>
         {
-            HasPokjaEmail = true,
-            PokjaPhone = k.PokjaPhone,
-        });
-        var message = new MailMessage([k.PokjaEmail.Trim()], [], rendered.Subject, rendered.Html, rendered.Text, [], regency.DinasName);
-        var sent = await _ledger.SendOnceAsync(request, message, mail, ct).ConfigureAwait(false);
+            var link = links is null ? null : (await links.IssueAsync(k, cancellationToken: token).ConfigureAwait(false)).Url;
+            var rendered = templates.RenderReminder(View(regency, period, k, stage, day, previous, link, fileRejected) with
+            {
+                HasPokjaEmail = true,
+                PokjaPhone = k.PokjaPhone,
+            });
+            return new MailMessage([k.PokjaEmail!.Trim()], [], rendered.Subject, rendered.Html, rendered.Text, [], regency.DinasName);
+        }, mail, ct).ConfigureAwait(false);
         return Item(sent.Action, sent.ErrorCode);
     }
 
