@@ -94,12 +94,4 @@ internal static class FaultKit
             rows.Add(e);
         return rows;
     }
-
-    /// <summary>A loopback port free right now (for a test's own Azurite).</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -17,7 +17,7 @@ internal static class UploadCommandHarness
         Assert.True((await importer.ImportAsync("daftar.xlsx", PipelineHarness.Example("E06"))).Accepted);
         using var stop = new CancellationTokenSource();
         var receipts = AzuriteFixture.UniqueName("Receipts").Replace("-", "", StringComparison.Ordinal);
-        var runner = new BlobTriggerRunner(app, azurite.Blobs, azurite.Tables, StorageNames.Default, PoisonQueue.For(azurite.Process!.ConnectionString), receipts);
+        var runner = new BlobTriggerRunner(app, azurite.Blobs, azurite.Tables, StorageNames.Default, PoisonQueue.For(azurite.ConnectionString), receipts);
         var watching = Task.Run(() => runner.WatchAsync(_ => { }, TimeSpan.FromMilliseconds(300), stop.Token));
         try { return await RunAsync(azurite, args); }
         finally
@@ -33,7 +33,7 @@ internal static class UploadCommandHarness
         var previous = Environment.GetEnvironmentVariable("AzureWebJobsStorage");
         var stdout = Console.Out;
         using var captured = new StringWriter();
-        Environment.SetEnvironmentVariable("AzureWebJobsStorage", azurite.Process!.ConnectionString);
+        Environment.SetEnvironmentVariable("AzureWebJobsStorage", azurite.ConnectionString);
         Console.SetOut(captured);
         try { return (await UploadCommand.RunAsync(args[1..]), captured.ToString()); }
         finally

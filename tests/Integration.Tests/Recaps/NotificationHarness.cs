@@ -20,6 +20,9 @@ internal sealed class RecordingMailSender : IMailSender
         if (answer.Succeeded) Sent.Enqueue(message);
         return Task.FromResult(answer);
     }
+
+    /// <summary>The mails sent to <paramref name="address"/> (case-insensitive), in order.</summary>
+    public IReadOnlyList<MailMessage> To(string address) => Sent.Where(m => m.To.Contains(address, StringComparer.OrdinalIgnoreCase)).ToList();
 }
 
 /// <summary>
