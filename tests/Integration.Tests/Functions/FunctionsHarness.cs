@@ -39,9 +39,9 @@ internal sealed class FunctionsHarness : IAsyncDisposable
     };
 
     public static async Task<FunctionsHarness> StartAsync(AzuriteFixture azurite, Action<IServiceCollection>? services = null,
-        IReadOnlyDictionary<string, string?>? settings = null, int port = 0, string prefix = "f", string poisonQueue = PoisonQueue.Name)
+        IReadOnlyDictionary<string, string?>? settings = null, int port = 0, string prefix = "f", string poisonQueue = PoisonQueue.Name, StorageNames? names = null)
     {
-        var names = new StorageNames(AzuriteFixture.UniqueName(prefix));
+        names ??= new StorageNames(AzuriteFixture.UniqueName(prefix));
         var values = Settings(azurite);
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) values[k] = v;
         var host = await LocalFunctionHost.StartAsync(values, HostOptions.Load(Path.Combine(PipelineHarness.Root, "host.json")), port, s =>
