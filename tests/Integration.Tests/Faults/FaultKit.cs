@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using KampungKB.Core.Outbox.Mail;
 
 namespace KampungKB.Integration.Tests.Faults;
