@@ -126,7 +126,7 @@ public sealed class MailOptions
 }
 
 /// <summary>Thrown at start-up when mail settings are unusable; lists every bad key so one deploy fixes them all.</summary>
-public sealed class MailConfigurationException(IReadOnlyList<MailSettingError> errors)
+internal sealed class MailConfigurationException(IReadOnlyList<MailSettingError> errors)
     : InvalidOperationException("Invalid mail settings: " + string.Join("; ", errors.Select(e => $"{e.Key}: {e.Message}")))
 {
     public IReadOnlyList<MailSettingError> Errors { get; } = errors;
