@@ -2,6 +2,7 @@ using System.Globalization;
 
 namespace KampungKB.Core.Outbox.Mail;
 
+/// <summary>Where mail goes: <c>Outbox</c> writes .eml files (local, tests), <c>Graph</c> sends through Microsoft Graph (docs/mail.md).</summary>
 public enum MailMode { Outbox, Graph }
 
 /// <summary>One bad setting: the key as written in app settings (<c>Mail__Sender</c>) and what is wrong with it.</summary>

@@ -157,11 +157,13 @@ internal sealed record ReminderView(
     public string StageKey => Stage.Key();
 }
 
+/// <summary>How many of the registered kampung reported for the period: on time, late, or not at all; <see cref="ReportedRatio"/> is null when none is expected.</summary>
 public sealed record CompletenessView(int Expected, int Reported, int OnTime, int Late, int Missing)
 {
     public decimal? ReportedRatio => Expected == 0 ? null : (decimal)Reported / Expected;
 }
 
+/// <summary>The same completeness counts as <see cref="CompletenessView"/> for one kecamatan of the recap.</summary>
 public sealed record KecamatanRow(string Name, int Expected, int Reported, int OnTime, int Late, int Missing)
 {
     public decimal? ReportedRatio => Expected == 0 ? null : (decimal)Reported / Expected;
@@ -178,8 +180,10 @@ public sealed record MissingKampungRow(string KampungName, string? AreaCode, str
     public bool IsRejected => RejectedReason is not null;
 }
 
+/// <summary>One labelled count of the recap (e.g. activities per bidang).</summary>
 public sealed record CountRow(string Label, int Count);
 
+/// <summary>Activity participants of the period: laki-laki, perempuan and the total as reported, with the previous period's total when known.</summary>
 public sealed record ParticipantsView(int Male, int Female, int Total, int? PreviousTotal)
 {
     /// <summary>Participants reported only as a total, without an L/P split.</summary>
@@ -195,6 +199,7 @@ public sealed record IndicatorRow(string Code, string Label, decimal? Value, dec
     public decimal? Change => Value is { } v && Previous is { } p ? v - p : null;
 }
 
+/// <summary>How many kampung hold one class (Dasar … Paripurna, docs/classification.md), with the count a year earlier when known.</summary>
 public sealed record ClassRow(string Label, int Count, int? PreviousYearCount);
 
 /// <summary>Progress toward the yearly target that at least <see cref="TargetRatio"/> (5%) of kampung rise a class.</summary>
@@ -204,6 +209,7 @@ public sealed record ClassTargetView(int Year, int TotalKampung, decimal TargetR
     public bool Reached => RaisedThisYear >= TargetCount;
 }
 
+/// <summary>A rejected upload of the period: the kampung, the file, when it arrived (local time), its error count and its first error's message.</summary>
 public sealed record RejectedUploadRow(string KampungName, string FileName, DateTime ReceivedAtLocal, int ErrorCount, string MainReason);
 
 /// <summary>A kampung the system cannot mail (no Pokja email in the registry); <paramref name="Phone"/> lets the dinas call instead.</summary>
