@@ -160,4 +160,20 @@ public class XlsCellErrorTests
         Assert.True((plain.Code, plain.Sheet, plain.Row, plain.Column, plain.Text, plain.Message) == (p.Code, p.Sheet, p.Row, p.Column, p.Text, p.Message), kind + ": " + p.Code + " " + p.Message);
         Assert.Equal(["Rapat Pokja", "Kelas BKB"], r.Activities.Select(a => a.Title));
     }
+
+    [Fact]
+    public void XlsWhoseEncryptionHeaderDoesNotVerify_IsEncryptedFile_NotACrash()
+    {
+        // The verifier hash of the FILEPASS record (RC4, 54 bytes) altered: the default password no longer verifies,
+        // as for a workbook under a password of its own.
+        var bytes = OldXls.Biff8VelvetSweatshop("Oktober", Rows(new ErrorCell("#REF!"), 20.0, 22.0));
+        var filePass = bytes.AsSpan().IndexOf(new byte[] { 0x2F, 0x00, 0x36, 0x00, 0x01, 0x00, 0x01, 0x00, 0x01, 0x00 });
+        Assert.True(filePass > 0);
+        bytes[filePass + 4 + 40] ^= 0xFF;
+
+        var r = Engines.Bytes(bytes, "laporan_terkunci.xls");
+
+        Assert.Equal([ProblemCodes.EncryptedFile], r.Problems.Select(p => p.Code));
+        Assert.Empty(r.Activities);
+    }
 }
