@@ -57,7 +57,7 @@ internal sealed class NotificationHarness
         Compiler = TestStores.RecapCompiler(Tables, Names, Templates, Catalogue, Time);
         Sender = new RecapSender(Compiler, Mail, Tables, Names, Time, NullLogger<RecapSender>.Instance);
         Links = TestStores.UploadLinks(new LinkOptions { SigningKey = LinkKey }, Tables, Names, Time);
-        Reminders = new ReminderRunner(Tables, Names, Templates, Catalogue, Mail, Time, NullLogger<ReminderRunner>.Instance, Links);
+        Reminders = TestStores.ReminderRunner(Tables, Names, Templates, Catalogue, Mail, Time, NullLogger<ReminderRunner>.Instance, Links);
     }
 
     /// <summary>The key the harness signs upload links with (32 bytes).</summary>

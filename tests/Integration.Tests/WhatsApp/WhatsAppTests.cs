@@ -71,7 +71,7 @@ public sealed class WhatsAppTests(AzuriteFixture azurite) : IAsyncDisposable
         ], h.Time.Now);
         var channel = Channel();
         var log = new CapturingLogger<ReminderRunner>();
-        var runner = new ReminderRunner(h.Tables, h.Names, Templates, Catalogue, h.Mail, h.Time, log, h.Links, channel);
+        var runner = TestStores.ReminderRunner(h.Tables, h.Names, Templates, Catalogue, h.Mail, h.Time, log, h.Links, channel);
         return (h, runner, log, channel);
     }
 
