@@ -144,7 +144,7 @@ internal static class DemoCommand
         {
             var regencies = Core.Model.RegencySettings.Load(Settings(outbox), out _);
             var regency = regencies.Single();
-            var mail = Core.Outbox.Mail.MailOptions.FromSettings(k => Settings(outbox).GetValueOrDefault(k.Replace("__", ":", StringComparison.Ordinal)));
+            var mail = Core.Outbox.Mail.MailOptions.FromSettings(new Core.Model.SettingsReader(k => Settings(outbox).GetValueOrDefault(k.Replace("__", ":", StringComparison.Ordinal))));
             var links = LinksCommand.Create(env);
             await links.EnsureAsync();
             var clock = new Core.Model.SimulatedClock(NotificationsRun);
