@@ -26,12 +26,7 @@ internal static class UploadCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var t = CliTexts.Default;
-        var options = CommandOptions.Parse(Name, args, new HashSet<string> { "--kampung", "--timeout" }, new HashSet<string> { "--json", "--no-wait" }, Console.Error);
-        if (options is null) return CommandLine.Usage;
-        if (!options.TryArea(Console.Error, "--kampung", out var area) || !options.TryWholeNumber(Console.Error, "--timeout", "error.seconds", 1, out var seconds)
-            || !options.TryFile(Console.Error, out var file))
-            return CommandLine.Usage;
-        var (json, noWait, timeout) = (options.Has("--json"), options.Has("--no-wait"), TimeSpan.FromSeconds(seconds ?? 180));
+        if (Parse(args, Console.Error) is not var (file, area, json, noWait, timeout)) return CommandLine.Usage;
         var content = await File.ReadAllBytesAsync(file!);
         var stamp = DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
         var blobName = (area is null ? "" : area + "/") + stamp + "-" + BlobSafe(Path.GetFileName(file!));
@@ -175,6 +170,17 @@ internal static class UploadCommand
         Console.WriteLine(t.T("upload.counts", ("area", o.AreaCode), ("period", o.Period is { } p ? StorageCommands.IndonesianMonth(p) : null),
             ("activities", o.ActivityCount), ("indicators", o.IndicatorCount), ("errors", o.ErrorCount), ("warnings", o.WarningCount)));
         foreach (var problem in problems) Console.WriteLine("  " + StorageCommands.Describe(problem.ToProblem()));
+    }
+
+    /// <summary>The file and options; null after writing why and the usage to <paramref name="error"/> (an unknown option,
+    /// a malformed <c>--kampung</c> area code or <c>--timeout</c>, no file, more than one, or one that does not exist).</summary>
+    internal static (string File, string? Area, bool Json, bool NoWait, TimeSpan Timeout)? Parse(IReadOnlyList<string> args, TextWriter error)
+    {
+        var options = CommandOptions.Parse(Name, args, new HashSet<string> { "--kampung", "--timeout" }, new HashSet<string> { "--json", "--no-wait" }, error);
+        if (options is null || !options.TryArea(error, "--kampung", out var area) || !options.TryWholeNumber(error, "--timeout", "error.seconds", 1, out var seconds)
+            || !options.TryFile(error, out var file))
+            return null;
+        return (file, area, options.Has("--json"), options.Has("--no-wait"), TimeSpan.FromSeconds(seconds ?? 180));
     }
 
     /// <summary>A file name safe as the last blob-name segment (the pipeline refuses control characters and path separators).</summary>
