@@ -2,6 +2,7 @@ using KampungKB.Core.Model;
 
 namespace KampungKB.Core.Outbox.Mail;
 
+/// <summary>Where mail goes: <c>Outbox</c> writes .eml files (local, tests), <c>Graph</c> sends through Microsoft Graph (docs/mail.md).</summary>
 public enum MailMode { Outbox, Graph }
 
 /// <summary>
@@ -101,7 +102,7 @@ public sealed class MailOptions
 }
 
 /// <summary>Thrown at start-up when mail settings are unusable; lists every bad key so one deploy fixes them all.</summary>
-public sealed class MailConfigurationException(IReadOnlyList<SettingError> errors)
+internal sealed class MailConfigurationException(IReadOnlyList<SettingError> errors)
     : InvalidOperationException("Invalid mail settings: " + string.Join("; ", errors.Select(e => $"{e.Key}: {e.Message}")))
 {
     public IReadOnlyList<SettingError> Errors { get; } = errors;
