@@ -91,116 +91,64 @@ public sealed class AppSettings
     /// <summary>The CRON of each timer (configured, else <see cref="DefaultSchedules"/>), validated.</summary>
     public IReadOnlyDictionary<string, string> Schedules { get; init; } = DefaultSchedules;
 
+    /// <summary>Reads every setting through one <see cref="SettingsReader"/>; <paramref name="errors"/> holds one <c>key: problem</c> line per bad setting.</summary>
     public static AppSettings Load(IConfiguration configuration, out IReadOnlyList<string> errors)
     {
+        var settings = new SettingsReader(key => configuration[key.Replace("__", ":", StringComparison.Ordinal)] ?? configuration[key]);
         var problems = new List<string>();
-        string? Get(string key) => configuration[key.Replace("__", ":", StringComparison.Ordinal)] ?? configuration[key];
 
         StorageConnection? storage = null;
-        try { storage = StorageConnection.FromConfiguration(Get); }
+        try { storage = StorageConnection.FromConfiguration(settings.Raw); }
         catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
         {
-            problems.Add($"AzureWebJobsStorage: {e.Message}");
+            settings.Error("AzureWebJobsStorage", e.Message);
         }
+        var pipeline = PipelineOptions.FromSettings(settings);
+        var archive = ArchiveOptions.FromSettings(settings);
 
-        var pipeline = new PipelineOptions();
-        if (Get("Pipeline__MaxUploadBytes") is { Length: > 0 } max)
-        {
-            if (long.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) && bytes is >= 1024 and <= 100L * 1024 * 1024)
-                pipeline.MaxUploadBytes = bytes;
-            else problems.Add($"Pipeline__MaxUploadBytes: '{max}' is not a whole number of bytes between 1024 and 104857600.");
-        }
-
-        // The per-upload reading deadline (docs/robustness.md); below the Functions timeout so the rejection is written.
-        if (Get("Ingestion__DeadlineSeconds") is { Length: > 0 } deadline)
-        {
-            if (int.TryParse(deadline, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 540)
-                pipeline.IngestionDeadline = TimeSpan.FromSeconds(seconds);
-            else problems.Add($"Ingestion__DeadlineSeconds: '{deadline}' is not a whole number of seconds between 1 and 540.");
-        }
-
-        // Limits of a zip of reports, each a whole number; ArchiveOptions.Validate names the key of a value out of range.
-        long? Whole(string key)
-        {
-            if (Get(key) is not { Length: > 0 } raw) return null;
-            if (long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value)) return value;
-            problems.Add($"{key}: '{raw}' is not a whole number.");
-            return null;
-        }
-        var defaults = new ArchiveOptions();
-        var archive = new ArchiveOptions
-        {
-            MaxEntries = (int)Math.Min(int.MaxValue, Whole("Archive__MaxEntries") ?? defaults.MaxEntries),
-            MaxExpandedBytes = Whole("Archive__MaxExpandedBytes") ?? defaults.MaxExpandedBytes,
-            MaxCompressionRatio = (int)Math.Min(int.MaxValue, Whole("Archive__MaxCompressionRatio") ?? defaults.MaxCompressionRatio),
-        };
-        problems.AddRange(archive.Validate());
-
-        var templates = Get("KKB_TEMPLATES") is { Length: > 0 } t ? t : Path.Combine(AppContext.BaseDirectory, "templates");
-        if (!Directory.Exists(templates)) problems.Add($"KKB_TEMPLATES: the templates folder '{templates}' does not exist.");
+        var templates = settings.Text("KKB_TEMPLATES") ?? Path.Combine(AppContext.BaseDirectory, "templates");
+        if (!Directory.Exists(templates)) settings.Error("KKB_TEMPLATES", $"the templates folder '{templates}' does not exist.");
 
         // Schedules (the host resolves them; a bad CRON would only show as a host indexing error), regencies, mail.
         var schedules = new Dictionary<string, string>(DefaultSchedules);
         foreach (var key in ScheduleKeys)
         {
-            if (Get(key) is not { Length: > 0 } cron) continue;
+            if (settings.Text(key) is not { } cron) continue;
             if (CrontabSchedule.TryParse(cron, new CrontabSchedule.ParseOptions { IncludingSeconds = true }) is null)
-                problems.Add($"{key}: '{cron}' is not a six-field NCRONTAB expression (seconds minutes hours day month weekday, UTC), e.g. 0 0 1 * * *.");
+                settings.Error(key, $"'{cron}' is not a six-field NCRONTAB expression (seconds minutes hours day month weekday, UTC), e.g. 0 0 1 * * *.");
             else schedules[key] = cron;
         }
         var regencies = RegencySettings.Load(configuration.AsEnumerable(), out var regencyErrors);
         problems.AddRange(regencyErrors);
-        var mail = MailOptions.FromSettings(Get);
-        problems.AddRange(mail.Validate().Select(e => $"{e.Key}: {e.Message}"));
+        var mail = MailOptions.FromSettings(settings);
         // Email in reads through Graph with the mail credential.
-        var mailIn = KampungKB.Core.Uploads.MailIn.MailInOptions.FromSettings(Get);
-        problems.AddRange(mailIn.Validate(mail).Select(e => $"{e.Key}: {e.Message}"));
-        var whatsApp = KampungKB.Core.Outbox.WhatsApp.WhatsAppOptions.FromSettings(Get);
-        problems.AddRange(whatsApp.Validate().Select(e => $"{e.Key}: {e.Message}"));
-
-        // Upload links (docs/upload-page.md): a missing or short key would make every link forgeable or dead.
-        if (!KampungKB.Core.Uploads.Links.LinkOptions.TryParseKey(Get("Links__SigningKey"), out var linkKey, out var keyError))
-            problems.Add($"Links__SigningKey: {keyError}");
-        if (!KampungKB.Core.Uploads.Links.LinkOptions.TryParseBaseUrl(Get("Links__BaseUrl"), out var baseUrl))
-            problems.Add($"Links__BaseUrl: '{Get("Links__BaseUrl")}' is not an absolute http(s) URL without a query.");
-        var keyCacheTtl = KampungKB.Core.Uploads.Links.LinkOptions.DefaultKeyCacheTtl;
-        if (Get("Links__KeyCacheTtl") is { Length: > 0 } ttl
-            && (!TimeSpan.TryParse(ttl, CultureInfo.InvariantCulture, out keyCacheTtl) || keyCacheTtl < TimeSpan.FromSeconds(1) || keyCacheTtl > TimeSpan.FromHours(1)))
-            problems.Add($"Links__KeyCacheTtl: '{ttl}' is not a time span from 00:00:01 to 01:00:00, e.g. 00:01:00.");
+        var mailIn = KampungKB.Core.Uploads.MailIn.MailInOptions.FromSettings(settings, mail);
+        var whatsApp = KampungKB.Core.Outbox.WhatsApp.WhatsAppOptions.FromSettings(settings);
+        var links = KampungKB.Core.Uploads.Links.LinkOptions.FromSettings(settings);
 
         // ./kkb demo only: one simulated timeline for the sample uploads (Core SimulatedClock).
         DateTimeOffset? simulatedNow = null;
-        if (Get("Demo__SimulatedNow") is { Length: > 0 } sim)
+        if (settings.Text("Demo__SimulatedNow") is { } sim)
         {
             if (DateTimeOffset.TryParse(sim, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)) simulatedNow = at;
-            else problems.Add($"Demo__SimulatedNow: '{sim}' is not an ISO 8601 instant, e.g. 2025-11-05T01:00:00Z.");
+            else settings.Error("Demo__SimulatedNow", $"'{sim}' is not an ISO 8601 instant, e.g. 2025-11-05T01:00:00Z.");
         }
-
-        // Retention (docs/retention.md): a typo must not delete originals early or keep them for ever.
-        if (!KampungKB.Core.Jobs.Retention.RetentionOptions.TryParse(Get("Retention__Months"), out var retention, out var retentionError))
-            problems.Add($"Retention__Months: {retentionError}");
+        var retention = KampungKB.Core.Jobs.Retention.RetentionOptions.FromSettings(settings);
         // The Google Drive channel; a key that is set must be a usable service-account key.
-        var drive = KampungKB.Core.Uploads.Drive.DriveOptions.FromSettings(Get, out var driveErrors);
-        problems.AddRange(driveErrors);
+        var drive = KampungKB.Core.Uploads.Drive.DriveOptions.FromSettings(settings);
 
         // Dashboard sign-in limits (docs/dashboard.md): a whole number from 1 to 1000 per 15 minutes.
-        int Limit(string key, int fallback)
-        {
-            if (Get(key) is not { Length: > 0 } text) return fallback;
-            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 1000) return n;
-            problems.Add($"{key}: '{text}' is not a whole number from 1 to 1000.");
-            return fallback;
-        }
-        var dashboard = KampungKB.Core.Dashboard.DashboardOptions.From(linkKey.Length > 0 ? linkKey : new byte[32], baseUrl,
+        int Limit(string key, int fallback) => (int)settings.Whole(key, fallback, 1, 1000, "a whole number from 1 to 1000");
+        var dashboard = KampungKB.Core.Dashboard.DashboardOptions.From(links.SigningKey.Length > 0 ? links.SigningKey : new byte[32], links.BaseUrl,
             Limit("Dashboard__LinksPerAddress", 5), Limit("Dashboard__LinksPerIp", 20));
 
-        errors = problems;
+        errors = [.. settings.Errors.Select(e => e.ToString()), .. problems];
         return new AppSettings
         {
             Schedules = schedules,
             Archive = archive,
             Storage = storage!, Pipeline = pipeline, TemplatesDirectory = templates, Regencies = regencies, Mail = mail,
-            Links = new KampungKB.Core.Uploads.Links.LinkOptions { SigningKey = linkKey, BaseUrl = baseUrl, KeyCacheTtl = keyCacheTtl },
+            Links = links,
             SimulatedNow = simulatedNow,
             Retention = retention,
             Drive = drive,

@@ -63,6 +63,42 @@ public class CliTextTests
         Assert.Contains(CliTexts.Default.Usage("remind"), e.ToString());
     }
 
+    [Theory]
+    [InlineData("error.area", "--kampung", "63.71")]
+    [InlineData("error.seconds", "--timeout", "tiga")]
+    [InlineData("error.seconds", "--timeout", "0")]
+    [InlineData("error.unknown_option", "--kabupaten", "63.71")]
+    [InlineData("error.file_count")]
+    [InlineData("error.file_missing", "tidak-ada.xlsx")]
+    public void Upload_BadArguments_SayWhatWasWrong_AndTheUsage(string key, params string[] args)
+    {
+        var e = new StringWriter();
+        var file = Path.Combine(Repo.Examples, "E01_kegiatan_oktober_2025_pelambuan.xlsx");
+        string[] line = key is "error.file_count" or "error.file_missing" ? args : [file, .. args];
+
+        Assert.Null(UploadCommand.Parse(line, e));
+
+        var t = CliTexts.Default;
+        var expected = key switch
+        {
+            "error.unknown_option" => t.T(key, ("command", "upload"), ("option", args[0])),
+            "error.file_missing" => t.T(key, ("command", "upload"), ("file", args[0])),
+            _ => t.T(key, ("command", "upload"), ("value", args.ElementAtOrDefault(1))),
+        };
+        Assert.Equal(expected + Environment.NewLine + t.Usage("upload") + Environment.NewLine, e.ToString());
+    }
+
+    [Fact]
+    public void Upload_FileAndOptions_AreRead()
+    {
+        var file = Path.Combine(Repo.Examples, "E01_kegiatan_oktober_2025_pelambuan.xlsx");
+
+        var parsed = UploadCommand.Parse(["--kampung", "63.71.04.1005", file, "--json", "--timeout", "30"], TextWriter.Null);
+
+        Assert.Equal((file, "63.71.04.1005", true, false, TimeSpan.FromSeconds(30)), parsed);
+        Assert.Equal(TimeSpan.FromSeconds(180), UploadCommand.Parse([file], TextWriter.Null)!.Value.Timeout);
+    }
+
     [Fact]
     public void UnknownOption_IsRefused_NotIgnored()
     {

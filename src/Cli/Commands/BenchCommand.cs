@@ -12,16 +12,13 @@ internal static class BenchCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        if (!CommandLine.Parse(args, new HashSet<string> { "--quick", "--json", "--scale" }, out var flags, out var positional, out var error) || positional.Count > 0)
-        {
-            Console.Error.WriteLine("kkb bench: " + (error ?? "tidak menerima argumen") + ". Pakai: kkb bench [--quick] [--json] [--scale]");
-            return CommandLine.Usage;
-        }
+        var options = CommandOptions.Parse("bench", args, new HashSet<string>(), new HashSet<string> { "--quick", "--json", "--scale" }, Console.Error);
+        if (options is null || !options.NoPositional(Console.Error)) return CommandLine.Usage;
         var root = LocalEnvironment.RepositoryRoot;
         var output = Path.Combine(root, ".build", "bench");
-        var progress = flags.Contains("--json") ? Console.Error : Console.Out;
+        var progress = options.Has("--json") ? Console.Error : Console.Out;
 
-        progress.WriteLine("bench: membangun alat ukur dan aplikasi Functions kosong (pembanding)...");
+        progress.WriteLine(CliTexts.Default.T("bench.building"));
         if (!await DotnetAsync(root, progress, "build", "src/Bench/KampungKB.Bench.csproj", "-c", "Release", "-o", Path.Combine(output, "tool"))) return 2;
         if (!await DotnetAsync(root, progress, "build", "src/Bench/EmptyApp/KampungKB.Bench.EmptyApp.csproj", "-c", "Release", "-o", Path.Combine(output, "empty"))) return 2;
 
@@ -47,7 +44,7 @@ internal static class BenchCommand
         var stderr = p.StandardError.ReadToEndAsync();
         await p.WaitForExitAsync();
         if (p.ExitCode == 0) return true;
-        progress.WriteLine($"bench: dotnet {string.Join(' ', args.Take(2))} gagal:");
+        progress.WriteLine(CliTexts.Default.T("bench.dotnet_failed", ("command", string.Join(' ', args.Take(2)))));
         progress.WriteLine(await stdout);
         progress.WriteLine(await stderr);
         return false;

@@ -15,13 +15,12 @@ internal static class BenchStartCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var app = Value(args, "--app");
-        var blob = Value(args, "--blob");
-        if (app is null || blob is null || !File.Exists(app))
-        {
-            Console.Error.WriteLine("kkb bench-start: pakai --app DLL --blob NAMA (dipakai oleh ./kkb bench)");
+        const string Name = "bench-start";
+        var t = CliTexts.Default;
+        var options = CommandOptions.Parse(Name, args, new HashSet<string> { "--app", "--blob" }, new HashSet<string>(), Console.Error);
+        if (options is null || !options.NoPositional(Console.Error) || !options.TryRequired(Console.Error, "--app", out var app) || !options.TryRequired(Console.Error, "--blob", out var blob))
             return CommandLine.Usage;
-        }
+        if (!File.Exists(app)) return CommandLine.UsageError(Name, t.T("error.file_missing", ("command", Name), ("file", app)));
         var assembly = Path.GetFileName(app) == Path.GetFileName(typeof(AppComposition).Assembly.Location)
             ? typeof(AppComposition).Assembly
             : Assembly.LoadFrom(Path.GetFullPath(app));
@@ -30,16 +29,10 @@ internal static class BenchStartCommand
         var dispatch = await env.Runner(functions).RunBlobAsync("IngestUpload", blob);
         if (dispatch is not { Succeeded: true })
         {
-            Console.Error.WriteLine($"kkb bench-start: IngestUpload tidak berhasil ({dispatch?.Error ?? "blob tidak ada"})");
+            Console.Error.WriteLine(t.T("bench_start.failed", ("error", dispatch?.Error ?? t.T("bench_start.no_blob"))));
             return CommandLine.Failed;
         }
         Console.WriteLine((DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture));
         return CommandLine.Ok;
-    }
-
-    private static string? Value(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }

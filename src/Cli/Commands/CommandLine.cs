@@ -119,22 +119,4 @@ internal static class CommandLine
 
     /// <summary>The templates shipped beside the tool, else the repository's own (KKB_ROOT).</summary>
     internal static IngestionEngine LoadEngine() => IngestionEngine.Load(TemplatesDirectory);
-
-    /// <summary>Splits flags from positional arguments; unknown flags are a usage error.</summary>
-    internal static bool Parse(IReadOnlyList<string> args, IReadOnlySet<string> flags, out HashSet<string> set, out List<string> positional, out string? error)
-    {
-        set = new HashSet<string>(StringComparer.Ordinal);
-        positional = [];
-        error = null;
-        foreach (var a in args)
-        {
-            if (a.StartsWith("--", StringComparison.Ordinal))
-            {
-                if (!flags.Contains(a)) { error = $"pilihan \"{a}\" tidak dikenal"; return false; }
-                set.Add(a);
-            }
-            else positional.Add(a);
-        }
-        return true;
-    }
 }

@@ -83,6 +83,47 @@ internal sealed class CommandOptions
         return true;
     }
 
+    /// <summary>The area code of <paramref name="flag"/> (<c>63.71.04.1005</c>), null when absent; false after saying why when malformed.</summary>
+    public bool TryArea(TextWriter error, string flag, out string? area)
+    {
+        area = null;
+        if (Value(flag) is not { } text) return true;
+        if (!AreaCode.TryParse(text, out var code)) return Fail(error, CliTexts.Default.T("error.area", ("command", Command), ("value", text)));
+        area = code.Value;
+        return true;
+    }
+
+    /// <summary>The whole number of <paramref name="flag"/> (at least <paramref name="min"/>), null when absent; false after saying why (text <paramref name="errorKey"/>) when malformed.</summary>
+    public bool TryWholeNumber(TextWriter error, string flag, string errorKey, int min, out int? number)
+    {
+        number = null;
+        if (Value(flag) is not { } text) return true;
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < min)
+            return Fail(error, CliTexts.Default.T(errorKey, ("command", Command), ("value", text)));
+        number = n;
+        return true;
+    }
+
+    /// <summary>The one positional argument, an existing file; false after saying why when there is none, more than one, or it does not exist.</summary>
+    public bool TryFile(TextWriter error, out string file)
+    {
+        file = Positional.Count == 1 ? Positional[0] : "";
+        var t = CliTexts.Default;
+        if (Positional.Count != 1) return Fail(error, t.T("error.file_count", ("command", Command)));
+        return File.Exists(file) || Fail(error, t.T("error.file_missing", ("command", Command), ("file", file)));
+    }
+
+    /// <summary>False after saying why when a positional argument was given to a command that takes none.</summary>
+    public bool NoPositional(TextWriter error) =>
+        Positional.Count == 0 || Fail(error, CliTexts.Default.T("error.unexpected", ("command", Command), ("value", Positional[0])));
+
+    /// <summary>The value of a required <paramref name="flag"/>; false after saying it is missing.</summary>
+    public bool TryRequired(TextWriter error, string flag, out string value)
+    {
+        value = Value(flag) ?? "";
+        return value.Length > 0 || Fail(error, CliTexts.Default.T("error.option_missing", ("command", Command), ("option", flag)));
+    }
+
     private bool Fail(TextWriter error, string message)
     {
         CommandLine.UsageError(Command, message, error);

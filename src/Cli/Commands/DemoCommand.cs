@@ -21,12 +21,15 @@ internal static class DemoCommand
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var json = args.Contains("--json");
+        var options = CommandOptions.Parse("demo", args, new HashSet<string>(), new HashSet<string> { "--json" }, Console.Error);
+        if (options is null || !options.NoPositional(Console.Error)) return CommandLine.Usage;
+        var json = options.Has("--json");
+        var t = CliTexts.Default;
         var samples = Path.Combine(LocalEnvironment.RepositoryRoot, "samples");
-        if (!Directory.Exists(samples)) { Console.Error.WriteLine($"Folder contoh tidak ditemukan: {samples}"); return 2; }
+        if (!Directory.Exists(samples)) { Console.Error.WriteLine(t.T("demo.samples_missing", ("path", samples))); return 2; }
         void Say(string line) { if (!json) Console.WriteLine(line); else Console.Error.WriteLine(line); }
 
-        Say("Menyalakan Azurite sementara dan aplikasi Functions (runner lokal)...");
+        Say(t.T("demo.starting"));
         await using var env = await LocalEnvironment.OpenAsync(ephemeral: true);
         // Feedback mails, reminders and the recap go to a fresh outbox folder of .eml files.
         var outbox = Path.Combine(LocalEnvironment.RepositoryRoot, ".build", "demo-outbox", DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss", System.Globalization.CultureInfo.InvariantCulture));
@@ -36,7 +39,7 @@ internal static class DemoCommand
         foreach (var file in Directory.EnumerateFiles(Path.Combine(samples, "registry")).Order(StringComparer.Ordinal))
             await Drop(env.Blobs, StorageNames.Default.Registry, Path.GetFileName(file), file);
         var registry = await runner.RunOnceAsync();
-        foreach (var d in registry) Say("Daftar kampung: " + StorageCommands.DescribeDispatch(d));
+        foreach (var d in registry) Say(t.T("demo.registry", ("dispatch", StorageCommands.DescribeDispatch(d))));
 
         var uploadsRoot = Path.Combine(samples, "uploads");
         foreach (var file in Directory.EnumerateFiles(uploadsRoot, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
@@ -55,23 +58,23 @@ internal static class DemoCommand
                 folders.Add(f);
         var zipFiles = folders.SelectMany(f => f.GetProperty("files").EnumerateArray()).ToList();
         Say("");
-        Say($"{uploads.Count - folders.Count + zipFiles.Count} unggahan diproses:");
+        Say(t.T("demo.uploads", ("count", uploads.Count - folders.Count + zipFiles.Count)));
         foreach (var (d, o) in outcomes)
         {
-            if (o is null) { Say($"  ✗ {d.BlobName}: gagal diproses ({d.Error})"); continue; }
+            if (o is null) { Say(t.T("demo.upload_failed", ("blob", d.BlobName), ("error", d.Error ?? ""))); continue; }
             if (folders.FirstOrDefault(f => f.GetProperty("uploadId").GetString() == o.UploadId) is { ValueKind: System.Text.Json.JsonValueKind.Object } folder)
             {
-                Say($"  ▣ {d.BlobName}: folder zip, tiap lembar kerja diperiksa sendiri");
+                Say(t.T("demo.zip", ("blob", d.BlobName)));
                 UploadCommand.PrintFolder(o, folder, json: false, new SayWriter(line => Say("    " + line.TrimStart())));
                 continue;
             }
-            var mark = o.Status == UploadStatus.Rejected ? "✗ DITOLAK " : "✓ diterima";
-            Say($"  {mark} {d.BlobName}");
-            Say($"      kampung {o.AreaCode ?? "-"}, periode {o.Period?.ToString() ?? "-"}, {o.ActivityCount} kegiatan, {o.IndicatorCount} indikator, {o.ErrorCount} kesalahan, {o.WarningCount} peringatan");
+            Say(t.T(o.Status == UploadStatus.Rejected ? "demo.rejected" : "demo.accepted", ("blob", d.BlobName)));
+            Say(t.T("demo.counts", ("area", o.AreaCode), ("period", o.Period?.ToString()), ("activities", o.ActivityCount), ("indicators", o.IndicatorCount),
+                ("errors", o.ErrorCount), ("warnings", o.WarningCount)));
             var feedback = await FeedbackWriter.ReadAsync(env.Blobs, StorageNames.Default, o.UploadId);
             if (feedback is { } f && f.TryGetProperty("problems", out var problems))
                 foreach (var p in problems.EnumerateArray().Where(p => p.GetProperty("severity").GetString() == "error").Take(4))
-                    Say($"      - {p.GetProperty("message").GetString()}");
+                    Say(t.T("demo.problem", ("message", p.GetProperty("message").GetString())));
         }
 
         var emails = await DemoNotifications.RunAsync(env, outbox, Say);
@@ -95,17 +98,17 @@ internal static class DemoCommand
             outbox,
         };
         Say("");
-        Say($"Ringkasan: {summary.accepted} diterima, {summary.rejected} ditolak, {summary.activities} kegiatan dan {summary.indicators} angka indikator tersimpan.");
-        Say("Umpan balik tiap unggahan ada di kontainer 'feedback' (HTML dan JSON); berkas aslinya di 'processed' dan 'rejected'.");
+        Say(t.T("demo.summary", ("accepted", summary.accepted), ("rejected", summary.rejected), ("activities", summary.activities), ("indicators", summary.indicators)));
+        Say(t.T("demo.where"));
         if (await env.Stores.Registry.ListAsync() is { Count: > 0 } kampung)
         {
             var links = LinksCommand.Create(env);
             await links.EnsureAsync();
             var link = await links.IssueAsync(kampung.OrderBy(k => k.AreaCode, StringComparer.Ordinal).First());
-            Say($"Halaman unggah untuk {link.Kampung}: jalankan ./kkb dev dan ./kkb registry import samples/registry/*.xlsx, lalu buka {link.Url}");
+            Say(t.T("demo.page", ("kampung", link.Kampung), ("url", link.Url)));
         }
         // The sample dinas' sign-in to the dashboard (docs/dashboard.md), under ./kkb dev.
-        Say(CliTexts.Default.T("dinas.demo", ("regency", "Kota Banjarmasin"), ("code", "63.71"), ("email", DemoNotifications.DinasUser),
+        Say(t.T("dinas.demo", ("regency", "Kota Banjarmasin"), ("code", "63.71"), ("email", DemoNotifications.DinasUser),
             ("url", $"http://127.0.0.1:{LocalFunctionHost.DevPort}{Core.Dashboard.DashboardRoutes.HomePath()}")));
         if (json) Console.WriteLine(JsonSerializer.Serialize(summary, Json));
         return 0;
@@ -141,7 +144,7 @@ internal static class DemoCommand
         {
             var regencies = Core.Model.RegencySettings.Load(Settings(outbox), out _);
             var regency = regencies.Single();
-            var mail = Core.Outbox.Mail.MailOptions.FromSettings(k => Settings(outbox).GetValueOrDefault(k.Replace("__", ":", StringComparison.Ordinal)));
+            var mail = Core.Outbox.Mail.MailOptions.FromSettings(new Core.Model.SettingsReader(k => Settings(outbox).GetValueOrDefault(k.Replace("__", ":", StringComparison.Ordinal))));
             var links = LinksCommand.Create(env);
             await links.EnsureAsync();
             var clock = new Core.Model.SimulatedClock(NotificationsRun);
@@ -154,7 +157,7 @@ internal static class DemoCommand
             say(t.T("recap.mail", ("action", t.Label("action", recap.Action)), ("reason", recap.Reason is null ? "" : " (" + t.Label("reason", recap.Reason) + ")"),
                 ("location", recap.Location is null ? "" : " → " + recap.Location)).Trim());
             var emails = Directory.Exists(outbox) ? Directory.GetFiles(outbox, "*.eml").Length : 0;
-            say($"{emails} surel (umpan balik, pengingat, rekap) ditulis ke {outbox}");
+            say(t.T("demo.emails", ("count", emails), ("outbox", outbox)));
             return emails;
         }
 

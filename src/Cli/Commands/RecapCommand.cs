@@ -117,8 +117,9 @@ internal sealed record Notifications(RecapCompiler Compiler, RecapSender Sender,
     /// <summary>WhatsApp reminders when <c>WhatsApp__PhoneNumberId</c> and its token are set (valid) in the environment, as for the app.</summary>
     private static Core.Outbox.WhatsApp.WhatsAppChannel? WhatsAppFromEnvironment(string templatesDir)
     {
-        var options = Core.Outbox.WhatsApp.WhatsAppOptions.FromSettings(Environment.GetEnvironmentVariable);
-        return options.Enabled && options.Validate().Count == 0
+        var settings = new SettingsReader(Environment.GetEnvironmentVariable);
+        var options = Core.Outbox.WhatsApp.WhatsAppOptions.FromSettings(settings);
+        return options.Enabled && settings.Errors.Count == 0
             ? Core.Outbox.WhatsApp.WhatsAppChannel.Load(templatesDir, new Core.Outbox.WhatsApp.CloudApiWhatsAppSender(options))
             : null;
     }
@@ -129,8 +130,9 @@ internal sealed record Notifications(RecapCompiler Compiler, RecapSender Sender,
         var vars = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .Select(e => new KeyValuePair<string, string?>((string)e.Key, e.Value as string));
         regencies = RegencySettings.Load(vars, out var errors);
-        mail = MailOptions.FromSettings(Environment.GetEnvironmentVariable);
-        var all = errors.Concat(mail.Validate().Select(e => $"{e.Key}: {e.Message}")).ToList();
+        var settings = new SettingsReader(Environment.GetEnvironmentVariable);
+        mail = MailOptions.FromSettings(settings);
+        var all = errors.Concat(settings.Errors.Select(e => e.ToString())).ToList();
         foreach (var e in all) Console.Error.WriteLine(CliTexts.Default.T("error.settings", ("error", e)));
         return all.Count == 0;
     }

@@ -181,9 +181,10 @@ internal static class StorageCommands
         await using var env = await LocalEnvironment.OpenAsync();
         var functions = await env.StartFunctionsAsync(port: LocalFunctionHost.DevPort);
         var runner = env.Runner(functions);
-        Console.WriteLine($"kkb dev berjalan: penyimpanan = {env.Source}; fungsi: {string.Join(", ", functions.Functions.Select(f => f.Name))}");
-        Console.WriteLine($"Halaman unggah: {functions.Address}{functions.Host.RoutePrefix}/kampung/… (./kkb links)");
-        Console.WriteLine("Taruh berkas di kontainer 'uploads' atau 'registry' (atau ./kkb upload BERKAS); tekan Ctrl+C untuk berhenti.");
+        var t = CliTexts.Default;
+        Console.WriteLine(t.T("dev.running", ("source", env.Source), ("functions", string.Join(", ", functions.Functions.Select(f => f.Name)))));
+        Console.WriteLine(t.T("dev.page", ("url", $"{functions.Address}{functions.Host.RoutePrefix}/kampung/…")));
+        Console.WriteLine(t.T("dev.drop"));
         var timers = TimerSchedule.RunAsync(functions, d => Console.WriteLine(d), stop.Token);
         await runner.WatchAsync(d => Console.WriteLine(DescribeDispatch(d)), TimeSpan.FromSeconds(1), stop.Token);
         await timers;

@@ -21,15 +21,12 @@ namespace KampungKB.Cli.Commands;
 /// </summary>
 internal static class UploadCommand
 {
-    private const string UsageText = "kkb upload BERKAS [--kampung KODE_WILAYAH] [--json] [--no-wait] [--timeout DETIK]";
+    private const string Name = "upload";
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (!TryParse(args, out var file, out var area, out var json, out var noWait, out var timeout, out var error))
-        {
-            Console.Error.WriteLine($"kkb upload: {error}. Pakai: {UsageText}");
-            return CommandLine.Usage;
-        }
+        var t = CliTexts.Default;
+        if (Parse(args, Console.Error) is not var (file, area, json, noWait, timeout)) return CommandLine.Usage;
         var content = await File.ReadAllBytesAsync(file!);
         var stamp = DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
         var blobName = (area is null ? "" : area + "/") + stamp + "-" + BlobSafe(Path.GetFileName(file!));
@@ -38,10 +35,10 @@ internal static class UploadCommand
         await using var env = await LocalEnvironment.OpenAsync();
         await StorageBootstrap.EnsureAsync(env.Blobs, env.Tables, StorageNames.Default);
         if (area is not null && await env.Stores.Registry.GetAsync(area) is null)
-            Say($"Peringatan: kampung {area} belum ada di daftar kampung ({env.Source}); unggahan akan ditolak dengan kampung-not-registered.");
+            Say(t.T("upload.unregistered_warning", ("area", area), ("source", env.Source)));
         await env.Blobs.GetBlobContainerClient(StorageNames.Default.Uploads).GetBlobClient(blobName)
             .PutAsync(BinaryData.FromBytes(content), "application/octet-stream", new Dictionary<string, string> { ["source"] = "kkb-upload" });
-        Say($"Berkas disimpan sebagai uploads/{blobName} ({env.Source}).");
+        Say(t.T("upload.stored", ("blob", blobName), ("source", env.Source)));
         if (noWait)
         {
             if (json) Console.WriteLine(JsonSerializer.Serialize(new { blob = "uploads/" + blobName, status = "pending" }, CommandLine.Json));
@@ -51,29 +48,29 @@ internal static class UploadCommand
         UploadOutcome? outcome;
         if (env.IsLocal && (env.StartedAzurite || !await LocalEnvironment.DevRunnerAnswersAsync()))
         {
-            Say("Menjalankan fungsi IngestUpload lewat runner lokal...");
+            Say(t.T("upload.running_local"));
             var functions = await env.StartFunctionsAsync();
             var dispatch = await env.Runner(functions).RunBlobAsync("IngestUpload", blobName);
             if (dispatch is not { Succeeded: true })
             {
-                Console.Error.WriteLine($"kkb upload: fungsi IngestUpload gagal {dispatch?.Attempts ?? 0} kali ({dispatch?.Error}); berkas masuk antrean {PoisonQueue.Name} (lihat ./kkb poison).");
+                Console.Error.WriteLine(t.T("upload.function_failed", ("attempts", dispatch?.Attempts ?? 0), ("error", dispatch?.Error ?? ""), ("queue", PoisonQueue.Name)));
                 return CommandLine.Failed;
             }
             outcome = dispatch.ReturnValue as UploadOutcome;
         }
         else
         {
-            Say(env.IsLocal ? "kkb dev sedang berjalan; menunggu hasilnya..." : $"Menunggu hasil dari aplikasi Functions (paling lama {timeout.TotalSeconds:0} detik)...");
+            Say(env.IsLocal ? t.T("upload.waiting_dev") : t.T("upload.waiting_app", ("seconds", (int)timeout.TotalSeconds)));
             outcome = await WaitAsync(env, blobName, content, timeout);
             if (outcome is null)
             {
-                Console.Error.WriteLine($"kkb upload: belum ada hasil untuk uploads/{blobName} setelah {timeout.TotalSeconds:0} detik; periksa aplikasi Functions dan ./kkb poison.");
+                Console.Error.WriteLine(t.T("upload.no_outcome", ("blob", blobName), ("seconds", (int)timeout.TotalSeconds)));
                 return CommandLine.Failed;
             }
         }
         if (outcome is null)
         {
-            Console.Error.WriteLine($"kkb upload: uploads/{blobName} terhapus sebelum dibaca.");
+            Console.Error.WriteLine(t.T("upload.deleted", ("blob", blobName)));
             return CommandLine.Failed;
         }
 
@@ -167,50 +164,26 @@ internal static class UploadCommand
 
     private static void Print(UploadOutcome o, IReadOnlyList<ProblemJson> problems)
     {
-        var verdict = o.Status switch
-        {
-            UploadStatus.Accepted => "DITERIMA",
-            UploadStatus.Unchanged => "DITERIMA (isi sama dengan laporan sebelumnya; tidak ada yang berubah)",
-            UploadStatus.Superseded => "DITERIMA (tetapi sudah ada unggahan yang lebih baru untuk bulan ini)",
-            _ => "DITOLAK; perbaiki lalu kirim lagi",
-        };
-        Console.WriteLine($"Unggahan {o.UploadId}: {verdict}");
-        Console.WriteLine($"  kampung {o.AreaCode ?? "-"}, periode {(o.Period is { } p ? StorageCommands.IndonesianMonth(p) : "-")}: {o.ActivityCount} kegiatan, {o.IndicatorCount} indikator, {o.ErrorCount} kesalahan, {o.WarningCount} peringatan");
+        var t = CliTexts.Default;
+        var verdict = o.Status is UploadStatus.Accepted or UploadStatus.Unchanged or UploadStatus.Superseded ? o.Status : UploadStatus.Rejected;
+        Console.WriteLine(t.T("upload.title", ("uploadId", o.UploadId), ("verdict", t.T("upload.verdict." + verdict))));
+        Console.WriteLine(t.T("upload.counts", ("area", o.AreaCode), ("period", o.Period is { } p ? StorageCommands.IndonesianMonth(p) : null),
+            ("activities", o.ActivityCount), ("indicators", o.IndicatorCount), ("errors", o.ErrorCount), ("warnings", o.WarningCount)));
         foreach (var problem in problems) Console.WriteLine("  " + StorageCommands.Describe(problem.ToProblem()));
+    }
+
+    /// <summary>The file and options; null after writing why and the usage to <paramref name="error"/> (an unknown option,
+    /// a malformed <c>--kampung</c> area code or <c>--timeout</c>, no file, more than one, or one that does not exist).</summary>
+    internal static (string File, string? Area, bool Json, bool NoWait, TimeSpan Timeout)? Parse(IReadOnlyList<string> args, TextWriter error)
+    {
+        var options = CommandOptions.Parse(Name, args, new HashSet<string> { "--kampung", "--timeout" }, new HashSet<string> { "--json", "--no-wait" }, error);
+        if (options is null || !options.TryArea(error, "--kampung", out var area) || !options.TryWholeNumber(error, "--timeout", "error.seconds", 1, out var seconds)
+            || !options.TryFile(error, out var file))
+            return null;
+        return (file, area, options.Has("--json"), options.Has("--no-wait"), TimeSpan.FromSeconds(seconds ?? 180));
     }
 
     /// <summary>A file name safe as the last blob-name segment (the pipeline refuses control characters and path separators).</summary>
     private static string BlobSafe(string name) =>
         new(name.Select(c => char.IsControl(c) || c is '/' or '\\' or '#' or '?' ? '_' : c).ToArray());
-
-    private static bool TryParse(string[] args, out string? file, out string? area, out bool json, out bool noWait, out TimeSpan timeout, out string? error)
-    {
-        file = area = error = null;
-        json = noWait = false;
-        timeout = TimeSpan.FromSeconds(180);
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--json": json = true; break;
-                case "--no-wait": noWait = true; break;
-                case "--kampung" when i + 1 < args.Length:
-                    if (!AreaCode.TryParse(args[++i], out var code)) { error = $"kode wilayah \"{args[i]}\" bukan kode desa/kelurahan (mis. 63.71.04.1005)"; return false; }
-                    area = code.Value;
-                    break;
-                case "--timeout" when i + 1 < args.Length:
-                    if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out var s) || s < 1) { error = $"--timeout \"{args[i]}\" bukan jumlah detik"; return false; }
-                    timeout = TimeSpan.FromSeconds(s);
-                    break;
-                case var a when a.StartsWith("--", StringComparison.Ordinal): error = $"pilihan \"{a}\" tidak dikenal atau tanpa nilai"; return false;
-                default:
-                    if (file is not null) { error = "hanya satu berkas"; return false; }
-                    file = args[i];
-                    break;
-            }
-        }
-        if (file is null) { error = "berkas belum diberikan"; return false; }
-        if (!File.Exists(file)) { error = $"berkas tidak ditemukan: {file}"; return false; }
-        return true;
-    }
 }

@@ -68,7 +68,7 @@ internal sealed class AzuriteProcess : IAsyncDisposable
         TimeSpan? startTimeout = null, (int Blob, int Queue, int Table)? ports = null, CancellationToken cancellationToken = default)
     {
         if (!IsInstalled(repositoryRoot))
-            throw new InvalidOperationException($"Azurite belum terpasang di '{repositoryRoot}'; jalankan scripts/setup.sh (npm ci).");
+            throw new InvalidOperationException(KampungKB.Cli.Commands.CliTexts.Default.T("storage.azurite_missing_at", ("root", repositoryRoot)));
         InvalidOperationException? last = null;
         for (var attempt = 0; attempt < (ports is null ? 3 : 1); attempt++)
         {

@@ -87,20 +87,20 @@ internal sealed class LocalEnvironment : IAsyncDisposable
                 // The setting's own message is English; the operator gets what to set, in Indonesian.
                 throw new InvalidOperationException(KampungKB.Cli.Commands.CliTexts.Default.T("storage.identity_incomplete"), e);
             }
-            return new LocalEnvironment(root, null, identity, null, "AzureWebJobsStorage__* (identitas Azure)");
+            return new LocalEnvironment(root, null, identity, null, KampungKB.Cli.Commands.CliTexts.Default.T("storage.source.identity"));
         }
         if (!AzuriteProcess.IsInstalled(root))
-            throw new InvalidOperationException("Azurite belum terpasang. Jalankan: scripts/setup.sh (atau ./kkb test sekali).");
+            throw new InvalidOperationException(KampungKB.Cli.Commands.CliTexts.Default.T("storage.azurite_missing"));
         if (ephemeral)
         {
             var temp = await AzuriteProcess.StartAsync(root, cancellationToken: cancellationToken);
-            return new LocalEnvironment(root, temp.ConnectionString, StorageConnection.Parse(temp.ConnectionString), temp, $"Azurite sementara (port {temp.BlobPort})") { IsLocal = true };
+            return new LocalEnvironment(root, temp.ConnectionString, StorageConnection.Parse(temp.ConnectionString), temp, KampungKB.Cli.Commands.CliTexts.Default.T("storage.source.temporary", ("port", temp.BlobPort.ToString(System.Globalization.CultureInfo.InvariantCulture)))) { IsLocal = true };
         }
         var dev = DevConnectionString();
         if (await AnswersAsync(DevPorts.Blob) && await AnswersAsync(DevPorts.Queue) && await AnswersAsync(DevPorts.Table))
-            return new LocalEnvironment(root, dev, StorageConnection.Parse(dev), null, "Azurite lokal yang sudah berjalan (127.0.0.1:10000)") { IsLocal = true };
+            return new LocalEnvironment(root, dev, StorageConnection.Parse(dev), null, KampungKB.Cli.Commands.CliTexts.Default.T("storage.source.running")) { IsLocal = true };
         var azurite = await AzuriteProcess.StartAsync(root, Path.Combine(root, ".kkb", "azurite"), cancellationToken: cancellationToken, ports: DevPorts);
-        return new LocalEnvironment(root, dev, StorageConnection.Parse(dev), azurite, "Azurite lokal (.kkb/azurite)") { IsLocal = true };
+        return new LocalEnvironment(root, dev, StorageConnection.Parse(dev), azurite, KampungKB.Cli.Commands.CliTexts.Default.T("storage.source.dev")) { IsLocal = true };
     }
 
     /// <summary>
@@ -115,7 +115,7 @@ internal sealed class LocalEnvironment : IAsyncDisposable
         if (await AnswersAsync(DevPorts.Table) && await AnswersAsync(DevPorts.Blob))
         {
             var dev = DevConnectionString();
-            return new LocalEnvironment(RepositoryRoot, dev, StorageConnection.Parse(dev), null, "Azurite lokal yang sudah berjalan (127.0.0.1:10000)");
+            return new LocalEnvironment(RepositoryRoot, dev, StorageConnection.Parse(dev), null, KampungKB.Cli.Commands.CliTexts.Default.T("storage.source.running"));
         }
         return null;
     }

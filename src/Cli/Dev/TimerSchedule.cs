@@ -35,11 +35,11 @@ internal static class TimerSchedule
             try
             {
                 await host.InvokeTimerAsync(function, pastDue: false, cancellationToken);
-                report($"[{function.Name}] dijalankan sesuai jadwal {function.Schedule}");
+                report(KampungKB.Cli.Commands.CliTexts.Default.T("dev.timer_ran", ("function", function.Name), ("schedule", function.Schedule ?? "")));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                report($"[{function.Name}] GAGAL: {e.GetType().Name}: {e.Message}");
+                report(KampungKB.Cli.Commands.CliTexts.Default.T("dev.timer_failed", ("function", function.Name), ("error", e.GetType().Name), ("message", e.Message)));
             }
         }
     }

@@ -1,3 +1,5 @@
+using KampungKB.Core.Model;
+
 namespace KampungKB.Core.Uploads;
 
 /// <summary>
@@ -22,13 +24,29 @@ public sealed class ArchiveOptions
     /// <summary>Folder levels kept of an entry's path; deeper paths keep their last levels.</summary>
     public const int MaxPathSegments = 8;
 
-    /// <returns>One line per bad value, naming its app setting; empty when all are good.</returns>
-    public IReadOnlyList<string> Validate()
+    /// <summary>Reads <c>Archive__*</c> (whole numbers) through <paramref name="settings"/>, which is told each bad value and each rule of <see cref="Validate"/> broken.</summary>
+    public static ArchiveOptions FromSettings(SettingsReader settings)
     {
-        var errors = new List<string>();
-        if (MaxEntries is < 1 or > 10_000) errors.Add($"Archive__MaxEntries: {MaxEntries} is not between 1 and 10000.");
-        if (MaxExpandedBytes is < 1024 * 1024 or > 2L * 1024 * 1024 * 1024) errors.Add($"Archive__MaxExpandedBytes: {MaxExpandedBytes} is not between 1048576 (1 MiB) and 2147483648 (2 GiB).");
-        if (MaxCompressionRatio is < 10 or > 10_000) errors.Add($"Archive__MaxCompressionRatio: {MaxCompressionRatio} is not between 10 and 10000.");
+        ArgumentNullException.ThrowIfNull(settings);
+        var defaults = new ArchiveOptions();
+        long Whole(string key, long fallback) => settings.Whole(key, fallback, 0, long.MaxValue, "a whole number");
+        var o = new ArchiveOptions
+        {
+            MaxEntries = (int)Math.Min(int.MaxValue, Whole("Archive__MaxEntries", defaults.MaxEntries)),
+            MaxExpandedBytes = Whole("Archive__MaxExpandedBytes", defaults.MaxExpandedBytes),
+            MaxCompressionRatio = (int)Math.Min(int.MaxValue, Whole("Archive__MaxCompressionRatio", defaults.MaxCompressionRatio)),
+        };
+        settings.Report(o.Validate());
+        return o;
+    }
+
+    /// <returns>Each bad value under its app setting; empty when all are good.</returns>
+    public IReadOnlyList<SettingError> Validate()
+    {
+        var errors = new List<SettingError>();
+        if (MaxEntries is < 1 or > 10_000) errors.Add(new("Archive__MaxEntries", $"{MaxEntries} is not between 1 and 10000."));
+        if (MaxExpandedBytes is < 1024 * 1024 or > 2L * 1024 * 1024 * 1024) errors.Add(new("Archive__MaxExpandedBytes", $"{MaxExpandedBytes} is not between 1048576 (1 MiB) and 2147483648 (2 GiB)."));
+        if (MaxCompressionRatio is < 10 or > 10_000) errors.Add(new("Archive__MaxCompressionRatio", $"{MaxCompressionRatio} is not between 10 and 10000."));
         return errors;
     }
 }

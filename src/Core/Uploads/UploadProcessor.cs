@@ -56,6 +56,17 @@ public sealed class PipelineOptions
     /// told, and the function does not throw, so the host does not retry it (docs/robustness.md).
     /// </summary>
     public TimeSpan IngestionDeadline { get; set; } = IngestionOptions.DefaultDeadline;
+
+    /// <summary>Reads <c>Pipeline__MaxUploadBytes</c> and <c>Ingestion__DeadlineSeconds</c> (below the Functions timeout, so the rejection is written) through <paramref name="settings"/>.</summary>
+    public static PipelineOptions FromSettings(SettingsReader settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new PipelineOptions
+        {
+            MaxUploadBytes = settings.Whole("Pipeline__MaxUploadBytes", IngestionOptions.DefaultMaxFileBytes, 1024, 100L * 1024 * 1024, "a whole number of bytes between 1024 and 104857600"),
+            IngestionDeadline = TimeSpan.FromSeconds(settings.Whole("Ingestion__DeadlineSeconds", (long)IngestionOptions.DefaultDeadline.TotalSeconds, 1, 540, "a whole number of seconds between 1 and 540")),
+        };
+    }
 }
 
 /// <summary>

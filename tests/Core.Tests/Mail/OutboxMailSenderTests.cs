@@ -1,4 +1,5 @@
 using KampungKB.Core.Outbox.Mail;
+using MimeKit;
 
 namespace KampungKB.Core.Tests.Mail;
 
@@ -40,39 +41,44 @@ public sealed class OutboxMailSenderTests : IDisposable
 
         Assert.True(result.Succeeded);
         var raw = await File.ReadAllBytesAsync(result.Location!);
-        var mime = MimePart.Parse(raw);
-        Assert.Equal(msg.Subject, mime.DecodedHeader("Subject"));
-        Assert.Equal("1.0", mime.Header("MIME-Version"));
-        Assert.Equal(result.MessageId, mime.Header("Message-ID"));
-        Assert.Equal("Thu, 06 Nov 2025 09:30:00 +0000", mime.Header("Date"));
-        Assert.Contains("DPPKB Kota Banjarmasin", mime.DecodedHeader("From"), StringComparison.Ordinal);
-        Assert.Contains("<pokja@example.id>", mime.Header("To"), StringComparison.Ordinal);
-        Assert.Contains("plkb@example.id", mime.Header("To"), StringComparison.Ordinal);
-        Assert.Contains("Dinas Pengendalian Penduduk & KB", mime.DecodedHeader("Cc"), StringComparison.Ordinal);
-        Assert.Equal("multipart/mixed", mime.MediaType);
+        var mime = Parse(raw);
+        Assert.Equal(msg.Subject, mime.Subject);
+        Assert.Equal("1.0", mime.Headers[HeaderId.MimeVersion]);
+        Assert.Equal(result.MessageId, "<" + mime.MessageId + ">");
+        Assert.Equal("Thu, 06 Nov 2025 09:30:00 +0000", mime.Headers[HeaderId.Date]);
+        Assert.Equal(("DPPKB Kota Banjarmasin", "laporan@dppkb.example.go.id"), (mime.From.Mailboxes.Single().Name, mime.From.Mailboxes.Single().Address));
+        Assert.Equal(["pokja@example.id", "plkb@example.id"], mime.To.Mailboxes.Select(m => m.Address));
+        Assert.Equal("Pokja Kampung KB Sungai Biru", mime.To.Mailboxes.First().Name);
+        Assert.Equal("Dinas Pengendalian Penduduk & KB", mime.Cc.Mailboxes.Single().Name);
+        Assert.Equal("multipart/mixed", mime.Body!.ContentType.MimeType);
 
-        var alternative = mime.Parts[0];
-        Assert.Equal("multipart/alternative", alternative.MediaType);
-        Assert.Equal(["text/plain", "text/html"], alternative.Parts.Select(p => p.MediaType));
-        Assert.Equal(msg.HtmlBody, Encoding.UTF8.GetString(alternative.Parts[1].DecodedBody));
-        Assert.Contains("1.204 peserta", Encoding.UTF8.GetString(alternative.Parts[0].DecodedBody), StringComparison.Ordinal);
+        var mixed = (Multipart)mime.Body;
+        var alternative = Assert.IsType<MultipartAlternative>(mixed[0]);
+        Assert.Equal(["text/plain", "text/html"], alternative.Select(p => p.ContentType.MimeType));
+        Assert.Equal(msg.HtmlBody, ((TextPart)alternative[1]).Text);
+        Assert.Contains("1.204 peserta", ((TextPart)alternative[0]).Text, StringComparison.Ordinal);
 
-        var attachment = mime.Parts[1];
-        Assert.Equal(MailAttachment.XlsxContentType, attachment.MediaType);
-        Assert.Equal(msg.Attachments[0].FileName, MimePart.DecodeWords(attachment.Parameter("Content-Disposition", "filename")!));
-        Assert.Equal(xlsx, attachment.DecodedBody);
+        var attachment = Assert.IsType<MimeKit.MimePart>(mixed[1]);
+        Assert.Equal(MailAttachment.XlsxContentType, attachment.ContentType.MimeType);
+        Assert.True(attachment.IsAttachment);
+        Assert.Equal(msg.Attachments[0].FileName, attachment.FileName);
+        using var decoded = new MemoryStream();
+        attachment.Content!.DecodeTo(decoded);
+        Assert.Equal(xlsx, decoded.ToArray());
     }
 
     [Fact]
-    public async Task SendAsync_AnyMessage_UsesCrlfAndShortLines()
+    public async Task SendAsync_AnyMessage_UsesCrlfShortLinesAndOnlyAscii()
     {
         var result = await Sender().SendAsync(Message(subject: new string('é', 400), attachment: FakeXlsx(10)), CancellationToken.None);
 
-        var raw = Encoding.ASCII.GetString(await File.ReadAllBytesAsync(result.Location!));
+        var bytes = await File.ReadAllBytesAsync(result.Location!);
+        Assert.All(bytes, b => Assert.True(b < 128, "a raw 8-bit octet in the message"));
+        var raw = Encoding.ASCII.GetString(bytes);
         Assert.DoesNotContain("\n", raw.Replace("\r\n", "", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.DoesNotContain("\r", raw.Replace("\r\n", "", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.All(raw.Split("\r\n"), line => Assert.True(line.Length <= 998));
-        Assert.Equal(new string('é', 400), MimePart.Parse(Encoding.ASCII.GetBytes(raw)).DecodedHeader("Subject"));
+        Assert.Equal(new string('é', 400), Parse(bytes).Subject);
     }
 
     [Fact]
@@ -80,9 +86,23 @@ public sealed class OutboxMailSenderTests : IDisposable
     {
         var result = await Sender().SendAsync(Message(subject: "Halo\r\nBcc: evil@example.com"), CancellationToken.None);
 
-        var mime = MimePart.Parse(await File.ReadAllBytesAsync(result.Location!));
-        Assert.Null(mime.Header("Bcc"));
+        var mime = Parse(await File.ReadAllBytesAsync(result.Location!));
+        Assert.Empty(mime.Bcc);
+        Assert.False(mime.Headers.Contains(HeaderId.Bcc));
     }
+
+    [Fact]
+    public async Task SendAsync_Reply_CarriesInReplyToAndReferences()
+    {
+        var msg = Message() with { InReplyTo = new MailThread("laporan@dppkb.example.go.id", "AAMk-graph-id", "<CAB+kader.123@mail.gmail.com>") };
+
+        var mime = Parse(await File.ReadAllBytesAsync((await Sender().SendAsync(msg, CancellationToken.None)).Location!));
+
+        Assert.Equal("CAB+kader.123@mail.gmail.com", mime.InReplyTo);
+        Assert.Equal(["CAB+kader.123@mail.gmail.com"], mime.References);
+    }
+
+    private static MimeMessage Parse(byte[] raw) => MimeMessage.Load(new MemoryStream(raw));
 
     [Fact]
     public async Task SendAsync_TwoMailsSameInstant_GetDistinctSortableFileNames()

@@ -44,8 +44,7 @@ internal static class FaultKit
 
     /// <summary>The address each .eml file in <paramref name="outbox"/> is written to (the outbox mail sender's files).</summary>
     public static List<string> MailedTo(DirectoryInfo outbox) =>
-        outbox.GetFiles("*.eml").Select(f => File.ReadLines(f.FullName).First(l => l.StartsWith("To:", StringComparison.Ordinal)))
-            .Select(to => to.Split('<', '>', ' ').Single(p => p.Contains('@'))).ToList();
+        outbox.GetFiles("*.eml").Select(f => MimeKit.MimeMessage.Load(f.FullName).To.Mailboxes.Single().Address).ToList();
 
     /// <summary>An October date in the dd/MM/yyyy form cadres type, spread over the month by <paramref name="i"/>.</summary>
     public static string OctoberDate(int i) => $"{1 + i % 28:D2}/10/2025";

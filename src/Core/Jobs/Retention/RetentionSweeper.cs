@@ -27,20 +27,11 @@ public sealed class RetentionOptions
     /// <summary>Originals and problem details of uploads received more than this many months ago are deleted.</summary>
     public int Months { get; init; } = DefaultMonths;
 
-    /// <summary>Parses a setting value; null or empty gives the default. <paramref name="error"/> says what is wrong otherwise.</summary>
-    public static bool TryParse(string? value, out RetentionOptions options, out string? error)
+    /// <summary>Reads <c>Retention__Months</c> through <paramref name="settings"/> (unset: the default); a typo must not delete originals early or keep them for ever.</summary>
+    public static RetentionOptions FromSettings(SettingsReader settings) => new()
     {
-        options = new RetentionOptions();
-        error = null;
-        if (string.IsNullOrWhiteSpace(value)) return true;
-        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var months) && months is >= MinMonths and <= MaxMonths)
-        {
-            options = new RetentionOptions { Months = months };
-            return true;
-        }
-        error = $"'{value}' is not a whole number of months between {MinMonths} and {MaxMonths} (default {DefaultMonths}).";
-        return false;
-    }
+        Months = (int)settings.Whole("Retention__Months", DefaultMonths, MinMonths, MaxMonths, $"a whole number of months between {MinMonths} and {MaxMonths} (default {DefaultMonths})"),
+    };
 }
 
 /// <summary>What one retention run did: counts only (conventions 13).</summary>

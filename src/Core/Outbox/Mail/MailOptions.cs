@@ -1,12 +1,9 @@
-using System.Globalization;
+using KampungKB.Core.Model;
 
 namespace KampungKB.Core.Outbox.Mail;
 
 /// <summary>Where mail goes: <c>Outbox</c> writes .eml files (local, tests), <c>Graph</c> sends through Microsoft Graph (docs/mail.md).</summary>
 public enum MailMode { Outbox, Graph }
-
-/// <summary>One bad setting: the key as written in app settings (<c>Mail__Sender</c>) and what is wrong with it.</summary>
-public sealed record MailSettingError(string Key, string Message);
 
 /// <summary>
 /// Mail settings (app settings <c>Mail__*</c>). <see cref="MailMode.Outbox"/> writes .eml files and is the
@@ -18,8 +15,6 @@ public sealed class MailOptions
 {
     public const string Section = "Mail";
     public static readonly Uri DefaultGraphBaseUrl = new("https://graph.microsoft.com/v1.0");
-
-    private readonly List<MailSettingError> _parseErrors = [];
 
     public MailMode Mode { get; set; } = MailMode.Outbox;
     /// <summary>Mailbox mails are sent as (Graph) or written as From (outbox).</summary>
@@ -39,46 +34,38 @@ public sealed class MailOptions
     public long InlineAttachmentLimitBytes { get; set; } = 3 * 1024 * 1024 - 256 * 1024;
 
     /// <summary>
-    /// Reads <c>Mail__Mode</c>, <c>Mail__Sender</c>, … through <paramref name="get"/> (an environment
-    /// variable or configuration lookup). Values that do not parse are remembered and reported by
-    /// <see cref="Validate"/> under their key.
+    /// Reads <c>Mail__Mode</c>, <c>Mail__Sender</c>, … through <paramref name="settings"/>, which is told each value
+    /// that does not parse and each rule of <see cref="Validate"/> broken, under its key.
     /// </summary>
-    public static MailOptions FromSettings(Func<string, string?> get)
+    public static MailOptions FromSettings(SettingsReader settings)
     {
-        ArgumentNullException.ThrowIfNull(get);
+        ArgumentNullException.ThrowIfNull(settings);
         var o = new MailOptions();
-        string? Get(string name) => Normalize(get($"{Section}__{name}"));
+        string? Get(string name) => settings.Text(Key(name));
 
         if (Get(nameof(Mode)) is { } mode)
         {
             if (Enum.TryParse<MailMode>(mode, ignoreCase: true, out var m) && Enum.IsDefined(m) && !int.TryParse(mode, out _)) o.Mode = m;
-            else o._parseErrors.Add(new(Key(nameof(Mode)), $"'{mode}' is not a mail mode; use Outbox (write .eml files) or Graph (send through Microsoft Graph)."));
+            else settings.Error(Key(nameof(Mode)), $"'{mode}' is not a mail mode; use Outbox (write .eml files) or Graph (send through Microsoft Graph).");
         }
         o.Sender = Get(nameof(Sender));
         o.SenderName = Get(nameof(SenderName));
         o.TenantId = Get(nameof(TenantId));
         o.ClientId = Get(nameof(ClientId));
         o.ClientSecret = Get(nameof(ClientSecret));
-        o.UseManagedIdentity = ParseBool(o, nameof(UseManagedIdentity), Get(nameof(UseManagedIdentity)), false);
-        o.SaveToSentItems = ParseBool(o, nameof(SaveToSentItems), Get(nameof(SaveToSentItems)), true);
-        if (Get(nameof(GraphBaseUrl)) is { } url)
-        {
-            if (Uri.TryCreate(url.TrimEnd('/'), UriKind.Absolute, out var u)) o.GraphBaseUrl = u;
-            else o._parseErrors.Add(new(Key(nameof(GraphBaseUrl)), $"'{url}' is not an absolute URL (expected https://graph.microsoft.com/v1.0)."));
-        }
+        o.UseManagedIdentity = settings.Bool(Key(nameof(UseManagedIdentity)), false);
+        o.SaveToSentItems = settings.Bool(Key(nameof(SaveToSentItems)), true);
+        o.GraphBaseUrl = settings.Url(Key(nameof(GraphBaseUrl)), DefaultGraphBaseUrl, "an absolute URL (expected https://graph.microsoft.com/v1.0)");
         if (Get(nameof(OutboxDirectory)) is { } dir) o.OutboxDirectory = dir;
-        if (Get(nameof(InlineAttachmentLimitBytes)) is { } limit)
-        {
-            if (long.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var l)) o.InlineAttachmentLimitBytes = l;
-            else o._parseErrors.Add(new(Key(nameof(InlineAttachmentLimitBytes)), $"'{limit}' is not a whole number of bytes."));
-        }
+        o.InlineAttachmentLimitBytes = settings.Whole(Key(nameof(InlineAttachmentLimitBytes)), o.InlineAttachmentLimitBytes, 0, long.MaxValue, "a whole number of bytes");
+        settings.Report(o.Validate());
         return o;
     }
 
     /// <summary>Every bad or missing setting, by key. Empty means the options can be used.</summary>
-    public IReadOnlyList<MailSettingError> Validate()
+    public IReadOnlyList<SettingError> Validate()
     {
-        var errors = new List<MailSettingError>(_parseErrors);
+        var errors = new List<SettingError>();
         if (Sender is not null && !ParsedAddress.IsValidAddress(Sender))
             errors.Add(new(Key(nameof(Sender)), "Sender must be a single mailbox address such as laporan@dppkb.banjarmasinkota.go.id."));
 
@@ -112,25 +99,13 @@ public sealed class MailOptions
     }
 
     public static string Key(string property) => $"{Section}__{property}";
-
-    private static string? Normalize(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
-    private static bool ParseBool(MailOptions o, string name, string? value, bool fallback)
-    {
-        if (value is null) return fallback;
-        if (bool.TryParse(value, out var b)) return b;
-        if (value is "1" or "yes" or "ya") return true;
-        if (value is "0" or "no" or "tidak") return false;
-        o._parseErrors.Add(new(Key(name), $"'{value}' is not true or false."));
-        return fallback;
-    }
 }
 
 /// <summary>Thrown at start-up when mail settings are unusable; lists every bad key so one deploy fixes them all.</summary>
-internal sealed class MailConfigurationException(IReadOnlyList<MailSettingError> errors)
+internal sealed class MailConfigurationException(IReadOnlyList<SettingError> errors)
     : InvalidOperationException("Invalid mail settings: " + string.Join("; ", errors.Select(e => $"{e.Key}: {e.Message}")))
 {
-    public IReadOnlyList<MailSettingError> Errors { get; } = errors;
+    public IReadOnlyList<SettingError> Errors { get; } = errors;
 }
 
 /// <summary>The one front door: builds the configured <see cref="IMailSender"/> after validating the options.</summary>

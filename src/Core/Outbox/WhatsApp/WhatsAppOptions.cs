@@ -1,4 +1,4 @@
-using KampungKB.Core.Outbox.Mail;
+using KampungKB.Core.Model;
 
 namespace KampungKB.Core.Outbox.WhatsApp;
 
@@ -11,8 +11,6 @@ public sealed class WhatsAppOptions
     public const string Section = "WhatsApp";
     public static readonly Uri DefaultBaseUrl = new("https://graph.facebook.com/v21.0");
 
-    private readonly List<MailSettingError> _parseErrors = [];
-
     /// <summary>The sending number's id in Meta's WhatsApp Manager (digits), not the phone number itself.</summary>
     public string? PhoneNumberId { get; set; }
     /// <summary>A system user's permanent access token with <c>whatsapp_business_messaging</c> (a Key Vault reference in Azure).</summary>
@@ -22,25 +20,24 @@ public sealed class WhatsAppOptions
 
     public bool Enabled => PhoneNumberId is not null;
 
-    public static WhatsAppOptions FromSettings(Func<string, string?> get)
+    /// <summary>Reads <c>WhatsApp__*</c> through <paramref name="settings"/>, which is told each bad value and each rule of <see cref="Validate"/> broken.</summary>
+    public static WhatsAppOptions FromSettings(SettingsReader settings)
     {
-        ArgumentNullException.ThrowIfNull(get);
-        var o = new WhatsAppOptions();
-        string? Get(string name) => get($"{Section}__{name}") is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
-        o.PhoneNumberId = Get(nameof(PhoneNumberId));
-        o.AccessToken = Get(nameof(AccessToken));
-        if (Get(nameof(BaseUrl)) is { } url)
+        ArgumentNullException.ThrowIfNull(settings);
+        var o = new WhatsAppOptions
         {
-            if (Uri.TryCreate(url.TrimEnd('/'), UriKind.Absolute, out var u)) o.BaseUrl = u;
-            else o._parseErrors.Add(new(Key(nameof(BaseUrl)), $"'{url}' is not an absolute URL (expected {DefaultBaseUrl})."));
-        }
+            PhoneNumberId = settings.Text(Key(nameof(PhoneNumberId))),
+            AccessToken = settings.Text(Key(nameof(AccessToken))),
+            BaseUrl = settings.Url(Key(nameof(BaseUrl)), DefaultBaseUrl, $"an absolute URL (expected {DefaultBaseUrl})"),
+        };
+        settings.Report(o.Validate());
         return o;
     }
 
     /// <summary>Every bad setting by key; empty when WhatsApp is off or usable.</summary>
-    public IReadOnlyList<MailSettingError> Validate()
+    public IReadOnlyList<SettingError> Validate()
     {
-        var errors = new List<MailSettingError>(_parseErrors);
+        var errors = new List<SettingError>();
         if (!Enabled)
         {
             if (AccessToken is not null) errors.Add(new(Key(nameof(PhoneNumberId)), "An access token without a phone number id: set WhatsApp__PhoneNumberId (WhatsApp Manager, API setup) or remove the token."));

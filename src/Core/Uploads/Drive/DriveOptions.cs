@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text.Json;
+using KampungKB.Core.Model;
 
 namespace KampungKB.Core.Uploads.Drive;
 
@@ -33,30 +32,20 @@ public sealed class DriveOptions
     /// <summary>The setting names, for <c>AppSettings.Keys</c> and the docs.</summary>
     public static readonly IReadOnlyList<string> Keys = ["Drive__ServiceAccountKey", "Drive__BaseUrl", "Drive__MaxRetryAfter"];
 
-    /// <summary>Reads the settings; <paramref name="errors"/> names each bad key (a key that is neither JSON nor a readable file, a bad URL or number).</summary>
-    public static DriveOptions FromSettings(Func<string, string?> get, out IReadOnlyList<string> errors)
+    /// <summary>Reads <c>Drive__*</c> through <paramref name="settings"/>, which is told each bad key (a key that is neither JSON nor a readable file, a bad URL or number).</summary>
+    public static DriveOptions FromSettings(SettingsReader settings)
     {
-        ArgumentNullException.ThrowIfNull(get);
-        var problems = new List<string>();
-        var key = get("Drive__ServiceAccountKey")?.Trim();
-        if (string.IsNullOrEmpty(key)) key = null;
-        else if (ServiceAccountAccessToken.ReadKey(key, out var keyError) is null)
-            problems.Add($"Drive__ServiceAccountKey: {keyError}");
+        ArgumentNullException.ThrowIfNull(settings);
+        var key = settings.Text("Drive__ServiceAccountKey");
+        if (key is not null && ServiceAccountAccessToken.ReadKey(key, out var keyError) is null) settings.Error("Drive__ServiceAccountKey", keyError!);
 
         var baseUrl = DefaultBaseUrl;
-        if (get("Drive__BaseUrl") is { Length: > 0 } url)
+        if (settings.Text("Drive__BaseUrl") is { } url)
         {
             if (Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var u) && u.Scheme is "https" or "http" && u.Query.Length == 0) baseUrl = u;
-            else problems.Add($"Drive__BaseUrl: '{url}' is not an absolute http(s) URL without a query.");
+            else settings.Error("Drive__BaseUrl", $"'{url}' is not an absolute http(s) URL without a query.");
         }
-
-        var maxRetryAfter = TimeSpan.FromSeconds(60);
-        if (get("Drive__MaxRetryAfter") is { Length: > 0 } wait)
-        {
-            if (int.TryParse(wait, NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s is >= 1 and <= 300) maxRetryAfter = TimeSpan.FromSeconds(s);
-            else problems.Add($"Drive__MaxRetryAfter: '{wait}' is not a whole number of seconds from 1 to 300.");
-        }
-        errors = problems;
-        return new DriveOptions { ServiceAccountKey = key, BaseUrl = baseUrl, MaxRetryAfter = maxRetryAfter };
+        var maxRetryAfter = settings.Whole("Drive__MaxRetryAfter", 60, 1, 300, "a whole number of seconds from 1 to 300");
+        return new DriveOptions { ServiceAccountKey = key, BaseUrl = baseUrl, MaxRetryAfter = TimeSpan.FromSeconds(maxRetryAfter) };
     }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using KampungKB.Core.Model;
 using KampungKB.Core.Store;
 
 namespace KampungKB.Core.Uploads.Links;
@@ -22,6 +24,26 @@ public sealed class LinkOptions
     /// </summary>
     public TimeSpan KeyCacheTtl { get; init; } = DefaultKeyCacheTtl;
     public static readonly TimeSpan DefaultKeyCacheTtl = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Reads <c>Links__SigningKey</c>, <c>Links__BaseUrl</c> and <c>Links__KeyCacheTtl</c> through <paramref name="settings"/>
+    /// (docs/upload-page.md): a missing or short key would make every link forgeable or dead, so it is reported, never quoted.
+    /// </summary>
+    public static LinkOptions FromSettings(SettingsReader settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (!TryParseKey(settings.Raw("Links__SigningKey"), out var key, out var keyError)) settings.Error("Links__SigningKey", keyError);
+        if (!TryParseBaseUrl(settings.Raw("Links__BaseUrl"), out var baseUrl))
+            settings.Error("Links__BaseUrl", $"'{settings.Raw("Links__BaseUrl")}' is not an absolute http(s) URL without a query.");
+        var ttl = DefaultKeyCacheTtl;
+        if (settings.Text("Links__KeyCacheTtl") is { } text
+            && (!TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out ttl) || ttl < TimeSpan.FromSeconds(1) || ttl > TimeSpan.FromHours(1)))
+        {
+            settings.Error("Links__KeyCacheTtl", $"'{text}' is not a time span from 00:00:01 to 01:00:00, e.g. 00:01:00.");
+            ttl = DefaultKeyCacheTtl;
+        }
+        return new LinkOptions { SigningKey = key, BaseUrl = baseUrl, KeyCacheTtl = ttl };
+    }
 
     /// <summary>Parses a base64 key; the error names what is wrong, never the key.</summary>
     public static bool TryParseKey(string? base64, out byte[] key, out string error)

@@ -1,4 +1,4 @@
-using System.Globalization;
+using KampungKB.Core.Model;
 using KampungKB.Core.Outbox.Mail;
 
 namespace KampungKB.Core.Uploads.MailIn;
@@ -14,8 +14,6 @@ public sealed class MailInOptions
     public const string Section = "MailIn";
     public const string DefaultProcessedFolder = "Laporan Diproses";
 
-    private readonly List<MailSettingError> _parseErrors = [];
-
     /// <summary>The reporting mailbox, e.g. <c>laporan.kkb@dppkb.banjarmasinkota.go.id</c>; null turns email in off.</summary>
     public string? Mailbox { get; set; }
 
@@ -27,27 +25,23 @@ public sealed class MailInOptions
 
     public bool Enabled => Mailbox is not null;
 
-    /// <summary>Reads <c>MailIn__Mailbox</c>, <c>MailIn__ProcessedFolder</c>, <c>MailIn__MaxMessagesPerRun</c> through <paramref name="get"/>.</summary>
-    public static MailInOptions FromSettings(Func<string, string?> get)
+    /// <summary>Reads <c>MailIn__Mailbox</c>, <c>MailIn__ProcessedFolder</c>, <c>MailIn__MaxMessagesPerRun</c> through <paramref name="settings"/>,
+    /// which is told each bad value and each rule of <see cref="Validate"/> broken (email in reads with the credential of <paramref name="mail"/>).</summary>
+    public static MailInOptions FromSettings(SettingsReader settings, MailOptions mail)
     {
-        ArgumentNullException.ThrowIfNull(get);
-        var o = new MailInOptions();
-        string? Get(string name) => get($"{Section}__{name}") is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
-        o.Mailbox = Get(nameof(Mailbox));
-        if (Get(nameof(ProcessedFolder)) is { } folder) o.ProcessedFolder = folder;
-        if (Get(nameof(MaxMessagesPerRun)) is { } max)
-        {
-            if (int.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) o.MaxMessagesPerRun = n;
-            else o._parseErrors.Add(new(Key(nameof(MaxMessagesPerRun)), $"'{max}' is not a whole number of messages."));
-        }
+        ArgumentNullException.ThrowIfNull(settings);
+        var o = new MailInOptions { Mailbox = settings.Text(Key(nameof(Mailbox))) };
+        if (settings.Text(Key(nameof(ProcessedFolder))) is { } folder) o.ProcessedFolder = folder;
+        o.MaxMessagesPerRun = (int)settings.Whole(Key(nameof(MaxMessagesPerRun)), o.MaxMessagesPerRun, 0, int.MaxValue, "a whole number of messages");
+        settings.Report(o.Validate(mail));
         return o;
     }
 
     /// <summary>Every bad setting by key; empty when email in is off or usable with <paramref name="mail"/>.</summary>
-    public IReadOnlyList<MailSettingError> Validate(MailOptions mail)
+    public IReadOnlyList<SettingError> Validate(MailOptions mail)
     {
         ArgumentNullException.ThrowIfNull(mail);
-        var errors = new List<MailSettingError>(_parseErrors);
+        var errors = new List<SettingError>();
         if (!Enabled) return errors;
         if (!ParsedAddress.IsValidAddress(Mailbox))
             errors.Add(new(Key(nameof(Mailbox)), "The reporting mailbox must be one address such as laporan.kkb@dppkb.example.go.id."));
