@@ -63,14 +63,15 @@ internal sealed class DashboardHarness : IAsyncDisposable
     public DashboardStore Store => H.Host.Services.GetRequiredService<DashboardStore>();
     public Uri Base => new(H.Host.Address, H.Host.Host.RoutePrefix + "/");
 
-    public static async Task<DashboardHarness> StartAsync(AzuriteFixture azurite, string prefix, int perAddress = 5, int perIp = 20)
+    /// <param name="transport">The mail transport (default: <see cref="Mail"/> keeps every mail).</param>
+    public static async Task<DashboardHarness> StartAsync(AzuriteFixture azurite, string prefix, int perAddress = 5, int perIp = 20, IMailSender? transport = null)
     {
         var mail = new CapturedMail();
         var logs = new CapturedLogs();
         var clock = new HandClock(new DateTimeOffset(2025, 11, 12, 2, 0, 0, TimeSpan.Zero));
         var h = await FunctionsHarness.StartAsync(azurite, s =>
         {
-            s.AddSingleton<IMailSender>(mail);
+            s.AddSingleton<IMailSender>(transport ?? mail);
             s.AddSingleton<TimeProvider>(clock);
             s.AddSingleton<ILoggerProvider>(logs);
         }, new Dictionary<string, string?>
@@ -90,6 +91,17 @@ internal sealed class DashboardHarness : IAsyncDisposable
     public Task AddUserAsync(string email, DashboardRole role, params string[] scope) => Store.AddUserAsync(email, role, scope, Clock.GetUtcNow());
 
     public Browser NewBrowser(string ip = "198.51.100.7") => new(this, ip);
+
+    /// <summary>Waits until the sign-in requests queued so far are handled (their mails are sent after the answer).</summary>
+    public async Task SignInMailsHandledAsync()
+    {
+        var queue = H.Host.Services.GetRequiredService<SignInMailQueue>();
+        for (var i = 0; queue.Pending > 0; i++)
+        {
+            if (i > 6000) throw new TimeoutException("sign-in mail queue not drained");
+            await Task.Delay(10);
+        }
+    }
 
     /// <summary>The sign-in link in the latest mail to <paramref name="email"/>.</summary>
     public string LinkIn(string email)
@@ -135,8 +147,16 @@ internal sealed class DashboardHarness : IAsyncDisposable
         /// <summary>The CSRF token of the page's first form.</summary>
         public static string Csrf(string body) => Regex.Match(body, @"name=""csrf"" value=""([^""]+)""").Groups[1].Value;
 
-        /// <summary>Opens the sign-in page and asks for a link for <paramref name="email"/>.</summary>
+        /// <summary>Opens the sign-in page and asks for a link for <paramref name="email"/>; waits until its mail, if any, is sent.</summary>
         public async Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> RequestLinkAsync(string email)
+        {
+            var answer = await AskLinkAsync(email);
+            await owner.SignInMailsHandledAsync();
+            return answer;
+        }
+
+        /// <summary>Opens the sign-in page and asks for a link for <paramref name="email"/>; returns with the answer, not waiting for the mail.</summary>
+        public async Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> AskLinkAsync(string email)
         {
             var home = await GetAsync("dashboard");
             return await PostAsync("dashboard/minta", new Dictionary<string, string> { ["email"] = email, ["csrf"] = Csrf(home.Body) });
