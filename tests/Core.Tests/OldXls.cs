@@ -7,7 +7,7 @@ namespace KampungKB.Core.Tests;
 /// record layouts): bare BIFF2/3/4 worksheet streams (Excel 2.x–4.0), a BIFF5 workbook (Excel 5/95) in
 /// an OLE compound file, and a BIFF8 workbook (Excel 97–2003) encrypted with RC4 under Excel's default
 /// password "VelvetSweatshop" (a workbook only protected against writing, which Excel opens without
-/// asking). Cells: strings (Windows-1252 before BIFF8), numbers, dates as serial numbers.
+/// asking), with RC4 and MD5 as Excel 97 and LibreOffice write it or RC4 CryptoAPI as later Excel does. Cells: strings (Windows-1252 before BIFF8), numbers, dates as serial numbers.
 /// </summary>
 internal static class OldXls
 {
@@ -44,7 +44,14 @@ internal static class OldXls
     /// <summary>An Excel 97–2003 workbook encrypted with RC4 under the default password "VelvetSweatshop".</summary>
     internal static byte[] Biff8VelvetSweatshop(string sheet, object?[][] rows) => CompoundFile("Workbook", Workbook(8, sheet, rows, encrypt: true));
 
-    private static byte[] Workbook(int version, string sheet, object?[][] rows, bool encrypt)
+    /// <summary>
+    /// The same under RC4 CryptoAPI ([MS-OFFCRYPTO] 2.3.5, what Excel 2002 and later write) with a key of
+    /// <paramref name="keyBits"/> bits (40: "Office 97/2000 compatible" strength; 128: the Enhanced provider).
+    /// </summary>
+    internal static byte[] Biff8VelvetSweatshopCryptoApi(string sheet, object?[][] rows, int keyBits) =>
+        CompoundFile("Workbook", Workbook(8, sheet, rows, encrypt: true, cryptoApiKeyBits: keyBits));
+
+    private static byte[] Workbook(int version, string sheet, object?[][] rows, bool encrypt, int cryptoApiKeyBits = 0)
     {
         var vers = version == 8 ? 0x0600 : 0x0500;
         byte[] BofData(int type) => version == 8 ? [.. U16(vers, type, 0x0DBB, 0x07CC), .. new byte[8]] : U16(vers, type, 0x0DBB, 0x07CC);
@@ -55,7 +62,9 @@ internal static class OldXls
         {
             salt = RandomNumberGenerator.GetBytes(16);
             verifier = RandomNumberGenerator.GetBytes(16);
-            globals.Add(FilePass, [.. U16(1, 1, 1), .. salt, .. Rc4Verifier(salt, verifier)]);
+            globals.Add(FilePass, cryptoApiKeyBits == 0
+                ? [.. U16(1, 1, 1), .. salt, .. Rc4Verifier(salt, verifier)]
+                : CryptoApiFilePass(salt, verifier, cryptoApiKeyBits));
         }
         globals.Add(CodePage, U16(version == 8 ? 1200 : 1252));
         byte[] nameBytes = version == 8 ? [(byte)sheet.Length, 1, .. Encoding.Unicode.GetBytes(sheet)] : [(byte)Ansi.GetByteCount(sheet), .. Ansi.GetBytes(sheet)];
@@ -68,7 +77,7 @@ internal static class OldXls
         body.Add(Eof, []);
         var stream = globals.ToArray().Concat(body.ToArray()).ToArray();
         BitConverter.TryWriteBytes(stream.AsSpan(boundSheetAt + 4), globals.Length); // the sheet's BOF
-        if (encrypt) Encrypt(stream, salt!);
+        if (encrypt) Encrypt(stream, cryptoApiKeyBits == 0 ? block => BlockKey(SecretKey(salt!), block) : block => CryptoApiBlockKey(salt!, block, cryptoApiKeyBits));
         return stream;
     }
 
@@ -128,14 +137,13 @@ internal static class OldXls
     /// Encrypts every record's data in place: the key stream runs over the whole stream, headers included,
     /// re-keyed every 1024 bytes; BOF and FILEPASS stay plain, and so do a BOUNDSHEET's first four bytes.
     /// </summary>
-    private static void Encrypt(byte[] stream, byte[] salt)
+    private static void Encrypt(byte[] stream, Func<int, byte[]> blockKey)
     {
-        var secret = SecretKey(salt);
         var keys = new Dictionary<int, byte[]>();
         byte Key(int position)
         {
             var block = position / 1024;
-            if (!keys.TryGetValue(block, out var ks)) keys[block] = ks = Rc4(BlockKey(secret, block), 1024);
+            if (!keys.TryGetValue(block, out var ks)) keys[block] = ks = Rc4(blockKey(block), 1024);
             return ks[position % 1024];
         }
         var p = 0;
@@ -148,6 +156,30 @@ internal static class OldXls
             p += 4 + length;
         }
     }
+
+    // ---------- RC4 CryptoAPI ([MS-OFFCRYPTO] 2.3.5: SHA-1, the key cut to its size, a 40-bit key padded to 128 bits) ----------
+
+    private static byte[] CryptoApiBlockKey(byte[] salt, int block, int keyBits)
+    {
+        var h0 = SHA1.HashData([.. salt, .. Encoding.Unicode.GetBytes(DefaultPassword)]);
+        var hash = SHA1.HashData([.. h0, .. BitConverter.GetBytes(block)]);
+        return keyBits == 40 ? [.. hash.AsSpan(0, 5), .. new byte[11]] : hash.AsSpan(0, keyBits / 8).ToArray();
+    }
+
+    /// <summary>FILEPASS data: wEncryptionType 1, version 4.2, flags (fCryptoAPI), the header (RC4, SHA-1, key size, a CSP name), the verifier.</summary>
+    private static byte[] CryptoApiFilePass(byte[] salt, byte[] verifier, int keyBits)
+    {
+        const uint CryptoApiFlag = 0x04, Rc4Alg = 0x6801, Sha1Alg = 0x8004, Rc4Provider = 0x01;
+        var csp = Encoding.Unicode.GetBytes("Microsoft Enhanced Cryptographic Provider v1.0\0");
+        byte[] header = [.. U32s(CryptoApiFlag, 0, Rc4Alg, Sha1Alg, (uint)keyBits, Rc4Provider, 0, 0), .. csp];
+        var stream = Rc4(CryptoApiBlockKey(salt, 0, keyBits), 36);
+        var plain = verifier.Concat(SHA1.HashData(verifier)).ToArray();
+        var encrypted = plain.Select((b, i) => (byte)(b ^ stream[i])).ToArray();
+        return [.. U16(1, 4, 2), .. U32s(CryptoApiFlag, (uint)header.Length), .. header,
+                .. U32s(16), .. salt, .. encrypted[..16], .. U32s(20), .. encrypted[16..]];
+    }
+
+    private static byte[] U32s(params uint[] values) => values.SelectMany(BitConverter.GetBytes).ToArray();
 
     private static byte[] Rc4(byte[] key, int count)
     {

@@ -5,7 +5,7 @@ using KampungKB.Core.Store;
 namespace KampungKB.Core.Dashboard;
 
 /// <summary>One kampung of the month overview as the export lists it: where, status (label), first accepted arrival, counts, the refused file, the Pokja's phone, reminders sent.</summary>
-public sealed record OverviewExportRow(string AreaCode, string Name, string? Village, string? District, string Status, DateTimeOffset? ReceivedAt,
+internal sealed record OverviewExportRow(string AreaCode, string Name, string? Village, string? District, string Status, DateTimeOffset? ReceivedAt,
     int? Activities, int? Participants, int Warnings, string? Rejected, string? PokjaPhone, int RemindersSent);
 
 /// <summary>
@@ -13,7 +13,7 @@ public sealed record OverviewExportRow(string AreaCode, string Name, string? Vil
 /// every text through <see cref="ExportSanitizer.Cell"/>, so a kampung name or a cadre's title starting with <c>= + - @</c> is
 /// inert text in Excel (conventions 14). Column headers come from <c>templates/dashboard/kampung.json</c>.
 /// </summary>
-public static class DashboardExport
+internal static class DashboardExport
 {
     /// <summary>File name of the overview: <c>dashboard-kampung-kb-{regency}-{period}.xlsx</c>.</summary>
     public static string OverviewFileName(string regencyCode, ReportingPeriod period) => $"dashboard-kampung-kb-{regencyCode}-{period}.xlsx";

@@ -7,7 +7,7 @@ namespace KampungKB.Core.Dashboard;
 /// The result of <see cref="DashboardGate"/>: either <see cref="Refused"/> (send it as it is) or a live
 /// <see cref="Session"/> with the CSRF token its pages put in every form (<see cref="Csrf"/>).
 /// </summary>
-public sealed record DashboardAccess(DashboardSession? Session, string? Csrf, DashboardResponse? Refused)
+internal sealed record DashboardAccess(DashboardSession? Session, string? Csrf, DashboardResponse? Refused)
 {
     public bool Allowed => Session is not null && Refused is null;
 }
@@ -29,7 +29,7 @@ public sealed class DashboardGate(DashboardStore store, DashboardTemplates templ
     public const string CookiePath = DashboardRoutes.Prefix + "/dashboard";
 
     /// <summary>The signed-in user of a request, whatever regency; <see cref="DashboardAccess.Refused"/> is a 303 to sign in when there is none.</summary>
-    public async Task<DashboardAccess> SessionAsync(DashboardRequest request, CancellationToken ct = default)
+    internal async Task<DashboardAccess> SessionAsync(DashboardRequest request, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
         var stored = await store.GetSessionAsync(request.Cookie(SessionCookie), now, ct).ConfigureAwait(false);
@@ -39,7 +39,7 @@ public sealed class DashboardGate(DashboardStore store, DashboardTemplates templ
     }
 
     /// <summary>For a GET of a kabupaten/kota's page or file: the session when it may open <paramref name="regency"/>.</summary>
-    public async Task<DashboardAccess> OpenAsync(DashboardRequest request, string regency, CancellationToken ct = default)
+    internal async Task<DashboardAccess> OpenAsync(DashboardRequest request, string regency, CancellationToken ct = default)
     {
         var access = await SessionAsync(request, ct).ConfigureAwait(false);
         if (!access.Allowed) return access;
@@ -49,7 +49,7 @@ public sealed class DashboardGate(DashboardStore store, DashboardTemplates templ
     }
 
     /// <summary>For a POST: as <see cref="OpenAsync"/>, and the form's <c>csrf</c> must be the session's and the post same-site (else 403).</summary>
-    public async Task<DashboardAccess> PostAsync(DashboardRequest request, string regency, CancellationToken ct = default)
+    internal async Task<DashboardAccess> PostAsync(DashboardRequest request, string regency, CancellationToken ct = default)
     {
         var access = await OpenAsync(request, regency, ct).ConfigureAwait(false);
         if (!access.Allowed) return access;
@@ -57,7 +57,7 @@ public sealed class DashboardGate(DashboardStore store, DashboardTemplates templ
     }
 
     /// <summary>A POST not tied to a regency (sign-out): the session and its CSRF token.</summary>
-    public async Task<DashboardAccess> PostAnyAsync(DashboardRequest request, CancellationToken ct = default)
+    internal async Task<DashboardAccess> PostAnyAsync(DashboardRequest request, CancellationToken ct = default)
     {
         var access = await SessionAsync(request, ct).ConfigureAwait(false);
         if (!access.Allowed) return access;

@@ -135,10 +135,10 @@ public sealed class DashboardStore(TableServiceClient tables, StorageNames names
     // ---- sessions ----
 
     /// <summary>A stored session: its user, the CSRF token of its forms and when it ends.</summary>
-    public sealed record StoredSession(string SessionId, string UserId, string Csrf, DateTimeOffset ExpiresAt);
+    internal sealed record StoredSession(string SessionId, string UserId, string Csrf, DateTimeOffset ExpiresAt);
 
     /// <summary>Starts a session; returns the cookie value (the row keeps only its hash) and the stored session.</summary>
-    public async Task<(string Cookie, StoredSession Session)> StartSessionAsync(string userId, DateTimeOffset now, CancellationToken ct = default)
+    internal async Task<(string Cookie, StoredSession Session)> StartSessionAsync(string userId, DateTimeOffset now, CancellationToken ct = default)
     {
         var cookie = NewSecret();
         var session = new StoredSession(Hash(cookie)[..32], userId, NewSecret(), now + options.SessionLifetime);
@@ -153,7 +153,7 @@ public sealed class DashboardStore(TableServiceClient tables, StorageNames names
     }
 
     /// <summary>The live session of a cookie value, or null (unknown, revoked, expired or malformed).</summary>
-    public async Task<StoredSession?> GetSessionAsync(string? cookie, DateTimeOffset now, CancellationToken ct = default)
+    internal async Task<StoredSession?> GetSessionAsync(string? cookie, DateTimeOffset now, CancellationToken ct = default)
     {
         if (cookie is null || cookie.Length is < 20 or > 100 || !cookie.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')) return null;
         var hash = Hash(cookie);

@@ -86,13 +86,13 @@ public sealed class DashboardTemplates
 
     /// <summary>Renders page <paramref name="name"/> with the model <c>{ t, frame, page }</c>.</summary>
     /// <exception cref="KeyNotFoundException">No such page template.</exception>
-    public string Render(string name, DashboardFrame frame, object page) =>
+    internal string Render(string name, DashboardFrame frame, object page) =>
         _pages.TryGetValue(name, out var template)
             ? template(new { t = Texts, frame, page })
             : throw new KeyNotFoundException($"No dashboard page '{name}'.");
 
     /// <summary>An HTML answer: page <paramref name="name"/> rendered, with <paramref name="status"/>.</summary>
-    public DashboardResponse Page(string name, DashboardFrame frame, object page, int status = 200, IReadOnlyList<DashboardCookie>? cookies = null) =>
+    internal DashboardResponse Page(string name, DashboardFrame frame, object page, int status = 200, IReadOnlyList<DashboardCookie>? cookies = null) =>
         new(status, Render(name, frame, page), DashboardResponse.Html, null, cookies);
 
     private static void Try(List<string> problems, string what, Action action)
@@ -106,7 +106,7 @@ public sealed class DashboardTemplates
 /// What the layout shows around every page: <paramref name="Title"/> (header and &lt;title&gt;), a subtitle
 /// (kabupaten/kota · month), the tabs, a notice, and, when signed in, the sign-out form with the session's CSRF token.
 /// </summary>
-public sealed record DashboardFrame(string Title, string? Subtitle = null, IReadOnlyList<DashboardNav>? Nav = null,
+internal sealed record DashboardFrame(string Title, string? Subtitle = null, IReadOnlyList<DashboardNav>? Nav = null,
     string? Notice = null, bool SignedIn = false, string? Csrf = null)
 {
     /// <summary>Where the sign-out form posts.</summary>
@@ -114,4 +114,4 @@ public sealed record DashboardFrame(string Title, string? Subtitle = null, IRead
 }
 
 /// <summary>One tab of the layout's navigation.</summary>
-public sealed record DashboardNav(string Label, string Href, bool Current = false);
+internal sealed record DashboardNav(string Label, string Href, bool Current = false);

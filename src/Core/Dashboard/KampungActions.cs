@@ -11,7 +11,7 @@ using KampungKB.Core.Uploads.Links;
 namespace KampungKB.Core.Dashboard;
 
 /// <summary>What one dashboard action did.</summary>
-public enum KampungActionResult
+internal enum KampungActionResult
 {
     /// <summary>Handed to the mail sender (Graph or the .eml outbox) just now.</summary>
     Sent,
@@ -58,7 +58,7 @@ public sealed class KampungActions(TableServiceClient tables, StorageNames names
     /// Does <paramref name="action"/> for <paramref name="kampung"/> and <paramref name="period"/> once per <paramref name="actionId"/>.
     /// The recipient is the Pokja's e-mail from the registry; it is never logged.
     /// </summary>
-    public async Task<KampungActionResult> RunAsync(RegencySettings regency, RegistryEntry kampung, ReportingPeriod period, string? action, string? actionId,
+    internal async Task<KampungActionResult> RunAsync(RegencySettings regency, RegistryEntry kampung, ReportingPeriod period, string? action, string? actionId,
         CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(regency);

@@ -10,7 +10,7 @@ namespace KampungKB.Core.Dashboard;
 /// report whose first upload arrived by the end of the deadline day (local time) is on time, later is late; no accepted report
 /// but the month's latest upload (one stating that month) was refused is rejected; else missing. Warnings are shown beside it.
 /// </summary>
-public static class MonthStatus
+internal static class MonthStatus
 {
     /// <summary>The status from the month's stored report (null: none accepted), the kampung's uploads (newest first) and the end of the deadline day. Pure.</summary>
     public static KampungMonthStatus Of(StoredReport? report, ReportingPeriod period, IEnumerable<UploadRecord> uploads, DateTimeOffset deadlineEnd)
@@ -24,35 +24,35 @@ public static class MonthStatus
 
 /// <summary>One of the twelve months in the kampung page's strip: <c>YYYY-MM</c>, "Okt 2025", status code and label, its page link.</summary>
 /// <remarks><paramref name="Status"/> is the overview's tag (<see cref="OverviewView.Tag"/>: tepat, terlambat, ditolak, belum); <paramref name="Warnings"/>: the accepted report carries warnings.</remarks>
-public sealed record KampungMonthCell(string Period, string Label, string Status, string StatusLabel, string Href, bool Selected, bool Warnings);
+internal sealed record KampungMonthCell(string Period, string Label, string Status, string StatusLabel, string Href, bool Selected, bool Warnings);
 
 /// <summary>One activity of the month as stored: date, title, bidang, participants (L/P), partners.</summary>
-public sealed record KampungActivityRow(string Date, string Title, string? Category, string? Participants, string? Partners);
+internal sealed record KampungActivityRow(string Date, string Title, string? Category, string? Participants, string? Partners);
 
 /// <summary>One stored figure of the month: label and value as the cadre wrote it (Indonesian number format).</summary>
-public sealed record KampungFigureRow(string Code, string Label, string Value);
+internal sealed record KampungFigureRow(string Code, string Label, string Value);
 
 /// <summary>One problem of an upload: where (sheet, row, column) and the Indonesian message the cadre read.</summary>
-public sealed record KampungProblemRow(string Severity, string? Where, string Message);
+internal sealed record KampungProblemRow(string Severity, string? Where, string Message);
 
 /// <summary>
 /// One upload of the month: file, when (local time), outcome, counts, problems (those the log keeps, up to 200, and how many
 /// more), the session-checked link to its original file (null when retention removed it), and the feedback the cadre got:
 /// the feedback mail's state (sent, skipped and why, failed, none) and the feedback page.
 /// </summary>
-public sealed record KampungUploadRow(string UploadId, string FileName, string ReceivedAt, string Status, string StatusLabel, int Activities,
+internal sealed record KampungUploadRow(string UploadId, string FileName, string ReceivedAt, string Status, string StatusLabel, int Activities,
     int Errors, int Warnings, IReadOnlyList<KampungProblemRow> Problems, int MoreProblems, string? DownloadHref, string Feedback, bool Pruned,
     string Counts, string? More);
 
 /// <summary>The kampung's class: computed as the BKKBN website does, the registry's official class, the class from checked data when it differs, what would lift it.</summary>
-public sealed record KampungClassView(string Computed, string? Official, string? Checked, string? CheckedReason, IReadOnlyList<string> Lifts,
+internal sealed record KampungClassView(string Computed, string? Official, string? Checked, string? CheckedReason, IReadOnlyList<string> Lifts,
     string? LiftsTo, IReadOnlyList<string> Missing, string? FiguresAsOf, bool Differs, string? LiftsHeading);
 
 /// <summary>One action button (resend the upload link, send a reminder): where it posts, its one-time id, whether it can go and why not.</summary>
-public sealed record KampungActionView(string Action, string Label, string Href, string ActionId, bool Enabled, string? Why);
+internal sealed record KampungActionView(string Action, string Label, string Href, string ActionId, bool Enabled, string? Why);
 
 /// <summary>Everything the kampung page shows (templates/dashboard/kampung.hbs); every text already Indonesian.</summary>
-public sealed record KampungPageView(
+internal sealed record KampungPageView(
     string RegencyCode, string AreaCode, string Name, string? Village, string? District, string? PokjaPhone, string? PkbName,
     string Period, string PeriodLabel, string MonthHeading, string? PreviousHref, string? NextHref,
     IReadOnlyList<KampungMonthCell> Months,
@@ -67,7 +67,7 @@ public sealed record KampungPageView(
 /// <param name="Detailed">The selected month's uploads with their kept problems (the log lines), by upload id.</param>
 /// <param name="Feedback">The feedback mail of each of the selected month's uploads, by upload id (absent: none recorded).</param>
 /// <param name="Downloadable">Upload ids whose original is still kept (retention removes it after <c>Retention__Months</c>).</param>
-public sealed record KampungPageInput(
+internal sealed record KampungPageInput(
     RegencySettings Regency, RegistryEntry Kampung, ReportingPeriod Period, ReportingPeriod CurrentPeriod,
     IReadOnlyDictionary<ReportingPeriod, ReportMonth> Months,
     IReadOnlyList<UploadRecord> Uploads,
@@ -82,7 +82,7 @@ public sealed record KampungPageInput(
 /// figures as stored, every upload of the month with its outcome, problems and feedback, the class and the actions.
 /// Texts come from <c>templates/dashboard/kampung.json</c>, indicator labels from the recap's labels.
 /// </summary>
-public static class KampungPagePlanner
+internal static class KampungPagePlanner
 {
     /// <summary>Months in the strip (the selected one last).</summary>
     public const int StripMonths = 12;

@@ -8,7 +8,7 @@ using KampungKB.Core.Store;
 namespace KampungKB.Core.Dashboard;
 
 /// <summary>An upload's original file as kept (docs/storage.md): the bytes and the name the cadre gave it.</summary>
-public sealed record KeptOriginal(string FileName, byte[] Content);
+internal sealed record KeptOriginal(string FileName, byte[] Content);
 
 /// <summary>
 /// Reads what the kampung page shows, by keys only, never a scan of the kabupaten (docs/performance.md, "Dashboard"): per month
@@ -16,7 +16,7 @@ public sealed record KeptOriginal(string FileName, byte[] Content);
 /// selected month's log lines and feedback-mail rows by point reads; its activities by one RowKey range; its class from its own
 /// months (<see cref="ClassReader.ReadKampungAsync"/>).
 /// </summary>
-public sealed class KampungPageReader(TableServiceClient tables, BlobServiceClient blobs, StorageNames names, KampungClassifier? classifier = null)
+internal sealed class KampungPageReader(TableServiceClient tables, BlobServiceClient blobs, StorageNames names, KampungClassifier? classifier = null)
 {
     /// <summary>How many of a kampung's uploads the page reads (newest first); three years of a busy kampung is far fewer.</summary>
     public const int MaxUploads = 1_000;

@@ -6,7 +6,7 @@ using KampungKB.Core.Store;
 namespace KampungKB.Core.Dashboard;
 
 /// <summary>A kampung's status for a month on the dashboard (docs/dashboard.md), in the order the overview sorts by.</summary>
-public enum KampungMonthStatus
+internal enum KampungMonthStatus
 {
     /// <summary>Nothing arrived for the month (belum melapor).</summary>
     Missing,
@@ -19,18 +19,18 @@ public enum KampungMonthStatus
 }
 
 /// <summary>One kampung's line of the month overview.</summary>
-public sealed record OverviewKampung(
+internal sealed record OverviewKampung(
     string AreaCode, string Name, string? Village, string? District, KampungMonthStatus Status,
     DateTimeOffset? FirstArrival, int WarningCount, int ErrorCount, string? RejectedFile, string? Phone, bool HasEmail, int RemindersSent);
 
 /// <summary>One kecamatan's completeness and timeliness: expected kampung, reported (on time + late), rejected, missing.</summary>
-public sealed record OverviewKecamatan(string Code, string Name, int Expected, int OnTime, int Late, int Rejected, int Missing, int WithWarnings)
+internal sealed record OverviewKecamatan(string Code, string Name, int Expected, int OnTime, int Late, int Rejected, int Missing, int WithWarnings)
 {
     public int Reported => OnTime + Late;
 }
 
 /// <summary>The month overview of one kabupaten/kota: the deadline, the kecamatan totals and every kampung.</summary>
-public sealed record Overview(RegencySettings Regency, ReportingPeriod Period, DateOnly Due, IReadOnlyList<OverviewKecamatan> Kecamatan, IReadOnlyList<OverviewKampung> Kampung)
+internal sealed record Overview(RegencySettings Regency, ReportingPeriod Period, DateOnly Due, IReadOnlyList<OverviewKecamatan> Kecamatan, IReadOnlyList<OverviewKampung> Kampung)
 {
     public int Expected => Kampung.Count;
     public int OnTime => Kampung.Count(k => k.Status == KampungMonthStatus.OnTime);
@@ -47,7 +47,7 @@ public sealed record Overview(RegencySettings Regency, ReportingPeriod Period, D
 /// notification partition (reminders sent). Timeliness follows the recap's rule (domain.md): on time when the first accepted
 /// upload arrived before the end of the deadline day in the regency's local time.
 /// </summary>
-public sealed class MonthOverview(TableServiceClient tables, StorageNames names)
+internal sealed class MonthOverview(TableServiceClient tables, StorageNames names)
 {
     private readonly RegistryStore _registry = new(tables, names);
     private readonly ReportStore _reports = new(tables, names);

@@ -7,7 +7,7 @@ using KampungKB.Core.Store;
 namespace KampungKB.Core.Dashboard;
 
 /// <summary>The indicators the trends page charts (its tabs, <c>?indikator=</c>).</summary>
-public static class TrendIndicators
+internal static class TrendIndicators
 {
     /// <summary>Kampung with an accepted report / active kampung of today's registry.</summary>
     public const string Reporting = "laporan";
@@ -24,13 +24,13 @@ public static class TrendIndicators
 }
 
 /// <summary>One month's value of a series: <c>YYYY-MM</c>, the short label ("Okt"), the value (null: no data) and its text.</summary>
-public sealed record TrendPoint(string Period, string Label, decimal? Value, string Text);
+internal sealed record TrendPoint(string Period, string Label, decimal? Value, string Text);
 
 /// <summary>One chart: the kabupaten/kota or one kecamatan, its twelve points, the latest value's text and the chart as inline SVG.</summary>
-public sealed record TrendSeries(string Name, bool IsTotal, int Kampung, IReadOnlyList<TrendPoint> Points, string Latest, string Svg);
+internal sealed record TrendSeries(string Name, bool IsTotal, int Kampung, IReadOnlyList<TrendPoint> Points, string Latest, string Svg);
 
 /// <summary>The trends page (templates/dashboard/trends.hbs): the month picker, tabs, the kabupaten chart, one chart per kecamatan.</summary>
-public sealed record TrendsView(string RegencyCode, string Indicator, string IndicatorLabel, string? Note, IReadOnlyList<DashboardTab> Tabs,
+internal sealed record TrendsView(string RegencyCode, string Indicator, string IndicatorLabel, string? Note, IReadOnlyList<DashboardTab> Tabs,
     TrendSeries Total, IReadOnlyList<TrendSeries> Kecamatan, string FirstMonth, string LastMonth)
 {
     /// <summary>The links to the twelve months ending a month earlier and later (null before the page is given one).</summary>
@@ -41,10 +41,10 @@ public sealed record TrendsView(string RegencyCode, string Indicator, string Ind
 /// The trends page's month picker, as the overview's: the last month shown (<see cref="Month"/>, "Oktober 2025"), the link to
 /// the twelve months ending a month earlier, and a month later unless the shown month is the one now due (<see cref="Next"/> null).
 /// </summary>
-public sealed record TrendMonthPicker(string Month, string? Previous, string PreviousLabel, string? Next, string NextLabel);
+internal sealed record TrendMonthPicker(string Month, string? Previous, string PreviousLabel, string? Next, string NextLabel);
 
 /// <summary>One tab of a page: label, link, whether it is the one shown.</summary>
-public sealed record DashboardTab(string Label, string Href, bool Current);
+internal sealed record DashboardTab(string Label, string Href, bool Current);
 
 /// <summary>
 /// Builds the trends from twelve months of one kabupaten/kota (<see cref="ReportStore.ListMonthAsync"/>: one partition per month,
@@ -52,7 +52,7 @@ public sealed record DashboardTab(string Label, string Href, bool Current);
 /// membership history, as the recap's trend). Each month uses that month's accepted reports only: no figure is carried
 /// forward, so a month reads exactly what was reported in it. Pure; unit-tested.
 /// </summary>
-public static class TrendPlanner
+internal static class TrendPlanner
 {
     /// <param name="text">A dashboard text by key with its placeholders filled.</param>
     /// <param name="month">The month the page was asked to end with (kept in the tabs' links); null for the month now due.</param>
@@ -140,7 +140,7 @@ public static class TrendPlanner
 /// Line charts as inline SVG, drawn on the server (no script, no CDN): a 320-unit-wide view box that scales to the column, so
 /// at 360 px its 11-unit labels print at about 11 px. Gaps (months without data) break the line. Every text is HTML-encoded.
 /// </summary>
-public static class SvgChart
+internal static class SvgChart
 {
     public const int Width = 320;
     public const int LargeHeight = 170;

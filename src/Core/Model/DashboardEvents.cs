@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace KampungKB.Core.Model;
 
 /// <summary>Stable event ids for the dashboard's logs: opaque user ids, regency codes and counts, never an address or a name.</summary>
-public static class DashboardEvents
+internal static class DashboardEvents
 {
     public static readonly EventId LinkRequested = new(5001, nameof(LinkRequested));
     public static readonly EventId LinkRefused = new(5002, nameof(LinkRefused));

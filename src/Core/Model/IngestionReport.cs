@@ -1,5 +1,6 @@
 namespace KampungKB.Core.Model;
 
+/// <summary>A report's verdict: accepted when it has no error-severity problem (docs/ingestion.md), otherwise rejected.</summary>
 public enum ReportStatus { Accepted, Rejected }
 
 /// <summary>Who the report is about, as written in the file (free text; matched to the registry later).</summary>

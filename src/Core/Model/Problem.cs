@@ -1,5 +1,6 @@
 namespace KampungKB.Core.Model;
 
+/// <summary>An error rejects the upload; a warning is reported to the cadre and the upload is still accepted (docs/ingestion.md).</summary>
 public enum Severity { Error, Warning }
 
 /// <summary>

@@ -19,14 +19,14 @@ public sealed class ClaimLedger(TableServiceClient tables, StorageNames names, T
     public Task EnsureAsync(CancellationToken cancellationToken) => _claims.CreateIfNotExistsAsync(cancellationToken);
 
     /// <summary>What a claim says: proceed with the work, or it is done (with its recorded summary).</summary>
-    public abstract record Result
+    internal abstract record Result
     {
         /// <summary>This invocation does (or redoes) the work; <see cref="ReceivedAt"/> is the first invocation's.</summary>
-        public sealed record Proceed(string ClaimId, DateTimeOffset ReceivedAt, int Attempt) : Result;
-        public sealed record Done(string ClaimId, string Summary) : Result;
+        internal sealed record Proceed(string ClaimId, DateTimeOffset ReceivedAt, int Attempt) : Result;
+        internal sealed record Done(string ClaimId, string Summary) : Result;
     }
 
-    public async Task<Result> ClaimAsync(string claimId, string subject, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    internal async Task<Result> ClaimAsync(string claimId, string subject, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         var entity = new TableEntity(PartitionOf(claimId), claimId)
         {
@@ -52,7 +52,7 @@ public sealed class ClaimLedger(TableServiceClient tables, StorageNames names, T
     }
 
     /// <summary>Opens a done claim again (its outcome depended on something that has changed since); the first receipt time is kept.</summary>
-    public async Task<Result> ReopenAsync(string claimId, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    internal async Task<Result> ReopenAsync(string claimId, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         var existing = await _claims.GetEntityOrDefaultAsync(PartitionOf(claimId), claimId, cancellationToken).ConfigureAwait(false);
         var attempt = (existing?.GetInt32("Attempt") ?? 1) + 1;
@@ -65,7 +65,7 @@ public sealed class ClaimLedger(TableServiceClient tables, StorageNames names, T
         return new Result.Proceed(claimId, existing?.GetDateTimeOffset("ReceivedAt") ?? receivedAt, attempt);
     }
 
-    public async Task CompleteAsync(Result.Proceed claim, string summary, CancellationToken cancellationToken)
+    internal async Task CompleteAsync(Result.Proceed claim, string summary, CancellationToken cancellationToken)
     {
         var done = new TableEntity(PartitionOf(claim.ClaimId), claim.ClaimId)
         {

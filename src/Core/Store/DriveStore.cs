@@ -38,7 +38,7 @@ public sealed record DriveFolderLink(
 }
 
 /// <summary>A file remembered for a kampung (table <c>DriveFiles</c>, PK area code, RK Drive file id).</summary>
-public sealed record DriveFileRecord(string AreaCode, string FileId, string Name, string Version, string State, DateTimeOffset At, string? BlobName, int Attempts);
+internal sealed record DriveFileRecord(string AreaCode, string FileId, string Name, string Version, string State, DateTimeOffset At, string? BlobName, int Attempts);
 
 /// <summary>
 /// The Drive channel's two tables: <c>DriveFolders</c> (which folder each kampung reports from, and how the
@@ -109,7 +109,7 @@ public sealed class DriveStore(TableServiceClient tables, StorageNames names)
     }
 
     /// <summary>Every file remembered for a kampung, by Drive file id.</summary>
-    public async Task<IReadOnlyDictionary<string, DriveFileRecord>> ListFilesAsync(string areaCode, CancellationToken ct = default)
+    internal async Task<IReadOnlyDictionary<string, DriveFileRecord>> ListFilesAsync(string areaCode, CancellationToken ct = default)
     {
         var map = new Dictionary<string, DriveFileRecord>(StringComparer.Ordinal);
         await foreach (var e in _files.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {areaCode}"), cancellationToken: ct).ConfigureAwait(false))

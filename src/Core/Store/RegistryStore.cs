@@ -5,10 +5,10 @@ using KampungKB.Core.Store;
 namespace KampungKB.Core.Store;
 
 /// <summary>A kampung whose class rose on a registry import (for the yearly target that 5% rise a class).</summary>
-public sealed record ClassChange(string AreaCode, KampungClass PreviousClass, KampungClass Class, DateTimeOffset RaisedAt);
+internal sealed record ClassChange(string AreaCode, KampungClass PreviousClass, KampungClass Class, DateTimeOffset RaisedAt);
 
 /// <summary>What an accepted registry import changed beyond the listed rows: kampung retired, and retired ones listed again (area codes).</summary>
-public sealed record RegistrySaveResult(IReadOnlyList<string> Retired, IReadOnlyList<string> Reactivated);
+internal sealed record RegistrySaveResult(IReadOnlyList<string> Retired, IReadOnlyList<string> Reactivated);
 
 /// <summary>The registry of Kampung KB in Table Storage: one partition per kabupaten/kota.</summary>
 public sealed class RegistryStore(TableServiceClient tables, StorageNames names)
@@ -67,7 +67,7 @@ public sealed class RegistryStore(TableServiceClient tables, StorageNames names)
     /// not mention are left as they are (one dinas' file never retires another's kampung).
     /// </summary>
     /// <returns>The kampung retired and those made active again (area codes).</returns>
-    public async Task<RegistrySaveResult> SaveAsync(IEnumerable<RegistryEntry> entries, DateTimeOffset importedAt, CancellationToken cancellationToken = default,
+    internal async Task<RegistrySaveResult> SaveAsync(IEnumerable<RegistryEntry> entries, DateTimeOffset importedAt, CancellationToken cancellationToken = default,
         bool retireUnlisted = false)
     {
         var retired = new List<string>();
@@ -93,7 +93,7 @@ public sealed class RegistryStore(TableServiceClient tables, StorageNames names)
     }
 
     /// <summary>Class changes of one kabupaten/kota: the kampung whose class rose, when, and from what.</summary>
-    public async Task<IReadOnlyList<ClassChange>> ListClassChangesAsync(string regencyCode, CancellationToken cancellationToken = default)
+    internal async Task<IReadOnlyList<ClassChange>> ListClassChangesAsync(string regencyCode, CancellationToken cancellationToken = default)
     {
         var list = new List<ClassChange>();
         await foreach (var e in _registry.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {regencyCode}"), cancellationToken: cancellationToken).ConfigureAwait(false))

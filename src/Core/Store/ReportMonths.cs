@@ -18,7 +18,7 @@ public sealed class ReportMonths(ReportStore store, string regencyCode)
     public int MonthsRead => _months.Count;
 
     /// <summary>The month's reports and refused uploads' "as reported" rows: read on first use, then from memory.</summary>
-    public async Task<ReportMonth> GetAsync(ReportingPeriod period, CancellationToken cancellationToken = default)
+    internal async Task<ReportMonth> GetAsync(ReportingPeriod period, CancellationToken cancellationToken = default)
     {
         if (_months.TryGetValue(period, out var m)) return m;
         m = await store.ListMonthAsync(regencyCode, period, cancellationToken).ConfigureAwait(false);

@@ -7,7 +7,7 @@ using KampungKB.Core.Store;
 namespace KampungKB.Core.Store;
 
 /// <summary>What a versioned write did.</summary>
-public enum VersionWrite
+internal enum VersionWrite
 {
     /// <summary>The new version is now the one readers see.</summary>
     Switched,
@@ -54,11 +54,11 @@ public sealed record StoredReport(
 /// What an upload refused by our validation still said, kept beside the kampung's pointer (<see cref="ReportStore.WriteReportedAsync"/>):
 /// its figures, its activities' partner lines (null when it had no activities) and its error codes.
 /// </summary>
-public sealed record ReportedUpload(string AreaCode, ReportingPeriod Period, string UploadId, DateTimeOffset ReceivedAt,
+internal sealed record ReportedUpload(string AreaCode, ReportingPeriod Period, string UploadId, DateTimeOffset ReceivedAt,
     IReadOnlyDictionary<string, decimal> Indicators, IReadOnlyList<string>? Partners, IReadOnlyList<string> ProblemCodes);
 
 /// <summary>One month of a kabupaten/kota as stored: current reports by area code, and refused uploads' "as reported" rows.</summary>
-public sealed record ReportMonth(ReportingPeriod Period, IReadOnlyDictionary<string, StoredReport> Current, IReadOnlyDictionary<string, ReportedUpload> Reported)
+internal sealed record ReportMonth(ReportingPeriod Period, IReadOnlyDictionary<string, StoredReport> Current, IReadOnlyDictionary<string, ReportedUpload> Reported)
 {
     public bool IsEmpty => Current.Count == 0 && Reported.Count == 0;
 }
@@ -87,7 +87,7 @@ public sealed class ReportStore(TableServiceClient tables, StorageNames names)
         public string ReceivedAt => Name + "ReceivedAt";
     }
 
-    public async Task<VersionWrite> WriteVersionAsync(
+    internal async Task<VersionWrite> WriteVersionAsync(
         RegistryEntry kampung, ReportingPeriod period, string version, string contentHash,
         DateTimeOffset receivedAt, IngestionReport report, CancellationToken cancellationToken = default)
     {
@@ -189,7 +189,7 @@ public sealed class ReportStore(TableServiceClient tables, StorageNames names)
     /// One month of a kabupaten/kota in one partition scan: the current reports and, beside them, the "as reported" rows of
     /// uploads our validation refused (<see cref="WriteReportedAsync"/>).
     /// </summary>
-    public async Task<ReportMonth> ListMonthAsync(string regencyCode, ReportingPeriod period, CancellationToken cancellationToken = default)
+    internal async Task<ReportMonth> ListMonthAsync(string regencyCode, ReportingPeriod period, CancellationToken cancellationToken = default)
     {
         var current = new Dictionary<string, StoredReport>(StringComparer.Ordinal);
         var reported = new Dictionary<string, ReportedUpload>(StringComparer.Ordinal);
@@ -207,7 +207,7 @@ public sealed class ReportStore(TableServiceClient tables, StorageNames names)
     /// One kampung's month: its current report and its "as reported" row (<see cref="WriteReportedAsync"/>), by two point reads
     /// of the month's partition (not a scan of the kabupaten's month). The <see cref="ReportMonth"/> holds only this kampung.
     /// </summary>
-    public async Task<ReportMonth> GetKampungMonthAsync(string regencyCode, string areaCode, ReportingPeriod period, CancellationToken cancellationToken = default)
+    internal async Task<ReportMonth> GetKampungMonthAsync(string regencyCode, string areaCode, ReportingPeriod period, CancellationToken cancellationToken = default)
     {
         var partition = StorageNames.RegencyPeriodKey(regencyCode, period);
         var pointer = _reports.GetEntityOrDefaultAsync(partition, areaCode, cancellationToken);

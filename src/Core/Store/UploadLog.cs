@@ -9,7 +9,7 @@ using KampungKB.Core.Store;
 namespace KampungKB.Core.Store;
 
 /// <summary>One line of the upload log: every upload and its outcome, accepted or not.</summary>
-public sealed record UploadRecord(
+internal sealed record UploadRecord(
     string UploadId,
     string RegencyCode,
     string Path,
@@ -73,7 +73,7 @@ public sealed class UploadLog(TableServiceClient tables, StorageNames names)
     public Task SetPrunedBeforeAsync(DateTimeOffset cutoff, DateTimeOffset ranAt, CancellationToken cancellationToken = default) =>
         _index.UpsertEntityAsync(new TableEntity(StatePartition, "retention") { ["PrunedBefore"] = cutoff, ["RanAt"] = ranAt }, TableUpdateMode.Replace, cancellationToken);
 
-    public async Task RecordAsync(UploadRecord record, CancellationToken cancellationToken = default)
+    internal async Task RecordAsync(UploadRecord record, CancellationToken cancellationToken = default)
     {
         var problems = KeptProblems(record.Problems);
         var e = new TableEntity(record.RegencyCode, record.UploadId)
@@ -118,7 +118,7 @@ public sealed class UploadLog(TableServiceClient tables, StorageNames names)
     /// whole partition, every problem kept. For the operator's rare tools (reprocess); pages, recaps and
     /// reminders read by month or kampung.
     /// </summary>
-    public async Task<IReadOnlyList<UploadRecord>> ListAsync(string regencyCode, string? areaCode = null, CancellationToken cancellationToken = default)
+    internal async Task<IReadOnlyList<UploadRecord>> ListAsync(string regencyCode, string? areaCode = null, CancellationToken cancellationToken = default)
     {
         var filter = areaCode is null
             ? TableClient.CreateQueryFilter($"PartitionKey eq {regencyCode}")
@@ -133,7 +133,7 @@ public sealed class UploadLog(TableServiceClient tables, StorageNames names)
     /// The uploads of one kabupaten/kota whose reporting month is <paramref name="period"/>, newest first, each
     /// with its first <see cref="IndexedErrors"/> errors (counts are complete). One partition of the index.
     /// </summary>
-    public async Task<IReadOnlyList<UploadRecord>> ListForPeriodAsync(string regencyCode, ReportingPeriod period, CancellationToken cancellationToken = default)
+    internal async Task<IReadOnlyList<UploadRecord>> ListForPeriodAsync(string regencyCode, ReportingPeriod period, CancellationToken cancellationToken = default)
     {
         if (!await IsIndexedAsync(cancellationToken).ConfigureAwait(false))
             return (await ListAsync(regencyCode, cancellationToken: cancellationToken).ConfigureAwait(false)).Where(u => u.Period == period).ToList();
@@ -144,7 +144,7 @@ public sealed class UploadLog(TableServiceClient tables, StorageNames names)
     /// The uploads of one kabupaten/kota whose month is unknown and that arrived in [<paramref name="from"/>,
     /// <paramref name="to"/>), newest first: the index partitions of the UTC months the interval touches.
     /// </summary>
-    public async Task<IReadOnlyList<UploadRecord>> ListUndatedAsync(string regencyCode, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    internal async Task<IReadOnlyList<UploadRecord>> ListUndatedAsync(string regencyCode, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
         if (!await IsIndexedAsync(cancellationToken).ConfigureAwait(false))
             return (await ListAsync(regencyCode, cancellationToken: cancellationToken).ConfigureAwait(false))
@@ -160,7 +160,7 @@ public sealed class UploadLog(TableServiceClient tables, StorageNames names)
     /// [<paramref name="from"/>, <paramref name="to"/>), newest first. Before the index covers the log, one scan
     /// of the kabupaten's partition (what the recap read before the upload index).
     /// </summary>
-    public async Task<IReadOnlyList<UploadRecord>> ListForRecapAsync(string regencyCode, ReportingPeriod period, DateTimeOffset from, DateTimeOffset to,
+    internal async Task<IReadOnlyList<UploadRecord>> ListForRecapAsync(string regencyCode, ReportingPeriod period, DateTimeOffset from, DateTimeOffset to,
         CancellationToken cancellationToken = default)
     {
         if (!await IsIndexedAsync(cancellationToken).ConfigureAwait(false))
@@ -172,7 +172,7 @@ public sealed class UploadLog(TableServiceClient tables, StorageNames names)
     }
 
     /// <summary>A kampung's latest <paramref name="count"/> uploads, newest first (without problems): one page of one index partition.</summary>
-    public async Task<IReadOnlyList<UploadRecord>> RecentAsync(string regencyCode, string areaCode, int count, CancellationToken cancellationToken = default)
+    internal async Task<IReadOnlyList<UploadRecord>> RecentAsync(string regencyCode, string areaCode, int count, CancellationToken cancellationToken = default)
     {
         if (!await IsIndexedAsync(cancellationToken).ConfigureAwait(false))
             return (await ListAsync(regencyCode, areaCode, cancellationToken).ConfigureAwait(false)).Take(count).ToList();
@@ -187,7 +187,7 @@ public sealed class UploadLog(TableServiceClient tables, StorageNames names)
     }
 
     /// <summary>One log line with its kept problems (up to 200), or null: a point read.</summary>
-    public async Task<UploadRecord?> GetAsync(string regencyCode, string uploadId, CancellationToken cancellationToken = default)
+    internal async Task<UploadRecord?> GetAsync(string regencyCode, string uploadId, CancellationToken cancellationToken = default)
     {
         var e = await _uploads.GetEntityOrDefaultAsync(regencyCode, uploadId, cancellationToken).ConfigureAwait(false);
         return e is null ? null : From(e);
@@ -197,7 +197,7 @@ public sealed class UploadLog(TableServiceClient tables, StorageNames names)
     /// The upload the upload page stored as <c>{areaCode}/{stamp}-…</c> whose content hash starts with
     /// <paramref name="hashPrefix"/> (16 hex), once it has been logged; null before. A point read.
     /// </summary>
-    public async Task<UploadRecord?> FindByPageReferenceAsync(string regencyCode, string areaCode, string stamp, string hashPrefix, CancellationToken cancellationToken = default)
+    internal async Task<UploadRecord?> FindByPageReferenceAsync(string regencyCode, string areaCode, string stamp, string hashPrefix, CancellationToken cancellationToken = default)
     {
         if (!await IsIndexedAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -213,7 +213,7 @@ public sealed class UploadLog(TableServiceClient tables, StorageNames names)
     /// The log lines of one kabupaten/kota received in [<paramref name="from"/>, <paramref name="to"/>): a RowKey
     /// range of its partition (upload ids start with the receipt time, <c>yyyyMMddTHHmmss</c>).
     /// </summary>
-    public async IAsyncEnumerable<UploadRecord> ReceivedBetweenAsync(string regencyCode, DateTimeOffset from, DateTimeOffset to,
+    internal async IAsyncEnumerable<UploadRecord> ReceivedBetweenAsync(string regencyCode, DateTimeOffset from, DateTimeOffset to,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {regencyCode} and RowKey ge {IdTime(from)} and RowKey lt {IdTime(to)}");
@@ -225,7 +225,7 @@ public sealed class UploadLog(TableServiceClient tables, StorageNames names)
     /// Retention: removes the problem details of one upload from its log line and month index row (counts,
     /// status and times stay) and stamps <see cref="UploadRecord.PrunedAt"/>. Idempotent.
     /// </summary>
-    public async Task PruneProblemsAsync(UploadRecord record, DateTimeOffset prunedAt, CancellationToken cancellationToken = default)
+    internal async Task PruneProblemsAsync(UploadRecord record, DateTimeOffset prunedAt, CancellationToken cancellationToken = default)
     {
         foreach (var row in IndexRows(record, names).Where(r => r.ContainsKey("Problems")))
             await MergeIfExistsAsync(_index, new TableEntity(row.PartitionKey, row.RowKey) { ["Problems"] = "[]", ["PrunedAt"] = prunedAt }, cancellationToken).ConfigureAwait(false);

@@ -14,6 +14,7 @@ namespace KampungKB.Core.Uploads;
 /// <param name="Problem">kampung-mismatch, kampung-ambiguous or kampung-unknown; null when confirmed.</param>
 public sealed record AttributionResult(RegistryEntry? Kampung, bool Confirmed, Problem? Problem);
 
+/// <summary>Decides which registered kampung an upload is about, from its path and its content (docs/channels.md).</summary>
 public static class UploadAttribution
 {
     /// <summary>An upload through a kampung's own link (area code in the path): the file must not name another kampung.</summary>

@@ -40,6 +40,7 @@ public sealed record UploadOutcome(
     public bool ReadAgainOnRetrigger => Status == UploadStatus.Rejected && Timeouts == 1;
 }
 
+/// <summary>The upload pipeline's settings (app settings <c>Pipeline__*</c>): the size cap in bytes and the time one upload may take to read.</summary>
 public sealed class PipelineOptions
 {
     /// <summary>

@@ -36,7 +36,7 @@ public sealed class UploadReprocessor(UploadProcessor processor, BlobServiceClie
 
 
     /// <summary>The uploads that <see cref="ReprocessAsync"/> would judge again, oldest first.</summary>
-    public async Task<IReadOnlyList<UploadRecord>> FindAsync(AreaCode kampung, ReportingPeriod period, CancellationToken cancellationToken = default)
+    internal async Task<IReadOnlyList<UploadRecord>> FindAsync(AreaCode kampung, ReportingPeriod period, CancellationToken cancellationToken = default)
     {
         var found = new List<UploadRecord>();
         foreach (var partition in new[] { kampung.Regency, StorageNames.UnknownRegency })

@@ -7,7 +7,9 @@ namespace KampungKB.Core.Tests.Fidelity;
 /// A broken formula in a binary .xls (Excel 97–2003, Excel 95) is an error cell like in .xlsx: ExcelDataReader 3.6
 /// returns it as empty, so the count the dinas would read is missing while the row is accepted. The files are
 /// written record by record (<see cref="OldXls"/>) and, for a workbook of a real tool, by LibreOffice
-/// (scripts/fixtures/xls-error-cells.sh, committed as Fixtures/xls_error_cells.xls).
+/// (scripts/fixtures/xls-error-cells.sh, committed as Fixtures/xls_error_cells.xls). A workbook encrypted under
+/// Excel's default password (only protected, opened without a prompt) is told the same; LibreOffice writes it and one
+/// with a real password (scripts/fixtures/xls-encrypted.sh, Fixtures/xls_error_cells_protected.xls, xls_password.xls).
 /// </summary>
 public class XlsCellErrorTests
 {
@@ -101,5 +103,77 @@ public class XlsCellErrorTests
             ], errors);
         // The one row without a broken cell is read with its figures; none of the others is stored with a blank count.
         Assert.Equal(("Senam Lansia", 13), (Assert.Single(r.Activities).Title, r.Activities[0].Participants));
+    }
+
+    [Fact]
+    public void LibreOfficeProtectedXls_UnderTheDefaultPassword_ErrorsAreNamedAsInThePlainWorkbook()
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(Repo.Fixtures, "xls_error_cells_protected.xls"));
+        // The cadre's file is cipher text: no title of the workbook is in its bytes, in either string encoding.
+        Assert.Equal(-1, bytes.AsSpan().IndexOf("Senam Lansia"u8));
+        Assert.Equal(-1, bytes.AsSpan().IndexOf(System.Text.Encoding.Unicode.GetBytes("Senam Lansia")));
+
+        var r = Engines.Bytes(bytes, "laporan_oktober.xls");
+        var plain = Engines.Bytes(File.ReadAllBytes(Path.Combine(Repo.Fixtures, "xls_error_cells.xls")), "laporan_oktober.xls");
+
+        Assert.False(r.IsAccepted);
+        var errors = r.Errors.Select(p => (p.Code, p.Sheet, p.Row, p.Column, p.Text)).ToList();
+        Assert.Equal(
+            [
+                (ProblemCodes.CellError, "Oktober", 3, "D", "#DIV/0!"),
+                (ProblemCodes.CellError, "Oktober", 4, "C", "#N/A"),
+                (ProblemCodes.CellError, "Oktober", 5, "C", "#REF!"),
+                (ProblemCodes.CellError, "Oktober", 5, "D", "#VALUE!"),
+            ], errors);
+        Assert.Equal(plain.Errors.Select(p => p.Message), r.Errors.Select(p => p.Message));
+        Assert.Equal(("Senam Lansia", 13), (Assert.Single(r.Activities).Title, r.Activities[0].Participants));
+    }
+
+    [Fact]
+    public void LibreOfficeXlsWithARealPassword_IsEncryptedFile_WithNothingElseClaimed()
+    {
+        var r = Engines.Bytes(File.ReadAllBytes(Path.Combine(Repo.Fixtures, "xls_password.xls")), "laporan_oktober.xls");
+
+        Assert.False(r.IsAccepted);
+        var p = Assert.Single(r.Problems);
+        Assert.Equal(ProblemCodes.EncryptedFile, p.Code);
+        Assert.Contains("kata sandi", p.Message, StringComparison.Ordinal);
+        Assert.Contains("laporan_oktober.xls", p.Message, StringComparison.Ordinal);
+        Assert.Empty(r.Activities);
+    }
+
+    public static TheoryData<string, byte[]> DefaultPasswordKinds() => new()
+    {
+        { "RC4 + MD5 (Excel 97, LibreOffice)", OldXls.Biff8VelvetSweatshop("Oktober", Rows(new ErrorCell("#REF!"), 20.0, 22.0)) },
+        { "RC4 CryptoAPI, 40-bit key (which ExcelDataReader 3.6 alone refuses)", OldXls.Biff8VelvetSweatshopCryptoApi("Oktober", Rows(new ErrorCell("#REF!"), 20.0, 22.0), 40) },
+        { "RC4 CryptoAPI, 128-bit key (Excel 2002 and later)", OldXls.Biff8VelvetSweatshopCryptoApi("Oktober", Rows(new ErrorCell("#REF!"), 20.0, 22.0), 128) },
+    };
+
+    [Theory]
+    [MemberData(nameof(DefaultPasswordKinds))]
+    public void ErrorInAWriteProtectedXls_IsNamedLikeInAPlainOne(string kind, byte[] bytes)
+    {
+        var r = Engines.Bytes(bytes, "laporan_terkunci.xls");
+        var plain = Assert.Single(Engines.Bytes(OldXls.Biff8("Oktober", Rows(new ErrorCell("#REF!"), 20.0, 22.0)), "laporan_terkunci.xls").Errors);
+
+        var p = Assert.Single(r.Errors);
+        Assert.True((plain.Code, plain.Sheet, plain.Row, plain.Column, plain.Text, plain.Message) == (p.Code, p.Sheet, p.Row, p.Column, p.Text, p.Message), kind + ": " + p.Code + " " + p.Message);
+        Assert.Equal(["Rapat Pokja", "Kelas BKB"], r.Activities.Select(a => a.Title));
+    }
+
+    [Fact]
+    public void XlsWhoseEncryptionHeaderDoesNotVerify_IsEncryptedFile_NotACrash()
+    {
+        // The verifier hash of the FILEPASS record (RC4, 54 bytes) altered: the default password no longer verifies,
+        // as for a workbook under a password of its own.
+        var bytes = OldXls.Biff8VelvetSweatshop("Oktober", Rows(new ErrorCell("#REF!"), 20.0, 22.0));
+        var filePass = bytes.AsSpan().IndexOf(new byte[] { 0x2F, 0x00, 0x36, 0x00, 0x01, 0x00, 0x01, 0x00, 0x01, 0x00 });
+        Assert.True(filePass > 0);
+        bytes[filePass + 4 + 40] ^= 0xFF;
+
+        var r = Engines.Bytes(bytes, "laporan_terkunci.xls");
+
+        Assert.Equal([ProblemCodes.EncryptedFile], r.Problems.Select(p => p.Code));
+        Assert.Empty(r.Activities);
     }
 }

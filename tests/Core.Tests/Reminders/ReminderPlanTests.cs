@@ -138,6 +138,56 @@ public class ReminderPlanTests
             d => d.Stage.Stage == ReminderStage.AfterDeadline);
     }
 
+    // Deadline day 1–3: D−3 falls in the reporting month itself and is sent on that day (docs/recaps-and-reminders.md,
+    // "A deadline early in the month"). Dates computed by hand: 1 November − 3 days = 29 October; 3 January 2026 − 3 =
+    // 31 December 2025; 2 March 2026 − 3 = 27 February (28 days); 2 March 2028 − 3 = 28 February (leap year).
+    [Theory]
+    [InlineData(1, 2025, 10, "2025-10-29")]
+    [InlineData(2, 2025, 10, "2025-10-30")]
+    [InlineData(3, 2025, 10, "2025-10-31")]
+    [InlineData(3, 2025, 12, "2025-12-31")]
+    [InlineData(2, 2026, 2, "2026-02-27")]
+    [InlineData(2, 2028, 2, "2028-02-28")]
+    public void EarlyDeadlineDay_TheBeforeDeadlineReminderGoesOutInTheReportingMonth_ThreeDaysBefore(int deadlineDay, int year, int month, string expected)
+    {
+        var regency = Regency with { DeadlineDay = deadlineDay };
+        var period = new ReportingPeriod(year, month);
+        var d3 = DateOnly.Parse(expected, System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal(ReportingPeriod.Of(d3), period);
+        Assert.Equal([period], ReminderPlan.Periods(regency, d3));
+        Assert.Empty(ReminderPlan.Periods(regency, d3.AddDays(-1)));
+        var plan = ReminderPlan.Decide(regency, d3, period, Registry, Facts(reported: [Beta, Delta]), Now);
+        Assert.Equal([(Alpha, ReminderStage.BeforeDeadline, null), (Gamma, ReminderStage.BeforeDeadline, ReminderSkipReasons.NoPokjaEmail)], Of(plan));
+        Assert.All(plan.Decisions, d => Assert.Equal((d3, -3), (d.Stage.Day, d.Stage.Offset)));
+    }
+
+    [Fact]
+    public void DeadlineOnThe1st_TheOtherStagesKeepTheirDays_AndAMissedD3IsSentOnTheDeadlineDayAtTheLatest()
+    {
+        // October 2025 due 1 November: D−3 29 October, D+1 2 November, D+3 4 November, D+7 8 November.
+        var regency = Regency with { DeadlineDay = 1 };
+        Assert.Equal(["2025-10-29", "2025-11-02", "2025-11-04", "2025-11-08"],
+            ReminderStages.For(regency, October).Select(s => s.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
+        var facts = Facts(reported: [Beta, Gamma, Delta]);
+
+        // No run from 29 to 31 October (an outage): on the deadline day the D−3 reminder still goes, the day after it never.
+        Assert.Equal([(Alpha, ReminderStage.BeforeDeadline, null)], Of(ReminderPlan.Decide(regency, new DateOnly(2025, 11, 1), October, Registry, facts, Now)));
+        Assert.Equal([(Alpha, ReminderStage.BeforeDeadline, ReminderSkipReasons.StaleBeforeDeadline), (Alpha, ReminderStage.AfterDeadline, null)],
+            Of(ReminderPlan.Decide(regency, new DateOnly(2025, 11, 2), October, Registry, facts, Now)));
+        // On 29 October the newest period is October itself; September's stages (due 1 October, D+7 the 8th) are past their catch-up.
+        Assert.Equal([October], ReminderPlan.Periods(regency, new DateOnly(2025, 10, 29)));
+        Assert.Equal([new ReportingPeriod(2025, 9)], ReminderPlan.Periods(regency, new DateOnly(2025, 10, 18)));
+    }
+
+    [Fact]
+    public void DeadlineOnThe4th_D3IsTheFirstOfTheNextMonth_TheReportingMonthGetsNoReminder()
+    {
+        var regency = Regency with { DeadlineDay = 4 };
+        Assert.DoesNotContain(October, ReminderPlan.Periods(regency, new DateOnly(2025, 10, 31)));
+        Assert.Contains(October, ReminderPlan.Periods(regency, new DateOnly(2025, 11, 1)));
+    }
+
     [Fact]
     public void RejectedUpload_TheLatestOneIsQuoted_WithItsFirstThreeErrors_ButNotAFileThatArrivedAfterTheDay()
     {

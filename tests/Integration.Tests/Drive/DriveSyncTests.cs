@@ -203,6 +203,7 @@ public sealed class DriveSyncTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Contains(Folder, mail.TextBody, StringComparison.Ordinal);
         var row = Assert.Single(await new NotificationLedger(_h.Tables, _h.Names, _h.Time).ListAsync("63.71_drive", default));
         Assert.Equal(NotificationState.Sent, row.State);
+        Assert.Equal(RecipientRoles.Dinas, row.RecipientRole); // the outbox's one vocabulary, as the recap to the same dinas
 
         // Half an hour later (the next timer run): not asked again.
         _drive.ClearRequests();

@@ -10,8 +10,17 @@ namespace KampungKB.Core.Ingestion.Intake;
 /// workbook's own bytes: the compound file's "Workbook"/"Book" stream ([MS-CFB]) or a bare BIFF2–4 worksheet.
 /// Per sheet in the workbook's BOUNDSHEET order (the order ExcelDataReader reads them), the texts Excel shows by
 /// (1-based row, 0-based column), so that a broken count is named like an .xlsx error cell, never read as blank.
-/// An encrypted workbook (FILEPASS) is not scanned: its cell records cannot be read without decrypting.
+/// A BIFF8 workbook encrypted under Excel's default password (FILEPASS verified by "VelvetSweatshop": a workbook only
+/// protected, which Excel opens without a prompt) is decrypted first (<see cref="BiffDecryption"/>), so its error cells
+/// are named as in a plain one, and ExcelDataReader reads the decrypted file; one with a real password is not scanned
+/// (ExcelDataReader refuses it: encrypted-file).
 /// </summary>
+/// <summary>
+/// What <see cref="BiffErrorScan.Scan"/> found: the error cells per sheet (null: none), and for a workbook encrypted
+/// under the default password the file decrypted (null otherwise).
+/// </summary>
+internal sealed record BiffScan(List<FormulaResults?>? Errors, byte[]? Decrypted);
+
 internal static class BiffErrorScan
 {
     private const ushort Bof2 = 0x0009, Bof3 = 0x0209, Bof4 = 0x0409, Bof8 = 0x0809, Eof = 0x000A;
@@ -20,23 +29,62 @@ internal static class BiffErrorScan
     private const int MaxErrors = 100_000;
 
     /// <summary>
-    /// Scans the workbook in <paramref name="s"/> (position restored). Null when no sheet holds an error cell,
-    /// when the file is encrypted, or when its structure cannot be followed (ExcelDataReader then judges it).
+    /// Scans the workbook in <paramref name="s"/> (position restored). <see cref="BiffScan.Errors"/> is null when no
+    /// sheet holds an error cell, when the file is encrypted other than under the default password, or when its
+    /// structure cannot be followed (ExcelDataReader then judges it). For a compound file encrypted under the default
+    /// password, <see cref="BiffScan.Decrypted"/> is the whole file with its workbook stream decrypted in place and its
+    /// FILEPASS record renamed (<see cref="NoFilePass"/>), for ExcelDataReader to read instead: the same records at the
+    /// same offsets, decrypted once, and read even where ExcelDataReader 3.6's own decryption refuses the file (a 40-bit
+    /// RC4 CryptoAPI key, which it does not pad to 128 bits as [MS-OFFCRYPTO] 2.3.5.2 says).
     /// </summary>
-    internal static List<FormulaResults?>? Scan(Stream s, CancellationToken ct)
+    internal static BiffScan Scan(Stream s, CancellationToken ct)
     {
         var start = s.Position;
         try
         {
             var bytes = ReadAll(s);
-            var stream = IsCompoundFile(bytes) ? WorkbookStream(bytes) : bytes;
-            return stream is null ? null : ScanBiff(stream, ct);
+            var compound = IsCompoundFile(bytes);
+            var workbook = compound ? WorkbookStream(bytes) : (bytes, new List<(int At, int Length)> { (0, bytes.Length) });
+            if (workbook is not { } found) return new(null, null);
+            var (stream, places) = found;
+            if (FindFilePass(stream) is not { } filePass) return new(ScanBiff(stream, ct), null);
+            var (at, length) = filePass;
+            // Encrypted from FILEPASS on: only under the default password can the cells be read.
+            if (!compound || BiffDecryption.DecryptDefault(stream, stream.AsSpan(at + 4, length), ct) is not { } plain) return new(null, null);
+            BinaryPrimitives.WriteUInt16LittleEndian(plain.AsSpan(at), NoFilePass);
+            var file = (byte[])bytes.Clone();
+            var o = 0;
+            foreach (var (place, n) in places) { Buffer.BlockCopy(plain, o, file, place, n); o += n; }
+            return new(ScanBiff(plain, ct), file);
         }
         catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or InvalidDataException or OverflowException)
         {
-            return null; // a damaged file: the reader itself reports it
+            return new(null, null); // a damaged file: the reader itself reports it
         }
         finally { s.Position = start; }
+    }
+
+    /// <summary>
+    /// The id a decrypted workbook's FILEPASS record gets: none [MS-XLS] defines, so a reader skips it as an unknown
+    /// record (ExcelDataReader does) and no longer takes the records after it for cipher text.
+    /// </summary>
+    internal const ushort NoFilePass = 0xFFFF;
+
+    /// <summary>Where a BIFF8 workbook's FILEPASS record is (its header's offset, its data length): in the globals, before their EOF.</summary>
+    private static (int At, int Length)? FindFilePass(byte[] b)
+    {
+        if (b.Length < 8 || U16(b, 0) != Bof8 || SubstreamType(b, 0) != 0x0005) return null;
+        var p = 0;
+        while (p + 4 <= b.Length)
+        {
+            var id = U16(b, p);
+            var len = U16(b, p + 2);
+            if (p + 4 + len > b.Length) return null;
+            if (id == FilePass) return (p, len);
+            if (id == Eof) return null;
+            p += 4 + len;
+        }
+        return null;
     }
 
     private static byte[] ReadAll(Stream s)
@@ -151,8 +199,11 @@ internal static class BiffErrorScan
 
     // ---------- compound file ([MS-CFB]) ----------
 
-    /// <summary>The bytes of the "Workbook" (BIFF8) or "Book" (BIFF5) stream, or null.</summary>
-    private static byte[]? WorkbookStream(byte[] f)
+    /// <summary>
+    /// The "Workbook" (BIFF8) or "Book" (BIFF5) stream: its bytes and, in order, the places in the file they were read
+    /// from (a regular sector or a 64-byte mini sector each), or null.
+    /// </summary>
+    private static (byte[] Bytes, List<(int At, int Length)> Places)? WorkbookStream(byte[] f)
     {
         var sectorShift = U16(f, 30);
         var miniShift = U16(f, 32);
@@ -184,22 +235,34 @@ internal static class BiffErrorScan
             for (var j = 0; j < size / 4; j++) fat[i * (size / 4) + j] = U32(f, at + 4 * j);
         }
 
-        byte[] Chain(uint first, long length)
+        // A chain of regular sectors, as places in the file, up to length bytes.
+        List<(int At, int Length)> Chain(uint first, long length)
         {
-            using var ms = new MemoryStream();
+            var places = new List<(int, int)>();
             var sector = first;
             var guard = 0;
-            while (sector < 0xFFFFFFFA && ms.Length < length && guard++ <= fat.Length)
+            long total = 0;
+            while (sector < 0xFFFFFFFA && total < length && guard++ <= fat.Length)
             {
                 var at = Offset(sector);
-                ms.Write(f, at, Math.Min(size, f.Length - at));
+                if (at >= f.Length) break;
+                var n = (int)Math.Min(Math.Min(size, f.Length - at), length - total);
+                places.Add((at, n));
+                total += n;
                 sector = sector < fat.Length ? fat[sector] : 0xFFFFFFFE;
             }
-            var bytes = ms.ToArray();
-            return bytes.Length > length ? bytes[..(int)length] : bytes;
+            return places;
         }
 
-        var dir = Chain(dirStart, long.MaxValue);
+        byte[] Gather(List<(int At, int Length)> places)
+        {
+            var bytes = new byte[places.Sum(p => (long)p.Length)];
+            var o = 0;
+            foreach (var (at, n) in places) { Buffer.BlockCopy(f, at, bytes, o, n); o += n; }
+            return bytes;
+        }
+
+        var dir = Gather(Chain(dirStart, long.MaxValue));
         (uint Start, long Size)? root = null, book = null;
         for (var e = 0; e + 128 <= dir.Length; e += 128)
         {
@@ -211,23 +274,31 @@ internal static class BiffErrorScan
             else if (type == 2 && (name.Equals("Workbook", StringComparison.OrdinalIgnoreCase) || (book is null && name.Equals("Book", StringComparison.OrdinalIgnoreCase)))) book = entry;
         }
         if (book is not { } wb) return null;
-        if (wb.Size >= miniCutoff) return Chain(wb.Start, wb.Size);
+        if (wb.Size >= miniCutoff)
+        {
+            var places = Chain(wb.Start, wb.Size);
+            return (Gather(places), places);
+        }
         // A small workbook lives in the mini stream (64-byte sectors held in the root entry's chain).
         if (root is not { } r) return null;
         var miniStream = Chain(r.Start, r.Size);
-        var miniFatBytes = Chain(miniFatStart, long.MaxValue);
-        using var result = new MemoryStream();
+        var miniFatBytes = Gather(Chain(miniFatStart, long.MaxValue));
+        var miniPlaces = new List<(int At, int Length)>();
         var mini = wb.Start;
         var steps = 0;
-        while (mini < 0xFFFFFFFA && result.Length < wb.Size && steps++ < miniFatBytes.Length / 4 + 1)
+        long read = 0;
+        while (mini < 0xFFFFFFFA && read < wb.Size && steps++ < miniFatBytes.Length / 4 + 1)
         {
-            var at = checked((int)(mini * 64));
-            if (at + 64 > miniStream.Length) break;
-            result.Write(miniStream, at, 64);
+            // A mini sector lies inside one regular sector of the mini stream (64 divides the sector size).
+            var offset = (long)mini * 64;
+            var index = (int)(offset / size);
+            if (index >= miniStream.Count || miniStream[index].Length < offset % size + 64) break;
+            var n = (int)Math.Min(64, wb.Size - read);
+            miniPlaces.Add((miniStream[index].At + (int)(offset % size), n));
+            read += n;
             mini = 4 * mini + 4 <= miniFatBytes.Length ? U32(miniFatBytes, (int)(4 * mini)) : 0xFFFFFFFE;
         }
-        var all = result.ToArray();
-        return all.Length > wb.Size ? all[..(int)wb.Size] : all;
+        return (Gather(miniPlaces), miniPlaces);
     }
 
     private static uint U32(byte[] b, int at) => BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(at));

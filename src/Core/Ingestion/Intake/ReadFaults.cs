@@ -8,7 +8,7 @@ namespace KampungKB.Core.Ingestion.Intake;
 /// the cadre <c>internal-error</c> ("not your file"), never <c>unreadable-file</c>. The inner exception is
 /// the original; its message is not shown to anyone.
 /// </summary>
-public sealed class IngestionBugException(Exception inner)
+internal sealed class IngestionBugException(Exception inner)
     : Exception($"Bug while reading a spreadsheet: {inner.GetType().FullName} in {ReadFaults.Origin(inner)}", inner)
 {
     /// <summary>The exception type and the innermost method of ours on its stack, for the bug log.</summary>

@@ -93,16 +93,18 @@ internal sealed class ExcelSource(IExcelDataReader reader, int maxColumns, List<
         EnsureCodePages();
         var maxColumns = limits.MaxColumns;
         // Error cells ("#REF!") come back empty from ExcelDataReader: found in the file's own bytes first.
+        // A workbook under Excel's default password comes back decrypted: ExcelDataReader reads that copy.
+        var biff = format == FileFormat.Xls ? BiffErrorScan.Scan(s, ct) : null;
         var formulas = format switch
         {
             FileFormat.Xlsx or FileFormat.StrictXlsx => FormulaScan.Scan(s, limits.MaxFormulaWork, ct),
-            FileFormat.Xls => BiffErrorScan.Scan(s, ct),
+            FileFormat.Xls => biff!.Errors,
             _ => null,
         };
         var config = new ExcelReaderConfiguration { LeaveOpen = true, FallbackEncoding = Encoding.GetEncoding(1252) };
         var reader = format switch
         {
-            FileFormat.Xls => ExcelReaderFactory.CreateBinaryReader(s, config),
+            FileFormat.Xls => ExcelReaderFactory.CreateBinaryReader(biff!.Decrypted is { } plain ? new MemoryStream(plain, writable: false) : s, config),
             FileFormat.Xlsx or FileFormat.StrictXlsx => ExcelReaderFactory.CreateOpenXmlReader(s, config),
             _ => ExcelReaderFactory.CreateReader(s, config),
         };

@@ -9,7 +9,7 @@ namespace KampungKB.Core.Ingestion.Normalisation;
 public static class DriveFolderUrl
 {
     /// <summary>Why an address was refused (keys of <c>drive.url.*</c> in templates/cli/texts.json).</summary>
-    public static class Refusals
+    internal static class Refusals
     {
         public const string Empty = "empty";
         public const string NotDrive = "not-drive";

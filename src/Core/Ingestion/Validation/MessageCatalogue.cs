@@ -54,7 +54,7 @@ internal sealed class MessageCatalogue
 }
 
 /// <summary>A template file (layout or message catalogue) is missing or invalid: a deployment fault, reported at start-up.</summary>
-public sealed class TemplateException(string message) : Exception(message);
+internal sealed class TemplateException(string message) : Exception(message);
 
 /// <summary>Collects problems for one file, rendering each message from the catalogue.</summary>
 internal sealed class ProblemSink(MessageCatalogue catalogue, string fileName)

@@ -18,7 +18,7 @@ public sealed class HandoverCatalogue
     public static readonly IReadOnlyList<string> KnownChecks = [Checks.Required, Checks.Integer, Checks.Min0, Checks.SumEqualPus];
 
     /// <summary>Stable codes of the checks (also the <c>fail.*</c> and <c>rule.*</c> text keys).</summary>
-    public static class Checks
+    internal static class Checks
     {
         public const string Required = "required", Integer = "integer", Min0 = "min0", Max = "max", SumEqualPus = "sumEqualPus";
         /// <summary>A poktan the registry says is Tidak Ada while the month's report counts its members: the website locks the members at 0.</summary>

@@ -31,7 +31,7 @@ public sealed record QualityReport(string RegencyCode, ReportingPeriod Period, i
 /// The figures the review reads: per month, per area code, the kampung's current indicator figures
 /// (<see cref="Reports.StoredReport.Indicators"/>), as the reporting month carries them (never carried forward).
 /// </summary>
-public sealed record QualityInput(
+internal sealed record QualityInput(
     string RegencyCode,
     ReportingPeriod Period,
     IReadOnlyList<RegistryEntry> Kampung,
@@ -53,7 +53,7 @@ public sealed class QualityReview(QualityCatalogue catalogue, Func<string, strin
 {
     public QualityCatalogue Catalogue => catalogue;
 
-    public QualityReport Review(QualityInput input)
+    internal QualityReport Review(QualityInput input)
     {
         var flags = new List<QualityFlag>();
         var current = Month(input, input.Period);

@@ -13,13 +13,16 @@ public sealed class RecapCatalogue
     public const string FileName = "indicator-labels.json";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { ReadCommentHandling = JsonCommentHandling.Skip };
 
+    /// <summary>One recap indicator of indicator-labels.json: its code, Indonesian label and kind (<c>stock</c>: latest month; <c>flow</c>: summed).</summary>
     public sealed record Indicator(string Code, string Label, string Kind)
     {
         public bool IsFlow => Kind == "flow";
     }
 
+    /// <summary>A ratio indicator (e.g. CPR = KB aktif / PUS): the codes summed as numerator over the denominator's code.</summary>
     public sealed record Ratio(string Code, string Label, IReadOnlyList<string> Numerator, string Denominator);
 
+    /// <summary>An activity domain (bidang) of the recap and the words in an activity's title that put it there.</summary>
     public sealed record Bidang(string Label, IReadOnlyList<string> Words);
 
     private sealed record Document(

@@ -13,6 +13,7 @@ namespace KampungKB.Core.Jobs.Recaps;
 public enum Timeliness { OnTime, Late, Missing }
 
 /// <summary>The absolute address of a kabupaten/kota's month on the dashboard (<c>…/api/dashboard/{regency}/{period}</c>).</summary>
+/// <summary>The dashboard address of a regency's month overview, for the link in the recap mail; composed by the app from its dashboard URL.</summary>
 public delegate string DashboardLinkOf(string regencyCode, ReportingPeriod period);
 
 /// <summary>One kampung in the recap (the .xlsx has one row per kampung).</summary>

@@ -48,11 +48,18 @@ internal static class ReminderPlan
     /// <summary>Opted in to WhatsApp, but the registry holds no usable number: recorded once per stage so the dinas sees it.</summary>
     public const string NoWhatsAppNumber = "no-whatsapp-number";
 
-    /// <summary>The periods whose stages are current on <paramref name="day"/>: the three months before it, newest first, from their first stage's day until <see cref="CatchUpDays"/> after their last.</summary>
+    /// <summary>
+    /// The periods whose stages are current on <paramref name="day"/>, newest first, each from its first stage's day until
+    /// <see cref="CatchUpDays"/> after its last: the three months before the day's month and the day's month itself once
+    /// its first stage has come. A deadline day of 1–3 puts D−3 in the reporting month itself (October's report due on
+    /// 2 November: D−3 is 30 October); the reminder goes out on that day, as for any other deadline, because D−3 is
+    /// there to give the cadre three days before the deadline (domain.md, reminders: "before the deadline (D−3)"), not
+    /// on the 1st of the next month, which would leave 0–2 days (docs/recaps-and-reminders.md, "Reminder stages").
+    /// </summary>
     public static IReadOnlyList<ReportingPeriod> Periods(RegencySettings regency, DateOnly day)
     {
         var list = new List<ReportingPeriod>();
-        for (var (period, i) = (ReportingPeriod.Of(day).Previous, 0); i < 3; period = period.Previous, i++)
+        for (var (period, i) = (ReportingPeriod.Of(day), 0); i < 4; period = period.Previous, i++)
         {
             var stages = ReminderStages.For(regency, period);
             if (day >= stages[0].Day && day <= stages[^1].Day.AddDays(CatchUpDays)) list.Add(period);

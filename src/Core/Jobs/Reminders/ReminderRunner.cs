@@ -37,6 +37,7 @@ internal static class ReminderChannels
     public const string WhatsApp = "whatsapp";
 }
 
+/// <summary>One reminder run for a regency on <see cref="Today"/>: every kampung's item with its action (sent, skipped, failed, already sent; would-send or would-skip in a dry run).</summary>
 public sealed record ReminderRunResult(string RegencyCode, DateOnly Today, bool DryRun, IReadOnlyList<ReminderItem> Items)
 {
     public int Sent => Items.Count(i => i.Action == ReminderActions.Sent);

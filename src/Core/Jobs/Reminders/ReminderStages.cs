@@ -4,7 +4,7 @@ using KampungKB.Core.Outbox.Notifications;
 namespace KampungKB.Core.Jobs.Reminders;
 
 /// <summary>One stage of the reminder schedule for one period: the stage, its offset from the deadline in days, the local day it is due, and who reads it.</summary>
-public sealed record ReminderStageDay(ReminderStage Stage, int Offset, DateOnly Day, string RecipientRole)
+internal sealed record ReminderStageDay(ReminderStage Stage, int Offset, DateOnly Day, string RecipientRole)
 {
     /// <summary>The stored key (<see cref="ReminderStageKeys.Key"/>): the <c>Stage</c> column and the row key's suffix.</summary>
     public string Key => Stage.Key();
@@ -21,7 +21,7 @@ public static class ReminderStages
     public const string RoleDinas = RecipientRoles.Dinas;
 
     /// <summary>The stages of <paramref name="period"/>, in order, with their local days.</summary>
-    public static IReadOnlyList<ReminderStageDay> For(RegencySettings regency, ReportingPeriod period)
+    internal static IReadOnlyList<ReminderStageDay> For(RegencySettings regency, ReportingPeriod period)
     {
         var due = regency.DueDate(period);
         var o = regency.ReminderOffsets;

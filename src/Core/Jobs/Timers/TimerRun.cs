@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace KampungKB.Core.Jobs.Timers;
 
 /// <summary>A timer run that still failed for some kabupaten after its in-run retries (docs/recaps-and-reminders.md).</summary>
-public sealed class TimerRunFailedException(string timer, IReadOnlyList<string> regencies, Exception inner)
+internal sealed class TimerRunFailedException(string timer, IReadOnlyList<string> regencies, Exception inner)
     : Exception($"Timer {timer} failed for {string.Join(", ", regencies)} after its retries; recorded as missed, the next run catches up.", inner)
 {
     /// <summary>The codes of the kabupaten whose work failed.</summary>

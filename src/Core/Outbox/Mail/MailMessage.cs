@@ -25,11 +25,13 @@ public sealed record MailMessage(
 /// </summary>
 public sealed record MailThread(string Mailbox, string MessageId, string? InternetMessageId);
 
+/// <summary>A file attached to a mail: its name as the recipient sees it, its MIME type and its bytes.</summary>
 public sealed record MailAttachment(string FileName, string ContentType, byte[] Content)
 {
     public const string XlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 }
 
+/// <summary>The outcome class of one send: sent, worth retrying, or final failure (docs/mail.md).</summary>
 public enum MailSendStatus
 {
     Sent,

@@ -2,6 +2,7 @@ using System.Globalization;
 
 namespace KampungKB.Core.Outbox.Mail;
 
+/// <summary>Where mail goes: <c>Outbox</c> writes .eml files (local, tests), <c>Graph</c> sends through Microsoft Graph (docs/mail.md).</summary>
 public enum MailMode { Outbox, Graph }
 
 /// <summary>One bad setting: the key as written in app settings (<c>Mail__Sender</c>) and what is wrong with it.</summary>
@@ -126,7 +127,7 @@ public sealed class MailOptions
 }
 
 /// <summary>Thrown at start-up when mail settings are unusable; lists every bad key so one deploy fixes them all.</summary>
-public sealed class MailConfigurationException(IReadOnlyList<MailSettingError> errors)
+internal sealed class MailConfigurationException(IReadOnlyList<MailSettingError> errors)
     : InvalidOperationException("Invalid mail settings: " + string.Join("; ", errors.Select(e => $"{e.Key}: {e.Message}")))
 {
     public IReadOnlyList<MailSettingError> Errors { get; } = errors;

@@ -56,7 +56,7 @@ public sealed record NotificationRecord(
 /// <param name="RowKey">Deterministic per message (conventions 8): reminder <c>{area}_{stage}</c>, feedback <c>{uploadId}</c>, recap <c>recap</c>.</param>
 /// <param name="Kind">One of <see cref="NotificationKinds"/>, or a channel's own kind (<c>drive</c>, <c>mailin-no-spreadsheet</c>).</param>
 /// <param name="RegencyCode">The kabupaten/kota (<c>63.71</c>), or <see cref="StorageNames.UnknownRegency"/>.</param>
-public sealed record NotificationRequest(string PartitionKey, string RowKey, string Kind, string RegencyCode)
+internal sealed record NotificationRequest(string PartitionKey, string RowKey, string Kind, string RegencyCode)
 {
     public string? Period { get; init; }
     public string? AreaCode { get; init; }
@@ -83,7 +83,7 @@ public sealed record NotificationRequest(string PartitionKey, string RowKey, str
 }
 
 /// <summary>What <see cref="NotificationLedger"/> did with one message (the same words as the reminder and recap outcomes).</summary>
-public static class NotificationActions
+internal static class NotificationActions
 {
     public const string Sent = "sent";
     /// <summary>Recorded as not sent, with a reason (<see cref="NotificationState.Skipped"/>).</summary>
@@ -99,7 +99,7 @@ public static class NotificationActions
 /// and its siblings: <see cref="Action"/> is one of <see cref="NotificationActions"/>; <see cref="Result"/> is the sender's answer
 /// when this call sent (or tried to), else null.
 /// </summary>
-public sealed record NotificationOutcome(string Action, Mail.MailSendResult? Result = null)
+internal sealed record NotificationOutcome(string Action, Mail.MailSendResult? Result = null)
 {
     public static readonly NotificationOutcome Already = new(NotificationActions.Already);
     public static readonly NotificationOutcome Skipped = new(NotificationActions.Skipped);

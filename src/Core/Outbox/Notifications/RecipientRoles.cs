@@ -2,7 +2,9 @@ namespace KampungKB.Core.Outbox.Notifications;
 
 /// <summary>
 /// Who a notification row is addressed to (its <c>RecipientRole</c>): the Pokja of the kampung, its PKB/PLKB,
-/// or the dinas (domain.md, reminders and escalation). Shared by reminders, feedback mail and mail-in replies.
+/// or the dinas (domain.md, reminders and escalation). The one vocabulary of every outbox row: reminders, feedback
+/// mail, mail-in replies, the dashboard's reminders, the recap and the Drive folder alert; stored as written here
+/// (Table Storage compares case-sensitively, so a row is found by exactly these values).
 /// </summary>
 internal static class RecipientRoles
 {

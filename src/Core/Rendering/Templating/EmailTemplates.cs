@@ -8,7 +8,7 @@ using KampungKB.Core.Model;
 namespace KampungKB.Core.Rendering.Templating;
 
 /// <summary>Thrown at start-up when the email templates are missing or broken; lists every problem.</summary>
-public sealed class TemplateConfigurationException(string directory, IReadOnlyList<string> problems)
+internal sealed class TemplateConfigurationException(string directory, IReadOnlyList<string> problems)
     : InvalidOperationException($"Email templates in '{directory}' are not usable: " + string.Join("; ", problems))
 {
     public string Directory { get; } = directory;
@@ -116,18 +116,18 @@ public sealed class EmailTemplates
         return new EmailTemplates(bodies, subjects);
     }
 
-    public RenderedEmail RenderFeedback(FeedbackView view) =>
+    internal RenderedEmail RenderFeedback(FeedbackView view) =>
         Render(view.Accepted ? FeedbackAccepted : FeedbackRejected, view);
 
-    public RenderedEmail RenderFolderFeedback(FolderFeedbackView view) => Render(FeedbackFolder, view);
+    internal RenderedEmail RenderFolderFeedback(FolderFeedbackView view) => Render(FeedbackFolder, view);
 
-    public RenderedEmail RenderReminder(ReminderView view) => Render(Reminder, view, $"{Reminder}.{view.StageKey}");
+    internal RenderedEmail RenderReminder(ReminderView view) => Render(Reminder, view, $"{Reminder}.{view.StageKey}");
 
-    public RenderedEmail RenderDinasReminder(DinasReminderView view) => Render(DinasReminder, view);
+    internal RenderedEmail RenderDinasReminder(DinasReminderView view) => Render(DinasReminder, view);
 
     public RenderedEmail RenderRecap(RecapView view) => Render(Recap, view);
 
-    public RenderedEmail RenderUploadLink(UploadLinkView view) => Render(UploadLink, view);
+    internal RenderedEmail RenderUploadLink(UploadLinkView view) => Render(UploadLink, view);
 
     /// <summary>Renders template <paramref name="templateName"/> with subject <paramref name="subjectKey"/> (default: the template name).</summary>
     public RenderedEmail Render(string templateName, object model, string? subjectKey = null)

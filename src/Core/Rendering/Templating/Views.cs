@@ -7,7 +7,7 @@ namespace KampungKB.Core.Rendering.Templating;
 // "62,5%"); *Local date-times are already in the dinas' time zone, named by TimeZone ("WITA").
 
 /// <summary>One problem found in an upload, located as the cadre sees it in Excel.</summary>
-public sealed record ProblemRow(string? Sheet, int? Row, string? Column, string? Text, string Message)
+internal sealed record ProblemRow(string? Sheet, int? Row, string? Column, string? Text, string Message)
 {
     /// <summary>Whether the mail shows a place column: not when the message already names the row (the place is said once).</summary>
     public bool HasPlace => (Sheet ?? Column) is not null || Row is not null;
@@ -20,10 +20,10 @@ public sealed record ProblemRow(string? Sheet, int? Row, string? Column, string?
 }
 
 /// <summary>A labelled figure; when <paramref name="IsPercent"/> the value is a ratio 0–1.</summary>
-public sealed record FigureRow(string Label, decimal? Value, bool IsPercent = false);
+internal sealed record FigureRow(string Label, decimal? Value, bool IsPercent = false);
 
 /// <summary>Feedback to the uploader: template <c>feedback-accepted</c> or <c>feedback-rejected</c> by <see cref="Accepted"/>.</summary>
-public sealed record FeedbackView(
+internal sealed record FeedbackView(
     bool Accepted,
     string KampungName,
     string? AreaCode,
@@ -62,7 +62,7 @@ public sealed record FeedbackView(
 }
 
 /// <summary>One file of a zip of reports in the combined feedback (template <c>feedback-folder</c>); <see cref="Status"/> as in the upload log, or "skipped".</summary>
-public sealed record FolderFileRow(string Path, string Status, string? Period, int Activities, int Indicators, int Errors, int Warnings, IReadOnlyList<ProblemRow> Problems)
+internal sealed record FolderFileRow(string Path, string Status, string? Period, int Activities, int Indicators, int Errors, int Warnings, IReadOnlyList<ProblemRow> Problems)
 {
     public bool IsAccepted => Status == "accepted";
     public bool IsUnchanged => Status == "unchanged";
@@ -80,7 +80,7 @@ public sealed record FolderFileRow(string Path, string Status, string? Period, i
 /// The one feedback for a zip of reports (template <c>feedback-folder</c>): the zip's name, what concerns it as a whole
 /// (<see cref="Notes"/>: refusals and notes such as system files left out) and one row per file in path order.
 /// </summary>
-public sealed record FolderFeedbackView(
+internal sealed record FolderFeedbackView(
     string KampungName,
     string FileName,
     DateTime ReceivedAtLocal,
@@ -103,13 +103,13 @@ public sealed record FolderFeedbackView(
 }
 
 /// <summary>A previous reminder for the same kampung and period, e.g. (2025-11-02, "Pengingat H-3", "Pokja").</summary>
-public sealed record PreviousReminderRow(DateOnly SentOn, string StageLabel, string RecipientRole);
+internal sealed record PreviousReminderRow(DateOnly SentOn, string StageLabel, string RecipientRole);
 
 /// <summary>
 /// The latest upload of a kampung for the period, which arrived but could not be accepted: its file
 /// name, the local day it arrived, how many errors it had and the first few of them.
 /// </summary>
-public sealed record RejectedUploadView(string FileName, DateOnly ReceivedOn, int ErrorCount, IReadOnlyList<ProblemRow> TopProblems)
+internal sealed record RejectedUploadView(string FileName, DateOnly ReceivedOn, int ErrorCount, IReadOnlyList<ProblemRow> TopProblems)
 {
     public int MoreErrors => Math.Max(0, ErrorCount - TopProblems.Count);
 }
@@ -119,7 +119,7 @@ public sealed record RejectedUploadView(string FileName, DateOnly ReceivedOn, in
 /// <c>reminder.{stage}</c>). <see cref="RecipientName"/> is who reads it: the Pokja (before/after the
 /// deadline), the PKB/PLKB (escalation) or the dinas.
 /// </summary>
-public sealed record ReminderView(
+internal sealed record ReminderView(
     ReminderStage Stage,
     string RecipientName,
     string KampungName,
@@ -157,11 +157,13 @@ public sealed record ReminderView(
     public string StageKey => Stage.Key();
 }
 
+/// <summary>How many of the registered kampung reported for the period: on time, late, or not at all; <see cref="ReportedRatio"/> is null when none is expected.</summary>
 public sealed record CompletenessView(int Expected, int Reported, int OnTime, int Late, int Missing)
 {
     public decimal? ReportedRatio => Expected == 0 ? null : (decimal)Reported / Expected;
 }
 
+/// <summary>The same completeness counts as <see cref="CompletenessView"/> for one kecamatan of the recap.</summary>
 public sealed record KecamatanRow(string Name, int Expected, int Reported, int OnTime, int Late, int Missing)
 {
     public decimal? ReportedRatio => Expected == 0 ? null : (decimal)Reported / Expected;
@@ -178,8 +180,10 @@ public sealed record MissingKampungRow(string KampungName, string? AreaCode, str
     public bool IsRejected => RejectedReason is not null;
 }
 
+/// <summary>One labelled count of the recap (e.g. activities per bidang).</summary>
 public sealed record CountRow(string Label, int Count);
 
+/// <summary>Activity participants of the period: laki-laki, perempuan and the total as reported, with the previous period's total when known.</summary>
 public sealed record ParticipantsView(int Male, int Female, int Total, int? PreviousTotal)
 {
     /// <summary>Participants reported only as a total, without an L/P split.</summary>
@@ -195,6 +199,7 @@ public sealed record IndicatorRow(string Code, string Label, decimal? Value, dec
     public decimal? Change => Value is { } v && Previous is { } p ? v - p : null;
 }
 
+/// <summary>How many kampung hold one class (Dasar … Paripurna, docs/classification.md), with the count a year earlier when known.</summary>
 public sealed record ClassRow(string Label, int Count, int? PreviousYearCount);
 
 /// <summary>Progress toward the yearly target that at least <see cref="TargetRatio"/> (5%) of kampung rise a class.</summary>
@@ -204,6 +209,7 @@ public sealed record ClassTargetView(int Year, int TotalKampung, decimal TargetR
     public bool Reached => RaisedThisYear >= TargetCount;
 }
 
+/// <summary>A rejected upload of the period: the kampung, the file, when it arrived (local time), its error count and its first error's message.</summary>
 public sealed record RejectedUploadRow(string KampungName, string FileName, DateTime ReceivedAtLocal, int ErrorCount, string MainReason);
 
 /// <summary>A kampung the system cannot mail (no Pokja email in the registry); <paramref name="Phone"/> lets the dinas call instead.</summary>
@@ -337,7 +343,7 @@ public sealed record TrendView(IReadOnlyList<TrendMonth> Months, IReadOnlyList<T
 /// reminder really went out (mail or WhatsApp); when not, the mail says why (no address in the registry) and gives
 /// the Pokja's phone from the registry so the dinas can call.
 /// </summary>
-public sealed record DinasListRow(string KampungName, string AreaCode, string? Desa, string? Kecamatan, string? PkbName,
+internal sealed record DinasListRow(string KampungName, string AreaCode, string? Desa, string? Kecamatan, string? PkbName,
     RejectedUploadView? Rejected = null, bool PokjaReminded = false, bool PkbReminded = false, bool HasPokjaEmail = false, bool HasPkbEmail = false,
     string? PokjaPhone = null)
 {
@@ -351,7 +357,7 @@ public sealed record DinasListRow(string KampungName, string AreaCode, string? D
 /// kabupaten/kota and period listing every kampung still missing (docs/recaps-and-reminders.md), instead of one
 /// mail per kampung.
 /// </summary>
-public sealed record DinasReminderView(
+internal sealed record DinasReminderView(
     string DinasName,
     string Period,
     DateOnly Deadline,
@@ -368,5 +374,5 @@ public sealed record DinasReminderView(
 }
 
 /// <summary>The mail that sends a kampung's upload link again (templates/email/upload-link.hbs): the link and the last day it works.</summary>
-public sealed record UploadLinkView(string KampungName, string? AreaCode, string? Desa, string? Kecamatan, string UploadLink, DateOnly ExpiresOn,
+internal sealed record UploadLinkView(string KampungName, string? AreaCode, string? Desa, string? Kecamatan, string UploadLink, DateOnly ExpiresOn,
     string DinasName, string? HelpContact);

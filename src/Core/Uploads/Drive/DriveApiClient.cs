@@ -9,7 +9,7 @@ namespace KampungKB.Core.Uploads.Drive;
 /// (429, or 403 with reason <c>userRateLimitExceeded</c>/<c>rateLimitExceeded</c>) and server errors, worth
 /// another run; otherwise permanent for this file or folder (403 not shared, 404 gone).
 /// </summary>
-public sealed class DriveApiException(int status, string? reason, TimeSpan? retryAfter)
+internal sealed class DriveApiException(int status, string? reason, TimeSpan? retryAfter)
     : Exception($"Drive API answered {status}{(reason is null ? "" : " " + reason)}.")
 {
     /// <summary>The HTTP status.</summary>

@@ -330,7 +330,7 @@ public sealed class DriveSync
         var kampung = await _registry.GetAsync(link.AreaCode, ct).ConfigureAwait(false);
         regency = regency.WithRegistry([kampung]);
         var request = new NotificationRequest($"{link.RegencyCode}_drive", $"{link.AreaCode}_{link.UnreachableSince!.Value.UtcTicks.ToString(CultureInfo.InvariantCulture)}",
-            "drive", link.RegencyCode) { AreaCode = link.AreaCode, Stage = DriveFolderOutcomes.Unreachable, RecipientRole = "dinas" };
+            "drive", link.RegencyCode) { AreaCode = link.AreaCode, Stage = DriveFolderOutcomes.Unreachable, RecipientRole = RecipientRoles.Dinas };
         if (regency.Recipients.Count == 0)
         {
             await _ledger.SkipOnceAsync(request, ReminderSkipReasons.NoDinasRecipients, ct).ConfigureAwait(false);

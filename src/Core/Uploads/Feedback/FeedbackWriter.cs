@@ -77,7 +77,7 @@ public sealed class FeedbackWriter(BlobServiceClient blobs, StorageNames names, 
     };
 
     /// <summary>One spreadsheet of a zip: <c>{file, uploadId, status, areaCode, period, activities, indicators, errors, warnings, problems}</c>.</summary>
-    public static object FileJson(FolderFile x) => new
+    internal static object FileJson(FolderFile x) => new
     {
         file = x.Path,
         uploadId = x.UploadId,

@@ -13,7 +13,7 @@ namespace KampungKB.Core.Uploads.Links;
 /// which signing key signed it (<see cref="KeyId"/>; <c>k0</c> is the <c>Links__SigningKey</c> setting, the
 /// only key before key rotation).
 /// </summary>
-public sealed record LinkClaims(string AreaCode, int KeyVersion, DateTimeOffset ExpiresAt, string KeyId = LinkKeyRing.SettingKeyId);
+internal sealed record LinkClaims(string AreaCode, int KeyVersion, DateTimeOffset ExpiresAt, string KeyId = LinkKeyRing.SettingKeyId);
 
 /// <summary>
 /// The token of an upload link: <c>base64url("kkb2|{keyId}|{areaCode}|{keyVersion}|{expiresUnixSeconds}")</c>

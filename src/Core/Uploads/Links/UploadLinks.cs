@@ -11,7 +11,7 @@ namespace KampungKB.Core.Uploads.Links;
 public sealed record IssuedLink(string AreaCode, string Kampung, string Url, DateTimeOffset ExpiresAt, string KeyId = LinkKeyRing.SettingKeyId);
 
 /// <summary>Why a link was refused; logged as a code, never shown to the person holding it.</summary>
-public enum LinkRefusal { None, Malformed, Expired, Revoked, RotatedOut, OtherKampung }
+internal enum LinkRefusal { None, Malformed, Expired, Revoked, RotatedOut, OtherKampung }
 
 /// <summary>A key rotation: the key new links are signed with from now on, and the older keys with the date they stop verifying.</summary>
 public sealed record LinkRotation(LinkSigningKey Added, IReadOnlyList<LinkSigningKey> Retiring);
@@ -70,7 +70,7 @@ public sealed class UploadLinks
 
     /// <summary>The claims of a valid link, or null with the reason (for logs only).</summary>
     /// <param name="areaCode">The kampung the request is for (its URL), or null when only the token names it.</param>
-    public async Task<(LinkClaims? Claims, LinkRefusal Refusal)> VerifyAsync(string? token, CancellationToken cancellationToken = default, string? areaCode = null)
+    internal async Task<(LinkClaims? Claims, LinkRefusal Refusal)> VerifyAsync(string? token, CancellationToken cancellationToken = default, string? areaCode = null)
     {
         var keyId = LinkToken.KeyIdOf(token);
         if (keyId is null) return (null, LinkRefusal.Malformed);
