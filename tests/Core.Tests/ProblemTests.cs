@@ -208,6 +208,36 @@ public class IndicatorProblemTests
         Assert.Equal(["figures-unchanged"], same.Codes());
         Assert.True(changed.IsAccepted && same.IsAccepted);
     }
+
+    [Fact]
+    public async Task PreviousMonthLookedUpAfterReading_AsksForTheFilesMonth_SameReportAsGivenUpFront()
+    {
+        var bytes = Encoding.UTF8.GetBytes("Bulan;Oktober 2025\nPUS;100\nPA;60\n");
+        var previous = new Dictionary<string, decimal> { ["pus"] = 200, ["kb_active"] = 60 };
+        var asked = new List<ReportingPeriod>();
+
+        var looked = await Engines.Default.IngestAsync(new MemoryStream(bytes), new Ingestion.Intake.IngestionContext("a.csv"),
+            (period, _) => { asked.Add(period); return Task.FromResult<IReadOnlyDictionary<string, decimal>?>(previous); });
+        var given = Engines.Default.Ingest(new MemoryStream(bytes), new Ingestion.Intake.IngestionContext("a.csv") { PreviousIndicators = previous });
+
+        Assert.Equal([new ReportingPeriod(2025, 10)], asked);
+        Assert.Equal(["stock-change-large"], looked.Codes());
+        Assert.Equal(given.Problems.Select(p => (p.Code, p.Message, p.Row)), looked.Problems.Select(p => (p.Code, p.Message, p.Row)));
+        Assert.Equal(given.Indicators, looked.Indicators);
+    }
+
+    [Fact]
+    public async Task FileWithoutFigures_PreviousMonthNotAskedFor()
+    {
+        var bytes = Encoding.UTF8.GetBytes("Bulan: Oktober 2025\nTanggal,Nama Kegiatan,Peserta L,Peserta P\n02/10/2025,Rapat Pokja,5,7\n");
+        var asked = 0;
+
+        var report = await Engines.Default.IngestAsync(new MemoryStream(bytes), new Ingestion.Intake.IngestionContext("a.csv"),
+            (_, _) => { asked++; return Task.FromResult<IReadOnlyDictionary<string, decimal>?>(null); });
+
+        Assert.Equal(0, asked);
+        Assert.Single(report.Activities);
+    }
 }
 
 public class FileProblemTests

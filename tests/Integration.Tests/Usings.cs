@@ -1,7 +1,8 @@
-// The namespaces most of these tests use: the Azurite fixture and harnesses, the Model/Store/Uploads vocabulary.
+// The namespaces most of these tests use: the Azurite fixture, harnesses and fake servers, the Model/Store/Uploads vocabulary.
 global using KampungKB.Integration.Tests.Azurite;
 global using KampungKB.Integration.Tests.Pipeline;
 global using KampungKB.Integration.Tests.Recaps;
+global using KampungKB.Integration.Tests.Support;
 global using KampungKB.Core.Model;
 global using KampungKB.Core.Store;
 global using KampungKB.Core.Uploads;

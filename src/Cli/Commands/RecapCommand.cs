@@ -110,7 +110,7 @@ internal sealed record Notifications(RecapCompiler Compiler, RecapSender Sender,
             (code, period) => baseUrl.ToString().TrimEnd('/') + Core.Dashboard.DashboardRoutes.OverviewPath(code, period));
         return new Notifications(compiler,
             new RecapSender(compiler, sender, tables, names, time, NullLogger<RecapSender>.Instance),
-            new ReminderRunner(tables, names, templates, catalogue, sender, time, NullLogger<ReminderRunner>.Instance, links, WhatsAppFromEnvironment(templatesDir)),
+            new ReminderRunner(stores.Registry, stores.Reports, stores.Uploads, tables, names, templates, catalogue, sender, time, NullLogger<ReminderRunner>.Instance, links, WhatsAppFromEnvironment(templatesDir)),
             sender);
     }
 

@@ -59,6 +59,38 @@ public sealed class PipelineOptions
 }
 
 /// <summary>
+/// What one upload is, as the processing path takes it: the blob as the trigger described it, the bytes judged (empty when
+/// refused unread over the cap), the key that stands for them in the claim (their SHA-256, or the ETag and size when
+/// unread), and how it came: <see cref="Reopen"/> for the operator's reprocessing, <see cref="EntryOf"/> for a file of a
+/// zip, <see cref="Notifier"/> for feedback that goes elsewhere than the configured notifier (mail-in replies).
+/// </summary>
+internal sealed record UploadRequest(UploadEvent Upload, ReadOnlyMemory<byte> Content, string ContentHash, bool Read)
+{
+    /// <summary>Judge again an upload already judged: its done claim is reopened, keeping its first receipt time.</summary>
+    public bool Reopen { get; init; }
+
+    /// <summary>For a file of a zip: its receipt time, derived from the zip's (so its upload id is stable across
+    /// retries); such a file is never expanded and not mailed on its own (the zip's combined feedback is).</summary>
+    public DateTimeOffset? EntryOf { get; init; }
+
+    /// <summary>Where this upload's feedback goes instead of the configured notifier; null: the configured one.</summary>
+    public IFeedbackNotifier? Notifier { get; init; }
+
+    /// <summary>An upload whose bytes were read; the claim is keyed by their SHA-256.</summary>
+    public static UploadRequest Of(UploadEvent upload, ReadOnlyMemory<byte> content) =>
+        new(upload, content, Convert.ToHexStringLower(SHA256.HashData(content.Span)), Read: true);
+
+    /// <summary>An upload refused over the cap without being read; the claim is keyed by its ETag and size.</summary>
+    public static UploadRequest Unread(UploadEvent upload) =>
+        new(upload, ReadOnlyMemory<byte>.Empty, UploadProcessor.UnreadContentKey(upload.ETag, upload.ContentLength), Read: false);
+
+    /// <summary>A read-only stream over <see cref="Content"/>, without copying it when it is backed by an array.</summary>
+    public Stream OpenRead() => System.Runtime.InteropServices.MemoryMarshal.TryGetArray(Content, out var segment)
+        ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+        : new MemoryStream(Content.ToArray(), writable: false);
+}
+
+/// <summary>
 /// The upload path, exactly once per (blob name, content): claim → read and validate → attribute to a
 /// kampung → store a new version (accepted only) → log → keep the original → write feedback → done.
 /// User data never throws; infrastructure failures propagate so the host retries.
@@ -103,14 +135,14 @@ public sealed class UploadProcessor
 
     /// <summary>Judges an upload whose bytes were read (at most <see cref="PipelineOptions.MaxUploadBytes"/>).</summary>
     public Task<UploadOutcome> ProcessAsync(UploadEvent upload, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
-        ProcessCoreAsync(upload, content, Convert.ToHexStringLower(SHA256.HashData(content.Span)), read: true, cancellationToken);
+        ProcessCoreAsync(UploadRequest.Of(upload, content), cancellationToken);
 
     /// <summary>
     /// Judges an upload whose feedback goes to <paramref name="notifier"/> instead of the configured one (email in
     /// replies to the message the file came with); the notification ledger still keys it by the upload id.
     /// </summary>
     internal Task<UploadOutcome> ProcessAsync(UploadEvent upload, ReadOnlyMemory<byte> content, IFeedbackNotifier notifier, CancellationToken cancellationToken = default) =>
-        ProcessCoreAsync(upload, content, Convert.ToHexStringLower(SHA256.HashData(content.Span)), read: true, cancellationToken, notifier: notifier);
+        ProcessCoreAsync(UploadRequest.Of(upload, content) with { Notifier = notifier }, cancellationToken);
 
     /// <summary>
     /// Judges again an upload that was already judged (the operator's <c>kkb reprocess</c>, see
@@ -118,7 +150,7 @@ public sealed class UploadProcessor
     /// upload id, and the bytes go through the same path as on arrival; the latest received version still wins.
     /// </summary>
     internal Task<UploadOutcome> ReprocessAsync(UploadEvent upload, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
-        ProcessCoreAsync(upload, content, Convert.ToHexStringLower(SHA256.HashData(content.Span)), read: true, cancellationToken, reopen: true);
+        ProcessCoreAsync(UploadRequest.Of(upload, content) with { Reopen = true }, cancellationToken);
 
     /// <summary>
     /// Refuses an upload whose properties show it over the cap, without reading it: the cadre gets the
@@ -126,7 +158,7 @@ public sealed class UploadProcessor
     /// The claim is keyed by the blob's ETag and size instead of a content hash.
     /// </summary>
     public Task<UploadOutcome> ProcessUnreadTooLargeAsync(UploadEvent upload, CancellationToken cancellationToken = default) =>
-        ProcessCoreAsync(upload, ReadOnlyMemory<byte>.Empty, UnreadContentKey(upload.ETag, upload.ContentLength), read: false, cancellationToken);
+        ProcessCoreAsync(UploadRequest.Unread(upload), cancellationToken);
 
     /// <summary>What stands for the content hash in the claim of an upload refused unread (its ETag and size).</summary>
     internal static string UnreadContentKey(string? etag, long? contentLength) =>
@@ -149,13 +181,12 @@ public sealed class UploadProcessor
     internal static string ClaimIdOf(StorageNames names, string blobName, string contentHash) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(names.Uploads + "/" + blobName + "\n" + contentHash)));
 
-    /// <param name="entryOf">For a file of a zip: its receipt time, derived from the zip's (so its upload id is stable across
-    /// retries); such a file is never expanded and not mailed on its own (the zip's combined feedback is).</param>
-    private async Task<UploadOutcome> ProcessCoreAsync(UploadEvent upload, ReadOnlyMemory<byte> content, string contentHash, bool read, CancellationToken cancellationToken,
-        bool reopen = false, DateTimeOffset? entryOf = null, IFeedbackNotifier? notifier = null)
+    /// <summary>The one path every upload takes (see <see cref="UploadRequest"/> for what it carries); each file is read once.</summary>
+    private async Task<UploadOutcome> ProcessCoreAsync(UploadRequest request, CancellationToken cancellationToken)
     {
-        var claimId = ClaimIdOf(_names, upload.Name, contentHash);
-        var receivedAt = entryOf ?? (upload.LastModified is { } lastModified ? SimulatedClock.Map(_time, lastModified) : _time.GetUtcNow());
+        var (upload, content) = (request.Upload, request.Content);
+        var claimId = ClaimIdOf(_names, upload.Name, request.ContentHash);
+        var receivedAt = request.EntryOf ?? (upload.LastModified is { } lastModified ? SimulatedClock.Map(_time, lastModified) : _time.GetUtcNow());
 
         var claim = await _claims.ClaimAsync(claimId, _names.Uploads + "/" + upload.Name, receivedAt, cancellationToken).ConfigureAwait(false);
         var timeoutsBefore = 0;
@@ -166,7 +197,7 @@ public sealed class UploadProcessor
                 // A rejection for the file's content is final for that content; one that depended on the registry is
                 // judged again once the registry has changed, and a first processing-timeout is read once more, since the
                 // deadline may have been missed for the instance's load rather than the file (docs/robustness.md).
-                if (reopen || earlier.ReadAgainOnRetrigger
+                if (request.Reopen || earlier.ReadAgainOnRetrigger
                     || earlier.DependsOnRegistry && earlier.RegistryVersion != await _registry.GetVersionAsync(cancellationToken).ConfigureAwait(false))
                 {
                     timeoutsBefore = earlier.Timeouts;
@@ -182,12 +213,12 @@ public sealed class UploadProcessor
         var uploadId = $"{owned.ReceivedAt.UtcDateTime:yyyyMMdd'T'HHmmss}-{claimId[..12]}";
 
         var path = UploadPath.Parse(upload.Name);
-        if (entryOf is null && read && path.Problem is null && content.Length <= _options.MaxUploadBytes && ArchiveReader.IsArchive(content))
-            return await ProcessArchiveAsync(upload, path, content, contentHash, owned, uploadId, cancellationToken).ConfigureAwait(false);
+        if (request.EntryOf is null && request.Read && path.Problem is null && content.Length <= _options.MaxUploadBytes && ArchiveReader.IsArchive(content))
+            return await ProcessArchiveAsync(request, path, owned, uploadId, cancellationToken).ConfigureAwait(false);
         var problems = new List<Problem>();
         IngestionReport? report = null;
         if (path.Problem is { } pathProblem) problems.Add(_engine.Problem(pathProblem, path.FileName));
-        else if (!read || content.Length > _options.MaxUploadBytes || (upload.ContentLength ?? 0) > _options.MaxUploadBytes)
+        else if (!request.Read || content.Length > _options.MaxUploadBytes || (upload.ContentLength ?? 0) > _options.MaxUploadBytes)
             problems.Add(_engine.Problem(ProblemCodes.FileTooLarge, path.FileName, new Dictionary<string, string> { ["size"] = IndonesianFormat.Megabytes(Math.Max(content.Length, upload.ContentLength ?? 0)), ["max"] = IndonesianFormat.Megabytes(_options.MaxUploadBytes) }));
         else
         {
@@ -197,12 +228,11 @@ public sealed class UploadProcessor
                 // used, which never calls a date of today "after today" anywhere in Indonesia.
                 var today = (path.AreaCode is { } area ? LocalTime.ForProvince(area) : LocalTime.Wit).Today(_time);
                 var context = new IngestionContext(path.FileName) { ExpectedPeriod = path.Period, MaxFileBytes = _options.MaxUploadBytes, Today = today, Deadline = _options.IngestionDeadline };
-                report = _engine.Ingest(new MemoryStream(content.ToArray(), writable: false), context, cancellationToken);
-                // Month-to-month checks (stock-change-large, figures-unchanged) need last month's figures of this kampung:
-                // read the file again with them when it has figures and last month's report is stored.
-                if (report.Indicators.Count > 0 && report.Period is { } period
-                    && await PreviousIndicatorsAsync(path, period, cancellationToken).ConfigureAwait(false) is { Count: > 0 } previous)
-                    report = _engine.Ingest(new MemoryStream(content.ToArray(), writable: false), context with { PreviousIndicators = previous }, cancellationToken);
+                // Month-to-month checks (stock-change-large, figures-unchanged) need last month's figures of this kampung,
+                // looked up once the file has said its month; the file is read once.
+                using var stream = request.OpenRead();
+                report = await _engine.IngestAsync(stream, context,
+                    (period, ct) => PreviousIndicatorsAsync(path, period, ct), cancellationToken).ConfigureAwait(false);
                 problems.AddRange(report.Problems);
             }
             catch (IngestionBugException bug)
@@ -222,7 +252,7 @@ public sealed class UploadProcessor
         var status = UploadStatus.Rejected;
         if (accepted)
         {
-            var write = await _reports.WriteVersionAsync(kampung!, report!.Period!.Value, uploadId, contentHash, owned.ReceivedAt, report, cancellationToken).ConfigureAwait(false);
+            var write = await _reports.WriteVersionAsync(kampung!, report!.Period!.Value, uploadId, request.ContentHash, owned.ReceivedAt, report, cancellationToken).ConfigureAwait(false);
             status = write switch
             {
                 VersionWrite.SameContent => UploadStatus.Unchanged,
@@ -248,13 +278,13 @@ public sealed class UploadProcessor
             Timeouts: problems.Any(p => p.Code == ProblemCodes.ProcessingTimeout) ? timeoutsBefore + 1 : 0);
 
         await _log.RecordAsync(new UploadRecord(uploadId, regency, _names.Uploads + "/" + upload.Name, path.FileName,
-            kampung?.AreaCode, report?.Period, status, contentHash, read ? content.Length : upload.ContentLength ?? 0, owned.ReceivedAt, _time.GetUtcNow(),
+            kampung?.AreaCode, report?.Period, status, request.ContentHash, request.Read ? content.Length : upload.ContentLength ?? 0, owned.ReceivedAt, _time.GetUtcNow(),
             outcome.ActivityCount, outcome.ErrorCount, outcome.WarningCount, problems), cancellationToken).ConfigureAwait(false);
 
-        await KeepOriginalAsync(read ? content : (ReadOnlyMemory<byte>?)null, upload.Name, path.FileName, uploadId, kampung, report?.Period, accepted, outcome, cancellationToken).ConfigureAwait(false);
+        await KeepOriginalAsync(request.Read ? content : (ReadOnlyMemory<byte>?)null, upload.Name, path.FileName, uploadId, kampung, report?.Period, accepted, outcome, cancellationToken).ConfigureAwait(false);
         await _feedback.WriteAsync(feedbackDocument, cancellationToken).ConfigureAwait(false);
         // Feedback mail (docs/recaps-and-reminders.md): its own insert-once claim keyed by the upload id, so a resumed claim never mails twice.
-        if (entryOf is null && (notifier ?? _notifier) is { } notify) await notify.NotifyAsync(feedbackDocument, cancellationToken).ConfigureAwait(false);
+        if (request.EntryOf is null && (request.Notifier ?? _notifier) is { } notify) await notify.NotifyAsync(feedbackDocument, cancellationToken).ConfigureAwait(false);
 
         await _claims.CompleteAsync(owned, JsonSerializer.Serialize(outcome, Json), cancellationToken).ConfigureAwait(false);
         await RemoveFromUploadsAsync(upload, cancellationToken).ConfigureAwait(false);
@@ -271,9 +301,10 @@ public sealed class UploadProcessor
     /// named as skipped. The zip is kept in <c>processed/</c> (or <c>rejected/</c> when refused) and gets one combined feedback and
     /// mail. A retry redoes this from the start: files already done answer from their claims, so nothing is stored or mailed twice.
     /// </summary>
-    private async Task<UploadOutcome> ProcessArchiveAsync(UploadEvent upload, UploadPath path, ReadOnlyMemory<byte> content, string contentHash,
-        ClaimLedger.Result.Proceed owned, string uploadId, CancellationToken cancellationToken)
+    private async Task<UploadOutcome> ProcessArchiveAsync(UploadRequest request, UploadPath path, ClaimLedger.Result.Proceed owned, string uploadId,
+        CancellationToken cancellationToken)
     {
+        var (upload, content, contentHash) = (request.Upload, request.Content, request.ContentHash);
         var problems = new List<Problem>();
         var files = new List<FolderFile>();
         var (reader, refusal) = ArchiveReader.Open(content, _archive, _options.MaxUploadBytes);
@@ -299,8 +330,8 @@ public sealed class UploadProcessor
                             [_engine.Problem(entry.SkipCode!, System.IO.Path.GetFileName(item.Path), entry.SkipArgs, Severity.Warning)]));
                         continue;
                     }
-                    var one = await ProcessCoreAsync(new UploadEvent(upload.Name + "/" + item.Path, bytes.Length), bytes,
-                        Convert.ToHexStringLower(SHA256.HashData(bytes)), read: true, cancellationToken, entryOf: owned.ReceivedAt.AddMilliseconds(rank)).ConfigureAwait(false);
+                    var one = await ProcessCoreAsync(UploadRequest.Of(new UploadEvent(upload.Name + "/" + item.Path, bytes.Length), bytes)
+                        with { EntryOf = owned.ReceivedAt.AddMilliseconds(rank) }, cancellationToken).ConfigureAwait(false);
                     files.Add(new FolderFile(item.Path, one.Status, one.UploadId, one.AreaCode, one.Period, one.ActivityCount,
                         one.IndicatorCount, one.ErrorCount, one.WarningCount, await TopProblemsAsync(one.UploadId, cancellationToken).ConfigureAwait(false)));
                 }

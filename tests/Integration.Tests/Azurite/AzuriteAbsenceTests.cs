@@ -15,7 +15,7 @@ public sealed class AzuriteAbsenceTests
         {
             var fixture = new AzuriteFixture(empty.FullName, ci: false);
             await fixture.InitializeAsync();
-            var touches = new Func<object>[] { () => fixture.Connection, () => fixture.Blobs, () => fixture.Queues, () => fixture.Tables, () => { fixture.Require(); return fixture; } };
+            var touches = new Func<object>[] { () => fixture.Connection, () => fixture.ConnectionString, () => fixture.Blobs, () => fixture.Queues, () => fixture.Tables, () => { fixture.Require(); return fixture; } };
             foreach (var touch in touches)
             {
                 var skip = Assert.Throws<SkipException>(touch);

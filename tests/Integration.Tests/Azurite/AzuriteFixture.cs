@@ -7,7 +7,7 @@ namespace KampungKB.Integration.Tests.Azurite;
 /// <summary>
 /// One in-memory Azurite for the whole test run, started on free ports. Without node_modules/azurite the
 /// tests are reported SKIPPED locally and FAIL when CI=true (conventions point 17); never counted as passed:
-/// the first touch of <see cref="Connection"/>, <see cref="Blobs"/>, <see cref="Queues"/> or <see cref="Tables"/>
+/// the first touch of <see cref="Connection"/>, <see cref="ConnectionString"/>, <see cref="Blobs"/>, <see cref="Queues"/> or <see cref="Tables"/>
 /// throws <see cref="SkipException"/> (Xunit.SkippableFact: every storage test is a
 /// <c>[SkippableFact]</c>/<c>[SkippableTheory]</c>), and under CI=true the fixture itself fails, so a test needs no
 /// guard of its own. <c>KKB_AZURITE_ROOT</c> points the fixture at another repository root (tests of this rule).
@@ -37,6 +37,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public BlobServiceClient Blobs { get { Require(); return _blobs!; } }
     public QueueServiceClient Queues { get { Require(); return _queues!; } }
     public TableServiceClient Tables { get { Require(); return _tables!; } }
+    /// <summary>The running Azurite's connection string (for app settings and the queue client); without Azurite, see <see cref="Require"/>.</summary>
+    public string ConnectionString { get { Require(); return _azurite!.ConnectionString; } }
 
     /// <summary>At most one retry, with almost no delay.</summary>
     public static void QuickRetry(Azure.Core.RetryOptions retry)

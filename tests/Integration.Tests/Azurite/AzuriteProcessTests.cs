@@ -18,7 +18,7 @@ public sealed class AzuriteProcessTests(AzuriteFixture fixture)
         var root = AzuriteProcess.FindRepositoryRoot()!;
 
         var ex = await Assert.ThrowsAsync<AzuriteStartException>(() =>
-            AzuriteProcess.StartAsync(root, ports: (taken, FreePort(), FreePort())));
+            AzuriteProcess.StartAsync(root, ports: (taken, Loopback.FreePort(), Loopback.FreePort())));
         Assert.True(ex.PortInUse, ex.Message);
         Assert.Contains("EADDRINUSE", ex.Message);
     }
@@ -81,5 +81,4 @@ public sealed class AzuriteProcessTests(AzuriteFixture fixture)
     public void StartDeadline_WaitsForAStarvedNode_NotForAHungOne(double elapsedSeconds, double cpuSeconds, bool passed) =>
         Assert.Equal(passed, StartDeadline.Passed(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(elapsedSeconds), TimeSpan.FromSeconds(cpuSeconds)));
 
-    private static int FreePort() => Faults.FaultKit.FreePort();
 }

@@ -42,6 +42,14 @@ internal static class TestStores
         return new(engine, s.Registry, s.Drive, time, logger);
     }
 
+    public static KampungKB.Core.Jobs.Reminders.ReminderRunner ReminderRunner(TableServiceClient tables, StorageNames names, EmailTemplates templates,
+        RecapCatalogue catalogue, IMailSender mail, TimeProvider time, ILogger<KampungKB.Core.Jobs.Reminders.ReminderRunner> logger,
+        UploadLinks? links = null, KampungKB.Core.Outbox.WhatsApp.WhatsAppChannel? whatsApp = null)
+    {
+        var s = For(tables, names, time);
+        return new(s.Registry, s.Reports, s.Uploads, tables, names, templates, catalogue, mail, time, logger, links, whatsApp);
+    }
+
     public static UploadLinks UploadLinks(LinkOptions options, TableServiceClient tables, StorageNames names, TimeProvider time) =>
         new(options, For(tables, names, time).LinkKeys, time);
 

@@ -9,7 +9,7 @@ using KampungKB.Integration.Tests.Azurite;
 using KampungKB.Integration.Tests.Pipeline;
 using KampungKB.Integration.Tests.Recaps;
 using Microsoft.Extensions.DependencyInjection;
-using static KampungKB.Integration.Tests.Dashboard.DashboardPagesHarness;
+using static KampungKB.Integration.Tests.Support.WebHarness;
 
 namespace KampungKB.Integration.Tests.Dashboard;
 
@@ -31,13 +31,13 @@ public sealed class HandoverDownloadTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task OverviewLink_ServesTheWorkbookKkbHandoverWrites_AnotherKabupatenRefused_NameInert()
     {
-        await using var h = await StartAsync(azurite);
+        await using var h = await StartAsync(azurite, "dh");
         await h.UploadAsync(Pelambuan, "data_capaian_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E02"));
         // A kampung whose registry name would be a formula in a naive writer.
         var registry = new RegistryStore(azurite.Tables, h.Names);
         var other = (await registry.ListAsync(Banjarmasin)).First(k => k.AreaCode != Pelambuan);
         await registry.SaveAsync([other with { Name = Hostile }], DateTimeOffset.UtcNow);
-        var (cookie, _) = await h.SignInAsync("dinas@banjarmasin.example", DashboardRole.Regency, Banjarmasin);
+        var (cookie, _) = await h.SessionAsync("dinas@banjarmasin.example", DashboardRole.Regency, Banjarmasin);
         var client = h.Client(cookie);
 
         // The overview of the month links to it.
@@ -55,7 +55,7 @@ public sealed class HandoverDownloadTests(AzuriteFixture azurite)
         var outDir = Path.Combine(Path.GetTempPath(), "kkb-handover-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var links = h.Services.GetRequiredService<UploadLinks>();
+            var links = h.Host.Services.GetRequiredService<UploadLinks>();
             var code = await HandoverCommand.ExecuteAsync(azurite.Tables, h.Names, [], links, Banjarmasin, October, outDir, false, new StringWriter(), new StringWriter());
             Assert.Equal(0, code);
             var written = Cells(await File.ReadAllBytesAsync(Path.Combine(outDir, "ketik-situs-kampung-kb-63.71-2025-10.xlsx")));
@@ -68,7 +68,7 @@ public sealed class HandoverDownloadTests(AzuriteFixture azurite)
         Assert.DoesNotContain(downloaded.Values.SelectMany(r => r), r => r.Split('|').Any(c => c.StartsWith('=')));
 
         // Another kabupaten's user, no session, a malformed or not yet due month: refused, no workbook.
-        var (tanahLaut, _) = await h.SignInAsync("dinas@tanahlaut.example", DashboardRole.Regency, TanahLaut);
+        var (tanahLaut, _) = await h.SessionAsync("dinas@tanahlaut.example", DashboardRole.Regency, TanahLaut);
         var refused = await h.Client(tanahLaut).GetAsync(href.TrimStart('/'));
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.NotEqual(DashboardResponse.Xlsx, refused.Content.Headers.ContentType?.MediaType);

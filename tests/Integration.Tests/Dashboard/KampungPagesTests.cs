@@ -3,11 +3,8 @@ using System.Text;
 using KampungKB.Core.Dashboard;
 using KampungKB.Core.Model;
 using KampungKB.Core.Outbox.Notifications;
-using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Page;
-using KampungKB.Integration.Tests.Pipeline;
 using Microsoft.Playwright;
-using static KampungKB.Integration.Tests.Dashboard.DashboardPagesHarness;
+using static KampungKB.Integration.Tests.Support.WebHarness;
 
 namespace KampungKB.Integration.Tests.Dashboard;
 
@@ -29,22 +26,21 @@ public class KampungPagesTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task KampungPage_ShowsTheMonthAsStored_EveryUpload_AndTheOriginalByteForByte_ReadableOnPhoneAndPc()
     {
-        PageHarness.RequireChromium();
-        await using var h = await StartAsync(azurite);
-        await h.StartBrowserAsync();
+        Chromium.Require();
+        await using var h = await StartAsync(azurite, "db");
         var refused = await h.UploadAsync(Pelambuan, "kegiatan_salah.csv", RefusedCsv);
         var accepted = await h.UploadAsync(Pelambuan, "kegiatan_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E01"));
         await h.UploadAsync(Pelambuan, "data_capaian_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E02"));
         Assert.Equal(UploadStatus.Rejected, refused.Status);
         Assert.Equal(UploadStatus.Accepted, accepted.Status);
-        var (cookie, _) = await h.SignInAsync("dinas@banjarmasin.example", DashboardRole.Regency, Banjarmasin);
+        var (cookie, _) = await h.SessionAsync("dinas@banjarmasin.example", DashboardRole.Regency, Banjarmasin);
 
         var html = await h.Client(cookie).GetStringAsync(KampungUrl(Banjarmasin, Pelambuan));
         Assert.True(Encoding.UTF8.GetByteCount(html) < MaxPageBytes, $"kampung page is {Encoding.UTF8.GetByteCount(html)} bytes");
 
         foreach (var width in new[] { 360, 390, 1280 })
         {
-            var page = await h.PageAsync(cookie, width);
+            var page = await h.NewPageAsync(width: width, height: 800, session: cookie);
             var response = await page.GotoAsync(h.Address + KampungUrl(Banjarmasin, Pelambuan));
             Assert.Equal(200, response!.Status);
             Assert.Equal(12, await page.Locator("#bulan li").CountAsync());
@@ -54,9 +50,9 @@ public class KampungPagesTests(AzuriteFixture azurite)
             await Assertions.Expect(page.Locator($"#u-{refused.UploadId} ol li")).Not.ToHaveCountAsync(0);
             await Assertions.Expect(page.Locator("#capaian")).ToContainTextAsync("1.488");
             await Assertions.Expect(page.Locator("#kelas")).ToContainTextAsync("Berkembang");
-            await PageHarness.AssertReadableAsync(page, width, $"kampung page at {width} px");
-            if (width == 1280) await PageHarness.ScreenshotAsync(page, "dashboard-kampung-1280.png");
-            else if (width == 360) await PageHarness.ScreenshotPhonesAsync(page, "dashboard-kampung");
+            await Chromium.AssertReadableAsync(page, width, $"kampung page at {width} px");
+            if (width == 1280) await Chromium.ScreenshotAsync(page, "dashboard-kampung-1280.png");
+            else if (width == 360) await Chromium.ScreenshotPhonesAsync(page, "dashboard-kampung");
 
             if (width == 390)
             {
@@ -71,10 +67,10 @@ public class KampungPagesTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task AnotherKabupaten_KampungPageAndFile_Refused_AndAnotherKampungsFile_NotFound()
     {
-        await using var h = await StartAsync(azurite);
+        await using var h = await StartAsync(azurite, "db");
         var upload = await h.UploadAsync(Pelambuan, "kegiatan_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E01"));
-        var (banjarmasin, _) = await h.SignInAsync("dinas@banjarmasin.example", DashboardRole.Regency, Banjarmasin);
-        var (tanahLaut, _) = await h.SignInAsync("dinas@tanahlaut.example", DashboardRole.Regency, TanahLaut);
+        var (banjarmasin, _) = await h.SessionAsync("dinas@banjarmasin.example", DashboardRole.Regency, Banjarmasin);
+        var (tanahLaut, _) = await h.SessionAsync("dinas@tanahlaut.example", DashboardRole.Regency, TanahLaut);
         var file = DashboardRoutes.KampungOriginalPath(Banjarmasin, Pelambuan, upload.UploadId).TrimStart('/');
 
         var own = await h.Client(banjarmasin).GetAsync(file);
@@ -99,8 +95,8 @@ public class KampungPagesTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task KirimUlangTautan_SameFormPostedTwice_OneMail_WithoutCsrf_Refused()
     {
-        await using var h = await StartAsync(azurite);
-        var (cookie, csrf) = await h.SignInAsync("dinas@banjarmasin.example", DashboardRole.Regency, Banjarmasin);
+        await using var h = await StartAsync(azurite, "db");
+        var (cookie, csrf) = await h.SessionAsync("dinas@banjarmasin.example", DashboardRole.Regency, Banjarmasin);
         var client = h.Client(cookie);
         var html = await client.GetStringAsync(KampungUrl(Banjarmasin, Pelambuan));
         var id = System.Text.RegularExpressions.Regex.Match(html, "name=\"id\" value=\"([0-9a-f]{32}-tautan)\"").Groups[1].Value;
@@ -134,11 +130,10 @@ public class KampungPagesTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task Trends_AndExports_ServedToTheRegency_TrendsReadableAt360And1280()
     {
-        PageHarness.RequireChromium();
-        await using var h = await StartAsync(azurite);
-        await h.StartBrowserAsync();
+        Chromium.Require();
+        await using var h = await StartAsync(azurite, "db");
         await h.UploadAsync(Pelambuan, "kegiatan_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E01"));
-        var (cookie, _) = await h.SignInAsync("dinas@banjarmasin.example", DashboardRole.Regency, Banjarmasin);
+        var (cookie, _) = await h.SessionAsync("dinas@banjarmasin.example", DashboardRole.Regency, Banjarmasin);
         var client = h.Client(cookie);
 
         foreach (var indicator in TrendIndicators.All)
@@ -150,12 +145,12 @@ public class KampungPagesTests(AzuriteFixture azurite)
         }
         foreach (var width in new[] { 360, 390, 1280 })
         {
-            var page = await h.PageAsync(cookie, width);
+            var page = await h.NewPageAsync(width: width, height: 800, session: cookie);
             await page.GotoAsync(h.Address + DashboardRoutes.TrendsPath(Banjarmasin).TrimStart('/') + "?indikator=laporan");
             Assert.Equal(4, await page.Locator("section.kec svg").CountAsync()); // the four kecamatan of Banjarmasin in E06
-            await PageHarness.AssertReadableAsync(page, width, $"trends page at {width} px");
-            if (width == 1280) await PageHarness.ScreenshotAsync(page, "dashboard-trends-1280.png");
-            else if (width == 360) await PageHarness.ScreenshotPhonesAsync(page, "dashboard-trends");
+            await Chromium.AssertReadableAsync(page, width, $"trends page at {width} px");
+            if (width == 1280) await Chromium.ScreenshotAsync(page, "dashboard-trends-1280.png");
+            else if (width == 360) await Chromium.ScreenshotPhonesAsync(page, "dashboard-trends");
             await page.Context.CloseAsync();
         }
 

@@ -42,7 +42,7 @@ public sealed class SignInMailQueueTests(AzuriteFixture azurite)
     public async Task ListedAddress_AnsweredWhileTheMailIsHeld_SameAnswerAsUnlisted_MailSentOnceAfter()
     {
         var mail = new GatedMail();
-        await using var d = await DashboardHarness.StartAsync(azurite, "dsq", transport: mail);
+        await using var d = await WebHarness.StartDashboardAsync(azurite, "dsq", transport: mail);
         await d.AddUserAsync(Dinas, DashboardRole.Regency, "63.71");
         var browser = d.NewBrowser();
 
@@ -72,7 +72,7 @@ public sealed class SignInMailQueueTests(AzuriteFixture azurite)
     {
         var mail = new GatedMail(MailSendResult.Permanent("mail-forbidden", 403));
         mail.Open();
-        await using var d = await DashboardHarness.StartAsync(azurite, "dsr", transport: mail);
+        await using var d = await WebHarness.StartDashboardAsync(azurite, "dsr", transport: mail);
         await d.AddUserAsync(Dinas, DashboardRole.Regency, "63.71");
 
         var listed = await d.NewBrowser().RequestLinkAsync(Dinas);

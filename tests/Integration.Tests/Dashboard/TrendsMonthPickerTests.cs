@@ -2,9 +2,8 @@ using System.Net;
 using System.Text.RegularExpressions;
 using KampungKB.Core.Dashboard;
 using KampungKB.Integration.Tests.Azurite;
-using KampungKB.Integration.Tests.Page;
 using KampungKB.Integration.Tests.Pipeline;
-using static KampungKB.Integration.Tests.Dashboard.DashboardPagesHarness;
+using static KampungKB.Integration.Tests.Support.WebHarness;
 
 namespace KampungKB.Integration.Tests.Dashboard;
 
@@ -21,11 +20,11 @@ public sealed class TrendsMonthPickerTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task ChosenMonth_EndsTheTwelveMonths_PickerAndTabsKeepIt_ReadableAt360_390_1280()
     {
-        PageHarness.RequireChromium();
-        await using var h = await StartAsync(azurite);
+        Chromium.Require();
+        await using var h = await StartAsync(azurite, "dt");
         // October 2025's activities: the month's reporting rate is 1 of Banjarmasin's 4 kampung.
         await h.UploadAsync(Pelambuan, "kegiatan_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E01"));
-        var (cookie, _) = await h.SignInAsync("dinas@banjarmasin.example", DashboardRole.Regency, Banjarmasin);
+        var (cookie, _) = await h.SessionAsync("dinas@banjarmasin.example", DashboardRole.Regency, Banjarmasin);
         var client = h.Client(cookie);
 
         var html = await client.GetStringAsync(Trends("?indikator=laporan&bulan=2025-10"));
@@ -45,17 +44,16 @@ public sealed class TrendsMonthPickerTests(AzuriteFixture azurite)
         Assert.Equal(Regex.Match(plain, @"<h2 style=""margin:0 0 8px"">([^<]+)</h2>").Groups[1].Value, Regex.Match(due, @"<h2 style=""margin:0 0 8px"">([^<]+)</h2>").Groups[1].Value);
         Assert.DoesNotContain(" ›</a>", plain);
         // Another kabupaten's user is refused whatever the month.
-        var (other, _) = await h.SignInAsync("dinas@tanahlaut.example", DashboardRole.Regency, TanahLaut);
+        var (other, _) = await h.SessionAsync("dinas@tanahlaut.example", DashboardRole.Regency, TanahLaut);
         Assert.Equal(HttpStatusCode.Forbidden, (await h.Client(other).GetAsync(Trends("?bulan=2025-10"))).StatusCode);
 
-        await h.StartBrowserAsync();
         foreach (var width in new[] { 360, 390, 1280 })
         {
-            var page = await h.PageAsync(cookie, width);
+            var page = await h.NewPageAsync(width: width, height: 800, session: cookie);
             await page.GotoAsync(h.Address + Trends("?indikator=laporan&bulan=2025-10"));
             Assert.True(await page.Locator("#bulan a.btn").First.IsVisibleAsync());
-            await PageHarness.AssertReadableAsync(page, width, $"trends page with its month picker at {width} px");
-            await PageHarness.ScreenshotAsync(page, $"dashboard-trends-bulan-{width}.png");
+            await Chromium.AssertReadableAsync(page, width, $"trends page with its month picker at {width} px");
+            await Chromium.ScreenshotAsync(page, $"dashboard-trends-bulan-{width}.png");
             await page.Context.CloseAsync();
         }
     }

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Web;
 
@@ -39,11 +37,11 @@ internal sealed record DriveRequest(string Method, string Path, string Query, st
 /// </summary>
 internal sealed class FakeDrive : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
-    private readonly List<DriveRequest> _requests = [];
-    private Task _loop = Task.CompletedTask;
+    private readonly FakeServer _server;
 
-    public string BaseUrl { get; private set; } = "";
+    private FakeDrive() => _server = FakeServer.Start(Answer);
+
+    public string BaseUrl => _server.BaseUrl;
     public ConcurrentDictionary<string, FakeDriveFile> Files { get; } = new();
     public ConcurrentDictionary<string, bool> Unshared { get; } = new();
     public ConcurrentDictionary<string, bool> Deleted { get; } = new();
@@ -52,22 +50,12 @@ internal sealed class FakeDrive : IAsyncDisposable
     /// <summary>Scripted answers: the first whose predicate matches a request is used once.</summary>
     public ConcurrentQueue<(Func<DriveRequest, bool> When, int Status, (string, string)[] Headers, string Body)> Script { get; } = new();
 
-    public IReadOnlyList<DriveRequest> Requests { get { lock (_requests) return _requests.ToList(); } }
-    public void ClearRequests() { lock (_requests) _requests.Clear(); }
+    public IReadOnlyList<DriveRequest> Requests => _server.Requests.Select(Of).ToList();
+    public void ClearRequests() => _server.ClearRequests();
 
-    public static FakeDrive Start()
-    {
-        var drive = new FakeDrive();
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        drive.BaseUrl = $"http://127.0.0.1:{port}/";
-        drive._listener.Prefixes.Add(drive.BaseUrl);
-        drive._listener.Start();
-        drive._loop = Task.Run(drive.LoopAsync);
-        return drive;
-    }
+    public static FakeDrive Start() => new();
+
+    private static DriveRequest Of(FakeRequest r) => new(r.Method, r.Path, r.Query, r.Authorization);
 
     public FakeDriveFile Add(string parent, string id, string name, string mimeType, byte[]? content = null)
     {
@@ -90,52 +78,35 @@ internal sealed class FakeDrive : IAsyncDisposable
         });
     }
 
-    private async Task LoopAsync()
+    private FakeResponse Answer(FakeRequest received)
     {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try { context = await _listener.GetContextAsync(); }
-            catch (Exception) { return; }
-            try { await AnswerAsync(context); }
-            catch (Exception) { context.Response.Abort(); }
-        }
-    }
-
-    private async Task AnswerAsync(HttpListenerContext context)
-    {
-        using (var sink = new MemoryStream()) await context.Request.InputStream.CopyToAsync(sink);
-        var url = context.Request.Url!;
-        var request = new DriveRequest(context.Request.HttpMethod, url.AbsolutePath, url.Query, context.Request.Headers["Authorization"]);
-        lock (_requests) _requests.Add(request);
+        var request = Of(received);
 
         if (request.Method == "POST" && request.Path == "/token")
         {
             var n = Interlocked.Increment(ref TokensIssued);
-            await WriteAsync(context, 200, Json(new { access_token = $"tok-{n}", expires_in = 3600, token_type = "Bearer" }));
-            return;
+            return Write(200, Json(new { access_token = $"tok-{n}", expires_in = 3600, token_type = "Bearer" }));
         }
-        if (request.Method != "GET") { await WriteAsync(context, 405, Error(405, "methodNotAllowed")); return; }
-        if (request.Authorization is not { } auth || !auth.StartsWith("Bearer tok-", StringComparison.Ordinal)) { await WriteAsync(context, 401, Error(401, "authError")); return; }
+        if (request.Method != "GET") return Write(405, Error(405, "methodNotAllowed"));
+        if (request.Authorization is not { } auth || !auth.StartsWith("Bearer tok-", StringComparison.Ordinal)) return Write(401, Error(401, "authError"));
 
         foreach (var scripted in Script.ToArray())
         {
             if (!scripted.When(request)) continue;
             Script.TryDequeue(out _); // scripts are used in order
-            await WriteAsync(context, scripted.Status, Encoding.UTF8.GetBytes(scripted.Body), "application/json", scripted.Headers);
-            return;
+            return Write(scripted.Status, Encoding.UTF8.GetBytes(scripted.Body), "application/json", scripted.Headers);
         }
 
         if (request.IsList)
         {
             var q = request.Q ?? "";
             var parent = q.Split('\'')[1];
-            if (Unshared.ContainsKey(parent)) { await WriteAsync(context, 404, Error(404, "notFound")); return; } // Drive lists nothing it cannot see
+            if (Unshared.ContainsKey(parent)) return Write(404, Error(404, "notFound")); // Drive lists nothing it cannot see
             var children = Files.Values.Where(f => f.Parent == parent).OrderBy(f => f.Id, StringComparer.Ordinal).ToList();
             var offset = int.TryParse(request.PageToken, out var o) ? o : 0;
             var page = children.Skip(offset).Take(PageSize).ToList();
             var next = offset + PageSize < children.Count ? (offset + PageSize).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
-            await WriteAsync(context, 200, Json(new
+            return Write(200, Json(new
             {
                 nextPageToken = next,
                 incompleteSearch = false,
@@ -145,27 +116,24 @@ internal sealed class FakeDrive : IAsyncDisposable
                     ["md5Checksum"] = f.Md5, ["size"] = f.IsNative ? null : f.Content.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 }.Where(kv => kv.Value is not null).ToDictionary()),
             }));
-            return;
         }
 
         var segments = request.Path.Split('/', StringSplitOptions.RemoveEmptyEntries); // drive v3 files {id} [export]
-        if (segments.Length < 4 || segments[2] != "files") { await WriteAsync(context, 404, Error(404, "notFound")); return; }
+        if (segments.Length < 4 || segments[2] != "files") return Write(404, Error(404, "notFound"));
         var id = Uri.UnescapeDataString(segments[3]);
-        if (Unshared.ContainsKey(id)) { await WriteAsync(context, 403, Error(403, "insufficientFilePermissions")); return; }
-        if (Deleted.ContainsKey(id) || !Files.TryGetValue(id, out var file)) { await WriteAsync(context, 404, Error(404, "notFound")); return; }
+        if (Unshared.ContainsKey(id)) return Write(403, Error(403, "insufficientFilePermissions"));
+        if (Deleted.ContainsKey(id) || !Files.TryGetValue(id, out var file)) return Write(404, Error(404, "notFound"));
         if (request.IsExport)
         {
-            if (!file.IsNative) { await WriteAsync(context, 403, Error(403, "fileNotExportable")); return; }
-            await WriteAsync(context, 200, file.Content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-            return;
+            if (!file.IsNative) return Write(403, Error(403, "fileNotExportable"));
+            return Write(200, file.Content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
         }
         if (request.IsMedia)
         {
-            if (file.IsNative) { await WriteAsync(context, 403, Error(403, "fileNotDownloadable")); return; }
-            await WriteAsync(context, 200, file.Content, "application/octet-stream");
-            return;
+            if (file.IsNative) return Write(403, Error(403, "fileNotDownloadable"));
+            return Write(200, file.Content, "application/octet-stream");
         }
-        await WriteAsync(context, 200, Json(new { id = file.Id, name = file.Name, mimeType = file.MimeType, trashed = false }));
+        return Write(200, Json(new { id = file.Id, name = file.Name, mimeType = file.MimeType, trashed = false }));
     }
 
     private static byte[] Json(object o) => JsonSerializer.SerializeToUtf8Bytes(o);
@@ -175,20 +143,8 @@ internal sealed class FakeDrive : IAsyncDisposable
 
     private static byte[] Error(int code, string reason) => Encoding.UTF8.GetBytes(ErrorBody(code, reason));
 
-    private static async Task WriteAsync(HttpListenerContext context, int status, byte[] body, string contentType = "application/json", (string, string)[]? headers = null)
-    {
-        context.Response.StatusCode = status;
-        foreach (var (name, value) in headers ?? []) context.Response.Headers[name] = value;
-        context.Response.ContentType = contentType;
-        context.Response.ContentLength64 = body.Length;
-        await context.Response.OutputStream.WriteAsync(body);
-        context.Response.Close();
-    }
+    private static FakeResponse Write(int status, byte[] body, string contentType = "application/json", (string, string)[]? headers = null) =>
+        new(status, body, contentType, headers ?? []);
 
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Stop();
-        _listener.Close();
-        await _loop;
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

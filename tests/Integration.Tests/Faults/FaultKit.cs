@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using KampungKB.Core.Outbox.Mail;
 
 namespace KampungKB.Integration.Tests.Faults;
@@ -93,13 +91,5 @@ internal static class FaultKit
         await foreach (var e in tables.GetTableClient(names.ActivitiesTable).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}")))
             rows.Add(e);
         return rows;
-    }
-
-    /// <summary>A loopback port free right now (for a test's own Azurite).</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -25,20 +25,23 @@ internal sealed class FunctionsHarness : IAsyncDisposable
     public PoisonQueue Poison { get; }
     public AzuriteFixture Azurite { get; }
 
-    public static Dictionary<string, string?> Settings(AzuriteFixture azurite) => Settings(azurite.Process!.ConnectionString);
+    /// <summary>The upload links' signing key every test host uses (32 bytes, base64).</summary>
+    public static readonly string SigningKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
+
+    public static Dictionary<string, string?> Settings(AzuriteFixture azurite) => Settings(azurite.ConnectionString);
 
     /// <summary>The app settings a test's host needs, over the storage of <paramref name="connectionString"/>.</summary>
     public static Dictionary<string, string?> Settings(string connectionString) => new()
     {
         ["AzureWebJobsStorage"] = connectionString,
         ["KKB_TEMPLATES"] = Path.Combine(PipelineHarness.Root, "templates"),
-        ["Links__SigningKey"] = Page.PageHarness.SigningKey,
+        ["Links__SigningKey"] = SigningKey,
     };
 
     public static async Task<FunctionsHarness> StartAsync(AzuriteFixture azurite, Action<IServiceCollection>? services = null,
-        IReadOnlyDictionary<string, string?>? settings = null, int port = 0, string prefix = "f", string poisonQueue = PoisonQueue.Name)
+        IReadOnlyDictionary<string, string?>? settings = null, int port = 0, string prefix = "f", string poisonQueue = PoisonQueue.Name, StorageNames? names = null)
     {
-        var names = new StorageNames(AzuriteFixture.UniqueName(prefix));
+        names ??= new StorageNames(AzuriteFixture.UniqueName(prefix));
         var values = Settings(azurite);
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) values[k] = v;
         var host = await LocalFunctionHost.StartAsync(values, HostOptions.Load(Path.Combine(PipelineHarness.Root, "host.json")), port, s =>
@@ -47,7 +50,7 @@ internal sealed class FunctionsHarness : IAsyncDisposable
             services?.Invoke(s);
         });
         var receipts = AzuriteFixture.UniqueName("Receipts").Replace("-", "", StringComparison.Ordinal);
-        var poison = PoisonQueue.For(azurite.Process!.ConnectionString, poisonQueue);
+        var poison = PoisonQueue.For(azurite.ConnectionString, poisonQueue);
         var runner = new BlobTriggerRunner(host, azurite.Blobs, azurite.Tables, names, poison, receipts, _ => TimeSpan.FromMilliseconds(20));
         return new FunctionsHarness(host, names, runner, poison, azurite);
     }

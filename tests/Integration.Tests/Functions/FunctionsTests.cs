@@ -93,7 +93,7 @@ public class FunctionsTests(AzuriteFixture azurite)
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, ArgumentList = { dll } };
         psi.Environment["AzureWebJobsStorage"] = "UseDevelopmentStorage=true";
         psi.Environment["Pipeline__MaxUploadBytes"] = "-5";
-        psi.Environment["Links__SigningKey"] = Page.PageHarness.SigningKey;
+        psi.Environment["Links__SigningKey"] = FunctionsHarness.SigningKey;
         using var process = Process.Start(psi)!;
         var stderr = process.StandardError.ReadToEndAsync();
         Assert.True(process.WaitForExit(60_000), "the worker did not exit on bad settings");

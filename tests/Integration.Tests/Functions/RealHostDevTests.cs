@@ -34,7 +34,7 @@ public sealed class RealHostDevTests(RealHostFixture fixture)
         await using var azurite = await AzuriteProcess.StartAsync(root, startTimeout: TimeSpan.FromMinutes(2));
         var clients = StorageServiceCollectionExtensions.CreateClients(StorageConnection.Parse(azurite.ConnectionString), AzuriteFixture.QuickRetry);
         var outbox = Directory.CreateTempSubdirectory("kkb-devreal-outbox-").FullName;
-        var port = FreePort();
+        var port = Loopback.FreePort();
         var psi = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -102,12 +102,5 @@ public sealed class RealHostDevTests(RealHostFixture fixture)
     {
         try { using var client = new TcpClient(); client.Connect(System.Net.IPAddress.Loopback, port); return true; }
         catch (SocketException) { return false; }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
@@ -80,7 +79,7 @@ public sealed class RealHostFixture : IAsyncLifetime
 
         _work = Directory.CreateTempSubdirectory("kkb-realhost-").FullName;
         Outbox = Path.Combine(_work, "outbox");
-        _host = await FunctionsHostProcess.StartAsync(hostDir, HostEnvironment(FreePort()), Blobs, _work, retainLog: true, startLimit: StartLimit);
+        _host = await FunctionsHostProcess.StartAsync(hostDir, HostEnvironment(Loopback.FreePort()), Blobs, _work, retainLog: true, startLimit: StartLimit);
     }
 
     /// <summary>
@@ -90,7 +89,7 @@ public sealed class RealHostFixture : IAsyncLifetime
     private Dictionary<string, string> HostEnvironment(int port)
     {
         var environment = FunctionsHostProcess.BaseEnvironment(Package.AppDir, _azurite!.ConnectionString, port, HostId);
-        environment["Links__SigningKey"] = Page.PageHarness.SigningKey;
+        environment["Links__SigningKey"] = FunctionsHarness.SigningKey;
         environment["Links__BaseUrl"] = $"http://127.0.0.1:{port}";
         environment["Mail__Mode"] = "Outbox";
         environment["Mail__OutboxDirectory"] = Outbox;
@@ -136,13 +135,6 @@ public sealed class RealHostFixture : IAsyncLifetime
     }
 
     public string Tail(int lines = 80) => Host.Tail(lines);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async Task DisposeAsync()
     {

@@ -90,7 +90,7 @@ public sealed class RealHostTests(RealHostFixture host)
         host.Require();
         await EnsureRegistryAsync();
         var kampung = (await TestStores.For(host.Tables, StorageNames.Default).Registry.GetAsync(Area))!;
-        Assert.True(LinkOptions.TryParseKey(Page.PageHarness.SigningKey, out var key, out _));
+        Assert.True(LinkOptions.TryParseKey(FunctionsHarness.SigningKey, out var key, out _));
         Assert.True(LinkOptions.TryParseBaseUrl(host.Address.ToString(), out var baseUrl));
         var links = TestStores.UploadLinks(new LinkOptions { SigningKey = key, BaseUrl = baseUrl }, host.Tables, StorageNames.Default, TimeProvider.System);
         var link = (await links.IssueAsync(kampung)).Url;

@@ -1,5 +1,4 @@
 using KampungKB.Cli.Commands;
-using KampungKB.Cli.Dev;
 
 namespace KampungKB.Integration.Tests.Functions;
 
@@ -12,13 +11,11 @@ internal static class UploadCommandHarness
 {
     public static async Task<(int Code, string Stdout)> RunWithAppAsync(AzuriteFixture azurite, params string[] args)
     {
-        await using var app = await LocalFunctionHost.StartAsync(FunctionsHarness.Settings(azurite), HostOptions.Load(Path.Combine(PipelineHarness.Root, "host.json")));
+        await using var app = await FunctionsHarness.StartAsync(azurite, names: StorageNames.Default);
         var importer = TestStores.RegistryImporter(PipelineHarness.Engine, azurite.Tables, StorageNames.Default, TimeProvider.System, NullLogger<RegistryImporter>.Instance);
         Assert.True((await importer.ImportAsync("daftar.xlsx", PipelineHarness.Example("E06"))).Accepted);
         using var stop = new CancellationTokenSource();
-        var receipts = AzuriteFixture.UniqueName("Receipts").Replace("-", "", StringComparison.Ordinal);
-        var runner = new BlobTriggerRunner(app, azurite.Blobs, azurite.Tables, StorageNames.Default, PoisonQueue.For(azurite.Process!.ConnectionString), receipts);
-        var watching = Task.Run(() => runner.WatchAsync(_ => { }, TimeSpan.FromMilliseconds(300), stop.Token));
+        var watching = Task.Run(() => app.Runner.WatchAsync(_ => { }, TimeSpan.FromMilliseconds(300), stop.Token));
         try { return await RunAsync(azurite, args); }
         finally
         {
@@ -33,7 +30,7 @@ internal static class UploadCommandHarness
         var previous = Environment.GetEnvironmentVariable("AzureWebJobsStorage");
         var stdout = Console.Out;
         using var captured = new StringWriter();
-        Environment.SetEnvironmentVariable("AzureWebJobsStorage", azurite.Process!.ConnectionString);
+        Environment.SetEnvironmentVariable("AzureWebJobsStorage", azurite.ConnectionString);
         Console.SetOut(captured);
         try { return (await UploadCommand.RunAsync(args[1..]), captured.ToString()); }
         finally

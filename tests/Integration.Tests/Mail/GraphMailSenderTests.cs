@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using Azure.Core;
 using KampungKB.Core.Outbox.Mail;
 
@@ -186,76 +185,29 @@ public sealed class GraphMailSenderTests : IAsyncDisposable
     }
 }
 
-internal sealed record RecordedRequest(string Method, string Path, string? Authorization, byte[] RawBody, DateTimeOffset ReceivedAt)
-{
-    public string Body => Encoding.UTF8.GetString(RawBody);
-}
-
 /// <summary>A scripted stand-in for Graph on 127.0.0.1: answers queued responses in order and records every request.</summary>
 internal sealed class FakeGraph : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
     private readonly ConcurrentQueue<(HttpStatusCode Status, string? Body, (string, string)[] Headers)> _responses = new();
-    private readonly List<RecordedRequest> _requests = [];
-    private Task _loop = Task.CompletedTask;
+    private readonly FakeServer _server;
 
-    public string BaseUrl { get; private set; } = "";
-    public IReadOnlyList<RecordedRequest> Requests { get { lock (_requests) return _requests.ToList(); } }
+    private FakeGraph() => _server = FakeServer.Start(Answer);
 
-    public static FakeGraph Start()
-    {
-        var graph = new FakeGraph();
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        graph.BaseUrl = $"http://127.0.0.1:{port}/";
-        graph._listener.Prefixes.Add(graph.BaseUrl);
-        graph._listener.Start();
-        graph._loop = Task.Run(graph.LoopAsync);
-        return graph;
-    }
+    public string BaseUrl => _server.BaseUrl;
+    public IReadOnlyList<FakeRequest> Requests => _server.Requests;
+
+    public static FakeGraph Start() => new();
 
     public void Respond(HttpStatusCode status, string? body = null, params (string, string)[] headers) => _responses.Enqueue((status, body, headers));
 
     /// <summary>The answer once the queue is empty (default: an "unscripted" 500).</summary>
     public HttpStatusCode? Fallback { get; set; }
 
-    private async Task LoopAsync()
+    private FakeResponse Answer(FakeRequest request)
     {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try { context = await _listener.GetContextAsync(); }
-            catch (Exception) { return; }
-
-            using var ms = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(ms);
-            lock (_requests)
-                _requests.Add(new(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, context.Request.Headers["Authorization"], ms.ToArray(), DateTimeOffset.UtcNow));
-
-            var (status, body, headers) = _responses.TryDequeue(out var r) ? r : Fallback is { } f ? (f, null, []) : (HttpStatusCode.InternalServerError, "{\"error\":{\"code\":\"Unscripted\",\"message\":\"no response queued\"}}", []);
-            context.Response.StatusCode = (int)status;
-            foreach (var (name, value) in headers) context.Response.Headers[name] = value;
-            if (body is not null)
-            {
-                var bytes = Encoding.UTF8.GetBytes(body);
-                context.Response.ContentType = "application/json";
-                context.Response.ContentLength64 = bytes.Length;
-                await context.Response.OutputStream.WriteAsync(bytes);
-            }
-            else
-            {
-                context.Response.ContentLength64 = 0;
-            }
-            context.Response.Close();
-        }
+        var (status, body, headers) = _responses.TryDequeue(out var r) ? r : Fallback is { } f ? (f, null, []) : (HttpStatusCode.InternalServerError, "{\"error\":{\"code\":\"Unscripted\",\"message\":\"no response queued\"}}", []);
+        return body is null ? FakeResponse.Empty((int)status, headers) : FakeResponse.Json(body, (int)status, headers);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Stop();
-        _listener.Close();
-        await _loop;
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

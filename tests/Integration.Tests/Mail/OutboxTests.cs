@@ -36,7 +36,7 @@ public sealed class OutboxTests(AzuriteFixture azurite) : IAsyncDisposable
         // Reminders (D-3: Beta, Gamma, Epsilon) and the recap of one kabupaten.
         var n = await NotificationHarness.StartAsync(azurite);
         await n.WriteAsync(Alpha, October, new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero), Figures(100, 60));
-        var reminders = new Core.Jobs.Reminders.ReminderRunner(n.Tables, n.Names, Templates, Catalogue, graph, n.Time, NullLogger<Core.Jobs.Reminders.ReminderRunner>.Instance);
+        var reminders = TestStores.ReminderRunner(n.Tables, n.Names, Templates, Catalogue, graph, n.Time, NullLogger<Core.Jobs.Reminders.ReminderRunner>.Instance);
         var recaps = new Core.Jobs.Recaps.RecapSender(n.Compiler, graph, n.Tables, n.Names, n.Time, NullLogger<Core.Jobs.Recaps.RecapSender>.Instance);
         var run = await reminders.RunAsync(Settings, new DateOnly(2025, 11, 7));
         var recap = await recaps.SendAsync(Settings, October);

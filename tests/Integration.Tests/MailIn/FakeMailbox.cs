@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Azure.Core;
 
@@ -30,102 +28,65 @@ internal sealed record MailboxRequest(string Method, string Path, string Query, 
 internal sealed class FakeMailbox : IAsyncDisposable
 {
     public const int PageSize = 2;
-    private readonly HttpListener _listener = new();
-    private readonly List<MailboxRequest> _requests = [];
+    private readonly FakeServer _server;
     private readonly ConcurrentQueue<(string PathSuffix, int Status)> _failures = new();
     private readonly List<(string Id, string Name)> _folders = [];
-    private Task _loop = Task.CompletedTask;
+
+    private FakeMailbox() => _server = FakeServer.Start(Answer);
 
     public List<FakeMessage> Messages { get; } = [];
-    public string BaseUrl { get; private set; } = "";
+    public string BaseUrl => _server.BaseUrl;
     public Uri GraphUrl => new(BaseUrl + "v1.0");
-    public IReadOnlyList<MailboxRequest> Requests { get { lock (_requests) return _requests.ToList(); } }
+    public IReadOnlyList<MailboxRequest> Requests =>
+        _server.Requests.Select(r => new MailboxRequest(r.Method, Uri.UnescapeDataString(r.Path), Uri.UnescapeDataString(r.Query), r.Header("Prefer"), r.Body)).ToList();
     public IReadOnlyList<(string Id, string Name)> Folders { get { lock (_folders) return _folders.ToList(); } }
 
     public IReadOnlyList<MailboxRequest> Replies(string messageId) =>
         Requests.Where(r => r.Method == "POST" && r.Path.EndsWith($"/messages/{messageId}/reply", StringComparison.Ordinal)).ToList();
 
-    public static FakeMailbox Start()
-    {
-        var box = new FakeMailbox();
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        box.BaseUrl = $"http://127.0.0.1:{port}/";
-        box._listener.Prefixes.Add(box.BaseUrl);
-        box._listener.Start();
-        box._loop = Task.Run(box.LoopAsync);
-        return box;
-    }
+    public static FakeMailbox Start() => new();
 
     /// <summary>The next request whose path ends with <paramref name="pathSuffix"/> is answered with <paramref name="status"/>.</summary>
     public void FailOnce(string pathSuffix, int status) => _failures.Enqueue((pathSuffix, status));
 
-    private async Task LoopAsync()
+    private FakeResponse Answer(FakeRequest request)
     {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try { context = await _listener.GetContextAsync(); }
-            catch (Exception) { return; }
-            try { await HandleAsync(context); }
-            catch (Exception e)
-            {
-                context.Response.StatusCode = 500;
-                await WriteAsync(context, new JsonObject { ["error"] = new JsonObject { ["code"] = "FakeBug", ["message"] = e.Message } });
-            }
-        }
-    }
-
-    private async Task HandleAsync(HttpListenerContext context)
-    {
-        var request = context.Request;
-        using var reader = new StreamReader(request.InputStream, Encoding.UTF8);
-        var body = await reader.ReadToEndAsync();
-        var path = Uri.UnescapeDataString(request.Url!.AbsolutePath);
-        var query = Uri.UnescapeDataString(request.Url.Query);
-        lock (_requests) _requests.Add(new(request.HttpMethod, path, query, request.Headers["Prefer"], body));
+        var body = request.Body;
+        var path = Uri.UnescapeDataString(request.Path);
 
         if (_failures.TryPeek(out var failure) && path.EndsWith(failure.PathSuffix, StringComparison.Ordinal) && _failures.TryDequeue(out _))
         {
-            context.Response.StatusCode = failure.Status;
-            if (failure.Status is 429 or 503) context.Response.Headers["Retry-After"] = "0";
-            await WriteAsync(context, new JsonObject { ["error"] = new JsonObject { ["code"] = "Scripted", ["message"] = "scripted failure" } });
-            return;
+            var error = FakeResponse.Json(new JsonObject { ["error"] = new JsonObject { ["code"] = "Scripted", ["message"] = "scripted failure" } }, failure.Status);
+            return failure.Status is 429 or 503 ? error with { Headers = [("Retry-After", "0")] } : error;
         }
 
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries); // v1.0 users {mb} ...
         var rest = segments.Skip(3).ToArray();
-        var method = request.HttpMethod;
+        var method = request.Method;
         switch (rest)
         {
             case ["mailFolders", "inbox", "messages"] when method == "GET":
-                var skip = request.QueryString["$skiptoken"] is { } token ? int.Parse(token, System.Globalization.CultureInfo.InvariantCulture) : 0;
+                var skip = request.QueryValue("$skiptoken") is { } token ? int.Parse(token, System.Globalization.CultureInfo.InvariantCulture) : 0;
                 List<FakeMessage> inbox;
                 lock (Messages) inbox = Messages.Where(m => m.Folder == "inbox").OrderBy(m => m.Received).ToList();
                 var page = new JsonObject { ["value"] = new JsonArray(inbox.Skip(skip).Take(PageSize).Select(MessageJson).ToArray()) };
                 if (skip + PageSize < inbox.Count)
                     page["@odata.nextLink"] = $"{BaseUrl}v1.0/users/{segments[2]}/mailFolders/inbox/messages?$skiptoken={skip + PageSize}";
-                await WriteAsync(context, page);
-                return;
+                return FakeResponse.Json(page);
             case ["mailFolders"] when method == "GET":
-                var filter = request.QueryString["$filter"] ?? "";
+                var filter = request.QueryValue("$filter") ?? "";
                 JsonNode[] found;
                 lock (_folders)
                     found = _folders.Where(f => filter.Contains($"'{f.Name}'", StringComparison.Ordinal))
                         .Select(f => (JsonNode)new JsonObject { ["id"] = f.Id, ["displayName"] = f.Name }).ToArray();
-                await WriteAsync(context, new JsonObject { ["value"] = new JsonArray(found) });
-                return;
+                return FakeResponse.Json(new JsonObject { ["value"] = new JsonArray(found) });
             case ["mailFolders"] when method == "POST":
                 var name = JsonNode.Parse(body, new JsonNodeOptions { PropertyNameCaseInsensitive = true })!["displayName"]!.GetValue<string>();
                 var id = "folder-" + Guid.NewGuid().ToString("N")[..8];
                 lock (_folders) _folders.Add((id, name));
-                context.Response.StatusCode = 201;
-                await WriteAsync(context, new JsonObject { ["id"] = id, ["displayName"] = name });
-                return;
+                return FakeResponse.Json(new JsonObject { ["id"] = id, ["displayName"] = name }, 201);
             case ["messages", var messageId, "attachments"] when method == "GET":
-                await WriteAsync(context, new JsonObject
+                return FakeResponse.Json(new JsonObject
                 {
                     ["value"] = new JsonArray(Find(messageId).Attachments.Select(a => (JsonNode)new JsonObject
                     {
@@ -133,33 +94,24 @@ internal sealed class FakeMailbox : IAsyncDisposable
                         ["size"] = a.Content.Length, ["isInline"] = a.IsInline,
                     }).ToArray()),
                 });
-                return;
             case ["messages", var messageId, "attachments", var attachmentId] when method == "GET":
                 var attachment = Find(messageId).Attachments.Single(a => a.Id == attachmentId);
-                await WriteAsync(context, new JsonObject
+                return FakeResponse.Json(new JsonObject
                 {
                     ["@odata.type"] = attachment.OdataType, ["id"] = attachment.Id, ["name"] = attachment.Name, ["size"] = attachment.Content.Length,
                     ["isInline"] = attachment.IsInline, ["contentBytes"] = Convert.ToBase64String(attachment.Content),
                 });
-                return;
             case ["messages", var messageId, "move"] when method == "POST":
                 var message = Find(messageId);
                 message.Folder = JsonNode.Parse(body, new JsonNodeOptions { PropertyNameCaseInsensitive = true })!["destinationId"]!.GetValue<string>();
-                context.Response.StatusCode = 201;
-                await WriteAsync(context, MessageJson(message));
-                return;
+                return FakeResponse.Json(MessageJson(message), 201);
             case ["messages", var messageId, "reply"] when method == "POST":
                 _ = Find(messageId);
-                context.Response.StatusCode = 202;
-                context.Response.Close();
-                return;
+                return FakeResponse.Empty(202);
             case ["sendMail"] when method == "POST":
-                context.Response.StatusCode = 202;
-                context.Response.Close();
-                return;
+                return FakeResponse.Empty(202);
         }
-        context.Response.StatusCode = 404;
-        await WriteAsync(context, new JsonObject { ["error"] = new JsonObject { ["code"] = "ErrorItemNotFound", ["message"] = path } });
+        return FakeResponse.Json(new JsonObject { ["error"] = new JsonObject { ["code"] = "ErrorItemNotFound", ["message"] = path } }, 404);
     }
 
     private FakeMessage Find(string id)
@@ -176,21 +128,7 @@ internal sealed class FakeMailbox : IAsyncDisposable
         ["from"] = new JsonObject { ["emailAddress"] = new JsonObject { ["address"] = m.From, ["name"] = "Ibu Kader" } },
     };
 
-    private static async Task WriteAsync(HttpListenerContext context, JsonNode json)
-    {
-        var bytes = Encoding.UTF8.GetBytes(json.ToJsonString());
-        context.Response.ContentType = "application/json";
-        context.Response.ContentLength64 = bytes.Length;
-        await context.Response.OutputStream.WriteAsync(bytes);
-        context.Response.Close();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Stop();
-        _listener.Close();
-        await _loop;
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     /// <summary>A fixed bearer token: the fake checks nothing, the SDK only needs one.</summary>
     internal sealed class Credential : TokenCredential

@@ -13,15 +13,15 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
 
     private static FilePayload File(string name, byte[] content) => new() { Name = name, MimeType = "application/octet-stream", Buffer = content };
 
-    private static Task AssertFitsAsync(IPage page, int width = 360) => PageHarness.AssertReadableAsync(page, width);
+    private static Task AssertFitsAsync(IPage page, int width = 360) => Chromium.AssertReadableAsync(page, width);
 
     [SkippableFact]
     public async Task BeingChecked_NamesTheUploadedFile()
     {
-        PageHarness.RequireChromium();
-        await using var h = await PageHarness.StartAsync(azurite, ingest: false);
+        Chromium.Require();
+        await using var h = await WebHarness.StartAsync(azurite, ingest: false);
         var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
-        await PageHarness.OpenAsync(page, await h.LinkAsync(PageHarness.Pelambuan));
+        await WebHarness.OpenAsync(page, await h.LinkAsync(WebHarness.Pelambuan));
 
         await page.Locator("#berkas").SetInputFilesAsync(File("kegiatan_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E01")));
         await page.Locator("#kirim-btn").ClickAsync();
@@ -30,16 +30,16 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
         await Assertions.Expect(pending).ToBeVisibleAsync();
         await Assertions.Expect(pending).ToContainTextAsync("kegiatan_oktober_2025_pelambuan.xlsx");
         await Assertions.Expect(pending).Not.ToContainTextAsync(s_texts.Value.Texts["summary"]);
-        await PageHarness.ScreenshotPhonesAsync(page, "page-pending");
+        await Chromium.ScreenshotPhonesAsync(page, "page-pending");
     }
 
     [SkippableFact]
     public async Task TsvFile_TakenByThePage_AndAccepted_NotRefusedAsAType()
     {
-        PageHarness.RequireChromium();
-        await using var h = await PageHarness.StartAsync(azurite);
+        Chromium.Require();
+        await using var h = await WebHarness.StartAsync(azurite);
         var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
-        await PageHarness.OpenAsync(page, await h.LinkAsync(PageHarness.Pelambuan));
+        await WebHarness.OpenAsync(page, await h.LinkAsync(WebHarness.Pelambuan));
         Assert.Contains(".tsv", await page.Locator("#berkas").GetAttributeAsync("accept"));
         Assert.Contains(".ods", await page.Locator("#kirim").InnerTextAsync());
         var tsv = Encoding.UTF8.GetBytes(string.Join("\n", "Kampung KB Pelambuan Sejahtera", "Kelurahan Pelambuan", "Bulan: Oktober 2025", "",
@@ -61,10 +61,10 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task OdsFile_PageToBlobToFeedback_Accepted()
     {
-        PageHarness.RequireChromium();
-        await using var h = await PageHarness.StartAsync(azurite);
+        Chromium.Require();
+        await using var h = await WebHarness.StartAsync(azurite);
         var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
-        await PageHarness.OpenAsync(page, await h.LinkAsync(PageHarness.Pelambuan));
+        await WebHarness.OpenAsync(page, await h.LinkAsync(WebHarness.Pelambuan));
         Assert.Contains(".ods", await page.Locator("#berkas").GetAttributeAsync("accept"));
         var ods = KampungKB.Core.Tests.TestFiles.Ods("Oktober",
             new object?[] { "Kampung KB Pelambuan Sejahtera" }, new object?[] { "Kelurahan Pelambuan Kec. Banjarmasin Barat" }, new object?[] { "Bulan: Oktober 2025" },
@@ -81,13 +81,13 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
         await Assertions.Expect(accepted.Locator("dd").Nth(1)).ToHaveTextAsync("2");
         await Assertions.Expect(accepted).ToContainTextAsync("25");
         // The page stored it as the kampung's upload blob (uploads/{area}/…), which the trigger judged: one accepted .ods upload logged.
-        var logged = Assert.Single(await new KampungKB.Core.Store.UploadLog(azurite.Tables, h.Names).ListAsync("63.71", PageHarness.Pelambuan));
+        var logged = Assert.Single(await new KampungKB.Core.Store.UploadLog(azurite.Tables, h.Names).ListAsync("63.71", WebHarness.Pelambuan));
         Assert.Equal(("kegiatan oktober 2025.ods", KampungKB.Core.Model.UploadStatus.Accepted, 2), (logged.FileName, logged.Status, logged.ActivityCount));
-        Assert.Contains(PageHarness.Pelambuan + "/", logged.Path, StringComparison.Ordinal);
+        Assert.Contains(WebHarness.Pelambuan + "/", logged.Path, StringComparison.Ordinal);
         await AssertFitsAsync(page);
         await page.SetViewportSizeAsync(390, 740);
         await AssertFitsAsync(page, 390);
-        await PageHarness.ScreenshotPhonesAsync(page, "page-accepted-ods");
+        await Chromium.ScreenshotPhonesAsync(page, "page-accepted-ods");
     }
 
     /// <summary>
@@ -97,9 +97,9 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task DevRoot_IsAShortIndonesianPage_PointingToTheLinks()
     {
-        PageHarness.RequireChromium();
-        await using var h = await PageHarness.StartAsync(azurite, ingest: false);
-        var root = new Uri(await h.LinkAsync(PageHarness.Pelambuan)).GetLeftPart(UriPartial.Authority) + "/";
+        Chromium.Require();
+        await using var h = await WebHarness.StartAsync(azurite, ingest: false);
+        var root = new Uri(await h.LinkAsync(WebHarness.Pelambuan)).GetLeftPart(UriPartial.Authority) + "/";
         var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
 
         var response = await page.GotoAsync(root);
@@ -115,16 +115,16 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
         await AssertFitsAsync(page);
         await page.SetViewportSizeAsync(390, 740);
         await AssertFitsAsync(page, 390);
-        await PageHarness.ScreenshotPhonesAsync(page, "dev-root");
+        await Chromium.ScreenshotPhonesAsync(page, "dev-root");
     }
 
     [SkippableFact]
     public async Task IndicatorOnlyFile_ShowsItsIndicators_NoZeroActivityFigures()
     {
-        PageHarness.RequireChromium();
-        await using var h = await PageHarness.StartAsync(azurite);
+        Chromium.Require();
+        await using var h = await WebHarness.StartAsync(azurite);
         var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
-        await PageHarness.OpenAsync(page, await h.LinkAsync(PageHarness.Pelambuan));
+        await WebHarness.OpenAsync(page, await h.LinkAsync(WebHarness.Pelambuan));
 
         await page.Locator("#berkas").SetInputFilesAsync(File("data_capaian_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E02")));
         await page.Locator("#kirim-btn").ClickAsync();
@@ -136,17 +136,17 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
         Assert.DoesNotContain(s_texts.Value.Texts["participants"], labels);
         Assert.Contains(s_texts.Value.Indicators.First(i => i.Key == "families").Value, labels);
         await AssertFitsAsync(page);
-        await PageHarness.ScreenshotPhonesAsync(page, "page-accepted-indicators");
+        await Chromium.ScreenshotPhonesAsync(page, "page-accepted-indicators");
     }
 
     [SkippableFact]
     public async Task LongFileName_WrapsInsideItsCard_OnResultAndRecentUploads()
     {
-        PageHarness.RequireChromium();
-        await using var h = await PageHarness.StartAsync(azurite);
+        Chromium.Require();
+        await using var h = await WebHarness.StartAsync(azurite);
         var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
-        var link = await h.LinkAsync(PageHarness.Pelambuan);
-        await PageHarness.OpenAsync(page, link);
+        var link = await h.LinkAsync(WebHarness.Pelambuan);
+        await WebHarness.OpenAsync(page, link);
         var longName = "laporan_kegiatan_kampung_kb_pelambuan_sejahtera_kecamatan_banjarmasin_barat_bulan_oktober_2025_versi_perbaikan_final.csv";
         var csv = Encoding.UTF8.GetBytes(string.Join("\n", "Kampung KB Pelambuan Sejahtera,,,", "Kelurahan Pelambuan,,,", "Bulan: Oktober 2025,,,", ",,,",
             "Tanggal,Nama Kegiatan,Peserta L,Peserta P", "02/10/2025,Rapat Pokja,5,7", "31/11/2025,Penyuluhan,4,banyak") + "\n");
@@ -156,31 +156,31 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
         await Assertions.Expect(page.Locator("#ditolak")).ToBeVisibleAsync(new() { Timeout = ResultTimeout });
         await Assertions.Expect(page.Locator("#ditolak")).ToContainTextAsync(longName);
         await AssertFitsAsync(page);
-        await PageHarness.ScreenshotPhonesAsync(page, "page-rejected");
+        await Chromium.ScreenshotPhonesAsync(page, "page-rejected");
 
         await page.SetViewportSizeAsync(360, 740);
         await page.GotoAsync(link[..link.IndexOf('#')]);
         await Assertions.Expect(page.Locator("#riwayat")).ToContainTextAsync(longName);
         await AssertFitsAsync(page);
-        await PageHarness.ScreenshotPhonesAsync(page, "page-home-recent");
+        await Chromium.ScreenshotPhonesAsync(page, "page-home-recent");
     }
 
     [SkippableFact]
     public async Task AcceptedAndRefusedAndNotice_AtPhoneWidths()
     {
-        PageHarness.RequireChromium();
-        await using var h = await PageHarness.StartAsync(azurite);
+        Chromium.Require();
+        await using var h = await WebHarness.StartAsync(azurite);
         var page = await h.NewPageAsync(javaScript: false, width: 360, height: 740);
-        var link = await h.LinkAsync(PageHarness.Pelambuan);
-        await PageHarness.OpenAsync(page, link);
+        var link = await h.LinkAsync(WebHarness.Pelambuan);
+        await WebHarness.OpenAsync(page, link);
         await AssertFitsAsync(page);
-        await PageHarness.ScreenshotPhonesAsync(page, "page-home");
+        await Chromium.ScreenshotPhonesAsync(page, "page-home");
 
         await page.SetViewportSizeAsync(360, 740);
         await page.Locator("#berkas").SetInputFilesAsync(File("foto laporan.jpg", [0xFF, 0xD8, 0xFF, 0xE0]));
         await page.Locator("#kirim-btn").ClickAsync();
         await Assertions.Expect(page.Locator("#notice")).ToContainTextAsync("foto laporan.jpg");
-        await PageHarness.ScreenshotPhonesAsync(page, "page-notice-type");
+        await Chromium.ScreenshotPhonesAsync(page, "page-notice-type");
 
         await page.SetViewportSizeAsync(360, 740);
         await page.GotoAsync(link[..link.IndexOf('#')]);
@@ -188,38 +188,38 @@ public class PageStatesBrowserTests(AzuriteFixture azurite)
         await page.Locator("#kirim-btn").ClickAsync();
         await Assertions.Expect(page.Locator("#diterima")).ToBeVisibleAsync(new() { Timeout = ResultTimeout });
         await AssertFitsAsync(page);
-        await PageHarness.ScreenshotPhonesAsync(page, "page-accepted");
+        await Chromium.ScreenshotPhonesAsync(page, "page-accepted");
 
         await page.SetViewportSizeAsync(360, 740);
         await page.GotoAsync(link[..link.LastIndexOf('/')] + "/bukan-token");
         await Assertions.Expect(page.Locator("#refused")).ToBeVisibleAsync();
         await AssertFitsAsync(page);
-        await PageHarness.ScreenshotPhonesAsync(page, "page-refused");
+        await Chromium.ScreenshotPhonesAsync(page, "page-refused");
     }
 
     [SkippableFact]
     public async Task RetiredKampungAndBareAddress_ClearPages_AtPhoneWidth()
     {
-        PageHarness.RequireChromium();
-        await using var h = await PageHarness.StartAsync(azurite, ingest: false);
+        Chromium.Require();
+        await using var h = await WebHarness.StartAsync(azurite, ingest: false);
         var page = await h.NewPageAsync(width: 360, height: 740);
-        var link = await h.LinkAsync(PageHarness.Pelambuan);
+        var link = await h.LinkAsync(WebHarness.Pelambuan);
 
         await page.GotoAsync(link[..link.IndexOf('#')]);              // the address without the link's token
         await Assertions.Expect(page.Locator("#refused")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#refused")).ToContainTextAsync(s_texts.Value.Texts["opening_nolink"]);
         await AssertFitsAsync(page);
-        await PageHarness.ScreenshotPhonesAsync(page, "page-no-token");
+        await Chromium.ScreenshotPhonesAsync(page, "page-no-token");
 
         var importer = TestStores.RegistryImporter(PipelineHarness.Engine, azurite.Tables, h.Names, TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<KampungKB.Core.Registry.RegistryImporter>.Instance);
-        Assert.Equal(1, (await importer.ImportAsync("daftar.csv", Faults.RetiredKampungTests.BanjarmasinRegistry(PageHarness.Pelambuan))).Retired);
+        Assert.Equal(1, (await importer.ImportAsync("daftar.csv", Faults.RetiredKampungTests.BanjarmasinRegistry(WebHarness.Pelambuan))).Retired);
         await page.SetViewportSizeAsync(360, 740);
         await page.GotoAsync(link);
         await Assertions.Expect(page.Locator("#retired")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#retired")).ToContainTextAsync(s_texts.Value.Texts["retired_title"]);
         Assert.Equal(0, await page.Locator("#berkas").CountAsync());
         await AssertFitsAsync(page);
-        await PageHarness.ScreenshotPhonesAsync(page, "page-retired");
+        await Chromium.ScreenshotPhonesAsync(page, "page-retired");
     }
 }

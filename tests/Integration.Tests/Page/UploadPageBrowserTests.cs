@@ -17,11 +17,11 @@ public class UploadPageBrowserTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task ValidUpload_WithoutJavaScript_ShowsAcceptedSummary()
     {
-        PageHarness.RequireChromium();
-        await using var h = await PageHarness.StartAsync(azurite);
+        Chromium.Require();
+        await using var h = await WebHarness.StartAsync(azurite);
         var page = await h.NewPageAsync(javaScript: false);
-        var link = await h.LinkAsync(PageHarness.Pelambuan);
-        await PageHarness.OpenAsync(page, link);
+        var link = await h.LinkAsync(WebHarness.Pelambuan);
+        await WebHarness.OpenAsync(page, link);
         await Assertions.Expect(page.Locator("header")).ToContainTextAsync("Pelambuan");
 
         await page.Locator("#berkas").SetInputFilesAsync(File("kegiatan_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E01")));
@@ -42,10 +42,10 @@ public class UploadPageBrowserTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task FaultyFile_ShowsEachProblemWithItsRow()
     {
-        PageHarness.RequireChromium();
-        await using var h = await PageHarness.StartAsync(azurite);
+        Chromium.Require();
+        await using var h = await WebHarness.StartAsync(azurite);
         var page = await h.NewPageAsync();
-        await page.GotoAsync(await h.LinkAsync(PageHarness.Pelambuan));
+        await page.GotoAsync(await h.LinkAsync(WebHarness.Pelambuan));
 
         await page.Locator("#berkas").SetInputFilesAsync(File("laporan oktober.csv", FaultyCsv()));
         await page.Locator("#kirim-btn").ClickAsync();
@@ -61,15 +61,15 @@ public class UploadPageBrowserTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task ExpiredTamperedOrRevokedLink_IsRefusedWithoutDetail()
     {
-        PageHarness.RequireChromium();
-        await using var h = await PageHarness.StartAsync(azurite);
+        Chromium.Require();
+        await using var h = await WebHarness.StartAsync(azurite);
         var page = await h.NewPageAsync();
 
-        var expired = await h.LinkAsync(PageHarness.Pelambuan, TimeSpan.FromMinutes(-1));
-        var valid = await h.LinkAsync(PageHarness.Pelambuan);
+        var expired = await h.LinkAsync(WebHarness.Pelambuan, TimeSpan.FromMinutes(-1));
+        var valid = await h.LinkAsync(WebHarness.Pelambuan);
         var tampered = valid[..^3] + (valid[^3] == 'A' ? "B" : "A") + valid[^2..];
-        var revoked = await h.LinkAsync(PageHarness.BanuaAnyar);
-        await h.Links.RevokeAsync(PageHarness.BanuaAnyar);
+        var revoked = await h.LinkAsync(WebHarness.BanuaAnyar);
+        await h.Links.RevokeAsync(WebHarness.BanuaAnyar);
 
         foreach (var url in new[] { expired, tampered, revoked, valid[..valid.LastIndexOf('/')] + "/bukan-token" })
         {
@@ -93,18 +93,18 @@ public class UploadPageBrowserTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task LinkForKampungA_CannotWriteForKampungB()
     {
-        PageHarness.RequireChromium();
-        await using var h = await PageHarness.StartAsync(azurite);
+        Chromium.Require();
+        await using var h = await WebHarness.StartAsync(azurite);
         var page = await h.NewPageAsync();
-        var linkA = await h.LinkAsync(PageHarness.Pelambuan);
+        var linkA = await h.LinkAsync(WebHarness.Pelambuan);
         await page.GotoAsync(linkA);                                  // the page's script opens the link: A's cookie is set
         await Assertions.Expect(page.Locator("#kirim-btn")).ToBeVisibleAsync();
         var pageA = linkA[..linkA.IndexOf('#')];
-        var pageB = pageA[..(pageA.LastIndexOf('/') + 1)] + PageHarness.BanuaAnyar;
+        var pageB = pageA[..(pageA.LastIndexOf('/') + 1)] + WebHarness.BanuaAnyar;
 
         // Whatever the form says, the link decides the folder.
         var form = MultipartFor(page, "../63.71.03.1002/laporan.xlsx", PipelineHarness.Example("E05"));
-        form.Set("areaCode", PageHarness.BanuaAnyar);
+        form.Set("areaCode", WebHarness.BanuaAnyar);
         var post = await page.APIRequest.PostAsync(pageA, new() { Multipart = form, MaxRedirects = 0 });
         Assert.Equal(303, post.Status);
         // At B's address A's cookie is not even sent (its path is A's page): refused.
@@ -113,24 +113,24 @@ public class UploadPageBrowserTests(AzuriteFixture azurite)
         // A link whose payload names kampung B but carries A's signature is refused.
         var token = linkA[(linkA.IndexOf('#') + 1)..];
         var payload = Encoding.ASCII.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(token.AsSpan(0, token.IndexOf('.'))));
-        var forged = System.Buffers.Text.Base64Url.EncodeToString(Encoding.ASCII.GetBytes(payload.Replace(PageHarness.Pelambuan, PageHarness.BanuaAnyar, StringComparison.Ordinal))) + token[token.IndexOf('.')..];
+        var forged = System.Buffers.Text.Base64Url.EncodeToString(Encoding.ASCII.GetBytes(payload.Replace(WebHarness.Pelambuan, WebHarness.BanuaAnyar, StringComparison.Ordinal))) + token[token.IndexOf('.')..];
         var open = page.APIRequest.CreateFormData();
         open.Set("t", forged);
         Assert.Equal(403, (await page.APIRequest.PostAsync(pageB + "/buka", new() { Form = open, MaxRedirects = 0 })).Status);
 
         var blobs = await h.UploadedBlobNamesAsync();
         var stored = Assert.Single(blobs);
-        Assert.StartsWith(PageHarness.Pelambuan + "/", stored, StringComparison.Ordinal);
+        Assert.StartsWith(WebHarness.Pelambuan + "/", stored, StringComparison.Ordinal);
         Assert.EndsWith("-laporan.xlsx", stored, StringComparison.Ordinal);
     }
 
     [SkippableFact]
     public async Task PhoneViewport_360x740_FitsWithLargeTargetsUnder50KB()
     {
-        PageHarness.RequireChromium();
-        await using var h = await PageHarness.StartAsync(azurite);
+        Chromium.Require();
+        await using var h = await WebHarness.StartAsync(azurite);
         var page = await h.NewPageAsync(width: 360, height: 740);
-        await page.GotoAsync(await h.LinkAsync(PageHarness.Pelambuan));
+        await page.GotoAsync(await h.LinkAsync(WebHarness.Pelambuan));
         await Assertions.Expect(page.Locator("#kirim-btn")).ToBeVisibleAsync();
 
         Assert.True(Encoding.UTF8.GetByteCount(await page.ContentAsync()) < 50 * 1024);

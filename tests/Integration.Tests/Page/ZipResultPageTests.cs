@@ -1,5 +1,4 @@
 using KampungKB.Core.Uploads.Links;
-using KampungKB.Integration.Tests.Functions;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KampungKB.Integration.Tests.Page;
@@ -14,13 +13,11 @@ public class ZipResultPageTests(AzuriteFixture azurite)
     [SkippableFact]
     public async Task ZipThroughThePage_ResultListsEachFile_WithItsOutcome()
     {
-        await using var h = await FunctionsHarness.StartAsync(azurite, prefix: "zpg");
-        var importer = TestStores.RegistryImporter(PipelineHarness.Engine, azurite.Tables, h.Names, TimeProvider.System, NullLogger<RegistryImporter>.Instance);
-        Assert.True((await importer.ImportAsync("daftar.xlsx", PipelineHarness.Example("E06"))).Accepted);
-        var links = h.Host.Services.GetRequiredService<UploadLinks>();
+        await using var h = await WebHarness.StartAsync(azurite, "zpg", ingest: false);
+        var links = h.Links;
         await links.EnsureAsync();
         var desk = h.Host.Services.GetRequiredService<UploadDesk>();
-        var kampung = (await TestStores.For(azurite.Tables, h.Names).Registry.GetAsync(PageHarness.Pelambuan))!;
+        var kampung = (await h.Registry.GetAsync(WebHarness.Pelambuan))!;
         var token = new Uri((await links.IssueAsync(kampung)).Url).Fragment[1..]; // links carry the token in the fragment
         var zip = Zips.Of(
             ("Laporan Pelambuan/E01_kegiatan_oktober_2025_pelambuan.xlsx", PipelineHarness.Example("E01")),

@@ -31,7 +31,7 @@ public class StorageOutageTests(AzuriteFixture shared, ITestOutputHelper output)
         var root = PipelineHarness.Root;
         var location = Directory.CreateTempSubdirectory("kkb-outage-").FullName;
         var outbox = Directory.CreateTempSubdirectory("kkb-outage-outbox-");
-        var ports = (FaultKit.FreePort(), FaultKit.FreePort(), FaultKit.FreePort());
+        var ports = (Loopback.FreePort(), Loopback.FreePort(), Loopback.FreePort());
         var azurite = await AzuriteProcess.StartAsync(root, location, ports: ports);
         LocalFunctionHost? host = null;
         try

@@ -47,7 +47,7 @@ public class AppSettingsRecapTests
         };
         values.TryAdd("AzureWebJobsStorage", "UseDevelopmentStorage=true");
         values.TryAdd("KKB_TEMPLATES", Path.GetTempPath());
-        values.TryAdd("Links__SigningKey", KampungKB.Integration.Tests.Page.PageHarness.SigningKey);
+        values.TryAdd("Links__SigningKey", KampungKB.Integration.Tests.Functions.FunctionsHarness.SigningKey);
         var settings = AppSettings.Load(new ConfigurationBuilder().AddInMemoryCollection(values).Build(), out var errors);
 
         Assert.Empty(errors);

@@ -132,18 +132,15 @@ public class EmailGalleryTests(AzuriteFixture azurite)
         Directory.CreateDirectory(dir);
         var file = Path.Combine(dir, name + ".html");
         await File.WriteAllTextAsync(file, html);
-        if (!File.Exists(PageHarness.ChromiumPath)) return;
+        if (!File.Exists(Chromium.Path)) return;
         var screenshots = Environment.GetEnvironmentVariable("KKB_SCREENSHOTS") == "1";
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = PageHarness.ChromiumPath, Headless = true, Args = ["--headless", "--no-sandbox", "--disable-gpu"],
-        });
+        await using var browser = await Chromium.LaunchAsync(playwright);
         foreach (var width in new[] { 360, 390, 1280 })
         {
             var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = 700 } });
             await page.GotoAsync(new Uri(file).AbsoluteUri);
-            await PageHarness.AssertReadableAsync(page, width, name);
+            await Chromium.AssertReadableAsync(page, width, name);
             if (screenshots && width < 1000) await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(PipelineHarness.Root, "docs", "img", $"{name}-{width}.png"), FullPage = true });
         }
     }

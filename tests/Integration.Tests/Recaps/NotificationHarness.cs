@@ -20,6 +20,9 @@ internal sealed class RecordingMailSender : IMailSender
         if (answer.Succeeded) Sent.Enqueue(message);
         return Task.FromResult(answer);
     }
+
+    /// <summary>The mails sent to <paramref name="address"/> (case-insensitive), in order.</summary>
+    public IReadOnlyList<MailMessage> To(string address) => Sent.Where(m => m.To.Contains(address, StringComparer.OrdinalIgnoreCase)).ToList();
 }
 
 /// <summary>
@@ -54,7 +57,7 @@ internal sealed class NotificationHarness
         Compiler = TestStores.RecapCompiler(Tables, Names, Templates, Catalogue, Time);
         Sender = new RecapSender(Compiler, Mail, Tables, Names, Time, NullLogger<RecapSender>.Instance);
         Links = TestStores.UploadLinks(new LinkOptions { SigningKey = LinkKey }, Tables, Names, Time);
-        Reminders = new ReminderRunner(Tables, Names, Templates, Catalogue, Mail, Time, NullLogger<ReminderRunner>.Instance, Links);
+        Reminders = TestStores.ReminderRunner(Tables, Names, Templates, Catalogue, Mail, Time, NullLogger<ReminderRunner>.Instance, Links);
     }
 
     /// <summary>The key the harness signs upload links with (32 bytes).</summary>

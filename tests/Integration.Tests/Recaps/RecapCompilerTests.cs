@@ -8,6 +8,9 @@ namespace KampungKB.Integration.Tests.Recaps;
 [Collection(AzuriteCollection.Name)]
 public class RecapCompilerTests(AzuriteFixture azurite)
 {
+    /// <summary>A recap sheet's name as the dinas sees it (templates/recaps/workbook.json).</summary>
+    private static string Sheet(string key) => NotificationHarness.Catalogue.Workbook.Text(key);
+
     private async Task<(NotificationHarness H, Recap Recap)> CompileAsync()
     {
         var h = await NotificationHarness.StartAsync(azurite);
@@ -103,10 +106,10 @@ public class RecapCompilerTests(AzuriteFixture azurite)
         Assert.DoesNotContain("\n", recap.Email.Subject);
 
         var sheets = ReadXlsx(recap.Xlsx);
-        var kampungSheet = sheets[RecapWorkbook.KampungSheet];
+        var kampungSheet = sheets[Sheet(RecapWorkbook.KampungSheet)];
         var hostileRow = kampungSheet.Single(r => Equals(r[0], Epsilon));
         Assert.Equal("'" + HostileName, hostileRow[1]);
-        var activity = sheets[RecapWorkbook.ActivitiesSheet].Single(r => Equals(r[0], Gamma));
+        var activity = sheets[Sheet(RecapWorkbook.ActivitiesSheet)].Single(r => Equals(r[0], Gamma));
         Assert.StartsWith("'=SUM", (string)activity[3]!);
     }
 
@@ -116,14 +119,14 @@ public class RecapCompilerTests(AzuriteFixture azurite)
         var (_, recap) = await CompileAsync();
         var sheets = ReadXlsx(recap.Xlsx);
 
-        Assert.Equal([RecapWorkbook.SummarySheet, RecapWorkbook.TrendSheet, RecapWorkbook.KampungSheet, RecapWorkbook.IndicatorSheet, RecapWorkbook.ActivitiesSheet, RecapWorkbook.RejectedSheet, "Kelas", "Kualitas data"], sheets.Keys);
-        var rows = sheets[RecapWorkbook.KampungSheet];
+        Assert.Equal([Sheet(RecapWorkbook.SummarySheet), Sheet(RecapWorkbook.TrendSheet), Sheet(RecapWorkbook.KampungSheet), Sheet(RecapWorkbook.IndicatorSheet), Sheet(RecapWorkbook.ActivitiesSheet), Sheet(RecapWorkbook.RejectedSheet), "Kelas", "Kualitas data"], sheets.Keys);
+        var rows = sheets[Sheet(RecapWorkbook.KampungSheet)];
         Assert.Equal(1 + 5, rows.Count); // header + one row per kampung
         var alpha = rows.Single(r => Equals(r[0], Alpha));
         Assert.IsType<double>(alpha[7]);                    // activities
         Assert.Equal(35d, alpha[10]);                       // participants
         Assert.IsType<DateTime>(alpha[6]);                  // first received, a real date
-        var summary = sheets[RecapWorkbook.SummarySheet].ToDictionary(r => (string)r[0]!, r => r);
+        var summary = sheets[Sheet(RecapWorkbook.SummarySheet)].ToDictionary(r => (string)r[0]!, r => r);
         Assert.Equal(5d, summary["Kampung terdaftar"][1]);
         Assert.Equal(0.6d, (double)summary["Cakupan laporan (melapor / terdaftar)"][1]!, 6);
         Assert.Equal(230d / 470d, (double)summary["CPR (KB aktif / PUS)"][1]!, 9);
@@ -138,7 +141,7 @@ public class RecapCompilerTests(AzuriteFixture azurite)
     public async Task RecapXlsx_Summary_EveryComparableRow_HasThePreviousMonth()
     {
         var (_, recap) = await CompileAsync();
-        var summary = ReadXlsx(recap.Xlsx)[RecapWorkbook.SummarySheet].Skip(1).ToDictionary(r => (string)r[0]!, r => r);
+        var summary = ReadXlsx(recap.Xlsx)[Sheet(RecapWorkbook.SummarySheet)].Skip(1).ToDictionary(r => (string)r[0]!, r => r);
         (double Now, double? Before, double? Change) Row(string label) =>
             (Convert.ToDouble(summary[label][1]), summary[label][2] as double?, summary[label][3] as double?);
 

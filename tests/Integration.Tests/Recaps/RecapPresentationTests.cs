@@ -12,6 +12,9 @@ namespace KampungKB.Integration.Tests.Recaps;
 [Collection(AzuriteCollection.Name)]
 public class RecapPresentationTests(AzuriteFixture azurite)
 {
+    /// <summary>A recap sheet's name as the dinas sees it (templates/recaps/workbook.json).</summary>
+    private static string Sheet(string key) => NotificationHarness.Catalogue.Workbook.Text(key);
+
     private async Task<(NotificationHarness H, Recap Recap)> CompileAsync(RegencySettings? settings = null, bool seed = true)
     {
         var h = await NotificationHarness.StartAsync(azurite);
@@ -46,7 +49,7 @@ public class RecapPresentationTests(AzuriteFixture azurite)
         // Alpha and Beta sent figures for October; Gamma and Epsilon carry September's, Delta August's.
         Assert.Equal(5, recap.View.IndicatorKampung);
         Assert.Equal(2, recap.View.IndicatorKampungThisMonth);
-        var summary = RecapCompilerTests.ReadXlsx(recap.Xlsx)[RecapWorkbook.SummarySheet].ToDictionary(r => (string)r[0]!, r => r);
+        var summary = RecapCompilerTests.ReadXlsx(recap.Xlsx)[Sheet(RecapWorkbook.SummarySheet)].ToDictionary(r => (string)r[0]!, r => r);
         Assert.Equal(5d, summary["Angka indikator dari (kampung)"][1]);
     }
 
@@ -121,11 +124,11 @@ public class RecapPresentationTests(AzuriteFixture azurite)
         var formats = workbook.WorkbookStylesPart!.Stylesheet.NumberingFormats!.Elements<NumberingFormat>().ToDictionary(n => n.NumberFormatId!.Value, n => n.FormatCode!.Value);
         var cellFormats = workbook.WorkbookStylesPart.Stylesheet.CellFormats!.Elements<CellFormat>().ToList();
         string FormatOf(Cell c) => cellFormats[(int)(c.StyleIndex?.Value ?? 0)].NumberFormatId!.Value is var id && formats.TryGetValue(id, out var code) ? code ?? "" : id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var indicators = (WorksheetPart)workbook.GetPartById(sheets.Single(s => s.Name == RecapWorkbook.IndicatorSheet).Id!);
+        var indicators = (WorksheetPart)workbook.GetPartById(sheets.Single(s => s.Name == Sheet(RecapWorkbook.IndicatorSheet)).Id!);
         var numbers = indicators.Worksheet.Descendants<Cell>().Where(c => c.DataType is null && c.CellValue is not null).ToList();
         Assert.NotEmpty(numbers);
         Assert.All(numbers.Where(c => !c.CellValue!.Text.Contains('.', StringComparison.Ordinal)), c => Assert.Contains(FormatOf(c), new[] { "3", "0.0%" }));
-        var kampung = (WorksheetPart)workbook.GetPartById(sheets.Single(s => s.Name == RecapWorkbook.KampungSheet).Id!);
+        var kampung = (WorksheetPart)workbook.GetPartById(sheets.Single(s => s.Name == Sheet(RecapWorkbook.KampungSheet)).Id!);
         var date = kampung.Worksheet.Descendants<Cell>().First(c => c.CellReference!.Value == "G2");
         Assert.Equal("dd/mm/yyyy", FormatOf(date));
     }
@@ -136,15 +139,15 @@ public class RecapPresentationTests(AzuriteFixture azurite)
         var (_, recap) = await CompileAsync();
         using var doc = SpreadsheetDocument.Open(new MemoryStream(recap.Xlsx), false);
         var workbook = doc.WorkbookPart!;
-        var sheet = workbook.Workbook.Sheets!.Elements<Sheet>().Single(s => s.Name == RecapWorkbook.TrendSheet);
+        var sheet = workbook.Workbook.Sheets!.Elements<Sheet>().Single(s => s.Name == Sheet(RecapWorkbook.TrendSheet));
         var part = (WorksheetPart)workbook.GetPartById(sheet.Id!);
 
         var chart = Assert.Single(Assert.Single(part.DrawingsPart!.ChartParts).ChartSpace.Descendants<C.LineChart>());
         var series = chart.Elements<C.LineChartSeries>().ToList();
         Assert.True(series.Count >= 2);
-        Assert.All(series, s => Assert.StartsWith($"'{RecapWorkbook.TrendSheet}'!$", s.GetFirstChild<C.Values>()!.InnerText));
+        Assert.All(series, s => Assert.StartsWith($"'{Sheet(RecapWorkbook.TrendSheet)}'!$", s.GetFirstChild<C.Values>()!.InnerText));
         Assert.Equal(12, series[0].GetFirstChild<C.CategoryAxisData>()!.Descendants<C.StringPoint>().Count());
-        var rows = RecapCompilerTests.ReadXlsx(recap.Xlsx)[RecapWorkbook.TrendSheet];
+        var rows = RecapCompilerTests.ReadXlsx(recap.Xlsx)[Sheet(RecapWorkbook.TrendSheet)];
         Assert.Equal(13, rows.Count);                                       // header + 12 months
         Assert.Equal(0.6d, (double)rows[^1][6]!, 6);                        // October coverage 3/5
     }

@@ -49,7 +49,7 @@ public class TimerRunTests(AzuriteFixture azurite)
         options.Retry.MaxRetries = 0;   // the SDK's own retries off: the timer run's retries are under test
         options.AddPolicy(new BusyTablePolicy(h.Names.ReportsTable, failures), HttpPipelinePosition.PerCall);
         var tables = new TableServiceClient(azurite.Connection.ConnectionString, options);
-        return new ReminderRunner(tables, h.Names, Templates, Catalogue, h.Mail, h.Time, NullLogger<ReminderRunner>.Instance, h.Links);
+        return TestStores.ReminderRunner(tables, h.Names, Templates, Catalogue, h.Mail, h.Time, NullLogger<ReminderRunner>.Instance, h.Links);
     }
 
     private static TimerRun Run(NotificationHarness h) => new(h.Tables, h.Names, h.Time, NullLogger<TimerRun>.Instance, NoWait);

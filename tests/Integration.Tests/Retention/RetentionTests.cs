@@ -111,7 +111,7 @@ public class RetentionTests(AzuriteFixture azurite)
         {
             ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
             ["KKB_TEMPLATES"] = Path.GetTempPath(),
-            ["Links__SigningKey"] = KampungKB.Integration.Tests.Page.PageHarness.SigningKey,
+            ["Links__SigningKey"] = KampungKB.Integration.Tests.Functions.FunctionsHarness.SigningKey,
             ["Retention:Months"] = value,
         }).Build();
         AppSettings.Load(configuration, out var errors);
@@ -127,7 +127,7 @@ public class RetentionTests(AzuriteFixture azurite)
         {
             ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
             ["KKB_TEMPLATES"] = Path.GetTempPath(),
-            ["Links__SigningKey"] = KampungKB.Integration.Tests.Page.PageHarness.SigningKey,
+            ["Links__SigningKey"] = KampungKB.Integration.Tests.Functions.FunctionsHarness.SigningKey,
         };
         if (value is not null) values["Retention__Months"] = value;
         var settings = AppSettings.Load(new ConfigurationBuilder().AddInMemoryCollection(values).Build(), out var errors);

@@ -106,7 +106,7 @@ public class PoisonUploadTests(AzuriteFixture azurite)
         Assert.Empty(await h.Runner.RunOnceAsync());
         Assert.Equal(5, failing.Calls);
 
-        var messages = await PoisonQueue.For(azurite.Process!.ConnectionString).PeekAsync();
+        var messages = await PoisonQueue.For(azurite.ConnectionString).PeekAsync();
         var mine = Assert.Single(messages, m => m.Message.ContainerName == h.Names.Uploads);
         Assert.Equal(("BlobTrigger", "Host.Functions.IngestUpload", "63.71.04.1005/racun.csv"), (mine.Message.Type, mine.Message.FunctionId, mine.Message.BlobName));
 
@@ -121,7 +121,7 @@ public class PoisonUploadTests(AzuriteFixture azurite)
         var previous = Environment.GetEnvironmentVariable("AzureWebJobsStorage");
         var stdout = Console.Out;
         using var captured = new StringWriter();
-        Environment.SetEnvironmentVariable("AzureWebJobsStorage", azurite.Process!.ConnectionString);
+        Environment.SetEnvironmentVariable("AzureWebJobsStorage", azurite.ConnectionString);
         Console.SetOut(captured);
         try { return (await KampungKB.Cli.Commands.PoisonCommand.RunAsync([]), captured.ToString()); }
         finally

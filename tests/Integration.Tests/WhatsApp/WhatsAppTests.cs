@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using KampungKB.Core.Jobs.Reminders;
 using KampungKB.Core.Outbox.WhatsApp;
 using KampungKB.Functions;
@@ -15,61 +13,31 @@ internal sealed record WhatsAppRequest(string Path, string? Authorization, JsonE
 /// <summary>Plays the WhatsApp Cloud API's <c>POST /{phone-number-id}/messages</c> on 127.0.0.1; scripted statuses first, then 200 with a wamid.</summary>
 internal sealed class FakeWhatsApp : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
     private readonly ConcurrentQueue<int> _statuses = new();
-    private readonly List<WhatsAppRequest> _requests = [];
-    private Task _loop = Task.CompletedTask;
+    private readonly FakeServer _server;
+    private int _accepted;
 
-    public Uri BaseUrl { get; private set; } = null!;
-    public IReadOnlyList<WhatsAppRequest> Requests { get { lock (_requests) return _requests.ToList(); } }
-    public int Accepted { get; private set; }
+    private FakeWhatsApp() => _server = FakeServer.Start(Answer);
 
-    public static FakeWhatsApp Start()
-    {
-        var fake = new FakeWhatsApp();
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        fake._listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        fake._listener.Start();
-        fake.BaseUrl = new Uri($"http://127.0.0.1:{port}/v21.0");
-        fake._loop = Task.Run(fake.LoopAsync);
-        return fake;
-    }
+    public Uri BaseUrl => new(_server.BaseUrl + "v21.0");
+    public IReadOnlyList<WhatsAppRequest> Requests =>
+        _server.Requests.Select(r => { using var doc = JsonDocument.Parse(r.Body); return new WhatsAppRequest(r.Path, r.Authorization, doc.RootElement.Clone()); }).ToList();
+    public int Accepted => _accepted;
+
+    public static FakeWhatsApp Start() => new();
 
     public void Respond(int status) => _statuses.Enqueue(status);
 
-    private async Task LoopAsync()
+    private FakeResponse Answer(FakeRequest request)
     {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try { context = await _listener.GetContextAsync(); }
-            catch (Exception) { return; }
-            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-            using var doc = JsonDocument.Parse(await reader.ReadToEndAsync());
-            lock (_requests) _requests.Add(new(context.Request.Url!.AbsolutePath, context.Request.Headers["Authorization"], doc.RootElement.Clone()));
-            var status = _statuses.TryDequeue(out var s) ? s : 200;
-            if (status == 200) Accepted++;
-            var body = status == 200
-                ? "{\"messaging_product\":\"whatsapp\",\"messages\":[{\"id\":\"wamid.TEST" + Guid.NewGuid().ToString("N")[..8] + "\"}]}"
-                : "{\"error\":{\"message\":\"scripted\",\"type\":\"OAuthException\",\"code\":" + (status == 400 ? "132001" : "131016") + "}}";
-            var bytes = Encoding.UTF8.GetBytes(body);
-            context.Response.StatusCode = status;
-            context.Response.ContentType = "application/json";
-            context.Response.ContentLength64 = bytes.Length;
-            await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
-        }
+        var status = _statuses.TryDequeue(out var s) ? s : 200;
+        if (status == 200) Interlocked.Increment(ref _accepted);
+        return FakeResponse.Json(status == 200
+            ? "{\"messaging_product\":\"whatsapp\",\"messages\":[{\"id\":\"wamid.TEST" + Guid.NewGuid().ToString("N")[..8] + "\"}]}"
+            : "{\"error\":{\"message\":\"scripted\",\"type\":\"OAuthException\",\"code\":" + (status == 400 ? "132001" : "131016") + "}}", status);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Stop();
-        _listener.Close();
-        await _loop;
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }
 
 /// <summary>
@@ -103,7 +71,7 @@ public sealed class WhatsAppTests(AzuriteFixture azurite) : IAsyncDisposable
         ], h.Time.Now);
         var channel = Channel();
         var log = new CapturingLogger<ReminderRunner>();
-        var runner = new ReminderRunner(h.Tables, h.Names, Templates, Catalogue, h.Mail, h.Time, log, h.Links, channel);
+        var runner = TestStores.ReminderRunner(h.Tables, h.Names, Templates, Catalogue, h.Mail, h.Time, log, h.Links, channel);
         return (h, runner, log, channel);
     }
 

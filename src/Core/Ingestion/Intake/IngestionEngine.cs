@@ -68,6 +68,38 @@ public sealed class IngestionEngine
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(context);
+        var read = ReadReport(content, context, cancellationToken);
+        return read.Format is null ? Rejected(context.FileName, read.Sink, null) : Judge(read, context, context.PreviousIndicators);
+    }
+
+    /// <summary>
+    /// <see cref="Ingest(Stream, IngestionContext, CancellationToken)"/> for a caller that can look up last month's
+    /// figures only once the file has said which month it is for (the upload path of a bulk drop or of a link without a
+    /// month): the file is read once, and <paramref name="previousIndicators"/> is asked for the report's period only when
+    /// the file holds indicators and a period was found (and <see cref="IngestionContext.PreviousIndicators"/> is null).
+    /// The report is the one <see cref="Ingest(Stream, IngestionContext, CancellationToken)"/> gives with those figures in
+    /// the context.
+    /// </summary>
+    internal async Task<IngestionReport> IngestAsync(Stream content, IngestionContext context,
+        Func<ReportingPeriod, CancellationToken, Task<IReadOnlyDictionary<string, decimal>?>> previousIndicators, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(previousIndicators);
+        var read = ReadReport(content, context, cancellationToken);
+        if (read.Format is null) return Rejected(context.FileName, read.Sink, null);
+        var previous = context.PreviousIndicators;
+        if (previous is null && read.Findings.Indicators.Count > 0 && read.Period is { } period)
+            previous = await previousIndicators(period, cancellationToken).ConfigureAwait(false);
+        return Judge(read, context, previous);
+    }
+
+    /// <summary>What reading a report's file gave, before the rules that need figures from outside the file.</summary>
+    private sealed record ReportRead(ProblemSink Sink, Findings Findings, string? Format, ReportingPeriod? Period);
+
+    /// <summary>Reads the file (the last month sheet again when several are there and none is the report's month) and finds its period.</summary>
+    private ReportRead ReadReport(Stream content, IngestionContext context, CancellationToken cancellationToken)
+    {
         var sink = new ProblemSink(_messages, context.FileName);
         var findings = new Findings();
         var start = content.CanSeek ? content.Position : 0;
@@ -80,7 +112,7 @@ public sealed class IngestionEngine
             (sink, findings, months) = (new ProblemSink(_messages, context.FileName), new Findings(), retry);
             format = Read(content, context.FileName, sink, findings, AnalysisMode.Report, cancellationToken, context.MaxFileBytes, months, context.Deadline);
         }
-        if (format is null) return Rejected(context.FileName, sink, null);
+        if (format is null) return new ReportRead(sink, findings, null, null);
         if (months.Chosen is { } chosen)
             sink.Warning(months.Only is null ? ProblemCodes.MonthSheetChosen : ProblemCodes.MonthSheetLast, chosen, null, null, null, ("sheets", months.Names));
 
@@ -104,8 +136,14 @@ public sealed class IngestionEngine
             foreach (var a in findings.Activities.Rows().Where(a => !p.Contains(a.Date)))
                 sink.Error(ProblemCodes.DateOutsidePeriod, a.Sheet, a.Row, a.DateColumn, a.DateDisplay, ("period", p), ("date", a.Date));
         if (context.Today is { } today) WarnFuture(findings, period, today, sink);
+        return new ReportRead(sink, findings, format, period);
+    }
 
-        IndicatorRules.Check(findings.Indicators, _layouts, sink, context.PreviousIndicators);
+    /// <summary>The indicator rules (month to month against <paramref name="previousIndicators"/>), coverage and plans; then the report.</summary>
+    private IngestionReport Judge(ReportRead read, IngestionContext context, IReadOnlyDictionary<string, decimal>? previousIndicators)
+    {
+        var (sink, findings, format, period) = read;
+        IndicatorRules.Check(findings.Indicators, _layouts, sink, previousIndicators);
         IndicatorCoverage.Check(findings.Indicators, findings.UnknownIndicators, _layouts, sink);
         SheetAnalyzer.JudgePlans(findings, sink);
 

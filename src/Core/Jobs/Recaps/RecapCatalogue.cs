@@ -29,8 +29,10 @@ public sealed class RecapCatalogue
         List<Indicator>? Indicators, List<Ratio>? Ratios, List<Bidang>? Bidang,
         string? BidangOther, string? BidangMissing, List<string>? ReminderMissing);
 
-    private RecapCatalogue(Document d, Classes.KampungClassifier classifier, Handover.HandoverCatalogue handover, Quality.QualityCatalogue quality)
+    private RecapCatalogue(Document d, Classes.KampungClassifier classifier, Handover.HandoverCatalogue handover, Quality.QualityCatalogue quality,
+        RecapWorkbookTexts workbook)
     {
+        Workbook = workbook;
         Classifier = classifier;
         Handover = handover;
         Quality = quality;
@@ -55,10 +57,13 @@ public sealed class RecapCatalogue
     /// <summary>The data-quality thresholds and texts (<c>templates/quality/quality.json</c>), for the recap's quality section.</summary>
     public Quality.QualityCatalogue Quality { get; }
 
+    /// <summary>The recap attachment's sheet names, headers and summary rows (<c>templates/recaps/workbook.json</c>).</summary>
+    internal RecapWorkbookTexts Workbook { get; }
+
     /// <summary>The recap's label of an indicator code (the code itself when the labels do not name it).</summary>
     public string LabelOf(string code) => Indicators.FirstOrDefault(i => i.Code == code)?.Label ?? code;
 
-    /// <summary>Loads <c>{templatesDirectory}/messages/indicator-labels.json</c>, <c>classes/classification.json</c>, <c>handover/handover.json</c> and <c>quality/quality.json</c>.</summary>
+    /// <summary>Loads <c>{templatesDirectory}/messages/indicator-labels.json</c>, <c>classes/classification.json</c>, <c>handover/handover.json</c>, <c>quality/quality.json</c> and <c>recaps/workbook.json</c>.</summary>
     /// <exception cref="InvalidOperationException">The file is missing or incomplete; the message lists every fault.</exception>
     public static RecapCatalogue Load(string templatesDirectory)
     {
@@ -89,7 +94,8 @@ public sealed class RecapCatalogue
         }
         if (problems.Count > 0) throw new InvalidOperationException($"Recap labels {path} are not usable: " + string.Join("; ", problems));
         return new RecapCatalogue(d!, new Classes.KampungClassifier(Classes.ClassCatalogue.Load(templatesDirectory)),
-            KampungKB.Core.Jobs.Handover.HandoverCatalogue.Load(templatesDirectory), KampungKB.Core.Jobs.Quality.QualityCatalogue.Load(templatesDirectory));
+            KampungKB.Core.Jobs.Handover.HandoverCatalogue.Load(templatesDirectory), KampungKB.Core.Jobs.Quality.QualityCatalogue.Load(templatesDirectory),
+            RecapWorkbookTexts.Load(templatesDirectory));
     }
 
     /// <summary>The family-function group of a cadre's bidang text: the first group one of whose words it contains.</summary>

@@ -54,8 +54,13 @@ public sealed record ReminderRunResult(string RegencyCode, DateOnly Today, bool 
 /// fix (<see cref="ReminderView.Rejected"/>); every Pokja and PKB/PLKB reminder carries the kampung's own
 /// upload link when <paramref name="links"/> is given.
 /// </summary>
-public sealed class ReminderRunner(TableServiceClient tables, StorageNames names, EmailTemplates templates, RecapCatalogue catalogue,
-    IMailSender mail, TimeProvider time, ILogger<ReminderRunner> logger, UploadLinks? links = null, WhatsAppChannel? whatsApp = null)
+/// <param name="registry">The registry it reads the kampung from (registered by <see cref="StorageServiceCollectionExtensions.AddKampungKBStores"/>).</param>
+/// <param name="reports">Reports, for who has reported.</param>
+/// <param name="uploads">The upload log, for a kampung's latest rejected file.</param>
+/// <param name="tables">The table client the notification ledger keeps its rows in (<paramref name="names"/>' Notifications table).</param>
+public sealed class ReminderRunner(RegistryStore registry, ReportStore reports, UploadLog uploads, TableServiceClient tables, StorageNames names,
+    EmailTemplates templates, RecapCatalogue catalogue, IMailSender mail, TimeProvider time, ILogger<ReminderRunner> logger,
+    UploadLinks? links = null, WhatsAppChannel? whatsApp = null)
 {
     /// <summary>Opted in to WhatsApp, but the registry holds no usable number: recorded once per stage so the dinas sees it.</summary>
     public const string NoWhatsAppNumber = ReminderPlan.NoWhatsAppNumber;
@@ -66,10 +71,10 @@ public sealed class ReminderRunner(TableServiceClient tables, StorageNames names
     /// <summary>A stage whose day is more than this many days past is not sent any more (recorded as expired).</summary>
     public const int CatchUpDays = ReminderPlan.CatchUpDays;
 
-    private readonly RegistryStore _registry = new(tables, names);
-    private readonly ReportStore _reports = new(tables, names);
+    private readonly RegistryStore _registry = registry;
+    private readonly ReportStore _reports = reports;
     private readonly NotificationLedger _ledger = new(tables, names, time);
-    private readonly UploadLog _uploads = new(tables, names);
+    private readonly UploadLog _uploads = uploads;
 
     /// <param name="today">The local day to act for; default today in the regency's time zone.</param>
     public async Task<ReminderRunResult> RunAsync(RegencySettings regency, DateOnly? today = null, bool dryRun = false, CancellationToken ct = default)
