@@ -37,7 +37,7 @@
 //   Dashboard*                    HTTP triggers, /api/dashboard/…: the dinas dashboard, sign-in by e-mailed link (docs/dashboard.md):
 //                                 DashboardHome, DashboardRequestLink, DashboardSignIn, DashboardSignOut, DashboardOverview,
 //                                 DashboardOverviewPeriod, DashboardRemind, DashboardOverviewExport, DashboardKampung,
-//                                 DashboardKampungOriginal, DashboardKampungExport, DashboardKampungAction, DashboardTrends
+//                                 DashboardKampungOriginal, DashboardKampungExport, DashboardKampungAction, DashboardTrends, DashboardHandover
 
 targetScope = 'resourceGroup'
 

@@ -90,6 +90,7 @@ public static class AppComposition
             ["signin", "message", "refused", "confirm", "regencies", "overview", .. KampungKB.Core.Dashboard.KampungPages.PageNames]));
         services.AddSingleton<KampungKB.Core.Dashboard.DashboardStore>();
         services.AddSingleton<KampungKB.Core.Dashboard.DashboardGate>();
+        services.AddSingleton<KampungKB.Core.Dashboard.SignInMailQueue>();
         services.AddSingleton<KampungKB.Core.Dashboard.DashboardDesk>();
         services.AddSingleton<KampungKB.Core.Dashboard.KampungActions>();
         services.AddSingleton<KampungKB.Core.Dashboard.KampungPages>();
@@ -103,6 +104,7 @@ public static class AppComposition
 
         services.AddHostedService<StorageBootstrapService>();
         services.AddHostedService<UploadLinksBootstrapService>();
+        services.AddHostedService<SignInMailService>();
         return services;
     }
 }
@@ -126,4 +128,28 @@ internal sealed class UploadLinksBootstrapService(UploadLinks links, PageTemplat
     public Task StartAsync(CancellationToken cancellationToken) =>
         templates.Texts.Count > 0 ? links.EnsureAsync(cancellationToken) : Task.CompletedTask;
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>
+/// Sends the dashboard's sign-in mails after their answers (<see cref="KampungKB.Core.Dashboard.SignInMailQueue"/>) for the
+/// worker's lifetime; on shutdown it stops taking requests and waits for the queued ones until the host stops waiting.
+/// </summary>
+internal sealed class SignInMailService(KampungKB.Core.Dashboard.SignInMailQueue queue) : IHostedService
+{
+    private readonly CancellationTokenSource _abandon = new();
+    private Task _run = Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _run = Task.Run(() => queue.RunAsync(_abandon.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        queue.Complete();
+        using (cancellationToken.Register(_abandon.Cancel))
+            await _run.ConfigureAwait(false);
+        _abandon.Dispose();
+    }
 }

@@ -12,15 +12,15 @@ namespace KampungKB.Core.Dashboard;
 
 /// <summary>
 /// The dashboard's sign-in, sign-out and month overview (docs/dashboard.md): each method takes the copied request and
-/// returns the answer to write. Sign-in: the address is checked against the allowlist and, when listed, a single-use
-/// 15-minute link is mailed; the answer is the same page whether or not it is listed, and requests are counted per
-/// address and per client IP (<see cref="DashboardOptions"/>). The link's page posts the token (scanners only GET);
+/// returns the answer to write. Sign-in: requests are counted per address and per client IP (<see cref="DashboardOptions"/>),
+/// then handed to <see cref="SignInMailQueue"/>, which checks the address against the allowlist and, when listed, mails a
+/// single-use 15-minute link after the answer; the answer is the same page, on the same path, whether or not it is listed. The link's page posts the token (scanners only GET);
 /// a valid, unused, unexpired token of a user still listed starts a 12-hour session. Every form carries a CSRF token:
 /// the session's, or before sign-in a double-submit cookie. Logs carry the opaque user id, never the address.
 /// </summary>
 public sealed class DashboardDesk(
-    DashboardStore store, DashboardGate gate, DashboardTemplates templates, DashboardOptions options, EmailTemplates email,
-    IMailSender mail, IReadOnlyList<RegencySettings> regencies, TableServiceClient tables, StorageNames names, ReminderRunner reminders,
+    DashboardStore store, DashboardGate gate, DashboardTemplates templates, DashboardOptions options,
+    SignInMailQueue mailQueue, IReadOnlyList<RegencySettings> regencies, TableServiceClient tables, StorageNames names, ReminderRunner reminders,
     TimeProvider time, ILogger<DashboardDesk> logger)
 {
     private const int MaxEmailLength = 254;
@@ -41,7 +41,7 @@ public sealed class DashboardDesk(
             new { regencies = list, none = list.Count == 0 });
     }
 
-    /// <summary>POST <c>/api/dashboard/minta</c> (<c>email</c>, <c>csrf</c>): mails a link when the address is listed; one answer either way.</summary>
+    /// <summary>POST <c>/api/dashboard/minta</c> (<c>email</c>, <c>csrf</c>): queues the request (a link is mailed when the address is listed); one answer either way.</summary>
     public async Task<DashboardResponse> RequestLinkAsync(DashboardRequest request, CancellationToken ct = default)
     {
         if (!FormCsrfValid(request)) return SignInForm(request, templates.Text("form_expired"), 400);
@@ -58,24 +58,9 @@ public sealed class DashboardDesk(
             logger.LogWarning(DashboardEvents.RateLimited, "Dashboard sign-in link refused by the rate limit ({Which}) for user {UserId}", byIp ? "address" : "ip", userId);
             return templates.Page("message", Frame(templates.Text("limited_title")), new { text = templates.Text("limited_text", ("minutes", Minutes(options.ThrottleWindow))), home = DashboardRoutes.HomePath() }, 429);
         }
-        var user = await store.FindUserAsync(address, ct).ConfigureAwait(false);
-        if (user is null)
-            logger.LogInformation(DashboardEvents.LinkRefused, "Dashboard sign-in link asked for an address not on the list (user {UserId})", userId);
-        else
-        {
-            var token = await store.IssueTokenAsync(user.UserId, now, ct).ConfigureAwait(false);
-            var zone = user.Scope.Count > 0 ? LocalTime.ForProvince(user.Scope[0]) : LocalTime.Wib;
-            var rendered = email.Render(EmailTemplates.DashboardSignIn, new
-            {
-                DinasName = DinasName(user),
-                Link = store.SignInUrl(token),
-                Minutes = Minutes(options.LinkLifetime),
-                ValidUntil = IndonesianFormat.Time(zone.ToLocal(now + options.LinkLifetime)),
-                TimeZone = zone.Label,
-            });
-            var result = await mail.SendAsync(new MailMessage([user.Email], [], rendered.Subject, rendered.Html, rendered.Text, [], templates.Text("app")), ct).ConfigureAwait(false);
-            logger.LogInformation(DashboardEvents.LinkRequested, "Dashboard sign-in link for user {UserId}: {Status}", user.UserId, result.Status);
-        }
+        // Listed or not, the request takes the same path to the answer: the allowlist lookup, the token and the mail happen
+        // after it, in the queue's worker (SignInMailQueue), so neither the answer nor its time says whether the address is listed.
+        await mailQueue.EnqueueAsync(address, now, ct).ConfigureAwait(false);
         return templates.Page("message", Frame(templates.Text("sent_title")), new { text = templates.Text("sent_text", ("minutes", Minutes(options.LinkLifetime))), home = DashboardRoutes.HomePath() });
     }
 
@@ -197,11 +182,8 @@ public sealed class DashboardDesk(
 
     private RegencySettings Settings(string code) => regencies.FirstOrDefault(r => r.Code == code) ?? RegencySettings.Default(code);
 
-    private string DinasName(DashboardUser user) =>
-        user.Role == DashboardRole.Regency && user.Scope.Count == 1 ? Settings(user.Scope[0]).DinasName : RegencySettings.DefaultDinasName;
-
     private static string RegencyName(string code, IReadOnlyList<RegencySettings> known) =>
         known.FirstOrDefault(r => r.Code == code) is { } r && r.Name != code ? r.Name : code;
 
-    private static string Minutes(TimeSpan span) => ((int)span.TotalMinutes).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    internal static string Minutes(TimeSpan span) => ((int)span.TotalMinutes).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -6,7 +6,7 @@ namespace KampungKB.Core.Dashboard;
 /// The dashboard's addresses under the host's route prefix (<c>/api</c>), one place for the functions, the
 /// templates' links and the tests (docs/dashboard.md). Route templates are the Functions' <c>Route</c> strings;
 /// the methods build the path a page links to (without the <c>/api</c> prefix: add <see cref="Prefix"/>).
-/// Literal segments (<c>masuk</c>, <c>kampung</c>, <c>tren</c>, <c>unduh</c>) win over parameters in ASP.NET
+/// Literal segments (<c>masuk</c>, <c>kampung</c>, <c>tren</c>, <c>unduh</c>, <c>ketik-situs</c>) win over parameters in ASP.NET
 /// Core routing, under the real host and the local runner alike.
 /// </summary>
 public static class DashboardRoutes
@@ -30,6 +30,8 @@ public static class DashboardRoutes
     public const string Remind = "dashboard/{regency}/{period}/pengingat";
     /// <summary>GET: the overview as .xlsx.</summary>
     public const string OverviewExport = "dashboard/{regency}/{period}/unduh";
+    /// <summary>GET: the month's handover workbook, the figures ready to type into the BKKBN Kampung KB website (docs/handover.md).</summary>
+    public const string Handover = "dashboard/{regency}/{period}/ketik-situs";
     /// <summary>GET: one kampung's page (12 months, uploads, feedback, class).</summary>
     public const string Kampung = "dashboard/{regency}/kampung/{area}";
     /// <summary>GET: one kampung's months as .xlsx.</summary>
@@ -47,9 +49,13 @@ public static class DashboardRoutes
         period is { } p ? $"{Prefix}/dashboard/{regency}/{p}" : $"{Prefix}/dashboard/{regency}";
     public static string RemindPath(string regency, ReportingPeriod period) => $"{Prefix}/dashboard/{regency}/{period}/pengingat";
     public static string OverviewExportPath(string regency, ReportingPeriod period) => $"{Prefix}/dashboard/{regency}/{period}/unduh";
+    public static string HandoverPath(string regency, ReportingPeriod period) => $"{Prefix}/dashboard/{regency}/{period}/ketik-situs";
     public static string KampungPath(string regency, string area) => $"{Prefix}/dashboard/{regency}/kampung/{area}";
     public static string KampungExportPath(string regency, string area) => $"{Prefix}/dashboard/{regency}/kampung/{area}/unduh";
     public static string KampungOriginalPath(string regency, string area, string upload) => $"{Prefix}/dashboard/{regency}/kampung/{area}/berkas/{upload}";
     public static string KampungActionPath(string regency, string area) => $"{Prefix}/dashboard/{regency}/kampung/{area}/kirim";
     public static string TrendsPath(string regency) => $"{Prefix}/dashboard/{regency}/tren";
+    /// <summary>The trends page of one indicator, its twelve months ending with <paramref name="month"/> (null: the month now due).</summary>
+    public static string TrendsPath(string regency, string indicator, ReportingPeriod? month) =>
+        $"{Prefix}/dashboard/{regency}/tren?indikator={indicator}" + (month is { } m ? $"&bulan={m}" : "");
 }

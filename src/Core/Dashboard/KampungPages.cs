@@ -1,8 +1,10 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using KampungKB.Core.Jobs.Handover;
 using KampungKB.Core.Jobs.Recaps;
 using KampungKB.Core.Model;
 using KampungKB.Core.Store;
+using KampungKB.Core.Uploads.Links;
 
 namespace KampungKB.Core.Dashboard;
 
@@ -14,7 +16,7 @@ namespace KampungKB.Core.Dashboard;
 /// with three years of uploads as in a new one (docs/performance.md, "Dashboard").
 /// </summary>
 public sealed class KampungPages(TableServiceClient tables, BlobServiceClient blobs, StorageNames names, DashboardTemplates templates,
-    RecapCatalogue catalogue, IReadOnlyList<RegencySettings> configured, DashboardGate gate, KampungActions actions, TimeProvider time)
+    RecapCatalogue catalogue, IReadOnlyList<RegencySettings> configured, DashboardGate gate, KampungActions actions, UploadLinks links, TimeProvider time)
 {
     private readonly RegistryStore _registry = new(tables, names);
     private readonly ReportStore _reports = new(tables, names);
@@ -73,6 +75,23 @@ public sealed class KampungPages(TableServiceClient tables, BlobServiceClient bl
             FileName: DashboardExport.OverviewFileName(regencyCode, month));
     }
 
+    /// <summary>
+    /// GET the month's handover workbook (docs/handover.md): the same workbook <c>kkb handover --regency CODE --period YYYY-MM</c>
+    /// writes and the recap mail attaches (<see cref="HandoverRun.RunAsync"/>, upload links issued for the kampung the dinas has to
+    /// ask), named <c>ketik-situs-kampung-kb-{regency}-{period}.xlsx</c>. Every text goes through the recap workbook writer, so a
+    /// name starting with <c>= + - @</c> stays inert. A month that is malformed or not yet due is a 404 page.
+    /// </summary>
+    public async Task<DashboardResponse> HandoverAsync(DashboardRequest request, string regencyCode, string period, CancellationToken ct = default)
+    {
+        var access = await gate.OpenAsync(request, regencyCode, ct).ConfigureAwait(false);
+        if (access.Refused is { } refused) return refused;
+        var regency = configured.FirstOrDefault(r => r.Code == regencyCode) ?? RegencySettings.Default(regencyCode);
+        var (month, _) = Month(regency, period);
+        if (month.ToString() != period) return NotFound(access, regencyCode, "not_found_title", "period_invalid");
+        var result = await new HandoverRun(_registry, _reports, catalogue.Handover, links).RunAsync(regency, month, ct).ConfigureAwait(false);
+        return new DashboardResponse(200, null, DashboardResponse.Xlsx, File: result.Xlsx, FileName: result.Plan.AttachmentName);
+    }
+
     /// <summary>GET the kampung's twelve months ending with <paramref name="month"/> as .xlsx.</summary>
     public async Task<DashboardResponse> KampungExportAsync(DashboardRequest request, string regencyCode, string areaCode, string? month, CancellationToken ct = default)
     {
@@ -123,16 +142,20 @@ public sealed class KampungPages(TableServiceClient tables, BlobServiceClient bl
         _ => null,
     };
 
-    /// <summary>GET the trends page: twelve months ending with the month now due, one indicator (<c>?indikator=</c>), per kecamatan.</summary>
-    public async Task<DashboardResponse> TrendsAsync(DashboardRequest request, string regencyCode, string? indicator, CancellationToken ct = default)
+    /// <summary>
+    /// GET the trends page: twelve months ending with <paramref name="month"/> (<c>?bulan=YYYY-MM</c>; default, and never later than,
+    /// the month now due), one indicator (<c>?indikator=</c>), per kecamatan; links to the month before and after, as the overview.
+    /// </summary>
+    public async Task<DashboardResponse> TrendsAsync(DashboardRequest request, string regencyCode, string? indicator, string? month = null, CancellationToken ct = default)
     {
         var access = await gate.OpenAsync(request, regencyCode, ct).ConfigureAwait(false);
         if (access.Refused is { } refused) return refused;
         var kampung = await _registry.ListAsync(regencyCode, ct).ConfigureAwait(false);
         var regency = (configured.FirstOrDefault(r => r.Code == regencyCode) ?? RegencySettings.Default(regencyCode)).WithRegistry(kampung);
-        var (_, due) = Month(regency, null);
-        var months = await Task.WhenAll(KampungPagePlanner.Strip(due).Select(p => _reports.ListMonthAsync(regencyCode, p, ct))).ConfigureAwait(false);
-        var view = TrendPlanner.Plan(regencyCode, regency.Name, indicator ?? TrendIndicators.Reporting, kampung, months, templates.Text);
+        var (shown, due) = Month(regency, month);
+        var months = await Task.WhenAll(KampungPagePlanner.Strip(shown).Select(p => _reports.ListMonthAsync(regencyCode, p, ct))).ConfigureAwait(false);
+        var view = TrendPlanner.Plan(regencyCode, regency.Name, indicator ?? TrendIndicators.Reporting, kampung, months, templates.Text, shown == due ? null : shown);
+        view = view with { Picker = TrendPlanner.Picker(regencyCode, view.Indicator, shown, due) };
         return templates.Page("trends", Frame(access, regency, templates.Text("trend_title"),
             templates.Text("trend_intro", ("first", view.FirstMonth), ("last", view.LastMonth)), null, current: "trends"), view);
     }

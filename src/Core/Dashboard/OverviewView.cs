@@ -48,6 +48,7 @@ internal static class OverviewView
             next = o.Period.CompareTo(MonthOverview.DueMonth(today)) < 0 ? DashboardRoutes.OverviewPath(code, o.Period.Next) : null,
             nextLabel = IndonesianFormat.Month(o.Period.Next.ToString()),
             export = DashboardRoutes.OverviewExportPath(code, o.Period),
+            handover = DashboardRoutes.HandoverPath(code, o.Period),
             remind = DashboardRoutes.RemindPath(code, o.Period),
             empty = o.Expected == 0,
             headline = t.Text("headline", ("reported", IndonesianFormat.Number(o.OnTime + o.Late, 0)), ("expected", IndonesianFormat.Number(o.Expected, 0)), ("percent", Pct(o.OnTime + o.Late, o.Expected))),

@@ -29,9 +29,19 @@ internal sealed record TrendPoint(string Period, string Label, decimal? Value, s
 /// <summary>One chart: the kabupaten/kota or one kecamatan, its twelve points, the latest value's text and the chart as inline SVG.</summary>
 internal sealed record TrendSeries(string Name, bool IsTotal, int Kampung, IReadOnlyList<TrendPoint> Points, string Latest, string Svg);
 
-/// <summary>The trends page (templates/dashboard/trends.hbs): tabs, the kabupaten chart, one chart per kecamatan.</summary>
+/// <summary>The trends page (templates/dashboard/trends.hbs): the month picker, tabs, the kabupaten chart, one chart per kecamatan.</summary>
 internal sealed record TrendsView(string RegencyCode, string Indicator, string IndicatorLabel, string? Note, IReadOnlyList<DashboardTab> Tabs,
-    TrendSeries Total, IReadOnlyList<TrendSeries> Kecamatan, string FirstMonth, string LastMonth);
+    TrendSeries Total, IReadOnlyList<TrendSeries> Kecamatan, string FirstMonth, string LastMonth)
+{
+    /// <summary>The links to the twelve months ending a month earlier and later (null before the page is given one).</summary>
+    public TrendMonthPicker? Picker { get; init; }
+}
+
+/// <summary>
+/// The trends page's month picker, as the overview's: the last month shown (<see cref="Month"/>, "Oktober 2025"), the link to
+/// the twelve months ending a month earlier, and a month later unless the shown month is the one now due (<see cref="Next"/> null).
+/// </summary>
+internal sealed record TrendMonthPicker(string Month, string? Previous, string PreviousLabel, string? Next, string NextLabel);
 
 /// <summary>One tab of a page: label, link, whether it is the one shown.</summary>
 internal sealed record DashboardTab(string Label, string Href, bool Current);
@@ -45,8 +55,9 @@ internal sealed record DashboardTab(string Label, string Href, bool Current);
 internal static class TrendPlanner
 {
     /// <param name="text">A dashboard text by key with its placeholders filled.</param>
+    /// <param name="month">The month the page was asked to end with (kept in the tabs' links); null for the month now due.</param>
     public static TrendsView Plan(string regencyCode, string regencyName, string indicator, IReadOnlyList<RegistryEntry> kampung,
-        IReadOnlyList<ReportMonth> months, Func<string, (string Name, string Value)[], string> text)
+        IReadOnlyList<ReportMonth> months, Func<string, (string Name, string Value)[], string> text, ReportingPeriod? month = null)
     {
         ArgumentNullException.ThrowIfNull(kampung);
         ArgumentNullException.ThrowIfNull(months);
@@ -54,7 +65,6 @@ internal static class TrendPlanner
         if (!TrendIndicators.All.Contains(indicator)) indicator = TrendIndicators.Reporting;
         var ordered = months.OrderBy(m => m.Period).ToList();
         var active = kampung.Where(k => !k.IsRetired).ToList();
-        var page = DashboardRoutes.TrendsPath(regencyCode);
         var label = text("trend_" + indicator, []);
 
         TrendSeries Series(string name, bool total, IReadOnlyList<RegistryEntry> members)
@@ -76,10 +86,26 @@ internal static class TrendPlanner
         var kecamatan = active.GroupBy(k => k.DistrictCode, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => Series(g.Select(k => k.District).FirstOrDefault(d => !string.IsNullOrWhiteSpace(d)) ?? g.Key, false, g.ToList()))
             .ToList();
-        var tabs = TrendIndicators.All.Select(i => new DashboardTab(text("trend_" + i, []), $"{page}?indikator={i}", i == indicator)).ToList();
+        var tabs = TrendIndicators.All.Select(i => new DashboardTab(text("trend_" + i, []), DashboardRoutes.TrendsPath(regencyCode, i, month), i == indicator)).ToList();
         return new TrendsView(regencyCode, indicator, label, text("trend_note_" + indicator, []), tabs, Series(regencyName, true, active), kecamatan,
             ordered.Count > 0 ? IndonesianFormat.Month(ordered[0].Period.ToString()) : "", ordered.Count > 0 ? IndonesianFormat.Month(ordered[^1].Period.ToString()) : "");
     }
+
+    /// <summary>
+    /// The picker of a trends page ending with <paramref name="shown"/>: the month before (none before January 2016, the first
+    /// month the dashboard offers) and the month after, never past <paramref name="due"/>, the month now due.
+    /// </summary>
+    public static TrendMonthPicker Picker(string regencyCode, string indicator, ReportingPeriod shown, ReportingPeriod due)
+    {
+        var previous = shown.Previous;
+        return new TrendMonthPicker(IndonesianFormat.Month(shown.ToString()),
+            previous.CompareTo(FirstMonth) >= 0 ? DashboardRoutes.TrendsPath(regencyCode, indicator, previous) : null, IndonesianFormat.Month(previous.ToString()),
+            shown.CompareTo(due) < 0 ? DashboardRoutes.TrendsPath(regencyCode, indicator, shown.Next == due ? null : shown.Next) : null,
+            IndonesianFormat.Month(shown.Next.ToString()));
+    }
+
+    /// <summary>The first month a dashboard page offers, as <see cref="KampungPages.Month"/> (Kampung KB began in January 2016).</summary>
+    public static readonly ReportingPeriod FirstMonth = new(2016, 1);
 
     /// <summary>The value of one indicator over one month's reports of <paramref name="registered"/> kampung; null when nothing reports it.</summary>
     public static decimal? Value(string indicator, IReadOnlyList<StoredReport> reports, int registered) => indicator switch

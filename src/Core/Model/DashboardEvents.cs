@@ -14,4 +14,6 @@ internal static class DashboardEvents
     public static readonly EventId RateLimited = new(5007, nameof(RateLimited));
     public static readonly EventId ReminderRequested = new(5008, nameof(ReminderRequested));
     public static readonly EventId CsrfRefused = new(5009, nameof(CsrfRefused));
+    /// <summary>A queued sign-in mail not sent (the mail service refused it, or our own fault): an error of ours, not the person's.</summary>
+    public static readonly EventId LinkMailFailed = new(5010, nameof(LinkMailFailed));
 }

@@ -7,7 +7,8 @@ using Microsoft.Azure.Functions.Worker;
 namespace KampungKB.Functions.Functions;
 
 /// <summary>
-/// The dashboard's kampung page, its downloads and actions, the trends page and the overview's .xlsx (docs/dashboard.md),
+/// The dashboard's kampung page, its downloads and actions, the trends page, the overview's .xlsx and the month's handover
+/// workbook (docs/dashboard.md),
 /// each a call to <see cref="KampungPages"/>. Storage outages answer a short 503 text; the person retries.
 /// </summary>
 public sealed class DashboardKampungFunctions(KampungPages pages, DashboardTemplates templates)
@@ -39,13 +40,19 @@ public sealed class DashboardKampungFunctions(KampungPages pages, DashboardTempl
     [Function(nameof(DashboardTrends))]
     public Task<IActionResult> DashboardTrends(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = DashboardRoutes.Trends)] HttpRequest request, string regency, CancellationToken cancellationToken) =>
-        Run(request, r => pages.TrendsAsync(r, regency, Query(r, "indikator"), cancellationToken), cancellationToken);
+        Run(request, r => pages.TrendsAsync(r, regency, Query(r, "indikator"), Query(r, "bulan"), cancellationToken), cancellationToken);
 
     [Function(nameof(DashboardOverviewExport))]
     public Task<IActionResult> DashboardOverviewExport(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = DashboardRoutes.OverviewExport)] HttpRequest request, string regency, string period,
         CancellationToken cancellationToken) =>
         Run(request, r => pages.OverviewExportAsync(r, regency, period, cancellationToken), cancellationToken);
+
+    [Function(nameof(DashboardHandover))]
+    public Task<IActionResult> DashboardHandover(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = DashboardRoutes.Handover)] HttpRequest request, string regency, string period,
+        CancellationToken cancellationToken) =>
+        Run(request, r => pages.HandoverAsync(r, regency, period, cancellationToken), cancellationToken);
 
     private static string? Query(DashboardRequest request, string name) => request.Query.TryGetValue(name, out var v) && v.Length > 0 ? v : null;
 

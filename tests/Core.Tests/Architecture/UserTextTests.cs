@@ -35,6 +35,7 @@ public class UserTextTests
         ["laporan"] = "the trends route segment (Dashboard/Trends.Reporting)",
         ["bulan"] = "a query or data key",
         ["?bulan="] = "the dashboard's query parameter",
+        ["&bulan="] = "the dashboard's query parameter, after another",
         ["/berkas/"] = "a dashboard route segment",
         ["/kirim"] = "a dashboard route segment",
         ["/pengingat"] = "a dashboard route segment",

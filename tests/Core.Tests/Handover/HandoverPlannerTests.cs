@@ -27,7 +27,7 @@ public sealed class HandoverPlannerTests
     ///    Regulasi missing in the registry (regulasi_flag required) → 3 failures.
     /// C reported activities only (figures last in August); D did not report.
     /// </summary>
-    private static HandoverPlan Plan()
+    internal static HandoverPlan Plan()
     {
         Dictionary<string, decimal> Figures(decimal bkb, decimal iat) => new()
         {

@@ -68,7 +68,7 @@ public sealed class PackageLayoutTests(PublishedPackageFixture package) : IClass
         using var reader = new StreamReader(zip.GetEntry("functions.metadata")!.Open());
         var functions = RepositoryFiles.Functions(reader.ReadToEnd());
         Assert.Equal(["ApplyRetention", "CompileRecap",
-            "DashboardHome", "DashboardKampung", "DashboardKampungAction", "DashboardKampungExport", "DashboardKampungOriginal", "DashboardOverview",
+            "DashboardHandover", "DashboardHome", "DashboardKampung", "DashboardKampungAction", "DashboardKampungExport", "DashboardKampungOriginal", "DashboardOverview",
             "DashboardOverviewExport", "DashboardOverviewPeriod", "DashboardRemind", "DashboardRequestLink", "DashboardSignIn", "DashboardSignOut", "DashboardTrends",
             "ImportRegistry", "IngestUpload", "ReadMailIn", "SendReminders", "SweepOutbox", "SyncDriveFolders", "UploadPage", "UploadPageOpen", "UploadPageResult"],
             functions.Select(f => f.Name));

@@ -26,7 +26,7 @@ public sealed class RealHostTests(RealHostFixture host)
     private static bool s_registryImported;
 
     [SkippableFact]
-    public async Task Host_IndexesAllTwentyFourFunctions_NoneInError()
+    public async Task Host_IndexesAllTwentyFiveFunctions_NoneInError()
     {
         host.Require();
         var log = host.Log;
@@ -34,11 +34,11 @@ public sealed class RealHostTests(RealHostFixture host)
         Assert.DoesNotMatch(new Regex(@"\bin error\b", RegexOptions.IgnoreCase), log);
         var found = Regex.Matches(log, @"^\s+Host\.Functions\.(\w+)\s*$", RegexOptions.Multiline).Select(m => m.Groups[1].Value).Distinct().Order(StringComparer.Ordinal).ToList();
         var declared = FunctionCatalog.Discover().Select(f => f.Name).Order(StringComparer.Ordinal).ToList();
-        // 11 for uploads, registry, timers and the upload page; 13 for the dinas dashboard (docs/dashboard.md).
-        Assert.Equal(24, declared.Count);
+        // 11 for uploads, registry, timers and the upload page; 14 for the dinas dashboard (docs/dashboard.md).
+        Assert.Equal(25, declared.Count);
         Assert.Equal(declared, found);
 
-        // The admin API lists the same 24, none with a load error.
+        // The admin API lists the same 25, none with a load error.
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(host.Address, "admin/functions"));
         request.Headers.Add("x-functions-key", host.MasterKey);
         using var response = await host.Http.SendAsync(request);

@@ -73,8 +73,9 @@ internal sealed class WebHarness : IAsyncDisposable
     /// <param name="ingest">False: no background trigger runner, so result pages stay "being checked" until a test runs <see cref="Runner"/>.</param>
     /// <param name="now">A hand clock for the app, starting there (default: the system clock).</param>
     /// <param name="settings">App settings over the harness' own (storage, templates, signing key, links' base URL).</param>
+    /// <param name="transport">The mail transport (default: <see cref="Mail"/> keeps every mail).</param>
     public static async Task<WebHarness> StartAsync(AzuriteFixture azurite, string prefix = "pg", bool ingest = true, DateTimeOffset? now = null,
-        IReadOnlyDictionary<string, string?>? settings = null)
+        IReadOnlyDictionary<string, string?>? settings = null, IMailSender? transport = null)
     {
         var port = Loopback.FreePort();
         var values = new Dictionary<string, string?> { ["Links__BaseUrl"] = $"http://127.0.0.1:{port}" };
@@ -84,7 +85,7 @@ internal sealed class WebHarness : IAsyncDisposable
         var logs = new CapturedLogs();
         var h = await FunctionsHarness.StartAsync(azurite, s =>
         {
-            s.AddSingleton<IMailSender>(mail);
+            s.AddSingleton<IMailSender>(transport ?? mail);
             s.AddSingleton<ILoggerProvider>(logs);
             if (clock is not null) s.AddSingleton<TimeProvider>(clock);
         }, values, port, prefix);
@@ -107,8 +108,8 @@ internal sealed class WebHarness : IAsyncDisposable
     /// The dashboard's sign-in tests' app: Kota Banjarmasin's dinas settings, the sign-in rate limits, a hand clock at
     /// <see cref="DashboardNow"/>, no background trigger runner.
     /// </summary>
-    public static Task<WebHarness> StartDashboardAsync(AzuriteFixture azurite, string prefix, int perAddress = 5, int perIp = 20) =>
-        StartAsync(azurite, prefix, ingest: false, now: DashboardNow, settings: new Dictionary<string, string?>
+    public static Task<WebHarness> StartDashboardAsync(AzuriteFixture azurite, string prefix, int perAddress = 5, int perIp = 20, IMailSender? transport = null) =>
+        StartAsync(azurite, prefix, ingest: false, now: DashboardNow, transport: transport, settings: new Dictionary<string, string?>
         {
             ["Regencies:6371:Name"] = "Kota Banjarmasin",
             ["Regencies:6371:DinasName"] = "DPPKB Kota Banjarmasin",
@@ -211,6 +212,17 @@ internal sealed class WebHarness : IAsyncDisposable
     /// <summary>A cookie-keeping client seen from <paramref name="ip"/> (X-Forwarded-For); its paths are relative to <see cref="Api"/>.</summary>
     public Browser NewBrowser(string ip = "198.51.100.7") => new(this, ip);
 
+    /// <summary>Waits until the sign-in requests queued so far are handled (their mails are sent after the answer).</summary>
+    public async Task SignInMailsHandledAsync()
+    {
+        var queue = Host.Services.GetRequiredService<SignInMailQueue>();
+        for (var i = 0; queue.Pending > 0; i++)
+        {
+            if (i > 6000) throw new TimeoutException("sign-in mail queue not drained");
+            await Task.Delay(10);
+        }
+    }
+
     /// <summary>The sign-in link in the latest mail to <paramref name="email"/>.</summary>
     public string LinkIn(string email)
     {
@@ -262,8 +274,16 @@ internal sealed class WebHarness : IAsyncDisposable
         /// <summary>The CSRF token of the page's first form.</summary>
         public static string Csrf(string body) => Regex.Match(body, @"name=""csrf"" value=""([^""]+)""").Groups[1].Value;
 
-        /// <summary>Opens the sign-in page and asks for a link for <paramref name="email"/>.</summary>
+        /// <summary>Opens the sign-in page and asks for a link for <paramref name="email"/>; waits until its mail, if any, is sent.</summary>
         public async Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> RequestLinkAsync(string email)
+        {
+            var answer = await AskLinkAsync(email);
+            await owner.SignInMailsHandledAsync();
+            return answer;
+        }
+
+        /// <summary>Opens the sign-in page and asks for a link for <paramref name="email"/>; returns with the answer, not waiting for the mail.</summary>
+        public async Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> AskLinkAsync(string email)
         {
             var home = await GetAsync("dashboard");
             return await PostAsync("dashboard/minta", new Dictionary<string, string> { ["email"] = email, ["csrf"] = Csrf(home.Body) });

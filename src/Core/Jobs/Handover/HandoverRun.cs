@@ -24,6 +24,8 @@ public sealed class HandoverRun(RegistryStore registry, ReportStore reports, Han
     public async Task<HandoverResult> RunAsync(RegencySettings regency, ReportingPeriod period, CancellationToken cancellationToken = default)
     {
         var kampung = await registry.ListAsync(regency.Code, cancellationToken).ConfigureAwait(false);
+        // The region's name as the recap names it: the configured one, else the registry's (never the bare code).
+        regency = regency.WithRegistry(kampung);
         var history = new Dictionary<ReportingPeriod, IReadOnlyDictionary<string, StoredReport>>();
         for (var (p, i) = (period, 0); i <= LookbackMonths; p = p.Previous, i++)
             history[p] = (await reports.ListAsync(regency.Code, p, cancellationToken).ConfigureAwait(false)).ToDictionary(r => r.AreaCode, StringComparer.Ordinal);

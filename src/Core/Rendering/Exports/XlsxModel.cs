@@ -38,7 +38,14 @@ internal readonly record struct XlsxCell
 }
 
 /// <summary>A column: its header text and, optionally, a width in characters (otherwise fitted to the content).</summary>
-internal sealed record XlsxColumn(string Header, double? Width = null);
+internal sealed record XlsxColumn(string Header, double? Width = null)
+{
+    /// <summary>
+    /// Long texts wrap within the column's width (top-aligned), and the row is made tall enough for them, on screen and in
+    /// print, instead of running into the next column or being cut at the page edge.
+    /// </summary>
+    public bool Wrap { get; init; }
+}
 
 /// <summary>
 /// One worksheet. The name is sanitised on writing (≤ 31 characters, no <c>[ ] : * ? / \</c>, unique).

@@ -12,7 +12,8 @@ namespace KampungKB.Core.Rendering.Exports;
 /// landscape on A4 with the header row (and the frozen columns) repeated on each page, one page wide when that keeps
 /// the 11 pt text at <see cref="MinPrintScale"/>% or more (at least 8 pt, readable on paper); a wider sheet prints at
 /// that scale across several pages instead of shrinking to an unreadable size; a sheet may carry a native
-/// line chart (<see cref="XlsxChartWriter"/>). Built on the Open XML SDK because it is the writer the registry here can restore;
+/// line chart (<see cref="XlsxChartWriter"/>). A column marked <see cref="XlsxColumn.Wrap"/> wraps its texts at its width and
+/// its rows are made tall enough for them. Built on the Open XML SDK because it is the writer the registry here can restore;
 /// every text goes through <see cref="ExportSanitizer"/> so user text never becomes a formula.
 /// </summary>
 internal static class XlsxWorkbookWriter
@@ -27,7 +28,10 @@ internal static class XlsxWorkbookWriter
 
     /// <summary>Headers wrap: a long header does not widen its column beyond this (characters).</summary>
     private const double MaxHeaderWidth = 18, MaxTextWidth = 45;
-    private const uint StyleHeader = 1, StyleInteger = 2, StyleNumber = 3, StylePercent = 4, StyleDate = 5, StyleText = 6;
+    private const uint StyleHeader = 1, StyleInteger = 2, StyleNumber = 3, StylePercent = 4, StyleDate = 5, StyleText = 6, StyleWrappedText = 7;
+
+    /// <summary>The tallest a wrapped row is made (lines of 15 pt); a longer text still wraps, Excel shows the rest on a click.</summary>
+    private const int MaxWrappedLines = 12;
 
     public static byte[] ToBytes(IReadOnlyList<XlsxSheet> sheets)
     {
@@ -133,11 +137,17 @@ internal static class XlsxWorkbookWriter
             header.Append(TextCell(c + 1, 1, sheet.Columns[c].Header, shared, StyleHeader));
         data.Append(header);
 
+        // A wrapping column's width is fixed (its own, or the widest a text column grows), so its line count is known here.
+        var wrapWidth = new double?[columnCount];
+        for (var c = 0; c < sheet.Columns.Count; c++)
+            if (sheet.Columns[c].Wrap) wrapWidth[c] = sheet.Columns[c].Width ?? MaxTextWidth;
+
         var rowIndex = 1;
         foreach (var cells in sheet.Rows)
         {
             rowIndex++;
             var row = new Row { RowIndex = (uint)rowIndex };
+            var lines = 1;
             for (var c = 0; c < cells.Count; c++)
             {
                 var cell = cells[c];
@@ -146,6 +156,10 @@ internal static class XlsxWorkbookWriter
                 {
                     case XlsxCellKind.Empty:
                         continue;
+                    case XlsxCellKind.Text when wrapWidth[c] is { } width:
+                        row.Append(TextCell(c + 1, rowIndex, cell.TextValue, shared, StyleWrappedText));
+                        lines = Math.Max(lines, WrappedLines(cell.TextValue, width));
+                        break;
                     case XlsxCellKind.Text:
                         row.Append(TextCell(c + 1, rowIndex, cell.TextValue, shared, StyleText));
                         widths[c] = Math.Max(widths[c], Math.Min(DisplayLength(cell.TextValue) + 2, MaxTextWidth));
@@ -169,6 +183,12 @@ internal static class XlsxWorkbookWriter
                         break;
                 }
             }
+            if (lines > 1)
+            {
+                // Neither Excel nor LibreOffice fits a row to its wrapped text when printing a file it did not lay out itself.
+                row.Height = 15 * Math.Min(lines, MaxWrappedLines);
+                row.CustomHeight = true;
+            }
             data.Append(row);
         }
 
@@ -191,7 +211,7 @@ internal static class XlsxWorkbookWriter
             var headerLines = 1;
             for (var c = 0; c < columnCount; c++)
             {
-                var width = c < sheet.Columns.Count && sheet.Columns[c].Width is { } w ? w : Math.Min(widths[c], 60);
+                var width = c < sheet.Columns.Count && sheet.Columns[c].Width is { } w ? w : wrapWidth[c] ?? Math.Min(widths[c], 60);
                 columns.Append(new Column { Min = (uint)(c + 1), Max = (uint)(c + 1), Width = width, CustomWidth = true });
                 printPixels += Math.Truncate(width * 7 + 5);   // Excel's column width in pixels at 96 dpi (Calibri 11: 7 px a digit, 5 px padding)
                 if (c < sheet.Columns.Count)
@@ -226,6 +246,28 @@ internal static class XlsxWorkbookWriter
         CellValue = new CellValue(shared.Add(ExportSanitizer.Cell(text)).ToString(CultureInfo.InvariantCulture)),
     };
 
+    /// <summary>Lines a text needs in a wrapping column <paramref name="width"/> characters wide (words kept whole; a longer word is cut).</summary>
+    internal static int WrappedLines(string? text, double width)
+    {
+        if (string.IsNullOrEmpty(text)) return 1;
+        var perLine = Math.Max(1, (int)Math.Floor((width - 1) / 1.1));   // DisplayLength's 1.1 for Calibri's wider letters
+        var lines = 0;
+        foreach (var paragraph in text.Split('\n'))
+        {
+            var used = 0;
+            lines++;
+            foreach (var word in paragraph.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var need = used == 0 ? word.Length : used + 1 + word.Length;
+                if (need <= perLine) { used = need; continue; }
+                if (used > 0) lines++;
+                lines += (word.Length - 1) / perLine;
+                used = (word.Length - 1) % perLine + 1;
+            }
+        }
+        return lines;
+    }
+
     private static double DisplayLength(string? text)
     {
         if (string.IsNullOrEmpty(text)) return 0;
@@ -244,6 +286,9 @@ internal static class XlsxWorkbookWriter
         }
         return sb.ToString();
     }
+
+    private static CellFormat Data(uint numberFormat) =>
+        new(new Alignment { Vertical = VerticalAlignmentValues.Top }) { NumberFormatId = numberFormat, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0, ApplyNumberFormat = true, ApplyAlignment = true };
 
     private static Stylesheet BuildStylesheet()
     {
@@ -269,12 +314,10 @@ internal static class XlsxWorkbookWriter
         var cellFormats = new CellFormats(
             new CellFormat { NumberFormatId = 0, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0 },
             new CellFormat(new Alignment { WrapText = true, Vertical = VerticalAlignmentValues.Top }) { NumberFormatId = 0, FontId = 1, FillId = 2, BorderId = 0, FormatId = 0, ApplyFont = true, ApplyFill = true, ApplyAlignment = true },
-            new CellFormat { NumberFormatId = 3, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0, ApplyNumberFormat = true },
-            new CellFormat { NumberFormatId = 4, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0, ApplyNumberFormat = true },
-            new CellFormat { NumberFormatId = 164, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0, ApplyNumberFormat = true },
-            new CellFormat { NumberFormatId = 165, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0, ApplyNumberFormat = true },
-            new CellFormat { NumberFormatId = 49, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0, ApplyNumberFormat = true })
-        { Count = 7 };
+            // Data cells sit at the top of their row, so a row made taller by a wrapped text still reads across as one line.
+            Data(3), Data(4), Data(164), Data(165), Data(49),
+            new CellFormat(new Alignment { WrapText = true, Vertical = VerticalAlignmentValues.Top }) { NumberFormatId = 49, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0, ApplyNumberFormat = true, ApplyAlignment = true })
+        { Count = 8 };
 
         var cellStyles = new CellStyles(new CellStyle { Name = "Normal", FormatId = 0, BuiltinId = 0 }) { Count = 1 };
 
