@@ -13,7 +13,25 @@ public class CatalogueTests
     {
         var messages = Messages();
         Assert.Empty(ProblemCodes.All.Except(messages.Keys));
-        Assert.Empty(messages.Keys.Except(ProblemCodes.All));
+        // Besides the codes, only the pieces messages are built from (text.*), each named by the catalogue.
+        Assert.Empty(messages.Keys.Except(ProblemCodes.All).Except(MessageCatalogue.TextKeys));
+        Assert.Empty(MessageCatalogue.TextKeys.Except(messages.Keys));
+    }
+
+    [Fact]
+    public void MessageCatalogue_WithoutAText_RefusesToLoad_NamingIt()
+    {
+        var dir = Directory.CreateTempSubdirectory("kkb-messages-").FullName;
+        try
+        {
+            var messages = Messages();
+            messages.Remove(MessageCatalogue.WholeFileText);
+            var path = Path.Combine(dir, "problems.json");
+            File.WriteAllText(path, JsonSerializer.Serialize(messages));
+            var e = Assert.Throws<TemplateException>(() => MessageCatalogue.Load(path));
+            Assert.Contains("'text.whole-file'", e.Message, StringComparison.Ordinal);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
     }
 
     [Fact]

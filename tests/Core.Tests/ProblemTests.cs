@@ -316,6 +316,38 @@ public class FileProblemTests
     }
 
     [Fact]
+    public void OverCap_SaysTheSize_AndWhenOnlyReadUpToTheCap_ThatItIsMore()
+    {
+        var engine = Engines.With(o => o with { MaxFileBytes = 1024 * 1024, MaxUncompressedBytes = 4 << 20 });
+        var bytes = Encoding.UTF8.GetBytes(new string('x', 3 * 1024 * 1024));
+
+        var seekable = Assert.Single(Engines.Bytes(bytes, "a.csv", engine).Problems);
+        var streamed = Assert.Single(engine.Ingest(new NonSeekable(bytes), "a.csv").Problems);
+
+        // The whole size is known from a seekable stream; a stream is read only just past the cap.
+        Assert.Equal(("3 MB", "1 MB"), (seekable.Args!["size"], seekable.Args["max"]));
+        Assert.StartsWith("lebih dari 1", streamed.Args!["size"], StringComparison.Ordinal);
+        Assert.EndsWith(" MB", streamed.Args["size"], StringComparison.Ordinal);
+        Assert.Contains("lebih dari 1", streamed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ProblemPlace_IsItsSheetRowAndColumn_OrThisFileWhenItHasNone()
+    {
+        var sink = new ProblemSink(MessageCatalogue.Load(Path.Combine(Repo.Templates, "messages", "problems.json")), "kegiatan.xlsx");
+        sink.Error(ProblemCodes.NotANumber, "Oktober", 7, 3, "dua puluh");
+        sink.Error(ProblemCodes.NotANumber, null, 7, null, "dua puluh");
+        sink.Error(ProblemCodes.NotANumber, text: "dua puluh");
+
+        Assert.Equal(
+            [
+                "Isi \"dua puluh\" di lembar \"Oktober\", baris 7, kolom D bukan angka.",
+                "Isi \"dua puluh\" di baris 7 bukan angka.",
+                "Isi \"dua puluh\" di berkas ini bukan angka.",
+            ], sink.Problems.Select(p => p.Message[..p.Message.IndexOf(" Tulis", StringComparison.Ordinal)]));
+    }
+
+    [Fact]
     public void ZipBomb_IsSuspiciousArchive()
     {
         var ms = new MemoryStream();

@@ -4,6 +4,7 @@ using KampungKB.Cli.Dev;
 using KampungKB.Core.Uploads.Links;
 using KampungKB.Core.Outbox.Mail;
 using KampungKB.Core.Outbox.Notifications;
+using KampungKB.Core.Jobs.Recaps;
 using KampungKB.Core.Jobs.Reminders;
 using KampungKB.Core.Model;
 using KampungKB.Core.Store;
@@ -65,11 +66,14 @@ internal static class RemindCommand
         output.WriteLine(t.T("remind.log.title", ("regency", code), ("month", IndonesianFormat.Month(period)), ("count", rows.Count)));
         foreach (var r in rows)
             output.WriteLine(t.T("remind.log.item", ("area", r.AreaCode ?? "-"), ("kind", t.Label("kind", r.Kind)),
-                ("stage", r.Stage is { } s && ReminderStages.Order(s) >= 0 ? ReminderStages.Label(s, regency) : t.Label("upload", r.Stage)),
+                ("stage", r.Stage is { } s && ReminderStages.Order(s) >= 0 ? ReminderStages.Label(s, regency, StageLabels.Value) : t.Label("upload", r.Stage)),
                 ("state", t.Label("action", r.State)), ("reason", t.Label("reason", r.Reason)),
                 ("when", Stamp(r.CompletedAt ?? r.ClaimedAt))));
         return CommandLine.Ok;
     }
+
+    /// <summary>The reminder stages' labels (templates/messages/indicator-labels.json), loaded and checked when a command first prints one.</summary>
+    private static readonly Lazy<RecapCatalogue> StageLabels = new(() => RecapCatalogue.Load(CommandLine.TemplatesDirectory));
 
     private static string Stamp(DateTimeOffset at) =>
         IndonesianFormat.Date(at.UtcDateTime) + " " + IndonesianFormat.Time(at.UtcDateTime) + " UTC";
@@ -100,7 +104,7 @@ internal static class RemindCommand
                 ("day", IndonesianFormat.Date(r.Today)), ("summary", summary)));
             foreach (var i in r.Items)
                 output.WriteLine(t.T("remind.item", ("period", IndonesianFormat.Month(i.Period)), ("area", i.AreaCode), ("kampung", i.KampungName),
-                    ("stage", ReminderStages.Label(i.Stage, regency)), ("day", IndonesianFormat.Date(i.StageDay)), ("role", i.RecipientRole),
+                    ("stage", ReminderStages.Label(i.Stage, regency, StageLabels.Value)), ("day", IndonesianFormat.Date(i.StageDay)), ("role", i.RecipientRole),
                     ("action", t.Label("action", i.Action)),
                     ("reason", (i.Reason is null ? "" : " (" + t.Label(i.Action == ReminderActions.Already ? "action" : "reason", i.Reason) + ")") + (i.FileRejected ? t.T("remind.rejected_note") : ""))));
         }

@@ -20,7 +20,7 @@ public class UserTextTests
 
     /// <summary>
     /// Literals that may stay in code, each with its reason: data vocabulary matched against what cadres and the BKKBN
-    /// website write (not text shown to anyone), default setting values, and texts still to be moved to templates/.
+    /// website write (not text shown to anyone), route segments, keys and default setting values.
     /// </summary>
     private static readonly Dictionary<string, string> Allowed = new(StringComparer.Ordinal)
     {
@@ -50,24 +50,7 @@ public class UserTextTests
         ["Laporan Diproses"] = "the default of the setting MailIn__ProcessedFolder (a mailbox folder name)",
         ["Sender must be a single mailbox address such as laporan@dppkb.banjarmasinkota.go.id."] = "an English settings error; the word is an address",
         ["The reporting mailbox must be one address such as laporan.kkb@dppkb.example.go.id."] = "an English settings error; the word is an address",
-        ["PK dan Pemutahiran Data, Data Rutin BKKBN"] = "a sample answer in the registry template workbook (Rendering/Exports/RegistryTemplate)",
-        ["Rapat perencanaan kegiatan, Sosialisasi Kegiatan, Monitoring dan Evaluasi Kegiatan"] = "a sample answer in the registry template workbook",
         ["berkas"] = "the file name given to an upload whose name is empty (Store/UploadPath, Uploads/ArchiveReader)",
-        ["(kampung belum dikenali)"] = "TO MOVE: Uploads/Feedback/TemplateFeedbackRenderer, the feedback's kampung name when none is known",
-        ["Jumlah KK"] = "TO MOVE: TemplateFeedbackRenderer key figures",
-        ["Peserta KB aktif"] = "TO MOVE: TemplateFeedbackRenderer key figures",
-        ["Peserta KB baru"] = "TO MOVE: TemplateFeedbackRenderer key figures",
-        ["Eskalasi PKB/PLKB "] = "TO MOVE: Jobs/Reminders/ReminderStages.Label",
-        ["Laporan ke dinas "] = "TO MOVE: ReminderStages.Label",
-        ["Pengingat "] = "TO MOVE: ReminderStages.Label",
-        ["Pengingat dari dinas"] = "TO MOVE: ReminderStages.Label",
-        ["Belum diklasifikasi"] = "TO MOVE: a class label in Jobs/Classes",
-        ["Belum"] = "TO MOVE: Jobs/Classes",
-        ["Sudah"] = "TO MOVE: Jobs/Classes",
-        ["Isi dengan"] = "TO MOVE: Rendering/Exports/RegistryTemplate instructions",
-        ["berkas ini"] = "TO MOVE: Ingestion/Validation/MessageCatalogue, the place of a whole-file problem",
-        ["lebih dari "] = "TO MOVE: Ingestion/Intake/IngestionEngine, the size argument of file-too-large",
-        ["tidak dibagikan"] = "TO MOVE: Uploads/Drive/DriveSync, why a Drive folder cannot be read",
     };
 
     [Fact]

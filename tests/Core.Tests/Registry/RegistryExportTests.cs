@@ -140,4 +140,41 @@ public sealed class RegistryExportTests
         var generated = Engines.Default.ReadRegistry(new MemoryStream(RegistryTemplate.Build(Engines.Default)), "baru.xlsx");
         Assert.Equal(generated.Entries.Select(e => (e.AreaCode, e.Name, e.Profile)), r.Entries.Select(e => (e.AreaCode, e.Name, e.Profile)));
     }
+
+    [Fact]
+    public void TemplateWorkbook_HoldsTheCommittedFilesSheetsAndCells_TextsAndExamplesFromRegistryJson()
+    {
+        // What `kkb registry template` writes: its sheet names, headers, hints and example rows (numbers as number cells)
+        // are those of the committed template, cell by cell (the package's ids and timestamps differ per write).
+        var committed = Cells(File.ReadAllBytes(Path.Combine(Repo.Root, "templates", "registry", "templat-daftar-kampung-kb.xlsx")));
+        var generated = Cells(RegistryTemplate.Build(Engines.Default));
+
+        Assert.Equal(["Daftar Kampung KB", "Petunjuk"], generated.Select(c => c.Sheet).Distinct());
+        Assert.Equal(committed, generated);
+        var hints = generated.Where(c => c.Sheet == "Petunjuk").ToList();
+        Assert.Equal([("Petunjuk", "A1", "s", "Kolom"), ("Petunjuk", "B1", "s", "Isi dengan")], hints.Take(2));
+        Assert.Contains(hints, c => c.Value == "Boleh dikosongkan."); // an optional column registry.json gives no hint
+        Assert.Contains(generated, c => c is { Sheet: "Daftar Kampung KB", Type: "n", Value: "2017" });
+        Assert.Contains(generated, c => c is { Sheet: "Daftar Kampung KB", Type: "s", Value: "Belum" });
+    }
+
+    /// <summary>Every cell of the workbook as (sheet name, reference, type: s text or n number, shown value), sheet by sheet.</summary>
+    private static List<(string Sheet, string Ref, string Type, string Value)> Cells(byte[] xlsx)
+    {
+        using var doc = DocumentFormat.OpenXml.Packaging.SpreadsheetDocument.Open(new MemoryStream(xlsx), false);
+        var wb = doc.WorkbookPart!;
+        var strings = wb.SharedStringTablePart?.SharedStringTable.Elements<DocumentFormat.OpenXml.Spreadsheet.SharedStringItem>().Select(i => i.InnerText).ToList() ?? [];
+        return wb.Workbook.Sheets!.Elements<DocumentFormat.OpenXml.Spreadsheet.Sheet>().SelectMany(sheet =>
+        {
+            var part = (DocumentFormat.OpenXml.Packaging.WorksheetPart)wb.GetPartById(sheet.Id!.Value!);
+            var cells = part.Worksheet.Descendants<DocumentFormat.OpenXml.Spreadsheet.Cell>().Select(c =>
+            {
+                var shared = c.DataType?.Value == DocumentFormat.OpenXml.Spreadsheet.CellValues.SharedString;
+                var text = c.CellValue?.Text ?? c.InlineString?.InnerText ?? "";
+                return (sheet.Name!.Value!, c.CellReference!.Value!, shared || c.InlineString is not null ? "s" : "n",
+                    shared ? strings[int.Parse(text, System.Globalization.CultureInfo.InvariantCulture)] : text);
+            });
+            return cells;
+        }).ToList();
+    }
 }

@@ -245,7 +245,50 @@ public class ReminderPlanTests
         Assert.Equal(["before-deadline", "after-deadline", "escalation", "dinas"], Enum.GetValues<ReminderStage>().Select(s => s.Key()));
         Assert.All(Enum.GetValues<ReminderStage>(), s => Assert.True(ReminderStageKeys.TryParse(s.Key(), out var back) && back == s));
         Assert.False(ReminderStageKeys.TryParse("accepted", out _));
-        Assert.Equal("Eskalasi PKB/PLKB H+3", ReminderStages.Label("escalation", Regency));
-        Assert.Equal("accepted", ReminderStages.Label("accepted", Regency));
+        Assert.Equal("accepted", ReminderStages.Label("accepted", Regency, Labels));
+    }
+
+    private static readonly KampungKB.Core.Jobs.Recaps.RecapCatalogue Labels = KampungKB.Core.Jobs.Recaps.RecapCatalogue.Load(Repo.Templates);
+
+    /// <summary>How the reminder mail's earlier reminders, the recap's last reminder and <c>kkb remind</c> name each stored stage (default offsets D−3, D+1, D+3, D+7).</summary>
+    [Theory]
+    [InlineData("before-deadline", "Pengingat H-3")]
+    [InlineData("after-deadline", "Pengingat H+1")]
+    [InlineData("escalation", "Eskalasi PKB/PLKB H+3")]
+    [InlineData("dinas", "Laporan ke dinas H+7")]
+    [InlineData("permintaan-dinas-20251102", "Pengingat dari dinas")]
+    [InlineData("rejected", "rejected")]
+    [InlineData(null, "")]
+    public void StageLabel_NamesTheStageWithItsDayFromTheDeadline(string? key, string label) =>
+        Assert.Equal(label, ReminderStages.Label(key, Regency, Labels));
+
+    [Fact]
+    public void StageLabel_FollowsTheRegencysOffsets()
+    {
+        var regency = Regency with { ReminderOffsets = [-5, 0, 2, 10] };
+        Assert.Equal(["Pengingat H-5", "Pengingat H+0", "Eskalasi PKB/PLKB H+2", "Laporan ke dinas H+10"],
+            Enum.GetValues<ReminderStage>().Select(s => ReminderStages.Label(s, regency, Labels)));
+    }
+
+    [Fact]
+    public void RecapCatalogue_WithoutAStageLabel_RefusesToLoad_NamingIt()
+    {
+        var dir = Directory.CreateTempSubdirectory("kkb-labels-").FullName;
+        try
+        {
+            foreach (var file in Directory.GetFiles(Repo.Templates, "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(dir, Path.GetRelativePath(Repo.Templates, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+            var path = Path.Combine(dir, "messages", "indicator-labels.json");
+            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+            json["reminderStages"]!.AsObject().Remove("escalation");
+            File.WriteAllText(path, json.ToJsonString());
+            var e = Assert.Throws<InvalidOperationException>(() => KampungKB.Core.Jobs.Recaps.RecapCatalogue.Load(dir));
+            Assert.Contains("'escalation'", e.Message, StringComparison.Ordinal);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
     }
 }

@@ -145,6 +145,57 @@ public class EmailTemplatesTests
         finally { Directory.Delete(dir, true); }
     }
 
+    [Fact]
+    public void Feedback_OfAFileNoKampungIsKnownFor_SaysSo_InSubjectAndBody()
+    {
+        var report = Engines.Csv("No,Tanggal,Nama Kegiatan,Jumlah Peserta\n1,06/10/2025,Penyuluhan KB,25\n", "kegiatan.csv");
+        var renderer = new KampungKB.Core.Uploads.Feedback.TemplateFeedbackRenderer(Templates.Value);
+        var doc = new FeedbackDocument("u1", "kegiatan.csv", UploadStatus.Accepted, null, new ReportingPeriod(2025, 10), report, report.Problems, new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero));
+
+        var mail = renderer.Render(doc);
+        var folder = renderer.Render(doc with { Status = UploadStatus.Archive, Files = [new FolderFile("a/kegiatan.csv", UploadStatus.Accepted, "u2", null, new ReportingPeriod(2025, 10), 1, 0, 0, 0, [])] });
+
+        Assert.Equal("Laporan (kampung belum dikenali) Oktober 2025 diterima", mail.Subject);
+        Assert.Contains("(kampung belum dikenali)", mail.Text, StringComparison.Ordinal);
+        Assert.Contains("(kampung belum dikenali)", folder.Subject, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Feedback_OfAcceptedFigures_ListsTheKeyFiguresByTheirLabels_InOrder()
+    {
+        var figures = new Dictionary<string, decimal> { ["families"] = 250, ["pus"] = 120, ["kb_active"] = 84, ["kb_new"] = 4, ["unmet_need"] = 12, ["stunting_risk_families"] = 3 };
+        var report = Engines.Csv("No,Tanggal,Nama Kegiatan,Jumlah Peserta\n1,06/10/2025,Penyuluhan KB,25\n", "capaian.csv") with { Indicators = figures };
+        var doc = new FeedbackDocument("u1", "capaian.csv", UploadStatus.Accepted, null, new ReportingPeriod(2025, 10), report, report.Problems, new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero));
+
+        var text = new KampungKB.Core.Uploads.Feedback.TemplateFeedbackRenderer(Templates.Value).Render(doc).Text;
+
+        var labels = new[] { "Jumlah KK", "PUS", "Peserta KB aktif", "CPR (KB aktif / PUS)", "Peserta KB baru", "Unmet need", "Tingkat unmet need", "Keluarga berisiko stunting" };
+        var at = labels.Select(l => text.IndexOf(l, StringComparison.Ordinal)).ToList();
+        Assert.All(at, i => Assert.True(i >= 0, text));
+        Assert.Equal(at.Order(), at);
+        Assert.Contains("70,0%", text, StringComparison.Ordinal); // CPR 84 / 120
+        Assert.Contains("10,0%", text, StringComparison.Ordinal); // unmet need 12 / 120
+    }
+
+    [Fact]
+    public void Load_MissingText_FailsAtStartupNamingIt()
+    {
+        var dir = CopyTemplates();
+        try
+        {
+            var path = Path.Combine(dir, "texts.json");
+            var texts = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path))!;
+            texts.Remove("figure.cpr");
+            File.WriteAllText(path, JsonSerializer.Serialize(texts));
+            var ex = Assert.Throws<TemplateConfigurationException>(() => EmailTemplates.Load(dir));
+            Assert.Contains(ex.Problems, p => p.Contains("'figure.cpr'", StringComparison.Ordinal));
+            File.Delete(path);
+            ex = Assert.Throws<TemplateConfigurationException>(() => EmailTemplates.Load(dir));
+            Assert.Contains(ex.Problems, p => p.Contains("texts.json", StringComparison.Ordinal));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
     private static string CopyTemplates()
     {
         var dir = Path.Combine(Path.GetTempPath(), "kkb-templates-" + Guid.NewGuid().ToString("N"));

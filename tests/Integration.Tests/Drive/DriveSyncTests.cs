@@ -201,6 +201,7 @@ public sealed class DriveSyncTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Contains("Pelambuan", mail.Subject, StringComparison.Ordinal);
         Assert.Contains("kkb-drive@dinas-kkb.iam.gserviceaccount.com", mail.TextBody, StringComparison.Ordinal);
         Assert.Contains(Folder, mail.TextBody, StringComparison.Ordinal);
+        Assert.Contains("tidak dapat dibaca lagi oleh sistem pelaporan: folder tidak dibagikan.", mail.HtmlBody, StringComparison.Ordinal); // Drive's 403
         var row = Assert.Single(await new NotificationLedger(_h.Tables, _h.Names, _h.Time).ListAsync("63.71_drive", default));
         Assert.Equal(NotificationState.Sent, row.State);
         Assert.Equal(RecipientRoles.Dinas, row.RecipientRole); // the outbox's one vocabulary, as the recap to the same dinas
@@ -244,7 +245,8 @@ public sealed class DriveSyncTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.Equal(DriveFolderOutcomes.GivenUp, after.Folders[0].Outcome);
         Assert.DoesNotContain(_drive.Requests, r => r.Path != "/token");
-        Assert.Single(_mail.Sent); // one episode, one mail
+        // One episode, one mail, saying the folder is gone (Drive's 404).
+        Assert.Contains("tidak dapat dibaca lagi oleh sistem pelaporan: folder hilang.", Assert.Single(_mail.Sent).HtmlBody, StringComparison.Ordinal);
         AreaCode.TryParse(Pelambuan, out var area);
         await sync.Store.LinkAsync(area, Folder, _h.Time.GetUtcNow());
         _drive.Deleted.TryRemove(Folder, out _);

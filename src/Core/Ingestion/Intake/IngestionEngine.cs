@@ -349,7 +349,8 @@ public sealed class IngestionEngine
         finally { owned?.Dispose(); }
 
         void TooLarge(long size, bool atLeast, long max) => sink.Error(ProblemCodes.FileTooLarge,
-            args: [("size", (atLeast ? "lebih dari " : "") + IndonesianFormat.Megabytes(size)), ("max", IndonesianFormat.Megabytes(max))]);
+            args: [("size", atLeast ? sink.Text(MessageCatalogue.AtLeastText, ("size", IndonesianFormat.Megabytes(size))) : IndonesianFormat.Megabytes(size)),
+                ("max", IndonesianFormat.Megabytes(max))]);
     }
 
     private static Stream Swap(Stream? previous, Stream next)

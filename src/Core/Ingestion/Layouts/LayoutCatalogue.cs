@@ -7,6 +7,14 @@ using KampungKB.Core.Ingestion.Validation;
 namespace KampungKB.Core.Ingestion.Layouts;
 
 /// <summary>A field of a table layout: the column names that mean it.</summary>
+/// <summary>
+/// The texts and example rows of the registry workbook a dinas can fill (registry.json <c>template</c>): the list's sheet
+/// name, the hint sheet's name and its two headers, the hint of a column that has none (required or optional), and the
+/// example rows by registry field, each value a string or a whole number.
+/// </summary>
+internal sealed record RegistryTemplateTexts(string Sheet, string HelpSheet, string HelpColumn, string HelpHint, string Required, string Optional,
+    IReadOnlyList<IReadOnlyDictionary<string, object>> Examples);
+
 internal sealed record FieldSpec(string Field, string DisplayName, bool Required, IReadOnlyList<string> Synonyms, string? Hint = null);
 
 /// <summary>A table layout (activities, registry): header synonyms per field, matched on normalised keys.</summary>
@@ -88,6 +96,9 @@ internal sealed partial class LayoutCatalogue
     private HashSet<string> _yes = new(StringComparer.Ordinal);
     private HashSet<string> _no = new(StringComparer.Ordinal);
     private HashSet<string> _placeholders = new(StringComparer.Ordinal);
+
+    /// <summary>The registry template workbook's texts and example rows (registry.json <c>template</c>).</summary>
+    internal RegistryTemplateTexts RegistryTemplate { get; private set; } = null!;
 
     /// <summary>The columns a registry needs, in words, for the "not a registry" message.</summary>
     internal string RegistryExpected { get; private set; } = "";
@@ -239,6 +250,7 @@ internal sealed partial class LayoutCatalogue
         }
         if (reg.TryGetProperty("notRegistryExpected", out var ne) && ne.ValueKind == JsonValueKind.String) cat.RegistryExpected = ne.GetString()!;
         else errors.Add($"{regPath}: needs \"notRegistryExpected\" (the columns a registry needs, in words)");
+        cat.RegistryTemplate = ReadRegistryTemplate(reg, regPath, errors);
         foreach (var (label, synonyms) in ReadMapOfLists(reg, "classes", regPath, errors))
         {
             if (!Enum.TryParse<KampungClass>(label, ignoreCase: true, out var cls)) { errors.Add($"{regPath}: unknown class '{label}' (Dasar, Berkembang, Mandiri, Berkelanjutan)"); continue; }
@@ -249,6 +261,45 @@ internal sealed partial class LayoutCatalogue
 
         if (errors.Count > 0) throw new TemplateException(string.Join(Environment.NewLine, errors));
         return cat;
+    }
+
+    private static RegistryTemplateTexts ReadRegistryTemplate(JsonElement reg, string path, List<string> errors)
+    {
+        var empty = new RegistryTemplateTexts("", "", "", "", "", "", []);
+        if (!reg.TryGetProperty("template", out var t) || t.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add($"{path}: needs \"template\": {{ sheet, helpSheet, helpColumn, helpHint, required, optional, examples }}");
+            return empty;
+        }
+        string Text(string name)
+        {
+            if (t.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(v.GetString())) return v.GetString()!;
+            errors.Add($"{path}: template needs a text \"{name}\"");
+            return "";
+        }
+        var texts = empty with
+        {
+            Sheet = Text("sheet"), HelpSheet = Text("helpSheet"), HelpColumn = Text("helpColumn"), HelpHint = Text("helpHint"),
+            Required = Text("required"), Optional = Text("optional"),
+        };
+        var examples = new List<IReadOnlyDictionary<string, object>>();
+        if (!t.TryGetProperty("examples", out var ex) || ex.ValueKind != JsonValueKind.Array)
+            errors.Add($"{path}: template needs \"examples\": [ {{ field: value }} ]");
+        else
+            foreach (var row in ex.EnumerateArray())
+            {
+                if (row.ValueKind != JsonValueKind.Object) { errors.Add($"{path}: a template example must be an object of field: value"); continue; }
+                var cells = new Dictionary<string, object>(StringComparer.Ordinal);
+                foreach (var cell in row.EnumerateObject())
+                {
+                    if (!RegistryFields.Contains(cell.Name)) errors.Add($"{path}: template example names unknown field '{cell.Name}'");
+                    else if (cell.Value.ValueKind == JsonValueKind.String) cells[cell.Name] = cell.Value.GetString()!;
+                    else if (cell.Value.ValueKind == JsonValueKind.Number && cell.Value.TryGetInt64(out var n)) cells[cell.Name] = n;
+                    else errors.Add($"{path}: template example '{cell.Name}' must be a string or a whole number");
+                }
+                examples.Add(cells);
+            }
+        return texts with { Examples = examples };
     }
 
     private static TableLayout ReadTable((string Path, JsonElement Root) doc, string[] known, LayoutCatalogue cat, List<string> errors)

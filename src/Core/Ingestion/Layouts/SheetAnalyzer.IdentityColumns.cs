@@ -1,3 +1,4 @@
+using System.Globalization;
 using KampungKB.Core.Ingestion.Intake;
 using KampungKB.Core.Ingestion.Normalisation;
 using KampungKB.Core.Ingestion.Validation;
@@ -126,9 +127,12 @@ internal sealed partial class SheetAnalyzer
         k.LastRow = row.Number;
         if (IsTotalRow(row, Math.Max(2, columns.Min(c => c.Column) - 1))) return true;
         var (col, name) = RowKampung(row, header);
-        k.More.Add((row.Number, col, name.Length > 0 ? name : "baris " + row.Number));
+        k.More.Add((row.Number, col, name.Length > 0 ? name : RowName(row.Number)));
         return true;
     }
+
+    /// <summary>"baris 7": how a kampung row without a name is named in the message.</summary>
+    private string RowName(int row) => _sink.Text(MessageCatalogue.RowText, ("row", row.ToString(CultureInfo.InvariantCulture)));
 
     /// <summary>Once the table has ended: refuses the file when it held more than one kampung's row.</summary>
     private void EndKampungRows()
@@ -136,8 +140,9 @@ internal sealed partial class SheetAnalyzer
         if (_kampungRows is not { } k) return;
         _kampungRows = null;
         if (k.More.Count == 0) return;
-        var names = new[] { k.FirstName.Length > 0 ? k.FirstName : "baris " + k.FirstRow }.Concat(k.More.Select(m => m.Name)).ToList();
-        var shown = string.Join(", ", names.Take(5)) + (names.Count > 5 ? $", … ({names.Count - 5} lagi)" : "");
+        var names = new[] { k.FirstName.Length > 0 ? k.FirstName : RowName(k.FirstRow) }.Concat(k.More.Select(m => m.Name)).ToList();
+        var shown = string.Join(", ", names.Take(5))
+            + (names.Count > 5 ? ", " + _sink.Text(MessageCatalogue.MoreText, ("count", (names.Count - 5).ToString(CultureInfo.InvariantCulture))) : "");
         var first = k.More[0];
         _sink.Error(ProblemCodes.SeveralKampungRows, k.Sheet, first.Row, first.Column >= 0 ? first.Column : null, first.Name,
             ("count", names.Count), ("rows", $"{k.FirstRow}–{k.LastRow}"), ("names", shown), ("first", names[0]));

@@ -4,9 +4,29 @@ using KampungKB.Core.Model;
 
 namespace KampungKB.Core.Ingestion.Validation;
 
-/// <summary>Indonesian message templates by problem code, loaded once from templates/messages/problems.json.</summary>
+/// <summary>
+/// Indonesian message templates by problem code, loaded once from templates/messages/problems.json, and the few
+/// pieces messages are built from (<see cref="TextKeys"/>: the place of a problem, "lebih dari" before a size), kept
+/// in the same file under <c>text.*</c> keys so every word a cadre reads is there (conventions 3).
+/// </summary>
 internal sealed class MessageCatalogue
 {
+    /// <summary>Where a problem is: <c>lembar "{sheet}"</c>.</summary>
+    internal const string SheetText = "text.sheet";
+    /// <summary><c>baris {row}</c>: a problem's row, or a kampung row without a name.</summary>
+    internal const string RowText = "text.row";
+    /// <summary><c>kolom {column}</c> (the column's letters).</summary>
+    internal const string ColumnText = "text.column";
+    /// <summary>The place of a problem about the whole file (no sheet, row or column).</summary>
+    internal const string WholeFileText = "text.whole-file";
+    /// <summary><c>lebih dari {size}</c>: a size only known to exceed the cap (a stream read up to it).</summary>
+    internal const string AtLeastText = "text.at-least";
+    /// <summary><c>… ({count} lagi)</c>: after the first names of a list cut short.</summary>
+    internal const string MoreText = "text.more";
+
+    /// <summary>The non-code keys problems.json must hold, each with a non-empty text; checked at load.</summary>
+    internal static readonly IReadOnlyList<string> TextKeys = [SheetText, RowText, ColumnText, WholeFileText, AtLeastText, MoreText];
+
     private readonly IReadOnlyDictionary<string, string> _templates;
 
     internal MessageCatalogue(IReadOnlyDictionary<string, string> templates) => _templates = templates;
@@ -23,11 +43,17 @@ internal sealed class MessageCatalogue
         var errors = new List<string>();
         foreach (var code in ProblemCodes.All)
             if (!map.TryGetValue(code, out var t) || string.IsNullOrWhiteSpace(t)) errors.Add($"{path}: no message for code '{code}'");
+        foreach (var key in TextKeys)
+            if (!map.TryGetValue(key, out var t) || string.IsNullOrWhiteSpace(t)) errors.Add($"{path}: no text for '{key}'");
         foreach (var code in map.Keys)
-            if (!ProblemCodes.All.Contains(code)) errors.Add($"{path}: message for unknown code '{code}'");
+            if (!ProblemCodes.All.Contains(code) && !TextKeys.Contains(code)) errors.Add($"{path}: message for unknown code '{code}'");
         if (errors.Count > 0) throw new TemplateException(string.Join(Environment.NewLine, errors));
         return new MessageCatalogue(map);
     }
+
+    /// <summary>One of the <see cref="TextKeys"/> with its <c>{name}</c> placeholders filled.</summary>
+    internal string Text(string key, params (string Name, string Value)[] args) =>
+        Render(key, args.ToDictionary(a => a.Name, a => a.Value, StringComparer.Ordinal));
 
     internal string Render(string code, IReadOnlyDictionary<string, string> args)
     {
@@ -150,13 +176,16 @@ internal sealed class ProblemSink(MessageCatalogue catalogue, string fileName)
         args["examplePeriod"] = IndonesianFormat.Month(p);
     }
 
-    private static string Location(string? sheet, int? row, string? column)
+    /// <summary>A text of the catalogue (<see cref="MessageCatalogue.TextKeys"/>) for a message argument built in code.</summary>
+    internal string Text(string key, params (string Name, string Value)[] args) => catalogue.Text(key, args);
+
+    private string Location(string? sheet, int? row, string? column)
     {
         var parts = new List<string>(3);
-        if (!string.IsNullOrEmpty(sheet)) parts.Add($"lembar \"{sheet}\"");
-        if (row is not null) parts.Add($"baris {row}");
-        if (column is not null) parts.Add($"kolom {column}");
-        return parts.Count == 0 ? "berkas ini" : string.Join(", ", parts);
+        if (!string.IsNullOrEmpty(sheet)) parts.Add(catalogue.Text(MessageCatalogue.SheetText, ("sheet", sheet)));
+        if (row is not null) parts.Add(catalogue.Text(MessageCatalogue.RowText, ("row", row.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        if (column is not null) parts.Add(catalogue.Text(MessageCatalogue.ColumnText, ("column", column)));
+        return parts.Count == 0 ? catalogue.Text(MessageCatalogue.WholeFileText) : string.Join(", ", parts);
     }
 }
 

@@ -1,12 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using KampungKB.Core.Model;
 
 namespace KampungKB.Core.Jobs.Recaps;
 
 /// <summary>
 /// Labels and kinds the recap and reminders use (<c>templates/messages/indicator-labels.json</c>): which
 /// indicators are stocks and which flows, how ratios are built, how a cadre's "bidang" text maps to the
-/// family functions, and what a reminder says is missing. Loaded and checked once at start-up.
+/// family functions, what a reminder says is missing and how each reminder stage is named. Loaded and checked once at start-up.
 /// </summary>
 public sealed class RecapCatalogue
 {
@@ -27,7 +28,14 @@ public sealed class RecapCatalogue
 
     private sealed record Document(
         List<Indicator>? Indicators, List<Ratio>? Ratios, List<Bidang>? Bidang,
-        string? BidangOther, string? BidangMissing, List<string>? ReminderMissing);
+        string? BidangOther, string? BidangMissing, List<string>? ReminderMissing, Dictionary<string, string>? ReminderStages);
+
+    /// <summary>The key of <c>reminderStages</c> naming a reminder the dinas sent from the dashboard (not a stage of the schedule).</summary>
+    public const string OnRequestStage = "on-request";
+
+    /// <summary>The keys <c>reminderStages</c> must hold: each stage's stored key (<see cref="ReminderStageKeys"/>) and <see cref="OnRequestStage"/>.</summary>
+    public static readonly IReadOnlyList<string> RequiredReminderStages =
+        [.. Enum.GetValues<Model.ReminderStage>().Select(s => s.Key()), OnRequestStage];
 
     private RecapCatalogue(Document d, Classes.KampungClassifier classifier, Handover.HandoverCatalogue handover, Quality.QualityCatalogue quality,
         RecapWorkbookTexts workbook)
@@ -42,7 +50,10 @@ public sealed class RecapCatalogue
         BidangOther = d.BidangOther!;
         BidangMissing = d.BidangMissing!;
         ReminderMissing = d.ReminderMissing!;
+        _reminderStages = d.ReminderStages!;
     }
+
+    private readonly Dictionary<string, string> _reminderStages;
 
     public IReadOnlyList<Indicator> Indicators { get; }
     public IReadOnlyList<Ratio> Ratios { get; }
@@ -59,6 +70,14 @@ public sealed class RecapCatalogue
 
     /// <summary>The recap attachment's sheet names, headers and summary rows (<c>templates/recaps/workbook.json</c>).</summary>
     internal RecapWorkbookTexts Workbook { get; }
+
+    /// <summary>
+    /// How a reminder is named where people read it (the reminder mail's earlier reminders, the recap's last reminder, the
+    /// CLI): the text of <c>reminderStages</c> for <paramref name="key"/> (one of <see cref="RequiredReminderStages"/>)
+    /// with <c>{offset}</c> filled, e.g. "Pengingat H-3".
+    /// </summary>
+    /// <param name="offset">Days from the deadline as the label writes them after "H": <c>-3</c>, <c>+1</c>.</param>
+    public string ReminderStageLabel(string key, string offset = "") => _reminderStages[key].Replace("{offset}", offset, StringComparison.Ordinal);
 
     /// <summary>The recap's label of an indicator code (the code itself when the labels do not name it).</summary>
     public string LabelOf(string code) => Indicators.FirstOrDefault(i => i.Code == code)?.Label ?? code;
@@ -91,6 +110,8 @@ public sealed class RecapCatalogue
             if (d.Bidang is null || d.Bidang.Any(b => string.IsNullOrWhiteSpace(b.Label) || b.Words is not { Count: > 0 })) problems.Add("bidang groups need a label and words");
             if (string.IsNullOrWhiteSpace(d.BidangOther) || string.IsNullOrWhiteSpace(d.BidangMissing)) problems.Add("bidangOther and bidangMissing are required");
             if (d.ReminderMissing is not { Count: > 0 }) problems.Add("reminderMissing is required");
+            foreach (var key in RequiredReminderStages.Where(k => string.IsNullOrWhiteSpace(d.ReminderStages?.GetValueOrDefault(k))))
+                problems.Add($"reminderStages needs a label for '{key}'");
         }
         if (problems.Count > 0) throw new InvalidOperationException($"Recap labels {path} are not usable: " + string.Join("; ", problems));
         return new RecapCatalogue(d!, new Classes.KampungClassifier(Classes.ClassCatalogue.Load(templatesDirectory)),

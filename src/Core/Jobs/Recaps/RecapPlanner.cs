@@ -106,7 +106,7 @@ internal sealed class RecapPlanner(RecapCatalogue catalogue)
             var (values, asOf) = ValuesAsOf(k.AreaCode, period, history);
             var missingRun = MonthsMissingInARow(k.AreaCode, period, history);
             rows.Add(new RecapKampungRow(
-                k.AreaCode, k.Name, k.Village, k.District, ClassLabel(k.Class, regency) ?? k.ClassLabel,
+                k.AreaCode, k.Name, k.Village, k.District, (k.Class is { } kc ? catalogue.Classifier.Catalogue.ClassLabel(kc, regency.TopClassLabel) : k.ClassLabel),
                 status, report?.FirstArrival,
                 activitiesByArea[k.AreaCode].Count(), report?.Male ?? 0, report?.Female ?? 0, report?.Participants ?? 0,
                 activitiesByArea[k.AreaCode].SelectMany(a => a.Activity.Partners).Select(NormalizePartner).Where(p => p.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).Count(),
@@ -299,7 +299,8 @@ internal sealed class RecapPlanner(RecapCatalogue catalogue)
         return any ? num / den : null;
     }
 
-    private static List<ClassRow> ClassRows(IReadOnlyList<RegistryEntry> kampung, IReadOnlyDictionary<string, ClassChange> changes, RegencySettings regency, int year)
+    /// <summary>The recap's class table: each class as templates/classes/classification.json names it (the top class as the dinas calls it), then the kampung without a class.</summary>
+    private List<ClassRow> ClassRows(IReadOnlyList<RegistryEntry> kampung, IReadOnlyDictionary<string, ClassChange> changes, RegencySettings regency, int year)
     {
         var rows = new List<ClassRow>();
         foreach (var c in Enum.GetValues<KampungClass>())
@@ -307,21 +308,12 @@ internal sealed class RecapPlanner(RecapCatalogue catalogue)
             var now = kampung.Count(k => k.Class == c);
             var atYearStart = kampung.Count(k =>
                 (changes.TryGetValue(k.AreaCode, out var ch) && regency.TimeZone.ToLocal(ch.RaisedAt).Year == year ? ch.PreviousClass : k.Class) == c);
-            rows.Add(new ClassRow(ClassLabel(c, regency)!, now, atYearStart));
+            rows.Add(new ClassRow(catalogue.Classifier.Catalogue.ClassLabel(c, regency.TopClassLabel), now, atYearStart));
         }
         var unknown = kampung.Count(k => k.Class is null);
-        if (unknown > 0) rows.Add(new ClassRow("Belum diklasifikasi", unknown, null));
+        if (unknown > 0) rows.Add(new ClassRow(catalogue.Classifier.Catalogue.Texts["unclassified"], unknown, null));
         return rows;
     }
-
-    internal static string? ClassLabel(KampungClass? c, RegencySettings regency) => c switch
-    {
-        KampungClass.Dasar => "Dasar",
-        KampungClass.Berkembang => "Berkembang",
-        KampungClass.Mandiri => "Mandiri",
-        KampungClass.Berkelanjutan => regency.TopClassLabel,
-        _ => null,
-    };
 
     /// <summary>Rejected uploads of the period, or (period unknown) received from the first day of the period to the end of the next month.</summary>
     private static bool InWindow(UploadRecord u, ReportingPeriod period, LocalTime zone)
@@ -331,10 +323,10 @@ internal sealed class RecapPlanner(RecapCatalogue catalogue)
         return day >= period.FirstDay && day <= period.Next.LastDay;
     }
 
-    private static string? LastReminder(IReadOnlyList<NotificationRecord> log, string area, RegencySettings regency) =>
+    private string? LastReminder(IReadOnlyList<NotificationRecord> log, string area, RegencySettings regency) =>
         log.Where(r => r.AreaCode == area && r.Kind == NotificationKinds.Reminder && r.State == NotificationState.Sent)
             .OrderBy(r => ReminderStages.Order(r.Stage))
-            .Select(r => ReminderStages.Label(r.Stage, regency))
+            .Select(r => ReminderStages.Label(r.Stage, regency, catalogue))
             .LastOrDefault();
 
     internal static string NormalizePartner(string partner) =>

@@ -150,7 +150,7 @@ public sealed class ReminderRunner(RegistryStore registry, ReportStore reports, 
             var previous = facts.Log.Values
                 .Where(r => r.AreaCode == k.AreaCode && r.State == NotificationState.Sent && r.CompletedAt is not null)
                 .OrderBy(r => r.CompletedAt).ThenBy(r => ReminderStages.Order(r.Stage))
-                .Select(r => new PreviousReminderRow(DateOnly.FromDateTime(regency.TimeZone.ToLocal(r.CompletedAt!.Value)), ReminderStages.Label(r.Stage, regency), r.RecipientRole ?? ""))
+                .Select(r => new PreviousReminderRow(DateOnly.FromDateTime(regency.TimeZone.ToLocal(r.CompletedAt!.Value)), ReminderStages.Label(r.Stage, regency, catalogue), r.RecipientRole ?? ""))
                 .ToList();
             var link = links is null ? null : (await links.IssueAsync(k, cancellationToken: ct).ConfigureAwait(false)).Url;
             var rendered = templates.RenderReminder(View(regency, period, k, stage, day, previous, link, decision.Rejected) with
@@ -199,7 +199,7 @@ public sealed class ReminderRunner(RegistryStore registry, ReportStore reports, 
         var previous = log
             .Where(r => r.AreaCode == k.AreaCode && r.State == NotificationState.Sent && r.CompletedAt is not null)
             .OrderBy(r => r.CompletedAt)
-            .Select(r => new PreviousReminderRow(DateOnly.FromDateTime(regency.TimeZone.ToLocal(r.CompletedAt!.Value)), ReminderStages.Label(r.Stage, regency), r.RecipientRole ?? ""))
+            .Select(r => new PreviousReminderRow(DateOnly.FromDateTime(regency.TimeZone.ToLocal(r.CompletedAt!.Value)), ReminderStages.Label(r.Stage, regency, catalogue), r.RecipientRole ?? ""))
             .ToList();
         // Composed only by the run that owns the row: a double tap issues no second upload link.
         var sent = await _ledger.SendOnceAsync(request, async token =>

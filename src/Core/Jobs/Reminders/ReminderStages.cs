@@ -1,3 +1,5 @@
+using System.Globalization;
+using KampungKB.Core.Jobs.Recaps;
 using KampungKB.Core.Model;
 using KampungKB.Core.Outbox.Notifications;
 
@@ -37,22 +39,19 @@ public static class ReminderStages
     /// <summary>The position of a stored stage key (0–3), or −1 for anything else (null, a feedback row's upload status).</summary>
     public static int Order(string? key) => ReminderStageKeys.TryParse(key, out var stage) ? (int)stage : -1;
 
-    /// <summary>"Pengingat H-3", "Pengingat H+1", "Eskalasi PKB/PLKB H+3", "Laporan ke dinas H+7".</summary>
-    public static string Label(ReminderStage stage, RegencySettings regency)
+    /// <summary>
+    /// "Pengingat H-3", "Pengingat H+1", "Eskalasi PKB/PLKB H+3", "Laporan ke dinas H+7": the stage's label of
+    /// <c>reminderStages</c> in templates/messages/indicator-labels.json (<paramref name="labels"/>) with its offset.
+    /// </summary>
+    public static string Label(ReminderStage stage, RegencySettings regency, RecapCatalogue labels)
     {
         var offset = regency.ReminderOffsets[(int)stage];
-        var h = offset < 0 ? $"H{offset}" : $"H+{offset}";
-        return stage switch
-        {
-            ReminderStage.Escalation => $"Eskalasi PKB/PLKB {h}",
-            ReminderStage.Dinas => $"Laporan ke dinas {h}",
-            _ => $"Pengingat {h}",
-        };
+        return labels.ReminderStageLabel(stage.Key(), offset < 0 ? offset.ToString(CultureInfo.InvariantCulture) : "+" + offset.ToString(CultureInfo.InvariantCulture));
     }
 
-    /// <summary>The label of a stored stage key; any other text is returned as it is.</summary>
-    public static string Label(string? key, RegencySettings regency) =>
-        ReminderStageKeys.TryParse(key, out var stage) ? Label(stage, regency)
-        : key is not null && key.StartsWith(ReminderRunner.OnRequestPrefix, StringComparison.Ordinal) ? "Pengingat dari dinas"
+    /// <summary>The label of a stored stage key (a reminder the dinas asked for: "Pengingat dari dinas"); any other text is returned as it is.</summary>
+    public static string Label(string? key, RegencySettings regency, RecapCatalogue labels) =>
+        ReminderStageKeys.TryParse(key, out var stage) ? Label(stage, regency, labels)
+        : key is not null && key.StartsWith(ReminderRunner.OnRequestPrefix, StringComparison.Ordinal) ? labels.ReminderStageLabel(RecapCatalogue.OnRequestStage)
         : key ?? "";
 }

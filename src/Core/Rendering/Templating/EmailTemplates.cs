@@ -17,7 +17,7 @@ internal sealed class TemplateConfigurationException(string directory, IReadOnly
 
 /// <summary>
 /// The email templates (<c>templates/email/*.hbs</c>, partials in <c>partials/</c>, subjects in
-/// <c>subjects.json</c>), loaded and compiled once at start-up so a missing or broken template stops
+/// <c>subjects.json</c>, the texts a mail's view is built from in <c>texts.json</c>), loaded and compiled once at start-up so a missing or broken template stops
 /// the app before the first mail instead of failing at 03:00 on a reminder run. Output of
 /// <c>{{value}}</c> is HTML-encoded through <see cref="ExportSanitizer.Html"/>; helpers format in
 /// Indonesian: <c>angka persen selisih selisihpersen tanggal jam bulan bar</c>.
@@ -52,14 +52,38 @@ public sealed class EmailTemplates
         DriveUnreachable, DashboardSignIn, UploadLink,
     ];
 
+    /// <summary>A feedback's kampung name when neither the registry nor the file names one (<c>texts.json</c>).</summary>
+    public const string UnknownKampungText = "feedback.unknown-kampung";
+
+    /// <summary>The prefix of a key figure's label in <c>texts.json</c>: <c>figure.{indicator code}</c>, and <c>figure.cpr</c>, <c>figure.unmet_need_rate</c> for the two ratios.</summary>
+    public const string FigurePrefix = "figure.";
+
+    /// <summary>
+    /// The texts of <c>texts.json</c> a mail is built from beside its template (the feedback's key figures and its
+    /// unknown kampung): each must be there, non-empty, or the templates do not load.
+    /// </summary>
+    public static readonly IReadOnlyList<string> RequiredTexts =
+    [
+        UnknownKampungText,
+        FigurePrefix + "families", FigurePrefix + "pus", FigurePrefix + "kb_active", FigurePrefix + "cpr", FigurePrefix + "kb_new",
+        FigurePrefix + "unmet_need", FigurePrefix + "unmet_need_rate", FigurePrefix + "stunting_risk_families",
+    ];
+
     private readonly Dictionary<string, HandlebarsTemplate<object, object>> _bodies;
     private readonly Dictionary<string, HandlebarsTemplate<object, object>> _subjects;
+    private readonly Dictionary<string, string> _texts;
 
-    private EmailTemplates(Dictionary<string, HandlebarsTemplate<object, object>> bodies, Dictionary<string, HandlebarsTemplate<object, object>> subjects)
+    private EmailTemplates(Dictionary<string, HandlebarsTemplate<object, object>> bodies, Dictionary<string, HandlebarsTemplate<object, object>> subjects,
+        Dictionary<string, string> texts)
     {
         _bodies = bodies;
         _subjects = subjects;
+        _texts = texts;
     }
+
+    /// <summary>A text of <c>texts.json</c>, one of <see cref="RequiredTexts"/> (plain text; the template encodes it).</summary>
+    /// <exception cref="KeyNotFoundException">The key is not in texts.json (a key outside <see cref="RequiredTexts"/>: our bug).</exception>
+    public string Text(string key) => _texts[key];
 
     public IReadOnlyCollection<string> TemplateNames => _bodies.Keys;
 
@@ -112,8 +136,24 @@ public sealed class EmailTemplates
                     problems.Add($"missing subject '{key}' in subjects.json");
         }
 
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        var textsFile = Path.Combine(directory, "texts.json");
+        if (!File.Exists(textsFile))
+        {
+            problems.Add("missing texts.json");
+        }
+        else
+        {
+            Dictionary<string, string>? raw = null;
+            Try(problems, "texts.json", () => raw = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(textsFile, Encoding.UTF8)));
+            foreach (var (key, text) in raw ?? []) texts[key] = text;
+            if (raw is not null)
+                foreach (var key in RequiredTexts.Where(k => string.IsNullOrWhiteSpace(texts.GetValueOrDefault(k))))
+                    problems.Add($"missing text '{key}' in texts.json");
+        }
+
         if (problems.Count > 0) throw new TemplateConfigurationException(directory, problems);
-        return new EmailTemplates(bodies, subjects);
+        return new EmailTemplates(bodies, subjects, texts);
     }
 
     internal RenderedEmail RenderFeedback(FeedbackView view) =>

@@ -337,14 +337,14 @@ public sealed class DriveSync
             return false;
         }
         var rendered = _templates.Render(UnreachableTemplate, new DriveUnreachableView(regency.DinasName, kampung?.Name ?? link.AreaCode, link.AreaCode,
-            link.Url, status == 404 ? "hilang" : "tidak dibagikan", Account ?? "", IndonesianFormat.Date(regency.TimeZone.ToLocal(link.NextCheckAt!.Value))));
+            link.Url, status == 404, Account ?? "", IndonesianFormat.Date(regency.TimeZone.ToLocal(link.NextCheckAt!.Value))));
         var message = new MailMessage(regency.Recipients, [], rendered.Subject, rendered.Html, rendered.Text, [], regency.DinasName);
         return (await _ledger.SendOnceAsync(request, message, _mail, ct).ConfigureAwait(false)).Succeeded;
     }
 }
 
-/// <summary>The model of templates/email/drive-unreachable.hbs.</summary>
-internal sealed record DriveUnreachableView(string DinasName, string KampungName, string AreaCode, string FolderUrl, string Cause, string Account, string NextCheck,
+/// <summary>The model of templates/email/drive-unreachable.hbs; <paramref name="FolderMissing"/>: Drive answered 404 (the folder is gone), else 403 (no longer shared); the template words each.</summary>
+internal sealed record DriveUnreachableView(string DinasName, string KampungName, string AreaCode, string FolderUrl, bool FolderMissing, string Account, string NextCheck,
     string? HelpContact = null);
 
 /// <summary>Stable event ids of the Drive channel (ids and counts only, never names or addresses).</summary>

@@ -11,7 +11,7 @@ public sealed class TemplateFeedbackRenderer(EmailTemplates templates) : IFeedba
     public string RenderHtml(FeedbackDocument feedback) => Render(feedback, isPage: true).Html;
 
     /// <param name="helpContact">Who to ask for help; default the kampung's PKB/PLKB from the registry (<see cref="HelpContactOf"/>).</param>
-    public RenderedEmail Render(FeedbackDocument f, string dinasName = "Dinas PPKB", string? uploadLink = null, string? helpContact = null, bool isPage = false)
+    public RenderedEmail Render(FeedbackDocument f, string dinasName = RegencySettings.DefaultDinasName, string? uploadLink = null, string? helpContact = null, bool isPage = false)
     {
         helpContact ??= HelpContactOf(f.Kampung);
         if (f.Files is { } files) return RenderFolder(f, files, dinasName, uploadLink, helpContact, isPage);
@@ -21,7 +21,7 @@ public sealed class TemplateFeedbackRenderer(EmailTemplates templates) : IFeedba
         var accepted = f.Status != UploadStatus.Rejected;
         var view = new FeedbackView(
             Accepted: accepted,
-            KampungName: f.Kampung?.Name ?? f.Report?.Kampung?.Name ?? f.Report?.Kampung?.Village ?? "(kampung belum dikenali)",
+            KampungName: f.Kampung?.Name ?? f.Report?.Kampung?.Name ?? f.Report?.Kampung?.Village ?? templates.Text(EmailTemplates.UnknownKampungText),
             AreaCode: f.Kampung?.AreaCode,
             Kecamatan: f.Kampung?.District,
             Period: f.Period?.ToString(),
@@ -54,7 +54,7 @@ public sealed class TemplateFeedbackRenderer(EmailTemplates templates) : IFeedba
         var rows = files.Select(x => new FolderFileRow(x.Path, x.Status, x.Period?.ToString(), x.Activities, x.Indicators, x.Errors, x.Warnings,
             x.Problems.Where(p => x.Status == FolderFile.Skipped || p.Severity == Severity.Error).Select(p => ProblemRow.Of(p.Sheet, p.Row, p.Column, p.Text, p.Message)).ToList())).ToList();
         var view = new FolderFeedbackView(
-            KampungName: f.Kampung?.Name ?? "(kampung belum dikenali)",
+            KampungName: f.Kampung?.Name ?? templates.Text(EmailTemplates.UnknownKampungText),
             FileName: f.FileName,
             ReceivedAtLocal: zone.ToLocal(f.ReceivedAt),
             TimeZone: zone.Label,
@@ -88,20 +88,22 @@ public sealed class TemplateFeedbackRenderer(EmailTemplates templates) : IFeedba
     private static List<ProblemRow> Rows(IEnumerable<Problem> problems, Severity severity) =>
         problems.Where(p => p.Severity == severity).Take(FeedbackWriter.MaxListed).Select(p => ProblemRow.Of(p.Sheet, p.Row, p.Column, p.Text, p.Message)).ToList();
 
-    private static List<FigureRow> KeyFigures(IReadOnlyDictionary<string, decimal> i)
+    /// <summary>The key figures an accepted report shows, in this order, labelled from templates/email/texts.json (<c>figure.*</c>).</summary>
+    private List<FigureRow> KeyFigures(IReadOnlyDictionary<string, decimal> i)
     {
         var rows = new List<FigureRow>();
-        void Add(string label, string code) { if (i.TryGetValue(code, out var v)) rows.Add(new FigureRow(label, v)); }
-        Add("Jumlah KK", "families");
-        Add("PUS", "pus");
-        Add("Peserta KB aktif", "kb_active");
+        string Label(string code) => templates.Text(EmailTemplates.FigurePrefix + code);
+        void Add(string code) { if (i.TryGetValue(code, out var v)) rows.Add(new FigureRow(Label(code), v)); }
+        Add("families");
+        Add("pus");
+        Add("kb_active");
         if (i.TryGetValue("pus", out var pus) && pus > 0 && i.TryGetValue("kb_active", out var pa))
-            rows.Add(new FigureRow("CPR (KB aktif / PUS)", pa / pus, IsPercent: true));
-        Add("Peserta KB baru", "kb_new");
-        Add("Unmet need", "unmet_need");
+            rows.Add(new FigureRow(Label("cpr"), pa / pus, IsPercent: true));
+        Add("kb_new");
+        Add("unmet_need");
         if (pus > 0 && i.TryGetValue("unmet_need", out var un))
-            rows.Add(new FigureRow("Tingkat unmet need", un / pus, IsPercent: true));
-        Add("Keluarga berisiko stunting", "stunting_risk_families");
+            rows.Add(new FigureRow(Label("unmet_need_rate"), un / pus, IsPercent: true));
+        Add("stunting_risk_families");
         return rows;
     }
 }
