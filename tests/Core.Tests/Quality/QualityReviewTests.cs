@@ -93,6 +93,23 @@ public sealed class QualityReviewTests
     }
 
     [Fact]
+    public void Consistency_OfMoreThanTwoFigures_CountsThemInTheReason()
+    {
+        // IUD 10 + MOW 5 + MOP 5 = 20 ≠ KB aktif 50: the three methods are named by their count, not one by one.
+        var figures = new Dictionary<ReportingPeriod, IReadOnlyDictionary<string, IReadOnlyDictionary<string, decimal>>>
+        {
+            [October] = new Dictionary<string, IReadOnlyDictionary<string, decimal>>
+            {
+                [A] = new Dictionary<string, decimal> { ["kb_active"] = 50, ["kb_active_iud"] = 10, ["kb_active_mow"] = 5, ["kb_active_mop"] = 5 },
+            },
+        };
+        var report = new QualityReview(Recap.Quality, Recap.LabelOf).Review(new QualityInput("63.71", October, [Kampung(A, "Kampung KB Alpha", "Kec Satu")], figures));
+
+        var f = Assert.Single(report.Flags, f => f.Figure == "methods-eq-kb-active");
+        Assert.StartsWith("Σ 3 angka ", f.Why, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void KecamatanTrend_BeyondThirdOfPreviousMean_NamesTheKampungThatMoved()
     {
         // Kec Dua, BKB: October 80 (Beta only); expected = mean of Jul–Sep 40 42 44 = 42 (≥ 20); 80 / 42 = 1,90 > 1,33 → flag,

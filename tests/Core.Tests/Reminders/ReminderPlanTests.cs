@@ -270,8 +270,12 @@ public class ReminderPlanTests
             Enum.GetValues<ReminderStage>().Select(s => ReminderStages.Label(s, regency, Labels)));
     }
 
-    [Fact]
-    public void RecapCatalogue_WithoutAStageLabel_RefusesToLoad_NamingIt()
+    [Theory]
+    [InlineData("reminderStages", "escalation")]
+    [InlineData("reminderStages", "on-request")]
+    [InlineData("reminderTexts", "greetingPokja")]
+    [InlineData("reminderTexts", "dinasListName")]
+    public void RecapCatalogue_WithoutAReminderText_RefusesToLoad_NamingIt(string section, string key)
     {
         var dir = Directory.CreateTempSubdirectory("kkb-labels-").FullName;
         try
@@ -284,10 +288,11 @@ public class ReminderPlanTests
             }
             var path = Path.Combine(dir, "messages", "indicator-labels.json");
             var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
-            json["reminderStages"]!.AsObject().Remove("escalation");
+            json[section]!.AsObject().Remove(key);
             File.WriteAllText(path, json.ToJsonString());
             var e = Assert.Throws<InvalidOperationException>(() => KampungKB.Core.Jobs.Recaps.RecapCatalogue.Load(dir));
-            Assert.Contains("'escalation'", e.Message, StringComparison.Ordinal);
+            Assert.Contains($"{section} needs", e.Message, StringComparison.Ordinal);
+            Assert.Contains($"'{key}'", e.Message, StringComparison.Ordinal);
         }
         finally { Directory.Delete(dir, recursive: true); }
     }

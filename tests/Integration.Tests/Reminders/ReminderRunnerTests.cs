@@ -35,6 +35,7 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
         Assert.Equal(ReminderSkipReasons.NoPokjaEmail, before.Items.Single(i => i.AreaCode == Delta).Reason);
         Assert.Equal(3, h.Mail.Sent.Count);
         Assert.Contains(h.Mail.Sent, m => m.To.SequenceEqual(["beta@pokja.example"]));
+        Assert.Contains("Yth. Pokja Kampung KB Beta,", h.Mail.Sent.First(m => m.To.SequenceEqual(["beta@pokja.example"])).TextBody, StringComparison.Ordinal);
 
         var again = await h.Reminders.RunAsync(Settings, Nov(7));
         Assert.All(again.Items, i => Assert.Equal(ReminderActions.Already, i.Action));
@@ -42,12 +43,16 @@ public class ReminderRunnerTests(AzuriteFixture azurite)
 
         await h.Reminders.RunAsync(Settings, Nov(11));
         Assert.Equal(6, h.Mail.Sent.Count);                 // after the deadline: Pokja again
+        // It names the reminder sent before by its stage and day from the deadline.
+        Assert.Contains("Pengingat H-3", h.Mail.Sent.Skip(3).First(m => m.To.SequenceEqual(["beta@pokja.example"])).TextBody, StringComparison.Ordinal);
         var escalation = await h.Reminders.RunAsync(Settings, Nov(13));
         Assert.Equal(4, escalation.Sent);                    // to the PKB, Delta included (its PKB has an email)
         Assert.Equal(10, h.Mail.Sent.Count);
         Assert.Equal(4, h.Mail.Sent.Skip(6).Count(m => m.To.SequenceEqual(["pkb@bkkbn.example"])));
+        Assert.All(h.Mail.Sent.Skip(6).Take(4), m => Assert.Contains("Yth. Ibu PKB,", m.TextBody, StringComparison.Ordinal));
         var dinas = await h.Reminders.RunAsync(Settings, Nov(17));
         Assert.Equal(1, dinas.Sent);                         // one list of the 4 missing kampung (docs/recaps-and-reminders.md)
+        Assert.Equal("4 kampung", dinas.Items.Single(i => i.Stage == ReminderStage.Dinas).KampungName); // as `kkb remind` prints the list
         Assert.Equal(11, h.Mail.Sent.Count);
         Assert.All(h.Mail.Sent.Skip(10), m => Assert.Equal(["rekap@dppkb.example"], m.To));
         Assert.Equal(0, (await h.Reminders.RunAsync(Settings, Nov(17))).Sent);

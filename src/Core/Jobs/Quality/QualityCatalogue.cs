@@ -78,7 +78,7 @@ public sealed class QualityCatalogue
             if (d.Weights is null || Kinds.Any(k => !d.Weights.ContainsKey(k))) problems.Add("weights need every kind: " + string.Join(", ", Kinds));
             var texts = d.Texts ?? [];
             foreach (var key in Kinds.Select(k => "kind." + k).Concat(["why.outlier", "why.copied-forward", "why.inconsistent.le", "why.inconsistent.eq", "why.kecamatan-trend",
-                         "cli.header", "cli.none", "cli.rank", "cli.flag", "cli.callFirst", "sheet",
+                         "figures.many", "cli.header", "cli.none", "cli.rank", "cli.flag", "cli.callFirst", "sheet",
                          "col.rank", "col.score", "col.area", "col.kampung", "col.district", "col.month", "col.kind", "col.figure", "col.value", "col.low", "col.high", "col.why"])
                      .Concat((d.Consistency ?? []).Select(r => "rule." + r.Code)))
                 if (!texts.ContainsKey(key)) problems.Add($"text '{key}' is missing");

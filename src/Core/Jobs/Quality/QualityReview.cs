@@ -1,3 +1,4 @@
+using System.Globalization;
 using KampungKB.Core.Model;
 using KampungKB.Core.Rendering.Templating;
 
@@ -133,7 +134,8 @@ public sealed class QualityReview(QualityCatalogue catalogue, Func<string, strin
         }
     }
 
-    private string Names(IReadOnlyList<string> codes) => codes.Count <= 2 ? string.Join(" + ", codes.Select(figureLabel)) : $"Σ {codes.Count} angka";
+    private string Names(IReadOnlyList<string> codes) => codes.Count <= 2 ? string.Join(" + ", codes.Select(figureLabel))
+        : catalogue.Text("figures.many", ("count", codes.Count.ToString(CultureInfo.InvariantCulture)));
 
     private void Trend(QualityInput input, IReadOnlyDictionary<string, IReadOnlyDictionary<string, decimal>> current, List<QualityFlag> flags)
     {

@@ -28,7 +28,18 @@ public sealed class RecapCatalogue
 
     private sealed record Document(
         List<Indicator>? Indicators, List<Ratio>? Ratios, List<Bidang>? Bidang,
-        string? BidangOther, string? BidangMissing, List<string>? ReminderMissing, Dictionary<string, string>? ReminderStages);
+        string? BidangOther, string? BidangMissing, List<string>? ReminderMissing, Dictionary<string, string>? ReminderStages,
+        Dictionary<string, string>? ReminderTexts);
+
+    /// <summary><c>reminderTexts</c>: whom a Pokja reminder greets, <c>Pokja {name}</c>.</summary>
+    public const string GreetingPokja = "greetingPokja";
+    /// <summary><c>reminderTexts</c>: whom an escalation greets when the registry names no PKB/PLKB.</summary>
+    public const string GreetingPkb = "greetingPkb";
+    /// <summary><c>reminderTexts</c>: the dinas list's line in a run's items, <c>{count} kampung</c>.</summary>
+    public const string DinasListName = "dinasListName";
+
+    /// <summary>The keys <c>reminderTexts</c> must hold.</summary>
+    public static readonly IReadOnlyList<string> RequiredReminderTexts = [GreetingPokja, GreetingPkb, DinasListName];
 
     /// <summary>The key of <c>reminderStages</c> naming a reminder the dinas sent from the dashboard (not a stage of the schedule).</summary>
     public const string OnRequestStage = "on-request";
@@ -51,9 +62,19 @@ public sealed class RecapCatalogue
         BidangMissing = d.BidangMissing!;
         ReminderMissing = d.ReminderMissing!;
         _reminderStages = d.ReminderStages!;
+        _reminderTexts = d.ReminderTexts!;
     }
 
     private readonly Dictionary<string, string> _reminderStages;
+    private readonly Dictionary<string, string> _reminderTexts;
+
+    /// <summary>A text of <c>reminderTexts</c> (one of <see cref="RequiredReminderTexts"/>) with its <c>{name}</c> placeholders filled.</summary>
+    public string ReminderText(string key, params (string Name, string Value)[] args)
+    {
+        var text = _reminderTexts[key];
+        foreach (var (name, value) in args) text = text.Replace("{" + name + "}", value, StringComparison.Ordinal);
+        return text;
+    }
 
     public IReadOnlyList<Indicator> Indicators { get; }
     public IReadOnlyList<Ratio> Ratios { get; }
@@ -112,6 +133,8 @@ public sealed class RecapCatalogue
             if (d.ReminderMissing is not { Count: > 0 }) problems.Add("reminderMissing is required");
             foreach (var key in RequiredReminderStages.Where(k => string.IsNullOrWhiteSpace(d.ReminderStages?.GetValueOrDefault(k))))
                 problems.Add($"reminderStages needs a label for '{key}'");
+            foreach (var key in RequiredReminderTexts.Where(k => string.IsNullOrWhiteSpace(d.ReminderTexts?.GetValueOrDefault(k))))
+                problems.Add($"reminderTexts needs a text for '{key}'");
         }
         if (problems.Count > 0) throw new InvalidOperationException($"Recap labels {path} are not usable: " + string.Join("; ", problems));
         return new RecapCatalogue(d!, new Classes.KampungClassifier(Classes.ClassCatalogue.Load(templatesDirectory)),

@@ -110,7 +110,7 @@ public sealed class ReminderRunner(RegistryStore registry, ReportStore reports, 
                     _ when dryRun => (decision.Skip is null ? ReminderActions.WouldSend : ReminderActions.WouldSkip, decision.Skip),
                     _ => await ActAsync(regency, decision, partition, plan, facts, Reminded, day, ct).ConfigureAwait(false),
                 };
-                items.Add(new ReminderItem(regency.Code, period, k?.AreaCode ?? "*", k?.Name ?? $"{plan.Missing.Count} kampung", decision.Stage.Stage,
+                items.Add(new ReminderItem(regency.Code, period, k?.AreaCode ?? "*", k?.Name ?? catalogue.ReminderText(RecapCatalogue.DinasListName, ("count", plan.Missing.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))), decision.Stage.Stage,
                     decision.Stage.Day, decision.Stage.RecipientRole, action, reason, decision.Rejected is not null, decision.Channel));
             }
         }
@@ -244,9 +244,9 @@ public sealed class ReminderRunner(RegistryStore registry, ReportStore reports, 
             stage.Stage,
             stage.Stage switch
             {
-                ReminderStage.Escalation => k.PkbName ?? "Bapak/Ibu PKB/PLKB",
+                ReminderStage.Escalation => k.PkbName ?? catalogue.ReminderText(RecapCatalogue.GreetingPkb),
                 ReminderStage.Dinas => regency.DinasName,
-                _ => "Pokja " + k.Name,
+                _ => catalogue.ReminderText(RecapCatalogue.GreetingPokja, ("name", k.Name)),
             },
             k.Name, k.AreaCode, k.Village, k.District, period.ToString(), due, today.DayNumber - due.DayNumber,
             catalogue.ReminderMissing.Select(m => m.Replace("{month}", month, StringComparison.Ordinal)).ToList(),
