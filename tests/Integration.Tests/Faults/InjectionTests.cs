@@ -50,6 +50,7 @@ public class InjectionTests(AzuriteFixture azurite)
         var home = await desk.HomeAsync(Pelambuan, token);
         Assert.Contains("id=\"ditolak\"", result.Body, StringComparison.Ordinal);     // the verdict, not a pending or error page
         Assert.Contains("&lt;img src&#61;x", result.Body, StringComparison.Ordinal); // the text is shown, encoded
+        Assert.Matches("<header><h1>[^<]+</h1><p>Kampung KB [^<]+ · [^<]+, Kec\\. Banjarmasin Barat</p></header>", home.Body); // the kampung and its place
 
         foreach (var (where, html) in new[] { ("feedback page", kept), ("mail", sent.HtmlBody), ("result page", result.Body), ("upload page", home.Body) })
             foreach (var live in Live)

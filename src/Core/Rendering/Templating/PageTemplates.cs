@@ -23,7 +23,7 @@ public sealed class PageTemplates
         "participants", "participants_split", "warnings", "rejected_title", "rejected_text",
         "where_sheet", "where_row", "where_column", "found", "send_again", "back", "refused_title", "refused_text",
         "retired_title", "retired_text", "opening_title", "opening_text", "opening_noscript", "opening_nolink",
-        "status_accepted", "status_unchanged", "status_superseded", "status_rejected", "footer",
+        "status_accepted", "status_unchanged", "status_superseded", "status_rejected", "footer", "place_district",
     ];
 
     private readonly HandlebarsTemplate<object, object> _page;

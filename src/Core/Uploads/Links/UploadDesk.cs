@@ -409,7 +409,7 @@ public sealed class UploadDesk
             ["kampung"] = kampung is null ? null : new
             {
                 name = kampung.Name,
-                place = string.Join(", ", new[] { kampung.Village, kampung.District is null ? null : "Kec. " + kampung.District }.Where(x => !string.IsNullOrWhiteSpace(x))),
+                place = string.Join(", ", new[] { kampung.Village, kampung.District is null ? null : _page.Text("place_district", ("district", kampung.District)) }.Where(x => !string.IsNullOrWhiteSpace(x))),
             },
         };
         foreach (var p in part.GetType().GetProperties()) model[p.Name] = p.GetValue(part);
