@@ -36,13 +36,13 @@ public static class UploadsServiceCollectionExtensions
         services.AddSingleton(archive);
         services.AddSingleton<TemplateFeedbackRenderer>();
         services.AddSingleton<IFeedbackRenderer>(sp => sp.GetRequiredService<TemplateFeedbackRenderer>());
-        services.AddSingleton<FeedbackWriter>();
-        services.AddSingleton<UploadProcessor>();
+        services.AddInternalSingleton<FeedbackWriter>();
+        services.AddInternalSingleton<UploadProcessor>();
         services.AddSingleton<IFeedbackNotifier, MailFeedbackNotifier>();
 
         services.AddSingleton(mailIn);
         services.AddSingleton(_ => MailInTexts.Load(templatesDirectory));
-        services.AddSingleton<MailInProcessor>();
+        services.AddInternalSingleton<MailInProcessor>();
 
         services.AddSingleton(links);
         services.AddSingleton<UploadLinks>();
