@@ -152,9 +152,10 @@ internal sealed class ScaleBench(string connectionString, string root, bool quic
     {
         var catalogue = RecapCatalogue.Load(templates);
         var pages = KampungKB.Core.Dashboard.DashboardTemplates.Load(Path.Combine(templates, "dashboard"));
-        var reader = new KampungKB.Core.Dashboard.KampungPageReader(counted, _clients.Blobs, names, catalogue.Classifier);
         var reports = new ReportStore(counted, names);
         var registry = new RegistryStore(counted, names);
+        var reader = new KampungKB.Core.Dashboard.KampungPageReader(_clients.Blobs, names, registry, reports, new UploadLog(counted, names),
+            new KampungKB.Core.Outbox.Notifications.NotificationLog(counted, names), catalogue.Classifier);
         var frame = new KampungKB.Core.Dashboard.DashboardFrame("Kampung", null, null, null, true, "csrf");
         var kampungBytes = 0;
         var kampungPage = await TimeAsync(runs, async _ =>

@@ -60,7 +60,7 @@ public sealed class AppSettings
         .. KampungKB.Core.Uploads.MailIn.MailInOptions.Keys,
         .. KampungKB.Core.Outbox.WhatsApp.WhatsAppOptions.Keys,
         // The dashboard's sign-in rate limits.
-        "Dashboard__LinksPerAddress", "Dashboard__LinksPerIp",
+        .. KampungKB.Core.Dashboard.DashboardOptions.Keys,
     ];
 
     /// <summary>
@@ -137,10 +137,8 @@ public sealed class AppSettings
         // The Google Drive channel; a key that is set must be a usable service-account key.
         var drive = KampungKB.Core.Uploads.Drive.DriveOptions.FromSettings(settings);
 
-        // Dashboard sign-in limits (docs/dashboard.md): a whole number from 1 to 1000 per 15 minutes.
-        int Limit(string key, int fallback) => (int)settings.Whole(key, fallback, 1, 1000, "a whole number from 1 to 1000");
-        var dashboard = KampungKB.Core.Dashboard.DashboardOptions.From(links.SigningKey.Length > 0 ? links.SigningKey : new byte[32], links.BaseUrl,
-            Limit("Dashboard__LinksPerAddress", 5), Limit("Dashboard__LinksPerIp", 20));
+        // The dashboard: its key and address from the upload links, its sign-in limits (docs/dashboard.md).
+        var dashboard = KampungKB.Core.Dashboard.DashboardOptions.FromSettings(settings, links);
 
         errors = [.. settings.Errors.Select(e => e.ToString()), .. problems];
         return new AppSettings

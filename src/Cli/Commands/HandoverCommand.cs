@@ -50,33 +50,9 @@ internal static class HandoverCommand
         var plan = result.Plan;
         if (json) output.WriteLine(Json(plan, path));
         else
-        {
-            output.WriteLine(catalogue.Text("cli.title", ("region", plan.RegionName), ("month", IndonesianFormat.Month(period)), ("ready", plan.Ready),
-                ("failing", plan.Failing), ("none", plan.NoFigures.Count)));
-            output.WriteLine(catalogue.Text("cli.file", ("path", path)));
-            foreach (var b in plan.Blocks.Where(b => !b.IsReady))
-                output.WriteLine(catalogue.Text("cli.failing", ("name", b.Kampung.Name), ("areaCode", b.Kampung.AreaCode), ("count", b.Failures.Count),
-                    ("first", $"{b.Failures[0].Label}: {b.Failures[0].Message}")));
-        }
+            foreach (var line in HandoverListing.Lines(plan, catalogue, path)) output.WriteLine(line);
         return CommandLine.Ok;
     }
 
-    internal static string Json(HandoverPlan plan, string path) => JsonSerializer.Serialize(new
-    {
-        regency = plan.RegencyCode,
-        period = plan.Period.ToString(),
-        xlsx = path,
-        ready = plan.Ready,
-        failing = plan.Failing,
-        noFigures = plan.NoFigures.Count,
-        kampung = plan.Blocks.Select(b => new
-        {
-            areaCode = b.Kampung.AreaCode,
-            name = b.Kampung.Name,
-            ready = b.IsReady,
-            failures = b.Failures.Select(f => new { form = f.FormTitle, field = f.Label, value = f.Display, rule = f.Rule, message = f.Message }),
-            link = b.Link,
-        }),
-        missing = plan.NoFigures.Select(n => new { areaCode = n.Kampung.AreaCode, name = n.Kampung.Name, reported = n.Reported, lastFigures = n.LastFigures?.ToString(), link = n.Link }),
-    }, CommandLine.Json);
+    internal static string Json(HandoverPlan plan, string path) => JsonSerializer.Serialize(HandoverListing.JsonShape(plan, path), CommandLine.Json);
 }

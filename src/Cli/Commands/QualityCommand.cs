@@ -44,35 +44,7 @@ internal static class QualityCommand
         return CommandLine.Ok;
     }
 
-    internal static string Json(QualityReport report) => JsonSerializer.Serialize(new
-    {
-        regency = report.RegencyCode,
-        period = report.Period.ToString(),
-        @checked = report.Checked,
-        flags = report.Flags.Select(Flag),
-        ranking = report.Ranking.Select(r => new { rank = r.Rank, areaCode = r.AreaCode, name = r.Name, district = r.District, score = r.Score, flags = r.Flags.Select(Flag) }),
-    }, CommandLine.Json);
+    internal static string Json(QualityReport report) => JsonSerializer.Serialize(QualityListing.JsonShape(report), CommandLine.Json);
 
-    private static object Flag(QualityFlag f) => new
-    {
-        kind = f.Kind, areaCode = f.AreaCode, kampung = f.KampungName, district = f.District, period = f.Period.ToString(),
-        figure = f.Figure, label = f.FigureLabel, value = f.Value, expectedLow = f.ExpectedLow, expectedHigh = f.ExpectedHigh, why = f.Why,
-    };
-
-    internal static string Human(QualityReport report, QualityCatalogue catalogue, string regionName)
-    {
-        var w = new StringWriter(CultureInfo.InvariantCulture);
-        w.WriteLine(catalogue.Text("cli.header", ("regency", regionName), ("month", IndonesianFormat.Month(report.Period)), ("flags", report.Flags.Count),
-            ("kampung", report.Ranking.Count), ("checked", report.Checked)));
-        if (report.Flags.Count == 0) { w.WriteLine(catalogue.Texts["cli.none"]); return w.ToString(); }
-        w.WriteLine(catalogue.Texts["cli.callFirst"]);
-        foreach (var r in report.Ranking)
-        {
-            w.WriteLine(catalogue.Text("cli.rank", ("rank", r.Rank.ToString(CultureInfo.InvariantCulture)), ("name", r.Name), ("areaCode", r.AreaCode), ("district", r.District ?? "-"),
-                ("score", r.Score.ToString(CultureInfo.InvariantCulture)), ("flags", r.Flags.Count.ToString(CultureInfo.InvariantCulture))));
-            foreach (var f in r.Flags)
-                w.WriteLine(catalogue.Text("cli.flag", ("kind", catalogue.Texts["kind." + f.Kind]), ("figure", f.FigureLabel), ("month", IndonesianFormat.Month(f.Period)), ("why", f.Why)));
-        }
-        return w.ToString();
-    }
+    internal static string Human(QualityReport report, QualityCatalogue catalogue, string regionName) => QualityListing.Human(report, catalogue, regionName);
 }

@@ -56,8 +56,8 @@ internal static class RecapCommand
             output.WriteLine(JsonSerializer.Serialize(new { regency = code, period = period.ToString(), html = files.Html, xlsx = files.Xlsx, handover = files.Handover, send = sent?.Action, sendReason = sent?.Reason, location = sent?.Location }, CommandLine.Json));
         else
         {
-            var v = files.Recap.View;
-            output.WriteLine(t.T("recap.title", ("region", v.RegionName), ("month", IndonesianFormat.Month(period)), ("reported", v.Completeness.Reported), ("expected", v.Completeness.Expected)));
+            var r = files.Recap;
+            output.WriteLine(t.T("recap.title", ("region", r.RegionName), ("month", IndonesianFormat.Month(period)), ("reported", r.Reported), ("expected", r.Expected)));
             output.WriteLine(t.T("recap.html", ("path", files.Html)));
             output.WriteLine(t.T("recap.xlsx", ("path", files.Xlsx)));
             if (files.Handover is not null) output.WriteLine(t.T("recap.handover", ("path", files.Handover)));

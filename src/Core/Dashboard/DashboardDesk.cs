@@ -18,11 +18,38 @@ namespace KampungKB.Core.Dashboard;
 /// a valid, unused, unexpired token of a user still listed starts a 12-hour session. Every form carries a CSRF token:
 /// the session's, or before sign-in a double-submit cookie. Logs carry the opaque user id, never the address.
 /// </summary>
-public sealed class DashboardDesk(
-    DashboardStore store, DashboardGate gate, DashboardTemplates templates, DashboardOptions options,
-    SignInMailQueue mailQueue, IReadOnlyList<RegencySettings> regencies, TableServiceClient tables, StorageNames names, ReminderRunner reminders,
-    TimeProvider time, ILogger<DashboardDesk> logger)
+public sealed class DashboardDesk
 {
+    private readonly DashboardStore store;
+    private readonly DashboardGate gate;
+    private readonly DashboardTemplates templates;
+    private readonly DashboardOptions options;
+    private readonly SignInMailQueue mailQueue;
+    private readonly IReadOnlyList<RegencySettings> regencies;
+    private readonly TableServiceClient tables;
+    private readonly StorageNames names;
+    private readonly MonthOverview overview;
+    private readonly ReminderRunner reminders;
+    private readonly TimeProvider time;
+    private readonly ILogger<DashboardDesk> logger;
+
+    internal DashboardDesk(DashboardStore store, DashboardGate gate, DashboardTemplates templates, DashboardOptions options, SignInMailQueue mailQueue, IReadOnlyList<RegencySettings> regencies, TableServiceClient tables, StorageNames names, ReminderRunner reminders, TimeProvider time, ILogger<DashboardDesk> logger,
+        MonthOverview overview)
+    {
+        this.store = store;
+        this.gate = gate;
+        this.templates = templates;
+        this.options = options;
+        this.mailQueue = mailQueue;
+        this.regencies = regencies;
+        this.tables = tables;
+        this.names = names;
+        this.overview = overview;
+        this.reminders = reminders;
+        this.time = time;
+        this.logger = logger;
+    }
+
     private const int MaxEmailLength = 254;
 
     /// <summary>GET <c>/api/dashboard</c>: the sign-in form; signed in, the user's kabupaten/kota (or the list of them).</summary>
@@ -114,7 +141,7 @@ public sealed class DashboardDesk(
         else if (!ReportingPeriod.TryParse(period, out month) || month.ToString() != period)
             return templates.Page("message", new DashboardFrame(templates.Text("not_found_title"), SignedIn: true, Csrf: access.Csrf),
                 new { text = templates.Text("period_invalid"), home = DashboardRoutes.OverviewPath(regency) }, 404);
-        var overview = await new MonthOverview(tables, names).ReadAsync(settings, month, ct).ConfigureAwait(false);
+        var overview = await this.overview.ReadAsync(settings, month, ct).ConfigureAwait(false);
         var notice = request.Query.TryGetValue("pesan", out var n) && templates.Texts.ContainsKey("notice_" + n) ? templates.Text("notice_" + n) : null;
         return templates.Page("overview", Frame(overview, access, notice), OverviewView.Build(overview, templates, settings.TimeZone, time));
     }

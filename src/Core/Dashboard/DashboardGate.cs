@@ -19,7 +19,7 @@ internal sealed record DashboardAccess(DashboardSession? Session, string? Csrf, 
 /// the same page whether that regency exists or not. A POST must also carry the session's CSRF token in the form field
 /// <c>csrf</c> and must not come from another site (<c>Sec-Fetch-Site</c>, else <c>Origin</c>).
 /// </summary>
-public sealed class DashboardGate(DashboardStore store, DashboardTemplates templates, TimeProvider time, ILogger<DashboardGate> logger)
+internal sealed class DashboardGate(DashboardStore store, DashboardTemplates templates, TimeProvider time, ILogger<DashboardGate> logger)
 {
     /// <summary>The session cookie (HttpOnly, SameSite=Lax, Secure on https, path <c>/api/dashboard</c>).</summary>
     public const string SessionCookie = "kkb_dasbor";

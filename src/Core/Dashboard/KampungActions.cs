@@ -32,7 +32,7 @@ internal enum KampungActionResult
 /// fresh random action id per button, and the insert-once row <c>{area}_{id}</c> in the month's notification partition makes a
 /// double tap, a resent form or two tabs posting the same page one mail, while a later visit may send it again.
 /// </summary>
-public sealed class KampungActions(TableServiceClient tables, StorageNames names, EmailTemplates templates, ReminderRunner reminders,
+internal sealed class KampungActions(TableServiceClient tables, StorageNames names, EmailTemplates templates, ReminderRunner reminders,
     IMailSender mail, TimeProvider time, UploadLinks? links)
 {
     /// <summary>Form value of "kirim ulang tautan unggah".</summary>

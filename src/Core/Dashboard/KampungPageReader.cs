@@ -16,14 +16,15 @@ internal sealed record KeptOriginal(string FileName, byte[] Content);
 /// selected month's log lines and feedback-mail rows by point reads; its activities by one RowKey range; its class from its own
 /// months (<see cref="ClassReader.ReadKampungAsync"/>).
 /// </summary>
-internal sealed class KampungPageReader(TableServiceClient tables, BlobServiceClient blobs, StorageNames names, KampungClassifier? classifier = null)
+internal sealed class KampungPageReader(BlobServiceClient blobs, StorageNames names, RegistryStore registry, ReportStore reports, UploadLog uploads,
+    NotificationLog notifications, KampungClassifier? classifier = null)
 {
     /// <summary>How many of a kampung's uploads the page reads (newest first); three years of a busy kampung is far fewer.</summary>
     public const int MaxUploads = 1_000;
 
-    private readonly ReportStore _reports = new(tables, names);
-    private readonly UploadLog _uploads = new(tables, names);
-    private readonly NotificationLog _notifications = new(tables, names);
+    private readonly ReportStore _reports = reports;
+    private readonly UploadLog _uploads = uploads;
+    private readonly NotificationLog _notifications = notifications;
 
     /// <param name="currentPeriod">The month now due (the page offers no month after it).</param>
     /// <param name="actionSeed">The action id of this rendering (<see cref="KampungActions.NewActionSeed"/>).</param>
@@ -36,7 +37,7 @@ internal sealed class KampungPageReader(TableServiceClient tables, BlobServiceCl
         var monthsTask = Task.WhenAll(strip.Select(p => _reports.GetKampungMonthAsync(regency.Code, kampung.AreaCode, p, ct)));
         var uploadsTask = _uploads.RecentAsync(regency.Code, kampung.AreaCode, MaxUploads, ct);
         var classTask = classifier is null ? Task.FromResult<KampungClassRow?>(null)
-            : ReadClassAsync(new ClassReader(new RegistryStore(tables, names), _reports, classifier), kampung, period, ct);
+            : ReadClassAsync(new ClassReader(registry, _reports, classifier), kampung, period, ct);
         var months = (await monthsTask.ConfigureAwait(false)).ToDictionary(m => m.Period);
         var uploads = await uploadsTask.ConfigureAwait(false);
 

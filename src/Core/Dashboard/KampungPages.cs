@@ -15,13 +15,35 @@ namespace KampungKB.Core.Dashboard;
 /// exist. Reads are by key only (<see cref="KampungPageReader"/>), so a page costs the same in a kabupaten of 150 kampung
 /// with three years of uploads as in a new one (docs/performance.md, "Dashboard").
 /// </summary>
-public sealed class KampungPages(TableServiceClient tables, BlobServiceClient blobs, StorageNames names, DashboardTemplates templates,
-    RecapCatalogue catalogue, IReadOnlyList<RegencySettings> configured, DashboardGate gate, KampungActions actions, UploadLinks links, TimeProvider time)
+public sealed class KampungPages
 {
-    private readonly RegistryStore _registry = new(tables, names);
-    private readonly ReportStore _reports = new(tables, names);
-    private readonly UploadLog _uploads = new(tables, names);
-    private readonly KampungPageReader _reader = new(tables, blobs, names, catalogue.Classifier);
+    private readonly DashboardTemplates templates;
+    private readonly RecapCatalogue catalogue;
+    private readonly IReadOnlyList<RegencySettings> configured;
+    private readonly DashboardGate gate;
+    private readonly KampungActions actions;
+    private readonly UploadLinks links;
+    private readonly TimeProvider time;
+    private readonly RegistryStore _registry;
+    private readonly ReportStore _reports;
+    private readonly KampungPageReader _reader;
+    private readonly MonthOverview _overview;
+
+    internal KampungPages(RegistryStore registry, ReportStore reports, KampungPageReader reader, MonthOverview overview, DashboardTemplates templates,
+        RecapCatalogue catalogue, IReadOnlyList<RegencySettings> configured, DashboardGate gate, KampungActions actions, UploadLinks links, TimeProvider time)
+    {
+        _registry = registry;
+        _reports = reports;
+        _reader = reader;
+        _overview = overview;
+        this.templates = templates;
+        this.catalogue = catalogue;
+        this.configured = configured;
+        this.gate = gate;
+        this.actions = actions;
+        this.links = links;
+        this.time = time;
+    }
 
     /// <summary>Page names this class renders (checked at start-up with the templates).</summary>
     public static readonly IReadOnlyList<string> PageNames = ["kampung", "trends", "kampung-missing"];
@@ -60,7 +82,7 @@ public sealed class KampungPages(TableServiceClient tables, BlobServiceClient bl
         var regency = await RegencyAsync(regencyCode, ct).ConfigureAwait(false);
         var (month, _) = Month(regency, period);
         if (month.ToString() != period) return NotFound(access, regencyCode, "not_found_title", "period_invalid");
-        var overviewTask = new MonthOverview(tables, names).ReadAsync(regency, month, ct);
+        var overviewTask = _overview.ReadAsync(regency, month, ct);
         var reportsTask = _reports.ListMonthAsync(regencyCode, month, ct);
         var (overview, reports) = (await overviewTask.ConfigureAwait(false), await reportsTask.ConfigureAwait(false));
         var rows = overview.Kampung.Select(k =>

@@ -47,12 +47,12 @@ internal sealed record Overview(RegencySettings Regency, ReportingPeriod Period,
 /// notification partition (reminders sent). Timeliness follows the recap's rule (domain.md): on time when the first accepted
 /// upload arrived before the end of the deadline day in the regency's local time.
 /// </summary>
-internal sealed class MonthOverview(TableServiceClient tables, StorageNames names)
+internal sealed class MonthOverview(RegistryStore registry, ReportStore reports, UploadLog uploads, NotificationLog notifications)
 {
-    private readonly RegistryStore _registry = new(tables, names);
-    private readonly ReportStore _reports = new(tables, names);
-    private readonly UploadLog _uploads = new(tables, names);
-    private readonly NotificationLog _notifications = new(tables, names);
+    private readonly RegistryStore _registry = registry;
+    private readonly ReportStore _reports = reports;
+    private readonly UploadLog _uploads = uploads;
+    private readonly NotificationLog _notifications = notifications;
 
     /// <summary>The month whose report is now due on <paramref name="today"/> (local): the month before it (reports come after the month ends).</summary>
     public static ReportingPeriod DueMonth(DateOnly today) => ReportingPeriod.Of(today).Previous;

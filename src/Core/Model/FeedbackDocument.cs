@@ -1,7 +1,7 @@
 namespace KampungKB.Core.Model;
 
 /// <summary>Everything the uploader is told about one upload.</summary>
-public sealed record FeedbackDocument(
+internal sealed record FeedbackDocument(
     string UploadId,
     string FileName,
     string Status,
@@ -32,7 +32,7 @@ public sealed record FeedbackDocument(
 /// (<see cref="UploadId"/>, counts, its first errors in <see cref="Problems"/>); a skipped file carries one
 /// warning saying why.
 /// </summary>
-public sealed record FolderFile(string Path, string Status, string? UploadId, string? AreaCode, ReportingPeriod? Period,
+internal sealed record FolderFile(string Path, string Status, string? UploadId, string? AreaCode, ReportingPeriod? Period,
     int Activities, int Indicators, int Errors, int Warnings, IReadOnlyList<Problem> Problems)
 {
     public const string Skipped = "skipped";

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace KampungKB.Core.Model;
 
 /// <summary>What a free-text cell named of one closed list: the options recognised (list order, each once) and the pieces matching none.</summary>
-public sealed record OptionMatch(IReadOnlyList<string> Options, IReadOnlyList<string> Unknown)
+internal sealed record OptionMatch(IReadOnlyList<string> Options, IReadOnlyList<string> Unknown)
 {
     /// <summary>
     /// How many items the BKKBN website would store: each option once, and all unrecognised pieces together as the list's
@@ -16,7 +16,7 @@ public sealed record OptionMatch(IReadOnlyList<string> Options, IReadOnlyList<st
 }
 
 /// <summary>One closed list of the website (funding sources, data sources, mechanisms, poktan, partner agencies).</summary>
-public sealed class OptionList
+internal sealed class OptionList
 {
     private readonly List<(string Key, string Option)> _synonyms;
 
@@ -144,7 +144,7 @@ public sealed class OptionList
 /// The website's closed option lists (<c>templates/classes/options.json</c>): funding sources, data sources, operational
 /// mechanisms, poktan and the 36 partner agencies plus "Lainnya", as the website's option tables name them.
 /// </summary>
-public sealed class OptionLists
+internal sealed class OptionLists
 {
     public const string FileName = "options.json";
     public static readonly IReadOnlyList<string> Required = ["fundingSources", "dataSources", "mechanisms", "poktan", "partners"];

@@ -125,7 +125,7 @@ public sealed class UploadProcessor
     private readonly IFeedbackNotifier? _notifier;
     private readonly ArchiveOptions _archive;
 
-    public UploadProcessor(IngestionEngine engine, BlobServiceClient blobs, RegistryStore registry, ReportStore reports, UploadLog log, ClaimLedger claims,
+    internal UploadProcessor(IngestionEngine engine, BlobServiceClient blobs, RegistryStore registry, ReportStore reports, UploadLog log, ClaimLedger claims,
         StorageNames names, FeedbackWriter feedback,
         TimeProvider time, PipelineOptions options, ILogger<UploadProcessor> logger, IFeedbackNotifier? notifier = null, ArchiveOptions? archive = null)
     {

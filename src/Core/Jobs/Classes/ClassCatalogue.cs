@@ -8,7 +8,7 @@ namespace KampungKB.Core.Jobs.Classes;
 /// One score band of an indicator: whole numbers <see cref="From"/>..<see cref="To"/> inclusive (a null end is
 /// open) score <see cref="Score"/>. Bands are the BKKBN website's thresholds (shared/domain.md, "Classification in full").
 /// </summary>
-public sealed record ScoreBand(int? From, int? To, int Score)
+internal sealed record ScoreBand(int? From, int? To, int Score)
 {
     public bool Contains(int value) => (From is not { } f || value >= f) && (To is not { } t || value <= t);
 }
@@ -17,7 +17,7 @@ public sealed record ScoreBand(int? From, int? To, int Score)
 /// One of the 12 indicators: its index (<c>input</c>, <c>proses</c>, <c>output</c>), its Indonesian label, its unit
 /// (<c>count</c>, <c>points</c>, <c>percent</c>) and its bands. Values are whole numbers; percentages are rounded first.
 /// </summary>
-public sealed record IndicatorSpec(string Code, string Index, string Label, string Unit, IReadOnlyList<ScoreBand> Bands)
+internal sealed record IndicatorSpec(string Code, string Index, string Label, string Unit, IReadOnlyList<ScoreBand> Bands)
 {
     /// <summary>The score of a whole-number value (1–4).</summary>
     public int Score(int value) => Bands.First(b => b.Contains(value)).Score;
@@ -29,7 +29,7 @@ public sealed record IndicatorSpec(string Code, string Index, string Label, stri
 }
 
 /// <summary>A poktan (BKB, BKR, BKL, UPPKA, PIK-R): the indicator code of its members and of its target families.</summary>
-public sealed record PoktanSpec(string Code, string Label, string Members, string Target);
+internal sealed record PoktanSpec(string Code, string Label, string Members, string Target);
 
 /// <summary>
 /// The classification's data (<c>templates/classes/classification.json</c>): bands per indicator, poktan targets,
@@ -74,8 +74,8 @@ public sealed class ClassCatalogue
     /// <summary>An index "reaches" when its mean is at least this score (3).</summary>
     public int ReachScore { get; private init; }
     public IReadOnlyDictionary<string, string> IndexLabels { get; private init; } = null!;
-    public IReadOnlyList<IndicatorSpec> Indicators { get; private init; } = null!;
-    public IReadOnlyList<PoktanSpec> Poktan { get; private init; } = null!;
+    internal IReadOnlyList<IndicatorSpec> Indicators { get; private init; } = null!;
+    internal IReadOnlyList<PoktanSpec> Poktan { get; private init; } = null!;
     /// <summary>
     /// The history a class is computed over is every month back from the period until this many months in a row hold nothing
     /// for the kabupaten/kota (the BKKBN website keeps the latest population and KKBPK records whatever their age, and counts
@@ -83,7 +83,7 @@ public sealed class ClassCatalogue
     /// </summary>
     public int HistoryGapMonths { get; private init; }
     /// <summary>The website's closed option lists (<c>options.json</c>): partner agencies, funding and data sources, mechanisms, poktan.</summary>
-    public OptionLists Options { get; private init; } = null!;
+    internal OptionLists Options { get; private init; } = null!;
     /// <summary>Share of a kabupaten's kampung that must rise a class each year (0.05).</summary>
     public decimal YearlyRiseTarget { get; private init; }
     public IReadOnlyDictionary<string, string> Texts { get; private init; } = null!;
@@ -103,7 +103,7 @@ public sealed class ClassCatalogue
         c == Model.KampungClass.Berkelanjutan && !string.IsNullOrWhiteSpace(topClassLabel) ? topClassLabel : Texts["class" + c];
 
     /// <summary>"CPR (…): 40% → minimal 41% (skor 2 → 3)", or for missing data what to fill.</summary>
-    public string LiftText(Lift lift)
+    internal string LiftText(Lift lift)
     {
         var spec = Indicator(lift.Code);
         if (lift.Value is not { } v) return Text("liftMissing", ("label", spec.Label), ("from", lift.Score), ("to", lift.TargetScore));
@@ -113,7 +113,7 @@ public sealed class ClassCatalogue
         return Text("liftValue", ("label", spec.Label), ("value", v), ("bound", bound), ("unit", unit), ("from", lift.Score), ("to", lift.TargetScore));
     }
 
-    public IndicatorSpec Indicator(string code) => Indicators.First(i => i.Code == code);
+    internal IndicatorSpec Indicator(string code) => Indicators.First(i => i.Code == code);
 
     /// <summary>A text with <c>{name}</c> placeholders filled (invariant culture for numbers).</summary>
     public string Text(string key, params (string Name, object? Value)[] args)

@@ -8,7 +8,7 @@ namespace KampungKB.Core.Jobs.Classes;
 /// A month whose upload our validation refused but whose figures or activities the class as the BKKBN website computes
 /// it used (the website has no such validation): the month, the upload and its error codes.
 /// </summary>
-public sealed record RefusedReportUse(ReportingPeriod Period, string UploadId, IReadOnlyList<string> ProblemCodes);
+internal sealed record RefusedReportUse(ReportingPeriod Period, string UploadId, IReadOnlyList<string> ProblemCodes);
 
 /// <summary>
 /// One kampung's class. <see cref="Now"/> is the class the BKKBN website computes from what the cadre reported — refused
@@ -17,7 +17,7 @@ public sealed record RefusedReportUse(ReportingPeriod Period, string UploadId, I
 /// the website's, as are the lifts. <see cref="PopulationAsOf"/> and <see cref="KkbpkAsOf"/> are the months of the
 /// population and KKBPK figures used (the website's latest record of each, whatever its age).
 /// </summary>
-public sealed record KampungClassRow(
+internal sealed record KampungClassRow(
     RegistryEntry Kampung,
     Classification Now,
     Classification? Previous,
@@ -35,8 +35,29 @@ public sealed record KampungClassRow(
 /// The classes of one kabupaten/kota for a period: per kampung (area-code order), the baseline month of the
 /// year, and the yearly target (at least <see cref="ClassCatalogue.YearlyRiseTarget"/> of the kampung rise a class).
 /// </summary>
-public sealed record ClassReport(string RegencyCode, ReportingPeriod Period, ReportingPeriod? Baseline, decimal TargetRatio, IReadOnlyList<KampungClassRow> Kampung)
+public sealed record ClassReport
 {
+    internal ClassReport(string regencyCode, ReportingPeriod period, ReportingPeriod? baseline, decimal targetRatio, IReadOnlyList<KampungClassRow> kampung)
+    {
+        RegencyCode = regencyCode;
+        Period = period;
+        Baseline = baseline;
+        TargetRatio = targetRatio;
+        Kampung = kampung;
+    }
+
+    /// <summary>The kabupaten/kota code, e.g. <c>63.71</c>.</summary>
+    public string RegencyCode { get; init; }
+    /// <summary>The month classified.</summary>
+    public ReportingPeriod Period { get; init; }
+    /// <summary>The year's baseline month (null: none stored before the period).</summary>
+    public ReportingPeriod? Baseline { get; init; }
+    /// <summary>The share of kampung that must rise a class this year (<see cref="ClassCatalogue.YearlyRiseTarget"/>).</summary>
+    public decimal TargetRatio { get; init; }
+    internal IReadOnlyList<KampungClassRow> Kampung { get; init; }
+    /// <summary>True when the kabupaten/kota has no active kampung in the registry (an unknown code, to the CLI).</summary>
+    public bool IsEmpty => Kampung.Count == 0;
+
     /// <summary>Computed classes counted, every class present (0 when none).</summary>
     public IReadOnlyDictionary<KampungClass, int> Distribution =>
         Enum.GetValues<KampungClass>().ToDictionary(c => c, c => Kampung.Count(k => k.Now.Class == c));
@@ -48,10 +69,10 @@ public sealed record ClassReport(string RegencyCode, ReportingPeriod Period, Rep
     public int OfficialUnclassified => Kampung.Count(k => k.Kampung.Class is null);
 
     /// <summary>Kampung whose computed class differs from the previous period's (up or down).</summary>
-    public IReadOnlyList<KampungClassRow> MovedSincePrevious => Kampung.Where(k => k.Previous is { } p && p.Class != k.Now.Class).ToList();
+    internal IReadOnlyList<KampungClassRow> MovedSincePrevious => Kampung.Where(k => k.Previous is { } p && p.Class != k.Now.Class).ToList();
 
     /// <summary>Kampung whose computed class differs from the start of the year's.</summary>
-    public IReadOnlyList<KampungClassRow> MovedSinceYearStart => Kampung.Where(k => k.YearStart is { } y && y.Class != k.Now.Class).ToList();
+    internal IReadOnlyList<KampungClassRow> MovedSinceYearStart => Kampung.Where(k => k.YearStart is { } y && y.Class != k.Now.Class).ToList();
 
     /// <summary>Kampung whose computed class is higher than at the start of the year.</summary>
     public int RoseThisYear => Kampung.Count(k => k.YearStart is { } y && k.Now.Class > y.Class);
@@ -137,7 +158,7 @@ public sealed class ClassReader(RegistryStore registry, ReportStore reports, Kam
     /// equal the row <see cref="ReadAsync"/> gives (they use only the kampung's data); the previous and year-start classes are
     /// judged on the kampung's own months, not on whether anyone in the kabupaten reported.
     /// </summary>
-    public async Task<KampungClassRow> ReadKampungAsync(RegistryEntry kampung, ReportingPeriod period, CancellationToken cancellationToken = default)
+    internal async Task<KampungClassRow> ReadKampungAsync(RegistryEntry kampung, ReportingPeriod period, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(kampung);
         var catalogue = classifier.Catalogue;
@@ -252,10 +273,10 @@ public sealed class ClassReader(RegistryStore registry, ReportStore reports, Kam
     }
 
     /// <summary>"2025-09 (not-a-number, date-outside-period)": the months and codes of refused uploads, for texts.</summary>
-    public static string Describe(IEnumerable<RefusedReportUse> refused, ClassCatalogue catalogue) =>
+    internal static string Describe(IEnumerable<RefusedReportUse> refused, ClassCatalogue catalogue) =>
         string.Join("; ", refused.Select(r => catalogue.Text("problemsRefused", ("period", r.Period.ToString()), ("codes", string.Join(", ", r.ProblemCodes)))));
 
     /// <summary>Why the class from checked data only differs: the refused months it leaves out.</summary>
-    public static string CheckedReason(KampungClassRow row, ClassCatalogue catalogue) =>
+    internal static string CheckedReason(KampungClassRow row, ClassCatalogue catalogue) =>
         catalogue.Text("reasonRefused", ("periods", string.Join(", ", row.Refused.Select(r => r.Period.ToString()))));
 }

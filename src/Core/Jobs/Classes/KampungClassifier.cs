@@ -8,26 +8,26 @@ namespace KampungKB.Core.Jobs.Classes;
 /// and the number of distinct partner agencies in its activities (null when no activities were reported in
 /// the window; 0 when activities named no partner).
 /// </summary>
-public sealed record ClassInputs(KampungProfile? Profile, IReadOnlyDictionary<string, decimal>? Figures, int? Partners);
+internal sealed record ClassInputs(KampungProfile? Profile, IReadOnlyDictionary<string, decimal>? Figures, int? Partners);
 
 /// <summary>
 /// One indicator's outcome: the whole-number value scored (a count, points, or a rounded percentage; null when
 /// missing) and its score 1–4 (1 when missing).
 /// </summary>
-public sealed record IndicatorScore(string Code, string Index, int? Value, int Score)
+internal sealed record IndicatorScore(string Code, string Index, int? Value, int Score)
 {
     public bool Missing => Value is null;
 }
 
 /// <summary>An index: the plain mean of its indicators' scores, and whether it reaches (mean ≥ 3).</summary>
-public sealed record IndexScore(string Code, decimal Mean, bool Reaches);
+internal sealed record IndexScore(string Code, decimal Mean, bool Reaches);
 
 /// <summary>
 /// The computed class of one kampung with its 12 scores (catalogue order), 3 indices and what is missing:
 /// indicator codes with no data at all (<c>cpr</c>), or <c>indicator.part</c> when only part of an indicator's
 /// data is missing (<c>pokja.trained</c>, <c>poktanParticipation.pikr</c>); a missing part counts as none.
 /// </summary>
-public sealed record Classification(KampungClass Class, IReadOnlyList<IndicatorScore> Scores, IReadOnlyList<IndexScore> Indices, IReadOnlyList<string> Missing)
+internal sealed record Classification(KampungClass Class, IReadOnlyList<IndicatorScore> Scores, IReadOnlyList<IndexScore> Indices, IReadOnlyList<string> Missing)
 {
     public IndicatorScore Score(string code) => Scores.First(s => s.Code == code);
     public IndexScore Index(string code) => Indices.First(s => s.Code == code);
@@ -37,7 +37,7 @@ public sealed record Classification(KampungClass Class, IReadOnlyList<IndicatorS
 /// One step toward the next class: raise <see cref="Code"/> from <see cref="Score"/> to <see cref="TargetScore"/>,
 /// i.e. bring its value into <see cref="TargetBand"/> (or, when <see cref="Missing"/>, report it at all).
 /// </summary>
-public sealed record Lift(string Code, int? Value, int Score, int TargetScore, ScoreBand TargetBand)
+internal sealed record Lift(string Code, int? Value, int Score, int TargetScore, ScoreBand TargetBand)
 {
     public bool Missing => Value is null;
 }
@@ -51,7 +51,7 @@ public sealed class KampungClassifier(ClassCatalogue catalogue)
     public ClassCatalogue Catalogue => catalogue;
 
     /// <summary>Scores the 12 indicators, averages the indices and applies the decision rule.</summary>
-    public Classification Classify(ClassInputs inputs)
+    internal Classification Classify(ClassInputs inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var missing = new List<string>();
@@ -82,7 +82,7 @@ public sealed class KampungClassifier(ClassCatalogue catalogue)
     /// missing indicators first, then the lowest scores (catalogue order on ties); the set needing the fewest
     /// steps wins, the nearer class on a tie. Empty for berkelanjutan.
     /// </summary>
-    public IReadOnlyList<Lift> Lifts(Classification c)
+    internal IReadOnlyList<Lift> Lifts(Classification c)
     {
         ArgumentNullException.ThrowIfNull(c);
         List<Lift>? best = null;
@@ -103,7 +103,7 @@ public sealed class KampungClassifier(ClassCatalogue catalogue)
     }
 
     /// <summary>The class the kampung would have after <paramref name="lifts"/> (its own class when there are none).</summary>
-    public KampungClass ClassAfter(Classification c, IReadOnlyList<Lift> lifts)
+    internal KampungClass ClassAfter(Classification c, IReadOnlyList<Lift> lifts)
     {
         ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(lifts);

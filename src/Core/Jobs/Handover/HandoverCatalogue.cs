@@ -33,7 +33,7 @@ public sealed class HandoverCatalogue
     /// named, else from its count when that decides it (0: none, 5: all), else from <see cref="Members"/> (<c>figure:CODE</c>,
     /// the poktan's members this month: more than 0 means it exists).
     /// </summary>
-    public sealed record Field(string Name, string Label, string? Value, string? Format, IReadOnlyList<string> Checks, string? Max, string? MaxLabel, string? Source,
+    internal sealed record Field(string Name, string Label, string? Value, string? Format, IReadOnlyList<string> Checks, string? Max, string? MaxLabel, string? Source,
         string? Members = null)
     {
         public string? PoktanName => Value is { } v && v.StartsWith("poktan:", StringComparison.Ordinal) ? v["poktan:".Length..] : null;
@@ -45,7 +45,7 @@ public sealed class HandoverCatalogue
     }
 
     /// <summary>One page of the website, its fields in the website's order.</summary>
-    public sealed record Form(string Code, string Title, string Source, IReadOnlyList<Field> Fields);
+    internal sealed record Form(string Code, string Title, string Source, IReadOnlyList<Field> Fields);
 
     private sealed record Document(List<Form>? Forms, string? PusFigure, Dictionary<string, string>? Texts);
 
@@ -59,7 +59,7 @@ public sealed class HandoverCatalogue
         Texts = d.Texts!;
     }
 
-    public IReadOnlyList<Form> Forms { get; }
+    internal IReadOnlyList<Form> Forms { get; }
     /// <summary>The figure the website's <c>sum_equal</c> rule compares against (<c>jumlah_pus</c>).</summary>
     public string PusFigure { get; }
     public IReadOnlyDictionary<string, string> Texts { get; }

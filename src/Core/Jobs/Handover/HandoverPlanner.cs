@@ -3,26 +3,44 @@ using KampungKB.Core.Model;
 namespace KampungKB.Core.Jobs.Handover;
 
 /// <summary>How one field fared against the website's own rules.</summary>
-public enum FieldCheck { Passed, Failed, NotCollected }
+internal enum FieldCheck { Passed, Failed, NotCollected }
 
 /// <summary>One field of a kampung's block: the page, its number on the page, the website's label, the value to type (Indonesian text) and how it fared.</summary>
-public sealed record HandoverRow(string FormTitle, int Number, string Label, string FieldName, decimal? Value, string Display, FieldCheck Check, string? Note);
+internal sealed record HandoverRow(string FormTitle, int Number, string Label, string FieldName, decimal? Value, string Display, FieldCheck Check, string? Note);
 
 /// <summary>A field the website would refuse: which page and field, the value, the rule (<see cref="HandoverCatalogue.Checks"/>) and what to fix.</summary>
-public sealed record HandoverFailure(string FormTitle, string Label, string FieldName, string Display, string Rule, string RuleText, string Message);
+internal sealed record HandoverFailure(string FormTitle, string Label, string FieldName, string Display, string Rule, string RuleText, string Message);
 
 /// <summary>One kampung ready (or not) to type: its rows in the website's order, what fails, its link for the Pokja (null without signing key).</summary>
-public sealed record HandoverBlock(RegistryEntry Kampung, IReadOnlyList<HandoverRow> Rows, IReadOnlyList<HandoverFailure> Failures, string? Link)
+internal sealed record HandoverBlock(RegistryEntry Kampung, IReadOnlyList<HandoverRow> Rows, IReadOnlyList<HandoverFailure> Failures, string? Link)
 {
     public bool IsReady => Failures.Count == 0;
 }
 
 /// <summary>A kampung without figures this month: missing or reported without figures; the last month within a year that had figures.</summary>
-public sealed record NoFiguresRow(RegistryEntry Kampung, bool Reported, ReportingPeriod? LastFigures, string? Link);
+internal sealed record NoFiguresRow(RegistryEntry Kampung, bool Reported, ReportingPeriod? LastFigures, string? Link);
 
 /// <summary>The handover of one kabupaten/kota and month: a block per kampung with figures (area-code order), and the kampung without.</summary>
-public sealed record HandoverPlan(string RegencyCode, string RegionName, ReportingPeriod Period, IReadOnlyList<HandoverBlock> Blocks, IReadOnlyList<NoFiguresRow> NoFigures)
+public sealed record HandoverPlan
 {
+    internal HandoverPlan(string regencyCode, string regionName, ReportingPeriod period, IReadOnlyList<HandoverBlock> blocks, IReadOnlyList<NoFiguresRow> noFigures)
+    {
+        RegencyCode = regencyCode;
+        RegionName = regionName;
+        Period = period;
+        Blocks = blocks;
+        NoFigures = noFigures;
+    }
+
+    /// <summary>The kabupaten/kota code, e.g. <c>63.71</c>.</summary>
+    public string RegencyCode { get; init; }
+    /// <summary>The kabupaten/kota's name, as the registry gives it.</summary>
+    public string RegionName { get; init; }
+    /// <summary>The month handed over.</summary>
+    public ReportingPeriod Period { get; init; }
+    internal IReadOnlyList<HandoverBlock> Blocks { get; init; }
+    internal IReadOnlyList<NoFiguresRow> NoFigures { get; init; }
+
     public int Ready => Blocks.Count(b => b.IsReady);
     public int Failing => Blocks.Count(b => !b.IsReady);
     public string AttachmentName => $"ketik-situs-kampung-kb-{RegencyCode}-{Period}.xlsx";

@@ -15,16 +15,16 @@ public sealed class QualityCatalogue
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { ReadCommentHandling = JsonCommentHandling.Skip };
 
     /// <summary>Outliers against the kampung's own previous <see cref="HistoryMonths"/> months: moderate from <see cref="ModerateSd"/>, extreme from <see cref="ExtremeSd"/> sample standard deviations off the mean.</summary>
-    public sealed record OutlierSpec(int HistoryMonths, int MinimumHistory, decimal ModerateSd, decimal ExtremeSd, decimal MinimumDeviation);
+    internal sealed record OutlierSpec(int HistoryMonths, int MinimumHistory, decimal ModerateSd, decimal ExtremeSd, decimal MinimumDeviation);
 
     /// <summary>A figure identical in <see cref="Months"/> consecutive months (this month included) counts as copied forward.</summary>
-    public sealed record CopiedSpec(int Months, bool IgnoreZero, IReadOnlyList<string> Figures);
+    internal sealed record CopiedSpec(int Months, bool IgnoreZero, IReadOnlyList<string> Figures);
 
     /// <summary>Σ left ≤ Σ right − Σ rightMinus (or = when <see cref="Equal"/>); checked when every right, rightMinus and requires figure and at least one left figure is present.</summary>
-    public sealed record ConsistencyRule(string Code, IReadOnlyList<string> Left, IReadOnlyList<string> Right, IReadOnlyList<string>? RightMinus, bool Equal, IReadOnlyList<string>? Requires);
+    internal sealed record ConsistencyRule(string Code, IReadOnlyList<string> Left, IReadOnlyList<string> Right, IReadOnlyList<string>? RightMinus, bool Equal, IReadOnlyList<string>? Requires);
 
     /// <summary>Per kecamatan: this month's total against the mean of the previous <see cref="PreviousMonths"/> months over the same kampung; flagged beyond ± <see cref="MaximumChange"/> (a ratio).</summary>
-    public sealed record TrendSpec(int PreviousMonths, decimal MaximumChange, decimal MinimumExpected, IReadOnlyList<string> Figures);
+    internal sealed record TrendSpec(int PreviousMonths, decimal MaximumChange, decimal MinimumExpected, IReadOnlyList<string> Figures);
 
     private sealed record Document(List<string>? Figures, OutlierSpec? Outliers, CopiedSpec? CopiedForward, List<ConsistencyRule>? Consistency,
         TrendSpec? KecamatanTrend, Dictionary<string, int>? Weights, int? CallFirst, Dictionary<string, string>? Texts);
@@ -44,10 +44,10 @@ public sealed class QualityCatalogue
     }
 
     public IReadOnlyList<string> Figures { get; }
-    public OutlierSpec Outliers { get; }
-    public CopiedSpec CopiedForward { get; }
-    public IReadOnlyList<ConsistencyRule> Consistency { get; }
-    public TrendSpec KecamatanTrend { get; }
+    internal OutlierSpec Outliers { get; }
+    internal CopiedSpec CopiedForward { get; }
+    internal IReadOnlyList<ConsistencyRule> Consistency { get; }
+    internal TrendSpec KecamatanTrend { get; }
     /// <summary>Points a flag of each kind adds to its kampung's call-first score.</summary>
     public IReadOnlyDictionary<string, int> Weights { get; }
     /// <summary>How many ranked kampung the recap mail lists.</summary>

@@ -9,7 +9,7 @@ namespace KampungKB.Core.Jobs.Quality;
 /// range, e.g. a copied-forward figure), and why in Indonesian. <see cref="Figure"/> is an indicator code, or
 /// for an internal-consistency flag the rule's code (<c>kb-active-le-pus</c>).
 /// </summary>
-public sealed record QualityFlag(
+internal sealed record QualityFlag(
     string Kind,
     string AreaCode,
     string KampungName,
@@ -23,10 +23,29 @@ public sealed record QualityFlag(
     string Why);
 
 /// <summary>A kampung to call: its rank (1 = first), score (Σ weights of its flags) and flags, most serious first.</summary>
-public sealed record QualityRank(int Rank, string AreaCode, string Name, string? District, int Score, IReadOnlyList<QualityFlag> Flags);
+internal sealed record QualityRank(int Rank, string AreaCode, string Name, string? District, int Score, IReadOnlyList<QualityFlag> Flags);
 
 /// <summary>The review of one kabupaten/kota and month: how many kampung had figures to check, every flag, the ranking.</summary>
-public sealed record QualityReport(string RegencyCode, ReportingPeriod Period, int Checked, IReadOnlyList<QualityFlag> Flags, IReadOnlyList<QualityRank> Ranking);
+public sealed record QualityReport
+{
+    internal QualityReport(string regencyCode, ReportingPeriod period, int @checked, IReadOnlyList<QualityFlag> flags, IReadOnlyList<QualityRank> ranking)
+    {
+        RegencyCode = regencyCode;
+        Period = period;
+        Checked = @checked;
+        Flags = flags;
+        Ranking = ranking;
+    }
+
+    /// <summary>The kabupaten/kota code, e.g. <c>63.71</c>.</summary>
+    public string RegencyCode { get; init; }
+    /// <summary>The month reviewed.</summary>
+    public ReportingPeriod Period { get; init; }
+    /// <summary>Kampung that had figures to check this month.</summary>
+    public int Checked { get; init; }
+    internal IReadOnlyList<QualityFlag> Flags { get; init; }
+    internal IReadOnlyList<QualityRank> Ranking { get; init; }
+}
 
 /// <summary>
 /// The figures the review reads: per month, per area code, the kampung's current indicator figures

@@ -21,10 +21,10 @@ public sealed class RecapCatalogue
     }
 
     /// <summary>A ratio indicator (e.g. CPR = KB aktif / PUS): the codes summed as numerator over the denominator's code.</summary>
-    public sealed record Ratio(string Code, string Label, IReadOnlyList<string> Numerator, string Denominator);
+    internal sealed record Ratio(string Code, string Label, IReadOnlyList<string> Numerator, string Denominator);
 
     /// <summary>An activity domain (bidang) of the recap and the words in an activity's title that put it there.</summary>
-    public sealed record Bidang(string Label, IReadOnlyList<string> Words);
+    internal sealed record Bidang(string Label, IReadOnlyList<string> Words);
 
     private sealed record Document(
         List<Indicator>? Indicators, List<Ratio>? Ratios, List<Bidang>? Bidang,
@@ -77,8 +77,8 @@ public sealed class RecapCatalogue
     }
 
     public IReadOnlyList<Indicator> Indicators { get; }
-    public IReadOnlyList<Ratio> Ratios { get; }
-    public IReadOnlyList<Bidang> BidangGroups { get; }
+    internal IReadOnlyList<Ratio> Ratios { get; }
+    internal IReadOnlyList<Bidang> BidangGroups { get; }
     public string BidangOther { get; }
     public string BidangMissing { get; }
     public IReadOnlyList<string> ReminderMissing { get; }

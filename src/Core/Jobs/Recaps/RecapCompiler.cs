@@ -10,14 +10,14 @@ using KampungKB.Core.Registry;
 namespace KampungKB.Core.Jobs.Recaps;
 
 /// <summary>Whether a kampung's report for the period arrived by the deadline (end of the deadline day, local time).</summary>
-public enum Timeliness { OnTime, Late, Missing }
+internal enum Timeliness { OnTime, Late, Missing }
 
 /// <summary>The absolute address of a kabupaten/kota's month on the dashboard (<c>…/api/dashboard/{regency}/{period}</c>).</summary>
 /// <summary>The dashboard address of a regency's month overview, for the link in the recap mail; composed by the app from its dashboard URL.</summary>
 public delegate string DashboardLinkOf(string regencyCode, ReportingPeriod period);
 
 /// <summary>One kampung in the recap (the .xlsx has one row per kampung).</summary>
-public sealed record RecapKampungRow(
+internal sealed record RecapKampungRow(
     string AreaCode,
     string Name,
     string? Village,
@@ -44,16 +44,43 @@ public sealed record RecapKampungRow(
     public RejectedUploadRow? Rejected { get; init; }
 }
 
-/// <summary>A compiled recap: the view the email template renders, the rendered mail and the .xlsx attachment.</summary>
-public sealed record Recap(
-    string RegencyCode,
-    ReportingPeriod Period,
-    RecapView View,
-    RenderedEmail Email,
-    byte[] Xlsx,
-    string AttachmentName,
-    IReadOnlyList<RecapKampungRow> Kampung)
+/// <summary>
+/// A compiled recap: the rendered mail and the .xlsx attachment, with the title figures a caller prints (the region's name,
+/// kampung reported of kampung expected); the view the email template renders and the per-kampung rows stay inside Core.
+/// </summary>
+public sealed record Recap
 {
+    internal Recap(string regencyCode, ReportingPeriod period, RecapView view, RenderedEmail email, byte[] xlsx, string attachmentName,
+        IReadOnlyList<RecapKampungRow> kampung)
+    {
+        RegencyCode = regencyCode;
+        Period = period;
+        View = view;
+        Email = email;
+        Xlsx = xlsx;
+        AttachmentName = attachmentName;
+        Kampung = kampung;
+    }
+
+    /// <summary>The kabupaten/kota code, e.g. <c>63.71</c>.</summary>
+    public string RegencyCode { get; init; }
+    /// <summary>The recap's month.</summary>
+    public ReportingPeriod Period { get; init; }
+    internal RecapView View { get; init; }
+    /// <summary>The rendered mail (subject, HTML, text).</summary>
+    public RenderedEmail Email { get; init; }
+    /// <summary>The recap workbook (.xlsx bytes).</summary>
+    public byte[] Xlsx { get; init; }
+    /// <summary>The workbook's file name, e.g. <c>rekap-kampung-kb-63.71-2025-10.xlsx</c>.</summary>
+    public string AttachmentName { get; init; }
+    internal IReadOnlyList<RecapKampungRow> Kampung { get; init; }
+    /// <summary>The kabupaten/kota's name as the recap's title gives it.</summary>
+    public string RegionName => View.RegionName;
+    /// <summary>Active kampung with an accepted report for the month (the recap's completeness, domain.md).</summary>
+    public int Reported => View.Completeness.Reported;
+    /// <summary>Active kampung expected to report for the month.</summary>
+    public int Expected => View.Completeness.Expected;
+
     /// <summary>The second attachment: the month's figures ready to type into the BKKBN Kampung KB website (null: not built).</summary>
     public Handover.HandoverResult? Handover { get; init; }
     /// <summary>The month's data-quality review (null: not run).</summary>

@@ -155,8 +155,8 @@ public sealed class ReminderRunner(RegistryStore registry, ReportStore reports, 
             var link = links is null ? null : (await links.IssueAsync(k, cancellationToken: ct).ConfigureAwait(false)).Url;
             var rendered = templates.RenderReminder(View(regency, period, k, stage, day, previous, link, decision.Rejected) with
             {
-                PokjaReminded = reminded(k.AreaCode, ReminderStages.RolePokja),
-                PkbReminded = reminded(k.AreaCode, ReminderStages.RolePkb),
+                PokjaReminded = reminded(k.AreaCode, RecipientRoles.Pokja),
+                PkbReminded = reminded(k.AreaCode, RecipientRoles.Pkb),
                 HasPokjaEmail = !string.IsNullOrWhiteSpace(k.PokjaEmail),
                 PokjaPhone = k.PokjaPhone,
             });
@@ -182,15 +182,15 @@ public sealed class ReminderRunner(RegistryStore registry, ReportStore reports, 
         var day = regency.TimeZone.Today(time);
         var due = regency.DueDate(period);
         var key = OnRequestPrefix + day.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
-        var stage = new ReminderStageDay(day > due ? ReminderStage.AfterDeadline : ReminderStage.BeforeDeadline, day.DayNumber - due.DayNumber, day, ReminderStages.RolePokja);
+        var stage = new ReminderStageDay(day > due ? ReminderStage.AfterDeadline : ReminderStage.BeforeDeadline, day.DayNumber - due.DayNumber, day, RecipientRoles.Pokja);
         var partition = NotificationKeys.Partition(regency.Code, period);
         // Its own row per local day (not a stage's row): the timer's stages still go out as planned.
         var request = new NotificationRequest(partition, $"{k.AreaCode}_{key}", NotificationKinds.Reminder, regency.Code)
         {
-            Period = period.ToString(), AreaCode = k.AreaCode, Stage = key, DueOn = day, RecipientRole = ReminderStages.RolePokja,
+            Period = period.ToString(), AreaCode = k.AreaCode, Stage = key, DueOn = day, RecipientRole = RecipientRoles.Pokja,
         };
         ReminderItem Item(string action, string? reason) =>
-            new(regency.Code, period, k.AreaCode, k.Name, stage.Stage, day, ReminderStages.RolePokja, action, reason);
+            new(regency.Code, period, k.AreaCode, k.Name, stage.Stage, day, RecipientRoles.Pokja, action, reason);
         if (string.IsNullOrWhiteSpace(k.PokjaEmail))
             return Item((await _ledger.SkipOnceAsync(request, ReminderSkipReasons.NoPokjaEmail, ct).ConfigureAwait(false)).Action, ReminderSkipReasons.NoPokjaEmail);
         var log = await _ledger.ListAsync(partition, ct).ConfigureAwait(false);
@@ -228,7 +228,7 @@ public sealed class ReminderRunner(RegistryStore registry, ReportStore reports, 
         var month = IndonesianFormat.Month(period.ToString());
         var due = regency.DueDate(period);
         var rows = plan.Missing.Select(k => new DinasListRow(k.Name, k.AreaCode, k.Village, k.District, k.PkbName,
-            plan.Rejected.GetValueOrDefault(k.AreaCode), reminded(k.AreaCode, ReminderStages.RolePokja), reminded(k.AreaCode, ReminderStages.RolePkb),
+            plan.Rejected.GetValueOrDefault(k.AreaCode), reminded(k.AreaCode, RecipientRoles.Pokja), reminded(k.AreaCode, RecipientRoles.Pkb),
             !string.IsNullOrWhiteSpace(k.PokjaEmail), !string.IsNullOrWhiteSpace(k.PkbEmail), k.PokjaPhone)).ToList();
         var rendered = templates.RenderDinasReminder(new DinasReminderView(regency.DinasName, period.ToString(), due, day.DayNumber - due.DayNumber,
             rows, catalogue.ReminderMissing.Select(m => m.Replace("{month}", month, StringComparison.Ordinal)).ToList(), HelpContact: null));

@@ -18,10 +18,6 @@ internal sealed record ReminderStageDay(ReminderStage Stage, int Offset, DateOnl
 /// </summary>
 public static class ReminderStages
 {
-    public const string RolePokja = RecipientRoles.Pokja;
-    public const string RolePkb = RecipientRoles.Pkb;
-    public const string RoleDinas = RecipientRoles.Dinas;
-
     /// <summary>The stages of <paramref name="period"/>, in order, with their local days.</summary>
     internal static IReadOnlyList<ReminderStageDay> For(RegencySettings regency, ReportingPeriod period)
     {
@@ -29,10 +25,10 @@ public static class ReminderStages
         var o = regency.ReminderOffsets;
         return
         [
-            new(ReminderStage.BeforeDeadline, o[0], due.AddDays(o[0]), RolePokja),
-            new(ReminderStage.AfterDeadline, o[1], due.AddDays(o[1]), RolePokja),
-            new(ReminderStage.Escalation, o[2], due.AddDays(o[2]), RolePkb),
-            new(ReminderStage.Dinas, o[3], due.AddDays(o[3]), RoleDinas),
+            new(ReminderStage.BeforeDeadline, o[0], due.AddDays(o[0]), RecipientRoles.Pokja),
+            new(ReminderStage.AfterDeadline, o[1], due.AddDays(o[1]), RecipientRoles.Pokja),
+            new(ReminderStage.Escalation, o[2], due.AddDays(o[2]), RecipientRoles.Pkb),
+            new(ReminderStage.Dinas, o[3], due.AddDays(o[3]), RecipientRoles.Dinas),
         ];
     }
 

@@ -81,7 +81,7 @@ public sealed partial class WhatsAppChannel
     }
 
     /// <summary>The feedback summary template message of one upload.</summary>
-    public WhatsAppMessage Feedback(string to, FeedbackDocument feedback, string? link)
+    internal WhatsAppMessage Feedback(string to, FeedbackDocument feedback, string? link)
     {
         var t = _templates ?? throw new InvalidOperationException("WhatsApp is off.");
         return new(to, t.Feedback!.Name!, t.Language!,

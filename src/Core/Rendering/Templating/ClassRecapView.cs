@@ -1,19 +1,19 @@
 namespace KampungKB.Core.Rendering.Templating;
 
 /// <summary>A class with its computed count and the registry's official count.</summary>
-public sealed record ClassCountRow(string Label, int Computed, int Official, int Max);
+internal sealed record ClassCountRow(string Label, int Computed, int Official, int Max);
 
 /// <summary>A kampung whose computed class moved: from → to; <see cref="Up"/> when it rose.</summary>
-public sealed record ClassMoveRow(string KampungName, string AreaCode, string From, string To, bool Up);
+internal sealed record ClassMoveRow(string KampungName, string AreaCode, string From, string To, bool Up);
 
 /// <summary>
 /// A kampung whose class from the data that passed our validation (<see cref="Checked"/>) differs from the class the BKKBN
 /// website computes from everything the cadre reported (<see cref="Website"/>), and why (the refused months, with their codes).
 /// </summary>
-public sealed record ClassDifferenceRow(string KampungName, string AreaCode, string Website, string Checked, string Reason, string Problems);
+internal sealed record ClassDifferenceRow(string KampungName, string AreaCode, string Website, string Checked, string Reason, string Problems);
 
 /// <summary>What would lift one kampung a class: the first three improvements (texts), how many more, and the class reached.</summary>
-public sealed record ClassLiftRow(string KampungName, string AreaCode, string Class, string NextClass, IReadOnlyList<string> Items, int More, int Steps);
+internal sealed record ClassLiftRow(string KampungName, string AreaCode, string Class, string NextClass, IReadOnlyList<string> Items, int More, int Steps);
 
 /// <summary>
 /// The recap's class section (template partial <c>partials/classes.hbs</c>): distribution computed next to
@@ -21,7 +21,7 @@ public sealed record ClassLiftRow(string KampungName, string AreaCode, string Cl
 /// nearest to rising with the indicators that would lift them (all kampung are in the workbook sheet).
 /// <see cref="IncompleteData"/> counts kampung with any missing data (scored 1), so dasar is not mistaken for unreported.
 /// </summary>
-public sealed record ClassRecapView(
+internal sealed record ClassRecapView(
     IReadOnlyList<ClassCountRow> Distribution,
     int Total,
     int OfficialUnclassified,

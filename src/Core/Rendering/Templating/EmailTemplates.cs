@@ -165,7 +165,7 @@ public sealed class EmailTemplates
 
     internal RenderedEmail RenderDinasReminder(DinasReminderView view) => Render(DinasReminder, view);
 
-    public RenderedEmail RenderRecap(RecapView view) => Render(Recap, view);
+    internal RenderedEmail RenderRecap(RecapView view) => Render(Recap, view);
 
     internal RenderedEmail RenderUploadLink(UploadLinkView view) => Render(UploadLink, view);
 

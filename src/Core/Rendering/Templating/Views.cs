@@ -158,13 +158,13 @@ internal sealed record ReminderView(
 }
 
 /// <summary>How many of the registered kampung reported for the period: on time, late, or not at all; <see cref="ReportedRatio"/> is null when none is expected.</summary>
-public sealed record CompletenessView(int Expected, int Reported, int OnTime, int Late, int Missing)
+internal sealed record CompletenessView(int Expected, int Reported, int OnTime, int Late, int Missing)
 {
     public decimal? ReportedRatio => Expected == 0 ? null : (decimal)Reported / Expected;
 }
 
 /// <summary>The same completeness counts as <see cref="CompletenessView"/> for one kecamatan of the recap.</summary>
-public sealed record KecamatanRow(string Name, int Expected, int Reported, int OnTime, int Late, int Missing)
+internal sealed record KecamatanRow(string Name, int Expected, int Reported, int OnTime, int Late, int Missing)
 {
     public decimal? ReportedRatio => Expected == 0 ? null : (decimal)Reported / Expected;
 }
@@ -174,17 +174,17 @@ public sealed record KecamatanRow(string Name, int Expected, int Reported, int O
 /// earlier months without a report; <paramref name="LastReminder"/> is the last reminder stage sent, if any;
 /// <paramref name="RejectedReason"/> (with <paramref name="RejectedOn"/>) when the kampung sent a file that was rejected.
 /// </summary>
-public sealed record MissingKampungRow(string KampungName, string? AreaCode, string? Kecamatan, string? PkbName, int MonthsMissingInARow, string? LastReminder,
+internal sealed record MissingKampungRow(string KampungName, string? AreaCode, string? Kecamatan, string? PkbName, int MonthsMissingInARow, string? LastReminder,
     string? RejectedReason = null, DateTime? RejectedOn = null)
 {
     public bool IsRejected => RejectedReason is not null;
 }
 
 /// <summary>One labelled count of the recap (e.g. activities per bidang).</summary>
-public sealed record CountRow(string Label, int Count);
+internal sealed record CountRow(string Label, int Count);
 
 /// <summary>Activity participants of the period: laki-laki, perempuan and the total as reported, with the previous period's total when known.</summary>
-public sealed record ParticipantsView(int Male, int Female, int Total, int? PreviousTotal)
+internal sealed record ParticipantsView(int Male, int Female, int Total, int? PreviousTotal)
 {
     /// <summary>Participants reported only as a total, without an L/P split.</summary>
     public int Unsplit => Math.Max(0, Total - Male - Female);
@@ -194,39 +194,39 @@ public sealed record ParticipantsView(int Male, int Female, int Total, int? Prev
 }
 
 /// <summary>An indicator total (stock: latest month; flow: summed) or ratio; <see cref="Change"/> is against the previous period.</summary>
-public sealed record IndicatorRow(string Code, string Label, decimal? Value, decimal? Previous, bool IsPercent = false)
+internal sealed record IndicatorRow(string Code, string Label, decimal? Value, decimal? Previous, bool IsPercent = false)
 {
     public decimal? Change => Value is { } v && Previous is { } p ? v - p : null;
 }
 
 /// <summary>How many kampung hold one class (Dasar … Paripurna, docs/classification.md), with the count a year earlier when known.</summary>
-public sealed record ClassRow(string Label, int Count, int? PreviousYearCount);
+internal sealed record ClassRow(string Label, int Count, int? PreviousYearCount);
 
 /// <summary>Progress toward the yearly target that at least <see cref="TargetRatio"/> (5%) of kampung rise a class.</summary>
-public sealed record ClassTargetView(int Year, int TotalKampung, decimal TargetRatio, int TargetCount, int RaisedThisYear)
+internal sealed record ClassTargetView(int Year, int TotalKampung, decimal TargetRatio, int TargetCount, int RaisedThisYear)
 {
     public decimal? ProgressRatio => TargetCount == 0 ? null : Math.Min(1m, (decimal)RaisedThisYear / TargetCount);
     public bool Reached => RaisedThisYear >= TargetCount;
 }
 
 /// <summary>A rejected upload of the period: the kampung, the file, when it arrived (local time), its error count and its first error's message.</summary>
-public sealed record RejectedUploadRow(string KampungName, string FileName, DateTime ReceivedAtLocal, int ErrorCount, string MainReason);
+internal sealed record RejectedUploadRow(string KampungName, string FileName, DateTime ReceivedAtLocal, int ErrorCount, string MainReason);
 
 /// <summary>A kampung the system cannot mail (no Pokja email in the registry); <paramref name="Phone"/> lets the dinas call instead.</summary>
-public sealed record UnreachableKampungRow(string KampungName, string? AreaCode, string? Kecamatan, string? Phone);
+internal sealed record UnreachableKampungRow(string KampungName, string? AreaCode, string? Kecamatan, string? Phone);
 
 /// <summary>
 /// A kampung a later registry import of its kabupaten/kota no longer listed (<see cref="RegistryEntry.IsRetired"/>): kept with
 /// its reports, counted neither as registered nor as missing; <paramref name="RetiredOn"/> is the import's local date.
 /// </summary>
-public sealed record RetiredKampungRow(string KampungName, string AreaCode, string? Kecamatan, DateOnly RetiredOn);
+internal sealed record RetiredKampungRow(string KampungName, string AreaCode, string? Kecamatan, DateOnly RetiredOn);
 
 /// <summary>
 /// The previous month's value of every recap figure that has one, for the workbook's "Bulan sebelumnya" column: counted
 /// the same way over the same (active) kampung from the previous month's reports, activities and uploads. Labels key the
 /// activity fields (bidang), partners and computed classes as the current month shows them; a label absent had 0.
 /// </summary>
-public sealed record PreviousMonthView(
+internal sealed record PreviousMonthView(
     int Activities,
     int Male,
     int Female,
@@ -238,7 +238,7 @@ public sealed record PreviousMonthView(
     IReadOnlyDictionary<string, int>? ComputedClasses);
 
 /// <summary>The dinas recap for one period (template <c>recap</c>).</summary>
-public sealed record RecapView(
+internal sealed record RecapView(
     string DinasName,
     string RegionName,
     string Period,
@@ -292,14 +292,14 @@ public sealed record RecapView(
 public sealed record RenderedEmail(string Subject, string Html, string Text);
 
 /// <summary>A month on the trend chart's axis: "2025-10", "Okt", and the year under January and the first month.</summary>
-public sealed record TrendMonth(string Period, string Short, string? Year);
+internal sealed record TrendMonth(string Period, string Short, string? Year);
 
 /// <summary>
 /// One month of one area on the trend chart: kampung expected, on time, late. <see cref="HasData"/> is
 /// false before the kabupaten's first report. The *Px heights stack to <see cref="BarPixels"/> pixels
 /// (on time at the bottom, then late, then missing) for an email bar made of table cells.
 /// </summary>
-public sealed record TrendCell(string Period, bool HasData, int Expected, int OnTime, int Late)
+internal sealed record TrendCell(string Period, bool HasData, int Expected, int OnTime, int Late)
 {
     public const int BarPixels = 32;
 
@@ -321,13 +321,13 @@ public sealed record TrendCell(string Period, bool HasData, int Expected, int On
 }
 
 /// <summary>The kabupaten/kota (<see cref="IsTotal"/>) or one kecamatan, month by month, oldest first.</summary>
-public sealed record TrendRow(string Name, bool IsTotal, IReadOnlyList<TrendCell> Cells)
+internal sealed record TrendRow(string Name, bool IsTotal, IReadOnlyList<TrendCell> Cells)
 {
     public TrendCell Latest => Cells[^1];
 }
 
 /// <summary>Coverage and timeliness over the last months, as the recap's chart shows them.</summary>
-public sealed record TrendView(IReadOnlyList<TrendMonth> Months, IReadOnlyList<TrendRow> Rows)
+internal sealed record TrendView(IReadOnlyList<TrendMonth> Months, IReadOnlyList<TrendRow> Rows)
 {
     public static readonly TrendView Empty = new([], []);
     public bool HasData => Rows.Any(r => r.Cells.Any(c => c.HasData));

@@ -88,7 +88,7 @@ public sealed class DriveSync
 
     /// <param name="token">The service account's token source; null builds it from <see cref="DriveOptions.ServiceAccountKey"/> (null when the channel is off).</param>
     /// <param name="http">The HTTP client for Drive calls (one per process); null creates one.</param>
-    public DriveSync(DriveOptions options, BlobServiceClient blobs, DriveStore store, RegistryStore registry, TableServiceClient tables, StorageNames names, EmailTemplates templates, IMailSender mail,
+    internal DriveSync(DriveOptions options, BlobServiceClient blobs, DriveStore store, RegistryStore registry, TableServiceClient tables, StorageNames names, EmailTemplates templates, IMailSender mail,
         IReadOnlyList<RegencySettings> regencies, PipelineOptions pipeline, TimeProvider time, ILogger<DriveSync> logger,
         IDriveAccessToken? token = null, HttpClient? http = null)
     {

@@ -4,7 +4,7 @@ using Google.Apis.Json;
 namespace KampungKB.Core.Uploads.Drive;
 
 /// <summary>Gives the bearer token for each Drive request.</summary>
-public interface IDriveAccessToken
+internal interface IDriveAccessToken
 {
     /// <summary>A valid access token (cached and refreshed by the implementation).</summary>
     Task<string> GetAsync(CancellationToken cancellationToken);

@@ -6,17 +6,28 @@ using KampungKB.Core.Store;
 namespace KampungKB.Core.Uploads.Feedback;
 
 /// <summary>Turns feedback into the HTML page (and email body) the cadre reads; templates are data.</summary>
-public interface IFeedbackRenderer
+internal interface IFeedbackRenderer
 {
     string RenderHtml(FeedbackDocument feedback);
 }
 
 /// <summary>Writes <c>feedback/{uploadId}.json</c> (for the upload page and tools) and <c>.html</c> (for people).</summary>
-public sealed class FeedbackWriter(BlobServiceClient blobs, StorageNames names, IFeedbackRenderer renderer)
+public sealed class FeedbackWriter
 {
+    private readonly BlobServiceClient blobs;
+    private readonly StorageNames names;
+    private readonly IFeedbackRenderer renderer;
+
+    internal FeedbackWriter(BlobServiceClient blobs, StorageNames names, IFeedbackRenderer renderer)
+    {
+        this.blobs = blobs;
+        this.names = names;
+        this.renderer = renderer;
+    }
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public async Task WriteAsync(FeedbackDocument feedback, CancellationToken cancellationToken = default)
+    internal async Task WriteAsync(FeedbackDocument feedback, CancellationToken cancellationToken = default)
     {
         var json = JsonSerializer.SerializeToUtf8Bytes(ToJson(feedback), Json);
         var container = blobs.GetBlobContainerClient(names.Feedback);

@@ -7,7 +7,7 @@ namespace KampungKB.Core.Uploads.Feedback;
 /// upload id. The pipeline knows only this port; the mail implementation is MailFeedbackNotifier.
 /// Implementations must not throw on user data or mail refusals; storage faults may propagate (the host retries).
 /// </summary>
-public interface IFeedbackNotifier
+internal interface IFeedbackNotifier
 {
     Task NotifyAsync(FeedbackDocument feedback, CancellationToken cancellationToken = default);
 }

@@ -15,7 +15,7 @@ namespace KampungKB.Core.Uploads.Feedback;
 /// rejected, carries the kampung's own upload link (as reminders do, when <paramref name="links"/> is given) and its
 /// PKB/PLKB from the registry as the contact for help.
 /// </summary>
-public sealed class MailFeedbackNotifier(TemplateFeedbackRenderer renderer, IMailSender mail, TableServiceClient tables, StorageNames names,
+internal sealed class MailFeedbackNotifier(TemplateFeedbackRenderer renderer, IMailSender mail, TableServiceClient tables, StorageNames names,
     TimeProvider time, IReadOnlyList<RegencySettings> regencies, ILogger<MailFeedbackNotifier> logger,
     WhatsAppChannel? whatsApp = null, Links.UploadLinks? links = null) : IFeedbackNotifier
 {

@@ -5,7 +5,7 @@ using KampungKB.Core.Uploads;
 namespace KampungKB.Core.Uploads.Feedback;
 
 /// <summary>Feedback pages (and emails) from the <c>feedback-accepted</c> / <c>feedback-rejected</c> templates.</summary>
-public sealed class TemplateFeedbackRenderer(EmailTemplates templates) : IFeedbackRenderer
+internal sealed class TemplateFeedbackRenderer(EmailTemplates templates) : IFeedbackRenderer
 {
     /// <summary>The feedback page kept beside the upload: it says nothing about a mail having been sent.</summary>
     public string RenderHtml(FeedbackDocument feedback) => Render(feedback, isPage: true).Html;

@@ -78,7 +78,7 @@ public sealed class MailInProcessor
     private readonly RegistryStore _registry;
 
     /// <param name="credential">The Graph credential; null builds it from <paramref name="mail"/> (client secret or managed identity) as the sender does.</param>
-    public MailInProcessor(MailInOptions options, MailOptions mail, UploadProcessor uploads, TemplateFeedbackRenderer renderer, IMailSender sender,
+    internal MailInProcessor(MailInOptions options, MailOptions mail, UploadProcessor uploads, TemplateFeedbackRenderer renderer, IMailSender sender,
         MailInTexts texts, BlobServiceClient blobs, RegistryStore registry, ClaimLedger claims, TableServiceClient tables, StorageNames names, TimeProvider time, PipelineOptions pipeline,
         IReadOnlyList<RegencySettings> regencies, ILogger<MailInProcessor> logger, TokenCredential? credential = null, Links.UploadLinks? links = null)
     {

@@ -8,7 +8,7 @@ namespace KampungKB.Core.Uploads.MailIn;
 /// The Indonesian texts of the email-in replies (<c>templates/mailin/texts.json</c>), loaded and checked at
 /// start-up: a missing key stops the app rather than sending an empty reply.
 /// </summary>
-public sealed class MailInTexts
+internal sealed class MailInTexts
 {
     public static readonly IReadOnlyList<string> RequiredKeys =
         ["noSpreadsheet.subject", "noSpreadsheet.greeting", "noSpreadsheet.body", "zipNotSupported", "closing", "defaultDinas"];
