@@ -149,13 +149,12 @@ public sealed class MailInProcessor
             var kampung = SenderKampung(registry, sender);
             var attachments = await _mailbox.ListAttachmentsAsync(message.Id, ct).ConfigureAwait(false);
             var files = attachments.Where(a => a.IsFile && !a.IsInline).ToList();
-            var spreadsheets = files.Where(a => SpreadsheetKinds.IsSpreadsheetName(a.Name)).ToList();
+            // A zip is a folder of reports (docs/channels.md): judged as one upload, each spreadsheet in it on its own, one reply.
+            var spreadsheets = files.Where(a => SpreadsheetKinds.IsUploadName(a.Name)).ToList();
             var skipped = attachments.Count - spreadsheets.Count;
             if (spreadsheets.Count == 0)
             {
-                var zips = files.Where(a => Path.GetExtension(a.Name).Equals(SpreadsheetKinds.Archive, StringComparison.OrdinalIgnoreCase))
-                    .Select(a => UploadPath.SafeFileName(a.Name)).ToList();
-                await ReplyNoSpreadsheetAsync(claimId, sender, thread, kampung, zips, ct).ConfigureAwait(false);
+                await ReplyNoSpreadsheetAsync(claimId, sender, thread, kampung, ct).ConfigureAwait(false);
                 outcome = new MailInMessageOutcome(key, MailInActions.NoSpreadsheet, [], skipped);
             }
             else
@@ -228,10 +227,10 @@ public sealed class MailInProcessor
         regencyCode is null ? _texts["defaultDinas"]
         : (_regencies.FirstOrDefault(r => r.Code == regencyCode) ?? RegencySettings.Default(regencyCode)).DinasName;
 
-    private async Task ReplyNoSpreadsheetAsync(string claimId, string sender, MailThread thread, RegistryEntry? kampung, IReadOnlyList<string> zips, CancellationToken ct)
+    private async Task ReplyNoSpreadsheetAsync(string claimId, string sender, MailThread thread, RegistryEntry? kampung, CancellationToken ct)
     {
         var dinas = kampung is null ? null : DinasName(kampung.RegencyCode);
-        var (subject, html, text) = _texts.NoSpreadsheet(dinas, zips);
+        var (subject, html, text) = _texts.NoSpreadsheet(dinas);
         var message = new MailMessage([sender], [], subject, html, text, [], dinas, thread);
         await SendOnceAsync(new NotificationRequest(MailInNotificationKinds.Partition, claimId, MailInNotificationKinds.NoSpreadsheet,
             kampung?.RegencyCode ?? StorageNames.UnknownRegency) { AreaCode = kampung?.AreaCode, RecipientRole = RecipientRoles.Pokja }, message, ct).ConfigureAwait(false);
