@@ -90,6 +90,10 @@ public sealed class RealHostDashboardTests(RealHostFixture host)
         Assert.True(signedIn == HttpStatusCode.SeeOther, $"signing in with the mailed link answered {(int)signedIn}:\n{host.Tail(30)}");
         var overview = await browser.SendAsync(HttpMethod.Get, "dashboard/63.71");
         Assert.Equal(HttpStatusCode.OK, overview.Status);
+        // The trends page, whose literal segment the host would otherwise give to the overview of a month "tren".
+        var trends = await browser.SendAsync(HttpMethod.Get, "dashboard/63.71/tren?indikator=laporan");
+        Assert.Equal(HttpStatusCode.OK, trends.Status);
+        Assert.Contains("Tren 12 bulan", trends.Body, StringComparison.Ordinal);
         Assert.DoesNotContain(Dinas, host.Log, StringComparison.OrdinalIgnoreCase);
     }
 }
