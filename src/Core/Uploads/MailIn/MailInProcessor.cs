@@ -19,7 +19,7 @@ namespace KampungKB.Core.Uploads.MailIn;
 /// <summary>What email in did with one message.</summary>
 internal static class MailInActions
 {
-    /// <summary>Its spreadsheets became uploads; each got its feedback as a reply.</summary>
+    /// <summary>Its spreadsheets (and zips of them) became uploads; each got its feedback as a reply (a zip: one for all its files).</summary>
     public const string Uploaded = "uploaded";
     /// <summary>No spreadsheet attached: a short reply says what to attach.</summary>
     public const string NoSpreadsheet = "no-spreadsheet";
@@ -42,12 +42,13 @@ public sealed record MailInRunResult(bool Enabled, IReadOnlyList<MailInMessageOu
 /// <summary>
 /// Email in (docs/channels.md): reads the reporting mailbox's Inbox through Graph and, per message,
 /// exactly once across retries and overlapping runs (a claim per message id in the <c>Claims</c> table):
-/// every spreadsheet file attachment (inline images, other files skipped) is judged as an upload
+/// every spreadsheet or <c>.zip</c> file attachment (inline images, other files skipped) is judged as an upload
 /// <c>uploads/{area}/{yyyyMMddHHmmss}-{file}</c>, the kampung whose registry <c>Email Pokja</c> is the sender's
 /// address (else <c>uploads/email/…</c>, attributed by content as a bulk drop); its feedback goes back as a reply
 /// threaded to the message through the outbox (<see cref="NotificationLedger"/>, keyed by upload id like every
 /// feedback mail, so it is sent once and retried by the sweeper); a message without a spreadsheet gets a short
-/// reply saying what to attach; then the message is moved to the processed folder. The upload is judged before
+/// reply saying what to attach; then the message is moved to the processed folder. A zip is a folder of reports
+/// (docs/channels.md, "A folder as one zip"): each spreadsheet in it its own upload, and its one combined feedback is the reply. The upload is judged before
 /// its blob is written, so the blob trigger that follows finds the claim done and repeats nothing.
 /// Logs carry claim-id prefixes and counts, never addresses, subjects or file names.
 /// </summary>
