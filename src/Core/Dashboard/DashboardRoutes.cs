@@ -9,19 +9,20 @@ namespace KampungKB.Core.Dashboard;
 /// The real Functions host does not rank a literal segment over a parameter as ASP.NET Core does: it tries the routes in the
 /// alphabetical order of their function names, so <c>dashboard/{regency}</c> (DashboardOverview) would take
 /// <c>GET dashboard/masuk</c> (DashboardSignIn) and <c>dashboard/{regency}/{period}</c> would take <c>…/tren</c> (Azure Functions
-/// host, "HttpTrigger's Route precedence is different from ASP.NET Core behavior"). So <c>{regency}</c> only matches a
-/// kabupaten/kota code (<c>63.71</c>) and <c>{period}</c> only <c>YYYY-MM</c>, and no literal word can be taken for either,
-/// under the real host and the local runner alike.
+/// host, "HttpTrigger's Route precedence is different from ASP.NET Core behavior"). So <c>{regency}</c> and <c>{period}</c>
+/// only match a segment that starts with a digit (every code and month does, no literal word does), under the real host and
+/// the local runner alike.
 /// </summary>
 public static class DashboardRoutes
 {
     /// <summary>The host's route prefix (host.json <c>extensions.http.routePrefix</c>).</summary>
     public const string Prefix = "/api";
 
-    /// <summary>A kabupaten/kota code segment, <c>PP.KK</c> (two digits, a dot, two digits; domain.md, area codes).</summary>
-    private const string Regency = "{regency:regex(^[0-9][0-9][.][0-9][0-9]$)}";
-    /// <summary>A reporting month segment, <c>YYYY-MM</c>.</summary>
-    private const string Period = "{period:regex(^[0-9][0-9][0-9][0-9]-[0-9][0-9]$)}";
+    /// <summary>A kabupaten/kota code segment (<c>63.71</c>): one that starts with a digit, so no literal word is taken for it;
+    /// the page itself refuses a malformed code (<c>63.7x</c>) as it refuses another kabupaten's.</summary>
+    private const string Regency = "{regency:regex(^[0-9])}";
+    /// <summary>A reporting month segment (<c>YYYY-MM</c>): one that starts with a digit; the page itself answers a malformed month.</summary>
+    private const string Period = "{period:regex(^[0-9])}";
 
     /// <summary>GET: sign-in form, or a signed-in user's start page. </summary>
     public const string Home = "dashboard";
