@@ -6,13 +6,23 @@ namespace KampungKB.Core.Dashboard;
 /// The dashboard's addresses under the host's route prefix (<c>/api</c>), one place for the functions, the
 /// templates' links and the tests (docs/dashboard.md). Route templates are the Functions' <c>Route</c> strings;
 /// the methods build the path a page links to (without the <c>/api</c> prefix: add <see cref="Prefix"/>).
-/// Literal segments (<c>masuk</c>, <c>kampung</c>, <c>tren</c>, <c>unduh</c>, <c>ketik-situs</c>) win over parameters in ASP.NET
-/// Core routing, under the real host and the local runner alike.
+/// The real Functions host does not rank a literal segment over a parameter as ASP.NET Core does: it tries the routes in the
+/// alphabetical order of their function names, so <c>dashboard/{regency}</c> (DashboardOverview) would take
+/// <c>GET dashboard/masuk</c> (DashboardSignIn) and <c>dashboard/{regency}/{period}</c> would take <c>…/tren</c> (Azure Functions
+/// host, "HttpTrigger's Route precedence is different from ASP.NET Core behavior"). So <c>{regency}</c> and <c>{period}</c>
+/// only match a segment that starts with a digit (every code and month does, no literal word does), under the real host and
+/// the local runner alike.
 /// </summary>
 public static class DashboardRoutes
 {
     /// <summary>The host's route prefix (host.json <c>extensions.http.routePrefix</c>).</summary>
     public const string Prefix = "/api";
+
+    /// <summary>A kabupaten/kota code segment (<c>63.71</c>): one that starts with a digit, so no literal word is taken for it;
+    /// the page itself refuses a malformed code (<c>63.7x</c>) as it refuses another kabupaten's.</summary>
+    private const string Regency = "{regency:regex(^[0-9])}";
+    /// <summary>A reporting month segment (<c>YYYY-MM</c>): one that starts with a digit; the page itself answers a malformed month.</summary>
+    private const string Period = "{period:regex(^[0-9])}";
 
     /// <summary>GET: sign-in form, or a signed-in user's start page. </summary>
     public const string Home = "dashboard";
@@ -23,25 +33,25 @@ public static class DashboardRoutes
     /// <summary>POST (csrf): ends the session (its row is revoked, the cookie cleared).</summary>
     public const string SignOut = "dashboard/keluar";
     /// <summary>GET: the month overview of the month now due.</summary>
-    public const string Overview = "dashboard/{regency}";
+    public const string Overview = "dashboard/" + Regency;
     /// <summary>GET: the month overview of <c>{period}</c> (<c>YYYY-MM</c>).</summary>
-    public const string OverviewPeriod = "dashboard/{regency}/{period}";
+    public const string OverviewPeriod = "dashboard/" + Regency + "/" + Period;
     /// <summary>POST (csrf, area): sends one kampung's reminder for the month through the outbox, exactly once (a day).</summary>
-    public const string Remind = "dashboard/{regency}/{period}/pengingat";
+    public const string Remind = "dashboard/" + Regency + "/" + Period + "/pengingat";
     /// <summary>GET: the overview as .xlsx.</summary>
-    public const string OverviewExport = "dashboard/{regency}/{period}/unduh";
+    public const string OverviewExport = "dashboard/" + Regency + "/" + Period + "/unduh";
     /// <summary>GET: the month's handover workbook, the figures ready to type into the BKKBN Kampung KB website (docs/handover.md).</summary>
-    public const string Handover = "dashboard/{regency}/{period}/ketik-situs";
+    public const string Handover = "dashboard/" + Regency + "/" + Period + "/ketik-situs";
     /// <summary>GET: one kampung's page (12 months, uploads, feedback, class).</summary>
-    public const string Kampung = "dashboard/{regency}/kampung/{area}";
+    public const string Kampung = "dashboard/" + Regency + "/kampung/{area}";
     /// <summary>GET: one kampung's months as .xlsx.</summary>
-    public const string KampungExport = "dashboard/{regency}/kampung/{area}/unduh";
+    public const string KampungExport = "dashboard/" + Regency + "/kampung/{area}/unduh";
     /// <summary>GET: an upload's original file (<c>{upload}</c> = upload id).</summary>
-    public const string KampungOriginal = "dashboard/{regency}/kampung/{area}/berkas/{upload}";
+    public const string KampungOriginal = "dashboard/" + Regency + "/kampung/{area}/berkas/{upload}";
     /// <summary>POST (csrf, action=tautan|pengingat): resend the upload link or a reminder through the outbox, exactly once.</summary>
-    public const string KampungAction = "dashboard/{regency}/kampung/{area}/kirim";
+    public const string KampungAction = "dashboard/" + Regency + "/kampung/{area}/kirim";
     /// <summary>GET: 12-month trends per kecamatan (inline SVG).</summary>
-    public const string Trends = "dashboard/{regency}/tren";
+    public const string Trends = "dashboard/" + Regency + "/tren";
 
     public static string HomePath() => $"{Prefix}/{Home}";
     public static string SignInPath() => $"{Prefix}/{SignIn}";

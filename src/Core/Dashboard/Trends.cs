@@ -99,10 +99,17 @@ internal static class TrendPlanner
     {
         var previous = shown.Previous;
         return new TrendMonthPicker(IndonesianFormat.Month(shown.ToString()),
-            previous.CompareTo(FirstMonth) >= 0 ? DashboardRoutes.TrendsPath(regencyCode, indicator, previous) : null, IndonesianFormat.Month(previous.ToString()),
+            previous.CompareTo(FirstMonth) >= 0 ? DashboardRoutes.TrendsPath(regencyCode, indicator, previous) : null, Beside(previous, shown),
             shown.CompareTo(due) < 0 ? DashboardRoutes.TrendsPath(regencyCode, indicator, shown.Next == due ? null : shown.Next) : null,
-            IndonesianFormat.Month(shown.Next.ToString()));
+            Beside(shown.Next, shown));
     }
+
+    /// <summary>
+    /// A picker button's label: the month's name alone when it is in the shown month's year (the heading above names the year),
+    /// else with its year ("Desember 2024" under "Januari 2025"); so both buttons fit one line on a 360 px phone (docs/dashboard.md).
+    /// </summary>
+    private static string Beside(ReportingPeriod month, ReportingPeriod shown) =>
+        month.Year == shown.Year ? IndonesianFormat.MonthName(month.Month) : IndonesianFormat.Month(month.ToString());
 
     /// <summary>The first month a dashboard page offers, as <see cref="KampungPages.Month"/> (Kampung KB began in January 2016).</summary>
     public static readonly ReportingPeriod FirstMonth = new(2016, 1);

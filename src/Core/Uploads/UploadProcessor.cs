@@ -375,7 +375,9 @@ public sealed class UploadProcessor
             ["skipped"] = files.Count(f => f.Status == FolderFile.Skipped).ToString(System.Globalization.CultureInfo.InvariantCulture),
         }, cancellationToken).ConfigureAwait(false);
         await _feedback.WriteAsync(document, cancellationToken).ConfigureAwait(false);
-        if (_notifier is not null) await _notifier.NotifyAsync(document, cancellationToken).ConfigureAwait(false);
+        // One combined feedback, where the zip's own request says (mail-in: a reply to the cadre's message), else the configured notifier;
+        // keyed by the zip's upload id in the notification ledger, so a retried zip is never answered twice.
+        if ((request.Notifier ?? _notifier) is { } notify) await notify.NotifyAsync(document, cancellationToken).ConfigureAwait(false);
         await _claims.CompleteAsync(owned, JsonSerializer.Serialize(outcome, Json), cancellationToken).ConfigureAwait(false);
         _logger.LogInformation(PipelineEvents.ArchiveProcessed,
             "Zip upload {UploadId} {Status}: {Spreadsheets} spreadsheets ({Accepted} accepted, {Rejected} rejected), {Skipped} skipped, {SystemFiles} system files, refused {Refusal}",

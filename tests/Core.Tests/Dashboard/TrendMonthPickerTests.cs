@@ -13,9 +13,18 @@ public class TrendMonthPickerTests
         var p = TrendPlanner.Picker("63.71", TrendIndicators.Cpr, new ReportingPeriod(2025, 6), Due);
         Assert.Equal("Juni 2025", p.Month);
         Assert.Equal("/api/dashboard/63.71/tren?indikator=cpr&bulan=2025-05", p.Previous);
-        Assert.Equal("Mei 2025", p.PreviousLabel);
+        Assert.Equal("Mei", p.PreviousLabel); // the heading above names the year
         Assert.Equal("/api/dashboard/63.71/tren?indikator=cpr&bulan=2025-07", p.Next);
-        Assert.Equal("Juli 2025", p.NextLabel);
+        Assert.Equal("Juli", p.NextLabel);
+    }
+
+    [Fact]
+    public void Picker_AcrossAYear_TheOtherYearsMonthKeepsItsYear()
+    {
+        var january = TrendPlanner.Picker("63.71", TrendIndicators.Cpr, new ReportingPeriod(2025, 1), Due);
+        Assert.Equal(("Desember 2024", "Februari"), (january.PreviousLabel, january.NextLabel));
+        var december = TrendPlanner.Picker("63.71", TrendIndicators.Cpr, new ReportingPeriod(2024, 12), Due);
+        Assert.Equal(("November", "Januari 2025"), (december.PreviousLabel, december.NextLabel));
     }
 
     [Fact]

@@ -29,8 +29,8 @@ public sealed class TrendsMonthPickerTests(AzuriteFixture azurite)
 
         var html = await client.GetStringAsync(Trends("?indikator=laporan&bulan=2025-10"));
         Assert.Contains("November 2024 sampai Oktober 2025", html);
-        Assert.Equal(["/api/dashboard/63.71/tren?indikator=laporan&bulan=2025-09"], Links(html, "September 2025"));
-        Assert.Equal(["/api/dashboard/63.71/tren?indikator=laporan&bulan=2025-11"], Links(html, "November 2025"));
+        Assert.Equal(["/api/dashboard/63.71/tren?indikator=laporan&bulan=2025-09"], Links(html, "‹ September"));
+        Assert.Equal(["/api/dashboard/63.71/tren?indikator=laporan&bulan=2025-11"], Links(html, "November ›"));
         Assert.Equal(["/api/dashboard/63.71/tren?indikator=cpr&bulan=2025-10"], Links(html, "CPR"));
         Assert.Contains("<title>2025-10: 25,0%</title>", html); // the last point is October's 1 of 4
 
@@ -47,13 +47,22 @@ public sealed class TrendsMonthPickerTests(AzuriteFixture azurite)
         var (other, _) = await h.SessionAsync("dinas@tanahlaut.example", DashboardRole.Regency, TanahLaut);
         Assert.Equal(HttpStatusCode.Forbidden, (await h.Client(other).GetAsync(Trends("?bulan=2025-10"))).StatusCode);
 
-        foreach (var width in new[] { 360, 390, 1280 })
+        foreach (var (width, month) in new[] { (360, "2025-10"), (390, "2025-10"), (1280, "2025-10"), (360, "2026-01"), (390, "2026-01") })
         {
             var page = await h.NewPageAsync(width: width, height: 800, session: cookie);
-            await page.GotoAsync(h.Address + Trends("?indikator=laporan&bulan=2025-10"));
+            await page.GotoAsync(h.Address + Trends("?indikator=laporan&bulan=" + month));
             Assert.True(await page.Locator("#bulan a.btn").First.IsVisibleAsync());
+            // The earlier and the later month sit side by side on one line, each in one line of text, from a 360 px phone up.
+            var buttons = page.Locator("#bulan a.btn");
+            Assert.Equal(2, await buttons.CountAsync());
+            var (before, after) = ((await buttons.Nth(0).BoundingBoxAsync())!, (await buttons.Nth(1).BoundingBoxAsync())!);
+            Assert.True(Math.Abs(before.Y - after.Y) < 1 && before.X + before.Width <= after.X,
+                $"month buttons at {width} px are not on one line: ({before.X},{before.Y} {before.Width}x{before.Height}) and ({after.X},{after.Y} {after.Width}x{after.Height})");
+            foreach (var i in new[] { 0, 1 })
+                Assert.Equal(1, await buttons.Nth(i).EvaluateAsync<int>(
+                    "e => { const r = document.createRange(); r.selectNodeContents(e); return new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.bottom))).size; }"));
             await Chromium.AssertReadableAsync(page, width, $"trends page with its month picker at {width} px");
-            await Chromium.ScreenshotAsync(page, $"dashboard-trends-bulan-{width}.png");
+            if (month == "2025-10") await Chromium.ScreenshotAsync(page, $"dashboard-trends-bulan-{width}.png");
             await page.Context.CloseAsync();
         }
     }

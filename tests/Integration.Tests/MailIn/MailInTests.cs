@@ -32,7 +32,8 @@ public sealed class MailInTests(AzuriteFixture azurite) : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _box.DisposeAsync();
 
-    private sealed record Setup(PipelineHarness Harness, MailInProcessor MailIn, CapturingLogger<MailInProcessor> Log, OutboxSweeper Sweeper);
+    /// <param name="Configured">Where the pipeline's configured feedback notifier mails (the kampung's registered address), as in the app.</param>
+    private sealed record Setup(PipelineHarness Harness, MailInProcessor MailIn, CapturingLogger<MailInProcessor> Log, OutboxSweeper Sweeper, RecordingMailSender Configured, UploadProcessor Processor);
 
     private async Task<Setup> SetUpAsync()
     {
@@ -45,11 +46,16 @@ public sealed class MailInTests(AzuriteFixture azurite) : IAsyncDisposable
         var sender = new GraphMailSender(mail, credential);
         var renderer = new TemplateFeedbackRenderer(NotificationHarness.Templates);
         var log = new CapturingLogger<MailInProcessor>();
-        var mailIn = TestStores.MailInProcessor(new MailInOptions { Mailbox = Mailbox }, mail, h.Processor, renderer, sender,
+        // The app's pipeline: its configured notifier mails the kampung's registered Pokja address.
+        var configured = new RecordingMailSender();
+        var processor = TestStores.UploadProcessor(PipelineHarness.Engine, h.Blobs, h.Tables, h.Names, h.Feedback, h.Time, new PipelineOptions(),
+            NullLogger<UploadProcessor>.Instance, new MailFeedbackNotifier(renderer, configured, h.Tables, h.Names, h.Time,
+                [NotificationHarness.Settings], NullLogger<MailFeedbackNotifier>.Instance), new ArchiveOptions());
+        var mailIn = TestStores.MailInProcessor(new MailInOptions { Mailbox = Mailbox }, mail, processor, renderer, sender,
             MailInTexts.Load(Path.Combine(PipelineHarness.Root, "templates")), h.Blobs, h.Tables, h.Names, h.Time, new PipelineOptions(),
             [NotificationHarness.Settings], log, credential);
         var sweeper = new OutboxSweeper(h.Tables, h.Names, sender, h.Time, NullLogger<OutboxSweeper>.Instance);
-        return new Setup(h, mailIn, log, sweeper);
+        return new Setup(h, mailIn, log, sweeper, configured, processor);
     }
 
     private void Deliver(FakeMessage message)
@@ -69,7 +75,7 @@ public sealed class MailInTests(AzuriteFixture azurite) : IAsyncDisposable
         Deliver(new FakeMessage("m2", Stranger, _received.AddMinutes(1), new FakeAttachment("b1", "capaian.xlsx", e02)));
         Deliver(new FakeMessage("m3", Stranger, _received.AddMinutes(2),
             new FakeAttachment("c1", "foto laporan.jpg", [0xFF, 0xD8, 0xFF]),
-            new FakeAttachment("c2", "laporan folder.zip", [0x50, 0x4B, 0x03, 0x04])));
+            new FakeAttachment("c2", "surat pengantar.docx", [0x50, 0x4B, 0x03, 0x04])));
         Deliver(new FakeMessage("m4", "MAILER-DAEMON@example.id", _received.AddMinutes(3)));
         Deliver(new FakeMessage("m5", PokjaAddress, _received.AddMinutes(4),
             new FakeAttachment("e1", "Kampung KB Pelambuan.eml", [1, 2, 3], OdataType: "#microsoft.graph.itemAttachment")));
@@ -108,7 +114,6 @@ public sealed class MailInTests(AzuriteFixture azurite) : IAsyncDisposable
         Assert.DoesNotContain(_box.Requests, r => r.Path.EndsWith("/sendMail", StringComparison.Ordinal));
         var askForSheet = Assert.Single(_box.Replies("m3")).Body;
         Assert.Contains("lembar kerja", askForSheet, StringComparison.Ordinal);
-        Assert.Contains("laporan folder.zip", askForSheet, StringComparison.Ordinal);
         Assert.Contains("diterima", Assert.Single(_box.Replies("m1")).Body, StringComparison.Ordinal);
 
         // The processed folder was created once and holds every message.
@@ -130,6 +135,94 @@ public sealed class MailInTests(AzuriteFixture azurite) : IAsyncDisposable
         Assert.Empty(second.Messages);
         Assert.Equal(4, _box.Requests.Count(r => r.Path.EndsWith("/reply", StringComparison.Ordinal)));
         Assert.Single(_box.Folders);
+    }
+
+    /// <summary>The HTML body of a Graph reply as a reader sees it: tags and break points removed, entities decoded.</summary>
+    private static string ReplyText(MailboxRequest reply)
+    {
+        using var json = JsonDocument.Parse(reply.Body);
+        var message = json.RootElement.EnumerateObject().Single(p => p.Name.Equals("message", StringComparison.OrdinalIgnoreCase)).Value;
+        var html = message.EnumerateObject().Single(p => p.Name.Equals("body", StringComparison.OrdinalIgnoreCase)).Value
+            .EnumerateObject().Single(p => p.Name.Equals("content", StringComparison.OrdinalIgnoreCase)).Value.GetString()!;
+        return System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(html.Replace("<wbr>", "", StringComparison.Ordinal), "<[^>]+>", " "));
+    }
+
+    private static string ReplyRecipient(MailboxRequest reply)
+    {
+        using var json = JsonDocument.Parse(reply.Body);
+        var message = json.RootElement.EnumerateObject().Single(p => p.Name.Equals("message", StringComparison.OrdinalIgnoreCase)).Value;
+        return Assert.Single(message.GetProperty("toRecipients").EnumerateArray()).GetProperty("emailAddress").GetProperty("address").GetString()!;
+    }
+
+    [SkippableFact]
+    public async Task ZipByMail_OneThreadedReplyListingEachFile_NoMailToTheRegisteredAddress_ZipKept_NothingTwiceAcrossARetry()
+    {
+        var s = await SetUpAsync();
+        // A Pokja's folder as Drive's "Download" zips it: two good reports, one with a wrong date and a word for a number, a scan.
+        var badCsv = Encoding.UTF8.GetBytes(string.Join("\r\n",
+            "Kampung KB Pelambuan Sejahtera,,,", "Kelurahan Pelambuan Kec. Banjarmasin Barat,,,", "Bulan: Oktober 2025,,,", ",,,",
+            "Tanggal,Nama Kegiatan,Peserta L,Peserta P", "07/10/2025,Posyandu Remaja,12,15", "31/11/2025,Penyuluhan Stunting,4,banyak") + "\r\n");
+        var zip = Zips.Of(
+            ("Laporan Pelambuan/kegiatan oktober.xlsx", PipelineHarness.Example("E01")),
+            ("Laporan Pelambuan/capaian/capaian oktober.xlsx", PipelineHarness.Example("E02")),
+            ("Laporan Pelambuan/kegiatan salah.csv", badCsv),
+            ("Laporan Pelambuan/scan daftar hadir.pdf", Encoding.ASCII.GetBytes("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n")));
+        var path = Path.Combine(Path.GetTempPath(), AzuriteFixture.UniqueName("mailzip") + ".zip");
+        await File.WriteAllBytesAsync(path, zip);
+        var fromDisk = await File.ReadAllBytesAsync(path);
+        File.Delete(path);
+        Deliver(new FakeMessage("m1", PokjaAddress, _received, new FakeAttachment("z1", "Laporan Pelambuan.zip", fromDisk)));
+        // The move fails once after the reply: the next run redoes the message, and must send nothing twice.
+        _box.FailOnce("/messages/m1/move", 500);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => s.MailIn.RunAsync());
+        var run = await s.MailIn.RunAsync();
+
+        var handled = Assert.Single(run.Messages);
+        Assert.Equal(MailInActions.Uploaded, handled.Action);
+        var upload = Assert.Single(handled.Uploads);
+        Assert.Equal((UploadStatus.Archive, Pelambuan, true), (upload.Status, upload.AreaCode, upload.Repeated));
+
+        // One reply, threaded to the cadre's message, to the sender; none by the configured notifier to the registered address.
+        var reply = Assert.Single(_box.Replies("m1"));
+        Assert.Equal(PokjaAddress, ReplyRecipient(reply));
+        Assert.Empty(s.Configured.Sent);
+        Assert.DoesNotContain(_box.Requests, r => r.Path.EndsWith("/sendMail", StringComparison.Ordinal));
+        var text = ReplyText(reply);
+        Assert.Contains("Laporan Pelambuan.zip", text, StringComparison.Ordinal);
+        Assert.Contains("2 diterima", text, StringComparison.Ordinal);
+        Assert.Contains("1 ditolak", text, StringComparison.Ordinal);
+        foreach (var (file, label) in new[] { ("kegiatan oktober.xlsx", "Diterima"), ("capaian oktober.xlsx", "Diterima"), ("kegiatan salah.csv", "Ditolak"), ("scan daftar hadir.pdf", "Dilewati") })
+        {
+            var at = text.IndexOf(file, StringComparison.Ordinal);
+            Assert.True(at > 0, $"{file} not named in the reply");
+            // The label nearest before the file's name is its own (each row: label, then path).
+            var before = text[..at];
+            Assert.Equal(label, new[] { "Diterima", "Ditolak", "Dilewati" }.MaxBy(l => before.LastIndexOf(l, StringComparison.Ordinal)));
+        }
+        Assert.Contains("perlu diperbaiki", text, StringComparison.Ordinal);
+
+        // The reply is the zip's feedback row, sent once; no row for the files in it (they are not mailed alone).
+        var feedback = Assert.Single(await new NotificationLog(s.Harness.Tables, s.Harness.Names).ListFeedbackAsync("63.71"));
+        Assert.Equal((upload.UploadId, NotificationState.Sent), (feedback.RowKey, feedback.State));
+
+        // Each spreadsheet its own upload, the zip kept as the original, the message moved.
+        var log = await s.Harness.Log.ListAsync("63.71");
+        Assert.Equal(["accepted", "accepted", "archive", "rejected"], log.Select(r => r.Status).Order().ToList());
+        var kept = (await s.Harness.ListAsync(s.Harness.Names.Processed)).Select(b => b.Name).ToList();
+        Assert.Contains($"{Pelambuan}/{upload.UploadId}/Laporan Pelambuan.zip", kept);
+        Assert.NotEqual("inbox", _box.Messages[0].Folder);
+        var blob = Assert.Single(await s.Harness.ListAsync(s.Harness.Names.Uploads)).Name;
+        Assert.Equal($"{Pelambuan}/20251103011500-Laporan Pelambuan.zip", blob);
+
+        // The blob trigger the write fires, and the outbox sweeper, repeat nothing.
+        var trigger = await s.Processor.ProcessAsync(new UploadEvent(blob, fromDisk.Length, s.Harness.Time.GetUtcNow()), fromDisk);
+        Assert.Equal((true, upload.UploadId), (trigger.Repeated, trigger.UploadId));
+        s.Harness.Time.Now += TimeSpan.FromHours(1);
+        Assert.Equal(0, (await s.Sweeper.SweepAsync()).Sent);
+        Assert.Single(_box.Replies("m1"));
+        Assert.Empty(s.Configured.Sent);
+        Assert.Equal(4, (await s.Harness.Log.ListAsync("63.71")).Count);
     }
 
     [SkippableFact]

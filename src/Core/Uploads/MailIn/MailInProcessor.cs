@@ -19,7 +19,7 @@ namespace KampungKB.Core.Uploads.MailIn;
 /// <summary>What email in did with one message.</summary>
 internal static class MailInActions
 {
-    /// <summary>Its spreadsheets became uploads; each got its feedback as a reply.</summary>
+    /// <summary>Its spreadsheets (and zips of them) became uploads; each got its feedback as a reply (a zip: one for all its files).</summary>
     public const string Uploaded = "uploaded";
     /// <summary>No spreadsheet attached: a short reply says what to attach.</summary>
     public const string NoSpreadsheet = "no-spreadsheet";
@@ -42,12 +42,13 @@ public sealed record MailInRunResult(bool Enabled, IReadOnlyList<MailInMessageOu
 /// <summary>
 /// Email in (docs/channels.md): reads the reporting mailbox's Inbox through Graph and, per message,
 /// exactly once across retries and overlapping runs (a claim per message id in the <c>Claims</c> table):
-/// every spreadsheet file attachment (inline images, other files skipped) is judged as an upload
+/// every spreadsheet or <c>.zip</c> file attachment (inline images, other files skipped) is judged as an upload
 /// <c>uploads/{area}/{yyyyMMddHHmmss}-{file}</c>, the kampung whose registry <c>Email Pokja</c> is the sender's
 /// address (else <c>uploads/email/…</c>, attributed by content as a bulk drop); its feedback goes back as a reply
 /// threaded to the message through the outbox (<see cref="NotificationLedger"/>, keyed by upload id like every
 /// feedback mail, so it is sent once and retried by the sweeper); a message without a spreadsheet gets a short
-/// reply saying what to attach; then the message is moved to the processed folder. The upload is judged before
+/// reply saying what to attach; then the message is moved to the processed folder. A zip is a folder of reports
+/// (docs/channels.md, "A folder as one zip"): each spreadsheet in it its own upload, and its one combined feedback is the reply. The upload is judged before
 /// its blob is written, so the blob trigger that follows finds the claim done and repeats nothing.
 /// Logs carry claim-id prefixes and counts, never addresses, subjects or file names.
 /// </summary>
@@ -149,13 +150,12 @@ public sealed class MailInProcessor
             var kampung = SenderKampung(registry, sender);
             var attachments = await _mailbox.ListAttachmentsAsync(message.Id, ct).ConfigureAwait(false);
             var files = attachments.Where(a => a.IsFile && !a.IsInline).ToList();
-            var spreadsheets = files.Where(a => SpreadsheetKinds.IsSpreadsheetName(a.Name)).ToList();
+            // A zip is a folder of reports (docs/channels.md): judged as one upload, each spreadsheet in it on its own, one reply.
+            var spreadsheets = files.Where(a => SpreadsheetKinds.IsUploadName(a.Name)).ToList();
             var skipped = attachments.Count - spreadsheets.Count;
             if (spreadsheets.Count == 0)
             {
-                var zips = files.Where(a => Path.GetExtension(a.Name).Equals(SpreadsheetKinds.Archive, StringComparison.OrdinalIgnoreCase))
-                    .Select(a => UploadPath.SafeFileName(a.Name)).ToList();
-                await ReplyNoSpreadsheetAsync(claimId, sender, thread, kampung, zips, ct).ConfigureAwait(false);
+                await ReplyNoSpreadsheetAsync(claimId, sender, thread, kampung, ct).ConfigureAwait(false);
                 outcome = new MailInMessageOutcome(key, MailInActions.NoSpreadsheet, [], skipped);
             }
             else
@@ -228,10 +228,10 @@ public sealed class MailInProcessor
         regencyCode is null ? _texts["defaultDinas"]
         : (_regencies.FirstOrDefault(r => r.Code == regencyCode) ?? RegencySettings.Default(regencyCode)).DinasName;
 
-    private async Task ReplyNoSpreadsheetAsync(string claimId, string sender, MailThread thread, RegistryEntry? kampung, IReadOnlyList<string> zips, CancellationToken ct)
+    private async Task ReplyNoSpreadsheetAsync(string claimId, string sender, MailThread thread, RegistryEntry? kampung, CancellationToken ct)
     {
         var dinas = kampung is null ? null : DinasName(kampung.RegencyCode);
-        var (subject, html, text) = _texts.NoSpreadsheet(dinas, zips);
+        var (subject, html, text) = _texts.NoSpreadsheet(dinas);
         var message = new MailMessage([sender], [], subject, html, text, [], dinas, thread);
         await SendOnceAsync(new NotificationRequest(MailInNotificationKinds.Partition, claimId, MailInNotificationKinds.NoSpreadsheet,
             kampung?.RegencyCode ?? StorageNames.UnknownRegency) { AreaCode = kampung?.AreaCode, RecipientRole = RecipientRoles.Pokja }, message, ct).ConfigureAwait(false);

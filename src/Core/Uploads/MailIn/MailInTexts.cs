@@ -11,7 +11,7 @@ namespace KampungKB.Core.Uploads.MailIn;
 internal sealed class MailInTexts
 {
     public static readonly IReadOnlyList<string> RequiredKeys =
-        ["noSpreadsheet.subject", "noSpreadsheet.greeting", "noSpreadsheet.body", "zipNotSupported", "closing", "defaultDinas"];
+        ["noSpreadsheet.subject", "noSpreadsheet.greeting", "noSpreadsheet.body", "closing", "defaultDinas"];
 
     private readonly IReadOnlyDictionary<string, string> _texts;
 
@@ -33,11 +33,10 @@ internal sealed class MailInTexts
 
     public string this[string key] => _texts[key];
 
-    /// <summary>The short reply to a message without a spreadsheet: what to attach; names refused .zip files when there were some.</summary>
-    internal (string Subject, string Html, string Text) NoSpreadsheet(string? dinasName, IReadOnlyList<string> zipFiles)
+    /// <summary>The short reply to a message without a spreadsheet or zip: what to attach.</summary>
+    internal (string Subject, string Html, string Text) NoSpreadsheet(string? dinasName)
     {
         var paragraphs = new List<string> { this["noSpreadsheet.greeting"], this["noSpreadsheet.body"] };
-        if (zipFiles.Count > 0) paragraphs.Add(this["zipNotSupported"].Replace("{files}", string.Join(", ", zipFiles), StringComparison.Ordinal));
         var signature = dinasName ?? this["defaultDinas"];
         var html = new StringBuilder();
         // A long file name gets wrap points (WrapPoints) so the reply fits a 360 px phone without breaking words.
