@@ -94,7 +94,8 @@ public class UploadPageBrowserTests(AzuriteFixture azurite)
     public async Task LinkForKampungA_CannotWriteForKampungB()
     {
         Chromium.Require();
-        await using var h = await WebHarness.StartAsync(azurite);
+        // No pipeline: it would move the upload out of uploads/ before the folder is checked below.
+        await using var h = await WebHarness.StartAsync(azurite, ingest: false);
         var page = await h.NewPageAsync();
         var linkA = await h.LinkAsync(WebHarness.Pelambuan);
         await page.GotoAsync(linkA);                                  // the page's script opens the link: A's cookie is set
